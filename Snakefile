@@ -1,0 +1,19 @@
+# pa-study: county case study of targeted poverty alleviation, from raw survey files to results.
+# The rules live in rules/*.smk and call the pa_study package; see README.md.
+from snakemake.utils import min_version
+
+min_version("8.20")
+
+
+configfile: "config.yaml"
+
+
+include: "rules/common.smk"
+include: "rules/ingest.smk"
+include: "rules/clean.smk"
+
+
+rule all:
+    input:
+        study_targets(),
+    default_target: True

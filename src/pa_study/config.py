@@ -1,0 +1,142 @@
+"""Reading and checking ``config.yaml``: schema validation, defaults and cross-references."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+from pa_study.errors import InputError
+
+#: The schema that sits beside config.yaml at the top of the repository.
+SCHEMA_FILE = "config.schema.yaml"
+INSTRUMENTS = ("households", "cadres", "projects", "villages")
+
+
+def load_schema(path: str | Path) -> dict[str, Any]:
+    """Return the config JSON schema stored as YAML at ``path``."""
+    with open(path, encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+def validated_config(config: dict[str, Any], schema: dict[str, Any], *, check_files: bool = True) -> dict[str, Any]:
+    """Validate a config against its schema, fill defaults and check cross-references.
+
+    Parameters
+    ----------
+    config : dict
+        The config as Snakemake (or ``yaml.safe_load``) gives it.
+    schema : dict
+        The JSON schema (``config.schema.yaml``).
+    check_files : bool
+        Also check that every data file the config names exists.
+
+    Returns
+    -------
+    dict
+        A copy of the config with schema defaults filled in.
+
+    Raises
+    ------
+    InputError
+        Naming the key path and the expected value: the first schema violation, an unknown county in
+        ``focal`` or ``benchmarks``, or a data file that does not exist.
+    """
+    config = copy.deepcopy(config)
+    errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(config), key=_error_order)
+    if errors:
+        raise InputError(_describe_schema_error(errors[0]), path="config")
+    _fill_defaults(config, schema, schema)
+    _check_counties_named(config)
+    if check_files:
+        _check_files_exist(config)
+    return config
+
+
+def _error_order(error: jsonschema.ValidationError) -> tuple[int, str]:
+    return (len(error.absolute_path), ".".join(map(str, error.absolute_path)))
+
+
+def _describe_schema_error(error: jsonschema.ValidationError) -> str:
+    where = ".".join(str(p) for p in error.absolute_path) or "(top level)"
+    if error.validator == "additionalProperties":
+        return f"key '{where}' has an unknown entry: {error.message}"
+    return f"key '{where}': {error.message}"
+
+
+def _resolve(node: dict[str, Any], root: dict[str, Any]) -> dict[str, Any]:
+    ref = node.get("$ref")
+    if ref is None:
+        return node
+    target: Any = root
+    for part in ref.removeprefix("#/").split("/"):
+        target = target[part]
+    return target
+
+
+def _fill_defaults(value: Any, node: dict[str, Any], root: dict[str, Any]) -> None:
+    node = _resolve(node, root)
+    if not isinstance(value, dict):
+        return
+    for key, sub in node.get("properties", {}).items():
+        sub = _resolve(sub, root)
+        if key not in value and "default" in sub:
+            value[key] = copy.deepcopy(sub["default"])
+        if key in value:
+            _fill_defaults(value[key], sub, root)
+    extra = node.get("additionalProperties")
+    if isinstance(extra, dict):
+        for key in set(value) - set(node.get("properties", {})):
+            _fill_defaults(value[key], extra, root)
+
+
+def _check_counties_named(config: dict[str, Any]) -> None:
+    known = sorted(config["counties"])
+    for role, keys in (("focal", [config["focal"]]), ("benchmarks", config["benchmarks"])):
+        for key in keys:
+            if key not in config["counties"]:
+                raise InputError(
+                    f"{role} names county '{key}', which is not under 'counties'; "
+                    f"expected one of: {', '.join(known)}",
+                    path="config",
+                )
+    if config["focal"] in config["benchmarks"]:
+        raise InputError(f"county '{config['focal']}' is both focal and a benchmark", path="config")
+
+
+def _check_files_exist(config: dict[str, Any]) -> None:
+    for county, block in config["counties"].items():
+        for instrument, spec in block["files"].items():
+            if not Path(spec["path"]).is_file():
+                raise InputError(
+                    f"counties.{county}.files.{instrument}.path names a file that does not exist",
+                    path=spec["path"],
+                )
+        corrections = block.get("corrections")
+        if corrections and not Path(corrections).is_file():
+            raise InputError(
+                f"counties.{county}.corrections names a file that does not exist", path=corrections
+            )
+
+
+def county_block(config: dict[str, Any], county: str) -> dict[str, Any]:
+    """Return the config block of one county (raises :class:`InputError` for an unknown county)."""
+    try:
+        return config["counties"][county]
+    except KeyError:
+        raise InputError(f"unknown county '{county}'", path="config") from None
+
+
+def instruments_of(block: dict[str, Any]) -> list[str]:
+    """Return the instruments a county's config block supplies files for, in pipeline order."""
+    return [name for name in INSTRUMENTS if name in block["files"]]
+
+
+def canonical_json(value: Any) -> str:
+    """Return ``value`` as compact, key-sorted JSON: a stable fingerprint of a config part."""
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+

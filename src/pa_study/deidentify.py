@@ -1,0 +1,86 @@
+"""De-identification: the salted-hash pseudonyms that replace linkage ids at ingest."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+import pandas as pd
+
+from pa_study.codebook import normalise_label
+from pa_study.errors import InputError
+
+#: The salt used for the bundled synthetic demo data only. It is public, so pseudonyms made with it
+#: protect nothing: real data must use a secret salt (environment variable or salt file).
+DEMO_SALT = "pa-study-demo-salt-v1 (synthetic data only)"
+
+#: Hex digits kept from the SHA-256 digest: 64 bits, so collisions are negligible in any survey.
+PSEUDONYM_LENGTH = 16
+
+
+def pseudonym(value: str, salt: str) -> str:
+    """Return the pseudonym of one identifier: the first 16 hex digits of SHA-256(salt, id).
+
+    The id is normalised first (full-width to half-width, white space removed, case folded) so the
+    same household written ``HH0012`` and ``ＨＨ００１２`` gets the same pseudonym.
+
+    Parameters
+    ----------
+    value : str
+        The raw identifier.
+    salt : str
+        The secret salt; without it the pseudonym cannot be reversed by hashing candidate ids.
+
+    Returns
+    -------
+    str
+    """
+    digest = hashlib.sha256(f"{salt}\x1f{normalise_label(value)}".encode("utf-8")).hexdigest()
+    return digest[:PSEUDONYM_LENGTH]
+
+
+def pseudonymise_column(values: pd.Series, salt: str) -> pd.Series:
+    """Return ``values`` with every non-missing identifier replaced by its pseudonym."""
+    return values.map(lambda v: pseudonym(v, salt) if isinstance(v, str) else v).astype("string")
+
+
+def resolve_salt(*, salt_env: str, salt_file: str | None, synthetic: bool) -> str:
+    """Return the pseudonym salt: from the environment, else the salt file, else the demo default.
+
+    Parameters
+    ----------
+    salt_env : str
+        Name of the environment variable that may hold the salt.
+    salt_file : str or None
+        A file holding the salt (first line); keep it outside ``results/`` and out of git.
+    synthetic : bool
+        The county's data are the bundled synthetic demo data; only then is :data:`DEMO_SALT` used.
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    InputError
+        Real data and no salt configured, or an empty/unreadable salt file.
+    """
+    from_env = os.environ.get(salt_env, "").strip()
+    if from_env:
+        return from_env
+    if salt_file:
+        path = Path(salt_file).expanduser()
+        if not path.is_file():
+            raise InputError("the pseudonym salt file does not exist", path=str(path))
+        text = path.read_text(encoding="utf-8").strip()
+        if not text:
+            raise InputError("the pseudonym salt file is empty; expected a secret string", path=str(path))
+        return text.splitlines()[0]
+    if synthetic:
+        return DEMO_SALT
+    raise InputError(
+        f"no pseudonym salt for real data: set the environment variable {salt_env} to a secret string, "
+        f"or name a salt file under pseudonym.salt_file in config.yaml",
+        path="config",
+    )

@@ -1,0 +1,110 @@
+"""Survey design of the household sample: strata, PSUs, finite-population sizes and weights.
+
+The study's household surveys follow a stratified two-stage design: townships are strata, villages
+the primary sampling units (drawn by simple random sampling within a township), and households are
+drawn within sampled villages — optionally registered (建档立卡) and other households separately, so
+that registered households can be oversampled. Weights either come from a column of the data or
+are derived here from the village frame as the inverse of the two stage-wise inclusion
+probabilities, with the realised sample counts (so household non-response within a village is
+absorbed by its village's other respondents).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from pa_study.codebook import normalise_label
+
+STRATUM, PSU, FPC, WEIGHT = "stratum", "psu", "fpc_villages", "weight"
+DESIGN_COLUMNS = [STRATUM, PSU, FPC, WEIGHT]
+
+
+def village_key(frame: pd.DataFrame) -> pd.Series:
+    """Return the key that links a household to its village in the frame: ``township/village``,
+    normalised (half-width, no white space) so the two files need not spell names identically."""
+    return frame["township"].map(normalise_label) + "/" + frame["village"].map(normalise_label)
+
+
+def design_columns(
+    households: pd.DataFrame, villages: pd.DataFrame, design: dict[str, Any]
+) -> tuple[pd.DataFrame, dict[int, list[str]], dict[str, Any]]:
+    """Attach the design columns (stratum, PSU, FPC, weight) to the cleaned household table.
+
+    Parameters
+    ----------
+    households : DataFrame
+        Cleaned households, indexed by source row.
+    villages : DataFrame
+        The cleaned village frame (every village of the county, with ``sampled``).
+    design : dict
+        The county's ``design`` config: ``weights`` (``frame`` or ``column``), ``weight_column``,
+        ``oversample_registered``.
+
+    Returns
+    -------
+    (DataFrame, dict, dict)
+        The households with ``stratum`` (township), ``psu`` (township/village), ``fpc_villages``
+        (villages of the township in the frame, R's ``svydesign(fpc=)``) and ``weight``; the rows to
+        quarantine with reasons (village not in frame, village not sampled, no usable weight); and a
+        summary of the design for the report.
+    """
+    households = households.copy()
+    frame = villages.assign(_key=village_key(villages))
+    key = village_key(households)
+    in_frame = key.isin(frame["_key"])
+    sampled_keys = set(frame.loc[frame["sampled"].fillna(False).astype(bool), "_key"])
+    quarantine: dict[int, list[str]] = {}
+    for row in households.index[~in_frame]:
+        quarantine[int(row)] = ["village_not_in_frame"]
+    for row in households.index[in_frame & ~key.isin(sampled_keys)]:
+        quarantine[int(row)] = ["village_not_sampled_in_frame"]
+    usable = ~households.index.isin(list(quarantine))
+    villages_in_stratum = frame.groupby(frame["township"].map(normalise_label))["_key"].nunique()
+    households[STRATUM] = households["township"].astype("string")
+    households[PSU] = (households["township"] + "/" + households["village"]).astype("string")
+    households[FPC] = pd.array(
+        households["township"].map(normalise_label).map(villages_in_stratum), dtype="Int64"
+    )
+    if design["weights"] == "frame":
+        weights = _frame_weights(households[usable], key[usable], frame, design.get("oversample_registered", True))
+    else:
+        weights = households.loc[usable, design.get("weight_column", "weight")].astype("Float64")
+    households[WEIGHT] = pd.array(weights.reindex(households.index), dtype="Float64")
+    for row in households.index[usable & households[WEIGHT].isna().to_numpy()]:
+        quarantine[int(row)] = ["missing_weight"]
+    summary = {
+        "weights": design["weights"],
+        "strata": int(households.loc[usable, STRATUM].nunique()),
+        "psus": int(households.loc[usable, PSU].nunique()),
+        "frame_villages": int(len(frame)),
+        "frame_villages_sampled": int(len(sampled_keys)),
+        "single_psu_strata": sorted(
+            str(s) for s, n in households[usable].groupby(STRATUM)[PSU].nunique().items() if n < 2
+        ),
+    }
+    return households, quarantine, summary
+
+
+def _frame_weights(
+    households: pd.DataFrame, key: pd.Series, frame: pd.DataFrame, oversample_registered: bool
+) -> pd.Series:
+    """Weight = (villages in township ÷ responding sampled villages in township)
+    × (frame households of the household's group in its village ÷ responding sample households of
+    that group), the group being registered / not registered when registered households were
+    sampled separately, else the whole village."""
+    frame = frame.set_index("_key")
+    township = households["township"].map(normalise_label)
+    villages_total = frame.groupby(frame["township"].map(normalise_label)).size()
+    villages_responding = key.groupby(township).nunique()
+    first_stage = township.map(villages_total) / township.map(villages_responding)
+    if oversample_registered:
+        registered = households["registered"].astype("boolean")
+        population = key.map(frame["n_registered"]).where(registered, key.map(frame["n_households"] - frame["n_registered"]))
+        group = key + "|" + registered.astype("string")
+    else:
+        population = key.map(frame["n_households"])
+        group = key
+    sample = group.map(group.value_counts())
+    return (first_stage * population.astype("Float64") / sample).astype("Float64")

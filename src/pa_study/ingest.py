@@ -1,0 +1,537 @@
+"""Ingest stage: read a raw file of any supported format, map its headers to the codebook, and
+de-identify it.
+
+The output of this stage is a table of *text* values under canonical column names, with a
+``source_row`` column saying where each record stands in the raw file, personal data removed and
+linkage ids replaced by pseudonyms. Parsing the text into typed values is the cleaning stage's job,
+so that every change made to a value is recorded there.
+
+Supported formats: CSV (UTF-8 with or without BOM, GBK, GB18030), Excel ``.xlsx``, Stata ``.dta``
+and SPSS ``.sav`` (value labels applied, variable labels recognised as headers).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from pa_study.codebook import SOURCE_ROW, Instrument, normalise_label
+from pa_study.deidentify import pseudonymise_column
+from pa_study.errors import InputError
+from pa_study.files import write_json, write_parquet
+
+FORMATS = {".csv": "csv", ".txt": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx", ".dta": "stata", ".sav": "spss"}
+_AUTO_ENCODINGS = ("utf-8-sig", "gb18030")
+
+
+@dataclass
+class RawTable:
+    """A raw file read as text.
+
+    Attributes
+    ----------
+    path : str
+        The file read.
+    format : str
+        ``csv``, ``xlsx``, ``stata`` or ``spss``.
+    headers : list of str
+        The column headers as written in the file.
+    rows : list of list of str or None
+        The data records, each cell as text (``None`` for an empty cell).
+    source_rows : list of int
+        For each record, its row as a researcher finds it: the spreadsheet row for CSV and Excel,
+        the case number for Stata and SPSS.
+    column_labels : list of str or None
+        Variable labels (Stata/SPSS), used as a second chance to recognise a header.
+    encoding : str or None
+        The text encoding used (CSV only).
+    blank_rows : list of int
+        Rows skipped because every cell was empty.
+    """
+
+    path: str
+    format: str
+    headers: list[str]
+    rows: list[list[str | None]]
+    source_rows: list[int]
+    column_labels: list[str | None] = field(default_factory=list)
+    encoding: str | None = None
+    blank_rows: list[int] = field(default_factory=list)
+
+
+@dataclass
+class IngestResult:
+    """The de-identified canonical table of one raw file and the report of how it was read."""
+
+    table: pd.DataFrame
+    report: dict[str, Any]
+
+
+def read_raw(
+    path: str | Path,
+    *,
+    encoding: str = "auto",
+    sheet: str | int | None = None,
+    header_row: int = 1,
+    require_rows: bool = True,
+) -> RawTable:
+    """Read a raw survey file as text, whatever its format.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file; its format comes from the extension (.csv, .xlsx, .dta, .sav).
+    encoding : str
+        For CSV: ``auto`` (UTF-8 with or without BOM, else GB18030, a superset of GBK and GB2312)
+        or an explicit codec name.
+    sheet : str, int or None
+        For Excel: the sheet name or 0-based index; the first sheet when ``None``.
+    header_row : int
+        For CSV and Excel: the 1-based row holding the headers; data start on the next row.
+    require_rows : bool
+        Refuse a file with headers but no data rows (a survey file); a corrections file may be empty.
+
+    Returns
+    -------
+    RawTable
+
+    Raises
+    ------
+    InputError
+        Unsupported extension, empty file, undecodable text, unknown sheet, merged header cells
+        spanning several columns, or duplicate headers.
+    """
+    path = str(path)
+    fmt = FORMATS.get(Path(path).suffix.lower())
+    if fmt is None:
+        raise InputError(
+            f"unsupported file type '{Path(path).suffix}'; expected one of {', '.join(sorted(FORMATS))}", path=path
+        )
+    if not Path(path).is_file():
+        raise InputError("file not found", path=path)
+    if Path(path).stat().st_size == 0:
+        raise InputError("the file is empty; expected a header row and data rows", path=path)
+    if fmt == "csv":
+        raw = _read_csv(path, encoding, header_row)
+    elif fmt == "xlsx":
+        raw = _read_xlsx(path, sheet, header_row)
+    else:
+        raw = _read_stat(path, fmt)
+    _check_headers(raw)
+    if require_rows and not raw.rows:
+        raise InputError("the file has a header row but no data rows", path=path)
+    return raw
+
+
+def decode_text(data: bytes, encoding: str, path: str) -> tuple[str, str]:
+    """Decode the bytes of a text file, trying UTF-8 then GB18030 when ``encoding`` is ``auto``.
+
+    Returns
+    -------
+    (str, str)
+        The text and the encoding that decoded it.
+
+    Raises
+    ------
+    InputError
+        Naming the line and byte where decoding failed and the encodings tried.
+    """
+    candidates = _AUTO_ENCODINGS if encoding == "auto" else (encoding,)
+    failure: UnicodeDecodeError | None = None
+    for codec in candidates:
+        try:
+            return data.decode(codec), codec
+        except UnicodeDecodeError as exc:
+            failure = failure or exc
+        except LookupError:
+            raise InputError(f"unknown text encoding '{codec}'", path=path) from None
+    assert failure is not None
+    line = data[: failure.start].count(b"\n") + 1
+    tried = " or ".join(candidates)
+    hint = "set the file's `encoding` in config.yaml (e.g. gbk)" if encoding != "auto" else "re-save the file as UTF-8"
+    raise InputError(
+        f"cannot decode the text as {tried} (line {line}, byte {failure.start}: "
+        f"{data[failure.start:failure.start + 4]!r}); {hint}",
+        path=path,
+        row=line,
+    )
+
+
+def _read_csv(path: str, encoding: str, header_row: int) -> RawTable:
+    text, codec = decode_text(Path(path).read_bytes(), encoding, path)
+    if not text.strip():
+        raise InputError("the file is empty; expected a header row and data rows", path=path)
+    records = list(csv.reader(io.StringIO(text, newline="")))
+    if len(records) < header_row:
+        raise InputError(f"header_row is {header_row} but the file has only {len(records)} rows", path=path)
+    headers = [h.strip() for h in records[header_row - 1]]
+    body = records[header_row:]
+    rows, source_rows, blank = [], [], []
+    for offset, record in enumerate(body):
+        row_number = header_row + 1 + offset
+        cells = [c if c != "" else None for c in record]
+        if all(c is None or not c.strip() for c in cells):
+            blank.append(row_number)
+            continue
+        if len(cells) > len(headers):
+            raise InputError(
+                f"the row has {len(cells)} cells but the header has {len(headers)} columns",
+                path=path,
+                row=row_number,
+            )
+        rows.append(cells + [None] * (len(headers) - len(cells)))
+        source_rows.append(row_number)
+    return RawTable(path, "csv", headers, rows, source_rows, encoding=codec, blank_rows=blank)
+
+
+def _read_xlsx(path: str, sheet: str | int | None, header_row: int) -> RawTable:
+    # python-calamine reads .xlsx an order of magnitude faster than openpyxl and reports merged cells.
+    import python_calamine
+
+    try:
+        workbook = python_calamine.CalamineWorkbook.from_path(path)
+    except Exception as exc:  # calamine raises its own error types for corrupt files
+        raise InputError(f"cannot read the file as an Excel workbook: {exc}", path=path) from None
+    names = workbook.sheet_names
+    if sheet is None:
+        sheet = 0
+    if isinstance(sheet, int):
+        if not 0 <= sheet < len(names):
+            raise InputError(f"sheet index {sheet} does not exist; the workbook has {len(names)} sheets", path=path)
+        worksheet = workbook.get_sheet_by_index(sheet)
+    else:
+        if sheet not in names:
+            raise InputError(f"sheet '{sheet}' does not exist; sheets are: {', '.join(names)}", path=path)
+        worksheet = workbook.get_sheet_by_name(sheet)
+    grid = worksheet.to_python(skip_empty_area=False)
+    if len(grid) < header_row:
+        raise InputError(f"sheet '{worksheet.name}' has no row {header_row} to read headers from", path=path)
+    header_cells = _header_with_merges(grid, worksheet.merged_cell_ranges or [], header_row, path, worksheet.name)
+    headers = [_cell_text(c) or "" for c in header_cells]
+    rows, source_rows, blank = [], [], []
+    for offset, record in enumerate(grid[header_row:]):
+        row_number = header_row + 1 + offset
+        cells = [_cell_text(c) for c in record][: len(headers)]
+        if all(c is None for c in cells):
+            blank.append(row_number)
+            continue
+        rows.append(cells + [None] * (len(headers) - len(cells)))
+        source_rows.append(row_number)
+    return RawTable(path, "xlsx", headers, rows, source_rows, blank_rows=blank)
+
+
+def _header_with_merges(
+    grid: list[list[Any]], merges: list[tuple[tuple[int, int], tuple[int, int]]], header_row: int, path: str, sheet: str
+) -> list[Any]:
+    """Return the header row, filling cells covered by a vertical merge from their merge's top cell.
+
+    A merge that spans several columns in the header row is refused: its one label would have to name
+    several variables, so the header is ambiguous (typically a group label above the real headers).
+    """
+    header_index = header_row - 1
+    cells = list(grid[header_index])
+    for (r0, c0), (r1, c1) in merges:
+        if not r0 <= header_index <= r1:
+            continue
+        if c1 > c0:
+            span = f"{_column_letter(c0)}{r0 + 1}:{_column_letter(c1)}{r1 + 1}"
+            raise InputError(
+                f"sheet '{sheet}' has merged header cells {span} spanning several columns; expected one "
+                f"header per column (set header_row to the row with one label per column, or unmerge them)",
+                path=path,
+                row=header_row,
+            )
+        cells[c0] = grid[r0][c0]
+    return cells
+
+
+def _column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def _read_stat(path: str, fmt: str) -> RawTable:
+    import pyreadstat
+
+    reader = pyreadstat.read_dta if fmt == "stata" else pyreadstat.read_sav
+    try:
+        frame, meta = reader(path, apply_value_formats=True, formats_as_category=False)
+    except Exception as exc:  # pyreadstat.ReadstatError and decoding errors
+        kind = "Stata" if fmt == "stata" else "SPSS"
+        raise InputError(f"cannot read the file as {kind} data: {exc}", path=path) from None
+    headers = [str(c) for c in frame.columns]
+    columns = [[_cell_text(v) for v in frame[c].tolist()] for c in frame.columns]
+    rows = [list(r) for r in zip(*columns)] if columns else []
+    labels = [meta.column_names_to_labels.get(h) for h in headers]
+    source_rows = list(range(1, len(rows) + 1))
+    kept = [(r, n) for r, n in zip(rows, source_rows) if any(c is not None for c in r)]
+    blank = [n for r, n in zip(rows, source_rows) if all(c is None for c in r)]
+    return RawTable(
+        path, fmt, headers, [r for r, _ in kept], [n for _, n in kept], column_labels=labels, blank_rows=blank
+    )
+
+
+def _cell_text(value: Any) -> str | None:
+    """Return a raw cell as text, or ``None`` if empty. Integral floats lose their ``.0``."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float):
+        if math.isnan(value):
+            return None
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, pd.Timestamp):
+        return None if pd.isna(value) else value.isoformat()
+    text = str(value)
+    return text if text.strip() else None
+
+
+def _check_headers(raw: RawTable) -> None:
+    counts = Counter(normalise_label(h) for h in raw.headers if h)
+    for position, header in enumerate(raw.headers):
+        if header and counts[normalise_label(header)] > 1:
+            others = [_column_letter(i) for i, h in enumerate(raw.headers) if normalise_label(h) == normalise_label(header)]
+            raise InputError(
+                f"duplicate header '{header}' in columns {', '.join(others)}; expected each header once",
+                path=raw.path,
+                column=header,
+            )
+
+
+@dataclass(frozen=True)
+class HeaderMap:
+    """How the headers of a raw file map to the codebook."""
+
+    columns: dict[int, str]
+    scales: dict[str, float]
+    extra: list[str]
+    absent: list[str]
+
+
+def map_headers(raw: RawTable, instrument: Instrument) -> HeaderMap:
+    """Map the raw headers to canonical variable names through the codebook's aliases.
+
+    A header is matched by its normalised text (full-width folded, white space removed, case
+    ignored); for Stata/SPSS files a column whose name is not recognised is tried by its variable
+    label.
+
+    Parameters
+    ----------
+    raw : RawTable
+        The raw file.
+    instrument : Instrument
+        The codebook instrument the file is.
+
+    Returns
+    -------
+    HeaderMap
+        ``columns`` maps column position to canonical name; ``scales`` the unit factor of each
+        mapped variable; ``extra`` the headers left out; ``absent`` the optional variables missing.
+
+    Raises
+    ------
+    InputError
+        A required variable has no column (naming it and its aliases), or two columns name the same
+        variable.
+    """
+    lookup = instrument.header_lookup
+    columns: dict[int, str] = {}
+    scales: dict[str, float] = {}
+    seen: dict[str, str] = {}
+    extra: list[str] = []
+    for position, header in enumerate(raw.headers):
+        label = raw.column_labels[position] if raw.column_labels else None
+        match = lookup.get(normalise_label(header)) if header else None
+        if match is None and label:
+            match = lookup.get(normalise_label(label))
+        if match is None:
+            extra.append(header or f"(column {_column_letter(position)}, no header)")
+            continue
+        name, scale = match
+        if name in seen:
+            raise InputError(
+                f"columns '{seen[name]}' and '{header}' both name the variable '{name}'; expected one",
+                path=raw.path,
+                column=header,
+            )
+        seen[name] = header
+        columns[position] = name
+        scales[name] = scale
+    for name in instrument.required:
+        if name not in seen:
+            spellings = ", ".join(a.text for a in instrument[name].header_spellings())
+            raise InputError(
+                f"required column '{name}' ({instrument[name].label_zh}) is missing; "
+                f"expected a header named one of: {spellings}",
+                path=raw.path,
+                column=name,
+            )
+    absent = [v.name for v in instrument.variables if v.name not in seen and not v.personal]
+    return HeaderMap(columns, scales, extra, absent)
+
+
+def canonical_table(raw: RawTable, instrument: Instrument, headers: HeaderMap) -> pd.DataFrame:
+    """Return the raw records under canonical column names, as nullable text, with ``source_row``.
+
+    Every non-personal codebook variable becomes a column (all-missing when the file lacks it), so
+    every county's tables have the same columns.
+    """
+    data: dict[str, Any] = {SOURCE_ROW: pd.array(raw.source_rows, dtype="Int64")}
+    by_name = {name: position for position, name in headers.columns.items()}
+    for var in instrument.variables:
+        position = by_name.get(var.name)
+        values = [row[position] for row in raw.rows] if position is not None else [None] * len(raw.rows)
+        data[var.name] = pd.array(values, dtype="string")
+    return pd.DataFrame(data)
+
+
+def ingest(
+    path: str | Path,
+    instrument: Instrument,
+    *,
+    salt: str,
+    encoding: str = "auto",
+    sheet: str | int | None = None,
+    header_row: int = 1,
+) -> IngestResult:
+    """Read one raw file into a de-identified canonical text table.
+
+    Parameters
+    ----------
+    path : str or Path
+        The raw file.
+    instrument : Instrument
+        Which codebook instrument it holds.
+    salt : str
+        Secret salt of the pseudonyms (see :func:`pa_study.deidentify.resolve_salt`).
+    encoding, sheet, header_row
+        Reading options, see :func:`read_raw`.
+
+    Returns
+    -------
+    IngestResult
+        The table (personal columns dropped, ids pseudonymised) and a report of the reading: format,
+        encoding, rows, blank rows, header mapping, extra columns left out, absent optional columns,
+        unit scales.
+    """
+    raw = read_raw(path, encoding=encoding, sheet=sheet, header_row=header_row)
+    headers = map_headers(raw, instrument)
+    table = canonical_table(raw, instrument, headers)
+    table = table.drop(columns=instrument.personal)
+    for name in instrument.pseudonymised:
+        table[name] = pseudonymise_column(table[name], salt)
+    report = {
+        "file": str(path),
+        "instrument": instrument.name,
+        "format": raw.format,
+        "encoding": raw.encoding,
+        "rows_read": len(raw.rows),
+        "blank_rows_skipped": raw.blank_rows,
+        "columns_mapped": {raw.headers[p]: name for p, name in sorted(headers.columns.items())},
+        "extra_columns_left_out": headers.extra,
+        "absent_optional_columns": headers.absent,
+        "personal_columns_dropped": [n for n in instrument.personal if n in headers.columns.values()],
+        "pseudonymised_columns": instrument.pseudonymised,
+        "unit_scales": {k: v for k, v in sorted(headers.scales.items()) if v != 1.0},
+    }
+    return IngestResult(table, report)
+
+
+
+def ingest_corrections(path: str | Path, instrument: Instrument, *, salt: str) -> pd.DataFrame:
+    """Read a duplicates corrections file and pseudonymise its ids like the data's.
+
+    The file (UTF-8 or GBK CSV) has one row per row of a conflicting-duplicate group:
+    ``source_row`` (the raw file's row), the key column with the raw id, ``action`` (``keep``,
+    ``drop`` or ``new_id``) and ``new_id`` (for ``new_id``), plus an optional ``note``.
+
+    Raises
+    ------
+    InputError
+        Missing columns, a non-integer ``source_row``, an unknown action, or ``new_id`` missing where
+        the action needs it — naming the file row.
+    """
+    path = str(path)
+    key = instrument.key[0]
+    raw = read_raw(path, require_rows=False)
+    headers = [h.strip() for h in raw.headers]
+    needed = ["source_row", key, "action", "new_id"]
+    missing = [c for c in needed if c not in headers]
+    if missing:
+        raise InputError(f"corrections file lacks column(s) {', '.join(missing)}; expected {', '.join(needed)}", path=path)
+    records = []
+    for row_number, row in zip(raw.source_rows, raw.rows):
+        cells = dict(zip(headers, row))
+        action = (cells["action"] or "").strip().lower()
+        if action not in ("keep", "drop", "new_id"):
+            raise InputError(f"action {cells['action']!r} is not keep, drop or new_id", path=path, row=row_number, column="action")
+        if not (cells["source_row"] or "").strip().isdigit():
+            raise InputError(f"source_row {cells['source_row']!r} is not a row number", path=path, row=row_number, column="source_row")
+        if action == "new_id" and not (cells["new_id"] or "").strip():
+            raise InputError("action new_id needs a value in new_id", path=path, row=row_number, column="new_id")
+        records.append({
+            "source_row": int(cells["source_row"]),
+            key: cells[key],
+            "action": action,
+            "new_id": cells["new_id"] if action == "new_id" else None,
+        })
+    frame = pd.DataFrame(records, columns=["source_row", key, "action", "new_id"])
+    frame[key] = pseudonymise_column(frame[key].astype("string"), salt)
+    frame["new_id"] = pseudonymise_column(frame["new_id"].astype("string"), salt)
+    return frame
+
+
+def run_ingest(
+    *,
+    raw_file: dict[str, Any],
+    instrument: Instrument,
+    salt: str,
+    table_out: str | Path,
+    report_out: str | Path,
+) -> dict[str, Any]:
+    """Ingest one raw file and write the de-identified table (Parquet) and the reading report (JSON).
+
+    Parameters
+    ----------
+    raw_file : dict
+        The file's config entry: ``path`` and optionally ``encoding``, ``sheet``, ``header_row``.
+    instrument : Instrument
+        Its codebook instrument.
+    salt : str
+        Pseudonym salt.
+    table_out, report_out : str or Path
+        Where to write.
+
+    Returns
+    -------
+    dict
+        The report.
+    """
+    result = ingest(
+        raw_file["path"],
+        instrument,
+        salt=salt,
+        encoding=raw_file.get("encoding", "auto"),
+        sheet=raw_file.get("sheet"),
+        header_row=raw_file.get("header_row", 1),
+    )
+    write_parquet(result.table, table_out)
+    write_json(result.report, report_out)
+    return result.report
