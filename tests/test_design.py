@@ -1,0 +1,75 @@
+"""Design columns and frame-derived weights of the stratified two-stage household sample."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from pa_study.design import design_columns
+
+
+def frame() -> pd.DataFrame:
+    return pd.DataFrame({
+        "township": ["甲镇"] * 3 + ["乙镇"] * 4,
+        "village": ["一村", "二村", "三村", "四村", "五村", "六村", "七村"],
+        "n_households": pd.array([100, 200, 150, 80, 90, 60, 120], dtype="Int64"),
+        "n_registered": pd.array([20, 30, 10, 8, 30, 6, 40], dtype="Int64"),
+        "sampled": pd.array([True, True, False, True, False, True, False], dtype="boolean"),
+    })
+
+
+def households(rng: np.random.Generator) -> pd.DataFrame:
+    rows = []
+    for township, village in [("甲镇", "一村"), ("甲镇", "二村"), ("乙镇", "四村"), ("乙镇", "六村")]:
+        for registered, n in ((True, 5), (False, 7)):
+            rows += [{"township": township, "village": village, "registered": registered,
+                      "weight": rng.uniform(1, 9)} for _ in range(n)]
+    table = pd.DataFrame(rows)
+    table["registered"] = table["registered"].astype("boolean")
+    table.index = pd.RangeIndex(2, len(table) + 2, name="source_row")
+    return table
+
+
+def test_frame_weights_reproduce_the_population_of_each_group():
+    hh = households(np.random.default_rng(1))
+    out, quarantine, summary = design_columns(hh, frame(), {"weights": "frame", "oversample_registered": True})
+    assert quarantine == {}
+    f = frame().set_index("village")
+    for village, group in out.groupby("village"):
+        first_stage = {"甲镇": 3 / 2, "乙镇": 4 / 2}[group["township"].iloc[0]]
+        registered = group.loc[group["registered"], "weight"].sum()
+        assert registered == pytest.approx(first_stage * f.at[village, "n_registered"])
+        assert group["weight"].sum() == pytest.approx(first_stage * f.at[village, "n_households"])
+    assert out["fpc_villages"].tolist() == [3] * 24 + [4] * 24
+    assert summary["strata"] == 2 and summary["psus"] == 4 and summary["single_psu_strata"] == []
+
+
+def test_without_oversampling_weights_are_equal_within_a_village():
+    hh = households(np.random.default_rng(1))
+    out, _, _ = design_columns(hh, frame(), {"weights": "frame", "oversample_registered": False})
+    assert out.groupby("village")["weight"].nunique().eq(1).all()
+    assert out.loc[out["village"] == "一村", "weight"].iloc[0] == pytest.approx(1.5 * 100 / 12)
+
+
+def test_weight_column_is_used_and_missing_weights_quarantined():
+    hh = households(np.random.default_rng(2))
+    hh.loc[3, "weight"] = np.nan
+    out, quarantine, _ = design_columns(hh, frame(), {"weights": "column", "weight_column": "weight"})
+    assert quarantine == {3: ["missing_weight"]}
+    assert out.loc[2, "weight"] == pytest.approx(hh.loc[2, "weight"])
+
+
+def test_households_outside_the_frame_or_unsampled_villages_are_quarantined():
+    hh = households(np.random.default_rng(3))
+    hh.loc[2, "village"] = "不存在村"
+    hh.loc[3, "village"] = "三村"
+    _, quarantine, _ = design_columns(hh, frame(), {"weights": "frame"})
+    assert quarantine == {2: ["village_not_in_frame"], 3: ["village_not_sampled_in_frame"]}
+
+
+def test_a_stratum_with_one_responding_village_is_reported():
+    hh = households(np.random.default_rng(4))
+    hh = hh[hh["village"] != "六村"]
+    _, _, summary = design_columns(hh, frame(), {"weights": "frame"})
+    assert summary["single_psu_strata"] == ["乙镇"]
