@@ -9,6 +9,12 @@ configfile: "config.yaml"
 
 
 include: "rules/common.smk"
+
+
+wildcard_constraints:
+    county="|".join(sorted(config["counties"])),
+    instrument="|".join(INSTRUMENTS),
+
 include: "rules/ingest.smk"
 include: "rules/clean.smk"
 

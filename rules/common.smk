@@ -1,5 +1,5 @@
-# Helpers shared by the rule files: the validated config and the per-county config parts that
-# rules take as params (so a rule depends on its own part of the config only).
+# Helpers shared by the rule files (the validated config and the per-county config parts that
+# rules take as params, so that each job depends on its own part of the config only).
 import sys
 from pathlib import Path
 
@@ -14,11 +14,6 @@ except InputError as exc:
 COUNTIES = [config["focal"], *config["benchmarks"]]
 INSTRUMENTS = ["households", "cadres", "projects", "villages"]
 ENV = "envs/pa-study.yaml"
-
-
-wildcard_constraints:
-    county="|".join(sorted(config["counties"])),
-    instrument="|".join(INSTRUMENTS),
 
 
 def county_instruments(county):
@@ -71,8 +66,8 @@ def clean_arguments(wildcards, input):
     """The --table/--report/--corrections arguments of `pa-study clean`."""
     parts = []
     for instrument in county_instruments(wildcards.county):
-        parts.append(f"--table {instrument}={input['table_' + instrument]}")
-        parts.append(f"--report {instrument}={input['report_' + instrument]}")
+        parts.append(f"--table {instrument}={input[f'table_{instrument}']}")
+        parts.append(f"--report {instrument}={input[f'report_{instrument}']}")
     if "corrections" in input.keys():
         parts.append(f"--corrections {input['corrections']}")
     return " ".join(parts)

@@ -1,0 +1,651 @@
+"""Programme effects: difference in means, regression adjustment, IPW, matching, AIPW and DiD.
+
+The single entry point is :func:`program_effect`; it validates the data, dispatches on ``method``
+and returns an :class:`EffectEstimate` carrying a covariate balance table and propensity-score
+overlap diagnostics next to the estimate.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats as sps
+from scipy.special import expit
+
+from pa_study.stats._effects_linear import check_full_rank, demean_within, wls_robust
+from pa_study.stats._effects_matching import psm_att
+from pa_study.stats._effects_weighting import (
+    balancing_weights,
+    bootstrap_effects,
+    effect_with_influence,
+    fit_logit,
+    influence_variance,
+)
+from pa_study.stats._errors import StatsInputError
+from pa_study.stats._moments import weighted_mean, weighted_var
+from pa_study.stats._results import Estimate
+
+__all__ = ["METHODS", "EffectEstimate", "program_effect"]
+
+#: Estimation methods accepted by :func:`program_effect`.
+METHODS = ("diff", "ols", "ipw", "psm", "aipw", "did")
+_ESTIMANDS = {
+    "diff": ("att", "ate"),
+    "ols": ("att", "ate"),
+    "did": ("att",),
+    "ipw": ("att", "ate"),
+    "aipw": ("att", "ate"),
+    "psm": ("att",),
+}
+_PROPENSITY_METHODS = ("ipw", "aipw", "psm")
+
+
+@dataclass(frozen=True)
+class EffectEstimate(Estimate):
+    """A programme-effect estimate with its balance and overlap diagnostics.
+
+    Attributes
+    ----------
+    balance : pandas.DataFrame or None
+        One row per covariate (index ``covariate``): ``mean_treated``, ``mean_control``, ``smd``,
+        ``var_ratio`` on the (survey-weighted) raw sample and, for ``ipw``/``aipw``/``psm``, the same
+        after weighting or matching with an ``_adj`` suffix.  ``smd`` is the difference in means over
+        the raw pooled standard deviation ``sqrt((v_T + v_C) / 2)`` (the same denominator before and
+        after adjustment, Austin 2009); ``var_ratio`` is ``v_T / v_C``.  ``None`` without covariates.
+    overlap : pandas.DataFrame or None
+        For the propensity-score methods, one row per group (``treated``, ``control``): ``n``,
+        ``ps_min``, ``ps_max`` and ``n_off_support``, the units whose score lies outside the other
+        group's range.  ``None`` for the other methods.
+
+    Notes
+    -----
+    :meth:`to_dict` and :meth:`to_frame` give the scalar fields only (``extra`` merged in), one row.
+    """
+
+    balance: pd.DataFrame | None = field(default=None, repr=False, compare=False)
+    overlap: pd.DataFrame | None = field(default=None, repr=False, compare=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the scalar fields and ``extra`` as a flat dict, leaving out the diagnostic tables."""
+        row = {f.name: getattr(self, f.name) for f in fields(Estimate) if f.name != "extra"}
+        row.update(self.extra)
+        return row
+
+
+@dataclass(frozen=True)
+class _Spec:
+    outcome: str
+    treatment: str
+    covariates: tuple[str, ...]
+    method: str
+    estimand: str
+    weight: str | None
+    cluster: str | None
+    fixed_effects: tuple[str, ...]
+    baseline_outcome: str | None
+    caliper: float | None
+    n_neighbors: int
+    n_boot: int | None
+    seed: int | None
+    level: float
+
+
+@dataclass(frozen=True)
+class _Sample:
+    y: np.ndarray
+    d: np.ndarray
+    X: np.ndarray
+    w: np.ndarray
+    cluster: np.ndarray | None
+    fixed_effects: tuple[np.ndarray, ...]
+    fixed_effect_levels: tuple[pd.Index, ...]
+    n_dropped: int
+
+
+def program_effect(
+    data: pd.DataFrame,
+    *,
+    outcome: str,
+    treatment: str,
+    covariates: Sequence[str] = (),
+    method: str,
+    estimand: str = "att",
+    weight: str | None = None,
+    cluster: str | None = None,
+    fixed_effects: str | Sequence[str] | None = None,
+    baseline_outcome: str | None = None,
+    caliper: float | None = None,
+    n_neighbors: int = 1,
+    n_boot: int | None = None,
+    seed: int | None = None,
+    level: float = 0.95,
+) -> EffectEstimate:
+    """Estimate the effect of a binary programme on an outcome.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per unit (household).
+    outcome, treatment : str
+        Column names; ``treatment`` must be 0/1 (or boolean) with both values present.
+    covariates : sequence of str
+        Numeric columns entered exactly as given (linear terms, no added interactions or powers) in
+        the outcome regression and in the propensity-score logit.  Dummy-code categories beforehand.
+    method : {"diff", "ols", "ipw", "psm", "aipw", "did"}
+        ``"diff"``: difference in (weighted) means, i.e. least squares of the outcome on treatment.
+        ``"ols"``: regression adjustment, least squares of the outcome on treatment and covariates,
+        optionally with ``fixed_effects``; the effect is the treatment coefficient.
+        ``"ipw"``: inverse probability weighting with normalised (Hajek) weights.  For the ATT the
+        treated get weight 1 and controls ``p / (1 - p)``; for the ATE ``1 / p`` and ``1 / (1 - p)``;
+        all multiplied by the survey weight.  ``p`` comes from a (survey-weighted) logit of treatment
+        on an intercept and the covariates as given.
+        ``"psm"``: nearest-neighbour matching on that propensity score, with replacement,
+        ``n_neighbors`` matches (ties kept), optional ``caliper``; ATT only; Abadie-Imbens (2006)
+        standard errors (see Notes).  Survey weights and clusters are not supported.
+        ``"aipw"``: augmented IPW (doubly robust): the IPW weights above plus linear outcome models
+        fitted by weighted least squares on the covariates within each arm (controls only for the
+        ATT), as in Sant'Anna & Zhao (2020, J. Econometrics 219(1)) for the ATT.
+        ``"did"``: difference in differences for a two-period panel: least squares of
+        ``outcome - baseline_outcome`` on treatment and the optional covariates and fixed effects,
+        which equals the two-way fixed-effects estimate.  For a doubly robust DiD use
+        ``method="aipw"`` on the change in the outcome.
+    estimand : {"att", "ate"}
+        Target of ``ipw`` and ``aipw``.  ``psm`` and ``did`` estimate the ATT only; for ``diff`` and
+        ``ols`` the estimator does not depend on it and it is only recorded.
+    weight : str, optional
+        Survey (sampling) weight column; must be positive and non-missing.
+    cluster : str, optional
+        Cluster (PSU) column for cluster-robust inference; must be non-missing.
+    fixed_effects : str or sequence of str, optional
+        Categorical columns whose levels get their own intercepts (``ols`` and ``did`` only).  The
+        first is absorbed by the within transformation; further ones enter as dummy variables.
+    baseline_outcome : str, optional
+        Pre-programme outcome column; required by and only used for ``did``.
+    caliper : float, optional
+        ``psm`` only: the largest allowed absolute propensity-score distance of a match (propensity
+        units, as Stata's ``teffects psmatch, caliper()``; R's ``Matching`` counts in SDs).
+    n_neighbors : int
+        ``psm`` only: matches per treated unit.
+    n_boot : int, optional
+        ``ipw``/``aipw`` only: replace the analytic standard error by a nonparametric bootstrap with
+        this many replicates, resampling clusters when ``cluster`` is given and re-estimating the
+        propensity score (and outcome models) in each replicate.
+    seed : int, optional
+        Seed of the bootstrap's random generator.
+    level : float
+        Confidence level of the interval.
+
+    Returns
+    -------
+    EffectEstimate
+        ``estimate``, ``se``, ``ci_low``, ``ci_high``, ``n`` (units used), ``df``, plus
+        ``balance`` and ``overlap`` tables and ``extra`` with ``method``, ``estimand``,
+        ``se_method``, ``n_treated``, ``n_control``, ``n_clusters``, ``n_dropped_missing`` and
+        method-specific counts (``n_matched_treated``, ``n_off_support``, ``n_boot_failed``, ...).
+
+    Raises
+    ------
+    StatsInputError
+        Empty data, unknown columns, a treatment that is not binary or is constant, non-numeric or
+        collinear covariates, zero, negative or missing weights, missing cluster or fixed-effect
+        values, perfect separation in the propensity logit (no common support), no treated unit
+        within the caliper, or options that the method does not use.
+
+    Warns
+    -----
+    UserWarning
+        When rows with missing outcome, treatment, covariate or baseline values are dropped
+        (listwise deletion, as R's ``lm`` and Stata do), and when bootstrap replicates fail.
+
+    Notes
+    -----
+    Standard errors and confidence intervals:
+
+    * ``diff``, ``ols``, ``did``: heteroskedasticity-robust HC1, or with ``cluster`` the CR1
+      cluster-robust sandwich with the small-sample factor ``G/(G-1) (n-1)/(n-K)`` (Stata's
+      ``regress [pw=w], vce(cluster c)``, R's ``sandwich::vcovCL(type = "HC1")``); absorbed fixed
+      effects count in ``K`` as dummies would.  Intervals use the t distribution with ``n - K``
+      (``G - 1`` with clusters) degrees of freedom.
+    * ``ipw``, ``aipw``: the M-estimation sandwich of the stacked estimating equations (logit
+      score, within-arm WLS normal equations, Hajek means), which accounts for the estimated
+      propensity score and outcome models (Lunceford & Davidian 2004, Stat. Med. 23(19)).  It is
+      computed from per-unit influence values summed within clusters, scaled by ``G / (G - 1)``
+      (``n / (n - 1)`` without clusters), i.e. the linearisation variance R's ``survey`` package
+      uses for a with-replacement first stage.  Intervals are normal, or t with ``G - 1`` degrees of
+      freedom with clusters.  With ``n_boot`` the standard error is the bootstrap standard
+      deviation and the interval is normal.
+    * ``psm``: Abadie & Imbens (2006) heteroskedasticity-robust variance for the population ATT,
+      with the conditional outcome variance estimated from 2 same-arm matches, as R's
+      ``Matching::Match(Var.calc = 2)``; the propensity score is treated as known.  The bootstrap
+      is not offered because it is invalid for matching with replacement (Abadie & Imbens 2008).
+    """
+    spec = _make_spec(
+        outcome=outcome,
+        treatment=treatment,
+        covariates=covariates,
+        method=method,
+        estimand=estimand,
+        weight=weight,
+        cluster=cluster,
+        fixed_effects=fixed_effects,
+        baseline_outcome=baseline_outcome,
+        caliper=caliper,
+        n_neighbors=n_neighbors,
+        n_boot=n_boot,
+        seed=seed,
+        level=level,
+    )
+    sample = _prepare(data, spec)
+    if spec.method in ("diff", "ols", "did"):
+        return _regression_effect(sample, spec)
+    if spec.method == "psm":
+        return _matching_effect(sample, spec)
+    return _weighting_effect(sample, spec)
+
+
+# ---- specification and data checks -------------------------------------------------------------
+
+
+def _make_spec(**kwargs: Any) -> _Spec:
+    method, estimand = kwargs["method"], kwargs["estimand"]
+    if method not in METHODS:
+        raise StatsInputError(f"method must be one of {METHODS}, got {method!r}")
+    if estimand not in _ESTIMANDS[method]:
+        raise StatsInputError(
+            f"method {method!r} estimates {' or '.join(_ESTIMANDS[method])}, not {estimand!r}"
+        )
+    kwargs["fixed_effects"] = _as_names(kwargs["fixed_effects"])
+    kwargs["covariates"] = _as_names(kwargs["covariates"])
+    spec = _Spec(**kwargs)
+    _check_options(spec)
+    return spec
+
+
+def _as_names(columns: str | Sequence[str] | None) -> tuple[str, ...]:
+    """Accept one column name or several."""
+    if columns is None:
+        return ()
+    return (columns,) if isinstance(columns, str) else tuple(columns)
+
+
+def _check_options(spec: _Spec) -> None:
+    """Refuse options the chosen method would silently ignore."""
+    method = spec.method
+    unsupported = {
+        "baseline_outcome": spec.baseline_outcome is not None and method != "did",
+        "fixed_effects": bool(spec.fixed_effects) and method not in ("ols", "did"),
+        "caliper": spec.caliper is not None and method != "psm",
+        "n_neighbors": spec.n_neighbors != 1 and method != "psm",
+        "n_boot": spec.n_boot is not None and method not in ("ipw", "aipw"),
+        "weight": spec.weight is not None and method == "psm",
+        "cluster": spec.cluster is not None and method == "psm",
+    }
+    bad = [name for name, flag in unsupported.items() if flag]
+    if bad:
+        raise StatsInputError(f"method {method!r} does not use {', '.join(bad)}")
+    if method == "did" and spec.baseline_outcome is None:
+        raise StatsInputError("method 'did' needs baseline_outcome")
+    if not (isinstance(spec.n_neighbors, (int, np.integer)) and spec.n_neighbors >= 1):
+        raise StatsInputError(f"n_neighbors must be a positive integer, got {spec.n_neighbors!r}")
+    if spec.caliper is not None and not spec.caliper > 0:
+        raise StatsInputError(f"caliper must be positive, got {spec.caliper!r}")
+    if spec.n_boot is not None and not (isinstance(spec.n_boot, (int, np.integer)) and spec.n_boot >= 2):
+        raise StatsInputError(f"n_boot must be an integer of at least 2, got {spec.n_boot!r}")
+    if not 0 < spec.level < 1:
+        raise StatsInputError(f"level must be between 0 and 1, got {spec.level!r}")
+
+
+def _prepare(data: pd.DataFrame, spec: _Spec) -> _Sample:
+    """Check the columns and return the complete-case sample as arrays."""
+    if not isinstance(data, pd.DataFrame):
+        raise StatsInputError(f"data must be a pandas DataFrame, got {type(data).__name__}")
+    analysis = [spec.outcome, spec.treatment, *spec.covariates]
+    if spec.baseline_outcome is not None:
+        analysis.append(spec.baseline_outcome)
+    design = [c for c in (spec.weight, spec.cluster, *spec.fixed_effects) if c is not None]
+    missing_cols = [c for c in dict.fromkeys(analysis + design) if c not in data.columns]
+    if missing_cols:
+        raise StatsInputError(f"column(s) not in data: {', '.join(map(repr, missing_cols))}")
+    if len(data) == 0:
+        raise StatsInputError("data is empty")
+    for col in design:
+        if data[col].isna().any():
+            raise StatsInputError(f"design column {col!r} has {int(data[col].isna().sum())} missing value(s)")
+    values = {col: _numeric_column(data, col) for col in dict.fromkeys(analysis)}
+    complete = np.logical_and.reduce([~np.isnan(v) for v in values.values()])
+    n_dropped = int((~complete).sum())
+    if n_dropped:
+        warnings.warn(
+            f"dropped {n_dropped} of {len(data)} rows with missing {', '.join(analysis)} values",
+            UserWarning,
+            stacklevel=3,
+        )
+    if not complete.any():
+        raise StatsInputError("no row has complete outcome, treatment and covariate values")
+    d = _binary_treatment(values[spec.treatment][complete], spec.treatment)
+    y = values[spec.outcome][complete]
+    if spec.baseline_outcome is not None:
+        y = y - values[spec.baseline_outcome][complete]
+    X = (
+        np.column_stack([values[c][complete] for c in spec.covariates])
+        if spec.covariates
+        else np.empty((len(y), 0))
+    )
+    fixed = [pd.factorize(data[c][complete]) for c in spec.fixed_effects]
+    return _Sample(
+        y=y,
+        d=d,
+        X=X,
+        w=_weights(data, spec.weight, complete),
+        cluster=_clusters(data, spec.cluster, complete),
+        fixed_effects=tuple(codes for codes, _ in fixed),
+        fixed_effect_levels=tuple(pd.Index(levels) for _, levels in fixed),
+        n_dropped=n_dropped,
+    )
+
+
+def _clusters(data: pd.DataFrame, col: str | None, complete: np.ndarray) -> np.ndarray | None:
+    if col is None:
+        return None
+    codes = pd.factorize(data[col][complete])[0]
+    if codes.max() < 1:
+        raise StatsInputError(f"cluster column {col!r} has a single cluster; clustering needs at least 2")
+    return codes
+
+
+def _numeric_column(data: pd.DataFrame, col: str) -> np.ndarray:
+    series = data[col]
+    if not (pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series)):
+        raise StatsInputError(
+            f"column {col!r} must be numeric (dummy-code categories first), got dtype {series.dtype}"
+        )
+    values = series.to_numpy(dtype=float, na_value=np.nan)
+    if np.isinf(values).any():
+        raise StatsInputError(f"column {col!r} has infinite values")
+    return values
+
+
+def _binary_treatment(d: np.ndarray, name: str) -> np.ndarray:
+    levels = np.unique(d)
+    if not np.isin(levels, (0.0, 1.0)).all():
+        shown = ", ".join(f"{v:g}" for v in levels[:6]) + (", ..." if levels.size > 6 else "")
+        raise StatsInputError(f"treatment {name!r} must be binary 0/1, found values {shown}")
+    n_treated = int(d.sum())
+    if n_treated < 2 or d.size - n_treated < 2:
+        raise StatsInputError(
+            f"treatment {name!r} needs at least 2 treated and 2 control units, "
+            f"found {n_treated} treated and {d.size - n_treated} control"
+        )
+    return d
+
+
+def _weights(data: pd.DataFrame, col: str | None, complete: np.ndarray) -> np.ndarray:
+    if col is None:
+        return np.ones(int(complete.sum()))
+    w = _numeric_column(data, col)
+    bad = int((w <= 0).sum())
+    if bad:
+        raise StatsInputError(
+            f"weight column {col!r} has {bad} zero or negative value(s); weights must be positive"
+        )
+    return w[complete]
+
+
+# ---- estimators --------------------------------------------------------------------------------
+
+
+def _regression_effect(sample: _Sample, spec: _Spec) -> EffectEstimate:
+    names = [spec.treatment] + (list(spec.covariates) if spec.method != "diff" else [])
+    regressors = np.column_stack([sample.d, sample.X]) if spec.method != "diff" else sample.d[:, None]
+    y, absorbed, what = sample.y, 0, "regression design"
+    extra_effects = zip(
+        spec.fixed_effects[1:], sample.fixed_effects[1:], sample.fixed_effect_levels[1:], strict=True
+    )
+    for col, codes, levels in extra_effects:
+        # The first level is the baseline absorbed with the other intercepts.
+        dummies = (codes[:, None] == np.arange(1, len(levels))).astype(float)
+        regressors = np.column_stack([regressors, dummies])
+        names += [f"{col}[{level}]" for level in levels[1:]]
+    if sample.fixed_effects:
+        codes = sample.fixed_effects[0]
+        y = demean_within(y[:, None], sample.w, codes)[:, 0]
+        regressors = demean_within(regressors, sample.w, codes)
+        absorbed = int(codes.max()) + 1
+        what = f"regression design after absorbing fixed effects {spec.fixed_effects[0]!r}"
+        position = 0
+    else:
+        regressors = np.column_stack([np.ones(y.shape[0]), regressors])
+        names = ["(intercept)", *names]
+        position = 1
+    fit = wls_robust(
+        y,
+        regressors,
+        sample.w,
+        names=names,
+        cluster=sample.cluster,
+        absorbed_levels=absorbed,
+        what=what,
+    )
+    estimate, se = float(fit.coef[position]), float(np.sqrt(fit.vcov[position, position]))
+    return _result(
+        spec,
+        sample,
+        estimate,
+        se,
+        df=float(fit.df),
+        extra={"se_method": fit.se_method},
+        balance=_balance_table(sample, spec, adjusted=None),
+    )
+
+
+def _propensity(sample: _Sample, spec: _Spec) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Fit the propensity logit; return its design matrix ``[1, X]``, coefficients and scores."""
+    Z = np.column_stack([np.ones(sample.y.shape[0]), sample.X])
+    check_full_rank(
+        Z * np.sqrt(sample.w)[:, None], ["(intercept)", *spec.covariates], "propensity-score logit"
+    )
+    gamma, converged = fit_logit(Z, sample.d, sample.w[None, :])
+    if not converged[0]:
+        raise StatsInputError(
+            f"the propensity-score logit of {spec.treatment!r} on {list(spec.covariates)} did not converge: "
+            "the covariates (nearly) perfectly separate treated from control units, so there is no "
+            "common support for some of them; restrict the sample or simplify the covariates"
+        )
+    ps = expit(Z @ gamma[0])
+    extreme = int(((ps == 0.0) | (ps == 1.0)).sum())
+    if extreme:
+        raise StatsInputError(
+            f"{extreme} propensity score(s) are numerically 0 or 1, so their units have no counterparts "
+            "in the other group (no common support); restrict the sample or simplify the covariates"
+        )
+    return Z, gamma[0], ps
+
+
+def _weighting_effect(sample: _Sample, spec: _Spec) -> EffectEstimate:
+    Z, gamma, _ = _propensity(sample, spec)
+    augmented = spec.method == "aipw"
+    fit = effect_with_influence(
+        sample.y, sample.d, Z, sample.w, gamma, estimand=spec.estimand, augmented=augmented
+    )
+    extra: dict[str, Any] = {}
+    if spec.n_boot is None:
+        se = np.sqrt(influence_variance(fit.influence, sample.cluster))
+        n_clusters = _n_clusters(sample)
+        df = None if n_clusters is None else float(n_clusters - 1)
+        extra["se_method"] = "influence function" + (" (clustered)" if sample.cluster is not None else "")
+    else:
+        draws, n_failed = bootstrap_effects(
+            sample.y,
+            sample.d,
+            Z,
+            sample.w,
+            gamma,
+            estimand=spec.estimand,
+            augmented=augmented,
+            cluster=sample.cluster,
+            n_boot=spec.n_boot,
+            seed=spec.seed,
+        )
+        if draws.shape[0] < 2:
+            raise StatsInputError(
+                f"only {draws.shape[0]} of {spec.n_boot} bootstrap replicates could be estimated"
+            )
+        if n_failed:
+            warnings.warn(
+                f"{n_failed} of {spec.n_boot} bootstrap replicates failed (logit did not converge or an arm "
+                "was empty) and were dropped",
+                UserWarning,
+                stacklevel=3,
+            )
+        se, df = float(np.std(draws, ddof=1)), None
+        extra.update(
+            se_method="bootstrap" + (" (clusters)" if sample.cluster is not None else ""),
+            n_boot=spec.n_boot,
+            n_boot_failed=n_failed,
+        )
+    overlap = _overlap_table(fit.ps, sample.d)
+    extra["n_off_support"] = int(overlap["n_off_support"].sum())
+    adjusted = balancing_weights(fit.ps, sample.d, sample.w, spec.estimand)
+    return _result(
+        spec,
+        sample,
+        fit.estimate,
+        float(se),
+        df=df,
+        extra=extra,
+        balance=_balance_table(sample, spec, adjusted=adjusted),
+        overlap=overlap,
+    )
+
+
+def _matching_effect(sample: _Sample, spec: _Spec) -> EffectEstimate:
+    n_control = int((sample.d == 0).sum())
+    if spec.n_neighbors > n_control:
+        raise StatsInputError(f"n_neighbors={spec.n_neighbors} exceeds the {n_control} control units")
+    _, _, ps = _propensity(sample, spec)
+    fit = psm_att(sample.y, sample.d, ps, n_neighbors=spec.n_neighbors, caliper=spec.caliper)
+    adjusted = np.where(sample.d == 1, fit.treated_matched.astype(float), 0.0)
+    adjusted[sample.d == 0] = fit.control_weight
+    overlap = _overlap_table(ps, sample.d)
+    n_matched = int(fit.treated_matched.sum())
+    extra = {
+        "se_method": "Abadie-Imbens (2006)",
+        "n_neighbors": spec.n_neighbors,
+        "caliper": spec.caliper,
+        "n_matched_treated": n_matched,
+        "n_unmatched_treated": int((sample.d == 1).sum()) - n_matched,
+        "n_off_support": int(overlap["n_off_support"].sum()),
+    }
+    return _result(
+        spec,
+        sample,
+        fit.estimate,
+        fit.se,
+        df=None,
+        extra=extra,
+        balance=_balance_table(sample, spec, adjusted=adjusted),
+        overlap=overlap,
+    )
+
+
+def _n_clusters(sample: _Sample) -> int | None:
+    return None if sample.cluster is None else int(sample.cluster.max()) + 1
+
+
+# ---- diagnostics and result --------------------------------------------------------------------
+
+
+def _balance_table(sample: _Sample, spec: _Spec, *, adjusted: np.ndarray | None) -> pd.DataFrame | None:
+    """Standardised mean differences and variance ratios, raw and (optionally) after adjustment."""
+    if not spec.covariates:
+        return None
+    treated, control = sample.d == 1, sample.d == 0
+    X, w = sample.X, sample.w
+    var_t, var_c = weighted_var(X[treated], w[treated]), weighted_var(X[control], w[control])
+    scale = np.sqrt((var_t + var_c) / 2.0)
+    columns = _balance_columns(X, treated, control, w, scale, suffix="")
+    if adjusted is not None:
+        used = adjusted > 0
+        columns |= _balance_columns(X, treated & used, control & used, adjusted, scale, suffix="_adj")
+    return pd.DataFrame(columns, index=pd.Index(list(spec.covariates), name="covariate"))
+
+
+def _balance_columns(
+    X: np.ndarray,
+    treated: np.ndarray,
+    control: np.ndarray,
+    w: np.ndarray,
+    scale: np.ndarray,
+    *,
+    suffix: str,
+) -> dict[str, np.ndarray]:
+    mean_t, mean_c = weighted_mean(X[treated], w[treated]), weighted_mean(X[control], w[control])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = weighted_var(X[treated], w[treated]) / weighted_var(X[control], w[control])
+        smd = (mean_t - mean_c) / scale
+    return {
+        f"mean_treated{suffix}": mean_t,
+        f"mean_control{suffix}": mean_c,
+        f"smd{suffix}": smd,
+        f"var_ratio{suffix}": ratio,
+    }
+
+
+def _overlap_table(ps: np.ndarray, d: np.ndarray) -> pd.DataFrame:
+    """Propensity-score range per group and the units outside the other group's range."""
+    rows = {}
+    for label, own, other in (("treated", d == 1, d == 0), ("control", d == 0, d == 1)):
+        lo, hi = ps[other].min(), ps[other].max()
+        rows[label] = {
+            "n": int(own.sum()),
+            "ps_min": float(ps[own].min()),
+            "ps_max": float(ps[own].max()),
+            "n_off_support": int(((ps[own] < lo) | (ps[own] > hi)).sum()),
+        }
+    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("group")
+
+
+def _result(
+    spec: _Spec,
+    sample: _Sample,
+    estimate: float,
+    se: float,
+    *,
+    df: float | None,
+    extra: dict[str, Any],
+    balance: pd.DataFrame | None,
+    overlap: pd.DataFrame | None = None,
+) -> EffectEstimate:
+    if not (np.isfinite(estimate) and np.isfinite(se)):
+        raise StatsInputError(
+            f"{spec.method} produced a non-finite estimate or standard error; check the data"
+        )
+    quantile = sps.norm.ppf(0.5 + spec.level / 2) if df is None else sps.t.ppf(0.5 + spec.level / 2, df)
+    n_treated = int(sample.d.sum())
+    outcome = spec.outcome if spec.baseline_outcome is None else f"{spec.outcome} - {spec.baseline_outcome}"
+    return EffectEstimate(
+        name=f"{spec.estimand}[{spec.method}]({outcome} ~ {spec.treatment})",
+        estimate=estimate,
+        se=se,
+        ci_low=float(estimate - quantile * se),
+        ci_high=float(estimate + quantile * se),
+        n=int(sample.y.shape[0]),
+        df=df,
+        level=spec.level,
+        extra={
+            "method": spec.method,
+            "estimand": spec.estimand,
+            "n_treated": n_treated,
+            "n_control": int(sample.y.shape[0]) - n_treated,
+            "n_clusters": _n_clusters(sample),
+            "n_dropped_missing": sample.n_dropped,
+            **extra,
+        },
+        balance=balance,
+        overlap=overlap,
+    )

@@ -1,0 +1,423 @@
+"""Tests of pa_study.stats.program_effect.
+
+Reference numbers come from tests/fixtures/stats/make_effects_reference.R (R's lm + sandwich,
+glm + weighted means with a numerically differentiated M-estimation sandwich, Matching::Match) on
+the Lalonde NSW/PSID data and the California API two-stage cluster sample.
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from numpy.polynomial.hermite_e import hermegauss
+from scipy import stats
+from scipy.special import expit
+
+from pa_study.stats import Estimate, StatsInputError, program_effect
+from pa_study.stats.effects import EffectEstimate
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "stats"
+REFERENCE = json.loads((FIXTURES / "effects_reference.json").read_text())
+REL_ESTIMATE = 1e-6
+REL_SE = 1e-4
+
+LALONDE_COVS = ["age", "educ", "black", "hispan", "married", "nodegree", "re74", "re75"]
+API_COVS = ["meals", "ell", "mobility", "emer"]
+API_DESIGN = {"outcome": "api00", "treatment": "awards", "weight": "pw", "cluster": "dnum"}
+
+
+@pytest.fixture(scope="module")
+def lalonde() -> pd.DataFrame:
+    return pd.read_csv(FIXTURES / "effects_lalonde.csv")
+
+
+@pytest.fixture(scope="module")
+def api() -> pd.DataFrame:
+    return pd.read_csv(FIXTURES / "effects_apiclus2.csv")
+
+
+LALONDE_CASES = {
+    "lalonde_diff": {"method": "diff"},
+    "lalonde_ols": {"method": "ols", "covariates": LALONDE_COVS},
+    "lalonde_did": {"method": "did", "baseline_outcome": "re75"},
+    "lalonde_did_covariates": {
+        "method": "did",
+        "baseline_outcome": "re75",
+        "covariates": LALONDE_COVS[:-1],
+    },
+    "lalonde_ipw_att": {"method": "ipw", "covariates": LALONDE_COVS},
+    "lalonde_ipw_ate": {"method": "ipw", "covariates": LALONDE_COVS, "estimand": "ate"},
+    "lalonde_aipw_att": {"method": "aipw", "covariates": LALONDE_COVS},
+    "lalonde_aipw_ate": {"method": "aipw", "covariates": LALONDE_COVS, "estimand": "ate"},
+    "lalonde_psm_m1": {"method": "psm", "covariates": LALONDE_COVS},
+    "lalonde_psm_m3": {"method": "psm", "covariates": LALONDE_COVS, "n_neighbors": 3},
+}
+
+API_CASES = {
+    "api_diff": {"method": "diff", **API_DESIGN},
+    "api_ols": {"method": "ols", "covariates": API_COVS, **API_DESIGN},
+    "api_ols_fe": {"method": "ols", "covariates": API_COVS, "fixed_effects": "stype", **API_DESIGN},
+    "api_ols_fe_unweighted_hc1": {
+        "method": "ols",
+        "covariates": API_COVS,
+        "fixed_effects": "stype",
+        "outcome": "api00",
+        "treatment": "awards",
+    },
+    "api_did": {
+        "method": "did",
+        "covariates": ["meals", "ell"],
+        "baseline_outcome": "api99",
+        **API_DESIGN,
+    },
+    "api_ipw_att": {"method": "ipw", "covariates": API_COVS, **API_DESIGN},
+    "api_ipw_ate": {"method": "ipw", "covariates": API_COVS, "estimand": "ate", **API_DESIGN},
+    "api_aipw_att": {"method": "aipw", "covariates": API_COVS, **API_DESIGN},
+    "api_aipw_ate": {"method": "aipw", "covariates": API_COVS, "estimand": "ate", **API_DESIGN},
+}
+
+
+def assert_matches_reference(result: EffectEstimate, key: str) -> None:
+    expected = REFERENCE[key]
+    assert result.estimate == pytest.approx(expected["estimate"], rel=REL_ESTIMATE)
+    assert result.se == pytest.approx(expected["se"], rel=REL_SE)
+
+
+# ---- agreement with R ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("key", sorted(LALONDE_CASES))
+def test_lalonde_matches_r(lalonde: pd.DataFrame, key: str) -> None:
+    result = program_effect(lalonde, outcome="re78", treatment="treat", **LALONDE_CASES[key])
+    assert_matches_reference(result, key)
+    assert result.n == len(lalonde)
+
+
+@pytest.mark.parametrize("key", sorted(API_CASES))
+def test_api_weighted_clustered_matches_r(api: pd.DataFrame, key: str) -> None:
+    result = program_effect(api, **API_CASES[key])
+    assert_matches_reference(result, key)
+    if "cluster" in API_CASES[key]:
+        assert result.extra["n_clusters"] == REFERENCE["api_n_clusters"]
+
+
+def test_psm_caliper_matches_matching_package(lalonde: pd.DataFrame) -> None:
+    expected = REFERENCE["lalonde_psm_caliper"]
+    result = program_effect(
+        lalonde,
+        outcome="re78",
+        treatment="treat",
+        covariates=LALONDE_COVS,
+        method="psm",
+        caliper=expected["caliper"],
+    )
+    assert result.estimate == pytest.approx(expected["estimate"], rel=REL_ESTIMATE)
+    assert result.extra["n_matched_treated"] == expected["n_matched_treated"]
+    assert result.extra["n_unmatched_treated"] == 185 - expected["n_matched_treated"]
+
+
+@pytest.mark.parametrize(("method", "key"), [("ipw", "lalonde_ipw_balance"), ("psm", "lalonde_psm_balance")])
+def test_balance_table_matches_r(lalonde: pd.DataFrame, method: str, key: str) -> None:
+    result = program_effect(
+        lalonde, outcome="re78", treatment="treat", covariates=LALONDE_COVS, method=method
+    )
+    expected = pd.DataFrame(REFERENCE[key]).set_index("covariate")
+    assert list(result.balance.index) == LALONDE_COVS
+    assert list(result.balance.columns) == list(expected.columns)
+    np.testing.assert_allclose(result.balance.to_numpy(), expected.to_numpy(), rtol=1e-6, atol=1e-9)
+    # Weighting must improve balance on this observational sample.
+    assert (result.balance["smd_adj"].abs() < result.balance["smd"].abs()).sum() >= 6
+
+
+def test_overlap_diagnostics_match_r(lalonde: pd.DataFrame) -> None:
+    expected = REFERENCE["lalonde_ps"]
+    overlap = program_effect(
+        lalonde, outcome="re78", treatment="treat", covariates=LALONDE_COVS, method="ipw"
+    ).overlap
+    assert list(overlap.index) == ["treated", "control"]
+    assert overlap.loc["treated", "ps_min"] == pytest.approx(expected["min_treated"], rel=1e-6)
+    assert overlap.loc["treated", "ps_max"] == pytest.approx(expected["max_treated"], rel=1e-6)
+    assert overlap.loc["control", "ps_min"] == pytest.approx(expected["min_control"], rel=1e-6)
+    assert overlap.loc["control", "ps_max"] == pytest.approx(expected["max_control"], rel=1e-6)
+    assert overlap.loc["treated", "n_off_support"] == expected["off_support_treated"]
+    assert overlap.loc["control", "n_off_support"] == expected["off_support_control"]
+    assert overlap["n"].tolist() == [185, 429]
+
+
+# ---- result object and internal consistency -----------------------------------------------------
+
+
+def test_result_is_an_estimate_with_table_row(lalonde: pd.DataFrame) -> None:
+    result = program_effect(
+        lalonde, outcome="re78", treatment="treat", covariates=LALONDE_COVS, method="aipw"
+    )
+    assert isinstance(result, Estimate)
+    row = result.to_dict()
+    assert {"estimate", "se", "ci_low", "ci_high", "n", "method", "estimand", "se_method"} <= set(row)
+    assert "balance" not in row and "overlap" not in row
+    frame = result.to_frame()
+    assert frame.shape[0] == 1 and frame.loc[0, "method"] == "aipw"
+    assert result.ci_low < result.estimate < result.ci_high
+    assert result.ci_high - result.estimate == pytest.approx(1.959963984540054 * result.se)
+
+
+def test_regression_ci_uses_t_with_cluster_df(api: pd.DataFrame) -> None:
+    result = program_effect(api, method="ols", covariates=API_COVS, **API_DESIGN)
+    assert result.df == REFERENCE["api_n_clusters"] - 1
+    assert result.ci_high - result.estimate == pytest.approx(stats.t.ppf(0.975, result.df) * result.se)
+
+
+def test_absorbed_fixed_effects_equal_dummy_regression(api: pd.DataFrame) -> None:
+    data = api.assign(
+        stype_h=(api["stype"] == "H").astype(float), stype_m=(api["stype"] == "M").astype(float)
+    )
+    absorbed = program_effect(data, method="ols", covariates=API_COVS, fixed_effects="stype", **API_DESIGN)
+    dummies = program_effect(data, method="ols", covariates=[*API_COVS, "stype_h", "stype_m"], **API_DESIGN)
+    assert absorbed.estimate == pytest.approx(dummies.estimate, rel=1e-10)
+    assert absorbed.se == pytest.approx(dummies.se, rel=1e-10)
+    # A second fixed effect enters as dummies; absorbing it first must not change anything.
+    data["big"] = (data["meals"] > 50).astype(int)
+    one = program_effect(
+        data, method="ols", covariates=API_COVS, fixed_effects=["stype", "big"], **API_DESIGN
+    )
+    other = program_effect(
+        data, method="ols", covariates=API_COVS, fixed_effects=["big", "stype"], **API_DESIGN
+    )
+    assert one.estimate == pytest.approx(other.estimate, rel=1e-10)
+    assert one.se == pytest.approx(other.se, rel=1e-10)
+
+
+def test_did_equals_ols_on_the_change(lalonde: pd.DataFrame) -> None:
+    did = program_effect(lalonde, outcome="re78", treatment="treat", baseline_outcome="re75", method="did")
+    change = lalonde.assign(change=lalonde["re78"] - lalonde["re75"])
+    diff = program_effect(change, outcome="change", treatment="treat", method="diff")
+    assert did.estimate == pytest.approx(diff.estimate, rel=1e-12)
+    assert did.se == pytest.approx(diff.se, rel=1e-12)
+
+
+def test_boolean_treatment_and_rescaled_weights_give_same_answer(api: pd.DataFrame) -> None:
+    base = program_effect(api, method="ipw", covariates=API_COVS, **API_DESIGN)
+    data = api.assign(awards=api["awards"].astype(bool), pw=api["pw"] * 37.5)
+    again = program_effect(data, method="ipw", covariates=API_COVS, **API_DESIGN)
+    assert again.estimate == pytest.approx(base.estimate, rel=1e-10)
+    assert again.se == pytest.approx(base.se, rel=1e-8)
+
+
+def test_missing_outcome_rows_are_dropped_with_warning(lalonde: pd.DataFrame) -> None:
+    data = lalonde.copy()
+    data.loc[[0, 300], "re78"] = np.nan
+    with pytest.warns(UserWarning, match="dropped 2 of 614"):
+        result = program_effect(
+            data, outcome="re78", treatment="treat", covariates=LALONDE_COVS, method="ipw"
+        )
+    assert result.n == 612 and result.extra["n_dropped_missing"] == 2
+    expected = program_effect(
+        lalonde.drop(index=[0, 300]),
+        outcome="re78",
+        treatment="treat",
+        covariates=LALONDE_COVS,
+        method="ipw",
+    )
+    assert result.estimate == pytest.approx(expected.estimate, rel=1e-12)
+
+
+# ---- bootstrap -------------------------------------------------------------------------------------
+
+
+def simulate(rng: np.random.Generator, n: int) -> pd.DataFrame:
+    """Two normal covariates, logit assignment, heterogeneous effect 1 + x1, linear outcome."""
+    x1, x2 = rng.normal(size=(2, n))
+    d = (rng.random(n) < expit(-0.5 + 0.8 * x1 - 0.5 * x2)).astype(float)
+    y = 0.5 + x1 + 0.5 * x2 + rng.normal(size=n) + d * (1.0 + x1)
+    return pd.DataFrame({"x1": x1, "x2": x2, "d": d, "y": y})
+
+
+def true_effects() -> dict[str, float]:
+    """Population ATT and ATE of :func:`simulate` by 2-D Gauss-Hermite quadrature."""
+    nodes, weights = hermegauss(80)
+    x1, x2 = np.meshgrid(nodes, nodes, indexing="ij")
+    density = np.outer(weights, weights) / (2 * np.pi)
+    p = expit(-0.5 + 0.8 * x1 - 0.5 * x2)
+    return {"att": 1.0 + float(np.sum(density * p * x1) / np.sum(density * p)), "ate": 1.0}
+
+
+@pytest.mark.parametrize("design", [{}, {"weight": "w", "cluster": "village"}])
+@pytest.mark.parametrize("method", ["ipw", "aipw"])
+def test_bootstrap_is_reproducible_and_close_to_analytic_se(method: str, design: dict) -> None:
+    rng = np.random.default_rng(11)
+    data = simulate(rng, 2000).assign(w=rng.uniform(0.5, 2.0, 2000), village=rng.integers(0, 150, 2000))
+    kwargs = {
+        "outcome": "y",
+        "treatment": "d",
+        "covariates": ["x1", "x2"],
+        "method": method,
+        **design,
+    }
+    analytic = program_effect(data, **kwargs)
+    first = program_effect(data, **kwargs, n_boot=300, seed=5)
+    second = program_effect(data, **kwargs, n_boot=300, seed=5)
+    assert first.se == second.se
+    assert first.estimate == analytic.estimate
+    assert first.extra["se_method"].startswith("bootstrap") and first.extra["n_boot_failed"] == 0
+    assert 0.85 < first.se / analytic.se < 1.15
+
+
+def test_cluster_bootstrap_runs_on_survey_data(api: pd.DataFrame) -> None:
+    analytic = program_effect(api, method="aipw", covariates=API_COVS, **API_DESIGN)
+    with warnings.catch_warnings():
+        # Resampling 40 districts can leave a replicate without controls; those are reported.
+        warnings.simplefilter("ignore", UserWarning)
+        boot = program_effect(api, method="aipw", covariates=API_COVS, **API_DESIGN, n_boot=200, seed=1)
+    assert boot.extra["se_method"] == "bootstrap (clusters)"
+    assert boot.extra["n_boot_failed"] < 20
+    # 126 schools with weights from 19 to 273: the bootstrap SE is about 1.3 times the
+    # linearisation SE here (a plain loop over resampled data frames gives the same), so only the
+    # order of magnitude is checked; agreement in large samples is tested above.
+    assert 0.8 < boot.se / analytic.se < 1.8
+
+
+# ---- Monte Carlo: bias and coverage ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("estimand", "seed"), [("att", 20240611), ("ate", 7)])
+def test_monte_carlo_ipw_aipw_unbiased_with_nominal_coverage(estimand: str, seed: int) -> None:
+    truth = true_effects()[estimand]
+    rng = np.random.default_rng(seed)
+    n_reps = 1000
+    estimates: dict[str, list[float]] = {"ipw": [], "aipw": []}
+    covered = {"ipw": 0, "aipw": 0}
+    for _ in range(n_reps):
+        data = simulate(rng, 500)
+        for method in estimates:
+            result = program_effect(
+                data,
+                outcome="y",
+                treatment="d",
+                covariates=["x1", "x2"],
+                method=method,
+                estimand=estimand,
+            )
+            estimates[method].append(result.estimate)
+            covered[method] += result.ci_low <= truth <= result.ci_high
+    for method, values in estimates.items():
+        mc_se = np.std(values, ddof=1) / np.sqrt(n_reps)
+        assert abs(np.mean(values) - truth) < 3 * mc_se, method
+        assert 0.93 <= covered[method] / n_reps <= 0.97, (method, covered[method] / n_reps)
+
+
+# ---- bad input -------------------------------------------------------------------------------------
+
+
+def small_data(n: int = 40) -> pd.DataFrame:
+    rng = np.random.default_rng(3)
+    data = simulate(rng, n)
+    data["w"] = rng.uniform(1, 3, n)
+    data["village"] = np.arange(n) % 5
+    return data
+
+
+BASE = {"outcome": "y", "treatment": "d", "covariates": ["x1", "x2"]}
+
+
+@pytest.mark.parametrize("method", ["diff", "ols", "ipw", "psm", "aipw"])
+def test_empty_data_is_refused(method: str) -> None:
+    with pytest.raises(StatsInputError, match="empty"):
+        program_effect(small_data().iloc[:0], method=method, **BASE)
+
+
+@pytest.mark.parametrize("value", [0.0, 1.0])
+def test_constant_treatment_is_refused(value: float) -> None:
+    data = small_data().assign(d=value)
+    with pytest.raises(StatsInputError, match="at least 2 treated and 2 control"):
+        program_effect(data, method="ipw", **BASE)
+
+
+def test_non_binary_treatment_is_refused() -> None:
+    data = small_data()
+    data.loc[0, "d"] = 2.0
+    with pytest.raises(StatsInputError, match="binary 0/1, found values 0, 1, 2"):
+        program_effect(data, method="diff", **BASE)
+
+
+def test_string_treatment_is_refused() -> None:
+    data = small_data().assign(d=lambda f: np.where(f["d"] == 1, "yes", "no"))
+    with pytest.raises(StatsInputError, match="'d' must be numeric"):
+        program_effect(data, method="diff", **BASE)
+
+
+@pytest.mark.parametrize("method", ["ipw", "aipw", "psm"])
+def test_no_common_support_is_refused(method: str) -> None:
+    data = small_data()
+    data["d"] = (data["x1"] > 0).astype(float)
+    with pytest.raises(StatsInputError, match=r"no .*common support"):
+        program_effect(data, method=method, **BASE)
+
+
+def test_caliper_leaving_no_match_is_refused() -> None:
+    with pytest.raises(StatsInputError, match="caliper"):
+        program_effect(small_data(), method="psm", caliper=1e-12, **BASE)
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [(0.0, "zero or negative"), (-1.0, "zero or negative"), (np.nan, "missing")],
+)
+def test_bad_weights_are_refused(value: float, message: str) -> None:
+    data = small_data()
+    data.loc[3, "w"] = value
+    with pytest.raises(StatsInputError, match=message):
+        program_effect(data, method="ipw", weight="w", **BASE)
+
+
+def test_missing_cluster_is_refused() -> None:
+    data = small_data().astype({"village": float})
+    data.loc[5, "village"] = np.nan
+    with pytest.raises(StatsInputError, match="'village' has 1 missing"):
+        program_effect(data, method="ols", cluster="village", **BASE)
+
+
+def test_single_cluster_is_refused() -> None:
+    with pytest.raises(StatsInputError, match="single cluster"):
+        program_effect(small_data().assign(village=1), method="ipw", cluster="village", **BASE)
+
+
+def test_collinear_covariate_is_named() -> None:
+    data = small_data().assign(x3=lambda f: 2 * f["x1"] - f["x2"])
+    with pytest.raises(StatsInputError, match="'x3' is constant or collinear"):
+        program_effect(data, method="ols", outcome="y", treatment="d", covariates=["x1", "x2", "x3"])
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"method": "probit"}, "method must be one of"),
+        ({"method": "psm", "estimand": "ate"}, "estimates att, not 'ate'"),
+        ({"method": "ipw", "caliper": 0.1}, "does not use caliper"),
+        ({"method": "psm", "weight": "w"}, "does not use weight"),
+        ({"method": "psm", "cluster": "village"}, "does not use cluster"),
+        ({"method": "ols", "n_boot": 100}, "does not use n_boot"),
+        ({"method": "ipw", "fixed_effects": "village"}, "does not use fixed_effects"),
+        ({"method": "did"}, "needs baseline_outcome"),
+        ({"method": "psm", "n_neighbors": 0}, "positive integer"),
+        ({"method": "psm", "n_neighbors": 100}, "exceeds the"),
+        ({"method": "ipw", "n_boot": 1}, "at least 2"),
+        ({"method": "ipw", "level": 95}, "level"),
+    ],
+)
+def test_inconsistent_options_are_refused(kwargs: dict, message: str) -> None:
+    with pytest.raises(StatsInputError, match=message):
+        program_effect(small_data(), **BASE, **kwargs)
+
+
+def test_unknown_column_is_named() -> None:
+    with pytest.raises(StatsInputError, match="'income'"):
+        program_effect(small_data(), method="diff", outcome="income", treatment="d")
+
+
+def test_errors_are_value_errors() -> None:
+    assert issubclass(StatsInputError, ValueError)
