@@ -1,0 +1,38 @@
+"""Statistics core of pa-study: design-based survey inference and the study's estimators."""
+
+from pa_study.stats._errors import StatsInputError
+from pa_study.stats._results import Estimate
+from pa_study.stats.effects import EffectEstimate, program_effect
+from pa_study.stats.poverty import AlkireFosterResult, alkire_foster, fgt
+from pa_study.stats.scales import (
+    AlphaResult,
+    PrincipalComponent,
+    SummaryIndex,
+    cronbach_alpha,
+    first_principal_component,
+    reverse_code,
+    summary_index,
+)
+from pa_study.stats.survey import RegressionResult, SurveyDesign
+from pa_study.stats.targeting import TargetingResult, targeting_errors
+
+__all__ = [
+    "AlkireFosterResult",
+    "AlphaResult",
+    "EffectEstimate",
+    "Estimate",
+    "PrincipalComponent",
+    "RegressionResult",
+    "StatsInputError",
+    "SummaryIndex",
+    "SurveyDesign",
+    "TargetingResult",
+    "alkire_foster",
+    "cronbach_alpha",
+    "fgt",
+    "first_principal_component",
+    "program_effect",
+    "reverse_code",
+    "summary_index",
+    "targeting_errors",
+]

@@ -1,0 +1,50 @@
+"""Small result objects shared by every estimator in :mod:`pa_study.stats`."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """One point estimate with its design-based uncertainty.
+
+    Attributes
+    ----------
+    name : str
+        What was estimated (e.g. ``"mean(income)"``).
+    estimate, se, ci_low, ci_high : float
+        Point estimate, standard error and confidence limits.
+    n : int
+        Number of observations that entered the estimate.
+    df : float or None
+        Degrees of freedom used for the confidence interval (``None`` means normal).
+    level : float
+        Confidence level of ``ci_low``/``ci_high``.
+    extra : dict
+        Estimator-specific fields (thresholds, verdicts, ...), included in :meth:`to_dict`.
+    """
+
+    name: str
+    estimate: float
+    se: float
+    ci_low: float
+    ci_high: float
+    n: int
+    df: float | None = None
+    level: float = 0.95
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the estimate as a flat dict (``extra`` merged in), ready to be a table row."""
+        row = asdict(self)
+        extra = row.pop("extra")
+        row.update(extra)
+        return row
+
+    def to_frame(self) -> pd.DataFrame:
+        """Return the estimate as a one-row :class:`pandas.DataFrame`."""
+        return pd.DataFrame([self.to_dict()])

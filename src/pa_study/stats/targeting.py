@@ -1,0 +1,271 @@
+"""Targeting accuracy of a beneficiary register against true eligibility.
+
+Classification rates (inclusion and exclusion error, accuracy, precision, recall, F1, Cohen's
+kappa) and the two rates of China's third-party poverty-exit evaluation (第三方评估):
+错退率, the wrongful-exit rate, and 漏评率, the missed-registration rate. Every rate is a
+ratio of estimated population totals (kappa a smooth function of three means), so under a
+survey design it is estimated by :class:`~pa_study.stats.SurveyDesign` with linearisation
+standard errors.
+
+References
+----------
+Coady, D., Grosh, M. and Hoddinott, J. (2004). Targeting of Transfers in Developing Countries.
+World Bank. (Inclusion / exclusion errors.)
+Cohen, J. (1960). A coefficient of agreement for nominal scales. Educational and Psychological
+Measurement 20(1), 37-46.
+国务院扶贫开发领导小组 (2016). 《贫困县退出专项评估检查实施办法》: 错退率、漏评率 below 2%.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from pa_study.stats._errors import StatsInputError
+from pa_study.stats._results import Estimate
+from pa_study.stats.survey import (
+    SurveyDesign,
+    as_binary,
+    design_or_srs,
+    design_values,
+    rename,
+)
+
+ERROR_RATES = ("inclusion_error", "exclusion_error", "wrongful_exit_rate", "missed_rate")
+DEFAULT_THRESHOLD = 0.02
+_PREFIX = "__targeting_"
+
+
+@dataclass(frozen=True)
+class TargetingResult:
+    """Targeting rates with design-based uncertainty.
+
+    Attributes
+    ----------
+    inclusion_error : Estimate
+        Registered but not eligible, as a share of the registered (leakage).
+    exclusion_error : Estimate
+        Eligible but not registered, as a share of the eligible (under-coverage).
+    accuracy, precision, recall, f1, kappa : Estimate
+        Share classified correctly; 1 - inclusion error; 1 - exclusion error; harmonic mean of
+        precision and recall; Cohen's kappa (agreement beyond chance).
+    wrongful_exit_rate : Estimate or None
+        错退率: wrongly exited ÷ exited households; ``None`` when ``exited`` was not given.
+    missed_rate : Estimate
+        漏评率: eligible but unregistered ÷ unregistered households.
+    confusion : pandas.DataFrame
+        Estimated population counts (weighted) by registration (rows) and eligibility
+        (columns).
+
+    The error rates carry ``threshold``, ``verdict`` ("pass" when the estimate is below the
+    threshold) and ``verdict_ci`` ("pass" when the whole CI is below it, "fail" when the whole
+    CI is at or above it, otherwise "inconclusive") in their ``extra``.
+    """
+
+    inclusion_error: Estimate
+    exclusion_error: Estimate
+    accuracy: Estimate
+    precision: Estimate
+    recall: Estimate
+    f1: Estimate
+    kappa: Estimate
+    wrongful_exit_rate: Estimate | None
+    missed_rate: Estimate
+    confusion: pd.DataFrame
+
+    @property
+    def rates(self) -> dict[str, Estimate]:
+        """The computed rates by name (``wrongful_exit_rate`` omitted when not computed)."""
+        names = ("inclusion_error", "exclusion_error", "accuracy", "precision", "recall", "f1",
+                 "kappa", "wrongful_exit_rate", "missed_rate")
+        return {n: getattr(self, n) for n in names if getattr(self, n) is not None}
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per rate: estimate, se, CI, n, df, and threshold / verdicts where they apply."""
+        table = pd.DataFrame([e.to_dict() for e in self.rates.values()])
+        return table.rename(columns={"name": "rate"})
+
+
+def targeting_errors(
+    registered: object,
+    eligible: object,
+    *,
+    weight: object = None,
+    design: SurveyDesign | None = None,
+    exited: object = None,
+    wrongly_exited: object = None,
+    thresholds: float | Mapping[str, float] = DEFAULT_THRESHOLD,
+    level: float = 0.95,
+) -> TargetingResult:
+    """Estimate targeting errors of a register, with design-based SEs and threshold verdicts.
+
+    Parameters
+    ----------
+    registered, eligible : str or array-like of bool / 0-1
+        Whether each household is on the register (建档立卡) and whether it truly meets the
+        criteria. With ``design``, column names of ``design.data`` or arrays in its row order;
+        without, arrays of equal length.
+    weight : array-like, optional
+        Sampling weights when no design is given (each household then is its own PSU in one
+        stratum, i.e. a with-replacement sample). Omit for an unweighted sample.
+    design : SurveyDesign, optional
+        The survey design the households were sampled under.
+    exited, wrongly_exited : str or array-like of bool / 0-1, optional
+        Whether a household was declared out of poverty (退出), and whether that exit was wrong
+        (it did not meet the exit standard). ``wrongly_exited`` must imply ``exited``. Needed
+        for the wrongful-exit rate.
+    thresholds : float or mapping
+        Maximum acceptable value of the error rates (``inclusion_error``, ``exclusion_error``,
+        ``wrongful_exit_rate``, ``missed_rate``); a mapping sets them individually, rates it
+        leaves out keep 2%.
+    level : float
+        Confidence level.
+
+    Returns
+    -------
+    TargetingResult
+        All rates as :class:`Estimate` objects; :meth:`TargetingResult.to_frame` tabulates them.
+
+    Raises
+    ------
+    StatsInputError
+        Non-binary or missing indicators; wrongly exited households that did not exit; a rate
+        whose denominator is empty (no registered, eligible, unregistered or exited household);
+        kappa undefined because chance agreement is 1.
+
+    Notes
+    -----
+    Rates are ratios of weighted totals (``svyratio``); accuracy is a mean; kappa
+    ``(p_o - p_e) / (1 - p_e)`` with ``p_e = p_r p_e + (1 - p_r)(1 - p_e)`` is linearised by the
+    delta method, as R's ``svycontrast`` does. The wrongful-exit rate divides by exited
+    households, the missed rate by unregistered households of the sample (not by the eligible,
+    as the exclusion error does).
+    """
+    design = design_or_srs(design, weight, registered, "registered")
+    reg = _indicator(design, registered, "registered")
+    elig = _indicator(design, eligible, "eligible")
+    limits = _thresholds(thresholds)
+    parts = {"fp": reg * (1 - elig), "fn": elig * (1 - reg), "tp": reg * elig,
+             "tp2": 2 * reg * elig, "reg": reg, "elig": elig, "unreg": 1 - reg,
+             "both": reg + elig, "agree": (reg == elig).astype(float)}
+    parts |= _exits(design, exited, wrongly_exited)
+    ds = design.assign(**{_PREFIX + key: values for key, values in parts.items()})
+    rates: dict[str, Estimate | None] = {"wrongful_exit_rate": None}
+    rates |= _ratios(ds, parts, level)
+    rates["accuracy"] = rename(ds.mean(_PREFIX + "agree", level=level), "accuracy")
+    rates["kappa"] = _kappa(ds, reg, elig, level)
+    for name in ERROR_RATES:
+        if rates[name] is not None:
+            rates[name] = _verdict(rates[name], limits[name])
+    return TargetingResult(**rates, confusion=_confusion(design.weights, reg, elig))
+
+
+def _indicator(design: SurveyDesign, x: object, role: str) -> np.ndarray:
+    values, name = design_values(design, x, role)
+    series = pd.Series(values)
+    if series.isna().any():
+        raise StatsInputError(f"{role} ({name!r}) has {int(series.isna().sum())} missing value(s)")
+    return as_binary(series, name)
+
+
+def _thresholds(thresholds: float | Mapping[str, float]) -> dict[str, float]:
+    if isinstance(thresholds, Mapping):
+        unknown = set(thresholds) - set(ERROR_RATES)
+        if unknown:
+            raise StatsInputError(f"thresholds for unknown rate(s) {sorted(unknown)}; "
+                                  f"thresholds apply to {ERROR_RATES}")
+        limits = {name: DEFAULT_THRESHOLD for name in ERROR_RATES} | dict(thresholds)
+    else:
+        limits = {name: thresholds for name in ERROR_RATES}
+    for name, value in limits.items():
+        if not 0 < float(value) < 1:
+            raise StatsInputError(f"threshold for {name} must be a proportion in (0, 1), "
+                                  f"got {value!r}")
+    return {name: float(value) for name, value in limits.items()}
+
+
+# Rates that are ratios of weighted totals: name -> (numerator, denominator) indicator.
+_RATIOS = {
+    "inclusion_error": ("fp", "reg"),
+    "exclusion_error": ("fn", "elig"),
+    "precision": ("tp", "reg"),
+    "recall": ("tp", "elig"),
+    "f1": ("tp2", "both"),
+    "missed_rate": ("fn", "unreg"),
+    "wrongful_exit_rate": ("wrong", "out"),
+}
+_DENOMINATORS = {"reg": "registered households", "elig": "eligible households",
+                 "unreg": "unregistered households", "out": "exited households",
+                 "both": "registered or eligible households"}
+
+
+def _ratios(ds: SurveyDesign, parts: dict[str, np.ndarray], level: float) -> dict[str, Estimate]:
+    """All ratio rates whose indicators are in ``parts``, estimated in one vectorised pass."""
+    pairs = {name: pair for name, pair in _RATIOS.items() if pair[1] in parts}
+    for name, (_, den) in pairs.items():
+        if not parts[den].any():
+            raise StatsInputError(f"{name}: the sample has no {_DENOMINATORS[den]}, so the rate "
+                                  "over them is undefined")
+    table = ds.ratio([_PREFIX + num for num, _ in pairs.values()],
+                     [_PREFIX + den for _, den in pairs.values()], level=level)
+    # n is the number of sampled households in the rate's denominator.
+    return {name: Estimate(name=name, estimate=row.estimate, se=row.se, ci_low=row.ci_low,
+                           ci_high=row.ci_high, n=int(np.count_nonzero(parts[den])),
+                           df=ds.df, level=level)
+            for (name, (_, den)), row in zip(pairs.items(), table.itertuples(index=False),
+                                             strict=True)}
+
+
+def _kappa(ds: SurveyDesign, reg: np.ndarray, elig: np.ndarray, level: float) -> Estimate:
+    """Cohen's kappa with its delta-method influence from the three means it is built on."""
+    w = ds.weights
+    total = w.sum()
+    p_o, p_r, p_e = (w @ v / total for v in ((reg == elig).astype(float), reg, elig))
+    chance = p_r * p_e + (1 - p_r) * (1 - p_e)
+    if np.isclose(chance, 1.0):
+        raise StatsInputError("Cohen's kappa is undefined: registered and eligible are constant "
+                              "(chance agreement is 1)")
+    kappa = (p_o - chance) / (1 - chance)
+    # Influence of a mean m of x is w (x - m) / sum(w); combine by the chain rule.
+    infl = {name: w * (v - m) / total for name, v, m in
+            (("o", (reg == elig).astype(float), p_o), ("r", reg, p_r), ("e", elig, p_e))}
+    d_chance = (2 * p_e - 1) * infl["r"] + (2 * p_r - 1) * infl["e"]
+    influence = infl["o"] / (1 - chance) + (p_o - 1) / (1 - chance) ** 2 * d_chance
+    return ds.linearized("kappa", kappa, influence, n=ds.n, level=level)
+
+
+def _exits(design: SurveyDesign, exited: object,
+           wrongly_exited: object) -> dict[str, np.ndarray]:
+    """The exit indicators for the wrongful-exit rate, or nothing when exits were not given."""
+    if exited is None and wrongly_exited is None:
+        return {}
+    if exited is None or wrongly_exited is None:
+        raise StatsInputError("the wrongful-exit rate needs both exited= and wrongly_exited=")
+    out = _indicator(design, exited, "exited")
+    wrong = _indicator(design, wrongly_exited, "wrongly_exited")
+    if (wrong > out).any():
+        raise StatsInputError(f"{int((wrong > out).sum())} household(s) are wrongly_exited but "
+                              "not exited")
+    return {"out": out, "wrong": wrong}
+
+
+def _verdict(estimate: Estimate, threshold: float) -> Estimate:
+    if estimate.ci_high < threshold:
+        by_ci = "pass"
+    elif estimate.ci_low >= threshold:
+        by_ci = "fail"
+    else:
+        by_ci = "inconclusive"
+    return rename(estimate, estimate.name, threshold=threshold,
+                  verdict="pass" if estimate.estimate < threshold else "fail", verdict_ci=by_ci)
+
+
+def _confusion(weights: np.ndarray, reg: np.ndarray, elig: np.ndarray) -> pd.DataFrame:
+    cells = {(r, e): float(weights @ ((reg == r) & (elig == e))) for r in (1, 0) for e in (1, 0)}
+    return pd.DataFrame(
+        [[cells[1, 1], cells[1, 0]], [cells[0, 1], cells[0, 0]]],
+        index=pd.Index(["registered", "not registered"], name="register"),
+        columns=pd.Index(["eligible", "not eligible"], name="truth"))

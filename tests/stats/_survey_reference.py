@@ -1,0 +1,74 @@
+"""Shared access to the R `survey` reference fixtures (see tests/fixtures/stats/*.R)."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from pa_study.stats import SurveyDesign
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "stats"
+
+# Estimates to 1e-6 relative, standard errors to 1e-4 relative (issue 3, section 6). The
+# absolute floor only matters for exact zeros, e.g. the SE of a proportion that is 1 in a domain.
+EST_RTOL, SE_RTOL, ATOL = 1e-6, 1e-4, 1e-10
+
+# How each design key of make_survey_reference.R maps onto SurveyDesign.
+DESIGNS: dict[str, tuple[str, dict]] = {
+    "strat": ("apistrat", dict(weight="pw", strata="stype", fpc="fpc")),
+    "strat_nofpc": ("apistrat", dict(weight="pw", strata="stype")),
+    "clus1": ("apiclus1", dict(weight="pw", psu="dnum", fpc="fpc")),
+    "clus2": ("apiclus2", dict(weight="pw", psu="dnum", fpc="fpc1")),
+    "clus2_wr": ("apiclus2", dict(weight="pw", psu="dnum")),
+    "stratclus": ("apistratclus", dict(weight="pw", strata="stype", psu="dnum", fpc="fpc")),
+    "lonely_strat_adjust": ("apistrat", dict(weight="pw", strata="cname", lonely_psu="adjust")),
+    "lonely_strat_certainty": ("apistrat",
+                               dict(weight="pw", strata="cname", lonely_psu="certainty")),
+    "lonely_clus_adjust": ("apistrat",
+                           dict(weight="pw", strata="cname", psu="dnum", lonely_psu="adjust")),
+    "lonely_clus_certainty": ("apistrat", dict(weight="pw", strata="cname", psu="dnum",
+                                               lonely_psu="certainty")),
+}
+
+
+@cache
+def dataset(name: str) -> pd.DataFrame:
+    return pd.read_csv(FIXTURES / f"{name}.csv")
+
+
+@cache
+def _reference() -> pd.DataFrame:
+    return pd.read_csv(FIXTURES / "survey_reference.csv", keep_default_na=False,
+                       na_values=["NA"])
+
+
+def reference_cases(prefix: str = "", contains: str = "") -> list[str]:
+    cases = _reference()["case"].drop_duplicates()
+    return [c for c in cases if c.startswith(prefix) and contains in c]
+
+
+def reference(case: str) -> pd.DataFrame:
+    rows = _reference()[_reference()["case"] == case]
+    assert len(rows), f"no reference rows for {case}"
+    return rows.reset_index(drop=True)
+
+
+def design(key: str) -> SurveyDesign:
+    data_name, kwargs = DESIGNS[key]
+    return SurveyDesign(dataset(data_name), **kwargs)
+
+
+def assert_matches(ours: pd.DataFrame, ref: pd.DataFrame, *, check_df: bool = True) -> None:
+    """Compare aligned rows of ``ours`` (estimate, se, ci_low, ci_high[, df]) with R's."""
+    assert len(ours) == len(ref)
+    np.testing.assert_allclose(ours["estimate"], ref["estimate"], rtol=EST_RTOL, atol=ATOL)
+    np.testing.assert_allclose(ours["se"], ref["se"], rtol=SE_RTOL, atol=ATOL)
+    # Interval limits are estimate +- t * se: held to the SE tolerance relative to the SE.
+    for limit in ("ci_low", "ci_high"):
+        np.testing.assert_allclose(ours[limit], ref[limit], rtol=0,
+                                   atol=SE_RTOL * 3 * ref["se"].max() + ATOL)
+    if check_df:
+        np.testing.assert_array_equal(np.asarray(ours["df"], dtype=float), ref["df"])

@@ -1,0 +1,153 @@
+"""targeting_errors against hand-built R survey estimates, Monte Carlo coverage, bad input."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from _survey_reference import assert_matches, dataset, design, reference
+
+from pa_study.stats import StatsInputError, SurveyDesign, TargetingResult, targeting_errors
+
+RATES = ("inclusion_error", "exclusion_error", "accuracy", "precision", "recall", "f1", "kappa",
+         "wrongful_exit_rate", "missed_rate")
+INDICATORS = dict(registered="registered", eligible="eligible", exited="exited",
+                  wrongly_exited="wrongly_exited")
+
+
+def _compare(result: TargetingResult, key: str, df: int) -> None:
+    table = result.to_frame().set_index("rate")
+    for rate in RATES:
+        ours = table.loc[[rate], ["estimate", "se", "ci_low", "ci_high"]].assign(df=df)
+        assert_matches(ours.reset_index(drop=True), reference(f"{key}/targeting/{rate}"))
+
+
+@pytest.mark.parametrize("key", ["strat", "clus1", "stratclus"])
+def test_design_based_rates_match_r(key: str) -> None:
+    des = design(key)
+    _compare(targeting_errors(design=des, **INDICATORS), key, des.df)
+
+
+@pytest.mark.parametrize("key", ["srs_unweighted", "srs_weighted"])
+def test_rates_without_a_design_match_r(key: str) -> None:
+    data = dataset("apiclus1")
+    weight = data["pw"] if key == "srs_weighted" else None
+    result = targeting_errors(data["registered"], data["eligible"], weight=weight,
+                              exited=data["exited"], wrongly_exited=data["wrongly_exited"])
+    _compare(result, key, len(data) - 1)
+
+
+def test_rates_follow_their_definitions_and_denominators() -> None:
+    # Unweighted toy register: 4 registered (1 not eligible), 3 eligible unregistered of 6
+    # unregistered; 2 exited, 1 of them wrongly.
+    registered = np.array([1, 1, 1, 1, 0, 0, 0, 0, 0, 0], dtype=bool)
+    eligible = np.array([1, 1, 1, 0, 1, 1, 1, 0, 0, 0], dtype=bool)
+    exited = np.array([0, 0, 0, 0, 0, 0, 0, 0, 1, 1])
+    wrong = np.array([0, 0, 0, 0, 0, 0, 0, 0, 1, 0])
+    r = targeting_errors(registered, eligible, exited=exited, wrongly_exited=wrong)
+    assert r.inclusion_error.estimate == pytest.approx(1 / 4)
+    assert r.exclusion_error.estimate == pytest.approx(3 / 6)
+    assert r.missed_rate.estimate == pytest.approx(3 / 6)
+    assert r.precision.estimate == pytest.approx(3 / 4)
+    assert r.recall.estimate == pytest.approx(3 / 6)
+    assert r.f1.estimate == pytest.approx(2 * 0.75 * 0.5 / 1.25)
+    assert r.accuracy.estimate == pytest.approx(6 / 10)
+    p_e = 0.4 * 0.6 + 0.6 * 0.4
+    assert r.kappa.estimate == pytest.approx((0.6 - p_e) / (1 - p_e))
+    assert r.wrongful_exit_rate.estimate == pytest.approx(1 / 2)
+    # n counts the sampled households in each rate's denominator.
+    assert [r.inclusion_error.n, r.exclusion_error.n, r.missed_rate.n, r.accuracy.n] == [
+        4, 6, 6, 10]
+    assert r.confusion.loc["registered", "not eligible"] == 1
+    assert r.confusion.to_numpy().sum() == 10
+
+
+def test_thresholds_and_verdicts() -> None:
+    des = design("strat")
+    # Estimates: inclusion 0.183 (CI 0.103-0.263), exclusion 0.0054 (CI up to 0.016),
+    # missed 0.0054 (CI up to 0.016).
+    result = targeting_errors("registered", "eligible", design=des,
+                              thresholds={"inclusion_error": 0.1, "missed_rate": 0.01})
+    table = result.to_frame().set_index("rate")
+    verdicts = table.loc[["inclusion_error", "exclusion_error", "missed_rate"],
+                         ["threshold", "verdict", "verdict_ci"]]
+    assert verdicts.to_dict("index") == {
+        "inclusion_error": {"threshold": 0.1, "verdict": "fail", "verdict_ci": "fail"},
+        "exclusion_error": {"threshold": 0.02, "verdict": "pass", "verdict_ci": "pass"},
+        "missed_rate": {"threshold": 0.01, "verdict": "pass", "verdict_ci": "inconclusive"},
+    }
+    assert np.isnan(table.loc["accuracy", "threshold"])
+    assert result.wrongful_exit_rate is None and "wrongful_exit_rate" not in table.index
+    assert targeting_errors("registered", "eligible", design=des,
+                            thresholds=0.5).inclusion_error.extra["verdict"] == "pass"
+
+
+# ------------------------------------------------------------------ Monte Carlo -------------
+
+def test_monte_carlo_rates_unbiased_and_cover() -> None:
+    """Villages sampled within townships; true rates are the finite-population values."""
+    rng = np.random.default_rng(7)
+    n_strata, villages, take = 4, 60, 25
+    size = rng.integers(15, 40, n_strata * villages)
+    village = np.repeat(np.arange(n_strata * villages), size)
+    stratum = village // villages
+    # Village-level targeting quality varies: errors are clustered, as they are in practice.
+    quality = rng.normal(0, 0.5, n_strata * villages)[village]
+    eligible = rng.random(len(village)) < 0.3
+    p_register = 1 / (1 + np.exp(-np.where(eligible, 2.0 + quality, -2.0 + quality)))
+    registered = rng.random(len(village)) < p_register
+    exited = registered & (rng.random(len(village)) < 0.5)
+    wrong = exited & (rng.random(len(village)) < 1 / (1 + np.exp(1.5 - quality)))
+    truth = {"inclusion_error": (registered & ~eligible).sum() / registered.sum(),
+             "exclusion_error": (eligible & ~registered).sum() / eligible.sum(),
+             "wrongful_exit_rate": wrong.sum() / exited.sum(),
+             "missed_rate": (eligible & ~registered).sum() / (~registered).sum()}
+    rows = [np.flatnonzero(village == v) for v in range(n_strata * villages)]
+    reps = 800
+    est = {k: np.empty(reps) for k in truth}
+    hit = {k: np.empty(reps, dtype=bool) for k in truth}
+    for r in range(reps):
+        chosen = [v for h in range(n_strata)
+                  for v in rng.choice(np.arange(h * villages, (h + 1) * villages), take, False)]
+        idx = np.concatenate([rows[v] for v in chosen])
+        sample = pd.DataFrame({"h": stratum[idx], "v": village[idx], "w": villages / take,
+                               "N": villages})
+        des = SurveyDesign(sample, weight="w", strata="h", psu="v", fpc="N")
+        result = targeting_errors(registered[idx], eligible[idx], design=des,
+                                  exited=exited[idx], wrongly_exited=wrong[idx])
+        for k, t in truth.items():
+            e = getattr(result, k)
+            est[k][r], hit[k][r] = e.estimate, e.ci_low <= t <= e.ci_high
+    for k, t in truth.items():
+        mc_se = est[k].std(ddof=1) / np.sqrt(reps)
+        assert abs(est[k].mean() - t) < 3 * mc_se, k
+        assert 0.93 <= hit[k].mean() <= 0.97, (k, hit[k].mean())
+
+
+# ------------------------------------------------------------------ bad input --------------
+
+def test_bad_input_raises() -> None:
+    ones = np.ones(4)
+    with pytest.raises(StatsInputError, match="must be binary"):
+        targeting_errors([1, 0, 2, 1], [1, 0, 1, 1])
+    with pytest.raises(StatsInputError, match="missing"):
+        targeting_errors([1, 0, np.nan, 1], [1, 0, 1, 1])
+    with pytest.raises(StatsInputError, match="non-empty"):
+        targeting_errors([], [])
+    with pytest.raises(StatsInputError, match="zero, negative"):
+        targeting_errors([1, 0, 1, 1], [1, 0, 1, 1], weight=[1, 0, 1, 1])
+    with pytest.raises(StatsInputError, match="no unregistered households"):
+        targeting_errors(ones, [1, 0, 1, 1])
+    with pytest.raises(StatsInputError, match="wrongly_exited but not exited"):
+        targeting_errors([1, 0, 1, 0], [1, 0, 1, 1], exited=[0, 0, 1, 0],
+                         wrongly_exited=[1, 0, 1, 0])
+    with pytest.raises(StatsInputError, match="both exited= and wrongly_exited="):
+        targeting_errors([1, 0, 1, 0], [1, 0, 1, 1], exited=[0, 0, 1, 0])
+    with pytest.raises(StatsInputError, match="no exited households"):
+        targeting_errors([1, 0, 1, 0], [1, 0, 1, 1], exited=[0] * 4, wrongly_exited=[0] * 4)
+    with pytest.raises(StatsInputError, match="unknown rate"):
+        targeting_errors([1, 0, 1, 0], [1, 0, 1, 1], thresholds={"accuracy": 0.9})
+    with pytest.raises(StatsInputError, match="needs design="):
+        targeting_errors("registered", "eligible")
+    with pytest.raises(StatsInputError, match="not both"):
+        targeting_errors("registered", "eligible", design=design("strat"), weight=ones)
