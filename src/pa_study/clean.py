@@ -508,27 +508,41 @@ def required_present(table: pd.DataFrame, instrument: Instrument) -> StepResult:
 
 
 def outlier_flags(table: pd.DataFrame, instrument: Instrument, multiplier: float) -> StepResult:
-    """Flag values beyond Tukey's fences (Q1 − k·IQR, Q3 + k·IQR) of variables marked ``outlier``.
+    """Flag values beyond Tukey's far-out fences (Q1 − k·IQR, Q3 + k·IQR) of variables marked ``outlier``.
 
-    Values are never changed: flagged variables are listed in the ``outlier_flags`` column and in
-    the log, and winsorising is left to the analysis stages.
+    Incomes, investments and counts are skewed and often zero by structure (no property income), so
+    for a variable with no negative values the fences are computed on ``log(1 + x)`` of its positive
+    values and zeros are never flagged; otherwise on the raw values (Tukey 1977, ch. 2). Values are
+    never changed: flagged variables are listed in the ``outlier_flags`` column and in the log, and
+    winsorising is left to the analysis stages.
     """
     table = table.copy()
     flags = pd.Series([[] for _ in range(len(table))], index=table.index, dtype=object)
     log = []
     for var in instrument.kept:
-        if not var.outlier or table[var.name].notna().sum() < 4:
+        if not var.outlier:
             continue
-        values = table[var.name].astype("Float64")
-        q1, q3 = values.quantile(0.25), values.quantile(0.75)
-        iqr = q3 - q1
-        outside = ((values < q1 - multiplier * iqr) | (values > q3 + multiplier * iqr)).fillna(False).astype(bool)
+        outside = _beyond_fences(table[var.name].astype("Float64"), multiplier)
         for index in table.index[outside]:
             flags[index].append(var.name)
-            log.append(_log(instrument.name, "outliers", index, var.name,
-                            table.at[index, var.name], table.at[index, var.name], "outlier"))
+            value = table.at[index, var.name]
+            log.append(_log(instrument.name, "outliers", index, var.name, value, value, "outlier"))
     table[OUTLIER_FLAGS] = pd.array([";".join(f) if f else pd.NA for f in flags], dtype="string")
     return StepResult(table, log)
+
+
+def _beyond_fences(values: pd.Series, multiplier: float) -> np.ndarray:
+    """Boolean mask of the values outside the far-out fences (see :func:`outlier_flags`)."""
+    observed = values.dropna()
+    skewed = bool((observed >= 0).all())
+    scale = np.log1p(observed[observed > 0]) if skewed else observed
+    if len(scale) < 4:
+        return np.zeros(len(values), dtype=bool)
+    q1, q3 = scale.quantile(0.25), scale.quantile(0.75)
+    low, high = q1 - multiplier * (q3 - q1), q3 + multiplier * (q3 - q1)
+    raw = values.to_numpy(dtype=float, na_value=np.nan)
+    transformed = np.log1p(np.where(raw > 0, raw, np.nan)) if skewed else raw
+    return (transformed < low) | (transformed > high)
 
 
 # --- helpers ------------------------------------------------------------------------------------
@@ -811,5 +825,7 @@ def run_clean(
 
 def _reason_counts(quarantined: pd.DataFrame) -> dict[str, int]:
     """Count quarantined rows per reason (a row with two reasons counts under both)."""
-    reasons = quarantined["reasons"].str.split("; ").explode()
-    return {str(k): int(v) for k, v in reasons.value_counts().sort_index().items()} if len(reasons) else {}
+    if quarantined.empty:
+        return {}
+    reasons = quarantined["reasons"].astype("string").str.split("; ").explode()
+    return {str(k): int(v) for k, v in reasons.value_counts().sort_index().items()}

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import tempfile
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 
@@ -37,9 +39,21 @@ def write_csv(frame: pd.DataFrame, path: str | Path) -> None:
 
 
 def write_json(value: Any, path: str | Path) -> None:
-    """Write ``value`` as indented, key-sorted UTF-8 JSON (Chinese kept readable)."""
-    text = json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False, default=str) + "\n"
+    """Write ``value`` as indented, key-sorted UTF-8 JSON (Chinese kept readable).
+
+    NumPy scalars become Python numbers and timestamps ISO text; anything else that JSON cannot
+    hold is an error rather than silently written as its ``str``.
+    """
+    text = json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False, default=_json_scalar) + "\n"
     _atomic_write(path, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
+
+
+def _json_scalar(value: object) -> object:
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, (pd.Timestamp, dt.date)):
+        return value.isoformat()
+    raise TypeError(f"not JSON serialisable: {value!r}")
 
 
 def read_json(path: str | Path) -> Any:
