@@ -252,8 +252,10 @@ def remove_duplicates(
 def _conflicting_groups(table: pd.DataFrame, key: list[str]) -> pd.Series:
     """Return, per row, the key of its conflicting-duplicate group (missing for rows with a unique key)."""
     conflicting = table.duplicated(subset=key, keep=False) & table[key].notna().all(axis=1)
-    joined = table[key].astype("string").agg("/".join, axis=1) if len(table) else pd.Series(dtype="string")
-    return joined.where(conflicting).astype("string")
+    joined = table[key[0]].astype("string")
+    for column in key[1:]:
+        joined = joined + "/" + table[column].astype("string")
+    return joined.where(conflicting)
 
 
 def _duplicates_report(
@@ -262,18 +264,27 @@ def _duplicates_report(
     """One row per conflicting group (``table`` before corrections): its key, its rows, the columns
     whose answers differ and how it was resolved — the list a researcher works through to fill the
     corrections file."""
+    groups = before.dropna()
+    if groups.empty:
+        return pd.DataFrame(columns=["key", "source_rows", "differing_columns", "resolution"])
+    answers = table.loc[groups.index].drop(columns=key).astype("string").fillna("<NA>")
+    differs = answers.groupby(groups.to_numpy()).nunique() > 1
+    unresolved = set(after.dropna().index)
     records = []
-    for group_key, rows in before.dropna().groupby(before.dropna(), sort=True):
+    for group_key, rows in groups.groupby(groups, sort=True):
         members = [int(r) for r in rows.index]
-        answers = table.loc[members].drop(columns=key)
-        differ = [c for c in answers.columns if answers[c].astype("string").fillna("<NA>").nunique() > 1]
-        unresolved = any(pd.notna(after.get(r)) for r in members)
+        removed = [r for r in members if r in dropped]
+        if any(r in unresolved for r in members):
+            resolution = "unresolved: quarantined, add the rows to the corrections file"
+        else:
+            resolution = "resolved by the corrections file" + (
+                f" (dropped rows {';'.join(map(str, removed))})" if removed else ""
+            )
         records.append({
             "key": group_key,
             "source_rows": ";".join(map(str, members)),
-            "differing_columns": ";".join(differ),
-            "resolution": "unresolved: quarantined, add the rows to the corrections file" if unresolved
-            else "resolved by the corrections file" + (f" (dropped rows {';'.join(str(r) for r in members if r in dropped)})" if any(r in dropped for r in members) else ""),
+            "differing_columns": ";".join(differs.columns[differs.loc[group_key].to_numpy()]),
+            "resolution": resolution,
         })
     return pd.DataFrame(records, columns=["key", "source_rows", "differing_columns", "resolution"])
 
