@@ -174,10 +174,18 @@ def test_summary_index_missing_items_and_min_items() -> None:
     assert strict.scores.isna().sum() == 2
 
 
+def test_summary_index_of_one_item_is_its_weighted_z_score() -> None:
+    data = pd.DataFrame({"a": [1.0, 4.0, 2.0, 7.0, 5.0], "w": [1.0, 2.0, 1.0, 3.0, 1.0]})
+    result = summary_index(data, ["a"], weight="w", negative=["a"])
+    mean = np.average(data["a"], weights=data["w"])
+    var = np.sum(data["w"] * (data["a"] - mean) ** 2) / (data["w"].sum() - (data["w"] ** 2).sum() / data["w"].sum())
+    np.testing.assert_allclose(result.scores, -(data["a"] - mean) / np.sqrt(var))
+
+
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"items": ["a"]}, "at least two items"),
+        ({"items": []}, "at least one item"),
         ({"items": ["a", "b"], "method": "pca"}, "method must be"),
         ({"items": ["a", "b"], "negative": ["c"]}, "not among the items"),
         ({"items": ["a", "b"], "reference": "flag"}, "boolean"),

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from _survey_reference import assert_matches, dataset, design, reference, reference_cases
+from _survey_reference import FIXTURES, assert_matches, dataset, design, reference, reference_cases
 
-from pa_study.stats import Estimate, StatsInputError, SurveyDesign
+from pa_study.stats import Estimate, StatsInputError, SurveyDesign, korn_graubard_interval
 
 # ------------------------------------------------------------------ R reference ------------
 
@@ -116,6 +116,45 @@ def test_several_variables_at_once_equal_one_at_a_time() -> None:
         alone = des.mean(var, by="awards")
         rows = together[together["variable"] == var].drop(columns="variable")
         pd.testing.assert_frame_equal(rows.reset_index(drop=True), alone)
+
+
+def test_ratio_difference_of_domain_means_equals_svyglm_dummy_coefficient() -> None:
+    # A saturated regression on a 0/1 dummy has the same influence values for its slope as
+    # the difference of the two domain means, so point estimate and SE must agree exactly.
+    data = dataset("apistratclus").assign(
+        e=lambda d: (d["stype"] == "E").astype(float), not_e=lambda d: 1.0 - d["e"],
+        y_e=lambda d: d["api00"] * d["e"], y_not_e=lambda d: d["api00"] * d["not_e"])
+    des = SurveyDesign(data, weight="pw", strata="stype", psu="dnum", fpc="fpc")
+    difference = des.ratio_difference(("y_e", "e"), ("y_not_e", "not_e"))
+    slope = des.regression("api00 ~ e")
+    assert difference.estimate == pytest.approx(slope.params["e"], rel=1e-10)
+    assert difference.se == pytest.approx(slope.se["e"], rel=1e-8)
+    separate = [des.ratio(n, d).estimate for n, d in (("api00", "enroll"), ("api99", "enroll"))]
+    change = des.ratio_difference(("api00", "enroll"), ("api99", "enroll"))
+    assert change.estimate == pytest.approx(separate[0] - separate[1], rel=1e-12)
+    with pytest.raises(StatsInputError, match="denominator is zero"):
+        des.assign(zero=0.0).ratio_difference(("api00", "zero"), ("api99", "enroll"))
+
+
+@pytest.mark.parametrize("case", ["strat/hi700", "strat/rare", "clus1/sch_wide_yes", "clus1/hi700"])
+def test_korn_graubard_interval_matches_svyciprop_beta(case: str) -> None:
+    ref = pd.read_csv(FIXTURES / "korn_graubard_reference.csv").set_index("case").loc[case]
+    key, var = case.split("/")
+    data = dataset("apistrat").assign(rare=lambda d: (d["api00"] > 880).astype(float))
+    des = SurveyDesign(data, weight="pw", strata="stype", fpc="fpc") if key == "strat" else design(key)
+    mean = des.mean(var)
+    assert (mean.estimate, mean.se) == pytest.approx((ref["estimate"], ref["se"]), rel=1e-6)
+    low, high = korn_graubard_interval(mean.estimate, mean.se, int(ref["n"]), des.df)
+    assert (low, high) == pytest.approx((ref["ci_low"], ref["ci_high"]), rel=1e-6)
+
+
+def test_korn_graubard_interval_without_events_is_the_exact_binomial_one() -> None:
+    # No event among 462 units: R gives NaN; the NCHS rule uses n, i.e. 1 - 0.025^(1/462).
+    low, high = korn_graubard_interval(0.0, 0.0, 462, 40)
+    assert low == 0.0
+    assert high == pytest.approx(1 - 0.025 ** (1 / 462), rel=1e-9)
+    with pytest.raises(StatsInputError, match="proportion"):
+        korn_graubard_interval(1.2, 0.1, 10, 5)
 
 
 def test_domain_estimate_is_not_a_subset_estimate() -> None:
@@ -252,3 +291,17 @@ def test_bad_analysis_input_raises() -> None:
         des.mean("x", level=95)
     with pytest.raises(StatsInputError, match="family"):
         des.regression("y ~ x", family="poisson")
+
+
+@pytest.mark.parametrize(
+    "response, message",
+    [([0] * 20, "takes a single value"), ([0] * 10 + [1] * 10, "cannot be fitted")],
+    ids=["constant", "perfect-separation"],
+)
+def test_degenerate_logistic_regression_is_refused(response, message):
+    data = pd.DataFrame({
+        "y": response, "x": np.arange(20.0), "w": 1.0, "s": [1] * 10 + [2] * 10, "p": np.repeat(np.arange(10), 2),
+    })
+    design = SurveyDesign(data, weight="w", strata="s", psu="p")
+    with pytest.raises(StatsInputError, match=message):
+        design.regression("y ~ x", family="binomial")

@@ -13,7 +13,7 @@ from pa_study.stats.scales import (
     reverse_code,
     summary_index,
 )
-from pa_study.stats.survey import RegressionResult, SurveyDesign
+from pa_study.stats.survey import RegressionResult, SurveyDesign, korn_graubard_interval
 from pa_study.stats.targeting import TargetingResult, targeting_errors
 
 __all__ = [
@@ -31,6 +31,7 @@ __all__ = [
     "cronbach_alpha",
     "fgt",
     "first_principal_component",
+    "korn_graubard_interval",
     "program_effect",
     "reverse_code",
     "summary_index",

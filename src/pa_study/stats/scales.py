@@ -298,7 +298,8 @@ def summary_index(
     data : pandas.DataFrame
         One row per unit.
     items : sequence of str
-        Numeric item columns (at least two).
+        Numeric item columns (at least one; the index of a single item is its z-score, which lets
+        a dimension keep its place in an index of indices when its other items are constant).
     reference : str, array-like of bool or None
         Reference group: the name of a boolean/0-1 column, a boolean mask aligned with ``data``, or
         ``None`` for the whole sample.
@@ -322,9 +323,9 @@ def summary_index(
     Raises
     ------
     StatsInputError
-        Unknown or non-numeric items, fewer than two items, a reference group with fewer than two
-        observed values or no variance for some item, bad weights, or a singular covariance
-        matrix for ``"inverse_covariance"``.
+        Unknown or non-numeric items, no items, a reference group with fewer than two observed
+        values or no variance for some item, bad weights, or a singular covariance matrix for
+        ``"inverse_covariance"``.
 
     Notes
     -----
@@ -337,8 +338,8 @@ def summary_index(
     if method not in ("equal", "inverse_covariance"):
         raise StatsInputError(f"method must be 'equal' or 'inverse_covariance', got {method!r}")
     names = list(items)
-    if len(names) < 2:
-        raise StatsInputError("a summary index needs at least two items")
+    if not names:
+        raise StatsInputError("a summary index needs at least one item")
     if not (isinstance(min_items, (int, np.integer)) and 1 <= min_items <= len(names)):
         raise StatsInputError(f"min_items must be an integer between 1 and {len(names)}, got {min_items!r}")
     unknown = [c for c in negative if c not in names]

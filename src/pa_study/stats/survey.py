@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -32,7 +33,6 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 import patsy
-import statsmodels.api as sm
 from scipy import sparse, stats
 
 from pa_study.stats._errors import StatsInputError
@@ -706,6 +706,47 @@ class SurveyDesign:
         single = isinstance(numerator, str) and isinstance(denominator, str)
         return self._output("ratio", labels, "variable", result, domains, level, single)
 
+    def ratio_difference(self, first: tuple[str, str], second: tuple[str, str], *,
+                         na_rm: bool = False, level: float = 0.95) -> Estimate:
+        """Difference of two ratios of totals estimated on the same sample, ``R1 - R2``.
+
+        For example the change in the share of transfer income between two years,
+        ``sum(w transfer) / sum(w income) - sum(w transfer_base) / sum(w income_base)``. Both
+        ratios come from the same households, so their covariance enters the variance, as in
+        R's ``svycontrast(svyratio(...), c(1, -1))``.
+
+        Parameters
+        ----------
+        first, second : (str, str)
+            ``(numerator, denominator)`` column names of each ratio.
+        na_rm : bool
+            Estimate each ratio over the rows where both of its columns are observed.
+        level : float
+            Confidence level.
+
+        Returns
+        -------
+        Estimate
+            ``R1 - R2`` with its linearisation SE; ``n`` counts rows entering either ratio.
+        """
+        names = [*first, *second]
+        values, observed = self._numeric_matrix(names, na_rm)
+        estimates, influences, used = [], [], np.zeros(self.n, dtype=bool)
+        for j, label in ((0, f"{first[0]}/{first[1]}"), (2, f"{second[0]}/{second[1]}")):
+            both = observed[:, j] * observed[:, j + 1]
+            num = self._weights * values[:, j] * both
+            den = self._weights * values[:, j + 1] * both
+            den_total = den.sum()
+            if den_total == 0:
+                raise StatsInputError(f"{label}: the (weighted) denominator is zero, so the "
+                                      "estimate is undefined")
+            estimates.append(num.sum() / den_total)
+            influences.append((num - estimates[-1] * den) / den_total)
+            used |= both.astype(bool)
+        name = f"ratio({first[0]}/{first[1]}) - ratio({second[0]}/{second[1]})"
+        return self.linearized(name, estimates[0] - estimates[1], influences[0] - influences[1],
+                               n=int(used.sum()), level=level)
+
     def regression(self, formula: str, family: Family = "gaussian", *, na_rm: bool = False,
                    level: float = 0.95) -> RegressionResult:
         """Survey-weighted linear or logistic regression with linearisation SEs (``svyglm``).
@@ -783,6 +824,61 @@ class SurveyDesign:
         return y.iloc[:, 0].to_numpy(dtype=float), x
 
 
+def korn_graubard_interval(estimate: float, se: float, n: int, df: float,
+                           level: float = 0.95) -> tuple[float, float]:
+    """Korn-Graubard confidence interval of a proportion estimated from a complex sample.
+
+    A Clopper-Pearson interval on the effective sample size ``p (1 - p) / se^2``, scaled by
+    ``(t_{n-1} / t_df)^2`` for the design's degrees of freedom: R's
+    ``svyciprop(method = "beta")``. Unlike the Wald interval it stays inside [0, 1] and does
+    not collapse to a point when a rare event is not observed, which matters for error rates
+    judged against a 2% threshold.
+
+    Parameters
+    ----------
+    estimate, se : float
+        The proportion and its design-based standard error.
+    n : int
+        Sampled units behind the proportion (those in its denominator or domain).
+    df : float
+        Design degrees of freedom.
+    level : float
+        Confidence level.
+
+    Returns
+    -------
+    (float, float)
+        Lower and upper limits.
+
+    Notes
+    -----
+    Where R returns NaN, because the estimate is 0 or 1 or its SE is 0, the effective sample
+    size is the actual one, ``n`` (the rule of the NCHS data presentation standards for
+    proportions; Parker et al. 2017, Vital Health Stat 2(175)): with no event among ``n`` units
+    the upper limit is the exact binomial one.
+
+    References
+    ----------
+    Korn, E. L. and Graubard, B. I. (1998). Confidence intervals for proportions with small
+    expected number of positive counts estimated from survey data. Survey Methodology 24(2).
+    """
+    if not 0 <= estimate <= 1 or n < 1:
+        raise StatsInputError(f"a proportion in [0, 1] from at least one unit is needed, got "
+                              f"{estimate!r} from n={n!r}")
+    alpha = 1 - level
+    if 0 < estimate < 1 and se > 0:
+        n_eff = estimate * (1 - estimate) / se**2
+        if n > 1:
+            n_eff *= (_t_quantile(level, n - 1) / _t_quantile(level, df)) ** 2
+    else:
+        n_eff = float(n)
+    low = 0.0 if estimate == 0 else float(stats.beta.ppf(alpha / 2, n_eff * estimate,
+                                                          n_eff * (1 - estimate) + 1))
+    high = 1.0 if estimate == 1 else float(stats.beta.ppf(1 - alpha / 2, n_eff * estimate + 1,
+                                                           n_eff * (1 - estimate)))
+    return low, high
+
+
 def as_binary(column: pd.Series, name: str) -> np.ndarray:
     """A boolean or 0/1 column as floats (missing kept as 0); anything else is an error."""
     values = as_numeric(column, name)
@@ -809,10 +905,26 @@ def _formula_order(x: pd.DataFrame, formula: str) -> pd.DataFrame:
 def _fit_glm(y: np.ndarray, x: pd.DataFrame, weights: np.ndarray, family: Family,
              formula: str) -> tuple[np.ndarray, np.ndarray]:
     """Weighted GLM point estimates and fitted means (statsmodels IRLS, tight tolerance)."""
+    # Imported here: statsmodels takes longer to import than most estimates take to compute, and
+    # only regressions need it.
+    import statsmodels.api as sm
+
     glm_family = sm.families.Binomial() if family == "binomial" else sm.families.Gaussian()
     # Weights are rescaled to mean 1 like svyglm's; estimates do not depend on the scale.
     model = sm.GLM(y, x.to_numpy(), family=glm_family, var_weights=weights / weights.mean())
-    fit = model.fit(tol=1e-12, maxiter=100)
+    if family == "binomial" and np.unique(y).size < 2:
+        raise StatsInputError(f"{formula!r}: the response takes a single value; a binomial model "
+                              "needs both outcomes")
+    from statsmodels.tools.sm_exceptions import PerfectSeparationWarning
+
+    # statsmodels only warns on perfect separation and returns diverging coefficients as if
+    # converged; an estimate built on them would be meaningless, so it is refused.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", PerfectSeparationWarning)
+        try:
+            fit = model.fit(tol=1e-12, maxiter=100)
+        except (ValueError, PerfectSeparationWarning) as exc:
+            raise StatsInputError(f"{formula!r}: the {family} model cannot be fitted ({exc})") from None
     if not fit.converged:
         raise StatsInputError(f"{formula!r}: the {family} model did not converge "
                               "(perfect separation or too few events?)")
