@@ -22,15 +22,28 @@ def _atomic_write(path: str | Path, write: Any) -> None:
     os.close(fd)
     try:
         write(tmp)
+        # mkstemp makes the file private (0600); results are ordinary files, readable as the umask allows.
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):
             os.remove(tmp)
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def write_parquet(frame: pd.DataFrame, path: str | Path) -> None:
     """Write ``frame`` to Parquet without its index, uncompressed-metadata-stable (no timestamps)."""
     _atomic_write(path, lambda tmp: frame.to_parquet(tmp, index=False, engine="pyarrow", compression="zstd"))
+
+
+def write_bytes(data: bytes, path: str | Path) -> None:
+    """Write ``data`` to ``path`` (figures, the PDF report) through a temporary file."""
+    _atomic_write(path, lambda tmp: Path(tmp).write_bytes(data))
 
 
 def write_csv(frame: pd.DataFrame, path: str | Path) -> None:
