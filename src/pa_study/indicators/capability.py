@@ -1,0 +1,381 @@
+"""Capability and the households' own drive (内生动力 / 能力).
+
+A capability index over education, health, skills, labour and aspiration dimensions: each
+dimension is a standardised summary index of its items (Kling, Liebman & Katz 2007, or Anderson
+2008 with inverse-covariance weights), and the capability index the summary index of the
+dimension scores; the first principal component of all items is the alternative. The
+aspiration dimension is the motivation Likert scale with the reverse-worded 等/靠/要 items
+recoded, reported also on its 1–5 scale with Cronbach's alpha. The family compares registered
+with unregistered and exited with not-exited households, and relates skills training and
+microcredit to the index (survey-weighted regression with controls, village-clustered SEs).
+
+References
+----------
+Kling, Liebman & Katz (2007), Econometrica 75(1); Anderson (2008), JASA 103(484); Filmer &
+Pritchett (2001), Demography 38(1); Cronbach (1951), Psychometrika 16(3).
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy.stats import norm
+
+from pa_study.codebook import Codebook
+from pa_study.errors import InputError
+from pa_study.indicators.output import FamilyResult, estimate_from_row, estimate_table, headline_row, missing_row
+from pa_study.indicators.survey import (
+    as_float,
+    coefficient,
+    group_difference,
+    household_design,
+    ratio_by,
+    required_table,
+    varying_columns,
+)
+from pa_study.stats import (
+    Estimate,
+    StatsInputError,
+    SummaryIndex,
+    SurveyDesign,
+    cronbach_alpha,
+    first_principal_component,
+    reverse_code,
+    summary_index,
+)
+
+INDEX = "capability_index"
+SCALE = "scale_mean"
+PC1 = "pc1"
+
+# ---- constructs ------------------------------------------------------------------------------
+
+
+def item_values(
+    households: pd.DataFrame, options: dict[str, Any], codebook: Codebook
+) -> tuple[pd.DataFrame, list[str]]:
+    """Return every configured item as a float column, and the items recoded as reverse-worded.
+
+    Booleans become 0/1, ``per_member`` items are divided by household size, and Likert items the
+    codebook marks ``reverse: true`` are recoded ``min + max - x`` (so agreeing with 等/靠/要 scores
+    low). Item columns are named ``<dimension>:<column>``.
+
+    Raises
+    ------
+    InputError
+        An item that is not a column of the cleaned household table.
+    """
+    variables = codebook["households"].by_name
+    likert = options["likert"]
+    columns, reversed_items = {}, []
+    size = as_float(households["hh_size"])
+    for dimension, items in options["dimensions"].items():
+        for item in items:
+            column = item["column"]
+            if column not in households.columns:
+                raise InputError(f"indicators.capability.dimensions.{dimension} names '{column}', which is not a "
+                                 f"column of the cleaned household table", path="config")
+            values = as_float(households[column])
+            if item.get("per_member", False):
+                values = values / size
+            name = f"{dimension}:{column}"
+            columns[name] = values
+            if column in variables and variables[column].reverse:
+                reversed_items.append(name)
+    frame = pd.DataFrame(columns, index=households.index)
+    if reversed_items:
+        frame = reverse_code(frame, reversed_items, scale_min=likert["min"], scale_max=likert["max"])
+    return frame, reversed_items
+
+
+def capability_scores(
+    items: pd.DataFrame, households: pd.DataFrame, options: dict[str, Any]
+) -> tuple[pd.DataFrame, pd.DataFrame, int, list[str]]:
+    """Return the dimension scores and the capability index, their item weights, unscored rows and notes.
+
+    Each dimension is :func:`pa_study.stats.summary_index` of its items (``negative`` items count
+    against), standardised on the reference group with the survey weights; the capability index is
+    the summary index of the dimension scores. An item that does not vary in the reference group
+    (no child out of school in the whole sample, say) carries no information and is left out, with
+    a note; a dimension left without items is left out of the index.
+
+    Returns
+    -------
+    (DataFrame, DataFrame, int, list)
+        One column per dimension plus ``capability_index``; the item weights (dimension, item,
+        weight); the number of households without an index; notes on the items left out.
+    """
+    weights = households["weight"].astype("Float64").to_numpy(dtype=float)
+    reference = _reference(households, options["reference_group"])
+    data = items.assign(_w=weights)
+    scores, item_weights, notes = {}, [], []
+    for dimension, specs in options["dimensions"].items():
+        names = [f"{dimension}:{s['column']}" for s in specs]
+        constant = [n for n in names if items.loc[reference, n].nunique(dropna=True) < 2]
+        if constant:
+            notes.append(f"capability item(s) {', '.join(constant)} do not vary in the reference group: left out")
+        names = [n for n in names if n not in constant]
+        if not names:
+            notes.append(f"capability dimension {dimension} has no varying item: left out of the index")
+            continue
+        negative = [f"{dimension}:{s['column']}" for s in specs if s.get("negative", False)
+                    and f"{dimension}:{s['column']}" in names]
+        index = _summary(data, names, reference, options, negative=negative)
+        scores[dimension] = index.scores.to_numpy()
+        item_weights += [{"dimension": dimension, "item": name.split(":", 1)[1], "weight": float(w)}
+                         for name, w in index.item_weights.items()]
+    if not scores:
+        return pd.DataFrame(index=items.index), pd.DataFrame(item_weights), len(items), notes
+    dimensions = pd.DataFrame(scores, index=items.index).assign(_w=weights)
+    overall = _summary(dimensions, list(scores), reference, options, negative=[])
+    item_weights += [{"dimension": INDEX, "item": d, "weight": float(w)} for d, w in overall.item_weights.items()]
+    result = dimensions.drop(columns="_w").assign(**{INDEX: overall.scores.to_numpy()})
+    return result, pd.DataFrame(item_weights), int(result[INDEX].isna().sum()), notes
+
+
+def _summary(data: pd.DataFrame, names: list[str], reference: np.ndarray, options: dict[str, Any], *,
+             negative: list[str]) -> SummaryIndex:
+    with warnings.catch_warnings():
+        # Unscored rows are counted by the caller.
+        warnings.simplefilter("ignore", UserWarning)
+        return summary_index(data, names, reference=reference, method=options["index_method"], weight="_w",
+                             negative=negative, min_items=min(options["min_items"], len(names)))
+
+
+def _reference(households: pd.DataFrame, group: str) -> np.ndarray:
+    if group == "all":
+        return np.ones(len(households), dtype=bool)
+    return ~households["registered"].astype("boolean").fillna(False).to_numpy(dtype=bool)
+
+
+def scale_score(items: pd.DataFrame, dimension: str, min_items: int) -> np.ndarray:
+    """Return the mean of a dimension's (recoded) items on their own scale; NaN with too few answers."""
+    columns = [c for c in items.columns if c.split(":", 1)[0] == dimension]
+    answered = items[columns].notna().sum(axis=1).to_numpy()
+    return np.where(answered >= min_items, items[columns].mean(axis=1).to_numpy(), np.nan)
+
+
+def principal_component(items: pd.DataFrame, options: dict[str, Any]) -> tuple[np.ndarray, pd.DataFrame, float]:
+    """Return first-principal-component scores of all items (negative items sign-flipped), its
+    loadings and its share of variance (households with a missing item get no score)."""
+    negative = [f"{d}:{s['column']}" for d, specs in options["dimensions"].items() for s in specs
+                if s.get("negative", False)]
+    signed = items.loc[:, items.nunique(dropna=True) > 1].copy()
+    negative = [n for n in negative if n in signed.columns]
+    signed[negative] = -signed[negative]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        pc = first_principal_component(signed, list(signed.columns))
+    loadings = pc.loadings.rename_axis("item").reset_index()
+    return pc.scores.to_numpy(), loadings, pc.explained_variance_ratio
+
+
+# ---- the family ------------------------------------------------------------------------------
+
+
+def capability_indicators(
+    tables: Mapping[str, pd.DataFrame | None], settings: dict[str, Any], codebook: Codebook
+) -> FamilyResult:
+    """Compute the capability family for one county.
+
+    Parameters
+    ----------
+    tables : dict
+        Cleaned tables; ``households`` is used.
+    settings : dict
+        :func:`pa_study.indicators.settings.family_settings` for ``capability``.
+    codebook : Codebook
+        For the reverse-worded items.
+
+    Returns
+    -------
+    FamilyResult
+        Headline: the capability-index gap registered − unregistered and exited − not exited, the
+        same gap on the aspiration scale (1–5) and on the first principal component, Cronbach's
+        alpha of the scale, and the association of training and microcredit with the index.
+        Tables: ``gaps``, ``means_by_group``, ``association``, ``alpha_items``, ``item_weights``,
+        ``pc_loadings``.
+    """
+    options = settings["capability"]
+    level = settings["level"]
+    min_group = settings["min_sample"]["group"]
+    result = FamilyResult("capability", settings["county"], settings)
+    households = required_table(tables, "households").reset_index(drop=True)
+    result.sample = {"households_read": len(households)}
+    if len(households) < settings["min_sample"]["households"]:
+        result.status = "too_small"
+        result.notes.append(f"{len(households)} households, fewer than the minimum "
+                            f"{settings['min_sample']['households']} (indicators.min_sample.households)")
+        return result
+    if options["scale_dimension"] not in options["dimensions"]:
+        raise InputError(f"indicators.capability.scale_dimension '{options['scale_dimension']}' is not one of the "
+                         f"dimensions {sorted(options['dimensions'])}", path="config")
+    items, reversed_items = item_values(households, options, codebook)
+    scores, item_weights, unscored, notes = capability_scores(items, households, options)
+    result.notes += notes
+    if scores.empty:
+        result.status = "skipped"
+        result.notes.append("no capability item varies in the sample: the index cannot be built")
+        return result
+    pc1, loadings, explained = principal_component(items, options)
+    scale = scale_score(items, options["scale_dimension"], options["min_items"])
+    result.definitions = _definitions(options, reversed_items, explained)
+    result.sample |= {"households_without_index": unscored, "households_with_pc1": int(np.isfinite(pc1).sum())}
+    frame = _analysis_frame(households, scores, scale, pc1)
+    design = household_design(frame, lonely_psu=settings["lonely_psu"])
+    outcomes = [INDEX, *(d for d in options["dimensions"] if d in scores.columns), SCALE, PC1]
+    gaps = _gaps(design, outcomes, level)
+    result.tables["gaps"] = estimate_table([({"outcome": o, "contrast": c}, e) for (o, c), e in gaps.items()])
+    result.tables["means_by_group"] = pd.concat(
+        [ratio_by(design, outcome, None, "group", level=level).assign(outcome=outcome) for outcome in outcomes],
+        ignore_index=True)
+    result.tables["item_weights"] = item_weights
+    result.tables["pc_loadings"] = loadings
+    result.headline += _gap_headline(gaps, options, min_group)
+    result.headline += _alpha_headline(result, items, options, level, min_group)
+    association, notes = _association(design, frame, options, level)
+    result.notes += notes
+    result.tables["association"] = association
+    result.headline += _association_headline(association, options, min_group)
+    return result
+
+
+def _analysis_frame(households: pd.DataFrame, scores: pd.DataFrame, scale: np.ndarray, pc1: np.ndarray) -> pd.DataFrame:
+    registered = households["registered"].astype("boolean").fillna(False).to_numpy(dtype=bool)
+    exited = registered & households["exited"].astype("boolean").fillna(False).to_numpy(dtype=bool)
+    frame = households.assign(**{c: scores[c].to_numpy() for c in scores.columns}, **{SCALE: scale, PC1: pc1})
+    frame["registered"] = registered.astype(float)
+    frame["exited"] = np.where(registered, exited.astype(float), np.nan)
+    frame["group"] = np.select([~registered, exited], ["unregistered", "exited"], "registered_not_exited")
+    frame["trained"] = (as_float(households["training_sessions"]) > 0).astype(float)
+    frame.loc[households["training_sessions"].isna().to_numpy(), "trained"] = np.nan
+    for column in frame.columns:
+        if pd.api.types.is_bool_dtype(frame[column]) or pd.api.types.is_integer_dtype(frame[column]):
+            frame[column] = as_float(frame[column])
+    return frame
+
+
+def _gaps(design: SurveyDesign, outcomes: list[str], level: float) -> dict[tuple[str, str], Estimate]:
+    """Registered − unregistered and, among registered households, exited − not exited, per outcome
+    (contrasts that cannot be estimated, e.g. with nobody exited, are left out)."""
+    data = design.data
+    gaps: dict[tuple[str, str], Estimate] = {}
+    for outcome in outcomes:
+        ds = design.assign(_among_registered=data[outcome].where(data["registered"] == 1).to_numpy())
+        for contrast, column, group in (("registered_minus_unregistered", outcome, "registered"),
+                                        ("exited_minus_not_exited", "_among_registered", "exited")):
+            try:
+                gaps[(outcome, contrast)] = group_difference(ds, column, group, level=level)
+            except StatsInputError:
+                continue
+    return gaps
+
+
+def _gap_headline(
+    gaps: dict[tuple[str, str], Estimate], options: dict[str, Any], min_group: int
+) -> list[dict[str, Any]]:
+    wanted = [
+        (INDEX, "registered_minus_unregistered", "capability_gap_registered",
+         "能力指数差异（建档立卡−非建档立卡）capability index gap, registered − unregistered (SD)"),
+        (INDEX, "exited_minus_not_exited", "capability_gap_exited",
+         "能力指数差异（已脱贫−未脱贫）capability index gap, exited − not exited registered households (SD)"),
+        (SCALE, "registered_minus_unregistered", "scale_gap_registered",
+         f"内生动力量表差异 {options['scale_dimension']} scale gap, registered − unregistered (scale points)"),
+        (PC1, "registered_minus_unregistered", "pc1_gap_registered",
+         "第一主成分差异 first-principal-component gap, registered − unregistered"),
+    ]
+    rows = []
+    for outcome, contrast, name, label in wanted:
+        definition = (f"difference in the design-based mean of {outcome} ({contrast.replace('_', ' ')}), the slope "
+                      "of a survey-weighted regression on the group indicator")
+        estimate = gaps.get((outcome, contrast))
+        if estimate is None:
+            rows.append(missing_row(name, label, definition, "not estimable: a group is empty or has no variation"))
+        else:
+            rows.append(headline_row(name, label, estimate, definition, min_n=min_group))
+    return rows
+
+
+def _alpha_headline(result: FamilyResult, items: pd.DataFrame, options: dict[str, Any], level: float,
+                    min_group: int) -> list[dict[str, Any]]:
+    """Cronbach's alpha of the scale dimension (its item statistics go to ``alpha_items``)."""
+    dimension = options["scale_dimension"]
+    columns = [c for c in items.columns if c.split(":", 1)[0] == dimension]
+    name, label = "cronbach_alpha", f"Cronbach's alpha, {dimension} scale (reverse-worded items recoded)"
+    definition = "raw alpha of the recoded items (psych::alpha, pairwise, unweighted); CI = alpha ± z x ASE"
+    try:
+        with warnings.catch_warnings():
+            # A negatively correlating item shows in alpha_items (r_drop); the warning adds nothing.
+            warnings.simplefilter("ignore", UserWarning)
+            alpha = cronbach_alpha(items[columns].rename(columns=lambda c: c.split(":", 1)[1]))
+    except StatsInputError as exc:
+        return [missing_row(name, label, definition, str(exc))]
+    result.tables["alpha_items"] = alpha.item_stats.reset_index()
+    half = float(norm.ppf(0.5 + level / 2)) * alpha.ase
+    estimate = Estimate(name=name, estimate=alpha.raw_alpha, se=alpha.ase, ci_low=alpha.raw_alpha - half,
+                        ci_high=alpha.raw_alpha + half, n=alpha.n_obs)
+    return [headline_row(name, label, estimate, definition, min_n=min_group)]
+
+
+def _association(design: SurveyDesign, frame: pd.DataFrame, options: dict[str, Any],
+                 level: float) -> tuple[pd.DataFrame, list[str]]:
+    """Survey-weighted regressions of each outcome on the regressors and controls (design-based,
+    village-clustered SEs); one row per outcome and term."""
+    spec = options["association"]
+    terms = [*spec["regressors"], *spec["controls"]]
+    unknown = [t for t in [*spec["outcomes"], *terms] if t not in frame.columns]
+    if unknown:
+        raise InputError(f"indicators.capability.association names {unknown}, which are neither household columns "
+                         f"nor constructs ({INDEX}, the dimensions, trained)", path="config")
+    terms, constant = varying_columns(frame, terms)
+    notes = [f"association: {constant} do not vary in the sample and are left out"] if constant else []
+    rows = []
+    for outcome in spec["outcomes"]:
+        formula = f"{outcome} ~ {' + '.join(terms)}"
+        try:
+            fit = design.regression(formula, na_rm=True, level=level)
+        except StatsInputError as exc:
+            notes.append(f"association of {outcome} not estimated: {exc}")
+            continue
+        rows += [({"outcome": outcome, "term": term, "regressor": term in spec["regressors"]}, coefficient(fit, term))
+                 for term in terms]
+    return estimate_table(rows), notes
+
+
+def _association_headline(table: pd.DataFrame, options: dict[str, Any], min_group: int) -> list[dict[str, Any]]:
+    spec = options["association"]
+    outcome = spec["outcomes"][0]
+    controls = ", ".join(spec["controls"]) or "none"
+    rows = []
+    for regressor in spec["regressors"]:
+        name = f"association_{regressor}"
+        label = f"{regressor} 与{outcome}的关联 association of {regressor} with {outcome}"
+        definition = (f"coefficient of {regressor} in a survey-weighted regression of {outcome} on "
+                      f"{', '.join(spec['regressors'])} and controls ({controls}); design-based SEs")
+        match = table[(table["outcome"] == outcome) & (table["term"] == regressor)] if len(table) else table
+        if match.empty:
+            rows.append(missing_row(name, label, definition, "not estimated (see notes)"))
+            continue
+        rows.append(headline_row(name, label, estimate_from_row(match.iloc[0], name), definition, min_n=min_group))
+    return rows
+
+
+def _definitions(options: dict[str, Any], reversed_items: list[str], explained: float) -> dict[str, str]:
+    dimensions = {d: ", ".join(("-" if s.get("negative") else "+") + s["column"]
+                               + (" per member" if s.get("per_member") else "") for s in specs)
+                  for d, specs in options["dimensions"].items()}
+    return {
+        "dimensions": "; ".join(f"{d}: {items}" for d, items in dimensions.items()),
+        "dimension_score": f"summary index ({options['index_method']}) of the dimension's items, z-scored on "
+                           f"{options['reference_group']} households with survey weights",
+        INDEX: "summary index of the dimension scores, standardised (mean 0, SD 1 in the reference group)",
+        SCALE: f"mean of the answered {options['scale_dimension']} items on their "
+               f"{options['likert']['min']}-{options['likert']['max']} scale",
+        "reverse_coded": ", ".join(i.split(":", 1)[1] for i in reversed_items) or "none",
+        PC1: f"first principal component of all items (negative items sign-flipped), {explained:.1%} of variance",
+        "trained": "attended at least one skills-training session in the past year",
+    }

@@ -1,0 +1,363 @@
+"""Formalism burden (形式主义): how cadres spend their week, and what households see of it.
+
+From the cadre survey: the share of weekly hours on paperwork, meetings and hosting inspections
+against field work with households; forms, duplicated data requests, inspections and reporting
+channels per month; a standardised burden index and the perceived-formalism scale (with
+Cronbach's alpha); all by role; and, where a pre-campaign baseline is configured, the reduction
+against the burden-reduction targets of 2019 (基层减负年, e.g. meetings −30–50%). From households:
+times asked to fill forms or receive inspections against help visits received. At village (or
+township) level: the association between cadre burden and identification errors.
+
+The cadre survey has no sampling frame, so cadres are treated as a simple random sample of the
+county's poverty-alleviation cadres (equal weights, each its own PSU).
+
+References
+----------
+CPC Central Committee General Office (2019), notice on reducing burdens at the grassroots (基层减负年);
+Xinhua 2019-06-27 (provincial targets, see shared/domain/facts.md).
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from pa_study.codebook import normalise_label
+from pa_study.design import village_key
+from pa_study.indicators.identification import identification_frame
+from pa_study.indicators.output import (
+    FamilyResult,
+    headline_row,
+    missing_row,
+    threshold_verdicts,
+)
+from pa_study.indicators.survey import (
+    as_float,
+    coefficient,
+    household_design,
+    mean_estimate,
+    ratio_by,
+    ratio_estimate,
+    required_table,
+    respondent_design,
+)
+from pa_study.stats import Estimate, StatsInputError, SurveyDesign, cronbach_alpha, summary_index
+
+ACTIVITIES = ("paperwork", "meetings", "inspections", "fieldwork", "projects")
+COUNTS = ("forms_per_month", "duplicate_requests_per_month", "inspections_per_month", "reporting_channels")
+_LABELS = {
+    "share_paperwork": "填表报数工时占比 share of weekly hours on paperwork",
+    "share_meetings": "开会工时占比 share of weekly hours in meetings",
+    "share_inspections": "迎检工时占比 share of weekly hours hosting inspections",
+    "share_fieldwork": "入户帮扶工时占比 share of weekly hours on field work with households",
+    "share_projects": "项目工作工时占比 share of weekly hours on project work",
+    "share_formalism": "形式主义工时占比 share of weekly hours on formal activities",
+    "share_field": "实地工作工时占比 share of weekly hours on field activities",
+    "forms_per_month": "每月报送表格数 forms submitted per month",
+    "duplicate_requests_per_month": "每月重复报数次数 duplicated data requests per month",
+    "inspections_per_month": "每月接受检查次数 inspections received per month",
+    "reporting_channels": "工作群和政务APP数 reporting apps and chat groups",
+    "perception_scale": "形式主义感知量表 perceived formalism (1-5)",
+    "household_forms_inspections": "农户被要求填表迎检次数 times registered households filled forms or received "
+                                   "inspections",
+    "household_help_visits": "农户接受帮扶走访次数 help visits received by registered households",
+    "household_forms_per_visit": "填表迎检与帮扶走访之比 forms and inspections per help visit, registered households",
+    "burden_error_association": "干部负担与识别误差的关联 association of cadre burden with identification errors",
+}
+
+
+# ---- cadre constructs ------------------------------------------------------------------------
+
+
+def cadre_measures(cadres: pd.DataFrame, options: dict[str, Any]) -> pd.DataFrame:
+    """Return the cadres with hour shares, formal/field totals, the perception scale and the burden index.
+
+    ``share_<activity>`` is the cadre's hours on the activity ÷ usual total weekly hours (missing
+    where the total is missing or zero); ``share_formalism`` and ``share_field`` sum the configured
+    formal and field activities; ``perception_scale`` is the mean of the answered perception items;
+    ``burden_index`` the equal-weight summary index of the burden items over all cadres.
+    """
+    frame = cadres.reset_index(drop=True).copy()
+    total = as_float(frame["hours_total"])
+    total = np.where(total > 0, total, np.nan)
+    for activity in ACTIVITIES:
+        frame[f"share_{activity}"] = as_float(frame[f"hours_{activity}"]) / total
+    frame["hours_formalism"] = sum(as_float(frame[f"hours_{a}"]) for a in options["formal_activities"])
+    frame["share_formalism"] = frame["hours_formalism"] / total
+    frame["share_field"] = sum(as_float(frame[f"hours_{a}"]) for a in options["field_activities"]) / total
+    for column in (*COUNTS, *options["perception_items"]):
+        frame[column] = as_float(frame[column])
+    frame["perception_scale"] = frame[options["perception_items"]].mean(axis=1)
+    with warnings.catch_warnings():
+        # Cadres without any burden item get no index; counted in the sample section.
+        warnings.simplefilter("ignore", UserWarning)
+        frame["burden_index"] = summary_index(frame, options["burden_items"]).scores.to_numpy()
+    return frame
+
+
+def by_role(design: SurveyDesign, measures: list[str], level: float) -> pd.DataFrame:
+    """Return the mean of each measure by role and over all cadres."""
+    tables = [ratio_by(design, m, None, by, level=level).rename(columns={by: "role"}).assign(measure=m)
+              for by in ("_all", "role") for m in measures]
+    return pd.concat(tables, ignore_index=True)[["measure", "role", "estimate", "se", "ci_low", "ci_high",
+                                                 "n_denominator"]]
+
+
+def target_assessment(design: SurveyDesign, targets: list[dict[str, Any]], baselines: dict[str, float],
+                      level: float) -> tuple[pd.DataFrame, list[tuple[dict[str, Any], Estimate]]]:
+    """Compare current means with the configured burden-reduction targets where a baseline exists.
+
+    The reduction is ``1 - mean / baseline`` with the baseline taken as known, so its SE is the
+    mean's SE over the baseline. A target passes when the reduction reaches ``reduction_min``.
+
+    Returns
+    -------
+    (DataFrame, list)
+        One row per target (``assessed`` False and a note where there is no baseline), and the
+        assessed reductions with their target rows for the headline.
+    """
+    rows, assessed = [], []
+    for target in targets:
+        measure = target["measure"]
+        row = {"measure": measure, "reduction_min": target["reduction_min"],
+               "reduction_max": target.get("reduction_max"), "source": target["source"],
+               "baseline": baselines.get(measure)}
+        if measure not in baselines:
+            rows.append({**row, "assessed": False, "note": "no baseline configured (indicators.formalism.baselines)"})
+            continue
+        current = mean_estimate(design, measure, level=level)
+        base = float(baselines[measure])
+        reduction = Estimate(name=f"reduction({measure})", estimate=1 - current.estimate / base,
+                             se=current.se / base, ci_low=1 - current.ci_high / base,
+                             ci_high=1 - current.ci_low / base, n=current.n, df=current.df, level=level)
+        verdicts = threshold_verdicts(reduction, target["reduction_min"], below_passes=False)
+        rows.append({**row, "assessed": True, "current_mean": current.estimate, "reduction": reduction.estimate,
+                     "se": reduction.se, "ci_low": reduction.ci_low, "ci_high": reduction.ci_high,
+                     "n": reduction.n, **verdicts})
+        assessed.append((target, reduction))
+    return pd.DataFrame(rows), assessed
+
+
+# ---- households and the village-level association --------------------------------------------
+
+
+def household_contact(households: pd.DataFrame, settings: dict[str, Any]) -> tuple[pd.DataFrame, dict[str, Estimate]]:
+    """Return forms/inspections and help visits by registration, and the registered households'
+    figures: mean forms and inspections, mean help visits and their ratio (ratio of totals)."""
+    level = settings["level"]
+    registered = households["registered"].astype("boolean").fillna(False).to_numpy(dtype=bool)
+    forms, visits = as_float(households["forms_inspections"]), as_float(households["help_visits"])
+    frame = households.reset_index(drop=True).assign(
+        group=np.where(registered, "registered", "unregistered"), _forms=forms, _visits=visits,
+        _reg_forms=np.where(registered, forms, np.nan), _reg_visits=np.where(registered, visits, np.nan))
+    design = household_design(frame, lonely_psu=settings["lonely_psu"])
+    table = pd.concat([ratio_by(design, column, None, "group", level=level).assign(measure=name)
+                       for name, column in (("forms_inspections", "_forms"), ("help_visits", "_visits"))]
+                      + [ratio_by(design, "_forms", "_visits", "group", level=level).assign(measure="forms_per_visit")],
+                      ignore_index=True)
+    estimates = {}
+    if registered.any():
+        estimates = {"household_forms_inspections": mean_estimate(design, "_reg_forms", level=level),
+                     "household_help_visits": mean_estimate(design, "_reg_visits", level=level),
+                     "household_forms_per_visit": ratio_estimate(design, "_reg_forms", "_reg_visits", level=level)}
+    return table[["measure", "group", "estimate", "se", "ci_low", "ci_high", "n_denominator"]], estimates
+
+
+def unit_errors(households: pd.DataFrame, settings: dict[str, Any], level_name: str) -> pd.DataFrame:
+    """Return the weighted share of misclassified households per village or township.
+
+    Misclassified: on the register (as ``inclusion_register`` defines it) but not eligible, or
+    eligible but never registered.
+    """
+    frame, _ = identification_frame(households, settings)
+    current = settings["identification"]["inclusion_register"] == "current"
+    register = frame["current"] if current else frame["registered"]
+    wrong = ((register == 1) & (frame["eligible"] == 0)) | ((frame["eligible"] == 1) & (frame["registered"] == 0))
+    frame["_wrong"] = wrong.astype(float)
+    frame["_unit"] = _unit_key(frame, level_name)
+    design = household_design(frame, lonely_psu=settings["lonely_psu"])
+    return ratio_by(design, "_wrong", None, "_unit", level=settings["level"]).rename(
+        columns={"_unit": "unit", "estimate": "error_rate", "n_denominator": "n_households"})[
+        ["unit", "error_rate", "n_households"]]
+
+
+def _unit_key(frame: pd.DataFrame, level_name: str) -> pd.Series:
+    if level_name == "village":
+        return village_key(frame).where(frame["village"].notna() & frame["township"].notna())
+    return frame["township"].map(normalise_label, na_action="ignore")
+
+
+def burden_error_association(
+    cadres: pd.DataFrame, households: pd.DataFrame, settings: dict[str, Any]
+) -> tuple[pd.DataFrame, Estimate | None, list[str]]:
+    """Regress the units' identification error rate on their cadres' mean formal-hours share.
+
+    Tries the configured levels in order (village, then township) and uses the first with at least
+    ``min_sample.association_units`` units having both cadres and households. Units are equally
+    weighted and independent (each its own PSU).
+
+    Returns
+    -------
+    (DataFrame, Estimate or None, list)
+        The unit table (level, unit, cadres, mean formal share, households, error rate), the slope
+        (None if no level had enough units) and notes.
+    """
+    notes = []
+    for level_name in settings["formalism"]["association_levels"]:
+        burden = cadres.assign(_unit=_unit_key(cadres, level_name)).dropna(subset=["_unit", "share_formalism"])
+        per_unit = burden.groupby("_unit").agg(n_cadres=("share_formalism", "size"),
+                                               cadre_formal_share=("share_formalism", "mean"))
+        errors = unit_errors(households, settings, level_name).set_index("unit")
+        units = per_unit.join(errors, how="inner").rename_axis("unit").reset_index()
+        units.insert(0, "level", level_name)
+        if len(units) < settings["min_sample"]["association_units"]:
+            notes.append(f"burden-error association at {level_name} level: {len(units)} units with both cadres and "
+                         f"sampled households, fewer than {settings['min_sample']['association_units']}")
+            continue
+        if units["error_rate"].nunique() < 2 or units["cadre_formal_share"].nunique() < 2:
+            notes.append(f"burden-error association at {level_name} level undefined: the error rate or the cadre "
+                         "burden does not vary across units")
+            continue
+        design = respondent_design(units)
+        try:
+            fit = design.regression("error_rate ~ cadre_formal_share", level=settings["level"])
+        except StatsInputError as exc:
+            notes.append(f"burden-error association at {level_name} level not estimated: {exc}")
+            continue
+        return units, coefficient(fit, "cadre_formal_share"), notes
+    return pd.DataFrame(), None, notes
+
+
+# ---- the family ------------------------------------------------------------------------------
+
+
+def formalism_indicators(tables: Mapping[str, pd.DataFrame | None], settings: dict[str, Any]) -> FamilyResult:
+    """Compute the formalism family for one county.
+
+    Parameters
+    ----------
+    tables : dict
+        Cleaned ``cadres`` (``None`` when the county has no cadre survey) and ``households``.
+    settings : dict
+        :func:`pa_study.indicators.settings.family_settings` for ``formalism``.
+
+    Returns
+    -------
+    FamilyResult
+        Headline: hour shares by activity and of formal activities, monthly counts, the perception
+        scale, assessed burden-reduction targets, the household-side contact figures and the
+        burden-error association. Tables: ``by_role``, ``alpha_items``, ``targets``,
+        ``household_contact``, ``association_units``. Without a cadre survey only the household side
+        is computed (status ``partial``).
+    """
+    options = settings["formalism"]
+    result = FamilyResult("formalism", settings["county"], settings)
+    result.definitions = _definitions(options)
+    households = required_table(tables, "households")
+    cadres = tables.get("cadres")
+    result.sample = {"cadres_read": 0 if cadres is None else len(cadres), "households_read": len(households)}
+    if cadres is None:
+        result.status = "partial"
+        result.notes.append("the county has no cadre survey (干部问卷): cadre burden, targets and the burden-error "
+                            "association are skipped; only the household side is reported")
+    elif len(cadres) < settings["min_sample"]["cadres"]:
+        result.status = "partial"
+        result.notes.append(f"{len(cadres)} cadres, fewer than the minimum {settings['min_sample']['cadres']} "
+                            "(indicators.min_sample.cadres): cadre measures skipped")
+        cadres = None
+    if cadres is not None:
+        _add_cadre_side(result, cadres, households, settings)
+    contact, estimates = household_contact(households, settings)
+    result.tables["household_contact"] = contact
+    for name in ("household_forms_inspections", "household_help_visits", "household_forms_per_visit"):
+        definition = {"household_forms_inspections": "mean times asked to fill forms or receive inspections in the "
+                                                     "past year, registered households",
+                      "household_help_visits": "mean help visits from cadres in the past year, registered households",
+                      "household_forms_per_visit": "total forms and inspections ÷ total help visits, registered "
+                                                   "households"}[name]
+        if name in estimates:
+            result.headline.append(headline_row(name, _LABELS[name], estimates[name], definition,
+                                                min_n=settings["min_sample"]["group"]))
+        else:
+            result.headline.append(missing_row(name, _LABELS[name], definition, "no registered household sampled"))
+    return result
+
+
+def _add_cadre_side(result: FamilyResult, cadres: pd.DataFrame, households: pd.DataFrame,
+                    settings: dict[str, Any]) -> None:
+    options, level = settings["formalism"], settings["level"]
+    frame = cadre_measures(cadres, options)
+    result.sample |= {"cadres_with_hours": int(frame["share_formalism"].notna().sum()),
+                      "cadres_without_burden_index": int(frame["burden_index"].isna().sum())}
+    design = respondent_design(frame.assign(_all="all", role=frame["role"].astype("string")))
+    shares = [f"share_{a}" for a in (*options["formal_activities"], *options["field_activities"])]
+    shares += ["share_formalism", "share_field"]
+    measures = [*dict.fromkeys(shares), *COUNTS, "perception_scale", "burden_index"]
+    result.tables["by_role"] = by_role(design, measures, level)
+    for measure in (*dict.fromkeys(shares), *COUNTS, "perception_scale"):
+        estimate = mean_estimate(design, measure, level=level)
+        result.headline.append(headline_row(measure, _LABELS[measure], estimate, _measure_definition(measure, options),
+                                            min_n=settings["min_sample"]["cadres"]))
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            alpha = cronbach_alpha(frame[options["perception_items"]])
+        result.tables["alpha_items"] = alpha.item_stats.reset_index().assign(raw_alpha=alpha.raw_alpha,
+                                                                             ase=alpha.ase)
+    except StatsInputError as exc:
+        result.notes.append(f"Cronbach's alpha of the perception items not computed: {exc}")
+    targets, assessed = target_assessment(design, options["targets"], options["baselines"], level)
+    result.tables["targets"] = targets
+    if not assessed and options["targets"]:
+        result.notes.append("burden-reduction targets not assessed: no baseline is configured for this county "
+                            "(indicators.formalism.baselines)")
+    for target, reduction in assessed:
+        name = f"reduction_{target['measure']}"
+        label = f"{target['measure']} 减负幅度 reduction against the pre-campaign baseline"
+        definition = (f"1 - current mean / baseline ({options['baselines'][target['measure']]:g}); target at least "
+                      f"{target['reduction_min']:.0%} ({target['source']})")
+        result.headline.append(headline_row(name, label, reduction, definition, threshold=target["reduction_min"],
+                                            below_passes=False, min_n=settings["min_sample"]["cadres"]))
+    units, slope, notes = burden_error_association(frame, households, settings)
+    result.notes += notes
+    if len(units):
+        result.tables["association_units"] = units
+    definition = ("slope of the unit's weighted share of misclassified households (inclusion or exclusion) on its "
+                  "cadres' mean share of hours on formal activities, units equally weighted")
+    if slope is None:
+        result.headline.append(missing_row("burden_error_association", _LABELS["burden_error_association"],
+                                           definition, "too few units with both cadres and sampled households"))
+    else:
+        result.headline.append(headline_row("burden_error_association", _LABELS["burden_error_association"],
+                                            slope, f"{definition} ({units['level'].iloc[0]} level)",
+                                            min_n=settings["min_sample"]["association_units"]))
+
+
+def _measure_definition(measure: str, options: dict[str, Any]) -> str:
+    if measure == "share_formalism":
+        return f"mean over cadres of (hours on {' + '.join(options['formal_activities'])}) ÷ total weekly hours"
+    if measure == "share_field":
+        return f"mean over cadres of (hours on {' + '.join(options['field_activities'])}) ÷ total weekly hours"
+    if measure.startswith("share_"):
+        return f"mean over cadres of hours_{measure[6:]} ÷ hours_total (usual week)"
+    if measure == "perception_scale":
+        return f"mean over cadres of the mean of {', '.join(options['perception_items'])} (1 disagree - 5 agree)"
+    return f"mean over cadres of {measure}"
+
+
+def _definitions(options: dict[str, Any]) -> dict[str, str]:
+    return {
+        "cadre_sample": "cadres are treated as a simple random sample (equal weights, each its own PSU)",
+        "formal_activities": ", ".join(options["formal_activities"]),
+        "field_activities": ", ".join(options["field_activities"]),
+        "burden_index": "equal-weight summary index (z-scores over all cadres) of "
+                        + ", ".join(options["burden_items"]),
+        "perception_scale": f"mean of {', '.join(options['perception_items'])}",
+        "targets": "reduction = 1 - current mean / configured baseline; passes when it reaches reduction_min",
+        "household_side": "forms_inspections and help_visits of the household survey, design-based",
+        "misclassified": "on the register but not eligible, or eligible but never registered (identification rules)",
+    }

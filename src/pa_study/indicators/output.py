@@ -1,0 +1,224 @@
+"""The output contract of an indicator family: ``<family>.json`` and its tidy tables.
+
+``results/<county>/indicators/<family>.json`` holds ``status`` (``ok``, ``partial``, ``skipped`` or
+``too_small``), ``notes``, the ``headline`` estimates, the ``definitions`` and the ``settings``
+used, the ``sample`` sizes and, under ``tables``, the CSV files of the breakdowns written beside it
+in ``results/<county>/indicators/<family>/``. Later stages read only these files.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from pa_study.files import write_csv, write_json
+from pa_study.stats import Estimate
+
+STATUSES = ("ok", "partial", "skipped", "too_small")
+#: Significant digits kept in the JSON: far below sampling error, and stable across platforms.
+_DIGITS = 10
+
+
+@dataclass
+class FamilyResult:
+    """Everything one family writes for one county.
+
+    Attributes
+    ----------
+    family, county : str
+        What and where.
+    settings : dict
+        The config part used (see :func:`pa_study.indicators.settings.family_settings`).
+    status : str
+        ``ok``; ``partial`` (an instrument is missing and part of the family is skipped);
+        ``skipped`` (nothing could be computed); ``too_small`` (the sample is below the minimum).
+    notes : list of str
+        What was skipped or is unreliable, and why.
+    headline : list of dict
+        Key estimates, each built by :func:`headline_row` or :func:`missing_row`.
+    definitions : dict
+        Definitions of the family's constructs (eligibility, outcomes, indices ...).
+    sample : dict
+        Sample sizes (rows read, rows used, rows excluded and why).
+    tables : dict
+        Table name -> tidy DataFrame, written as ``<family>/<name>.csv``.
+    """
+
+    family: str
+    county: str
+    settings: dict[str, Any]
+    status: str = "ok"
+    notes: list[str] = field(default_factory=list)
+    headline: list[dict[str, Any]] = field(default_factory=list)
+    definitions: dict[str, str] = field(default_factory=dict)
+    sample: dict[str, Any] = field(default_factory=dict)
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+
+def headline_row(
+    name: str,
+    label: str,
+    estimate: Estimate,
+    definition: str,
+    *,
+    threshold: float | None = None,
+    below_passes: bool = True,
+    min_n: int = 1,
+) -> dict[str, Any]:
+    """Return one headline entry from an :class:`~pa_study.stats.Estimate`.
+
+    Parameters
+    ----------
+    name : str
+        Stable machine name (``wrongful_exit_rate``).
+    label : str
+        Human label, Chinese term first where there is one.
+    estimate : Estimate
+        The estimate with its SE, CI and ``n``.
+    definition : str
+        What exactly was estimated (numerator, denominator, population, method).
+    threshold : float, optional
+        A policy threshold; adds ``threshold``, ``passes`` (point estimate on the right side) and
+        ``passes_ci`` (``pass`` when the whole CI is on the right side, ``fail`` when it is wholly
+        on the wrong side, else ``inconclusive``).
+    below_passes : bool
+        Whether staying below the threshold passes (error rates) or reaching it does (targets).
+    min_n : int
+        Fewest units for a reliable estimate (``indicators.min_sample``), counted in the smallest
+        group of a comparison (:func:`smallest_group`); below it the row says so in ``reliable``
+        (False) and ``note``.
+
+    Returns
+    -------
+    dict
+    """
+    row: dict[str, Any] = {
+        "name": name,
+        "label": label,
+        "estimate": estimate.estimate,
+        "se": estimate.se,
+        "ci_low": estimate.ci_low,
+        "ci_high": estimate.ci_high,
+        "n": int(estimate.n),
+        "definition": definition,
+    }
+    smallest = smallest_group(estimate)
+    if smallest != int(estimate.n):
+        row["n_smallest_group"] = smallest
+    row["reliable"] = smallest >= min_n
+    if not row["reliable"]:
+        row["note"] = f"based on {smallest} sampled units (in its smallest group), fewer than the minimum {min_n} " \
+                      "(indicators.min_sample)"
+    if threshold is not None:
+        row.update(threshold=threshold, **threshold_verdicts(estimate, threshold, below_passes=below_passes))
+    return row
+
+
+def smallest_group(estimate: Estimate) -> int:
+    """Return the sampled units behind the least-supported part of an estimate: the smaller of the
+    two groups of a comparison (``n_smallest_group``, or treated and control units of an effect),
+    else ``n``."""
+    extra = estimate.extra
+    if "n_smallest_group" in extra:
+        return int(extra["n_smallest_group"])
+    if "n_treated" in extra and "n_control" in extra:
+        return int(min(extra["n_treated"], extra["n_control"]))
+    return int(estimate.n)
+
+
+def threshold_verdicts(estimate: Estimate, threshold: float, *, below_passes: bool = True) -> dict[str, Any]:
+    """Return ``passes`` (point estimate) and ``passes_ci`` (``pass``/``fail``/``inconclusive``)."""
+    if below_passes:
+        passes = estimate.estimate < threshold
+        by_ci = "pass" if estimate.ci_high < threshold else "fail" if estimate.ci_low >= threshold else "inconclusive"
+    else:
+        passes = estimate.estimate >= threshold
+        by_ci = "pass" if estimate.ci_low >= threshold else "fail" if estimate.ci_high < threshold else "inconclusive"
+    return {"passes": bool(passes), "passes_ci": by_ci}
+
+
+def missing_row(name: str, label: str, definition: str, note: str) -> dict[str, Any]:
+    """Return a headline entry for an estimate that could not be made, saying why."""
+    return {"name": name, "label": label, "estimate": None, "se": None, "ci_low": None, "ci_high": None,
+            "n": 0, "definition": definition, "reliable": False, "note": note}
+
+
+def estimate_from_row(row: Mapping[str, Any], name: str, *, n: int | None = None) -> Estimate:
+    """Return one row of a tidy estimate table (``estimate``, ``se``, ``ci_low``, ``ci_high`` and
+    ``n`` or ``n_denominator``) as an :class:`~pa_study.stats.Estimate`; ``n`` overrides the row's."""
+    count = n if n is not None else row["n"] if "n" in row else row["n_denominator"]
+    return Estimate(name=name, estimate=float(row["estimate"]), se=float(row["se"]), ci_low=float(row["ci_low"]),
+                    ci_high=float(row["ci_high"]), n=int(count))
+
+
+def estimate_table(rows: Sequence[tuple[dict[str, Any], Estimate]]) -> pd.DataFrame:
+    """Return a tidy table: each row's key columns followed by the estimate's fields."""
+    records = [{**keys, "estimate": e.estimate, "se": e.se, "ci_low": e.ci_low, "ci_high": e.ci_high,
+                "n": int(e.n)} for keys, e in rows]
+    return pd.DataFrame.from_records(records)
+
+
+def json_ready(value: Any) -> Any:
+    """Return ``value`` with NumPy scalars made plain, NaN and infinities as ``None`` and floats
+    kept to 10 significant digits, so the JSON is valid and byte-stable."""
+    if isinstance(value, dict):
+        return {str(k): json_ready(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_ready(v) for v in value]
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        number = float(value)
+        return float(f"{number:.{_DIGITS}g}") if math.isfinite(number) else None
+    if value is pd.NA or value is None:
+        return None
+    return value
+
+
+def write_result(result: FamilyResult, json_path: str | Path, tables_dir: str | Path) -> dict[str, Any]:
+    """Write the family's JSON and its tables; return the JSON document.
+
+    Tables go to ``tables_dir/<name>.csv`` (UTF-8 with BOM, floats at 10 significant digits); the
+    JSON names them relative to the JSON's folder.
+    """
+    if result.status not in STATUSES:
+        raise ValueError(f"status {result.status!r} is not one of {STATUSES}")
+    json_path, tables_dir = Path(json_path), Path(tables_dir)
+    tables_dir.mkdir(parents=True, exist_ok=True)
+    listed = {}
+    for name in sorted(result.tables):
+        path = tables_dir / f"{name}.csv"
+        write_csv(_rounded(result.tables[name]), path)
+        beside = path.is_relative_to(json_path.parent)
+        listed[name] = path.relative_to(json_path.parent).as_posix() if beside else str(path)
+    document = json_ready({
+        "family": result.family,
+        "county": result.county,
+        "status": result.status,
+        "notes": result.notes,
+        "headline": result.headline,
+        "definitions": result.definitions,
+        "settings": result.settings,
+        "sample": result.sample,
+        "tables": listed,
+    })
+    write_json(document, json_path)
+    return document
+
+
+def _rounded(table: pd.DataFrame) -> pd.DataFrame:
+    """The table with float columns at 10 significant digits (stable CSV bytes)."""
+    out = table.copy()
+    for column in out.columns:
+        if pd.api.types.is_float_dtype(out[column]):
+            values = out[column].to_numpy(dtype=float, na_value=np.nan)
+            out[column] = [float(f"{v:.{_DIGITS}g}") if math.isfinite(v) else np.nan for v in values]
+    return out

@@ -1,0 +1,181 @@
+"""Survey designs of the cleaned tables and the estimation helpers all families share."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, Sequence
+from typing import cast
+
+import numpy as np
+import pandas as pd
+
+from pa_study.design import FPC, PSU, STRATUM, WEIGHT
+from pa_study.errors import InputError
+from pa_study.stats import Estimate, RegressionResult, StatsInputError, SurveyDesign, korn_graubard_interval
+from pa_study.stats.survey import LonelyPSU
+
+_ONE = "_one"
+_DOMAIN = "_domain"
+
+
+def as_float(column: pd.Series) -> np.ndarray:
+    """Return a numeric or boolean column as float64, missing values as NaN."""
+    return column.astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+
+
+def required_table(tables: Mapping[str, pd.DataFrame | None], instrument: str) -> pd.DataFrame:
+    """Return a cleaned table a family cannot do without.
+
+    Raises
+    ------
+    InputError
+        When the county did not collect it (:func:`pa_study.indicators.run.family_result` skips a
+        family before that happens).
+    """
+    table = tables.get(instrument)
+    if table is None:
+        raise InputError(f"the cleaned {instrument} table is missing; the county must collect it")
+    return table
+
+
+def per_member_sum(households: pd.DataFrame, columns: Sequence[str], *, suffix: str = "") -> np.ndarray:
+    """Return the sum of ``columns`` (each with ``suffix``, e.g. ``_base``) per household member;
+    NaN where any of them is missing."""
+    total = np.column_stack([as_float(households[f"{c}{suffix}"]) for c in columns]).sum(axis=1)
+    return total / as_float(households["hh_size"])
+
+
+def household_design(households: pd.DataFrame, *, lonely_psu: LonelyPSU) -> SurveyDesign:
+    """Return the design of the cleaned household sample.
+
+    Townships are strata, villages PSUs (sampled without replacement, so ``fpc_villages`` gives
+    the finite-population correction), households carry their ``weight``: R's
+    ``svydesign(ids=~psu, strata=~stratum, fpc=~fpc_villages, weights=~weight, nest=TRUE)``.
+
+    Parameters
+    ----------
+    households : DataFrame
+        Cleaned households (or a slice of their columns that keeps the design columns).
+    lonely_psu : str
+        ``adjust``, ``certainty`` or ``error`` for a township with one sampled village.
+
+    Returns
+    -------
+    SurveyDesign
+
+    Raises
+    ------
+    InputError
+        A design column is absent, or the design itself is unusable (naming why).
+    """
+    absent = [c for c in (STRATUM, PSU, FPC, WEIGHT) if c not in households.columns]
+    if absent:
+        raise InputError(f"the cleaned household table lacks the design column(s) {absent}; re-run the clean stage",
+                         column=absent[0])
+    try:
+        return SurveyDesign(households.reset_index(drop=True), weight=WEIGHT, strata=STRATUM, psu=PSU, fpc=FPC,
+                            lonely_psu=lonely_psu)
+    except StatsInputError as exc:
+        raise InputError(f"cannot build the household survey design: {exc}") from None
+
+
+def respondent_design(frame: pd.DataFrame, *, census: bool = False) -> SurveyDesign:
+    """Return an equal-weight design with every row its own PSU.
+
+    ``census=False`` treats the rows as a simple random sample (with replacement), as for the
+    cadre survey, which has no sampling frame; ``census=True`` as the whole population (the
+    project ledger lists every project), so estimates carry no sampling error.
+    """
+    data = frame.reset_index(drop=True).assign(**{_ONE: 1.0})
+    if census:
+        return SurveyDesign(data.assign(_population=float(len(data))), weight=_ONE, fpc="_population")
+    return SurveyDesign(data, weight=_ONE)
+
+
+def ratio_by(
+    design: SurveyDesign, numerator: str, denominator: str | None, by: str, *, level: float
+) -> pd.DataFrame:
+    """Ratio of totals (a mean when ``denominator`` is ``None``) in each domain of ``by``.
+
+    Domains are estimated on the full design (not by subsetting). Domains in which the
+    denominator has no weight (no exited household in a township, say) are left out rather
+    than failing the whole table; rows with a missing numerator or denominator do not count.
+
+    Returns
+    -------
+    DataFrame
+        ``by``, ``estimate``, ``se``, ``ci_low``, ``ci_high`` and ``n_denominator`` (sampled rows
+        with a positive denominator); empty when no domain qualifies.
+    """
+    data = design.data
+    num = as_float(data[numerator])
+    den = np.ones(len(data)) if denominator is None else as_float(data[denominator])
+    counted = ~np.isnan(num) & ~np.isnan(den) & (den != 0)
+    domain = data[by].astype("string")
+    has_weight = pd.Series(counted).groupby(domain.to_numpy(), dropna=True).transform("any")
+    keep = domain.notna().to_numpy() & has_weight.reindex(range(len(data))).fillna(False).to_numpy(dtype=bool)
+    columns = [by, "estimate", "se", "ci_low", "ci_high", "n_denominator"]
+    if not keep.any():
+        return pd.DataFrame(columns=columns)
+    ds = design.assign(**{_DOMAIN: domain.where(keep), "_num": num, "_den": den})
+    table = cast(pd.DataFrame, ds.ratio("_num", "_den", by=_DOMAIN, na_rm=True, level=level))
+    counts = pd.Series(counted).groupby(domain.to_numpy()).sum()
+    table = table.rename(columns={_DOMAIN: by}).drop(columns="n")
+    table["n_denominator"] = table[by].map(counts).astype(int)
+    return table[columns]
+
+
+def mean_estimate(design: SurveyDesign, column: str, *, level: float) -> Estimate:
+    """Design-based mean of ``column`` over its observed rows, as an :class:`Estimate`."""
+    return cast(Estimate, design.mean(column, na_rm=True, level=level))
+
+
+def ratio_estimate(design: SurveyDesign, numerator: str, denominator: str, *, level: float) -> Estimate:
+    """Design-based ratio of totals over rows where both columns are observed."""
+    return cast(Estimate, design.ratio(numerator, denominator, na_rm=True, level=level))
+
+
+def coefficient(fit: RegressionResult, term: str) -> Estimate:
+    """Return one regression coefficient as an :class:`Estimate` (``n`` = rows in the fit)."""
+    ci = fit.conf_int()
+    return Estimate(name=f"{fit.formula}: {term}", estimate=float(fit.params[term]), se=float(fit.se[term]),
+                    ci_low=float(ci.at[term, "ci_low"]), ci_high=float(ci.at[term, "ci_high"]), n=fit.n,
+                    df=fit.df, level=fit.level)
+
+
+def group_difference(design: SurveyDesign, outcome: str, group: str, *, level: float) -> Estimate:
+    """Difference in the design-based mean of ``outcome`` between ``group == 1`` and ``group == 0``.
+
+    The slope of a survey-weighted regression of the outcome on the 0/1 group indicator, which
+    equals the difference of the two domain means with its linearisation SE; rows with a missing
+    outcome or group are out of both domains (restrict to a sub-population by setting the
+    outcome to missing outside it). ``extra["n_smallest_group"]`` counts the smaller group.
+    """
+    fit = design.regression(f"{outcome} ~ {group}", na_rm=True, level=level)
+    data = design.data
+    used = data[outcome].notna() & data[group].notna()
+    smallest = int(min((data.loc[used, group] == 1).sum(), (data.loc[used, group] == 0).sum()))
+    return dataclasses.replace(coefficient(fit, group), extra={"n_smallest_group": smallest})
+
+
+def proportion_interval(estimate: Estimate, *, method: str, df: float) -> Estimate:
+    """Return a proportion with its interval by ``method`` (``korn_graubard`` or ``wald``).
+
+    ``korn_graubard`` replaces the Wald limits by :func:`pa_study.stats.korn_graubard_interval`
+    on the proportion's ``n`` (units in its denominator) and the design's degrees of freedom.
+    """
+    if method == "wald":
+        return estimate
+    low, high = korn_graubard_interval(estimate.estimate, estimate.se, estimate.n, df, estimate.level)
+    return dataclasses.replace(estimate, ci_low=low, ci_high=high,
+                               extra={**estimate.extra, "interval": "korn_graubard"})
+
+
+def varying_columns(frame: pd.DataFrame, columns: list[str]) -> tuple[list[str], list[str]]:
+    """Split ``columns`` into those that vary in ``frame`` and those that do not.
+
+    A constant regressor (a question nobody answered yes to in a county, say) is collinear with
+    the intercept and would stop every model it enters; callers leave it out and say so.
+    """
+    varying = [c for c in columns if frame[c].nunique(dropna=True) > 1]
+    return varying, [c for c in columns if c not in varying]

@@ -1,0 +1,91 @@
+"""Capability family: items, reverse coding, index construction and group gaps on hand-made tables."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from _indicator_data import codebook, households, settings
+
+from pa_study.indicators.capability import capability_indicators, item_values, scale_score
+
+LIKERT = ("motiv_aspire_1", "motiv_aspire_2", "motiv_selfrely_1", "motiv_selfrely_2", "motiv_wait", "motiv_rely",
+          "motiv_ask")
+
+
+def driven(n: int = 200, seed: int = 3) -> list[dict]:
+    """Rows whose motivation items load on a drive that is lower for registered households."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for i in range(n):
+        registered = i % 2 == 0
+        drive = rng.normal(-0.5 if registered else 0.0, 1.0)
+        items = {name: int(np.clip(round(3 + (0.9 if k < 4 else -0.9) * drive + rng.normal(0, 0.6)), 1, 5))
+                 for k, name in enumerate(LIKERT)}
+        rows.append({"registered": registered, "exited": registered and i % 4 == 0, **items,
+                     "head_schooling": int(rng.integers(0, 13)), "labour_count": int(rng.integers(0, 4)),
+                     "head_age": int(rng.integers(25, 80)), "hh_size": int(rng.integers(4, 7)),
+                     "n_chronic": int(rng.integers(0, 2)), "n_disabled": int(rng.random() < 0.1),
+                     "has_skill": bool(rng.random() < 0.4), "migrant_work": bool(rng.random() < 0.3),
+                     "training_sessions": int(rng.poisson(1 + drive * 0.3 if drive > -3 else 0)),
+                     "microcredit": bool(rng.random() < 0.2), "child_out_of_school": bool(rng.random() < 0.05)})
+    return rows
+
+
+def test_items_are_recoded_from_the_codebook_and_divided_per_member() -> None:
+    table = households([{"motiv_wait": 5, "motiv_aspire_1": 5, "n_chronic": 2, "hh_size": 4},
+                        {"motiv_wait": 1, "motiv_aspire_1": 2, "n_chronic": 0, "hh_size": 4}])
+    items, reversed_items = item_values(table, settings("capability")["capability"], codebook())
+    assert reversed_items == ["aspiration:motiv_wait", "aspiration:motiv_rely", "aspiration:motiv_ask"]
+    assert items["aspiration:motiv_wait"].tolist() == [1.0, 5.0]  # agreeing with 等 scores low
+    assert items["aspiration:motiv_aspire_1"].tolist() == [5.0, 2.0]
+    assert items["health:n_chronic"].tolist() == [0.5, 0.0]
+
+
+def test_scale_score_averages_answered_items_only() -> None:
+    table = households([{"motiv_aspire_1": None, "motiv_wait": 1}, {}])
+    items, _ = item_values(table, settings("capability")["capability"], codebook())
+    scores = scale_score(items, "aspiration", min_items=6)
+    assert scores[0] == pytest.approx((3 * 3 + 5 + 3 + 3) / 6) and scores[1] == 3.0
+    assert np.isnan(scale_score(items, "aspiration", min_items=7)[0])
+
+
+def test_gaps_follow_the_planted_drive_and_alpha_is_high() -> None:
+    options = settings("capability")
+    options["min_sample"]["households"] = 50
+    table = households(driven(), townships=4, villages=5)
+    result = capability_indicators({"households": table}, options, codebook())
+    gap = next(r for r in result.headline if r["name"] == "scale_gap_registered")
+    items = table[list(LIKERT)].astype(float).to_numpy()
+    items[:, 4:] = 6 - items[:, 4:]
+    registered = table["registered"].to_numpy(dtype=bool)
+    means = items.mean(axis=1)
+    assert gap["estimate"] == pytest.approx(means[registered].mean() - means[~registered].mean())
+    assert gap["ci_high"] < 0
+    index_gap = next(r for r in result.headline if r["name"] == "capability_gap_registered")
+    assert index_gap["estimate"] < 0 and index_gap["n_smallest_group"] == 100
+    alpha = next(r for r in result.headline if r["name"] == "cronbach_alpha")
+    assert alpha["estimate"] > 0.7
+    association = result.tables["association"]
+    assert set(association["term"]) == {"trained", "microcredit", "registered", "head_age", "head_schooling",
+                                         "hh_size", "labour_count"}
+    assert {"gaps", "means_by_group", "item_weights", "pc_loadings", "alpha_items"} <= set(result.tables)
+
+
+def test_a_constant_control_is_left_out_of_the_association_with_a_note() -> None:
+    options = settings("capability")
+    options["min_sample"]["households"] = 50
+    rows = [{**row, "head_age": 50} for row in driven()]
+    result = capability_indicators({"households": households(rows, townships=4, villages=5)}, options, codebook())
+    assert "head_age" not in set(result.tables["association"]["term"])
+    assert any("['head_age'] do not vary" in note for note in result.notes)
+
+
+def test_an_item_without_variation_is_left_out_with_a_note() -> None:
+    options = settings("capability")
+    options["min_sample"]["households"] = 50
+    rows = [{**row, "child_out_of_school": False} for row in driven()]
+    result = capability_indicators({"households": households(rows, townships=4, villages=5)}, options, codebook())
+    assert any("education:child_out_of_school" in note for note in result.notes)
+    weights = result.tables["item_weights"]
+    assert weights.loc[weights["dimension"] == "education", "item"].tolist() == ["head_schooling"]
+    assert result.status == "ok"
