@@ -1,0 +1,211 @@
+"""Focal − benchmark differences of every headline indicator, from the counties' indicator files.
+
+The counties are surveyed independently, so the difference of two design-based estimates has
+variance ``SE_focal² + SE_benchmark²`` (no covariance term). The confidence interval and the
+two-sided p-value use the normal approximation, as R's ``svycontrast``/``confint`` do for
+``svystat`` objects; the counties' own intervals (t-based, or Korn–Graubard for proportions) stay
+in their indicator files. Within each indicator family, the p-values of all contrasts (every
+headline indicator against every benchmark) are Holm-adjusted, so a family's conclusions control
+the family-wise error rate.
+
+References
+----------
+Holm (1979), Scand. J. Statistics 6(2), 65–70. Lumley (2010), Complex Surveys, ch. 2–3
+(independent samples; linear contrasts of design-based estimates).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy.stats import norm
+
+from pa_study.indicators.output import FamilyResult
+from pa_study.indicators.settings import FAMILIES
+from pa_study.results import StudyResults
+
+_SIDE = ("estimate", "se", "n")
+CONTRAST_COLUMNS = ["family", "name", "label", "focal", "benchmark", "estimate", "se", "ci_low", "ci_high", "n",
+                    "p_value", "p_holm", "focal_estimate", "focal_se", "focal_n", "benchmark_estimate", "benchmark_se",
+                    "benchmark_n", "threshold", "reliable", "note", "definition"]
+METHOD = ("difference of the two counties' design-based estimates (independent samples): SE = √(SE_focal² + "
+          "SE_benchmark²), CI = difference ± z × SE, two-sided normal p-value; p_holm = Holm-adjusted across all "
+          "contrasts of the indicator family")
+
+
+def holm_adjusted(p_values: Sequence[float | None]) -> list[float | None]:
+    """Return Holm's step-down adjusted p-values (``None`` stays ``None`` and does not count).
+
+    Parameters
+    ----------
+    p_values : sequence of float or None
+        Raw p-values of one family of tests.
+
+    Returns
+    -------
+    list
+        ``min(1, max_{j<=i} (m - j + 1) p_(j))`` for the i-th smallest p-value, in input order, as
+        R's ``p.adjust(method = "holm")``.
+    """
+    present = [i for i, p in enumerate(p_values) if p is not None]
+    adjusted: list[float | None] = [None] * len(p_values)
+    if not present:
+        return adjusted
+    raw = np.array([p_values[i] for i in present], dtype=float)
+    order = np.argsort(raw, kind="stable")
+    m = len(raw)
+    stepped = np.minimum(1.0, np.maximum.accumulate((m - np.arange(m)) * raw[order]))
+    for rank, position in enumerate(order):
+        adjusted[present[position]] = float(stepped[rank])
+    return adjusted
+
+
+def difference_row(family: str, focal_row: dict[str, Any] | None, benchmark_row: dict[str, Any] | None, *,
+                   focal: str, benchmark: str, level: float) -> dict[str, Any]:
+    """Return the headline row of one focal − benchmark contrast.
+
+    Parameters
+    ----------
+    family : str
+        The indicator family.
+    focal_row, benchmark_row : dict or None
+        The two counties' headline rows of the same indicator (``None`` when a county has none).
+    focal, benchmark : str
+        County keys.
+    level : float
+        Confidence level.
+
+    Returns
+    -------
+    dict
+        The indicator row format (``name`` and ``label`` of the indicator, ``estimate`` = the
+        difference, ``se``, ``ci_low``, ``ci_high``, ``n`` = units in both estimates,
+        ``definition``) plus ``family``, ``focal``, ``benchmark``, each side's estimate, SE and n,
+        ``p_value`` (``p_holm`` is added by :func:`family_contrasts`), ``reliable`` and, where
+        something is missing or the definitions differ, ``note``. A row that cannot be computed
+        has ``estimate`` ``None``.
+    """
+    source = focal_row or benchmark_row or {}
+    row: dict[str, Any] = {
+        "name": source.get("name"), "label": source.get("label"), "family": family, "focal": focal,
+        "benchmark": benchmark, "definition": f"{focal} − {benchmark}: {source.get('definition', '')}",
+        **{f"focal_{k}": (focal_row or {}).get(k) for k in _SIDE},
+        **{f"benchmark_{k}": (benchmark_row or {}).get(k) for k in _SIDE},
+        "estimate": None, "se": None, "ci_low": None, "ci_high": None, "p_value": None,
+        "n": int((focal_row or {}).get("n") or 0) + int((benchmark_row or {}).get("n") or 0),
+        "reliable": bool((focal_row or {}).get("reliable", True) and (benchmark_row or {}).get("reliable", True)),
+    }
+    if "threshold" in source:
+        row["threshold"] = source["threshold"]
+    missing = [county for county, r in ((focal, focal_row), (benchmark, benchmark_row))
+               if r is None or r.get("estimate") is None or r.get("se") is None]
+    if missing:
+        row |= {"reliable": False, "note": f"no estimate for {' and '.join(missing)}"}
+        return row
+    difference = float(focal_row["estimate"]) - float(benchmark_row["estimate"])
+    se = math.hypot(float(focal_row["se"]), float(benchmark_row["se"]))
+    half = float(norm.ppf(0.5 + level / 2)) * se
+    row |= {"estimate": difference, "se": se, "ci_low": difference - half, "ci_high": difference + half}
+    notes = []
+    if se > 0:
+        row["p_value"] = float(2 * norm.sf(abs(difference) / se))
+    else:
+        # Both figures are censuses (the project ledger): the difference is exact, not a test.
+        notes.append("no sampling error on either side (census): no test")
+    exact = [county for county, r in ((focal, focal_row), (benchmark, benchmark_row)) if float(r["se"]) == 0]
+    if se > 0 and exact:
+        # A proportion estimated at 0 or 1 has a linearised SE of 0, though its own interval is not a point.
+        notes.append(f"the SE of {exact[0]} is 0 (an estimate at its boundary, or a census), so the contrast's SE "
+                     "rests on the other county alone and may understate the uncertainty")
+    if focal_row.get("definition") != benchmark_row.get("definition"):
+        notes.append(f"the two counties' definitions differ: {focal}: {focal_row.get('definition')}; "
+                     f"{benchmark}: {benchmark_row.get('definition')}")
+    if notes:
+        row["note"] = "; ".join(notes)
+    return row
+
+
+def family_contrasts(results: StudyResults, family: str, *, focal: str, benchmarks: list[str],
+                     level: float) -> list[dict[str, Any]]:
+    """Return every focal − benchmark contrast of one family's headline indicators, Holm-adjusted.
+
+    Indicators are those of the focal county in its order, then any only a benchmark has; each is
+    contrasted with every benchmark in turn. ``p_holm`` adjusts across all rows of the family.
+    """
+    focal_family = results.get(focal, family)
+    rows = []
+    for benchmark in benchmarks:
+        benchmark_family = results.get(benchmark, family)
+        names = [r["name"] for r in (focal_family.headline if focal_family else [])]
+        names += [r["name"] for r in (benchmark_family.headline if benchmark_family else []) if r["name"] not in names]
+        for name in names:
+            rows.append(difference_row(
+                family, focal_family.row(name) if focal_family else None,
+                benchmark_family.row(name) if benchmark_family else None,
+                focal=focal, benchmark=benchmark, level=level))
+    for row, adjusted in zip(rows, holm_adjusted([r["p_value"] for r in rows]), strict=True):
+        row["p_holm"] = adjusted
+    return rows
+
+
+def county_estimates(results: StudyResults) -> pd.DataFrame:
+    """Return every county's headline estimates side by side: one row per family, indicator and county."""
+    records = [{"family": f.family, "name": r["name"], "label": r.get("label"), "county": county,
+                "county_name": results.names[county], "estimate": r.get("estimate"), "se": r.get("se"),
+                "ci_low": r.get("ci_low"), "ci_high": r.get("ci_high"), "n": r.get("n"),
+                "reliable": r.get("reliable")}
+               for family in FAMILIES for county in results.counties
+               if (f := results.get(county, family)) is not None for r in f.headline]
+    return pd.DataFrame.from_records(records, columns=["family", "name", "label", "county", "county_name", "estimate",
+                                                       "se", "ci_low", "ci_high", "n", "reliable"])
+
+
+def microdata_result(results: StudyResults, settings: dict[str, Any]) -> FamilyResult:
+    """Return the microdata comparison: the focal − benchmark contrasts of every family.
+
+    Parameters
+    ----------
+    results : StudyResults
+        The indicator families of the focal and benchmark counties, focal county first.
+    settings : dict
+        :func:`pa_study.compare.settings.comparison_settings` of ``microdata``.
+
+    Returns
+    -------
+    FamilyResult
+        ``headline``: :func:`difference_row` rows of every family (identification, income,
+        capability, formalism, in that order). Tables: ``contrasts`` (the same rows) and
+        ``county_estimates`` (:func:`county_estimates`). Status ``skipped`` without benchmarks. The
+        confidence level is the focal county's indicator level.
+    """
+    focal, benchmarks = settings["focal"], settings["benchmarks"]
+    level = study_level(results, focal)
+    result = FamilyResult("comparison_microdata", focal, {**settings, "level": level})
+    result.definitions = {"contrast": METHOD}
+    if not benchmarks:
+        result.status = "skipped"
+        result.notes.append("no benchmark county is configured: nothing to compare")
+    for family in FAMILIES:
+        for county in (focal, *benchmarks):
+            found = results.get(county, family)
+            if found is not None and found.status in ("skipped", "too_small"):
+                result.notes.append(f"{family} of {county} is {found.status}: its contrasts have no estimate")
+        result.headline += family_contrasts(results, family, focal=focal, benchmarks=benchmarks, level=level)
+    result.tables["contrasts"] = pd.DataFrame.from_records(result.headline, columns=CONTRAST_COLUMNS)
+    result.tables["county_estimates"] = county_estimates(results)
+    result.sample = {"contrasts": len(result.headline),
+                     "estimated": sum(r["estimate"] is not None for r in result.headline)}
+    return result
+
+
+def study_level(results: StudyResults, focal: str) -> float:
+    """Return the confidence level the focal county's indicator files were computed at (0.95 if none say)."""
+    for family in FAMILIES:
+        found = results.get(focal, family)
+        if found is not None and "level" in found.document.get("settings", {}):
+            return float(found.document["settings"]["level"])
+    return 0.95

@@ -1,0 +1,419 @@
+"""Pooled models across the counties, with county indicators and the focal county as reference.
+
+Three survey-weighted regressions on the stacked cleaned tables:
+
+* **income effect** (造血): per-capita earned income (and its log) on active participation, the
+  participation × county interactions, county indicators and the income family's covariates. The
+  coefficient of ``treated`` is the focal county's effect; ``treated_x_<county>`` is how much
+  larger the effect is in that county (benchmark − focal), the test of "does blood-making differ
+  by county?";
+* **capability index** (能力): the capability index (and the aspiration scale) on county
+  indicators and the capability family's controls; the index is rebuilt on the pooled households
+  with the indicator package's functions, so it is standardised on one common reference group and
+  comparable across counties (each county's own index is standardised within the county);
+* **burden index** (形式主义负担): the cadres' burden index on county indicators and the configured
+  controls (role, years in post); the index is standardised over all cadres pooled.
+
+Outcomes, treatment and indices come from :mod:`pa_study.indicators` with the choices recorded in
+the counties' indicator files, so the pooled models use exactly the definitions of the per-county
+estimates. Inference is design-based: each county's townships are strata and villages the PSUs
+(strata nested in counties), so standard errors are clustered by village; cadres are clustered by
+village (a cadre without a village is a cluster of its own) within county strata.
+
+References
+----------
+Lumley (2010), Complex Surveys, ch. 5 (``svyglm``); Wooldridge (2010), Econometric Analysis of
+Cross Section and Panel Data, §18.3 (effects with interactions); Kling, Liebman & Katz (2007),
+Econometrica 75(1) (summary indices).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy.stats import t as t_distribution
+
+from pa_study.codebook import Codebook
+from pa_study.design import PSU, STRATUM
+from pa_study.errors import InputError
+from pa_study.indicators.capability import (
+    INDEX,
+    SCALE,
+    capability_scores,
+    item_values,
+    scale_score,
+)
+from pa_study.indicators.formalism import cadre_measures
+from pa_study.indicators.income import comparison_sample, income_frame
+from pa_study.indicators.output import FamilyResult, estimate_table, headline_row
+from pa_study.indicators.survey import as_float, coefficient, household_design
+from pa_study.results import StudyResults
+from pa_study.stats import Estimate, RegressionResult, StatsInputError, SurveyDesign
+
+COUNTY = "study_county"
+ESTIMATE_COLUMNS = ["estimate", "se", "ci_low", "ci_high", "n"]
+TREATED = "treated"
+BURDEN = "burden_index"
+_INCOME_OUTCOMES = ("earned_pc", "log_earned_pc")
+_LABELS = {
+    "att_earned_pc": "参与产业项目对人均务工经营收入的效应（合并模型）effect of active participation on per-capita earned "
+                     "income, focal county, pooled model",
+    "att_earned_pc_difference": "造血效应的县际差异 difference in the effect of active participation on per-capita "
+                                "earned income, benchmark − focal",
+    "capability_index_difference": "能力指数的县际差异 difference in the capability index (pooled SD), benchmark − "
+                                   "focal",
+    "scale_mean_difference": "内生动力量表的县际差异 difference in the aspiration scale (scale points), benchmark − focal",
+    "burden_index_difference": "干部负担指数的县际差异 difference in the cadre burden index (pooled SD), benchmark − focal",
+}
+
+
+# ---- stacking --------------------------------------------------------------------------------
+
+
+def stacked(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Return the counties' tables one below the other with a :data:`COUNTY` column.
+
+    Design identifiers are made unique across counties (``<county>/<township>``), so townships
+    stay strata nested in counties even where two counties share a township name.
+    """
+    parts = []
+    for county, table in tables.items():
+        part = table.reset_index(drop=True).assign(**{COUNTY: county})
+        for column in (STRATUM, PSU):
+            if column in part.columns:
+                part[column] = f"{county}/" + part[column].astype("string")
+        parts.append(part)
+    return pd.concat(parts, ignore_index=True)
+
+
+def county_terms(frame: pd.DataFrame, others: list[str]) -> tuple[pd.DataFrame, list[str]]:
+    """Return ``frame`` with a 0/1 column ``county_<key>`` for each non-reference county, and their names."""
+    names = [f"county_{county}" for county in others]
+    return frame.assign(**{n: (frame[COUNTY] == c).astype(float) for n, c in zip(names, others, strict=True)}), names
+
+
+def numeric_terms(frame: pd.DataFrame, terms: list[str]) -> pd.DataFrame:
+    """Return ``frame`` with numeric and boolean ``terms`` as float (missing as NaN) and text terms as
+    plain object columns, which the model formula treats as factors."""
+    out = frame.copy()
+    for term in terms:
+        if term not in out.columns:
+            raise InputError(f"the pooled model names '{term}', which is not a column of the stacked table")
+        if pd.api.types.is_numeric_dtype(out[term]) or pd.api.types.is_bool_dtype(out[term]):
+            out[term] = as_float(out[term])
+        else:
+            out[term] = out[term].astype(object).where(out[term].notna(), np.nan)
+    return out
+
+
+# ---- estimates -------------------------------------------------------------------------------
+
+
+def combination(fit: RegressionResult, terms: list[str], name: str) -> Estimate:
+    """Return the sum of coefficients ``terms`` with its design-based SE and t interval (``svycontrast``)."""
+    vector = pd.Series(0.0, index=fit.params.index)
+    vector[terms] = 1.0
+    estimate = float(vector @ fit.params)
+    se = float(np.sqrt(max(vector @ fit.cov @ vector, 0.0)))
+    half = float(t_distribution.ppf(0.5 + fit.level / 2, fit.df)) * se
+    return Estimate(name=name, estimate=estimate, se=se, ci_low=estimate - half, ci_high=estimate + half, n=fit.n,
+                    df=fit.df, level=fit.level)
+
+
+def used_rows(frame: pd.DataFrame, outcome: str, terms: list[str]) -> pd.Series:
+    """Rows that enter a model: outcome and every term observed."""
+    return frame[[outcome, *terms]].notna().all(axis=1)
+
+
+def contrast_row(name: str, fit: RegressionResult, term: str, *, model: str, focal: str, county: str,
+                 definition: str, smallest: int, min_n: int) -> dict[str, Any]:
+    """Return a headline row (the indicator row format) for the coefficient of ``term``, with the
+    model, term, p-value and the county it concerns (``benchmark`` for a county difference);
+    ``smallest`` is the sampled units in the smallest group behind it."""
+    with_group = dataclasses.replace(coefficient(fit, term), extra={"n_smallest_group": smallest})
+    row = headline_row(name, _LABELS[name], with_group, definition, min_n=min_n)
+    role = {"focal": focal} if county == focal else {"focal": focal, "benchmark": county}
+    return {**row, **role, "model": model, "term": term, "p_value": float(fit.pvalues[term])}
+
+
+def coefficient_table(fits: dict[tuple[str, str], RegressionResult]) -> pd.DataFrame:
+    """Return every coefficient of the fitted models, one row per model, outcome and term."""
+    tables = [fit.to_frame().assign(model=model, outcome=outcome) for (model, outcome), fit in fits.items()]
+    columns = ["model", "outcome", "term", *ESTIMATE_COLUMNS[:2], "t", "p_value", *ESTIMATE_COLUMNS[2:4], "df", "n"]
+    return pd.concat(tables, ignore_index=True)[columns] if tables else pd.DataFrame(columns=columns)
+
+
+# ---- the three models ------------------------------------------------------------------------
+
+
+def income_model(households: dict[str, pd.DataFrame], settings: dict[str, Any], *, focal: str,
+                 ) -> tuple[dict[str, RegressionResult], pd.DataFrame]:
+    """Fit the pooled income-effect model for each outcome.
+
+    Parameters
+    ----------
+    households : dict
+        County -> cleaned households (focal county first).
+    settings : dict
+        The income family's settings (``income``, ``level``, ``lonely_psu``) from its indicator file.
+    focal : str
+        The reference county.
+
+    Returns
+    -------
+    (dict, DataFrame)
+        Outcome -> fit, and the stacked analysis frame (for group counts).
+    """
+    options = settings["income"]
+    parts = {county: with_treatment(income_frame(table, options), options["comparison"])
+             for county, table in households.items()}
+    others = [c for c in households if c != focal]
+    frame, dummies = county_terms(stacked(parts), others)
+    interactions = [f"{TREATED}_x_{county}" for county in others]
+    frame = frame.assign(**{i: frame[TREATED] * frame[d] for i, d in zip(interactions, dummies, strict=True)})
+    design = household_design(frame, lonely_psu=settings["lonely_psu"])
+    terms = [TREATED, *interactions, *dummies, *options["covariates"]]
+    fits = {outcome: design.regression(f"{outcome} ~ {' + '.join(terms)}", na_rm=True, level=settings["level"])
+            for outcome in _INCOME_OUTCOMES}
+    return fits, frame.assign(_used=used_rows(frame, _INCOME_OUTCOMES[0], terms))
+
+
+def with_treatment(frame: pd.DataFrame, comparison: str) -> pd.DataFrame:
+    """Return the income frame with :data:`TREATED`: 1 active participant, 0 comparison household (as
+    the income family defines it), missing for everyone else, who stays in the design with no
+    influence (a domain, not a subset)."""
+    rows = frame.assign(_row=np.arange(len(frame)))
+    sample = comparison_sample(rows, "active", comparison)
+    treated = np.full(len(frame), np.nan)
+    treated[sample["_row"].to_numpy()] = sample[TREATED].to_numpy()
+    return frame.assign(**{TREATED: treated})
+
+
+def capability_model(households: dict[str, pd.DataFrame], settings: dict[str, Any], codebook: Codebook, *,
+                     focal: str) -> tuple[dict[str, RegressionResult], pd.DataFrame, list[str]]:
+    """Fit the pooled capability-index and aspiration-scale models.
+
+    The index is rebuilt on the stacked households (one reference group for all counties) with
+    :func:`pa_study.indicators.capability.capability_scores`; controls are the capability family's
+    association controls.
+
+    Returns
+    -------
+    (dict, DataFrame, list)
+        Outcome -> fit, the stacked frame with the outcomes, and notes on items left out.
+    """
+    options = settings["capability"]
+    others = [c for c in households if c != focal]
+    pooled = stacked(households)
+    items, _ = item_values(pooled, options, codebook)
+    scores, _, _, notes = capability_scores(items, pooled, options)
+    frame = pooled.assign(**{INDEX: scores[INDEX].to_numpy(),
+                             SCALE: scale_score(items, options["scale_dimension"], options["min_items"])})
+    controls = list(options["association"]["controls"])
+    frame, dummies = county_terms(numeric_terms(frame, controls), others)
+    design = household_design(frame, lonely_psu=settings["lonely_psu"])
+    terms = [*dummies, *controls]
+    fits = {outcome: design.regression(f"{outcome} ~ {' + '.join(terms)}", na_rm=True, level=settings["level"])
+            for outcome in (INDEX, SCALE)}
+    return fits, frame.assign(_used=used_rows(frame, INDEX, terms)), notes
+
+
+def burden_model(cadres: dict[str, pd.DataFrame], settings: dict[str, Any], controls: list[str], *,
+                 focal: str) -> tuple[RegressionResult, pd.DataFrame]:
+    """Fit the pooled cadre burden-index model, clustered by village within county strata.
+
+    Parameters
+    ----------
+    cadres : dict
+        County -> cleaned cadre table, for the counties that ran the cadre survey (focal first).
+    settings : dict
+        The formalism family's settings (``formalism``, ``level``) from its indicator file.
+    controls : list of str
+        Cadre columns to control for (``comparison.pooled.burden_controls``).
+    focal : str
+        The reference county.
+    """
+    others = [c for c in cadres if c != focal]
+    frame = cadre_measures(stacked(cadres), settings["formalism"])
+    village = frame["township"].astype("string") + "/" + frame["village"].astype("string")
+    # Township and county cadres belong to no village: each is a cluster of its own.
+    own = "cadre/" + pd.Series(np.arange(len(frame)), dtype="string")
+    frame["_cluster"] = frame[COUNTY] + "/" + village.fillna(own)
+    frame, dummies = county_terms(numeric_terms(frame, controls), others)
+    design = SurveyDesign(frame.assign(_one=1.0), weight="_one", strata=COUNTY, psu="_cluster")
+    terms = [*dummies, *controls]
+    fit = design.regression(f"{BURDEN} ~ {' + '.join(terms)}", na_rm=True, level=settings["level"])
+    return fit, frame.assign(_used=used_rows(frame, BURDEN, terms))
+
+
+# ---- settings from the indicator files -------------------------------------------------------
+
+
+def indicator_settings(results: StudyResults, family: str, section: str) -> dict[str, Any]:
+    """Return the settings a family's indicator files were computed with, checked to agree across counties.
+
+    Only ``section`` and the shared inference options (``level``, ``lonely_psu``, ``min_sample``)
+    are compared (the formalism baselines are per county and play no part here).
+
+    Raises
+    ------
+    InputError
+        When no county has the family, or two counties used different choices (a pooled model needs
+        one definition: re-run the indicator stage).
+    """
+    found = results.of_family(family)
+    if not found:
+        raise InputError(f"no county has a {family} indicator file")
+    chosen = [(f.county, _shared_part(f.document.get("settings", {}), section)) for f in found]
+    first_county, first = chosen[0]
+    for county, part in chosen[1:]:
+        if part != first:
+            raise InputError(f"the {family} indicator files of {first_county} and {county} were computed with "
+                             f"different settings; a pooled model needs one definition (re-run the indicator stage)",
+                             path=str(results.get(county, family).path))
+    return first
+
+
+def _shared_part(settings: dict[str, Any], section: str) -> dict[str, Any]:
+    part = {k: settings[k] for k in ("level", "lonely_psu", "min_sample") if k in settings}
+    options = dict(settings.get(section, {}))
+    options.pop("baselines", None)
+    return {**part, section: options}
+
+
+# ---- the comparison --------------------------------------------------------------------------
+
+
+def pooled_result(results: StudyResults, tables: dict[str, dict[str, pd.DataFrame | None]], settings: dict[str, Any],
+                  codebook: Codebook) -> FamilyResult:
+    """Fit the three pooled models and return them as a result document.
+
+    Parameters
+    ----------
+    results : StudyResults
+        The indicator families of the focal and benchmark counties (for the definitions used).
+    tables : dict
+        County -> cleaned ``households`` and ``cadres`` (``None`` when not collected), focal first.
+    settings : dict
+        :func:`pa_study.compare.settings.comparison_settings` of ``pooled``.
+    codebook : Codebook
+        For the reverse-worded capability items.
+
+    Returns
+    -------
+    FamilyResult
+        ``headline``: the focal county's income effect, and per benchmark the differences (benchmark −
+        focal) in the income effect, the capability index, the aspiration scale and the burden index,
+        each with its p-value. Tables: ``pooled_coefficients`` (every term of every model) and
+        ``pooled_income_effects`` (each county's effect, ``treated`` plus its interaction). Status
+        ``skipped`` without a benchmark.
+    """
+    focal = settings["focal"]
+    result = FamilyResult("comparison_pooled", focal, settings)
+    # Every table is written, empty when its model could not be fitted: the workflow expects the files.
+    result.tables = {"pooled_coefficients": coefficient_table({}),
+                     "pooled_income_effects": pd.DataFrame(columns=["county", "outcome", *ESTIMATE_COLUMNS])}
+    if not settings["benchmarks"]:
+        result.status = "skipped"
+        result.notes.append("no benchmark county is configured: no pooled model")
+        return result
+    households = {county: t["households"] for county, t in tables.items()}
+    fits: dict[tuple[str, str], RegressionResult] = {}
+    _add_income(result, fits, households, indicator_settings(results, "income", "income"), focal)
+    _add_capability(result, fits, households, indicator_settings(results, "capability", "capability"), codebook, focal)
+    cadres = {county: t["cadres"] for county, t in tables.items() if t.get("cadres") is not None}
+    _add_burden(result, fits, cadres, indicator_settings(results, "formalism", "formalism"), settings, focal)
+    result.tables["pooled_coefficients"] = coefficient_table(fits)
+    result.sample = {county: {"households": len(households[county]),
+                              "cadres": 0 if tables[county].get("cadres") is None else len(tables[county]["cadres"])}
+                     for county in tables}
+    return result
+
+
+def _smallest(frame: pd.DataFrame, county: str, focal: str, *, by_treatment: bool = False) -> int:
+    used = frame[frame["_used"] & frame[COUNTY].isin([county, focal])]
+    if by_treatment:
+        return int(used.groupby([COUNTY, TREATED]).size().reindex(
+            pd.MultiIndex.from_product([[county, focal], [0.0, 1.0]]), fill_value=0).min())
+    return int(used[COUNTY].value_counts().reindex([county, focal], fill_value=0).min())
+
+
+def _add_income(result: FamilyResult, fits: dict, households: dict[str, pd.DataFrame], settings: dict[str, Any],
+                focal: str) -> None:
+    try:
+        income_fits, frame = income_model(households, settings, focal=focal)
+    except StatsInputError as exc:
+        result.status = "partial"
+        result.notes.append(f"pooled income model not estimated: {exc}")
+        return
+    fits |= {("income", outcome): fit for outcome, fit in income_fits.items()}
+    fit, others, min_n = income_fits["earned_pc"], [c for c in households if c != focal], settings["min_sample"]["group"]
+    base = (f"survey-weighted regression of per-capita earned income on active participation (treated; comparison: "
+            f"{settings['income']['comparison']}), participation × county, county indicators (reference {focal}) and "
+            f"{', '.join(settings['income']['covariates'])}; strata = county × township, PSU = village")
+    result.headline.append(contrast_row("att_earned_pc", fit, TREATED, model="income", focal=focal, county=focal,
+                                        definition=f"coefficient of treated: {base}",
+                                        smallest=_smallest(frame, focal, focal, by_treatment=True), min_n=min_n))
+    result.headline += [contrast_row("att_earned_pc_difference", fit, f"{TREATED}_x_{c}", model="income", focal=focal,
+                                     county=c, definition=f"coefficient of {TREATED}_x_{c} ({c} − {focal}): {base}",
+                                     smallest=_smallest(frame, c, focal, by_treatment=True), min_n=min_n)
+                        for c in others]
+    terms = {focal: [TREATED], **{c: [TREATED, f"{TREATED}_x_{c}"] for c in others}}
+    result.tables["pooled_income_effects"] = estimate_table(
+        [({"county": c, "outcome": outcome}, combination(f, terms[c], c)) for c in terms
+         for outcome, f in income_fits.items()])
+
+
+def _add_capability(result: FamilyResult, fits: dict, households: dict[str, pd.DataFrame], settings: dict[str, Any],
+                    codebook: Codebook, focal: str) -> None:
+    try:
+        capability_fits, frame, notes = capability_model(households, settings, codebook, focal=focal)
+    except StatsInputError as exc:
+        result.status = "partial"
+        result.notes.append(f"pooled capability model not estimated: {exc}")
+        return
+    result.notes += [f"pooled capability index: {note}" for note in notes]
+    fits |= {("capability", outcome): fit for outcome, fit in capability_fits.items()}
+    controls = ", ".join(settings["capability"]["association"]["controls"]) or "none"
+    for outcome, name in ((INDEX, "capability_index_difference"), (SCALE, "scale_mean_difference")):
+        what = ("the capability index rebuilt on all counties' households (standardised on the pooled reference "
+                "group)" if outcome == INDEX else f"the {settings['capability']['scale_dimension']} scale (mean of "
+                                                   "its recoded items)")
+        result.headline += [contrast_row(
+            name, capability_fits[outcome], f"county_{c}", model="capability", focal=focal, county=c,
+            definition=f"coefficient of county_{c} ({c} − {focal}) in a survey-weighted regression of {what} on "
+                       f"county indicators and {controls}; strata = county × township, PSU = village",
+            smallest=_smallest(frame, c, focal), min_n=settings["min_sample"]["group"])
+            for c in households if c != focal]
+
+
+def _add_burden(result: FamilyResult, fits: dict, cadres: dict[str, pd.DataFrame], settings: dict[str, Any],
+                comparison: dict[str, Any], focal: str) -> None:
+    if focal not in cadres or len(cadres) < 2:
+        result.status = "partial"
+        result.notes.append("pooled burden model not estimated: the focal county and at least one benchmark need a "
+                            "cadre survey")
+        return
+    for county in comparison["benchmarks"]:
+        if county not in cadres:
+            result.notes.append(f"{county} has no cadre survey: left out of the pooled burden model")
+    controls = list(comparison["pooled"]["burden_controls"])
+    try:
+        fit, frame = burden_model(cadres, settings, controls, focal=focal)
+    except StatsInputError as exc:
+        result.status = "partial"
+        result.notes.append(f"pooled burden model not estimated: {exc}")
+        return
+    fits[("burden", BURDEN)] = fit
+    items = ", ".join(settings["formalism"]["burden_items"])
+    result.headline += [contrast_row(
+        "burden_index_difference", fit, f"county_{c}", model="burden", focal=focal, county=c,
+        definition=f"coefficient of county_{c} ({c} − {focal}) in a regression of the cadres' burden index (equal-weight "
+                   f"summary index of {items}, standardised over all cadres pooled) on county indicators and "
+                   f"{', '.join(controls) or 'no controls'}; cadres equally weighted, clustered by village within "
+                   "county strata",
+        smallest=_smallest(frame, c, focal), min_n=settings["min_sample"]["cadres"])
+        for c in cadres if c != focal]

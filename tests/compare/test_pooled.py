@@ -1,0 +1,102 @@
+"""Pooled models across counties: stacking keeps the designs apart, and on the demo data the planted
+county differences (income effect, aspiration, cadre burden) are recovered."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from _compare_data import (
+    BENCHMARKS,
+    codebook,
+    demo_study,
+    demo_tables,
+    family_file,
+    names,
+    settings,
+    truth,
+)
+
+from pa_study.compare.pooled import (
+    COUNTY,
+    TREATED,
+    indicator_settings,
+    pooled_result,
+    stacked,
+    with_treatment,
+)
+from pa_study.errors import InputError
+from pa_study.results import study_results
+
+
+def test_stacking_nests_townships_and_villages_in_their_county():
+    one = pd.DataFrame({"stratum": ["镇"], "psu": ["镇/村"], "x": [1.0]})
+    frame = stacked({"H": one, "Lankao": one})
+    assert frame[COUNTY].tolist() == ["H", "Lankao"]
+    assert frame["stratum"].tolist() == ["H/镇", "Lankao/镇"] and frame["psu"].tolist() == ["H/镇/村", "Lankao/镇/村"]
+
+
+def test_households_outside_the_comparison_stay_in_the_design_without_a_treatment_value():
+    frame = pd.DataFrame({"active": [1.0, 0.0, 0.0, np.nan], "dividend_only": [0.0, 1.0, 0.0, np.nan],
+                          "non_participant": [0.0, 0.0, 1.0, np.nan]})
+    assert with_treatment(frame, "non_participants")[TREATED].tolist() == pytest.approx([1.0, np.nan, 0.0, np.nan],
+                                                                                          nan_ok=True)
+    assert with_treatment(frame, "not_active")[TREATED].tolist() == pytest.approx([1.0, 0.0, 0.0, np.nan], nan_ok=True)
+
+
+def test_indicator_files_computed_with_different_choices_are_refused(tmp_path):
+    items = [family_file(tmp_path, county, "income", [], settings={"level": 0.95, "income": {"covariates": covariates}})
+             for county, covariates in (("H", ["hh_size"]), ("Lankao", ["hh_size", "head_age"]))]
+    with pytest.raises(InputError, match="income indicator files of H and Lankao were computed with different"):
+        indicator_settings(study_results(items, names("H", ("Lankao",))), "income", "income")
+
+
+# ---- the demo counties: planted differences recovered -----------------------------------------
+
+
+@pytest.fixture(scope="module")
+def pooled():
+    tables = {county: demo_tables(county) for county in ("H", *BENCHMARKS)}
+    result = pooled_result(demo_study(), tables, settings("pooled"), codebook())
+    return result, {(r["name"], r.get("benchmark")): r for r in result.headline}
+
+
+def _att(county: str) -> float:
+    return truth(county)["population"]["industry"]["att_realised"]
+
+
+def test_the_focal_countys_income_effect_is_recovered(pooled):
+    result, rows = pooled
+    assert result.status == "ok", result.notes
+    focal = rows[("att_earned_pc", None)]
+    assert focal["ci_low"] <= _att("H") <= focal["ci_high"] and focal["ci_low"] > 0
+
+
+@pytest.mark.parametrize("county", BENCHMARKS)
+def test_county_differences_in_the_income_effect_are_recovered(pooled, county):
+    _, rows = pooled
+    difference = rows[("att_earned_pc_difference", county)]
+    planted = _att(county) - _att("H")
+    assert difference["ci_low"] <= planted <= difference["ci_high"], (county, planted, difference)
+    assert difference["ci_low"] > 0 and difference["term"] == f"treated_x_{county}" and difference["p_value"] < 0.05
+
+
+@pytest.mark.parametrize("county", BENCHMARKS)
+def test_benchmarks_have_more_drive_and_less_cadre_burden(pooled, county):
+    _, rows = pooled
+    parameters = {c: truth(c)["parameters"] for c in ("H", county)}
+    assert parameters[county]["drive_mean"] > parameters["H"]["drive_mean"]
+    assert rows[("scale_mean_difference", county)]["ci_low"] > 0
+    assert parameters[county]["cadre_forms_per_month"] < parameters["H"]["cadre_forms_per_month"]
+    assert rows[("burden_index_difference", county)]["ci_high"] < 0
+
+
+def test_every_coefficient_and_each_countys_effect_are_tabled(pooled):
+    result, rows = pooled
+    coefficients = result.tables["pooled_coefficients"]
+    assert set(coefficients["model"]) == {"income", "capability", "burden"}
+    effects = result.tables["pooled_income_effects"].set_index(["county", "outcome"])
+    yishui = effects.loc[("Yishui", "earned_pc"), "estimate"]
+    assert yishui == pytest.approx(rows[("att_earned_pc", None)]["estimate"]
+                                   + rows[("att_earned_pc_difference", "Yishui")]["estimate"])
+    assert list(dict.fromkeys(r.get("benchmark") for r in result.headline if r.get("benchmark"))) == list(BENCHMARKS)
