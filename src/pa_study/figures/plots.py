@@ -1,0 +1,345 @@
+"""The study's figures, each drawn from the indicator results of the study's counties.
+
+Every function takes a :class:`~pa_study.results.StudyResults` and returns a matplotlib figure;
+:data:`pa_study.figures.FIGURES` lists them with the indicator families they read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from pa_study.errors import InputError
+from pa_study.figures.theme import PALETTE, REFERENCE_COLOUR, WIDTH, county_colours
+from pa_study.results import Family, StudyResults, english_label
+
+#: Identification rates shown per county; the first two carry the 2% thresholds.
+ERROR_RATES = ["wrongful_exit_rate", "missed_rate", "inclusion_error", "exclusion_error"]
+SENSITIVITY_RATES = ["wrongful_exit_rate", "missed_rate", "inclusion_error_current", "exclusion_error"]
+EFFECT_METHODS = ["ols", "did", "aipw", "ipw", "psm"]
+METHOD_LABELS = {
+    "ols": "regression adjustment (main)",
+    "did": "difference in differences",
+    "aipw": "AIPW",
+    "ipw": "IPW",
+    "psm": "matching",
+    "dividend_only": "dividend only, regression (placebo)",
+}
+INCOME_COMPONENTS = {
+    "inc_wage": "wages",
+    "inc_business": "business",
+    "inc_property": "property and dividends",
+    "inc_transfer": "transfers",
+}
+LEDGER_STATUSES = ["operating", "suspended", "failed"]
+TIME_ACTIVITIES = {
+    "share_paperwork": "paperwork",
+    "share_meetings": "meetings",
+    "share_inspections": "hosting inspections",
+    "share_fieldwork": "field work with households",
+}
+CAPABILITY_GROUPS = {
+    "unregistered": "not registered",
+    "registered_not_exited": "registered, not exited",
+    "exited": "registered, exited",
+}
+
+
+def _require(frame: pd.DataFrame, what: str) -> pd.DataFrame:
+    if frame.empty:
+        raise InputError(f"no county's results hold {what}; the figure cannot be drawn")
+    return frame
+
+
+def _families_with(results: StudyResults, family: str, table: str) -> list[tuple[Family, pd.DataFrame]]:
+    """The counties' ``family`` results that hold ``table``, with that table, in study order (at
+    least one)."""
+    found = [(f, t) for f in results.of_family(family) if (t := f.table(table)) is not None]
+    if not found:
+        raise InputError(f"no county's {family} results hold the table '{table}'; the figure cannot be drawn")
+    return found
+
+
+def _headline_frame(results: StudyResults, family: str, names: list[str] | None = None) -> pd.DataFrame:
+    """Headline rows of ``family`` over the counties (``names`` only, in that order, if given)."""
+    rows = [
+        {**row, "county": results.names[f.county], "label_en": english_label(str(row.get("label", row["name"])))}
+        for f in results.of_family(family)
+        for row in f.headline
+        if row.get("estimate") is not None and (names is None or row["name"] in names)
+    ]
+    frame = pd.DataFrame(rows)
+    if names is not None and not frame.empty:
+        frame = frame.assign(order=frame["name"].map({n: i for i, n in enumerate(names)})).sort_values(
+            ["order"], kind="stable"
+        )
+    return frame
+
+
+def _dot_whisker(ax: plt.Axes, frame: pd.DataFrame, order: list[str], colours: dict[str, str]) -> None:
+    """Point estimates with their CIs, one line per county (top to bottom in study order)."""
+    for position, county in enumerate(order):
+        row = frame[frame["county"] == county]
+        if row.empty:
+            continue
+        est, low, high = (float(row[c].iloc[0]) for c in ("estimate", "ci_low", "ci_high"))
+        ax.errorbar(est, position, xerr=[[est - low], [high - est]], fmt="o", color=colours[county],
+                    capsize=2, markersize=4, linewidth=1.2)
+    ax.set_yticks(range(len(order)), order)
+    ax.set_ylim(len(order) - 0.5, -0.5)
+
+
+def _grid(n_panels: int, ncols: int, height: float) -> tuple[plt.Figure, np.ndarray]:
+    """A figure with ``n_panels`` axes in rows of ``ncols`` (the spare ones hidden), axes flattened."""
+    nrows = int(np.ceil(n_panels / ncols))
+    figure, axes = plt.subplots(nrows, ncols, figsize=(WIDTH, height * nrows), squeeze=False)
+    for ax in axes.flat[n_panels:]:
+        ax.set_visible(False)
+    return figure, axes.ravel()
+
+
+def identification_errors(results: StudyResults) -> plt.Figure:
+    """Identification error rates by county with 95% CIs and the policy thresholds."""
+    frame = _require(_headline_frame(results, "identification", ERROR_RATES), "identification error rates")
+    colours = county_colours(results.order)
+    names = [n for n in ERROR_RATES if n in set(frame["name"])]
+    figure, axes = _grid(len(names), 2, 1.9)
+    for ax, name in zip(axes, names):
+        panel = frame[frame["name"] == name]
+        _dot_whisker(ax, panel, results.order, colours)
+        threshold = panel["threshold"].dropna().unique() if "threshold" in panel else []
+        for value in threshold:
+            ax.axvline(value, color=REFERENCE_COLOUR, linestyle="--", linewidth=0.9)
+            ax.text(value, -0.45, f" threshold {value:.0%}", fontsize=6, va="bottom")
+        ax.set_title(panel["label_en"].iloc[0])
+        ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda x, _: f"{x:.0%}"))
+        ax.set_xlim(left=0)
+    figure.tight_layout()
+    return figure
+
+
+def registration_eligibility(results: StudyResults) -> plt.Figure:
+    """Registration against eligibility: weighted shares of households in each cell, by county.
+
+    The cells come from the identification rates: registered share, eligible share and the
+    share eligible among the registered (``precision``).
+    """
+    families = _families_with(results, "identification", "rates")
+    figure, axes = _grid(len(families), 4, 1.8)
+    for ax, (family, rates) in zip(axes, families):
+        value = rates.set_index("rate")["estimate"]
+        both = value["registered_share"] * value["precision"]
+        cells = np.array([
+            [both, value["registered_share"] - both],
+            [value["eligible_share"] - both, 1 - value["registered_share"] - value["eligible_share"] + both],
+        ])
+        # Shares derived from rounded-free estimates can dip a hair below zero; a share cannot.
+        cells = np.clip(cells, 0, 1)
+        ax.imshow(cells, cmap="Blues", vmin=0, vmax=1)
+        for (i, j), share in np.ndenumerate(cells):
+            ax.text(j, i, f"{share:.1%}", ha="center", va="center", fontsize=7,
+                    color="white" if share > 0.5 else "black")
+        ax.set_xticks([0, 1], ["eligible", "not eligible"])
+        ax.set_yticks([0, 1], ["registered", "not\nregistered"])
+        ax.grid(False)
+        ax.set_title(results.names[family.county])
+    figure.tight_layout()
+    return figure
+
+
+def poverty_line_sensitivity(results: StudyResults) -> plt.Figure:
+    """Error rates as the poverty line moves by ±30%, one line per county, with 95% bands."""
+    frame = _require(results.tables("identification", "sensitivity"), "sensitivity tables")
+    colours = county_colours(results.order)
+    rates = [r for r in SENSITIVITY_RATES if r in set(frame["rate"])]
+    labels = {row["name"]: english_label(row["label"]) for f in results.of_family("identification") for row in f.headline}
+    labels["inclusion_error_current"] = labels.get("inclusion_error", "inclusion error")
+    figure, axes = _grid(len(rates), 2, 2.1)
+    for ax, rate in zip(axes, rates):
+        panel = frame[frame["rate"] == rate]
+        for county in results.order:
+            line = panel[panel["county"] == county].sort_values("line_factor")
+            if line.empty:
+                continue
+            ax.plot(line["line_factor"], line["estimate"], color=colours[county], label=county, linewidth=1.3)
+            ax.fill_between(line["line_factor"], line["ci_low"], line["ci_high"], color=colours[county], alpha=0.12,
+                            linewidth=0)
+        for value in panel["threshold"].dropna().unique():
+            ax.axhline(value, color=REFERENCE_COLOUR, linestyle="--", linewidth=0.9)
+        ax.axvline(1.0, color="grey", linewidth=0.7)
+        ax.set_title(labels.get(rate, rate))
+        ax.set_xlabel("poverty line × factor")
+        ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda y, _: f"{y:.0%}"))
+    axes[0].legend(loc="best", frameon=False)
+    figure.tight_layout()
+    return figure
+
+
+def _dodged_intervals(frame: pd.DataFrame, key: str, labels: dict[str, str], order: list[str], xlabel: str
+                      ) -> plt.Figure:
+    """Estimates with 95% CIs, one row per category of ``key`` (``labels``: category -> tick label),
+    the counties side by side within it, and a line at zero."""
+    colours = county_colours(order)
+    categories = list(labels)
+    figure, ax = plt.subplots(figsize=(WIDTH, 0.45 * len(categories) + 1.2))
+    offsets = np.linspace(-0.3, 0.3, len(order)) if len(order) > 1 else [0.0]
+    for offset, county in zip(offsets, order):
+        rows = frame[frame["county"] == county].set_index(key)
+        for position, category in enumerate(categories):
+            if category not in rows.index:
+                continue
+            est, low, high = (float(rows.loc[category, c]) for c in ("estimate", "ci_low", "ci_high"))
+            ax.errorbar(est, position + offset, xerr=[[est - low], [high - est]], fmt="o", color=colours[county],
+                        markersize=3.5, capsize=1.5, linewidth=1.1, label=county if position == 0 else None)
+    ax.axvline(0, color=REFERENCE_COLOUR, linewidth=0.8)
+    ax.set_yticks(range(len(categories)), list(labels.values()))
+    ax.set_ylim(len(categories) - 0.5, -0.5)
+    ax.set_xlabel(xlabel)
+    ax.legend(loc="lower right", frameon=False, ncols=min(4, len(order)))
+    figure.tight_layout()
+    return figure
+
+
+def income_effects(results: StudyResults) -> plt.Figure:
+    """Effect of active participation on per-capita earned income, by estimator and county."""
+    frame = _require(results.tables("income", "effects"), "income effect tables")
+    frame = frame[(frame["outcome"] == "earned_pc") & (frame["method"] != "diff")]
+    frame = frame.assign(method=np.where(frame["treatment"] == "dividend_only", "dividend_only", frame["method"]))
+    methods = [m for m in [*EFFECT_METHODS, "dividend_only"] if m in set(frame["method"])]
+    return _dodged_intervals(frame, "method", {m: METHOD_LABELS[m] for m in methods}, results.order,
+                             "yuan per person per year (95% CI)")
+
+
+def income_structure(results: StudyResults) -> plt.Figure:
+    """Income structure of registered households: component shares at baseline and survey year."""
+    frame = _require(results.tables("income", "income_structure"), "income structure tables")
+    frame = frame[frame["group"] == "registered"]
+    years = sorted(frame["year"].unique())
+    figure, ax = plt.subplots(figsize=(WIDTH, 2.6))
+    bars = [(county, year) for county in results.order for year in years]
+    bottom = np.zeros(len(bars))
+    for colour, (component, label) in zip(PALETTE, INCOME_COMPONENTS.items()):
+        shares = frame[frame["component"] == component].set_index(["county", "year"])["estimate"]
+        heights = np.array([float(shares.get((county, year), 0.0)) for county, year in bars])
+        ax.bar(range(len(bars)), heights, bottom=bottom, color=colour, label=label, width=0.8)
+        bottom += heights
+    ax.set_xticks(range(len(bars)), [f"{county}\n{year}" for county, year in bars])
+    ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda y, _: f"{y:.0%}"))
+    ax.set_ylabel("share of household income")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
+    figure.tight_layout()
+    return figure
+
+
+def _stacked_shares(ax: plt.Axes, table: pd.DataFrame, categories: list[str], parts: dict[str, str],
+                    key: str, part_column: str) -> None:
+    """Horizontal stacked bars of shares, one bar per category."""
+    left = np.zeros(len(categories))
+    for colour, (part, label) in zip(PALETTE, parts.items()):
+        shares = table[table[part_column] == part].set_index(key)["estimate"]
+        widths = np.array([float(shares.get(c, 0.0)) for c in categories])
+        ax.barh(range(len(categories)), widths, left=left, color=colour, label=label, height=0.75)
+        left += widths
+    ax.set_yticks(range(len(categories)), categories)
+    ax.set_ylim(len(categories) - 0.5, -0.5)
+    ax.set_xlim(0, 1)
+    ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda x, _: f"{x:.0%}"))
+
+
+def _share_panels(results: StudyResults, families: list[tuple[Family, pd.DataFrame]],
+                  panel: Callable[[plt.Axes, pd.DataFrame], None]) -> plt.Figure:
+    """One panel of stacked shares per county (``panel`` draws one from its table), one legend on top."""
+    figure, axes = _grid(len(families), 2, 2.0)
+    for ax, (family, table) in zip(axes, families):
+        panel(ax, table)
+        ax.set_title(results.names[family.county])
+    axes[0].legend(loc="lower left", bbox_to_anchor=(0, 1.12), ncols=3, frameon=False)
+    figure.tight_layout()
+    return figure
+
+
+def ledger_status(results: StudyResults) -> plt.Figure:
+    """Project ledger: share of projects operating, suspended and failed, by project type."""
+
+    def panel(ax: plt.Axes, table: pd.DataFrame) -> None:
+        types = ["all", *sorted(set(table["project_type"]) - {"all"})]
+        _stacked_shares(ax, table, types, {s: s for s in LEDGER_STATUSES}, "project_type", "status")
+
+    return _share_panels(results, _families_with(results, "income", "ledger_status"), panel)
+
+
+def capability_by_status(results: StudyResults) -> plt.Figure:
+    """Capability index (SD units) by registration and exit status: mean and 95% CI per county."""
+    frame = _require(results.tables("capability", "means_by_group"), "capability group means")
+    frame = frame[frame["outcome"] == "capability_index"]
+    return _dodged_intervals(frame, "group", CAPABILITY_GROUPS, results.order,
+                             "capability index (standard deviations of the reference group)")
+
+
+def cadre_time(results: StudyResults) -> plt.Figure:
+    """Cadres' weekly hours by activity and role (shares; the rest is other work)."""
+
+    def panel(ax: plt.Axes, table: pd.DataFrame) -> None:
+        table = table[table["measure"].isin(TIME_ACTIVITIES)]
+        roles = ["all", *sorted(set(table["role"]) - {"all"})]
+        other = 1 - table.groupby("role")["estimate"].sum()
+        table = pd.concat([table, pd.DataFrame({"measure": "other", "role": other.index, "estimate": other.values})])
+        _stacked_shares(ax, table, roles, {**TIME_ACTIVITIES, "other": "other work"}, "role", "measure")
+
+    return _share_panels(results, _families_with(results, "formalism", "by_role"), panel)
+
+
+def burden_and_errors(results: StudyResults) -> plt.Figure:
+    """Cadre formalism share against the identification error rate by unit, with a linear fit."""
+    frame = _require(results.tables("formalism", "association_units"), "burden-error units")
+    colours = county_colours(results.order)
+    figure, ax = plt.subplots(figsize=(WIDTH, 3.0))
+    for county in results.order:
+        units = frame[frame["county"] == county].dropna(subset=["cadre_formal_share", "error_rate"])
+        if units.empty:
+            continue
+        level = units["level"].iloc[0]
+        ax.scatter(units["cadre_formal_share"], units["error_rate"], s=12 + units["n_households"] / 4,
+                   color=colours[county], alpha=0.75, label=f"{county} ({level}s)", linewidths=0)
+        if units["cadre_formal_share"].nunique() > 1:
+            slope, intercept = np.polyfit(units["cadre_formal_share"], units["error_rate"], 1,
+                                          w=np.sqrt(units["n_households"]))
+            xs = np.linspace(units["cadre_formal_share"].min(), units["cadre_formal_share"].max(), 20)
+            ax.plot(xs, intercept + slope * xs, color=colours[county], linewidth=1.1)
+    ax.set_xlabel("cadres' share of weekly hours on formal activities")
+    ax.set_ylabel("identification error rate")
+    ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda x, _: f"{x:.0%}"))
+    ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda y, _: f"{y:.0%}"))
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
+    figure.tight_layout()
+    return figure
+
+
+def county_panel(results: StudyResults, family: str) -> plt.Figure:
+    """Dot-and-whisker panel per headline indicator of ``family``, one line per county."""
+    frame = _require(_headline_frame(results, family), f"{family} headline estimates")
+    colours = county_colours(results.order)
+    names = list(dict.fromkeys(frame["name"]))
+    figure, axes = _grid(len(names), 3, 1.45)
+    for ax, name in zip(axes, names):
+        panel = frame[frame["name"] == name]
+        _dot_whisker(ax, panel, results.order, colours)
+        for value in panel["threshold"].dropna().unique() if "threshold" in panel else []:
+            ax.axvline(value, color=REFERENCE_COLOUR, linestyle="--", linewidth=0.9)
+        ax.set_title(_wrapped(panel["label_en"].iloc[0]), fontsize=7)
+    figure.tight_layout()
+    return figure
+
+
+def _wrapped(text: str, width: int = 38) -> str:
+    words, lines, line = text.split(), [], ""
+    for word in words:
+        if line and len(line) + len(word) + 1 > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    return "\n".join([*lines, line])

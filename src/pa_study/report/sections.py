@@ -1,0 +1,381 @@
+"""The report's sections, each a list of blocks built from results files only.
+
+Sentences are generated from the numbers they print (:func:`row_sentences`): a threshold verdict
+comes from comparing the estimate and its interval with the threshold, a sign from the interval
+against zero, so no sentence can contradict its numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from pa_study.codebook import Codebook
+from pa_study.indicators.settings import FAMILIES
+from pa_study.report import blocks as b
+from pa_study.report.text import format_interval, format_value, label_of
+from pa_study.results import StudyResults
+
+#: Headline names whose interval is read against zero (effects, gaps, associations).
+_CONTRAST_PREFIXES = ("att_", "capability_gap", "scale_gap", "pc1_gap", "association_", "burden_error")
+
+
+@dataclass
+class ReportContext:
+    """What every section needs: the results, the words, and the study's facts from config.
+
+    Attributes
+    ----------
+    results : StudyResults
+        Indicator families of the study's counties, focal county first.
+    words : dict
+        The report's words in its language (:data:`pa_study.report.text.WORDS`).
+    language : str
+        ``en`` or ``zh``.
+    study : dict
+        The config's ``study`` section (title, survey and baseline years).
+    summaries : dict
+        County -> clean ``summary.json`` document.
+    figures : dict
+        Figure name -> path inside the build folder.
+    comparison : dict or None
+        The comparison stage's headline contrasts (``results/comparison``), once it exists.
+    published : DataFrame or None
+        The comparison's line-up of survey estimates beside published figures with their sources.
+    """
+
+    results: StudyResults
+    words: dict[str, str]
+    language: str
+    study: dict[str, Any]
+    summaries: dict[str, dict[str, Any]] = field(default_factory=dict)
+    figures: dict[str, str] = field(default_factory=dict)
+    comparison: dict[str, Any] | None = None
+    published: pd.DataFrame | None = None
+
+    @property
+    def focal(self) -> str:
+        """The focal county's key."""
+        return self.results.counties[0]
+
+    def name(self, county: str) -> str:
+        """A county's display name."""
+        return self.results.names[county]
+
+
+def threshold_verdict(row: dict[str, Any]) -> str:
+    """``pass``, ``fail`` or ``inconclusive`` for a row with a threshold that must not be exceeded:
+    pass when the whole interval is below it, fail when wholly above, else inconclusive."""
+    threshold = float(row["threshold"])
+    if float(row["ci_high"]) < threshold:
+        return "pass"
+    if float(row["ci_low"]) > threshold:
+        return "fail"
+    return "inconclusive"
+
+
+def zero_side(row: dict[str, Any]) -> str:
+    """``positive``, ``negative`` or ``none``: where the row's interval lies against zero."""
+    if float(row["ci_low"]) > 0:
+        return "positive"
+    if float(row["ci_high"]) < 0:
+        return "negative"
+    return "none"
+
+
+def is_contrast(row: dict[str, Any]) -> bool:
+    """Whether the row is an effect, gap or association (read against zero)."""
+    return str(row["name"]).startswith(_CONTRAST_PREFIXES)
+
+
+def row_sentences(row: dict[str, Any], ctx: ReportContext) -> str:
+    """The generated interpretation of one headline row: its numbers, then what they imply."""
+    w, name = ctx.words, str(row["name"])
+    text = w["row_sentence"].format(
+        label=label_of(row, ctx.language), estimate=format_value(row["estimate"], name),
+        low=format_value(row["ci_low"], name), high=format_value(row["ci_high"], name), n=row["n"],
+    )
+    if row.get("threshold") is not None:
+        verdict = threshold_verdict(row)
+        est, threshold = float(row["estimate"]), float(row["threshold"])
+        ci_side = {"pass": "ci_below", "fail": "ci_above", "inconclusive": "ci_straddles"}[verdict]
+        text += w["gap"] + w["threshold_sentence"].format(
+            threshold=format_value(threshold, name), side=w["side_below" if est < threshold else "side_above"],
+            ci_side=w[ci_side], verdict=w[verdict],
+        )
+    elif is_contrast(row):
+        text += w["gap"] + w[f"zero_{zero_side(row)}"]
+    if row.get("reliable") is False:
+        text += w["gap"] + w["unreliable"]
+    return text
+
+
+def headline_table(rows: Iterable[dict[str, Any]], ctx: ReportContext, caption: str) -> b.Block:
+    """Estimate, SE, CI, n (and the threshold verdict) of headline rows."""
+    w = ctx.words
+    body = []
+    for row in rows:
+        name = str(row["name"])
+        verdict = w[threshold_verdict(row)] if row.get("threshold") is not None else ""
+        body.append([label_of(row, ctx.language), format_value(row["estimate"], name),
+                     format_value(row["se"], name), format_interval(row), row["n"], verdict])
+    columns = [w["col_indicator"], w["col_estimate"], w["col_se"], w["col_ci"], w["col_n"], w["col_verdict"]]
+    return b.table(columns, body, caption)
+
+
+def _estimated(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [r for r in rows if r.get("estimate") is not None]
+
+
+def title_facts(ctx: ReportContext, benchmarks: list[str]) -> list[str]:
+    """The title page lines: focal county, benchmarks, the date of the data (not of the build)."""
+    w = ctx.words
+    return [
+        w["focal"].format(name=ctx.name(ctx.focal)),
+        w["benchmarks"].format(names=", ".join(ctx.name(c) for c in benchmarks)),
+        w["data_year"].format(year=ctx.study.get("survey_year"), baseline=ctx.study.get("baseline_year")),
+    ]
+
+
+def summary_section(ctx: ReportContext) -> list[b.Block]:
+    """The headline findings of the focal county, with numbers and threshold verdicts."""
+    w = ctx.words
+    out = [b.heading(w["summary"]), b.par(w["summary_intro"].format(county=ctx.name(ctx.focal)))]
+    for family in FAMILIES:
+        result = ctx.results.get(ctx.focal, family)
+        if result is None:
+            out.append(b.note(w["missing_family"].format(family=w[f"family_{family}"], county=ctx.name(ctx.focal))))
+            continue
+        rows = _estimated(result.headline)
+        key = [r for r in rows if r.get("threshold") is not None or is_contrast(r)] or rows[:3]
+        out.append(b.heading(w[f"family_{family}"], level=2))
+        out.append(b.bullets([row_sentences(r, ctx) for r in key]))
+    return out
+
+
+def data_section(ctx: ReportContext) -> list[b.Block]:
+    """Design, sample sizes, weights, and cleaning and quarantine counts per table and county."""
+    w = ctx.words
+    out = [b.heading(w["data"])]
+    design_lines, count_rows, reason_rows, failing = [], [], [], []
+    for county in ctx.results.counties:
+        summary = ctx.summaries.get(county)
+        if summary is None:
+            continue
+        design = summary.get("design", {})
+        design_lines.append(w["design_sentence"].format(
+            county=ctx.name(county), strata=design.get("strata"), psus=design.get("psus"),
+            frame=design.get("frame_villages"), weights=design.get("weights")))
+        for table_name, counts in sorted(summary.get("tables", {}).items()):
+            count_rows.append([ctx.name(county), table_name, counts.get("rows_in"), counts.get("exact_duplicates_removed"),
+                               counts.get("dropped_by_corrections"), counts.get("quarantined"), counts.get("rows_out"),
+                               w["yes"] if counts.get("reconciles") else w["no"]])
+            if not counts.get("reconciles"):
+                failing.append(f"{ctx.name(county)}/{table_name}")
+            for reason, n in sorted(counts.get("quarantine_reasons", {}).items()):
+                reason_rows.append([ctx.name(county), table_name, reason, n])
+    out.append(b.heading(w["col_design"], level=2))
+    out.append(b.bullets(design_lines))
+    sample_lines = [
+        w["sample_sentence"].format(county=ctx.name(f.county), used=f.document.get("sample", {}).get("households_used"),
+                                    read=f.document.get("sample", {}).get("households_read"))
+        for f in ctx.results.of_family("identification")
+    ]
+    out.append(b.bullets(sample_lines))
+    out.append(b.heading(w["col_reconciles"], level=2))
+    verdict = (w["all_reconcile"].format(n=len(count_rows)) if not failing
+               else w["some_fail"].format(n=len(failing), tables=", ".join(failing)))
+    out.append(b.par(w["reconciles_sentence"].format(verdict=verdict)))
+    columns = [w["col_county"], w["col_table"], w["col_rows_in"], w["col_duplicates"], w["col_corrections"],
+               w["col_quarantined"], w["col_rows_out"], w["col_reconciles"]]
+    out.append(b.table(columns, count_rows, w["data"], align=["left", "left"] + ["right"] * 6))
+    if reason_rows:
+        out.append(b.table([w["col_county"], w["col_table"], w["col_reason"], w["col_count"]], reason_rows,
+                           w["col_reason"], align=["left", "left", "left", "right"]))
+    return out
+
+
+def family_section(ctx: ReportContext, family: str, figure_names: list[str]) -> list[b.Block]:
+    """One indicator family: per county a table and interpretations, then the family's figures."""
+    w = ctx.words
+    out = [b.heading(w[f"family_{family}"])]
+    for county in ctx.results.counties:
+        result = ctx.results.get(county, family)
+        out.append(b.heading(ctx.name(county), level=2))
+        if result is None:
+            out.append(b.note(w["missing_family"].format(family=w[f"family_{family}"], county=ctx.name(county))))
+            continue
+        if result.status != "ok":
+            out.append(b.note(w["status_note"].format(county=ctx.name(county), status=result.status)))
+        rows = _estimated(result.headline)
+        if rows:
+            caption = w["headline_caption"].format(county=ctx.name(county), family=w[f"family_{family}"])
+            out.append(headline_table(rows, ctx, caption))
+            out.append(b.bullets([row_sentences(r, ctx) for r in rows if r.get("threshold") is not None
+                                  or is_contrast(r) or county == ctx.focal]))
+        if result.document.get("notes"):
+            out.append(b.par(w["notes_intro"].format(county=ctx.name(county))))
+            out.append(b.bullets([str(n) for n in result.document["notes"]]))
+    out.extend(figure_blocks(ctx, figure_names))
+    return out
+
+
+def figure_blocks(ctx: ReportContext, names: list[str]) -> list[b.Block]:
+    """The named figures with their captions (a note for a figure not given)."""
+    from pa_study.figures import FIGURES
+
+    return [
+        b.figure(ctx.figures[name], FIGURES[name].caption(ctx.language)) if name in ctx.figures
+        else b.note(ctx.words["figure_missing"].format(name=name))
+        for name in names
+    ]
+
+
+def comparison_section(ctx: ReportContext) -> list[b.Block]:
+    """Survey estimates by county, the focal − benchmark contrasts, and the published figures
+    with their sources, each under its own heading so the two kinds of evidence stay apart."""
+    w = ctx.words
+    out = [b.heading(w["comparison"]), b.par(w["comparison_intro"]), b.heading(w["comparison_survey"], level=2)]
+    for family in FAMILIES:
+        names = list(dict.fromkeys(r["name"] for f in ctx.results.of_family(family) for r in _estimated(f.headline)))
+        body = []
+        for name in names:
+            rows = {f.county: row for f in ctx.results.of_family(family) if (row := f.row(name)) is not None}
+            estimates = [format_value(rows[c].get("estimate"), name) if c in rows else "–" for c in ctx.results.counties]
+            body.append([label_of(next(iter(rows.values())), ctx.language), *estimates])
+        if body:
+            out.append(b.table([w["col_indicator"], *ctx.results.order], body,
+                               f"{w[f'family_{family}']} – {w['survey_estimate']}"))
+    out.extend(figure_blocks(ctx, [f"county_panel_{f}" for f in FAMILIES]))
+    out.append(b.heading(w["comparison_contrasts"], level=2))
+    out.extend(contrast_blocks(ctx))
+    out.append(b.heading(w["comparison_published"], level=2))
+    out.extend(published_blocks(ctx))
+    return out
+
+
+def contrast_blocks(ctx: ReportContext) -> list[b.Block]:
+    """The comparison stage's headline contrasts (focal − benchmark) per family, or a pending note.
+
+    The contract (issue 5, ``results/comparison/contrasts.json``): ``headline`` rows in the
+    indicator rows' format (name, label, estimate, se, ci_low, ci_high, n) plus ``family``, the
+    ``benchmark`` county and the Holm-adjusted ``p_holm``.
+    """
+    w = ctx.words
+    rows = _estimated((ctx.comparison or {}).get("headline", []))
+    if not rows:
+        return [b.note(w["pending"].format(what=w["pending_contrasts"]))]
+    columns = [w["col_indicator"], w["col_county"], w["col_difference"], w["col_ci"], w["col_p"], w["col_n"]]
+    out = []
+    for family in dict.fromkeys(str(r.get("family", "")) for r in rows):
+        body = [[label_of(r, ctx.language) + ("" if r.get("reliable", True) else " *"),
+                 ctx.results.names.get(str(r.get("benchmark")), str(r.get("benchmark", ""))),
+                 format_value(r["estimate"], str(r["name"])), format_interval(r), format_value(r.get("p_holm")),
+                 r.get("n", "")] for r in rows if str(r.get("family", "")) == family]
+        caption = f"{w['comparison_contrasts']}: {w.get(f'family_{family}', family)}"
+        out.append(b.table(columns, body, caption, align=["left", "left", "right", "right", "right", "right"]))
+    if any(r.get("reliable") is False for r in rows):
+        out.append(b.par(w["unreliable_mark"]))
+    return out
+
+
+def published_blocks(ctx: ReportContext) -> list[b.Block]:
+    """Per indicator, the survey estimates beside the published figures, each row labelled with
+    its kind of evidence and (for published figures) its scope and source; or a pending note.
+
+    The contract (issue 5, ``results/comparison/published_lineup.csv``): one row per county,
+    indicator and kind, with columns indicator, label, county, kind (``survey estimate`` or
+    ``published figure``), year, value, ci_low, ci_high, unit, scope, source.
+    """
+    w = ctx.words
+    lineup = ctx.published
+    if lineup is None or lineup.empty:
+        return [b.note(w["pending"].format(what=w["pending_published"]))]
+    kinds = {"survey estimate": w["survey_estimate"], "published figure": w["published_figure"]}
+    out = []
+    for indicator, rows in lineup.groupby("indicator", sort=False):
+        rows = rows.assign(order=rows["kind"].map({"survey estimate": 0, "published figure": 1}))
+        body = [[ctx.results.names.get(str(r["county"]), str(r["county"])), kinds.get(r["kind"], str(r["kind"])),
+                 str(r["year"]), lineup_value(r), lineup_interval(r), _text(r.get("scope")), _text(r.get("source"))]
+                for r in rows.sort_values(["order", "year"], kind="stable").to_dict("records")]
+        label = label_of({"name": indicator, "label": rows["label"].iloc[0]}, ctx.language)
+        columns = [w["col_county"], w["col_kind"], w["col_year"], w["col_value"], w["col_ci"], w["col_scope"],
+                   w["col_source"]]
+        out.append(b.table(columns, body, f"{w['comparison_published']}: {label}",
+                           align=["left", "left", "right", "right", "right", "left", "left"]))
+    return out
+
+
+def lineup_value(row: dict[str, Any]) -> str:
+    """A line-up value with its unit; shares as percentages."""
+    if row.get("unit") == "share":
+        return format_value(float(row["value"]), "_share")
+    return f"{format_value(float(row['value']))} {_text(row.get('unit'))}".strip()
+
+
+def lineup_interval(row: dict[str, Any]) -> str:
+    """The 95% CI of a survey estimate in the line-up (published figures have none)."""
+    if pd.isna(row.get("ci_low")) or pd.isna(row.get("ci_high")):
+        return ""
+    name = "_share" if row.get("unit") == "share" else ""
+    return f"[{format_value(float(row['ci_low']), name)}, {format_value(float(row['ci_high']), name)}]"
+
+
+def _text(value: Any) -> str:
+    return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+
+
+def methods_appendix(ctx: ReportContext) -> list[b.Block]:
+    """Definitions and the settings each family used, as written beside the focal county's results."""
+    w = ctx.words
+    out = [b.heading(w["appendix_methods"]), b.par(w["methods_intro"])]
+    for family in FAMILIES:
+        result = ctx.results.get(ctx.focal, family)
+        if result is None:
+            continue
+        out.append(b.heading(w[f"family_{family}"], level=2))
+        definitions = sorted(result.document.get("definitions", {}).items())
+        if definitions:
+            out.append(b.table([w["col_variable"], w["col_definition"]], [[k, v] for k, v in definitions],
+                               w["col_definition"], align=["left", "left"]))
+        settings = sorted(flatten(result.document.get("settings", {})).items())
+        out.append(b.table([w["col_setting"], w["col_value"]], [[k, v] for k, v in settings], w["col_setting"],
+                           align=["left", "left"]))
+    return out
+
+
+def flatten(value: Any, prefix: str = "") -> dict[str, str]:
+    """Nested settings as ``a.b.c -> value`` lines (lists of mappings printed compactly)."""
+    if isinstance(value, dict) and value:
+        out: dict[str, str] = {}
+        for key, sub in value.items():
+            out.update(flatten(sub, f"{prefix}.{key}" if prefix else str(key)))
+        return out
+    if isinstance(value, list):
+        return {prefix: "; ".join(
+            ", ".join(f"{k}={v}" for k, v in item.items()) if isinstance(item, dict) else str(item) for item in value)}
+    return {prefix: "{}" if value == {} else str(value)}
+
+
+def codebook_appendix(ctx: ReportContext, codebook: Codebook) -> list[b.Block]:
+    """Every instrument's variables: name, (Chinese label), type, unit or values, description."""
+    w = ctx.words
+    out = [b.heading(w["appendix_codebook"]),
+           b.par(w["codebook_intro"].format(path=Path(codebook.path).as_posix(), version=codebook.raw.get("version", "–")))]
+    for name, instrument in codebook.instruments.items():
+        out.append(b.heading(f"{name} ({instrument.label_zh})" if ctx.language == "zh" else name, level=2))
+        rows = []
+        for var in instrument.kept:
+            values = ", ".join(var.category_codes) if var.categories else (var.unit or "")
+            if var.range is not None:
+                values = f"{values} [{var.range[0]}, {var.range[1]}]".strip()
+            label = [var.label_zh] if ctx.language == "zh" else []
+            rows.append([var.name, *label, var.type, values, var.description])
+        columns = [w["col_variable"], *([w["col_indicator"]] if ctx.language == "zh" else []), w["col_type"],
+                   w["col_unit"], w["col_description"]]
+        out.append(b.table(columns, rows, f"{w['appendix_codebook']}: {name}", align=["left"] * len(columns)))
+    return out

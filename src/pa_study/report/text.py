@@ -1,0 +1,297 @@
+"""How numbers and words are printed in the report, in English or Chinese.
+
+Every number in the PDF goes through :func:`format_value` (or :func:`format_interval`), and the
+report tests use the same functions to find the results' numbers in the PDF's text.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+from pa_study.results import chinese_label, english_label
+
+LANGUAGES = ("en", "zh")
+MINUS = "\u2212"
+#: Headline names shown as percentages (shares, rates and error rates; P0 and H are headcounts).
+_PERCENT = re.compile(r"(_share|^share_|_rate$|_error$|^accuracy$|^p0_|^af_h$)")
+#: Of those, the ones that are changes in a share: percentage points.
+_POINTS = re.compile(r"_change")
+
+
+def is_percent(name: str) -> bool:
+    """Whether the headline ``name`` is a proportion printed as a percentage."""
+    return _PERCENT.search(name) is not None
+
+
+def format_value(value: float | None, name: str = "") -> str:
+    """Print one number of the headline ``name``: a percentage (or percentage points) for shares
+    and rates, otherwise with precision by magnitude; a typographic minus; ``–`` when missing."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if is_percent(name):
+        unit = " pp" if _POINTS.search(name) else "%"
+        return _signed(f"{abs(value) * 100:.2f}{unit}", value)
+    magnitude = abs(value)
+    if magnitude >= 100:
+        text = f"{magnitude:,.0f}"
+    elif magnitude >= 10:
+        text = f"{magnitude:.1f}"
+    else:
+        text = f"{magnitude:.3f}"
+    return _signed(text, value)
+
+
+def format_percent(value: float) -> str:
+    """Print a proportion as a percentage, like the rates of the headline rows."""
+    return format_value(value, "_share")
+
+
+def _signed(text: str, value: float) -> str:
+    return f"{MINUS}{text}" if value < 0 and text.strip("0.,% p") else text
+
+
+def format_interval(row: dict[str, Any]) -> str:
+    """``[low, high]`` of a headline row, each end printed like its estimate."""
+    name = str(row.get("name", ""))
+    return f"[{format_value(row.get('ci_low'), name)}, {format_value(row.get('ci_high'), name)}]"
+
+
+def label_of(row: dict[str, Any], language: str) -> str:
+    """The row's label in ``language`` (labels are bilingual, Chinese first)."""
+    label = str(row.get("label") or row.get("name", ""))
+    return chinese_label(label) if language == "zh" else english_label(label)
+
+
+#: Words of the report. Sentences are templates filled from the numbers; none states a finding.
+WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "gap": " ",
+        "subtitle": "Targeted poverty alleviation: a county case study",
+        "focal": "Focal county: {name}",
+        "benchmarks": "Benchmark counties: {names}",
+        "data_year": "Data: household and cadre surveys of {year} (baseline year {baseline})",
+        "synthetic": "SYNTHETIC DATA: the counties' data are generated demo data, not real survey data. "
+                     "No number in this report describes a real county.",
+        "synthetic_footer": "Synthetic demo data – not real survey results",
+        "colophon": "Built by pa-study {version} from the results files of commit {commit}. Every number is "
+                    "read from a results file; see the provenance appendix.",
+        "contents": "Contents",
+        "summary": "Summary of findings",
+        "data": "Data and sample",
+        "comparison": "Comparison with the benchmark counties",
+        "implications": "Implications",
+        "appendix_methods": "Appendix A: Methods, definitions and settings",
+        "appendix_codebook": "Appendix B: Codebook",
+        "appendix_provenance": "Appendix C: Provenance",
+        "family_identification": "Identification accuracy",
+        "family_income": "Industry income effect (blood-making)",
+        "family_capability": "Capability and endogenous motivation",
+        "family_formalism": "Formalism burden",
+        "col_indicator": "Indicator",
+        "col_estimate": "Estimate",
+        "col_se": "SE",
+        "col_ci": "95% CI",
+        "col_n": "n",
+        "col_verdict": "Verdict",
+        "col_county": "County",
+        "col_table": "Table",
+        "col_rows_in": "Rows in",
+        "col_duplicates": "Exact duplicates",
+        "col_corrections": "Dropped by corrections",
+        "col_quarantined": "Quarantined",
+        "col_rows_out": "Rows out",
+        "col_reconciles": "Reconciles",
+        "col_reason": "Quarantine reason",
+        "col_count": "Rows",
+        "col_design": "Design",
+        "col_value": "Value",
+        "col_setting": "Setting",
+        "col_definition": "Definition",
+        "col_variable": "Variable",
+        "col_type": "Type",
+        "col_unit": "Unit / values",
+        "col_description": "Description",
+        "col_file": "File",
+        "col_sha": "SHA-256",
+        "col_package": "Package",
+        "col_version": "Version",
+        "col_source": "Source",
+        "col_year": "Year",
+        "col_kind": "Kind of evidence",
+        "col_scope": "Scope",
+        "col_difference": "Difference (focal − benchmark)",
+        "col_p": "p (Holm)",
+        "yes": "yes",
+        "no": "no",
+        "pass": "passes",
+        "fail": "fails",
+        "inconclusive": "inconclusive",
+        "survey_estimate": "survey estimate (this study)",
+        "published_figure": "published figure",
+        "headline_caption": "Headline estimates, {county}: {family}.",
+        "row_sentence": "{label}: {estimate} (95% CI {low} to {high}; n = {n}).",
+        "threshold_sentence": "Against the threshold of {threshold}, the point estimate is {side} it and the "
+                              "confidence interval {ci_side}: the verdict is \"{verdict}\".",
+        "side_below": "below",
+        "side_above": "above",
+        "ci_below": "lies wholly below it",
+        "ci_above": "lies wholly above it",
+        "ci_straddles": "contains it",
+        "zero_positive": "The interval lies above zero: a positive difference at the 5% level.",
+        "zero_negative": "The interval lies below zero: a negative difference at the 5% level.",
+        "zero_none": "The interval contains zero: no difference can be told apart from sampling error.",
+        "status_note": "Status of this family for {county}: {status}.",
+        "notes_intro": "Notes written by the indicator stage for {county}:",
+        "unreliable": "Fewer sampled units than the configured minimum; read with caution.",
+        "unreliable_mark": "* The comparison stage marks this contrast as unreliable (a small group, or an SE of zero "
+                           "on one side); read with caution.",
+        "missing_family": "The {family} results of {county} are not among the report's inputs.",
+        "pending": "Not yet available: the {what} has not been produced by the workflow. This part of the "
+                   "report fills in once its results file exists.",
+        "pending_contrasts": "comparison stage (results/comparison/)",
+        "pending_published": "published-benchmark table of the comparison stage",
+        "design_sentence": "{county}: {strata} townships (strata), {psus} sampled villages (PSUs) of {frame} villages "
+                           "in the frame; weights: {weights}.",
+        "sample_sentence": "{county}: {used} of {read} households used in the identification family.",
+        "reconciles_sentence": "In every table, rows in = rows out + exact duplicates + rows dropped by "
+                               "corrections + quarantined rows: {verdict}.",
+        "all_reconcile": "this holds for all {n} tables of all counties",
+        "some_fail": "this fails for {n} table(s): {tables}",
+        "figure_missing": "Figure {name} is not among the report's inputs.",
+        "summary_intro": "The focal county is {county}; each finding below restates a headline estimate and, "
+                         "where a policy threshold applies, its verdict.",
+        "comparison_intro": "Two kinds of evidence are kept apart: survey estimates from microdata collected "
+                            "with the same instruments in every county, and figures published by or about "
+                            "the counties, each with its source.",
+        "comparison_survey": "Survey estimates by county",
+        "comparison_contrasts": "Differences focal − benchmark (survey estimates)",
+        "comparison_published": "Survey estimates beside published figures",
+        "methods_intro": "The choices behind each family, as written by the indicator stage beside its results "
+                         "(the values used, not the config defaults).",
+        "codebook_intro": "The codebook {path} (version {version}) defines every instrument and variable; "
+                          "personal-data variables never leave the ingest step.",
+        "provenance_intro": "Inputs of this report and of the study, with their SHA-256 hashes.",
+        "config_hash": "Config (merged, canonical JSON) SHA-256: {sha}",
+        "git_commit": "Git commit of the code: {commit}",
+        "survey_year_line": "Survey year {year}; baseline year {baseline}.",
+        "implications_intro": "Each statement below follows from a rule applied to the numbers it cites; when "
+                              "the numbers change, so does the statement.",
+        "perspective_mechanism": "The work mechanism (identification and exit)",
+        "perspective_industry": "Industrial blood-making",
+        "perspective_motivation": "Endogenous motivation",
+        "perspective_formalism": "Formalism",
+        "perspective_monitoring": "Monitoring after 2020",
+    },
+    "zh": {
+        "gap": "",
+        "subtitle": "精准扶贫的县域实施：案例研究",
+        "focal": "案例县：{name}",
+        "benchmarks": "对照县：{names}",
+        "data_year": "数据：{year}年农户与干部调查（基期{baseline}年）",
+        "synthetic": "合成数据：本报告各县数据为生成的演示数据，并非真实调查数据，报告中的数字不描述任何真实县域。",
+        "synthetic_footer": "合成演示数据——非真实调查结果",
+        "colophon": "由 pa-study {version} 根据提交 {commit} 的结果文件生成。所有数字均读自结果文件，见附录“数据来源”。",
+        "contents": "目录",
+        "summary": "主要发现",
+        "data": "数据与样本",
+        "comparison": "与对照县的比较",
+        "implications": "政策含义",
+        "appendix_methods": "附录A：方法、定义与参数",
+        "appendix_codebook": "附录B：变量编码手册",
+        "appendix_provenance": "附录C：数据来源",
+        "family_identification": "精准识别",
+        "family_income": "产业扶贫收入效应（造血）",
+        "family_capability": "能力与内生动力",
+        "family_formalism": "形式主义负担",
+        "col_indicator": "指标",
+        "col_estimate": "估计值",
+        "col_se": "标准误",
+        "col_ci": "95%置信区间",
+        "col_n": "样本量",
+        "col_verdict": "结论",
+        "col_county": "县",
+        "col_table": "表",
+        "col_rows_in": "读入行数",
+        "col_duplicates": "完全重复",
+        "col_corrections": "按更正删除",
+        "col_quarantined": "隔离",
+        "col_rows_out": "输出行数",
+        "col_reconciles": "核对一致",
+        "col_reason": "隔离原因",
+        "col_count": "行数",
+        "col_design": "抽样设计",
+        "col_value": "取值",
+        "col_setting": "参数",
+        "col_definition": "定义",
+        "col_variable": "变量",
+        "col_type": "类型",
+        "col_unit": "单位/取值",
+        "col_description": "说明",
+        "col_file": "文件",
+        "col_sha": "SHA-256",
+        "col_package": "软件包",
+        "col_version": "版本",
+        "col_source": "来源",
+        "col_year": "年份",
+        "col_kind": "证据类型",
+        "col_scope": "范围",
+        "col_difference": "差异（案例县−对照县）",
+        "col_p": "p值（Holm）",
+        "yes": "是",
+        "no": "否",
+        "pass": "达标",
+        "fail": "未达标",
+        "inconclusive": "无法判定",
+        "survey_estimate": "调查估计（本研究）",
+        "published_figure": "公开数据",
+        "headline_caption": "{county}核心估计：{family}。",
+        "row_sentence": "{label}：{estimate}（95%置信区间 {low} 至 {high}；样本量 {n}）。",
+        "threshold_sentence": "对照阈值{threshold}，点估计{side}阈值，置信区间{ci_side}：结论为“{verdict}”。",
+        "side_below": "低于",
+        "side_above": "高于",
+        "ci_below": "整体低于阈值",
+        "ci_above": "整体高于阈值",
+        "ci_straddles": "包含阈值",
+        "zero_positive": "置信区间位于零以上：在5%水平上为正向差异。",
+        "zero_negative": "置信区间位于零以下：在5%水平上为负向差异。",
+        "zero_none": "置信区间包含零：差异与抽样误差无法区分。",
+        "status_note": "{county}该指标族状态：{status}。",
+        "notes_intro": "指标计算阶段对{county}的说明：",
+        "unreliable": "样本单位少于设定的最小值，解读需谨慎。",
+        "unreliable_mark": "* 比较阶段将该差异标为不可靠（组样本过小或一方标准误为零），解读需谨慎。",
+        "missing_family": "报告输入中没有{county}的{family}结果。",
+        "pending": "暂缺：工作流尚未生成{what}。其结果文件生成后，本部分自动填充。",
+        "pending_contrasts": "比较阶段结果（results/comparison/）",
+        "pending_published": "比较阶段的公开数据表",
+        "design_sentence": "{county}：{strata}个乡镇（分层），抽样框{frame}个村中抽取{psus}个村（初级抽样单位）；权数：{weights}。",
+        "sample_sentence": "{county}：精准识别指标使用{read}户中的{used}户。",
+        "reconciles_sentence": "每张表均满足：读入行数 = 输出行数 + 完全重复 + 按更正删除 + 隔离行数：{verdict}。",
+        "all_reconcile": "全部{n}张表均成立",
+        "some_fail": "{n}张表不成立：{tables}",
+        "figure_missing": "报告输入中没有图{name}。",
+        "summary_intro": "案例县为{county}；以下每条发现复述一项核心估计，有政策阈值的给出达标结论。",
+        "comparison_intro": "两类证据分开呈现：各县用同一问卷收集的微观数据所得调查估计，以及各县公开发布的数据（注明来源）。",
+        "comparison_survey": "各县调查估计",
+        "comparison_contrasts": "案例县与对照县之差（调查估计）",
+        "comparison_published": "调查估计与公开数据对照",
+        "methods_intro": "各指标族背后的选择，取自指标计算阶段与结果一同写出的参数（实际使用的取值）。",
+        "codebook_intro": "变量编码手册 {path}（版本 {version}）定义了每个问卷与变量；个人信息变量在读入阶段即被删除。",
+        "provenance_intro": "本报告及研究的输入文件及其SHA-256哈希值。",
+        "config_hash": "配置（合并后规范JSON）SHA-256：{sha}",
+        "git_commit": "代码Git提交：{commit}",
+        "survey_year_line": "调查年度{year}年；基期{baseline}年。",
+        "implications_intro": "以下每条结论均由规则根据其引用的数字生成；数字变化，结论随之变化。",
+        "perspective_mechanism": "工作机制（识别与退出）",
+        "perspective_industry": "产业造血",
+        "perspective_motivation": "内生动力",
+        "perspective_formalism": "形式主义",
+        "perspective_monitoring": "2020年后的监测",
+    },
+}
+
+
+def words(language: str) -> dict[str, str]:
+    """The report's words in ``language``."""
+    return WORDS[language]
