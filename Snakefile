@@ -17,6 +17,9 @@ wildcard_constraints:
 
 include: "rules/ingest.smk"
 include: "rules/clean.smk"
+include: "rules/indicators.smk"
+include: "rules/compare.smk"
+include: "rules/report.smk"
 
 
 rule all:

@@ -83,6 +83,109 @@ def _clean(args: argparse.Namespace) -> None:
         log.info("%s: %s", name, json.dumps(counts, ensure_ascii=False, sort_keys=True))
 
 
+def _indicators(args: argparse.Namespace) -> None:
+    from pa_study.codebook import load_codebook
+    from pa_study.indicators.run import run_indicators
+
+    document = run_indicators(
+        family=args.family,
+        settings=json.loads(args.settings),
+        clean_dir=args.clean_dir,
+        codebook=load_codebook(args.codebook),
+        output=args.output,
+        tables_dir=args.tables_dir,
+    )
+    log.info("%s %s: %s, %d headline estimates", document["county"], args.family, document["status"],
+             len(document["headline"]))
+    for note in document["notes"]:
+        log.info("note: %s", note)
+
+
+def _figure(args: argparse.Namespace) -> None:
+    from pa_study.figures import draw_figure
+    from pa_study.results import study_results
+
+    draw_figure(args.name, study_results(args.indicators, json.loads(args.names)), args.output)
+    log.info("drew %s from %d indicator files", args.name, len(args.indicators))
+
+
+def _report(args: argparse.Namespace) -> None:
+    from pa_study.report import ReportInputs, build_report, county_names
+    from pa_study.results import study_results
+
+    study, settings = json.loads(args.study), json.loads(args.settings)
+    pages = build_report(
+        ReportInputs(
+            study=study,
+            settings=settings,
+            results=study_results(args.indicators, county_names(study, settings.get("language", "en"))),
+            summaries=dict(item.split("=", 1) for item in args.summary),
+            figures=dict(item.split("=", 1) for item in args.figure),
+            codebook=args.codebook,
+            comparison=args.comparison,
+            published=args.published,
+            provenance_files=args.provenance,
+            config_sha256=args.config_sha256,
+            git_commit=args.git_commit,
+        ),
+        args.output,
+    )
+    log.info("wrote %s (%d pages)", args.output, pages)
+
+
+def _compare_microdata(args: argparse.Namespace) -> None:
+    from pa_study.compare.run import run_microdata
+
+    _log_comparison(run_microdata(settings=json.loads(args.settings), indicators=args.indicators, output=args.output,
+                                  tables_dir=args.tables_dir))
+
+
+def _compare_pooled(args: argparse.Namespace) -> None:
+    from pa_study.codebook import load_codebook
+    from pa_study.compare.run import run_pooled
+
+    _log_comparison(run_pooled(settings=json.loads(args.settings), indicators=args.indicators,
+                               clean_dirs=dict(item.split("=", 1) for item in args.clean_dir),
+                               codebook=load_codebook(args.codebook), output=args.output, tables_dir=args.tables_dir))
+
+
+def _compare_published(args: argparse.Namespace) -> None:
+    from pa_study.compare.run import run_published
+
+    _log_comparison(run_published(settings=json.loads(args.settings), indicators=args.indicators, table=args.table,
+                                  vocabulary=args.vocabulary, output=args.output, tables_dir=args.tables_dir))
+
+
+def _log_comparison(document: dict[str, Any]) -> None:
+    log.info("%s (focal %s): %s, %d headline rows", document["family"], document["county"], document["status"],
+             len(document["headline"]))
+    for note in document["notes"]:
+        log.info("note: %s", note)
+
+
+def _add_compare(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``pa-study compare microdata|pooled|published``."""
+    parts = sub.add_parser("compare", help="compare the focal county with the benchmarks").add_subparsers(
+        dest="part", required=True)
+    helps = {"microdata": (_compare_microdata, "focal - benchmark differences of every headline indicator"),
+             "pooled": (_compare_pooled, "pooled models across counties, focal county as reference"),
+             "published": (_compare_published, "published county figures beside the survey estimates")}
+    for name, (func, help_text) in helps.items():
+        p = parts.add_parser(name, help=help_text)
+        p.set_defaults(func=func)
+        p.add_argument("--log", help="log file")
+        p.add_argument("--settings", required=True, help="the part's config as JSON (comparison_settings)")
+        p.add_argument("--indicators", action="append", default=[], help="county:family=path of an indicator JSON")
+        p.add_argument("--output", required=True, help="the part's JSON file")
+        p.add_argument("--tables-dir", required=True, help="folder for the part's tables")
+        if name == "pooled":
+            p.add_argument("--clean-dir", action="append", default=[], help="county=folder of its cleaned tables")
+            p.add_argument("--codebook", required=True)
+        if name == "published":
+            p.add_argument("--table", required=True, help="the published-benchmark CSV")
+            p.add_argument("--vocabulary", required=True, help="its companion YAML")
+
+
 def _check_config(args: argparse.Namespace) -> None:
     import yaml
 
@@ -133,6 +236,36 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--report", action="append", default=[], help="instrument=path of its ingest report")
     p.add_argument("--corrections", help="pseudonymised corrections (Parquet)")
     p.add_argument("--outdir", required=True)
+
+    p = command("indicators", _indicators, "compute one indicator family for one county")
+    p.add_argument("--family", required=True, help="identification, income, capability or formalism")
+    p.add_argument("--settings", required=True, help="the family's config part as JSON (family_settings)")
+    p.add_argument("--clean-dir", required=True, help="the county's cleaned tables (results/<county>/clean)")
+    p.add_argument("--codebook", required=True)
+    p.add_argument("--output", required=True, help="the family's JSON file")
+    p.add_argument("--tables-dir", required=True, help="folder for the family's tables")
+
+    p = command("figure", _figure, "draw one figure from the indicator results of the study's counties")
+    p.add_argument("name", help="the figure (see pa_study.figures.FIGURES)")
+    p.add_argument("--names", required=True, help="county key -> display name as JSON, focal county first")
+    p.add_argument("--indicators", action="append", default=[], help="county:family=path of an indicator JSON")
+    p.add_argument("--output", required=True, help="the SVG file")
+
+    p = command("report", _report, "build the PDF report from the results files")
+    p.add_argument("--study", required=True, help="study, focal, benchmarks and the counties' names as JSON")
+    p.add_argument("--settings", required=True, help="the report config section as JSON")
+    p.add_argument("--indicators", action="append", default=[], help="county:family=path of an indicator JSON")
+    p.add_argument("--summary", action="append", default=[], help="county=path of a clean summary.json")
+    p.add_argument("--figure", action="append", default=[], help="name=path of a figure")
+    p.add_argument("--codebook", required=True)
+    p.add_argument("--comparison", help="the comparison stage's headline contrasts (JSON)")
+    p.add_argument("--published", help="the comparison stage's line-up of survey estimates and published figures (CSV)")
+    p.add_argument("--provenance", action="append", default=[], help="an input file or folder whose hash to list")
+    p.add_argument("--config-sha256", required=True, help="hash of the merged config")
+    p.add_argument("--git-commit", default="unknown", help="commit of the code")
+    p.add_argument("--output", required=True, help="the PDF file")
+
+    _add_compare(sub)
 
     p = command("check-config", _check_config, "validate a config file against the schema")
     p.add_argument("configfile")
