@@ -11,12 +11,14 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandera.pandas as pa
 import yaml
 
 from pa_study.errors import InputError
+
+if TYPE_CHECKING:
+    import pandera.pandas as pa
 
 TYPES = ("string", "integer", "number", "boolean", "category", "date")
 OUT_OF_RANGE_ACTIONS = ("missing", "quarantine")
@@ -307,6 +309,10 @@ def cleaned_schema(instrument: Instrument) -> pa.DataFrameSchema:
     pandera.DataFrameSchema
         Validates a cleaned table (extra design/flag columns are allowed).
     """
+    # Imported here: pandera takes a third of a second to import and only the cleaning stage
+    # validates tables, while every job reads the codebook.
+    import pandera.pandas as pa
+
     columns = {}
     for var in instrument.kept:
         checks = []
