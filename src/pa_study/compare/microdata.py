@@ -22,11 +22,12 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.stats import norm
+from scipy.special import ndtr
 
 from pa_study.indicators.output import FamilyResult
 from pa_study.indicators.settings import FAMILIES
 from pa_study.results import StudyResults
+from pa_study.stats import critical_value
 
 _SIDE = ("estimate", "se", "n")
 CONTRAST_COLUMNS = ["family", "name", "label", "focal", "benchmark", "estimate", "se", "ci_low", "ci_high", "n",
@@ -108,11 +109,11 @@ def difference_row(family: str, focal_row: dict[str, Any] | None, benchmark_row:
         return row
     difference = float(focal_row["estimate"]) - float(benchmark_row["estimate"])
     se = math.hypot(float(focal_row["se"]), float(benchmark_row["se"]))
-    half = float(norm.ppf(0.5 + level / 2)) * se
+    half = critical_value(level) * se
     row |= {"estimate": difference, "se": se, "ci_low": difference - half, "ci_high": difference + half}
     notes = []
     if se > 0:
-        row["p_value"] = float(2 * norm.sf(abs(difference) / se))
+        row["p_value"] = float(2 * ndtr(-abs(difference) / se))
     else:
         # Both figures are censuses (the project ledger): the difference is exact, not a test.
         notes.append("no sampling error on either side (census): no test")

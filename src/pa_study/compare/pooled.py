@@ -34,7 +34,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.stats import t as t_distribution
 
 from pa_study.codebook import Codebook
 from pa_study.design import PSU, STRATUM
@@ -51,7 +50,7 @@ from pa_study.indicators.income import comparison_sample, income_frame
 from pa_study.indicators.output import FamilyResult, estimate_table, headline_row
 from pa_study.indicators.survey import as_float, coefficient, household_design
 from pa_study.results import StudyResults
-from pa_study.stats import Estimate, RegressionResult, StatsInputError, SurveyDesign
+from pa_study.stats import Estimate, RegressionResult, StatsInputError, SurveyDesign, critical_value
 
 COUNTY = "study_county"
 ESTIMATE_COLUMNS = ["estimate", "se", "ci_low", "ci_high", "n"]
@@ -118,7 +117,7 @@ def combination(fit: RegressionResult, terms: list[str], name: str) -> Estimate:
     vector[terms] = 1.0
     estimate = float(vector @ fit.params)
     se = float(np.sqrt(max(vector @ fit.cov @ vector, 0.0)))
-    half = float(t_distribution.ppf(0.5 + fit.level / 2, fit.df)) * se
+    half = critical_value(fit.level, fit.df) * se
     return Estimate(name=name, estimate=estimate, se=se, ci_low=estimate - half, ci_high=estimate + half, n=fit.n,
                     df=fit.df, level=fit.level)
 

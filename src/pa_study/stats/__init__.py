@@ -1,7 +1,8 @@
 """Statistics core of pa-study: design-based survey inference and the study's estimators."""
 
 from pa_study.stats._errors import StatsInputError
-from pa_study.stats._results import Estimate
+from pa_study.stats._moments import weighted_quantile
+from pa_study.stats._results import Estimate, critical_value
 from pa_study.stats.effects import EffectEstimate, program_effect
 from pa_study.stats.poverty import AlkireFosterResult, alkire_foster, fgt
 from pa_study.stats.scales import (
@@ -28,6 +29,7 @@ __all__ = [
     "SurveyDesign",
     "TargetingResult",
     "alkire_foster",
+    "critical_value",
     "cronbach_alpha",
     "fgt",
     "first_principal_component",
@@ -36,4 +38,5 @@ __all__ = [
     "reverse_code",
     "summary_index",
     "targeting_errors",
+    "weighted_quantile",
 ]

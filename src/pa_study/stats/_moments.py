@@ -1,4 +1,4 @@
-"""Weighted means and variances shared by the effect estimators and the scale helpers."""
+"""Weighted means, variances and quantiles shared by the estimators, the scale helpers and the indicators."""
 
 from __future__ import annotations
 
@@ -23,3 +23,42 @@ def weighted_var(x: np.ndarray, w: np.ndarray) -> np.ndarray:
     if denom <= 1e-12 * total:
         return np.full(np.shape(m), np.nan)
     return np.asarray(w @ (x - m) ** 2 / denom)
+
+
+def weighted_quantile(x: np.ndarray, w: np.ndarray, probs: np.ndarray | list[float]) -> np.ndarray:
+    """Return weighted quantiles of ``x`` at ``probs``: Hyndman & Fan's (1996) type 7 with weights.
+
+    Sort the units with positive weight by ``x`` (``x_1 <= ... <= x_n``, weights ``w_k``,
+    ``S_k = w_1 + ... + w_k``, ``W = S_n``) and place unit ``k`` at the cumulative probability
+
+    ``p_k = (S_k - w_k / 2 - w_1 / 2) / (W - w_1 / 2 - w_n / 2)``,
+
+    i.e. at the middle of its weight, rescaled so the smallest value sits at 0 and the largest at
+    1; ``Q(p)`` interpolates linearly between the ``(p_k, x_k)``. With equal weights
+    ``p_k = (k - 1) / (n - 1)``, which is type 7 (R's ``quantile`` and NumPy's default) exactly; it
+    does not depend on the scale of ``w``. It is not the inverse of the weighted empirical CDF
+    (type 1, ``svyquantile``'s default ``qrule = "math"``), which steps between observed values.
+
+    Parameters
+    ----------
+    x, w : ndarray
+        Values and non-negative weights of equal length, without NaN; units of weight 0 are ignored.
+    probs : array-like
+        Probabilities in [0, 1].
+
+    Returns
+    -------
+    ndarray
+        One quantile per probability; NaN when no unit carries weight.
+    """
+    keep = w > 0
+    order = np.argsort(x[keep], kind="stable")
+    values, weights = x[keep][order], w[keep][order]
+    probs = np.asarray(probs, dtype=float)
+    if values.size == 0:
+        return np.full(probs.shape, np.nan)
+    if values.size == 1:
+        return np.full(probs.shape, values[0])
+    span = weights.sum() - (weights[0] + weights[-1]) / 2
+    positions = (np.cumsum(weights) - weights / 2 - weights[0] / 2) / span
+    return np.interp(probs, positions, values)

@@ -5,7 +5,35 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
+from scipy import special
+
+
+def critical_value(level: float, df: float | None = None) -> float:
+    """Return the two-sided critical value of a ``level`` confidence interval.
+
+    Student's t with ``df`` degrees of freedom, or the standard normal when ``df`` is ``None`` or
+    infinite. Computed with ``scipy.special`` (the inverse CDFs ``stdtrit``/``ndtri``) rather than
+    ``scipy.stats``, whose import alone costs most of a pipeline job's start-up.
+
+    Parameters
+    ----------
+    level : float
+        Confidence level, strictly between 0 and 1.
+    df : float or None
+        Degrees of freedom.
+
+    Returns
+    -------
+    float
+    """
+    if not 0 < level < 1:
+        raise ValueError(f"level must be strictly between 0 and 1, got {level!r}")
+    probability = 0.5 + level / 2
+    if df is None or not np.isfinite(df):
+        return float(special.ndtri(probability))
+    return float(special.stdtrit(df, probability))
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats as sps
 from scipy.special import expit
 
 from pa_study.stats._effects_linear import check_full_rank, demean_within, wls_robust
@@ -28,7 +27,7 @@ from pa_study.stats._effects_weighting import (
 )
 from pa_study.stats._errors import StatsInputError
 from pa_study.stats._moments import weighted_mean, weighted_var
-from pa_study.stats._results import Estimate
+from pa_study.stats._results import Estimate, critical_value
 
 __all__ = ["METHODS", "EffectEstimate", "program_effect"]
 
@@ -625,7 +624,7 @@ def _result(
         raise StatsInputError(
             f"{spec.method} produced a non-finite estimate or standard error; check the data"
         )
-    quantile = sps.norm.ppf(0.5 + spec.level / 2) if df is None else sps.t.ppf(0.5 + spec.level / 2, df)
+    quantile = critical_value(spec.level, df)
     n_treated = int(sample.d.sum())
     outcome = spec.outcome if spec.baseline_outcome is None else f"{spec.outcome} - {spec.baseline_outcome}"
     return EffectEstimate(

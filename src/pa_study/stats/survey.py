@@ -33,10 +33,10 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 import patsy
-from scipy import sparse, stats
+from scipy import sparse, special
 
 from pa_study.stats._errors import StatsInputError
-from pa_study.stats._results import Estimate
+from pa_study.stats._results import Estimate, critical_value
 
 LonelyPSU = Literal["error", "adjust", "certainty"]
 Family = Literal["gaussian", "binomial"]
@@ -50,7 +50,7 @@ _FULLY_ENUMERATED = 1e-7
 def _t_quantile(level: float, df: float) -> float:
     if not 0 < level < 1:
         raise StatsInputError(f"level must be strictly between 0 and 1, got {level!r}")
-    return float(stats.t.ppf(0.5 + level / 2, df))
+    return critical_value(level, df)
 
 
 def _require_column(data: pd.DataFrame, name: str, role: str) -> pd.Series:
@@ -142,7 +142,7 @@ class RegressionResult:
     @property
     def pvalues(self) -> pd.Series:
         """Two-sided p-values from the t distribution with :attr:`df` (as ``summary.svyglm``)."""
-        return pd.Series(2 * stats.t.sf(np.abs(self.tvalues), self.df), index=self.params.index)
+        return pd.Series(2 * special.stdtr(self.df, -np.abs(self.tvalues)), index=self.params.index)
 
     def conf_int(self) -> pd.DataFrame:
         """Wald confidence intervals with t(:attr:`df`) quantiles, as ``confint.svyglm``."""
@@ -872,10 +872,11 @@ def korn_graubard_interval(estimate: float, se: float, n: int, df: float,
             n_eff *= (_t_quantile(level, n - 1) / _t_quantile(level, df)) ** 2
     else:
         n_eff = float(n)
-    low = 0.0 if estimate == 0 else float(stats.beta.ppf(alpha / 2, n_eff * estimate,
-                                                          n_eff * (1 - estimate) + 1))
-    high = 1.0 if estimate == 1 else float(stats.beta.ppf(1 - alpha / 2, n_eff * estimate + 1,
-                                                           n_eff * (1 - estimate)))
+    # betaincinv(a, b, q) is the Beta(a, b) quantile function.
+    low = 0.0 if estimate == 0 else float(special.betaincinv(n_eff * estimate, n_eff * (1 - estimate) + 1,
+                                                             alpha / 2))
+    high = 1.0 if estimate == 1 else float(special.betaincinv(n_eff * estimate + 1, n_eff * (1 - estimate),
+                                                              1 - alpha / 2))
     return low, high
 
 
