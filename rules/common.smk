@@ -134,6 +134,12 @@ def indicator_files(families):
     return {f"{c}__{f}": f"results/{c}/indicators/{f}.json" for c in COUNTIES for f in families}
 
 
+def indicator_tables(families):
+    """The tables folder of every county for each of ``families``, keyed county__family__tables: the
+    figures and the report read tables through the JSON, so the folders are declared beside it."""
+    return {f"{c}__{f}__tables": f"results/{c}/indicators/{f}" for c in COUNTIES for f in families}
+
+
 def indicator_arguments(families):
     """The --indicators county:family=path arguments for the files of indicator_files."""
     return " ".join(f"--indicators {key.replace('__', ':')}={path}" for key, path in indicator_files(families).items())
@@ -173,6 +179,7 @@ def report_inputs(wildcards):
         "codebook": config["codebook"],
         "raw": study_input_files(),
         **indicator_files(FAMILIES),
+        **indicator_tables(FAMILIES),
         **{f"summary__{c}": f"results/{c}/clean/summary.json" for c in COUNTIES},
         **{f"figure__{name}": figure_path(name) for name in FIGURES},
         "comparison": comparison_output("microdata", 0),

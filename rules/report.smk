@@ -9,6 +9,7 @@ for figure in FIGURES:
             f"figure_{figure}"
         input:
             **indicator_files(FIGURES[figure].families),
+            **indicator_tables(FIGURES[figure].families),
         output:
             report(
                 figure_path(figure),

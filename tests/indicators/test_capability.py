@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from _indicator_data import codebook, households, settings
 
-from pa_study.indicators.capability import capability_indicators, item_values, scale_score
+from pa_study.indicators.capability import (
+    QUANTILES,
+    capability_indicators,
+    index_distribution,
+    item_values,
+    scale_score,
+)
 
 LIKERT = ("motiv_aspire_1", "motiv_aspire_2", "motiv_selfrely_1", "motiv_selfrely_2", "motiv_wait", "motiv_rely",
           "motiv_ask")
@@ -68,7 +75,38 @@ def test_gaps_follow_the_planted_drive_and_alpha_is_high() -> None:
     association = result.tables["association"]
     assert set(association["term"]) == {"trained", "microcredit", "registered", "head_age", "head_schooling",
                                          "hh_size", "labour_count"}
-    assert {"gaps", "means_by_group", "item_weights", "pc_loadings", "alpha_items"} <= set(result.tables)
+    assert {"gaps", "means_by_group", "index_distribution", "item_weights", "pc_loadings", "alpha_items"} <= set(
+        result.tables)
+
+
+def test_the_index_distribution_has_monotone_quantiles_per_group() -> None:
+    options = settings("capability")
+    options["min_sample"]["households"] = 50
+    result = capability_indicators({"households": households(driven(), townships=4, villages=5)}, options,
+                                   codebook())
+    table = result.tables["index_distribution"]
+    assert list(zip(table["split"], table["group"])) == [
+        ("exit", "exited"), ("exit", "registered_not_exited"), ("registration", "registered"),
+        ("registration", "unregistered")]
+    assert table["n"].tolist() == [50, 50, 100, 100]
+    quantiles = table[[f"q{round(p * 100):02d}" for p in QUANTILES]].to_numpy()
+    assert (np.diff(quantiles, axis=1) >= 0).all()
+    assert ((table["mean"] > table["q05"]) & (table["mean"] < table["q95"])).all()
+    # The planted drive is lower for registered households, and so is their whole distribution's middle.
+    median = table.set_index("group")["q50"]
+    assert median["registered"] < median["unregistered"]
+
+
+def test_the_weighted_median_is_the_plain_median_with_equal_weights() -> None:
+    rng = np.random.default_rng(11)
+    index = rng.normal(size=40)
+    registered = np.arange(40) % 2 == 0
+    frame = pd.DataFrame({"capability_index": index, "weight": 2.5, "registered": registered.astype(float),
+                          "exited": np.where(registered, (np.arange(40) % 4 == 0).astype(float), np.nan)})
+    table = index_distribution(frame).set_index("group")
+    assert table.loc["registered", "q50"] == pytest.approx(np.median(index[registered]))
+    assert table.loc["unregistered", "q50"] == pytest.approx(np.median(index[~registered]))
+    assert table.loc["exited", "mean"] == pytest.approx(index[np.arange(40) % 4 == 0].mean())
 
 
 def test_a_constant_control_is_left_out_of_the_association_with_a_note() -> None:

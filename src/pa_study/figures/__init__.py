@@ -58,8 +58,11 @@ FIGURES: dict[str, FigureSpec] = {
         ("income",), "Project ledger: status of the projects by type.",
         "产业扶贫项目台账：各类项目运营状态。", "ledger_status"),
     "capability_by_status": FigureSpec(
-        ("capability",), "Capability index by registration and exit status (mean, 95% CI).",
-        "按建档立卡与脱贫状态分组的能力指数（均值，95%置信区间）。", "capability_by_status"),
+        ("capability",),
+        "Survey-weighted distribution of the capability index by registration and exit status: box 25-75%, "
+        "whiskers 5-95%, line at the median, diamond at the mean.",
+        "按建档立卡与脱贫状态分组的能力指数加权分布：箱体为25%–75%分位，须为5%–95%分位，竖线为中位数，菱形为均值。",
+        "capability_by_status"),
     "cadre_time": FigureSpec(
         ("formalism",), "Cadres' weekly hours by activity and role.",
         "干部每周工时按活动与岗位的分配。", "cadre_time"),

@@ -41,8 +41,11 @@ TIME_ACTIVITIES = {
     "share_inspections": "hosting inspections",
     "share_fieldwork": "field work with households",
 }
+#: Rows of the capability figure, top to bottom: the registration split, then the exit split among
+#: registered households (the ``group`` values of the ``index_distribution`` table).
 CAPABILITY_GROUPS = {
     "unregistered": "not registered",
+    "registered": "registered",
     "registered_not_exited": "registered, not exited",
     "exited": "registered, exited",
 }
@@ -272,11 +275,49 @@ def ledger_status(results: StudyResults) -> plt.Figure:
 
 
 def capability_by_status(results: StudyResults) -> plt.Figure:
-    """Capability index (SD units) by registration and exit status: mean and 95% CI per county."""
-    frame = _require(results.tables("capability", "means_by_group"), "capability group means")
-    frame = frame[frame["outcome"] == "capability_index"]
-    return _dodged_intervals(frame, "group", CAPABILITY_GROUPS, results.order,
-                             "capability index (standard deviations of the reference group)")
+    """Survey-weighted distribution of the capability index (SD units) by registration and exit status.
+
+    One row per group (:data:`CAPABILITY_GROUPS`), the counties side by side within it, each a box
+    drawn from the ``index_distribution`` table's weighted quantiles: whiskers 5-95%, box 25-75%,
+    a line at the median and a diamond at the weighted mean (no outliers: the table holds none).
+    """
+    frame = _require(results.tables("capability", "index_distribution"), "capability index distributions")
+    colours = county_colours(results.order)
+    groups = [g for g in CAPABILITY_GROUPS if g in set(frame["group"])]
+    figure, ax = plt.subplots(figsize=(WIDTH, 0.6 * len(groups) + 1.2))
+    step = 0.8 / len(results.order)
+    for index, county in enumerate(results.order):
+        rows = frame[frame["county"] == county].set_index("group")
+        stats = [{"whislo": rows.loc[g, "q05"], "q1": rows.loc[g, "q25"], "med": rows.loc[g, "q50"],
+                  "q3": rows.loc[g, "q75"], "whishi": rows.loc[g, "q95"], "mean": rows.loc[g, "mean"],
+                  "fliers": []} for g in groups if g in rows.index]
+        if not stats:
+            continue
+        positions = [groups.index(g) - 0.4 + step * (index + 0.5) for g in groups if g in rows.index]
+        colour = colours[county]
+        ax.bxp(stats, positions=positions, orientation="horizontal", widths=step * 0.8, showmeans=True,
+               showcaps=True, patch_artist=True,
+               boxprops={"facecolor": colour, "alpha": 0.35, "edgecolor": colour, "linewidth": 1.0},
+               medianprops={"color": colour, "linewidth": 1.6},
+               whiskerprops={"color": colour, "linewidth": 1.0}, capprops={"color": colour, "linewidth": 1.0},
+               meanprops={"marker": "D", "markerfacecolor": "white", "markeredgecolor": colour, "markersize": 3.5})
+        ax.plot([], [], color=colour, linewidth=6, alpha=0.5, label=county)
+    ax.plot([], [], "D", markerfacecolor="white", markeredgecolor="grey", markersize=3.5, linestyle="none",
+            label="weighted mean")
+    # The registration split and the exit split are separate comparisons; a rule keeps them apart.
+    exit_rows = [i for i, g in enumerate(groups) if g in ("registered_not_exited", "exited")]
+    if exit_rows and exit_rows[0] > 0:
+        ax.axhline(exit_rows[0] - 0.5, color="grey", linewidth=0.6)
+    ax.axvline(0, color=REFERENCE_COLOUR, linewidth=0.8)
+    # Rows are categories: a horizontal grid line would run through the middle box of each row.
+    ax.grid(False, axis="y")
+    ax.set_yticks(range(len(groups)), [CAPABILITY_GROUPS[g] for g in groups])
+    ax.set_ylim(len(groups) - 0.5, -0.5)
+    ax.set_xlabel("capability index (standard deviations of the reference group); "
+                  "box 25-75%, whiskers 5-95%, line: median")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
+    figure.tight_layout()
+    return figure
 
 
 def cadre_time(results: StudyResults) -> plt.Figure:

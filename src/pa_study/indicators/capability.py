@@ -23,7 +23,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.stats import norm
 
 from pa_study.codebook import Codebook
 from pa_study.errors import InputError
@@ -42,15 +41,27 @@ from pa_study.stats import (
     StatsInputError,
     SummaryIndex,
     SurveyDesign,
+    critical_value,
     cronbach_alpha,
     first_principal_component,
     reverse_code,
     summary_index,
+    weighted_quantile,
 )
 
 INDEX = "capability_index"
 SCALE = "scale_mean"
 PC1 = "pc1"
+#: Probabilities of the index's distribution table: the box (25-75%), whiskers (5-95%) and deciles.
+QUANTILES = (0.05, 0.10, 0.25, 0.50, 0.75, 0.90, 0.95)
+#: The groups of the distribution table: the registration split, then the exit split among the
+#: registered (the two contrasts of ``gaps``), as (split, group, selector of the analysis frame).
+DISTRIBUTION_GROUPS = (
+    ("registration", "unregistered", lambda f: f["registered"] == 0),
+    ("registration", "registered", lambda f: f["registered"] == 1),
+    ("exit", "registered_not_exited", lambda f: f["exited"] == 0),
+    ("exit", "exited", lambda f: f["exited"] == 1),
+)
 
 # ---- constructs ------------------------------------------------------------------------------
 
@@ -197,8 +208,8 @@ def capability_indicators(
         Headline: the capability-index gap registered − unregistered and exited − not exited, the
         same gap on the aspiration scale (1–5) and on the first principal component, Cronbach's
         alpha of the scale, and the association of training and microcredit with the index.
-        Tables: ``gaps``, ``means_by_group``, ``association``, ``alpha_items``, ``item_weights``,
-        ``pc_loadings``.
+        Tables: ``gaps``, ``means_by_group``, ``index_distribution``, ``association``,
+        ``alpha_items``, ``item_weights``, ``pc_loadings``.
     """
     options = settings["capability"]
     level = settings["level"]
@@ -233,6 +244,7 @@ def capability_indicators(
     result.tables["means_by_group"] = pd.concat(
         [ratio_by(design, outcome, None, "group", level=level).assign(outcome=outcome) for outcome in outcomes],
         ignore_index=True)
+    result.tables["index_distribution"] = index_distribution(frame)
     result.tables["item_weights"] = item_weights
     result.tables["pc_loadings"] = loadings
     result.headline += _gap_headline(gaps, options, min_group)
@@ -257,6 +269,38 @@ def _analysis_frame(households: pd.DataFrame, scores: pd.DataFrame, scale: np.nd
         if pd.api.types.is_bool_dtype(frame[column]) or pd.api.types.is_integer_dtype(frame[column]):
             frame[column] = as_float(frame[column])
     return frame
+
+
+def index_distribution(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return the survey-weighted distribution of the capability index in each group.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The analysis frame: ``capability_index``, ``weight``, ``registered`` (0/1) and ``exited``
+        (0/1 among registered households, NaN otherwise).
+
+    Returns
+    -------
+    DataFrame
+        One row per group of :data:`DISTRIBUTION_GROUPS` with households in it, sorted by
+        ``split`` and ``group``: ``split``, ``group``, ``n`` (households with an index),
+        ``weight_sum``, the weighted ``mean`` and ``q05`` ... ``q95``, weighted quantiles at
+        :data:`QUANTILES` (:func:`pa_study.stats.weighted_quantile`). Point summaries of the
+        weighted sample distribution, for the figure: they carry no SEs.
+    """
+    rows = []
+    for split, group, selects in DISTRIBUTION_GROUPS:
+        members = frame[selects(frame).to_numpy(dtype=bool) & frame[INDEX].notna().to_numpy()]
+        if members.empty:
+            continue
+        values, weights = as_float(members[INDEX]), as_float(members["weight"])
+        quantiles = weighted_quantile(values, weights, list(QUANTILES))
+        rows.append({"split": split, "group": group, "n": len(members), "weight_sum": float(weights.sum()),
+                     "mean": float(np.average(values, weights=weights)),
+                     **{f"q{round(p * 100):02d}": float(q) for p, q in zip(QUANTILES, quantiles)}})
+    columns = ["split", "group", "n", "weight_sum", "mean", *(f"q{round(p * 100):02d}" for p in QUANTILES)]
+    return pd.DataFrame(rows, columns=columns).sort_values(["split", "group"], ignore_index=True)
 
 
 def _gaps(design: SurveyDesign, outcomes: list[str], level: float) -> dict[tuple[str, str], Estimate]:
@@ -315,7 +359,7 @@ def _alpha_headline(result: FamilyResult, items: pd.DataFrame, options: dict[str
     except StatsInputError as exc:
         return [missing_row(name, label, definition, str(exc))]
     result.tables["alpha_items"] = alpha.item_stats.reset_index()
-    half = float(norm.ppf(0.5 + level / 2)) * alpha.ase
+    half = critical_value(level) * alpha.ase
     estimate = Estimate(name=name, estimate=alpha.raw_alpha, se=alpha.ase, ci_low=alpha.raw_alpha - half,
                         ci_high=alpha.raw_alpha + half, n=alpha.n_obs)
     return [headline_row(name, label, estimate, definition, min_n=min_group)]
