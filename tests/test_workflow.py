@@ -29,6 +29,15 @@ def snakemake(workdir: Path, *args: str) -> subprocess.CompletedProcess:
     )
 
 
+def copy_project(workdir: Path) -> Path:
+    """Copy what a researcher's checkout holds for a run (workflow, config, data) into ``workdir``."""
+    for name in ("Snakefile", "config.yaml", "config.schema.yaml"):
+        shutil.copy(ROOT / name, workdir / name)
+    for name in ("rules", "data"):
+        shutil.copytree(ROOT / name, workdir / name)
+    return workdir
+
+
 def tree_digest(folder: Path) -> dict[str, str]:
     return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
 
@@ -36,11 +45,7 @@ def tree_digest(folder: Path) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def project(tmp_path_factory) -> Path:
     """A copy of the project that has been run once with snakemake."""
-    workdir = tmp_path_factory.mktemp("project")
-    for name in ("Snakefile", "config.yaml", "config.schema.yaml"):
-        shutil.copy(ROOT / name, workdir / name)
-    for name in ("rules", "data"):
-        shutil.copytree(ROOT / name, workdir / name)
+    workdir = copy_project(tmp_path_factory.mktemp("project"))
     before = tree_digest(workdir / "data" / "raw")
     proc = snakemake(workdir, *CLEAN_TARGETS)
     assert proc.returncode == 0, proc.stderr[-4000:]

@@ -4,16 +4,14 @@ or adding a county re-runs (checked on the modification times of the per-county 
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 import yaml
-from test_workflow import snakemake
+from test_workflow import copy_project, snakemake
 
 pytestmark = pytest.mark.slow
-ROOT = Path(__file__).resolve().parents[2]
 # Two counties keep the build short; a CSV and a Stata county are the quickest to ingest.
 STUDY = {"focal": "Yishui", "benchmarks": ["Lankao"]}
 SWAPPED = {"focal": "Lankao", "benchmarks": ["Yishui"]}
@@ -42,11 +40,7 @@ def write_config(workdir: Path, name: str, values: dict) -> str:
 @pytest.fixture(scope="module")
 def project(tmp_path_factory) -> Path:
     """A copy of the project with the comparison of Yishui against Lankao built."""
-    workdir = tmp_path_factory.mktemp("compare_project")
-    for name in ("Snakefile", "config.yaml", "config.schema.yaml"):
-        shutil.copy(ROOT / name, workdir / name)
-    for name in ("rules", "data"):
-        shutil.copytree(ROOT / name, workdir / name)
+    workdir = copy_project(tmp_path_factory.mktemp("compare_project"))
     proc = snakemake(workdir, *COMPARISON, "--configfile", write_config(workdir, "study.yaml", STUDY))
     assert proc.returncode == 0, proc.stderr[-4000:]
     return workdir
