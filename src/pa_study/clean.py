@@ -23,7 +23,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from pa_study.codebook import SOURCE_ROW, Codebook, Instrument, Variable, cleaned_schema, normalise_label
+from pa_study.codebook import (
+    CLEANED_DTYPES,
+    SOURCE_ROW,
+    Codebook,
+    Instrument,
+    Variable,
+    cleaned_schema,
+    normalise_label,
+)
 from pa_study.design import design_columns
 from pa_study.errors import InputError
 from pa_study.files import read_json, write_csv, write_json, write_parquet
@@ -752,10 +760,8 @@ def clean_county(
 def empty_table(instrument: Instrument) -> pd.DataFrame:
     """Return a cleaned table with no rows and the instrument's columns, for an instrument a county
     did not collect (later stages see the same columns everywhere and skip it by its note)."""
-    dtypes = {"string": "string", "integer": "Int64", "number": "Float64", "boolean": "boolean",
-              "category": "string", "date": "datetime64[ns]"}
     columns = {SOURCE_ROW: pd.array([], dtype="Int64")}
-    columns.update({v.name: pd.Series([], dtype=dtypes[v.type]) for v in instrument.kept})
+    columns.update({v.name: pd.Series([], dtype=CLEANED_DTYPES[v.type]) for v in instrument.kept})
     return pd.DataFrame(columns)
 
 

@@ -28,18 +28,23 @@ def _setup_logging(path: str | None) -> None:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s", handlers=handlers or None, force=True)
 
 
+def _salt(args: argparse.Namespace, county: dict[str, Any]) -> str:
+    """The pseudonym salt for a county, from the --pseudonym config part."""
+    from pa_study.deidentify import resolve_salt
+
+    return resolve_salt(**json.loads(args.pseudonym), synthetic=county.get("synthetic", False))
+
+
 def _ingest(args: argparse.Namespace) -> None:
     from pa_study.codebook import load_codebook
-    from pa_study.deidentify import resolve_salt
     from pa_study.ingest import run_ingest
 
     county = json.loads(args.county_config)
     instrument = load_codebook(args.codebook)[args.instrument]
-    salt = resolve_salt(**json.loads(args.pseudonym), synthetic=county.get("synthetic", False))
     report = run_ingest(
         raw_file=county["files"][args.instrument],
         instrument=instrument,
-        salt=salt,
+        salt=_salt(args, county),
         table_out=args.output,
         report_out=args.report,
     )
@@ -51,13 +56,12 @@ def _ingest(args: argparse.Namespace) -> None:
 
 def _ingest_corrections(args: argparse.Namespace) -> None:
     from pa_study.codebook import load_codebook
-    from pa_study.deidentify import resolve_salt
     from pa_study.files import write_parquet
     from pa_study.ingest import ingest_corrections
 
     county = json.loads(args.county_config)
-    salt = resolve_salt(**json.loads(args.pseudonym), synthetic=county.get("synthetic", False))
-    frame = ingest_corrections(county["corrections"], load_codebook(args.codebook)["households"], salt=salt)
+    households = load_codebook(args.codebook)["households"]
+    frame = ingest_corrections(county["corrections"], households, salt=_salt(args, county))
     write_parquet(frame, args.output)
     log.info("read %d corrections from %s", len(frame), county["corrections"])
 

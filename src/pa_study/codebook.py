@@ -282,7 +282,8 @@ def _check_unique_headers(instrument: Instrument, path: str) -> None:
                 )
 
 
-_PANDERA_DTYPES = {
+#: The nullable pandas dtype of each codebook type in cleaned tables.
+CLEANED_DTYPES = {
     "string": "string",
     "integer": "Int64",
     "number": "Float64",
@@ -321,6 +322,6 @@ def cleaned_schema(instrument: Instrument) -> pa.DataFrameSchema:
         if var.range is not None and var.type in ("integer", "number"):
             checks.append(pa.Check.in_range(var.range[0], var.range[1]))
         columns[var.name] = pa.Column(
-            _PANDERA_DTYPES[var.type], checks=checks, nullable=not var.required, required=False
+            CLEANED_DTYPES[var.type], checks=checks, nullable=not var.required, required=False
         )
     return pa.DataFrameSchema(columns, strict=False, coerce=False)
