@@ -32,7 +32,9 @@ ROOT = Path(__file__).resolve().parents[1]
 CODEBOOK = ROOT / "data" / "codebook" / "codebook.yaml"
 
 
-def ingest_and_clean(county: str, block: dict, cleaning: dict, pseudonym: dict, outdir: Path) -> tuple[str, float, float]:
+def ingest_and_clean(
+    county: str, block: dict, cleaning: dict, pseudonym: dict, outdir: Path
+) -> tuple[str, float, float]:
     """Run both stages for one county; return (county, seconds, peak RSS of this worker in MB)."""
     started = time.perf_counter()
     codebook = load_codebook(CODEBOOK)
@@ -41,17 +43,29 @@ def ingest_and_clean(county: str, block: dict, cleaning: dict, pseudonym: dict, 
     tables, reports = {}, {}
     for name in instruments_of(block):
         tables[name], reports[name] = str(folder / f"{name}.parquet"), str(folder / f"{name}.json")
-        run_ingest(raw_file=block["files"][name], instrument=codebook[name], salt=salt,
-                   table_out=tables[name], report_out=reports[name])
+        run_ingest(
+            raw_file=block["files"][name],
+            instrument=codebook[name],
+            salt=salt,
+            table_out=tables[name],
+            report_out=reports[name],
+        )
     corrections = None
     if block.get("corrections"):
         from pa_study.files import write_parquet
 
         corrections = str(folder / "corrections.parquet")
         write_parquet(ingest_corrections(block["corrections"], codebook["households"], salt=salt), corrections)
-    run_clean(tables=tables, reports=reports, codebook=codebook, options=CleaningOptions.from_config(cleaning),
-              design=block["design"], corrections=corrections, corrections_source=block.get("corrections"),
-              outdir=folder / "clean")
+    run_clean(
+        tables=tables,
+        reports=reports,
+        codebook=codebook,
+        options=CleaningOptions.from_config(cleaning),
+        design=block["design"],
+        corrections=corrections,
+        corrections_source=block.get("corrections"),
+        outdir=folder / "clean",
+    )
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return county, time.perf_counter() - started, peak_mb
 
@@ -64,7 +78,7 @@ def scaled_config(config: dict, households: int, folder: Path) -> dict:
     generate(Destinations(folder / "raw", folder / "truth", folder / "corrections"), households, None, CODEBOOK)
     print(f"generated {households:,} households per county in {time.perf_counter() - started:.1f} s (not timed below)")
     config = copy.deepcopy(config)
-    for county, block in config["counties"].items():
+    for block in config["counties"].values():
         for spec in block["files"].values():
             spec["path"] = str(folder / Path(spec["path"]).relative_to("data"))
         if block.get("corrections"):
@@ -86,8 +100,17 @@ def main(argv: list[str] | None = None) -> int:
         counties = [config["focal"], *config["benchmarks"]]
         started = time.perf_counter()
         with ProcessPoolExecutor(max_workers=2) as pool:
-            jobs = [pool.submit(ingest_and_clean, c, config["counties"][c], config["cleaning"], config["pseudonym"],
-                                tmp_path / "results") for c in counties]
+            jobs = [
+                pool.submit(
+                    ingest_and_clean,
+                    c,
+                    config["counties"][c],
+                    config["cleaning"],
+                    config["pseudonym"],
+                    tmp_path / "results",
+                )
+                for c in counties
+            ]
             results = [job.result() for job in jobs]
         wall = time.perf_counter() - started
     for county, seconds, peak in results:

@@ -62,9 +62,7 @@ def main() -> None:
     for method in ("ipw", "aipw"):
         for label, design in designs.items():
             analytic, se_if = best_time(args.repeat, method=method, **base, **design)
-            boot, se_boot = best_time(
-                args.repeat, method=method, n_boot=args.replicates, seed=1, **base, **design
-            )
+            boot, se_boot = best_time(args.repeat, method=method, n_boot=args.replicates, seed=1, **base, **design)
             verdict = "ok" if boot < TARGET_SECONDS else "SLOW"
             print(
                 f"{method:4s} {label:27s} bootstrap {boot:6.2f} s [{verdict}, target {TARGET_SECONDS:.0f} s]"

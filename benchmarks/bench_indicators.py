@@ -58,9 +58,14 @@ def study_config() -> dict:
 def one_job(family: str, county: str, outdir: Path) -> tuple[str, str, float]:
     """Run one family for one county in this worker; return (county, family, seconds)."""
     started = time.perf_counter()
-    run_indicators(family=family, settings=family_settings(study_config(), family, county),
-                   clean_dir=ROOT / "results" / county / "clean", codebook=load_codebook(CODEBOOK),
-                   output=outdir / county / f"{family}.json", tables_dir=outdir / county / family)
+    run_indicators(
+        family=family,
+        settings=family_settings(study_config(), family, county),
+        clean_dir=ROOT / "results" / county / "clean",
+        codebook=load_codebook(CODEBOOK),
+        output=outdir / county / f"{family}.json",
+        tables_dir=outdir / county / family,
+    )
     return county, family, time.perf_counter() - started
 
 
@@ -86,8 +91,20 @@ def bench_snakemake(workdir: Path) -> float:
         shutil.copytree(ROOT / "results" / county / "clean", workdir / "results" / county / "clean")
     targets = [f"results/{c}/indicators/{f}.json" for c in COUNTIES for f in FAMILIES]
     # Options taking several values come last, so the targets are not read as their values.
-    command = [sys.executable, "-m", "snakemake", *targets, "--cores", "2", "--forcerun", "indicators",
-               "--allowed-rules", "indicators", "--quiet", "all"]
+    command = [
+        sys.executable,
+        "-m",
+        "snakemake",
+        *targets,
+        "--cores",
+        "2",
+        "--forcerun",
+        "indicators",
+        "--allowed-rules",
+        "indicators",
+        "--quiet",
+        "all",
+    ]
     started = time.perf_counter()
     proc = subprocess.run(command, cwd=workdir, capture_output=True, text=True)
     wall = time.perf_counter() - started
@@ -110,28 +127,48 @@ def simulated_households(n: int, seed: int = 20240601) -> pd.DataFrame:
     base = parts * rng.uniform(0.5, 0.9, (n, 1))
     exited = registered & (rng.random(n) < 0.7)
     names = np.array([f"镇{t:02d}" for t in range(townships)], dtype=object)
-    frame = pd.DataFrame({
-        "county": "模拟县", "township": names[township], "village": [f"村{v:04d}" for v in village],
-        "household_id": [f"h{i:07d}" for i in range(n)], "registered": registered, "exited": exited,
-        "hh_size": size, "poverty_cause": np.where(registered, rng.choice(["illness", "disability", "lack_labour",
-                                                                            "lack_skills", "other"], n), None),
-        "food_secure": rng.random(n) > 0.005, "clothing_secure": rng.random(n) > 0.005,
-        "child_out_of_school": rng.random(n) < 0.003, "medical_insured": rng.random(n) > 0.02,
-        "housing_grade": rng.choice(["a", "b", "c", "d"], n, p=[0.6, 0.37, 0.02, 0.01]),
-        "safe_water": rng.random(n) > 0.01,
-    })
+    frame = pd.DataFrame(
+        {
+            "county": "模拟县",
+            "township": names[township],
+            "village": [f"村{v:04d}" for v in village],
+            "household_id": [f"h{i:07d}" for i in range(n)],
+            "registered": registered,
+            "exited": exited,
+            "hh_size": size,
+            "poverty_cause": np.where(
+                registered, rng.choice(["illness", "disability", "lack_labour", "lack_skills", "other"], n), None
+            ),
+            "food_secure": rng.random(n) > 0.005,
+            "clothing_secure": rng.random(n) > 0.005,
+            "child_out_of_school": rng.random(n) < 0.003,
+            "medical_insured": rng.random(n) > 0.02,
+            "housing_grade": rng.choice(["a", "b", "c", "d"], n, p=[0.6, 0.37, 0.02, 0.01]),
+            "safe_water": rng.random(n) > 0.01,
+        }
+    )
     for j, part in enumerate(("inc_wage", "inc_business", "inc_property", "inc_transfer")):
         frame[part] = np.round(parts[:, j], -1)
         frame[f"{part}_base"] = np.round(base[:, j], -1)
     frame["inc_total"] = frame[["inc_wage", "inc_business", "inc_property", "inc_transfer"]].sum(axis=1)
-    frame["inc_total_base"] = frame[[f"{p}_base" for p in ("inc_wage", "inc_business", "inc_property",
-                                                            "inc_transfer")]].sum(axis=1)
+    frame["inc_total_base"] = frame[
+        [f"{p}_base" for p in ("inc_wage", "inc_business", "inc_property", "inc_transfer")]
+    ].sum(axis=1)
     frame["stratum"] = frame["township"]
     frame["psu"] = frame["township"] + "/" + frame["village"]
     frame["fpc_villages"] = 80
     frame["weight"] = np.where(registered, 2.0, 9.0) * 80 / sampled
-    return frame.astype({"registered": "boolean", "exited": "boolean", "hh_size": "Int64",
-                         "township": "string", "village": "string", "stratum": "string", "psu": "string"})
+    return frame.astype(
+        {
+            "registered": "boolean",
+            "exited": "boolean",
+            "hh_size": "Int64",
+            "township": "string",
+            "village": "string",
+            "stratum": "string",
+            "psu": "string",
+        }
+    )
 
 
 def bench_identification(households: int, folder: Path) -> tuple[float, float]:
@@ -141,9 +178,24 @@ def bench_identification(households: int, folder: Path) -> tuple[float, float]:
     write_parquet(simulated_households(households), clean / "households.parquet")
     write_json({"tables": {"households": {"collected": True}}}, clean / "summary.json")
     settings = family_settings(study_config(), "identification", "H")
-    command = [sys.executable, "-m", "pa_study.cli", "indicators", "--family", "identification",
-               "--settings", canonical_json(settings), "--clean-dir", str(clean), "--codebook", str(CODEBOOK),
-               "--output", str(folder / "identification.json"), "--tables-dir", str(folder / "identification")]
+    command = [
+        sys.executable,
+        "-m",
+        "pa_study.cli",
+        "indicators",
+        "--family",
+        "identification",
+        "--settings",
+        canonical_json(settings),
+        "--clean-dir",
+        str(clean),
+        "--codebook",
+        str(CODEBOOK),
+        "--output",
+        str(folder / "identification.json"),
+        "--tables-dir",
+        str(folder / "identification"),
+    ]
     started = time.perf_counter()
     proc = subprocess.run(command, capture_output=True, text=True)
     wall = time.perf_counter() - started
@@ -170,11 +222,15 @@ def main() -> None:
         if not args.skip_snakemake:
             (work / "project").mkdir()
             wall = bench_snakemake(work / "project")
-            print(f"16 indicator jobs through snakemake --cores 2: wall {wall:.1f} s (target 20 s), "
-                  "one interpreter per job")
+            print(
+                f"16 indicator jobs through snakemake --cores 2: wall {wall:.1f} s (target 20 s), "
+                "one interpreter per job"
+            )
         wall, peak = bench_identification(args.households, work / "large")
-        print(f"identification on {args.households:,} households: wall {wall:.1f} s (target 60 s), "
-              f"peak memory {peak:,.0f} MB (target 4,096 MB)")
+        print(
+            f"identification on {args.households:,} households: wall {wall:.1f} s (target 60 s), "
+            f"peak memory {peak:,.0f} MB (target 4,096 MB)"
+        )
 
 
 if __name__ == "__main__":

@@ -90,8 +90,12 @@ def time_r(data: pd.DataFrame, repeats: int) -> tuple[float, pd.DataFrame] | Non
         data_csv, out_csv, script = (Path(tmp) / n for n in ("d.csv", "out.csv", "bench.R"))
         data.to_csv(data_csv, index=False)
         script.write_text(R_SCRIPT)
-        run = subprocess.run(["Rscript", str(script), str(data_csv), str(out_csv),
-                              str(repeats)], capture_output=True, text=True, check=False)
+        run = subprocess.run(
+            ["Rscript", str(script), str(data_csv), str(out_csv), str(repeats)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         if run.returncode != 0:
             print("R run failed:\n" + run.stderr.strip())
             return None
@@ -108,8 +112,10 @@ def main() -> None:
     data = make_data(args.rows)
     print(f"workload: {args.rows:,} rows, {N_PSU} PSUs, {N_STRATA} strata, {N_VARS} variables")
     cold, warm, ours = time_python(data, args.repeats)
-    print(f"pa_study  design + {N_VARS} means/SEs: first call {cold:.3f} s, "
-          f"best of {args.repeats} {warm:.3f} s  (target < 2 s)")
+    print(
+        f"pa_study  design + {N_VARS} means/SEs: first call {cold:.3f} s, "
+        f"best of {args.repeats} {warm:.3f} s  (target < 2 s)"
+    )
     if args.no_r:
         return
     r = time_r(data, args.repeats)
@@ -121,8 +127,7 @@ def main() -> None:
     print(f"ratio R / pa_study (warm): {r_time / warm:.1f}x")
     se_diff = np.max(np.abs(ours["se"].to_numpy() / r_result["se"].to_numpy() - 1))
     est_diff = np.max(np.abs(ours["estimate"].to_numpy() / r_result["estimate"].to_numpy() - 1))
-    print(f"agreement with R: max relative difference {est_diff:.1e} (estimates), "
-          f"{se_diff:.1e} (SEs)")
+    print(f"agreement with R: max relative difference {est_diff:.1e} (estimates), {se_diff:.1e} (SEs)")
 
 
 if __name__ == "__main__":

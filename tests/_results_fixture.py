@@ -13,12 +13,18 @@ CODEBOOK = Path(__file__).resolve().parents[1] / "data" / "codebook" / "codebook
 
 #: The report's config part (rules/common.smk report_study()) for the fixture study.
 STUDY = {
-    "study": {"title": "Targeted poverty alleviation in H county: a comparative case study",
-              "title_zh": "H县精准扶贫的县域实施：比较案例研究", "survey_year": 2020, "baseline_year": 2015},
+    "study": {
+        "title": "Targeted poverty alleviation in H county: a comparative case study",
+        "title_zh": "H县精准扶贫的县域实施：比较案例研究",
+        "survey_year": 2020,
+        "baseline_year": 2015,
+    },
     "focal": "H",
     "benchmarks": ["Lankao"],
-    "counties": {"H": {"name": "H county", "name_zh": "H县", "synthetic": True},
-                 "Lankao": {"name": "Lankao County", "name_zh": "兰考县", "synthetic": True}},
+    "counties": {
+        "H": {"name": "H county", "name_zh": "H县", "synthetic": True},
+        "Lankao": {"name": "Lankao County", "name_zh": "兰考县", "synthetic": True},
+    },
 }
 SETTINGS = {"language": "en", "cjk_font": "Noto Serif CJK SC", "cjk_font_files": "NotoSerifCJK*", "font_dirs": []}
 NAMES = {"H": "H county", "Lankao": "Lankao County"}

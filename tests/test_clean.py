@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-
 from conftest import household_rows, village_rows
+
 from pa_study.clean import (
     CleaningOptions,
     Source,
@@ -40,8 +40,12 @@ def text_table(codebook, **columns) -> pd.DataFrame:
 
 @pytest.mark.parametrize(
     "text, expected",
-    [("１２００", ("1200", "fullwidth")), ("  城关镇 ", ("城关镇", "trim")), ("东村", ("东村", None)),
-     ("３，２００元", ("3,200元", "fullwidth"))],
+    [
+        ("１２００", ("1200", "fullwidth")),
+        ("  城关镇 ", ("城关镇", "trim")),
+        ("东村", ("东村", None)),
+        ("３，２００元", ("3,200元", "fullwidth")),
+    ],
 )
 def test_normalised_text(text, expected):
     assert normalised_text(text) == expected
@@ -49,9 +53,20 @@ def test_normalised_text(text, expected):
 
 @pytest.mark.parametrize(
     "text, expected",
-    [("1200", (1200.0, None)), ("3,200元", (3200.0, "unit_suffix")), ("3200元", (3200.0, "unit_suffix")),
-     ("1.2万", (12000.0, "wan")), ("0.35万", (3500.0, "wan")), ("-500", (-500.0, None)), ("45岁", (45.0, "unit_suffix")),
-     ("2.5", (2.5, None)), ("1e3", (1000.0, None)), ("abc", None), ("12,34", None), ("", None)],
+    [
+        ("1200", (1200.0, None)),
+        ("3,200元", (3200.0, "unit_suffix")),
+        ("3200元", (3200.0, "unit_suffix")),
+        ("1.2万", (12000.0, "wan")),
+        ("0.35万", (3500.0, "wan")),
+        ("-500", (-500.0, None)),
+        ("45岁", (45.0, "unit_suffix")),
+        ("2.5", (2.5, None)),
+        ("1e3", (1000.0, None)),
+        ("abc", None),
+        ("12,34", None),
+        ("", None),
+    ],
 )
 def test_parsed_number(text, expected):
     assert parsed_number(text) == expected
@@ -71,14 +86,22 @@ def test_missing_codes_become_missing_and_are_logged(codebook):
     table = text_table(codebook, head_age=["-99", "45", "不知道"], head_sex=["拒答", "男", "女"])
     result = missing_codes_to_na(table, codebook["households"], codebook)
     assert result.table["head_age"].isna().tolist() == [True, False, True]
-    assert sorted((e["source_row"], e["column"]) for e in result.log) == [(2, "head_age"), (2, "head_sex"), (4, "head_age")]
+    assert sorted((e["source_row"], e["column"]) for e in result.log) == [
+        (2, "head_age"),
+        (2, "head_sex"),
+        (4, "head_age"),
+    ]
     assert {e["rule"] for e in result.log} == {"missing_code"}
 
 
 def test_types_harmonise_labels_codes_and_units(codebook):
     table = text_table(
-        codebook, registered=["是", "0", "yes"], poverty_cause=["因病", "3", "lack of funds"],
-        inc_wage=["3,200元", "1.2万", "800"], hh_size=["4", "5", "6"], interview_date=["2020/8/15", "bad", None],
+        codebook,
+        registered=["是", "0", "yes"],
+        poverty_cause=["因病", "3", "lack of funds"],
+        inc_wage=["3,200元", "1.2万", "800"],
+        hh_size=["4", "5", "6"],
+        interview_date=["2020/8/15", "bad", None],
     )
     result = typed_values(table, codebook["households"], codebook, {}, CleaningOptions(), Source("hh.csv"))
     t = result.table
@@ -94,7 +117,9 @@ def test_unknown_category_becomes_missing_with_a_log_line(codebook):
     table = text_table(codebook, head_sex=["男", "外星"])
     result = typed_values(table, codebook["households"], codebook, {}, CleaningOptions(), Source("hh.csv"))
     assert result.table["head_sex"].isna().tolist() == [False, True]
-    assert [(e["source_row"], e["rule"]) for e in result.log if e["rule"] == "unknown_category"] == [(3, "unknown_category")]
+    assert [(e["source_row"], e["rule"]) for e in result.log if e["rule"] == "unknown_category"] == [
+        (3, "unknown_category")
+    ]
 
 
 def test_unit_scale_of_the_header_applies(codebook):
@@ -110,7 +135,10 @@ def test_unit_scale_of_the_header_applies(codebook):
 def test_unreadable_number_is_an_error_naming_file_row_and_header(codebook):
     table = text_table(codebook, hh_size=["4", "四口人", "5"])
     source = Source("data/raw/X/hh.csv", {"hh_size": "家庭人口数"})
-    with pytest.raises(InputError, match=r"data/raw/X/hh.csv, row 3: cannot read '四口人' in column '家庭人口数' \(hh_size\) as a whole number"):
+    with pytest.raises(
+        InputError,
+        match=r"data/raw/X/hh.csv, row 3: cannot read '四口人' in column '家庭人口数' \(hh_size\) as a whole number",
+    ):
         typed_values(table, codebook["households"], codebook, {}, CleaningOptions(), source)
 
 
@@ -149,11 +177,17 @@ def _typed(codebook, **columns):
 def test_consistency_rules(codebook):
     table = _typed(
         codebook,
-        hh_size=["4", "3", "4", "4"], labour_count=["2", "5", "2", "2"],
-        registration_year=["2015", "2015", "2016", "2015"], exit_year=["2018", "2018", "2014", "2019"],
-        project_participant=["否", "是", "否", "否"], project_income=["500", "800", None, None],
-        inc_wage=["1000", "1000", "1000", "1000"], inc_business=["0"] * 4, inc_property=["0"] * 4,
-        inc_transfer=["500"] * 4, inc_total=["1500", "1550", "1500", "9000"],
+        hh_size=["4", "3", "4", "4"],
+        labour_count=["2", "5", "2", "2"],
+        registration_year=["2015", "2015", "2016", "2015"],
+        exit_year=["2018", "2018", "2014", "2019"],
+        project_participant=["否", "是", "否", "否"],
+        project_income=["500", "800", None, None],
+        inc_wage=["1000", "1000", "1000", "1000"],
+        inc_business=["0"] * 4,
+        inc_property=["0"] * 4,
+        inc_transfer=["500"] * 4,
+        inc_total=["1500", "1550", "1500", "9000"],
     )
     result = household_consistency(table, CleaningOptions())
     assert result.quarantine == {3: ["labour_exceeds_size"], 4: ["exit_before_registration"]}
@@ -177,12 +211,14 @@ def test_outliers_are_flagged_never_changed(codebook):
 def test_duplicates_exact_removed_conflicts_resolved_or_quarantined(codebook):
     ids = [pseudonym(i, SALT) for i in ("A", "B", "B", "A", "C", "C", "D", "D")]
     table = text_table(codebook, household_id=ids, hh_size=["4", "3", "5", "4", "2", "3", "6", "7"])
-    corrections = pd.DataFrame({
-        "source_row": [3, 4, 6, 7],
-        "household_id": [ids[1], ids[2], ids[4], ids[5]],
-        "action": ["keep", "drop", "keep", "new_id"],
-        "new_id": [None, None, None, pseudonym("C2", SALT)],
-    })
+    corrections = pd.DataFrame(
+        {
+            "source_row": [3, 4, 6, 7],
+            "household_id": [ids[1], ids[2], ids[4], ids[5]],
+            "action": ["keep", "drop", "keep", "new_id"],
+            "new_id": [None, None, None, pseudonym("C2", SALT)],
+        }
+    )
     result = remove_duplicates(table, codebook["households"], corrections, "fix.csv")
     assert result.removed == {"exact_duplicate": [5], "correction_drop": [4]}
     assert result.quarantine == {8: ["conflicting_duplicate"], 9: ["conflicting_duplicate"]}
@@ -197,8 +233,12 @@ def test_duplicates_exact_removed_conflicts_resolved_or_quarantined(codebook):
 def test_corrections_naming_a_wrong_row_are_refused(codebook):
     ids = [pseudonym(i, SALT) for i in ("A", "A")]
     table = text_table(codebook, household_id=ids, hh_size=["4", "3"])
-    corrections = pd.DataFrame({"source_row": [2], "household_id": [pseudonym("Z", SALT)], "action": ["keep"], "new_id": [None]})
-    with pytest.raises(InputError, match="fix.csv, row 2: corrections give household_id for source_row 2 that does not match"):
+    corrections = pd.DataFrame(
+        {"source_row": [2], "household_id": [pseudonym("Z", SALT)], "action": ["keep"], "new_id": [None]}
+    )
+    with pytest.raises(
+        InputError, match="fix.csv, row 2: corrections give household_id for source_row 2 that does not match"
+    ):
         remove_duplicates(table, codebook["households"], corrections, "fix.csv")
     corrections["source_row"] = [99]
     with pytest.raises(InputError, match="source_row 99, which is not a data row"):
@@ -220,10 +260,17 @@ def test_clean_county_reconciles_and_accounts_for_every_row(tmp_path, codebook):
     results, design = clean_county(ingested, codebook, CleaningOptions(), DESIGN)
     hh = results["households"]
     assert hh.reconciliation == {
-        "rows_in": 9, "exact_duplicates_removed": 1, "dropped_by_corrections": 0, "quarantined": 2, "rows_out": 6,
+        "rows_in": 9,
+        "exact_duplicates_removed": 1,
+        "dropped_by_corrections": 0,
+        "quarantined": 2,
+        "rows_out": 6,
         "reconciles": True,
     }
-    assert dict(zip(hh.quarantine["source_row"], hh.quarantine["reasons"])) == {6: "labour_exceeds_size", 8: "village_not_in_frame"}
+    assert dict(zip(hh.quarantine["source_row"], hh.quarantine["reasons"], strict=True)) == {
+        6: "labour_exceeds_size",
+        8: "village_not_in_frame",
+    }
     assert hh.table["weight"].notna().all() and (hh.table["weight"] > 0).all()
     assert design["strata"] == 1 and design["psus"] == 2
     assert not {"head_name", "id_number", "phone"} & set(hh.table.columns)

@@ -7,8 +7,8 @@ import json
 import pandas as pd
 import pytest
 import yaml
-
 from conftest import ROOT
+
 from pa_study.clean import CleaningOptions, clean_county
 from pa_study.codebook import load_codebook
 from pa_study.deidentify import DEMO_SALT
@@ -31,7 +31,12 @@ def cleaned(request, monkeypatch_module):
         ingested[name] = (result.table, result.report)
     corrections = ingest_corrections(block["corrections"], codebook["households"], salt=DEMO_SALT)
     results, design = clean_county(
-        ingested, codebook, CleaningOptions(), block["design"], corrections=corrections, corrections_path=block["corrections"]
+        ingested,
+        codebook,
+        CleaningOptions(),
+        block["design"],
+        corrections=corrections,
+        corrections_path=block["corrections"],
     )
     truth = json.loads((ROOT / "data" / "truth" / f"{county}.json").read_text(encoding="utf-8"))
     return county, results, truth
@@ -50,7 +55,11 @@ def records(truth: dict, table: str, problem: str) -> list[dict]:
 def test_injected_counts_are_what_the_truth_file_says(cleaned):
     _, _, truth = cleaned
     for table, injected in truth["injected"].items():
-        counted = pd.Series([r["problem"] for r in injected["records"]]).value_counts().to_dict() if injected["records"] else {}
+        counted = (
+            pd.Series([r["problem"] for r in injected["records"]]).value_counts().to_dict()
+            if injected["records"]
+            else {}
+        )
         assert counted == injected["counts"], table
 
 
@@ -63,10 +72,16 @@ def test_exact_duplicates_and_conflicts_are_all_found(cleaned):
         assert result.reconciliation["exact_duplicates_removed"] == len(found)
     households = results["households"]
     conflicts = {r["source_row"] for r in records(truth, "households", "conflicting_duplicate")}
-    handled = set(households.log.loc[households.log["rule"].isin(["correction_drop", "correction_new_id"]), "source_row"])
-    quarantined = set(households.quarantine.loc[households.quarantine["reasons"].str.contains("conflicting_duplicate"), "source_row"])
+    handled = set(
+        households.log.loc[households.log["rule"].isin(["correction_drop", "correction_new_id"]), "source_row"]
+    )
+    quarantined = set(
+        households.quarantine.loc[households.quarantine["reasons"].str.contains("conflicting_duplicate"), "source_row"]
+    )
     assert handled | quarantined <= conflicts
-    assert set(households.log.loc[households.log["rule"] == "correction_new_id", "source_row"]) == set(truth["injected"]["households"]["new_id_rows"])
+    assert set(households.log.loc[households.log["rule"] == "correction_new_id", "source_row"]) == set(
+        truth["injected"]["households"]["new_id_rows"]
+    )
     assert len(quarantined) == 2 * len(truth["injected"]["households"]["unresolved_conflict_ids"])
 
 
@@ -80,7 +95,9 @@ def test_cell_problems_are_found_where_they_were_injected(cleaned, rule):
     _, results, truth = cleaned
     for table, result in results.items():
         removed = _removed_rows(result)
-        expected = {(r["source_row"], r["column"]) for r in records(truth, table, rule) if r["source_row"] not in removed}
+        expected = {
+            (r["source_row"], r["column"]) for r in records(truth, table, rule) if r["source_row"] not in removed
+        }
         log = result.log
         found = set(map(tuple, log.loc[log["rule"] == rule, ["source_row", "column"]].to_numpy().tolist()))
         assert found == expected, (table, rule, sorted(found ^ expected)[:5])
@@ -108,4 +125,10 @@ def test_counts_reconcile_for_every_table(cleaned):
     _, results, _ = cleaned
     for result in results.values():
         counts = result.reconciliation
-        assert counts["rows_in"] == counts["rows_out"] + counts["exact_duplicates_removed"] + counts["dropped_by_corrections"] + counts["quarantined"]
+        assert (
+            counts["rows_in"]
+            == counts["rows_out"]
+            + counts["exact_duplicates_removed"]
+            + counts["dropped_by_corrections"]
+            + counts["quarantined"]
+        )

@@ -8,20 +8,37 @@ import sys
 
 import pandas as pd
 import pytest
-
 from conftest import ROOT, household_rows, village_rows
+
 from pa_study.cli import main
 
 PSEUDONYM = json.dumps({"salt_env": "PA_STUDY_TEST_SALT_UNSET", "salt_file": None})
 
 
 def run_ingest(tmp_path, path, *, encoding="auto", synthetic=True):
-    county = {"files": {"households": {"path": str(path), "encoding": encoding, "header_row": 1}}, "synthetic": synthetic}
-    return main([
-        "ingest", "--instrument", "households", "--county-config", json.dumps(county), "--pseudonym", PSEUDONYM,
-        "--codebook", str(ROOT / "data/codebook/codebook.yaml"), "--output", str(tmp_path / "out.parquet"),
-        "--report", str(tmp_path / "out.json"), "--log", str(tmp_path / "ingest.log"),
-    ])
+    county = {
+        "files": {"households": {"path": str(path), "encoding": encoding, "header_row": 1}},
+        "synthetic": synthetic,
+    }
+    return main(
+        [
+            "ingest",
+            "--instrument",
+            "households",
+            "--county-config",
+            json.dumps(county),
+            "--pseudonym",
+            PSEUDONYM,
+            "--codebook",
+            str(ROOT / "data/codebook/codebook.yaml"),
+            "--output",
+            str(tmp_path / "out.parquet"),
+            "--report",
+            str(tmp_path / "out.json"),
+            "--log",
+            str(tmp_path / "ingest.log"),
+        ]
+    )
 
 
 def test_ingest_writes_table_and_report(tmp_path):
@@ -37,7 +54,11 @@ def test_ingest_writes_table_and_report(tmp_path):
     [
         (household_rows().to_csv(index=False).encode("gbk"), "utf-8", "cannot decode the text as utf-8"),
         (b"", "auto", "the file is empty"),
-        (household_rows().drop(columns=["户编号"]).to_csv(index=False).encode(), "auto", "required column 'household_id'"),
+        (
+            household_rows().drop(columns=["户编号"]).to_csv(index=False).encode(),
+            "auto",
+            "required column 'household_id'",
+        ),
         ("县,乡镇,县\nH,城关镇,H\n".encode(), "auto", "duplicate header '县'"),
     ],
     ids=["wrong-encoding", "empty", "missing-column", "duplicate-headers"],
@@ -57,7 +78,10 @@ def test_real_data_without_a_salt_are_refused(tmp_path, capsys):
     path = tmp_path / "hh.csv"
     household_rows().to_csv(path, index=False)
     assert run_ingest(tmp_path, path, synthetic=False) == 1
-    assert "no pseudonym salt for real data: set the environment variable PA_STUDY_TEST_SALT_UNSET" in capsys.readouterr().err
+    assert (
+        "no pseudonym salt for real data: set the environment variable PA_STUDY_TEST_SALT_UNSET"
+        in capsys.readouterr().err
+    )
 
 
 def test_unreadable_number_stops_clean_naming_file_row_and_column(tmp_path, capsys):
@@ -68,17 +92,48 @@ def test_unreadable_number_stops_clean_naming_file_row_and_column(tmp_path, caps
     tables = []
     for name, file in (("households", "hh.csv"), ("villages", "v.csv")):
         county = {"files": {name: {"path": str(tmp_path / file)}}, "synthetic": True}
-        assert main([
-            "ingest", "--instrument", name, "--county-config", json.dumps(county), "--pseudonym", PSEUDONYM,
-            "--codebook", str(ROOT / "data/codebook/codebook.yaml"), "--output", str(tmp_path / f"{name}.parquet"),
-            "--report", str(tmp_path / f"{name}.json"),
-        ]) == 0
-        tables += ["--table", f"{name}={tmp_path / f'{name}.parquet'}", "--report", f"{name}={tmp_path / f'{name}.json'}"]
-    status = main([
-        "clean", "--county-config", json.dumps({"design": {"weights": "frame"}}), "--cleaning", "{}",
-        "--codebook", str(ROOT / "data/codebook/codebook.yaml"), *tables, "--outdir", str(tmp_path / "clean"),
-        "--log", str(tmp_path / "clean.log"),
-    ])
+        assert (
+            main(
+                [
+                    "ingest",
+                    "--instrument",
+                    name,
+                    "--county-config",
+                    json.dumps(county),
+                    "--pseudonym",
+                    PSEUDONYM,
+                    "--codebook",
+                    str(ROOT / "data/codebook/codebook.yaml"),
+                    "--output",
+                    str(tmp_path / f"{name}.parquet"),
+                    "--report",
+                    str(tmp_path / f"{name}.json"),
+                ]
+            )
+            == 0
+        )
+        tables += [
+            "--table",
+            f"{name}={tmp_path / f'{name}.parquet'}",
+            "--report",
+            f"{name}={tmp_path / f'{name}.json'}",
+        ]
+    status = main(
+        [
+            "clean",
+            "--county-config",
+            json.dumps({"design": {"weights": "frame"}}),
+            "--cleaning",
+            "{}",
+            "--codebook",
+            str(ROOT / "data/codebook/codebook.yaml"),
+            *tables,
+            "--outdir",
+            str(tmp_path / "clean"),
+            "--log",
+            str(tmp_path / "clean.log"),
+        ]
+    )
     assert status == 1
     err = capsys.readouterr().err
     assert f"{tmp_path / 'hh.csv'}, row 4: cannot read '四口' in column '家庭人口数' (hh_size) as a whole number" in err
@@ -90,10 +145,28 @@ def test_installed_command_prints_no_traceback(tmp_path):
     path.write_bytes(b"")
     county = {"files": {"households": {"path": str(path)}}, "synthetic": True}
     proc = subprocess.run(
-        [sys.executable, "-m", "pa_study.cli", "ingest", "--instrument", "households", "--county-config",
-         json.dumps(county), "--pseudonym", PSEUDONYM, "--codebook", str(ROOT / "data/codebook/codebook.yaml"),
-         "--output", str(tmp_path / "o.parquet"), "--report", str(tmp_path / "o.json"), "--log", str(tmp_path / "l.log")],
-        capture_output=True, text=True,
+        [
+            sys.executable,
+            "-m",
+            "pa_study.cli",
+            "ingest",
+            "--instrument",
+            "households",
+            "--county-config",
+            json.dumps(county),
+            "--pseudonym",
+            PSEUDONYM,
+            "--codebook",
+            str(ROOT / "data/codebook/codebook.yaml"),
+            "--output",
+            str(tmp_path / "o.parquet"),
+            "--report",
+            str(tmp_path / "o.json"),
+            "--log",
+            str(tmp_path / "l.log"),
+        ],
+        capture_output=True,
+        text=True,
     )
     assert proc.returncode == 1
     assert proc.stderr.strip() == f"pa-study: error: {path}: the file is empty; expected a header row and data rows"

@@ -1,14 +1,16 @@
+import pytest
+
 from pa_study.codebook import cleaned_schema, load_codebook, normalise_label
 from pa_study.errors import InputError
-
-import pytest
 
 
 def test_every_instrument_has_its_key_and_required_variables(codebook):
     assert set(codebook.instruments) == {"households", "cadres", "projects", "villages"}
     assert codebook["households"].key == ("household_id",)
     assert codebook["villages"].key == ("township", "village")
-    assert {"county", "township", "village", "household_id", "registered", "hh_size"} <= set(codebook["households"].required)
+    assert {"county", "township", "village", "household_id", "registered", "hh_size"} <= set(
+        codebook["households"].required
+    )
 
 
 def test_personal_fields_are_marked(codebook):

@@ -6,8 +6,8 @@ import copy
 
 import pytest
 import yaml
-
 from conftest import ROOT
+
 from pa_study.config import instruments_of, load_schema, validated_config
 from pa_study.errors import InputError
 
@@ -34,7 +34,13 @@ def test_repository_config_is_valid_and_defaults_are_filled(config, schema):
 
 def test_unknown_focal_county_is_named(config, schema):
     config["focal"] = "Nowhere"
-    with pytest.raises(InputError, match="config: focal names county 'Nowhere', which is not under 'counties'; expected one of: Boxing, H, Lankao, Yishui"):
+    with pytest.raises(
+        InputError,
+        match=(
+            "config: focal names county 'Nowhere', which is not under "
+            "'counties'; expected one of: Boxing, H, Lankao, Yishui"
+        ),
+    ):
         validated_config(config, schema, check_files=False)
 
 
@@ -46,7 +52,9 @@ def test_unknown_benchmark_county_is_named(config, schema):
 
 def test_bad_value_is_reported_with_its_key(config, schema):
     config["counties"]["H"]["design"]["weights"] = "frames"
-    with pytest.raises(InputError, match=r"key 'counties.H.design.weights': 'frames' is not one of \['frame', 'column'\]"):
+    with pytest.raises(
+        InputError, match=r"key 'counties.H.design.weights': 'frames' is not one of \['frame', 'column'\]"
+    ):
         validated_config(config, schema, check_files=False)
 
 
@@ -59,5 +67,8 @@ def test_unknown_key_is_reported(config, schema):
 def test_missing_file_is_named(config, schema, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     broken = copy.deepcopy(config)
-    with pytest.raises(InputError, match="data/raw/H/households.xlsx: counties.H.files.households.path names a file that does not exist"):
+    with pytest.raises(
+        InputError,
+        match="data/raw/H/households.xlsx: counties.H.files.households.path names a file that does not exist",
+    ):
         validated_config(broken, schema)

@@ -54,8 +54,10 @@ def read_table(path: Path) -> tuple[list[str], list[list]]:
         return rows[0], rows[1:]
     reader = pyreadstat.read_sav if path.suffix == ".sav" else pyreadstat.read_dta
     frame, _ = reader(str(path))
-    rows = [[None if (isinstance(v, float) and v != v) or v == "" else v for v in row]
-            for row in frame.itertuples(index=False)]
+    rows = [
+        [None if (isinstance(v, float) and v != v) or v == "" else v for v in row]
+        for row in frame.itertuples(index=False)
+    ]
     return list(frame.columns), rows
 
 
@@ -64,8 +66,10 @@ def generator_files(destinations: Destinations) -> dict[str, bytes]:
     paths = [destinations.raw / "README.md"]
     for county in COUNTIES:
         paths += sorted((destinations.raw / county).glob("*"))
-        paths += [destinations.truth / f"{county}.json",
-                  destinations.corrections / county / "households_duplicates.csv"]
+        paths += [
+            destinations.truth / f"{county}.json",
+            destinations.corrections / county / "households_duplicates.csv",
+        ]
     return {f"{p.parent.name}/{p.name}": p.read_bytes() for p in paths if p.is_file()}
 
 
@@ -89,14 +93,14 @@ def test_headers_are_codebook_names_or_aliases(generated: Destinations, codebook
     for instrument in INSTRUMENTS:
         spec = truth["files"][instrument]
         headers, _ = read_table(generated.raw / county / spec["file"])
-        expected = [v["name"] for v in codebook[instrument]["variables"]
-                    if v["name"] != "weight" or county == "Lankao"]
+        expected = [v["name"] for v in codebook[instrument]["variables"] if v["name"] != "weight" or county == "Lankao"]
         assert sorted(spec["headers"]) == sorted(expected)
         assert headers == [spec["headers"][n] for n in expected] + list(spec["extra_columns"])
         for variable in codebook[instrument]["variables"]:
             header = spec["headers"].get(variable["name"])
             spellings = [variable["name"], variable["label_zh"]] + [
-                a if isinstance(a, str) else a["alias"] for a in variable.get("aliases", [])]
+                a if isinstance(a, str) else a["alias"] for a in variable.get("aliases", [])
+            ]
             assert header is None or header in spellings
 
 
@@ -182,7 +186,7 @@ def _assert_row_rules(rows: list[list], column_of: dict, first: int, messy_cells
         if source_row in messy_rows:
             continue
 
-        def number(name: str) -> float | None:
+        def number(name: str, row: list = row, source_row: int = source_row) -> float | None:
             cell = row[column_of[name]]
             return None if cell is None or (source_row, name) in messy_cells else float(cell)
 
@@ -239,9 +243,11 @@ def test_design_weights_add_up_to_the_population(generated: Destinations, county
 def test_lankao_weight_column_holds_the_design_weights(generated: Destinations) -> None:
     truth = truth_of(generated, "Lankao")
     headers, rows = read_table(generated.raw / "Lankao" / "households.dta")
-    extra_rows = {r["source_row"] for r in truth["injected"]["households"]["records"]
-                  if r["problem"] == "exact_duplicate"
-                  or (r["problem"] == "conflicting_duplicate" and "changed" in r["value"])}
+    extra_rows = {
+        r["source_row"]
+        for r in truth["injected"]["households"]["records"]
+        if r["problem"] == "exact_duplicate" or (r["problem"] == "conflicting_duplicate" and "changed" in r["value"])
+    }
     weights = [row[headers.index("weight")] for i, row in enumerate(rows, start=1) if i not in extra_rows]
     assert len(weights) == truth["design"]["n_sampled_households"]
     assert sum(weights) == pytest.approx(truth["design"]["sum_of_design_weights"], rel=1e-9)
@@ -258,8 +264,10 @@ def test_files_are_marked_synthetic_with_fixed_timestamps(generated: Destination
     assert sav[92:109] == b"01 Jan 2100:00:00"
     dta = (generated.raw / "Lankao" / "households.dta").read_bytes()
     assert b"<timestamp>\x1101 Jan 2021 00:00</timestamp>" in dta
-    for path, reader in ((generated.raw / "Boxing" / "households.sav", pyreadstat.read_sav),
-                         (generated.raw / "Lankao" / "households.dta", pyreadstat.read_dta)):
+    for path, reader in (
+        (generated.raw / "Boxing" / "households.sav", pyreadstat.read_sav),
+        (generated.raw / "Lankao" / "households.dta", pyreadstat.read_dta),
+    ):
         _, meta = reader(str(path), metadataonly=True)
         assert "SYNTHETIC" in meta.file_label
     _, rows = read_table(generated.raw / "Yishui" / "households.csv")
@@ -280,8 +288,16 @@ def test_planted_truths_are_realised(generated: Destinations) -> None:
 
 
 def test_scaled_mode_runs(tmp_path: Path) -> None:
-    args = ["--out", str(tmp_path / "raw"), "--truth", str(tmp_path / "truth"),
-            "--corrections", str(tmp_path / "corrections"), "--codebook", str(CODEBOOK)]
+    args = [
+        "--out",
+        str(tmp_path / "raw"),
+        "--truth",
+        str(tmp_path / "truth"),
+        "--corrections",
+        str(tmp_path / "corrections"),
+        "--codebook",
+        str(CODEBOOK),
+    ]
     assert main(args + ["--households-per-county", "200", "--counties", "Yishui", "Lankao"]) == 0
     assert main(args + ["--households-per-county", "3000", "--counties", "H"]) == 0
     for county, target in (("Yishui", 200), ("Lankao", 200), ("H", 3000)):

@@ -10,21 +10,25 @@ from pa_study.design import design_columns
 
 
 def frame() -> pd.DataFrame:
-    return pd.DataFrame({
-        "township": ["甲镇"] * 3 + ["乙镇"] * 4,
-        "village": ["一村", "二村", "三村", "四村", "五村", "六村", "七村"],
-        "n_households": pd.array([100, 200, 150, 80, 90, 60, 120], dtype="Int64"),
-        "n_registered": pd.array([20, 30, 10, 8, 30, 6, 40], dtype="Int64"),
-        "sampled": pd.array([True, True, False, True, False, True, False], dtype="boolean"),
-    })
+    return pd.DataFrame(
+        {
+            "township": ["甲镇"] * 3 + ["乙镇"] * 4,
+            "village": ["一村", "二村", "三村", "四村", "五村", "六村", "七村"],
+            "n_households": pd.array([100, 200, 150, 80, 90, 60, 120], dtype="Int64"),
+            "n_registered": pd.array([20, 30, 10, 8, 30, 6, 40], dtype="Int64"),
+            "sampled": pd.array([True, True, False, True, False, True, False], dtype="boolean"),
+        }
+    )
 
 
 def households(rng: np.random.Generator) -> pd.DataFrame:
     rows = []
     for township, village in [("甲镇", "一村"), ("甲镇", "二村"), ("乙镇", "四村"), ("乙镇", "六村")]:
         for registered, n in ((True, 5), (False, 7)):
-            rows += [{"township": township, "village": village, "registered": registered,
-                      "weight": rng.uniform(1, 9)} for _ in range(n)]
+            rows += [
+                {"township": township, "village": village, "registered": registered, "weight": rng.uniform(1, 9)}
+                for _ in range(n)
+            ]
     table = pd.DataFrame(rows)
     table["registered"] = table["registered"].astype("boolean")
     table.index = pd.RangeIndex(2, len(table) + 2, name="source_row")

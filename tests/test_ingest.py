@@ -6,8 +6,8 @@ import openpyxl
 import pandas as pd
 import pyreadstat
 import pytest
-
 from conftest import household_rows
+
 from pa_study.deidentify import DEMO_SALT, pseudonym
 from pa_study.errors import InputError
 from pa_study.ingest import ingest, ingest_corrections, map_headers, read_raw
@@ -107,11 +107,18 @@ def test_xlsx_merged_headers_vertical_filled_horizontal_refused(tmp_path):
 
 
 def _write_stat(tmp_path, kind: str):
-    frame = pd.DataFrame({
-        "county": ["Lankao"] * 3, "township": ["城关镇"] * 3, "village": ["东村"] * 3,
-        "hhid": ["L1", "L2", "L3"], "name": ["王一", "王二", "王三"],
-        "registered": [1, 0, 1], "hh_size": [3, 4, 5], "head_sex": [1, 2, 1],
-    })
+    frame = pd.DataFrame(
+        {
+            "county": ["Lankao"] * 3,
+            "township": ["城关镇"] * 3,
+            "village": ["东村"] * 3,
+            "hhid": ["L1", "L2", "L3"],
+            "name": ["王一", "王二", "王三"],
+            "registered": [1, 0, 1],
+            "hh_size": [3, 4, 5],
+            "head_sex": [1, 2, 1],
+        }
+    )
     labels = {"registered": {1: "是", 0: "否"}, "head_sex": {1: "男", 2: "女"}}
     column_labels = ["县", "乡镇", "行政村", "户编号", "户主姓名", "是否建档立卡户", "家庭人口数", "户主性别"]
     path = tmp_path / f"hh.{kind}"
@@ -134,7 +141,13 @@ def test_stata_and_spss_value_labels_are_applied(tmp_path, codebook, kind):
 def test_missing_required_column_names_it_and_its_aliases(tmp_path, codebook):
     path = tmp_path / "hh.csv"
     write_csv(household_rows().drop(columns=["家庭人口数"]), path, "utf-8")
-    with pytest.raises(InputError, match=r"hh.csv, column 'hh_size': required column 'hh_size' \(家庭人口数\) is missing; expected a header named one of: hh_size, 家庭人口数"):
+    with pytest.raises(
+        InputError,
+        match=(
+            r"hh.csv, column 'hh_size': required column 'hh_size' \(家庭人口数\) is missing; "
+            r"expected a header named one of: hh_size, 家庭人口数"
+        ),
+    ):
         ingest(path, codebook["households"], salt=SALT)
 
 
@@ -162,7 +175,9 @@ def test_personal_data_never_leave_ingest_and_ids_are_salted_pseudonyms(tmp_path
 
 def test_corrections_are_validated_and_pseudonymised(tmp_path, codebook):
     path = tmp_path / "fix.csv"
-    path.write_text("source_row,household_id,action,new_id,note\n5,HH1,keep,,\n9,HH1,new_id,HH9,typo\n", encoding="utf-8")
+    path.write_text(
+        "source_row,household_id,action,new_id,note\n5,HH1,keep,,\n9,HH1,new_id,HH9,typo\n", encoding="utf-8"
+    )
     frame = ingest_corrections(path, codebook["households"], salt=SALT)
     assert frame["household_id"].tolist() == [pseudonym("HH1", SALT)] * 2
     assert frame["new_id"].iloc[1] == pseudonym("HH9", SALT)

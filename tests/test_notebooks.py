@@ -16,7 +16,10 @@ def test_notebook_runs_on_results_files(family, monkeypatch):
     monkeypatch.setenv("PA_STUDY_RESULTS", str(RESULTS))
     monkeypatch.setenv("PA_STUDY_COUNTY", "H")
     notebook = nbformat.read(ROOT / "notebooks" / f"{family}.ipynb", as_version=4)
-    NotebookClient(notebook, timeout=120, kernel_name="python3",
-                   resources={"metadata": {"path": str(ROOT / "notebooks")}}).execute()
-    errors = [o for c in notebook.cells if c.cell_type == "code" for o in c.get("outputs", []) if o.output_type == "error"]
+    NotebookClient(
+        notebook, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(ROOT / "notebooks")}}
+    ).execute()
+    errors = [
+        o for c in notebook.cells if c.cell_type == "code" for o in c.get("outputs", []) if o.output_type == "error"
+    ]
     assert not errors

@@ -13,8 +13,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
-
 from conftest import ROOT
+
 from pa_study.ingest import read_raw
 
 pytestmark = pytest.mark.slow
@@ -39,7 +39,11 @@ def copy_project(workdir: Path) -> Path:
 
 
 def tree_digest(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 @pytest.fixture(scope="module")
@@ -90,7 +94,7 @@ def _substrings(text: str, lengths: list[int]) -> set[str]:
     found: set[str] = set()
     for run in re.findall(r"[0-9X]+|[\u4e00-\u9fff·]+", text):
         for size in lengths:
-            found.update(run[i:i + size] for i in range(len(run) - size + 1))
+            found.update(run[i : i + size] for i in range(len(run) - size + 1))
     return found
 
 
@@ -136,7 +140,10 @@ def test_a_config_naming_a_missing_file_stops_with_a_message(project):
     (project / "missing.yaml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     proc = snakemake(project, "--dry-run", "--configfile", "missing.yaml")
     assert proc.returncode != 0
-    assert "data/raw/H/nope.xlsx: counties.H.files.cadres.path names a file that does not exist" in proc.stdout + proc.stderr
+    assert (
+        "data/raw/H/nope.xlsx: counties.H.files.cadres.path names a file that does not exist"
+        in proc.stdout + proc.stderr
+    )
 
 
 def test_rerun_gives_byte_identical_results(project, tmp_path):

@@ -37,7 +37,17 @@ from pa_study.errors import InputError
 from pa_study.files import read_json, write_csv, write_json, write_parquet
 
 LOG_COLUMNS = ["table", "step", SOURCE_ROW, "column", "old_value", "new_value", "rule", "n_rows"]
-STEP_ORDER = ["duplicates", "normalise", "missing_codes", "types", "ranges", "consistency", "required", "outliers", "design"]
+STEP_ORDER = [
+    "duplicates",
+    "normalise",
+    "missing_codes",
+    "types",
+    "ranges",
+    "consistency",
+    "required",
+    "outliers",
+    "design",
+]
 OUTLIER_FLAGS = "outlier_flags"
 
 #: Totals that must equal the sum of their components (households): total -> components.
@@ -107,7 +117,9 @@ class CleanResult:
     duplicates: pd.DataFrame
 
 
-def _log(table: str, step: str, row: Any, column: str | None, old: Any, new: Any, rule: str, n_rows: int = 1) -> dict[str, Any]:
+def _log(
+    table: str, step: str, row: Any, column: str | None, old: Any, new: Any, rule: str, n_rows: int = 1
+) -> dict[str, Any]:
     return {
         "table": table,
         "step": step,
@@ -243,7 +255,9 @@ def remove_duplicates(
         group = table.groupby(list(table.columns), dropna=False, sort=False).ngroup()
         first_of = pd.Series(table.index, index=table.index).groupby(group).transform("min")
         for row in table.index[exact]:
-            log.append(_log(name, "duplicates", row, None, f"duplicate of row {first_of[row]}", None, "exact_duplicate"))
+            log.append(
+                _log(name, "duplicates", row, None, f"duplicate of row {first_of[row]}", None, "exact_duplicate")
+            )
     removed = {"exact_duplicate": [int(r) for r in table.index[exact]]}
     table = table.loc[~exact]
     key = list(instrument.key)
@@ -288,12 +302,14 @@ def _duplicates_report(
             resolution = "resolved by the corrections file" + (
                 f" (dropped rows {';'.join(map(str, removed))})" if removed else ""
             )
-        records.append({
-            "key": group_key,
-            "source_rows": ";".join(map(str, members)),
-            "differing_columns": ";".join(differs.columns[differs.loc[group_key].to_numpy()]),
-            "resolution": resolution,
-        })
+        records.append(
+            {
+                "key": group_key,
+                "source_rows": ";".join(map(str, members)),
+                "differing_columns": ";".join(differs.columns[differs.loc[group_key].to_numpy()]),
+                "resolution": resolution,
+            }
+        )
     return pd.DataFrame(records, columns=["key", "source_rows", "differing_columns", "resolution"])
 
 
@@ -325,7 +341,9 @@ def _apply_corrections(
             dropped.append(row)
             log.append(_log(instrument.name, "duplicates", row, key, getattr(fix, key), None, "correction_drop"))
         elif fix.action == "new_id":
-            log.append(_log(instrument.name, "duplicates", row, key, rows.at[row, key], fix.new_id, "correction_new_id"))
+            log.append(
+                _log(instrument.name, "duplicates", row, key, rows.at[row, key], fix.new_id, "correction_new_id")
+            )
             rows.at[row, key] = fix.new_id
     return rows.drop(index=dropped), log, dropped
 
@@ -344,7 +362,10 @@ def missing_codes_to_na(table: pd.DataFrame, instrument: Instrument, codebook: C
             continue
         codes = codebook.missing_codes_for(var)
         step = _map_cells(
-            table, instrument.name, "missing_codes", [var.name],
+            table,
+            instrument.name,
+            "missing_codes",
+            [var.name],
             lambda v, codes=codes: (pd.NA, "missing_code") if normalise_label(v) in codes else (v, None),
         )
         table = step.table
@@ -353,8 +374,12 @@ def missing_codes_to_na(table: pd.DataFrame, instrument: Instrument, codebook: C
 
 
 def typed_values(
-    table: pd.DataFrame, instrument: Instrument, codebook: Codebook, scales: dict[str, float],
-    options: CleaningOptions, source: Source,
+    table: pd.DataFrame,
+    instrument: Instrument,
+    codebook: Codebook,
+    scales: dict[str, float],
+    options: CleaningOptions,
+    source: Source,
 ) -> StepResult:
     """Convert the text columns to their codebook types.
 
@@ -394,7 +419,9 @@ def _numbers(
     column: pd.Series, distinct: np.ndarray, var: Variable, scale: float, table: str
 ) -> tuple[pd.Series, list[dict[str, Any]], list[str]]:
     parsed = {v: parsed_number(v) for v in distinct}
-    bad = [v for v, p in parsed.items() if p is None or (var.type == "integer" and not float(p[0] * scale).is_integer())]
+    bad = [
+        v for v, p in parsed.items() if p is None or (var.type == "integer" and not float(p[0] * scale).is_integer())
+    ]
     values = {v: p[0] * scale for v, p in parsed.items() if v not in bad}
     rules = {v: p[1] for v, p in parsed.items() if v not in bad and p[1]}
     dtype = "Int64" if var.type == "integer" else "Float64"
@@ -402,12 +429,18 @@ def _numbers(
     converted = pd.Series(converted.astype(dtype) if dtype == "Int64" else converted, index=column.index)
     log = _cell_log(column, rules, values, table, "types", var.name)
     if scale != 1.0 and column.notna().any():
-        log.append(_log(table, "types", None, var.name, "header unit", f"x{scale:g}", "unit_scale", int(column.notna().sum())))
+        log.append(
+            _log(table, "types", None, var.name, "header unit", f"x{scale:g}", "unit_scale", int(column.notna().sum()))
+        )
     return converted, log, bad
 
 
 def _refuse_unparseable(
-    table: pd.DataFrame, var: Variable, bad: list[str], options: CleaningOptions, source: Source,
+    table: pd.DataFrame,
+    var: Variable,
+    bad: list[str],
+    options: CleaningOptions,
+    source: Source,
     quarantine: dict[int, list[str]],
 ) -> None:
     rows = table.index[table[var.name].isin(bad)]
@@ -427,7 +460,9 @@ def _refuse_unparseable(
         quarantine.setdefault(int(row), []).append(f"unparseable:{var.name}")
 
 
-def _dates(column: pd.Series, distinct: np.ndarray, var: Variable, table: str) -> tuple[pd.Series, list[dict[str, Any]]]:
+def _dates(
+    column: pd.Series, distinct: np.ndarray, var: Variable, table: str
+) -> tuple[pd.Series, list[dict[str, Any]]]:
     parsed = {v: parsed_date(v) for v in distinct}
     converted = pd.to_datetime(column.map({v: p for v, p in parsed.items() if p is not None}))
     unknown = {v: "unparseable_date" for v, p in parsed.items() if p is None}
@@ -435,7 +470,11 @@ def _dates(column: pd.Series, distinct: np.ndarray, var: Variable, table: str) -
 
 
 def _codes(
-    column: pd.Series, distinct: np.ndarray, var: Variable, codebook: Codebook, table: str,
+    column: pd.Series,
+    distinct: np.ndarray,
+    var: Variable,
+    codebook: Codebook,
+    table: str,
     quarantine: dict[int, list[str]],
 ) -> tuple[pd.Series, list[dict[str, Any]]]:
     if var.type == "boolean":
@@ -503,7 +542,7 @@ def household_consistency(table: pd.DataFrame, options: CleaningOptions) -> Step
     non_participant = (table["project_participant"] == False).fillna(False).astype(bool)  # noqa: E712
     for column in PROJECT_FIELDS:
         filled = non_participant & table[column].notna()
-        for row, value in zip(rows[filled], table.loc[filled, column]):
+        for row, value in zip(rows[filled], table.loc[filled, column], strict=True):
             log.append(_log(name, "consistency", row, column, value, None, "skip_logic"))
         table.loc[filled, column] = pd.NA
     for total, parts in INCOME_TOTALS.items():
@@ -511,7 +550,7 @@ def household_consistency(table: pd.DataFrame, options: CleaningOptions) -> Step
         gap = (table[total] - summed).abs()
         tolerance = np.maximum(options.income_tolerance_relative * summed.abs(), options.income_tolerance_absolute)
         wrong = (gap > tolerance).fillna(False).astype(bool)
-        for row, old, new in zip(rows[wrong], table.loc[wrong, total], summed[wrong]):
+        for row, old, new in zip(rows[wrong], table.loc[wrong, total], summed[wrong], strict=True):
             log.append(_log(name, "consistency", row, total, old, new, "total_mismatch"))
         table.loc[wrong, total] = summed[wrong]
     return StepResult(table, log, quarantine)
@@ -694,7 +733,12 @@ def finish_table(
         "quarantined": int(len(quarantined)),
         "rows_out": int(len(out)),
     }
-    accounted = counts["rows_out"] + counts["exact_duplicates_removed"] + counts["dropped_by_corrections"] + counts["quarantined"]
+    accounted = (
+        counts["rows_out"]
+        + counts["exact_duplicates_removed"]
+        + counts["dropped_by_corrections"]
+        + counts["quarantined"]
+    )
     assert accounted == counts["rows_in"], f"{instrument.name}: {counts} do not reconcile"
     counts["reconciles"] = True
     return CleanResult(out, _log_frame(log), quarantined, counts, duplicates)
@@ -706,7 +750,9 @@ def _log_frame(log: list[dict[str, Any]]) -> pd.DataFrame:
     frame[SOURCE_ROW] = frame[SOURCE_ROW].astype("Int64")
     frame["n_rows"] = frame["n_rows"].astype("Int64")
     frame["_step"] = frame["step"].map({s: i for i, s in enumerate(STEP_ORDER)})
-    frame = frame.sort_values(["table", "_step", SOURCE_ROW, "column", "rule", "old_value"], na_position="first", kind="stable")
+    frame = frame.sort_values(
+        ["table", "_step", SOURCE_ROW, "column", "rule", "old_value"], na_position="first", kind="stable"
+    )
     return frame.drop(columns="_step").reset_index(drop=True)
 
 
@@ -744,8 +790,13 @@ def clean_county(
         instrument = codebook[name]
         fixes = corrections if name == "households" else None
         cleaned, log, quarantine, removed, duplicates = clean_table(
-            table, instrument, codebook, options, Source.from_report(report),
-            corrections=fixes, corrections_path=corrections_path,
+            table,
+            instrument,
+            codebook,
+            options,
+            Source.from_report(report),
+            corrections=fixes,
+            corrections_path=corrections_path,
         )
         if name == "households":
             usable = cleaned.loc[~cleaned.index.isin(list(quarantine))]
@@ -817,7 +868,10 @@ def run_clean(
         quarantined = result.quarantine if result else pd.DataFrame(columns=[SOURCE_ROW, "reasons"])
         write_csv(quarantined, outdir / f"quarantine_{name}.csv")
         if result is None:
-            summary["tables"][name] = {"collected": False, "note": f"the county has no {instrument.label_zh} ({name}) file"}
+            summary["tables"][name] = {
+                "collected": False,
+                "note": f"the county has no {instrument.label_zh} ({name}) file",
+            }
             continue
         logs.append(result.log)
         reports_dup.append(result.duplicates.assign(table=name))

@@ -99,8 +99,13 @@ def _indicators(args: argparse.Namespace) -> None:
         output=args.output,
         tables_dir=args.tables_dir,
     )
-    log.info("%s %s: %s, %d headline estimates", document["county"], args.family, document["status"],
-             len(document["headline"]))
+    log.info(
+        "%s %s: %s, %d headline estimates",
+        document["county"],
+        args.family,
+        document["status"],
+        len(document["headline"]),
+    )
     for note in document["notes"]:
         log.info("note: %s", note)
 
@@ -140,29 +145,55 @@ def _report(args: argparse.Namespace) -> None:
 def _compare_microdata(args: argparse.Namespace) -> None:
     from pa_study.compare.run import run_microdata
 
-    _log_comparison(run_microdata(settings=json.loads(args.settings), indicators=args.indicators, output=args.output,
-                                  tables_dir=args.tables_dir))
+    _log_comparison(
+        run_microdata(
+            settings=json.loads(args.settings),
+            indicators=args.indicators,
+            output=args.output,
+            tables_dir=args.tables_dir,
+        )
+    )
 
 
 def _compare_pooled(args: argparse.Namespace) -> None:
     from pa_study.codebook import load_codebook
     from pa_study.compare.run import run_pooled
 
-    _log_comparison(run_pooled(settings=json.loads(args.settings), indicators=args.indicators,
-                               clean_dirs=dict(item.split("=", 1) for item in args.clean_dir),
-                               codebook=load_codebook(args.codebook), output=args.output, tables_dir=args.tables_dir))
+    _log_comparison(
+        run_pooled(
+            settings=json.loads(args.settings),
+            indicators=args.indicators,
+            clean_dirs=dict(item.split("=", 1) for item in args.clean_dir),
+            codebook=load_codebook(args.codebook),
+            output=args.output,
+            tables_dir=args.tables_dir,
+        )
+    )
 
 
 def _compare_published(args: argparse.Namespace) -> None:
     from pa_study.compare.run import run_published
 
-    _log_comparison(run_published(settings=json.loads(args.settings), indicators=args.indicators, table=args.table,
-                                  vocabulary=args.vocabulary, output=args.output, tables_dir=args.tables_dir))
+    _log_comparison(
+        run_published(
+            settings=json.loads(args.settings),
+            indicators=args.indicators,
+            table=args.table,
+            vocabulary=args.vocabulary,
+            output=args.output,
+            tables_dir=args.tables_dir,
+        )
+    )
 
 
 def _log_comparison(document: dict[str, Any]) -> None:
-    log.info("%s (focal %s): %s, %d headline rows", document["family"], document["county"], document["status"],
-             len(document["headline"]))
+    log.info(
+        "%s (focal %s): %s, %d headline rows",
+        document["family"],
+        document["county"],
+        document["status"],
+        len(document["headline"]),
+    )
     for note in document["notes"]:
         log.info("note: %s", note)
 
@@ -170,10 +201,13 @@ def _log_comparison(document: dict[str, Any]) -> None:
 def _add_compare(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``pa-study compare microdata|pooled|published``."""
     parts = sub.add_parser("compare", help="compare the focal county with the benchmarks").add_subparsers(
-        dest="part", required=True)
-    helps = {"microdata": (_compare_microdata, "focal - benchmark differences of every headline indicator"),
-             "pooled": (_compare_pooled, "pooled models across counties, focal county as reference"),
-             "published": (_compare_published, "published county figures beside the survey estimates")}
+        dest="part", required=True
+    )
+    helps = {
+        "microdata": (_compare_microdata, "focal - benchmark differences of every headline indicator"),
+        "pooled": (_compare_pooled, "pooled models across counties, focal county as reference"),
+        "published": (_compare_published, "published county figures beside the survey estimates"),
+    }
     for name, (func, help_text) in helps.items():
         p = parts.add_parser(name, help=help_text)
         p.set_defaults(func=func)

@@ -194,9 +194,7 @@ def load_codebook(path: str | Path) -> Codebook:
         raise InputError("codebook file not found", path=path) from None
     except yaml.YAMLError as exc:
         raise InputError(f"codebook is not valid YAML: {exc}", path=path) from None
-    instruments = {
-        name: _parse_instrument(name, spec, path) for name, spec in raw.get("instruments", {}).items()
-    }
+    instruments = {name: _parse_instrument(name, spec, path) for name, spec in raw.get("instruments", {}).items()}
     boolean = raw.get("boolean", {})
     return Codebook(
         path=path,

@@ -100,8 +100,7 @@ def _check_counties_named(config: dict[str, Any]) -> None:
         for key in keys:
             if key not in config["counties"]:
                 raise InputError(
-                    f"{role} names county '{key}', which is not under 'counties'; "
-                    f"expected one of: {', '.join(known)}",
+                    f"{role} names county '{key}', which is not under 'counties'; expected one of: {', '.join(known)}",
                     path="config",
                 )
     if config["focal"] in config["benchmarks"]:
@@ -118,9 +117,7 @@ def _check_files_exist(config: dict[str, Any]) -> None:
                 )
         corrections = block.get("corrections")
         if corrections and not Path(corrections).is_file():
-            raise InputError(
-                f"counties.{county}.corrections names a file that does not exist", path=corrections
-            )
+            raise InputError(f"counties.{county}.corrections names a file that does not exist", path=corrections)
 
 
 def county_block(config: dict[str, Any], county: str) -> dict[str, Any]:
@@ -139,4 +136,3 @@ def instruments_of(block: dict[str, Any]) -> list[str]:
 def canonical_json(value: Any) -> str:
     """Return ``value`` as compact, key-sorted JSON: a stable fingerprint of a config part."""
     return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-

@@ -36,7 +36,7 @@ def pseudonym(value: str, salt: str) -> str:
     -------
     str
     """
-    digest = hashlib.sha256(f"{salt}\x1f{normalise_label(value)}".encode("utf-8")).hexdigest()
+    digest = hashlib.sha256(f"{salt}\x1f{normalise_label(value)}".encode()).hexdigest()
     return digest[:PSEUDONYM_LENGTH]
 
 

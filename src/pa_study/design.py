@@ -64,9 +64,7 @@ def design_columns(
     villages_in_stratum = frame.groupby(frame["township"].map(normalise_label))["_key"].nunique()
     households[STRATUM] = households["township"].astype("string")
     households[PSU] = (households["township"] + "/" + households["village"]).astype("string")
-    households[FPC] = pd.array(
-        households["township"].map(normalise_label).map(villages_in_stratum), dtype="Int64"
-    )
+    households[FPC] = pd.array(households["township"].map(normalise_label).map(villages_in_stratum), dtype="Int64")
     if design["weights"] == "frame":
         weights = _frame_weights(households[usable], key[usable], frame, design.get("oversample_registered", True))
     else:
@@ -101,7 +99,9 @@ def _frame_weights(
     first_stage = township.map(villages_total) / township.map(villages_responding)
     if oversample_registered:
         registered = households["registered"].astype("boolean")
-        population = key.map(frame["n_registered"]).where(registered, key.map(frame["n_households"] - frame["n_registered"]))
+        population = key.map(frame["n_registered"]).where(
+            registered, key.map(frame["n_households"] - frame["n_registered"])
+        )
         group = key + "|" + registered.astype("string")
     else:
         population = key.map(frame["n_households"])

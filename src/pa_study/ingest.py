@@ -159,7 +159,7 @@ def decode_text(data: bytes, encoding: str, path: str) -> tuple[str, str]:
     hint = "set the file's `encoding` in config.yaml (e.g. gbk)" if encoding != "auto" else "re-save the file as UTF-8"
     raise InputError(
         f"cannot decode the text as {tried} (line {line}, byte {failure.start}: "
-        f"{data[failure.start:failure.start + 4]!r}); {hint}",
+        f"{data[failure.start : failure.start + 4]!r}); {hint}",
         path=path,
         row=line,
     )
@@ -273,11 +273,11 @@ def _read_stat(path: str, fmt: str) -> RawTable:
         raise InputError(f"cannot read the file as {kind} data: {exc}", path=path) from None
     headers = [str(c) for c in frame.columns]
     columns = [[_cell_text(v) for v in frame[c].tolist()] for c in frame.columns]
-    rows = [list(r) for r in zip(*columns)] if columns else []
+    rows = [list(r) for r in zip(*columns, strict=True)] if columns else []
     labels = [meta.column_names_to_labels.get(h) for h in headers]
     source_rows = list(range(1, len(rows) + 1))
-    kept = [(r, n) for r, n in zip(rows, source_rows) if any(c is not None for c in r)]
-    blank = [n for r, n in zip(rows, source_rows) if all(c is None for c in r)]
+    kept = [(r, n) for r, n in zip(rows, source_rows, strict=True) if any(c is not None for c in r)]
+    blank = [n for r, n in zip(rows, source_rows, strict=True) if all(c is None for c in r)]
     return RawTable(
         path, fmt, headers, [r for r, _ in kept], [n for _, n in kept], column_labels=labels, blank_rows=blank
     )
@@ -305,9 +305,11 @@ def _cell_text(value: Any) -> str | None:
 
 def _check_headers(raw: RawTable) -> None:
     counts = Counter(normalise_label(h) for h in raw.headers if h)
-    for position, header in enumerate(raw.headers):
+    for header in raw.headers:
         if header and counts[normalise_label(header)] > 1:
-            others = [_column_letter(i) for i, h in enumerate(raw.headers) if normalise_label(h) == normalise_label(header)]
+            others = [
+                _column_letter(i) for i, h in enumerate(raw.headers) if normalise_label(h) == normalise_label(header)
+            ]
             raise InputError(
                 f"duplicate header '{header}' in columns {', '.join(others)}; expected each header once",
                 path=raw.path,
@@ -454,7 +456,6 @@ def ingest(
     return IngestResult(table, report)
 
 
-
 def ingest_corrections(path: str | Path, instrument: Instrument, *, salt: str) -> pd.DataFrame:
     """Read a duplicates corrections file and pseudonymise its ids like the data's.
 
@@ -475,23 +476,34 @@ def ingest_corrections(path: str | Path, instrument: Instrument, *, salt: str) -
     needed = ["source_row", key, "action", "new_id"]
     missing = [c for c in needed if c not in headers]
     if missing:
-        raise InputError(f"corrections file lacks column(s) {', '.join(missing)}; expected {', '.join(needed)}", path=path)
+        raise InputError(
+            f"corrections file lacks column(s) {', '.join(missing)}; expected {', '.join(needed)}", path=path
+        )
     records = []
-    for row_number, row in zip(raw.source_rows, raw.rows):
-        cells = dict(zip(headers, row))
+    for row_number, row in zip(raw.source_rows, raw.rows, strict=True):
+        cells = dict(zip(headers, row, strict=False))
         action = (cells["action"] or "").strip().lower()
         if action not in ("keep", "drop", "new_id"):
-            raise InputError(f"action {cells['action']!r} is not keep, drop or new_id", path=path, row=row_number, column="action")
+            raise InputError(
+                f"action {cells['action']!r} is not keep, drop or new_id", path=path, row=row_number, column="action"
+            )
         if not (cells["source_row"] or "").strip().isdigit():
-            raise InputError(f"source_row {cells['source_row']!r} is not a row number", path=path, row=row_number, column="source_row")
+            raise InputError(
+                f"source_row {cells['source_row']!r} is not a row number",
+                path=path,
+                row=row_number,
+                column="source_row",
+            )
         if action == "new_id" and not (cells["new_id"] or "").strip():
             raise InputError("action new_id needs a value in new_id", path=path, row=row_number, column="new_id")
-        records.append({
-            "source_row": int(cells["source_row"]),
-            key: cells[key],
-            "action": action,
-            "new_id": cells["new_id"] if action == "new_id" else None,
-        })
+        records.append(
+            {
+                "source_row": int(cells["source_row"]),
+                key: cells[key],
+                "action": action,
+                "new_id": cells["new_id"] if action == "new_id" else None,
+            }
+        )
     frame = pd.DataFrame(records, columns=["source_row", key, "action", "new_id"])
     frame[key] = pseudonymise_column(frame[key].astype("string"), salt)
     frame["new_id"] = pseudonymise_column(frame["new_id"].astype("string"), salt)

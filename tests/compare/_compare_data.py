@@ -36,15 +36,36 @@ def row(name: str, estimate: float | None, se: float | None, n: int = 100, **ext
     """A headline row in the indicator files' format, with a Wald interval."""
     low = None if estimate is None else estimate - 1.96 * se
     high = None if estimate is None else estimate + 1.96 * se
-    return {"name": name, "label": f"label of {name}", "estimate": estimate, "se": se, "ci_low": low, "ci_high": high,
-            "n": n, "definition": f"definition of {name}", "reliable": True, **extra}
+    return {
+        "name": name,
+        "label": f"label of {name}",
+        "estimate": estimate,
+        "se": se,
+        "ci_low": low,
+        "ci_high": high,
+        "n": n,
+        "definition": f"definition of {name}",
+        "reliable": True,
+        **extra,
+    }
 
 
 def family_file(folder: Path, county: str, family: str, headline: list[dict[str, Any]], **document: Any) -> str:
     """Write a hand-made ``<family>.json`` of ``county`` and return its ``county:family=path`` item."""
     path = folder / county / f"{family}.json"
-    write_json({"family": family, "county": county, "status": "ok", "notes": [], "headline": headline,
-                "settings": {"level": 0.95}, "tables": {}, **document}, path)
+    write_json(
+        {
+            "family": family,
+            "county": county,
+            "status": "ok",
+            "notes": [],
+            "headline": headline,
+            "settings": {"level": 0.95},
+            "tables": {},
+            **document,
+        },
+        path,
+    )
     return f"{county}:{family}={path}"
 
 

@@ -21,9 +21,13 @@ COMPARISON = [f"results/comparison/{part}.json" for part in ("contrasts", "poole
 
 def per_county_times(workdir: Path) -> dict[str, int]:
     """Modification time of every ingest, clean and indicator output of the study's counties."""
-    return {str(p.relative_to(workdir)): p.stat().st_mtime_ns
-            for county in ("Yishui", "Lankao") for stage in ("ingest", "clean", "indicators")
-            for p in sorted((workdir / "results" / county / stage).rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(workdir)): p.stat().st_mtime_ns
+        for county in ("Yishui", "Lankao")
+        for stage in ("ingest", "clean", "indicators")
+        for p in sorted((workdir / "results" / county / stage).rglob("*"))
+        if p.is_file()
+    }
 
 
 def jobs_run(proc: subprocess.CompletedProcess) -> list[str]:
@@ -68,8 +72,14 @@ def test_a_fifth_county_is_a_config_block_and_runs_only_its_own_jobs(project):
     config = yaml.safe_load((project / "config.yaml").read_text(encoding="utf-8"))
     block = {**config["counties"]["Lankao"], "name": "Lankao, second sample"}
     fifth = {**SWAPPED, "benchmarks": ["Yishui", "Lankao2"], "counties": {"Lankao2": block}}
-    proc = snakemake(project, *COMPARISON, "--dry-run", "--printshellcmds", "--configfile",
-                     write_config(project, "fifth.yaml", fifth))
+    proc = snakemake(
+        project,
+        *COMPARISON,
+        "--dry-run",
+        "--printshellcmds",
+        "--configfile",
+        write_config(project, "fifth.yaml", fifth),
+    )
     assert proc.returncode == 0, proc.stderr[-4000:]
     prefix = "Shell command: "
     commands = [line.removeprefix(prefix) for line in proc.stdout.splitlines() if line.startswith(prefix + "pa-study ")]

@@ -28,8 +28,14 @@ def test_holm_matches_r_p_adjust():
 
 
 def test_difference_of_independent_estimates():
-    contrast = difference_row("identification", row("missed_rate", 0.10, 0.03, n=400, threshold=0.02),
-                              row("missed_rate", 0.04, 0.04, n=300), focal="H", benchmark="Lankao", level=0.95)
+    contrast = difference_row(
+        "identification",
+        row("missed_rate", 0.10, 0.03, n=400, threshold=0.02),
+        row("missed_rate", 0.04, 0.04, n=300),
+        focal="H",
+        benchmark="Lankao",
+        level=0.95,
+    )
     assert contrast["estimate"] == pytest.approx(0.06)
     assert contrast["se"] == pytest.approx(0.05)
     assert (contrast["ci_low"], contrast["ci_high"]) == pytest.approx((0.06 - 1.959964 * 0.05, 0.06 + 1.959964 * 0.05))
@@ -40,15 +46,28 @@ def test_difference_of_independent_estimates():
 
 
 def test_contrasts_without_an_estimate_or_sampling_error_say_why():
-    missing = difference_row("income", row("att_earned_pc", 400.0, 90.0), None, focal="H", benchmark="Lankao",
-                             level=0.95)
+    missing = difference_row(
+        "income", row("att_earned_pc", 400.0, 90.0), None, focal="H", benchmark="Lankao", level=0.95
+    )
     assert missing["estimate"] is None and missing["reliable"] is False and missing["note"] == "no estimate for Lankao"
-    census = difference_row("income", row("ledger_operating_share", 0.6, 0.0), row("ledger_operating_share", 0.8, 0.0),
-                            focal="H", benchmark="Lankao", level=0.95)
+    census = difference_row(
+        "income",
+        row("ledger_operating_share", 0.6, 0.0),
+        row("ledger_operating_share", 0.8, 0.0),
+        focal="H",
+        benchmark="Lankao",
+        level=0.95,
+    )
     assert census["estimate"] == pytest.approx(-0.2) and census["p_value"] is None
     assert "census" in census["note"]
-    boundary = difference_row("identification", row("inclusion_error", 0.07, 0.03), row("inclusion_error", 0.0, 0.0),
-                              focal="H", benchmark="Lankao", level=0.95)
+    boundary = difference_row(
+        "identification",
+        row("inclusion_error", 0.07, 0.03),
+        row("inclusion_error", 0.0, 0.0),
+        focal="H",
+        benchmark="Lankao",
+        level=0.95,
+    )
     assert boundary["p_value"] is not None and "SE of Lankao is 0" in boundary["note"]
 
 
@@ -60,12 +79,18 @@ def test_every_headline_indicator_against_every_benchmark_with_holm_per_family(t
         family_file(tmp_path, "H", "income", [row("att_earned_pc", 300.0, 100.0)]),
         family_file(tmp_path, "Yishui", "income", [], status="skipped"),
     ]
-    result = microdata_result(study_results(items, names("H", ("Yishui", "Lankao"))),
-                              settings("microdata", "H", ("Yishui", "Lankao")))
+    result = microdata_result(
+        study_results(items, names("H", ("Yishui", "Lankao"))), settings("microdata", "H", ("Yishui", "Lankao"))
+    )
     keys = [(r["family"], r["name"], r["benchmark"]) for r in result.headline]
-    assert keys == [("identification", "missed_rate", "Yishui"), ("identification", "accuracy", "Yishui"),
-                    ("identification", "missed_rate", "Lankao"), ("identification", "accuracy", "Lankao"),
-                    ("income", "att_earned_pc", "Yishui"), ("income", "att_earned_pc", "Lankao")]
+    assert keys == [
+        ("identification", "missed_rate", "Yishui"),
+        ("identification", "accuracy", "Yishui"),
+        ("identification", "missed_rate", "Lankao"),
+        ("identification", "accuracy", "Lankao"),
+        ("income", "att_earned_pc", "Yishui"),
+        ("income", "att_earned_pc", "Lankao"),
+    ]
     identification = [r for r in result.headline if r["family"] == "identification"]
     raw = [r["p_value"] for r in identification]
     assert [r["p_holm"] for r in identification] == pytest.approx(holm_adjusted(raw))
@@ -96,12 +121,15 @@ def _population(county: str, section: str, name: str) -> float:
 
 
 @pytest.mark.parametrize("county", BENCHMARKS)
-@pytest.mark.parametrize(("name", "section", "population_name"), [
-    ("share_formalism", "burden", "share_formalism"),
-    ("share_fieldwork", "burden", "share_fieldwork"),
-    ("wrongful_exit_rate", "identification", "wrongful_exit_rate"),
-    ("missed_rate", "identification", "missed_rate"),
-])
+@pytest.mark.parametrize(
+    ("name", "section", "population_name"),
+    [
+        ("share_formalism", "burden", "share_formalism"),
+        ("share_fieldwork", "burden", "share_fieldwork"),
+        ("wrongful_exit_rate", "identification", "wrongful_exit_rate"),
+        ("missed_rate", "identification", "missed_rate"),
+    ],
+)
 def test_planted_differences_fall_inside_the_contrast_ci(contrasts, county, name, section, population_name):
     planted = _population("H", section, population_name) - _population(county, section, population_name)
     contrast = contrasts[(name, county)]

@@ -37,16 +37,24 @@ def test_stacking_nests_townships_and_villages_in_their_county():
 
 
 def test_households_outside_the_comparison_stay_in_the_design_without_a_treatment_value():
-    frame = pd.DataFrame({"active": [1.0, 0.0, 0.0, np.nan], "dividend_only": [0.0, 1.0, 0.0, np.nan],
-                          "non_participant": [0.0, 0.0, 1.0, np.nan]})
-    assert with_treatment(frame, "non_participants")[TREATED].tolist() == pytest.approx([1.0, np.nan, 0.0, np.nan],
-                                                                                          nan_ok=True)
+    frame = pd.DataFrame(
+        {
+            "active": [1.0, 0.0, 0.0, np.nan],
+            "dividend_only": [0.0, 1.0, 0.0, np.nan],
+            "non_participant": [0.0, 0.0, 1.0, np.nan],
+        }
+    )
+    assert with_treatment(frame, "non_participants")[TREATED].tolist() == pytest.approx(
+        [1.0, np.nan, 0.0, np.nan], nan_ok=True
+    )
     assert with_treatment(frame, "not_active")[TREATED].tolist() == pytest.approx([1.0, 0.0, 0.0, np.nan], nan_ok=True)
 
 
 def test_indicator_files_computed_with_different_choices_are_refused(tmp_path):
-    items = [family_file(tmp_path, county, "income", [], settings={"level": 0.95, "income": {"covariates": covariates}})
-             for county, covariates in (("H", ["hh_size"]), ("Lankao", ["hh_size", "head_age"]))]
+    items = [
+        family_file(tmp_path, county, "income", [], settings={"level": 0.95, "income": {"covariates": covariates}})
+        for county, covariates in (("H", ["hh_size"]), ("Lankao", ["hh_size", "head_age"]))
+    ]
     with pytest.raises(InputError, match="income indicator files of H and Lankao were computed with different"):
         indicator_settings(study_results(items, names("H", ("Lankao",))), "income", "income")
 
@@ -97,6 +105,7 @@ def test_every_coefficient_and_each_countys_effect_are_tabled(pooled):
     assert set(coefficients["model"]) == {"income", "capability", "burden"}
     effects = result.tables["pooled_income_effects"].set_index(["county", "outcome"])
     yishui = effects.loc[("Yishui", "earned_pc"), "estimate"]
-    assert yishui == pytest.approx(rows[("att_earned_pc", None)]["estimate"]
-                                   + rows[("att_earned_pc_difference", "Yishui")]["estimate"])
+    assert yishui == pytest.approx(
+        rows[("att_earned_pc", None)]["estimate"] + rows[("att_earned_pc_difference", "Yishui")]["estimate"]
+    )
     assert list(dict.fromkeys(r.get("benchmark") for r in result.headline if r.get("benchmark"))) == list(BENCHMARKS)

@@ -46,17 +46,47 @@ def test_the_seeded_table_loads_with_a_source_for_every_figure(vocabulary):
     assert {"Linyi city", "Zhuge town", "Binzhou city", "Wantou town"} <= set(others["area"])
 
 
-@pytest.mark.parametrize(("line", "message"), [
-    ("Lankao,poverty_incidence,2014,=,0.118,share,county,Lankao County,,high,", "row 3, column 'source': the figure has no source"),
-    ("Atlantis,poverty_incidence,2014,=,0.118,share,county,,a source,high,", "row 3, column 'county': unknown county 'Atlantis'"),
-    ("Lankao,happiness,2014,=,0.9,share,county,,a source,high,", "row 3, column 'indicator': unknown indicator 'happiness'"),
-    ("Lankao,poverty_incidence,2014,=,11.8%,share,county,,a source,high,", "row 3, column 'value': value '11.8%' is not a number"),
-    ("Lankao,poverty_incidence,2014,=,,share,county,,a source,high,", "row 3, column 'value': value '' is not a number"),
-    ("Lankao,poverty_incidence,2014,=,11.8,percent,county,,a source,high,", "row 3, column 'unit': unit 'percent' is not"),
-    ("Yishui,poverty_incidence,2015,=,0.0485,share,city-wide,,a source,high,", "row 3, column 'area': a city-wide figure"),
-    ("Lankao,poverty_incidence,2014,about,0.1,share,county,,a source,high,", "row 3, column 'relation': unknown relation"),
-    ("Lankao,poverty_incidence,end 2014,=,0.1,share,county,,a source,high,", "row 3, column 'year': year 'end 2014'"),
-])
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        (
+            "Lankao,poverty_incidence,2014,=,0.118,share,county,Lankao County,,high,",
+            "row 3, column 'source': the figure has no source",
+        ),
+        (
+            "Atlantis,poverty_incidence,2014,=,0.118,share,county,,a source,high,",
+            "row 3, column 'county': unknown county 'Atlantis'",
+        ),
+        (
+            "Lankao,happiness,2014,=,0.9,share,county,,a source,high,",
+            "row 3, column 'indicator': unknown indicator 'happiness'",
+        ),
+        (
+            "Lankao,poverty_incidence,2014,=,11.8%,share,county,,a source,high,",
+            "row 3, column 'value': value '11.8%' is not a number",
+        ),
+        (
+            "Lankao,poverty_incidence,2014,=,,share,county,,a source,high,",
+            "row 3, column 'value': value '' is not a number",
+        ),
+        (
+            "Lankao,poverty_incidence,2014,=,11.8,percent,county,,a source,high,",
+            "row 3, column 'unit': unit 'percent' is not",
+        ),
+        (
+            "Yishui,poverty_incidence,2015,=,0.0485,share,city-wide,,a source,high,",
+            "row 3, column 'area': a city-wide figure",
+        ),
+        (
+            "Lankao,poverty_incidence,2014,about,0.1,share,county,,a source,high,",
+            "row 3, column 'relation': unknown relation",
+        ),
+        (
+            "Lankao,poverty_incidence,end 2014,=,0.1,share,county,,a source,high,",
+            "row 3, column 'year': year 'end 2014'",
+        ),
+    ],
+)
 def test_a_bad_row_is_rejected_naming_the_file_and_row(tmp_path, vocabulary, line, message):
     path = tmp_path / "published.csv"
     header = TABLE.read_text(encoding="utf-8").splitlines()[0]
@@ -74,13 +104,19 @@ def test_a_table_without_a_required_column_is_rejected(tmp_path, vocabulary):
 
 
 def test_survey_estimates_are_lined_up_beside_published_figures_and_labelled(vocabulary):
-    result = published_result(load_published(TABLE, vocabulary), vocabulary, demo_study(), settings("published"),
-                              table_path="published.csv")
+    result = published_result(
+        load_published(TABLE, vocabulary), vocabulary, demo_study(), settings("published"), table_path="published.csv"
+    )
     lineup = result.tables["published_lineup"]
     assert set(lineup["kind"]) == {PUBLISHED, SURVEY}
     wrongful = lineup[lineup["indicator"] == "wrongful_exit_rate"]
-    assert wrongful[["county", "kind"]].values.tolist() == [["H", SURVEY], ["Yishui", SURVEY], ["Boxing", SURVEY],
-                                                          ["Lankao", SURVEY], ["Lankao", PUBLISHED]]
+    assert wrongful[["county", "kind"]].values.tolist() == [
+        ["H", SURVEY],
+        ["Yishui", SURVEY],
+        ["Boxing", SURVEY],
+        ["Lankao", SURVEY],
+        ["Lankao", PUBLISHED],
+    ]
     survey = wrongful[wrongful["kind"] == SURVEY]
     assert survey["value"].notna().all() and survey["se"].notna().all() and survey["year"].eq(2020).all()
     assert survey["source"].str.contains("SYNTHETIC").all()
@@ -94,9 +130,14 @@ def test_survey_estimates_are_lined_up_beside_published_figures_and_labelled(voc
 
 def test_a_county_with_published_figures_only_still_appears(tmp_path):
     study = [i for i in demo_items() if i.split(":", 1)[0] in ("Lankao", "H")]
-    document = run_published(settings=settings("published", "Lankao", ("H",), published_only=["Juancheng"]),
-                             indicators=study, table=TABLE, vocabulary=VOCABULARY,
-                             output=tmp_path / "published.json", tables_dir=tmp_path)
+    document = run_published(
+        settings=settings("published", "Lankao", ("H",), published_only=["Juancheng"]),
+        indicators=study,
+        table=TABLE,
+        vocabulary=VOCABULARY,
+        output=tmp_path / "published.json",
+        tables_dir=tmp_path,
+    )
     lineup = pd.read_csv(tmp_path / document["tables"]["published_lineup"], encoding="utf-8-sig")
     juancheng = lineup[lineup["county"] == "Juancheng"]
     assert juancheng[["role", "kind", "value"]].values.tolist() == [["published_only", PUBLISHED, 536]]
@@ -106,16 +147,39 @@ def test_a_county_with_published_figures_only_still_appears(tmp_path):
 
 def test_an_unknown_published_only_county_stops_with_a_message(tmp_path):
     with pytest.raises(InputError, match="published_only names Atlantis"):
-        run_published(settings=settings("published", published_only=["Atlantis"]), indicators=list(demo_items()[:4]),
-                      table=TABLE, vocabulary=VOCABULARY, output=tmp_path / "p.json", tables_dir=tmp_path)
+        run_published(
+            settings=settings("published", published_only=["Atlantis"]),
+            indicators=list(demo_items()[:4]),
+            table=TABLE,
+            vocabulary=VOCABULARY,
+            output=tmp_path / "p.json",
+            tables_dir=tmp_path,
+        )
 
 
 def test_the_command_line_names_the_bad_row_and_exits_with_status_1(tmp_path, capsys):
     path = tmp_path / "published.csv"
-    path.write_text(TABLE.read_text(encoding="utf-8").splitlines()[0] + "\nLankao,exit_year,2017,=,2017,year,county,,,,\n",
-                    encoding="utf-8")
-    status = main(["compare", "published", "--settings", canonical_json(settings("published")), "--table", str(path),
-                   "--vocabulary", str(VOCABULARY), "--output", str(tmp_path / "p.json"), "--tables-dir", str(tmp_path),
-                   "--log", str(tmp_path / "log")])
+    path.write_text(
+        TABLE.read_text(encoding="utf-8").splitlines()[0] + "\nLankao,exit_year,2017,=,2017,year,county,,,,\n",
+        encoding="utf-8",
+    )
+    status = main(
+        [
+            "compare",
+            "published",
+            "--settings",
+            canonical_json(settings("published")),
+            "--table",
+            str(path),
+            "--vocabulary",
+            str(VOCABULARY),
+            "--output",
+            str(tmp_path / "p.json"),
+            "--tables-dir",
+            str(tmp_path),
+            "--log",
+            str(tmp_path / "log"),
+        ]
+    )
     assert status == 1
     assert f"{path}, row 2, column 'source': the figure has no source" in capsys.readouterr().err

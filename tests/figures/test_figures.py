@@ -25,7 +25,8 @@ def test_every_figure_is_drawn_as_undated_svg(results, name, tmp_path):
 
 
 @pytest.mark.parametrize(
-    "name", ["identification_errors", "income_effects", "capability_by_status", "county_panel_formalism"])
+    "name", ["identification_errors", "income_effects", "capability_by_status", "county_panel_formalism"]
+)
 def test_a_figure_drawn_twice_is_byte_identical(results, name, tmp_path):
     draw_figure(name, results, tmp_path / "a.svg")
     draw_figure(name, results, tmp_path / "b.svg")

@@ -31,16 +31,52 @@ COUNTIES = ("H", "Yishui", "Boxing", "Lankao")
 
 #: Values of a plain household: not registered, not poor, no project, nothing failing.
 HOUSEHOLD_DEFAULTS: dict[str, Any] = {
-    "county": "测试县", "registered": False, "exited": False, "hh_size": 4, "labour_count": 2, "head_age": 50,
-    "head_sex": "male", "head_schooling": 9, "n_disabled": 0, "n_chronic": 0, "n_students": 1,
-    "inc_wage": 20000.0, "inc_business": 8000.0, "inc_property": 1000.0, "inc_transfer": 1000.0,
-    "inc_total": 30000.0, "inc_wage_base": 15000.0, "inc_business_base": 6000.0, "inc_property_base": 500.0,
-    "inc_transfer_base": 500.0, "inc_total_base": 22000.0, "food_secure": True, "clothing_secure": True,
-    "child_out_of_school": False, "medical_insured": True, "housing_grade": "a", "safe_water": True,
-    "project_participant": False, "training_sessions": 0, "has_skill": False, "migrant_work": False,
-    "microcredit": False, "help_visits": 1, "forms_inspections": 0,
-    **{item: 3 for item in ("motiv_aspire_1", "motiv_aspire_2", "motiv_selfrely_1", "motiv_selfrely_2",
-                            "motiv_wait", "motiv_rely", "motiv_ask")},
+    "county": "测试县",
+    "registered": False,
+    "exited": False,
+    "hh_size": 4,
+    "labour_count": 2,
+    "head_age": 50,
+    "head_sex": "male",
+    "head_schooling": 9,
+    "n_disabled": 0,
+    "n_chronic": 0,
+    "n_students": 1,
+    "inc_wage": 20000.0,
+    "inc_business": 8000.0,
+    "inc_property": 1000.0,
+    "inc_transfer": 1000.0,
+    "inc_total": 30000.0,
+    "inc_wage_base": 15000.0,
+    "inc_business_base": 6000.0,
+    "inc_property_base": 500.0,
+    "inc_transfer_base": 500.0,
+    "inc_total_base": 22000.0,
+    "food_secure": True,
+    "clothing_secure": True,
+    "child_out_of_school": False,
+    "medical_insured": True,
+    "housing_grade": "a",
+    "safe_water": True,
+    "project_participant": False,
+    "training_sessions": 0,
+    "has_skill": False,
+    "migrant_work": False,
+    "microcredit": False,
+    "help_visits": 1,
+    "forms_inspections": 0,
+    **{
+        item: 3
+        for item in (
+            "motiv_aspire_1",
+            "motiv_aspire_2",
+            "motiv_selfrely_1",
+            "motiv_selfrely_2",
+            "motiv_wait",
+            "motiv_rely",
+            "motiv_ask",
+        )
+    },
 }
 
 
@@ -79,8 +115,13 @@ def households(rows: list[dict[str, Any]], *, townships: int = 2, villages: int 
         place = {"township": f"镇{cell // villages}", "village": f"村{cell % villages}", "household_id": f"h{i:05d}"}
         records.append({**HOUSEHOLD_DEFAULTS, **place, **row})
     frame = pd.DataFrame.from_records(records)
-    table = pd.DataFrame({c: pd.Series(frame[c].tolist() if c in frame else [None] * len(frame),
-                                       dtype=template[c].dtype) for c in template.columns if c != "source_row"})
+    table = pd.DataFrame(
+        {
+            c: pd.Series(frame[c].tolist() if c in frame else [None] * len(frame), dtype=template[c].dtype)
+            for c in template.columns
+            if c != "source_row"
+        }
+    )
     table.insert(0, "source_row", np.arange(2, len(table) + 2))
     table["stratum"] = table["township"]
     table["psu"] = table["township"] + "/" + table["village"]
@@ -93,8 +134,13 @@ def cadres(rows: list[dict[str, Any]]) -> pd.DataFrame:
     """Return a cleaned cadre table from hand-made rows (codebook dtypes)."""
     template = empty_table(codebook()["cadres"])
     frame = pd.DataFrame.from_records(rows)
-    table = pd.DataFrame({c: pd.Series(frame[c].tolist() if c in frame else [None] * len(frame),
-                                       dtype=template[c].dtype) for c in template.columns if c != "source_row"})
+    table = pd.DataFrame(
+        {
+            c: pd.Series(frame[c].tolist() if c in frame else [None] * len(frame), dtype=template[c].dtype)
+            for c in template.columns
+            if c != "source_row"
+        }
+    )
     table.insert(0, "source_row", np.arange(2, len(table) + 2))
     return table
 
@@ -132,16 +178,27 @@ def demo_clean_dir(county: str) -> Path:
     for instrument, spec in block["files"].items():
         raw = {**spec, "path": str(ROOT / spec["path"])}
         tables[instrument], reports[instrument] = work / f"{instrument}.parquet", work / f"{instrument}.json"
-        run_ingest(raw_file=raw, instrument=codebook()[instrument], salt=salt, table_out=tables[instrument],
-                   report_out=reports[instrument])
+        run_ingest(
+            raw_file=raw,
+            instrument=codebook()[instrument],
+            salt=salt,
+            table_out=tables[instrument],
+            report_out=reports[instrument],
+        )
     corrections = None
     if block.get("corrections"):
         corrections = work / "corrections.parquet"
         write_parquet(ingest_corrections(ROOT / block["corrections"], codebook()["households"], salt=salt), corrections)
-    run_clean(tables={k: str(v) for k, v in tables.items()}, reports={k: str(v) for k, v in reports.items()},
-              codebook=codebook(), options=CleaningOptions.from_config(config()["cleaning"]), design=block["design"],
-              corrections=None if corrections is None else str(corrections),
-              corrections_source=block.get("corrections"), outdir=work / "clean")
+    run_clean(
+        tables={k: str(v) for k, v in tables.items()},
+        reports={k: str(v) for k, v in reports.items()},
+        codebook=codebook(),
+        options=CleaningOptions.from_config(config()["cleaning"]),
+        design=block["design"],
+        corrections=None if corrections is None else str(corrections),
+        corrections_source=block.get("corrections"),
+        outdir=work / "clean",
+    )
     return work / "clean"
 
 

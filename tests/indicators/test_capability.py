@@ -15,8 +15,15 @@ from pa_study.indicators.capability import (
     scale_score,
 )
 
-LIKERT = ("motiv_aspire_1", "motiv_aspire_2", "motiv_selfrely_1", "motiv_selfrely_2", "motiv_wait", "motiv_rely",
-          "motiv_ask")
+LIKERT = (
+    "motiv_aspire_1",
+    "motiv_aspire_2",
+    "motiv_selfrely_1",
+    "motiv_selfrely_2",
+    "motiv_wait",
+    "motiv_rely",
+    "motiv_ask",
+)
 
 
 def driven(n: int = 200, seed: int = 3) -> list[dict]:
@@ -26,21 +33,38 @@ def driven(n: int = 200, seed: int = 3) -> list[dict]:
     for i in range(n):
         registered = i % 2 == 0
         drive = rng.normal(-0.5 if registered else 0.0, 1.0)
-        items = {name: int(np.clip(round(3 + (0.9 if k < 4 else -0.9) * drive + rng.normal(0, 0.6)), 1, 5))
-                 for k, name in enumerate(LIKERT)}
-        rows.append({"registered": registered, "exited": registered and i % 4 == 0, **items,
-                     "head_schooling": int(rng.integers(0, 13)), "labour_count": int(rng.integers(0, 4)),
-                     "head_age": int(rng.integers(25, 80)), "hh_size": int(rng.integers(4, 7)),
-                     "n_chronic": int(rng.integers(0, 2)), "n_disabled": int(rng.random() < 0.1),
-                     "has_skill": bool(rng.random() < 0.4), "migrant_work": bool(rng.random() < 0.3),
-                     "training_sessions": int(rng.poisson(1 + drive * 0.3 if drive > -3 else 0)),
-                     "microcredit": bool(rng.random() < 0.2), "child_out_of_school": bool(rng.random() < 0.05)})
+        items = {
+            name: int(np.clip(round(3 + (0.9 if k < 4 else -0.9) * drive + rng.normal(0, 0.6)), 1, 5))
+            for k, name in enumerate(LIKERT)
+        }
+        rows.append(
+            {
+                "registered": registered,
+                "exited": registered and i % 4 == 0,
+                **items,
+                "head_schooling": int(rng.integers(0, 13)),
+                "labour_count": int(rng.integers(0, 4)),
+                "head_age": int(rng.integers(25, 80)),
+                "hh_size": int(rng.integers(4, 7)),
+                "n_chronic": int(rng.integers(0, 2)),
+                "n_disabled": int(rng.random() < 0.1),
+                "has_skill": bool(rng.random() < 0.4),
+                "migrant_work": bool(rng.random() < 0.3),
+                "training_sessions": int(rng.poisson(1 + drive * 0.3 if drive > -3 else 0)),
+                "microcredit": bool(rng.random() < 0.2),
+                "child_out_of_school": bool(rng.random() < 0.05),
+            }
+        )
     return rows
 
 
 def test_items_are_recoded_from_the_codebook_and_divided_per_member() -> None:
-    table = households([{"motiv_wait": 5, "motiv_aspire_1": 5, "n_chronic": 2, "hh_size": 4},
-                        {"motiv_wait": 1, "motiv_aspire_1": 2, "n_chronic": 0, "hh_size": 4}])
+    table = households(
+        [
+            {"motiv_wait": 5, "motiv_aspire_1": 5, "n_chronic": 2, "hh_size": 4},
+            {"motiv_wait": 1, "motiv_aspire_1": 2, "n_chronic": 0, "hh_size": 4},
+        ]
+    )
     items, reversed_items = item_values(table, settings("capability")["capability"], codebook())
     assert reversed_items == ["aspiration:motiv_wait", "aspiration:motiv_rely", "aspiration:motiv_ask"]
     assert items["aspiration:motiv_wait"].tolist() == [1.0, 5.0]  # agreeing with 等 scores low
@@ -73,21 +97,31 @@ def test_gaps_follow_the_planted_drive_and_alpha_is_high() -> None:
     alpha = next(r for r in result.headline if r["name"] == "cronbach_alpha")
     assert alpha["estimate"] > 0.7
     association = result.tables["association"]
-    assert set(association["term"]) == {"trained", "microcredit", "registered", "head_age", "head_schooling",
-                                         "hh_size", "labour_count"}
+    assert set(association["term"]) == {
+        "trained",
+        "microcredit",
+        "registered",
+        "head_age",
+        "head_schooling",
+        "hh_size",
+        "labour_count",
+    }
     assert {"gaps", "means_by_group", "index_distribution", "item_weights", "pc_loadings", "alpha_items"} <= set(
-        result.tables)
+        result.tables
+    )
 
 
 def test_the_index_distribution_has_monotone_quantiles_per_group() -> None:
     options = settings("capability")
     options["min_sample"]["households"] = 50
-    result = capability_indicators({"households": households(driven(), townships=4, villages=5)}, options,
-                                   codebook())
+    result = capability_indicators({"households": households(driven(), townships=4, villages=5)}, options, codebook())
     table = result.tables["index_distribution"]
-    assert list(zip(table["split"], table["group"])) == [
-        ("exit", "exited"), ("exit", "registered_not_exited"), ("registration", "registered"),
-        ("registration", "unregistered")]
+    assert list(zip(table["split"], table["group"], strict=True)) == [
+        ("exit", "exited"),
+        ("exit", "registered_not_exited"),
+        ("registration", "registered"),
+        ("registration", "unregistered"),
+    ]
     assert table["n"].tolist() == [50, 50, 100, 100]
     quantiles = table[[f"q{round(p * 100):02d}" for p in QUANTILES]].to_numpy()
     assert (np.diff(quantiles, axis=1) >= 0).all()
@@ -101,8 +135,14 @@ def test_the_weighted_median_is_the_plain_median_with_equal_weights() -> None:
     rng = np.random.default_rng(11)
     index = rng.normal(size=40)
     registered = np.arange(40) % 2 == 0
-    frame = pd.DataFrame({"capability_index": index, "weight": 2.5, "registered": registered.astype(float),
-                          "exited": np.where(registered, (np.arange(40) % 4 == 0).astype(float), np.nan)})
+    frame = pd.DataFrame(
+        {
+            "capability_index": index,
+            "weight": 2.5,
+            "registered": registered.astype(float),
+            "exited": np.where(registered, (np.arange(40) % 4 == 0).astype(float), np.nan),
+        }
+    )
     table = index_distribution(frame).set_index("group")
     assert table.loc["registered", "q50"] == pytest.approx(np.median(index[registered]))
     assert table.loc["unregistered", "q50"] == pytest.approx(np.median(index[~registered]))

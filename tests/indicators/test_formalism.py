@@ -18,26 +18,62 @@ def cadre_rows(n: int = 40, seed: int = 5) -> list[dict]:
     rows = []
     for i in range(n):
         hours = rng.multinomial(50, [0.2, 0.1, 0.1, 0.35, 0.25])
-        rows.append({"county": "测试县", "township": f"镇{i % 2}", "village": f"村{(i // 2) % 2}",
-                     "cadre_id": f"c{i}", "role": ROLES[i % 4], "hours_total": 50,
-                     **{f"hours_{a}": int(h) for a, h in zip(("paperwork", "meetings", "inspections", "fieldwork",
-                                                              "projects"), hours, strict=True)},
-                     "forms_per_month": int(rng.integers(5, 60)), "duplicate_requests_per_month": int(rng.poisson(3)),
-                     "inspections_per_month": int(rng.poisson(2)), "reporting_channels": int(rng.integers(3, 15)),
-                     **{f"formalism_{k}": int(rng.integers(1, 6)) for k in ("forms", "repeat", "show", "trace")}})
+        rows.append(
+            {
+                "county": "测试县",
+                "township": f"镇{i % 2}",
+                "village": f"村{(i // 2) % 2}",
+                "cadre_id": f"c{i}",
+                "role": ROLES[i % 4],
+                "hours_total": 50,
+                **{
+                    f"hours_{a}": int(h)
+                    for a, h in zip(
+                        ("paperwork", "meetings", "inspections", "fieldwork", "projects"), hours, strict=True
+                    )
+                },
+                "forms_per_month": int(rng.integers(5, 60)),
+                "duplicate_requests_per_month": int(rng.poisson(3)),
+                "inspections_per_month": int(rng.poisson(2)),
+                "reporting_channels": int(rng.integers(3, 15)),
+                **{f"formalism_{k}": int(rng.integers(1, 6)) for k in ("forms", "repeat", "show", "trace")},
+            }
+        )
     return rows
 
 
 def test_shares_are_per_cadre_hours_over_total_hours() -> None:
-    frame = cadre_measures(cadres([{"hours_paperwork": 10, "hours_meetings": 5, "hours_inspections": 5,
-                                    "hours_fieldwork": 20, "hours_projects": 10, "hours_total": 50,
-                                    "forms_per_month": 10, "duplicate_requests_per_month": 1,
-                                    "inspections_per_month": 1, "reporting_channels": 3},
-                                   {"hours_paperwork": 5, "hours_meetings": 5, "hours_inspections": 0,
-                                    "hours_fieldwork": 30, "hours_projects": 0, "hours_total": 40,
-                                    "forms_per_month": 20, "duplicate_requests_per_month": 2,
-                                    "inspections_per_month": 0, "reporting_channels": 5}]),
-                           settings("formalism")["formalism"])
+    frame = cadre_measures(
+        cadres(
+            [
+                {
+                    "hours_paperwork": 10,
+                    "hours_meetings": 5,
+                    "hours_inspections": 5,
+                    "hours_fieldwork": 20,
+                    "hours_projects": 10,
+                    "hours_total": 50,
+                    "forms_per_month": 10,
+                    "duplicate_requests_per_month": 1,
+                    "inspections_per_month": 1,
+                    "reporting_channels": 3,
+                },
+                {
+                    "hours_paperwork": 5,
+                    "hours_meetings": 5,
+                    "hours_inspections": 0,
+                    "hours_fieldwork": 30,
+                    "hours_projects": 0,
+                    "hours_total": 40,
+                    "forms_per_month": 20,
+                    "duplicate_requests_per_month": 2,
+                    "inspections_per_month": 0,
+                    "reporting_channels": 5,
+                },
+            ]
+        ),
+        settings("formalism")["formalism"],
+    )
     assert frame["share_paperwork"].tolist() == [0.2, 0.125]
     assert frame["share_formalism"].tolist() == [0.4, 0.25]
     assert frame["share_field"].tolist() == [0.4, 0.75]
@@ -58,8 +94,13 @@ def test_targets_are_assessed_only_against_a_configured_baseline() -> None:
 def test_family_reports_shares_targets_and_the_household_side() -> None:
     options = settings("formalism")
     options["formalism"]["baselines"] = {"hours_meetings": 10.0}
-    result = formalism_indicators({"cadres": cadres(cadre_rows()), "households": households(
-        [{"registered": True, "forms_inspections": 6, "help_visits": 12}, {}] * 20)}, options)
+    result = formalism_indicators(
+        {
+            "cadres": cadres(cadre_rows()),
+            "households": households([{"registered": True, "forms_inspections": 6, "help_visits": 12}, {}] * 20),
+        },
+        options,
+    )
     names = [row["name"] for row in result.headline]
     assert names[:3] == ["share_paperwork", "share_meetings", "share_inspections"]
     reduction = next(r for r in result.headline if r["name"] == "reduction_hours_meetings")
@@ -72,17 +113,22 @@ def test_family_reports_shares_targets_and_the_household_side() -> None:
 
 
 def test_a_county_without_a_cadre_survey_gets_the_household_side_and_a_note() -> None:
-    result = formalism_indicators({"cadres": None, "households": households([{"registered": True}, {}] * 10)},
-                                  settings("formalism"))
+    result = formalism_indicators(
+        {"cadres": None, "households": households([{"registered": True}, {}] * 10)}, settings("formalism")
+    )
     assert result.status == "partial"
     assert "no cadre survey" in result.notes[0]
-    assert [r["name"] for r in result.headline] == ["household_forms_inspections", "household_help_visits",
-                                                   "household_forms_per_visit"]
+    assert [r["name"] for r in result.headline] == [
+        "household_forms_inspections",
+        "household_help_visits",
+        "household_forms_per_visit",
+    ]
 
 
 def test_association_without_variation_in_errors_is_undefined_not_a_crash() -> None:
-    result = formalism_indicators({"cadres": cadres(cadre_rows()), "households": households([{}] * 40)},
-                                  settings("formalism"))
+    result = formalism_indicators(
+        {"cadres": cadres(cadre_rows()), "households": households([{}] * 40)}, settings("formalism")
+    )
     association = next(r for r in result.headline if r["name"] == "burden_error_association")
     assert association["estimate"] is None
     assert any("does not vary" in note or "fewer than" in note for note in result.notes)

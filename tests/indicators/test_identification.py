@@ -20,17 +20,27 @@ POOR = {"inc_total": 8000.0, "inc_wage": 4000.0, "inc_business": 2000.0}  # 2,00
 
 def register(n_exited_eligible=2, n_exited_ok=8, n_current_eligible=4, n_current_ok=2, n_missed=3, n_ok=21):
     """Households with known counts in every cell of register x exit x eligibility."""
-    rows = ([{"registered": True, "exited": True, **POOR}] * n_exited_eligible
-            + [{"registered": True, "exited": True}] * n_exited_ok
-            + [{"registered": True, **POOR}] * n_current_eligible
-            + [{"registered": True}] * n_current_ok
-            + [POOR] * n_missed + [{}] * n_ok)
+    rows = (
+        [{"registered": True, "exited": True, **POOR}] * n_exited_eligible
+        + [{"registered": True, "exited": True}] * n_exited_ok
+        + [{"registered": True, **POOR}] * n_current_eligible
+        + [{"registered": True}] * n_current_ok
+        + [POOR] * n_missed
+        + [{}] * n_ok
+    )
     return households([dict(r) for r in rows])
 
 
 def test_item_failures_follow_the_configured_items_and_safe_grades() -> None:
-    table = households([{"food_secure": False}, {"housing_grade": "c"}, {"housing_grade": None},
-                        {"child_out_of_school": True}, {"safe_water": None}])
+    table = households(
+        [
+            {"food_secure": False},
+            {"housing_grade": "c"},
+            {"housing_grade": None},
+            {"child_out_of_school": True},
+            {"safe_water": None},
+        ]
+    )
     fails = item_failures(table, ["food", "housing", "education", "water"], ["a", "b"])
     assert list(fails.columns) == ["food", "housing", "education", "water"]
     assert fails["food"].tolist() == [True, False, False, False, False]
@@ -47,8 +57,13 @@ def test_eligibility_uses_three_valued_logic_and_the_missing_item_rule() -> None
     assert pd.isna(either.iloc[2]) and pd.isna(either.iloc[3]) and either.iloc[4]
     lenient = eligibility(income, fails, 4000, rule="income_or_items", missing_item="not_failed")
     assert lenient.iloc[3] == False  # noqa: E712 - an unanswered item counts as passed
-    assert eligibility(income, fails, 4000, rule="items", missing_item="not_failed").tolist() == [False, True, False,
-                                                                                                  False, False]
+    assert eligibility(income, fails, 4000, rule="items", missing_item="not_failed").tolist() == [
+        False,
+        True,
+        False,
+        False,
+        False,
+    ]
     assert pd.isna(eligibility(income, fails, 4000, rule="income", missing_item="not_failed").iloc[1])
 
 
@@ -64,8 +79,9 @@ def test_per_capita_income_falls_back_to_the_sum_of_components() -> None:
 def test_rates_have_their_own_denominators_and_thresholds() -> None:
     options = settings("identification")
     options["proportion_interval"] = "wald"
-    result = identification_indicators({"households": register()}, options | {"min_sample": {
-        **options["min_sample"], "households": 10}})
+    result = identification_indicators(
+        {"households": register()}, options | {"min_sample": {**options["min_sample"], "households": 10}}
+    )
     rates = result.tables["rates"].set_index("rate")["estimate"]
     assert rates["wrongful_exit_rate"] == pytest.approx(2 / 10)  # wrongly exited / exited
     assert rates["inclusion_error_current"] == pytest.approx(2 / 6)  # not eligible / still registered
@@ -112,8 +128,9 @@ def test_township_breakdown_leaves_out_townships_without_a_denominator() -> None
 
 
 def test_unknown_eligibility_is_left_out_and_counted() -> None:
-    table = households([{"inc_total": None, "inc_wage": None}, {}, {"food_secure": False, "inc_total": None,
-                                                                    "inc_wage": None}])
+    table = households(
+        [{"inc_total": None, "inc_wage": None}, {}, {"food_secure": False, "inc_total": None, "inc_wage": None}]
+    )
     frame, counts = identification_frame(table, settings("identification"))
     assert counts == {"households_read": 3, "eligibility_unknown": 1, "exit_status_unknown": 0, "households_used": 2}
     assert frame["eligible"].tolist() == [0.0, 1.0]

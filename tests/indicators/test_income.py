@@ -34,16 +34,25 @@ def simulated(n: int = 480, seed: int = 7) -> pd.DataFrame:
     earned = base + 1500 + rng.normal(0, 400, n) + EFFECT * active
     rows = []
     for i in range(n):
-        rows.append({
-            "registered": bool(registered[i]), "labour_count": int(labour[i]), "hh_size": int(size[i]),
-            "inc_wage": round(0.6 * earned[i] * size[i]), "inc_business": round(0.4 * earned[i] * size[i]),
-            "inc_wage_base": round(0.6 * base[i] * size[i]), "inc_business_base": round(0.4 * base[i] * size[i]),
-            "inc_property": 1200.0 if dividend[i] else 0.0, "inc_transfer": 800.0 if registered[i] else 200.0,
-            "project_participant": bool(joined[i]),
-            "project_type": ("dividend_only" if dividend[i] else ("workshop" if i % 2 else "planting")) if joined[i]
-            else None,
-            "head_age": int(rng.integers(30, 70)), "head_schooling": int(rng.integers(3, 13)),
-        })
+        rows.append(
+            {
+                "registered": bool(registered[i]),
+                "labour_count": int(labour[i]),
+                "hh_size": int(size[i]),
+                "inc_wage": round(0.6 * earned[i] * size[i]),
+                "inc_business": round(0.4 * earned[i] * size[i]),
+                "inc_wage_base": round(0.6 * base[i] * size[i]),
+                "inc_business_base": round(0.4 * base[i] * size[i]),
+                "inc_property": 1200.0 if dividend[i] else 0.0,
+                "inc_transfer": 800.0 if registered[i] else 200.0,
+                "project_participant": bool(joined[i]),
+                "project_type": ("dividend_only" if dividend[i] else ("workshop" if i % 2 else "planting"))
+                if joined[i]
+                else None,
+                "head_age": int(rng.integers(30, 70)),
+                "head_schooling": int(rng.integers(3, 13)),
+            }
+        )
     for row in rows:
         row["inc_total"] = row["inc_wage"] + row["inc_business"] + row["inc_property"] + row["inc_transfer"]
         row["inc_total_base"] = row["inc_wage_base"] + row["inc_business_base"] + 500.0 + 500.0
@@ -51,10 +60,15 @@ def simulated(n: int = 480, seed: int = 7) -> pd.DataFrame:
 
 
 def test_participation_separates_active_from_dividend_only() -> None:
-    table = households([{"project_participant": True, "project_type": "workshop"},
-                        {"project_participant": True, "project_type": "dividend_only"},
-                        {"project_participant": False}, {"project_participant": True, "project_type": None},
-                        {"project_participant": None}])
+    table = households(
+        [
+            {"project_participant": True, "project_type": "workshop"},
+            {"project_participant": True, "project_type": "dividend_only"},
+            {"project_participant": False},
+            {"project_participant": True, "project_type": None},
+            {"project_participant": None},
+        ]
+    )
     flags = participation(table)
     assert flags["active"].tolist()[:3] == [1.0, 0.0, 0.0]
     assert flags["dividend_only"].tolist()[:3] == [0.0, 1.0, 0.0]
@@ -63,9 +77,16 @@ def test_participation_separates_active_from_dividend_only() -> None:
 
 
 def test_comparison_group_excludes_dividend_only_households_unless_configured() -> None:
-    frame = income_frame(households([{"project_participant": True, "project_type": "workshop"},
-                                     {"project_participant": True, "project_type": "dividend_only"},
-                                     {"project_participant": False}]), settings("income")["income"])
+    frame = income_frame(
+        households(
+            [
+                {"project_participant": True, "project_type": "workshop"},
+                {"project_participant": True, "project_type": "dividend_only"},
+                {"project_participant": False},
+            ]
+        ),
+        settings("income")["income"],
+    )
     assert comparison_sample(frame, "active", "non_participants")["treated"].tolist() == [1.0, 0.0]
     assert comparison_sample(frame, "active", "not_active")["treated"].tolist() == [1.0, 0.0, 0.0]
 
@@ -126,12 +147,16 @@ def test_a_county_without_ledger_is_partial_and_says_why() -> None:
 
 
 def test_ledger_is_a_census_with_status_shares_and_revenue_per_yuan() -> None:
-    ledger = pd.DataFrame({
-        "project_type": ["planting", "planting", "workshop", "workshop"],
-        "status": ["operating", "failed", "operating", "suspended"],
-        "annual_revenue": [100.0, 0.0, 300.0, 10.0], "fiscal_investment": [1000.0, 500.0, 1000.0, 500.0],
-        "jobs_created": [2, 0, 10, 1], "linked_poor_households": [5, 5, 20, 2],
-    })
+    ledger = pd.DataFrame(
+        {
+            "project_type": ["planting", "planting", "workshop", "workshop"],
+            "status": ["operating", "failed", "operating", "suspended"],
+            "annual_revenue": [100.0, 0.0, 300.0, 10.0],
+            "fiscal_investment": [1000.0, 500.0, 1000.0, 500.0],
+            "jobs_created": [2, 0, 10, 1],
+            "linked_poor_households": [5, 5, 20, 2],
+        }
+    )
     status, figures = ledger_tables(ledger, settings("income"))
     overall = status[status["project_type"] == "all"].set_index("status")
     assert overall.loc["operating", "estimate"] == 0.5 and overall.loc["failed", "estimate"] == 0.25

@@ -23,15 +23,17 @@ CASES = [
     ("income", "att_earned_pc", "industry", "att_realised"),
     ("income", "att_earned_pc_did", "industry", "att_realised"),
     ("capability", "scale_gap_registered", "capability", "items_mean7_reverse_recoded_gap"),
-    *[("formalism", f"share_{a}", "burden", f"share_{a}")
-      for a in ("paperwork", "meetings", "inspections", "fieldwork", "formalism")],
+    *[
+        ("formalism", f"share_{a}", "burden", f"share_{a}")
+        for a in ("paperwork", "meetings", "inspections", "fieldwork", "formalism")
+    ],
 ]
 
 SAMPLING_MISSES = {
     ("Boxing", "wrongful_exit_rate"): "no wrongly exited household among the 456 exited sampled (the sampled "
-                                      "villages hold 5 of 934, 0.5%, against 1.0% county-wide)",
+    "villages hold 5 of 934, 0.5%, against 1.0% county-wide)",
     ("Yishui", "scale_gap_registered"): "the sampled households' gap is -0.112 also in the un-messed generator "
-                                        "sample, against -0.247 in the sampled villages' population",
+    "sample, against -0.247 in the sampled villages' population",
 }
 
 
@@ -50,7 +52,8 @@ def test_planted_truth_inside_the_interval(county: str, family: str, name: str, 
     value = truth(county)["population"][section][key]
     assert row["ci_low"] <= value <= row["ci_high"], (
         f"{county} {name}: truth {value} outside [{row['ci_low']:.4f}, {row['ci_high']:.4f}] "
-        f"(estimate {row['estimate']:.4f}, n {row['n']})")
+        f"(estimate {row['estimate']:.4f}, n {row['n']})"
+    )
 
 
 @pytest.mark.parametrize("county", COUNTIES)

@@ -36,8 +36,10 @@ def test_a_family_depends_on_its_own_config_part_only() -> None:
 
 
 def test_regional_poverty_lines_replace_the_national_line_of_their_year() -> None:
-    lines = [{"year": 2015, "value": 2855, "source": "national"},
-             {"year": 2015, "value": 3372, "source": "Shandong", "counties": ["Yishui"]}]
+    lines = [
+        {"year": 2015, "value": 2855, "source": "national"},
+        {"year": 2015, "value": 3372, "source": "Shandong", "counties": ["Yishui"]},
+    ]
     assert county_poverty_lines(lines, "Yishui") == [{"year": 2015, "value": 3372, "source": "Shandong"}]
     assert county_poverty_lines(lines, "H") == [{"year": 2015, "value": 2855, "source": "national"}]
     assert poverty_line(settings("identification"), 2020) == 4000
@@ -46,8 +48,9 @@ def test_regional_poverty_lines_replace_the_national_line_of_their_year() -> Non
 
 
 def test_json_is_valid_and_stable() -> None:
-    document = json_ready({"a": np.float64(0.1234567890123), "b": float("nan"), "c": np.int64(3),
-                           "d": [np.bool_(True), pd.NA]})
+    document = json_ready(
+        {"a": np.float64(0.1234567890123), "b": float("nan"), "c": np.int64(3), "d": [np.bool_(True), pd.NA]}
+    )
     assert document == {"a": 0.123456789, "b": None, "c": 3, "d": [True, None]}
 
 
@@ -60,8 +63,9 @@ def test_headline_rows_carry_threshold_verdicts_in_both_directions() -> None:
 
 
 def test_write_result_lists_its_tables_relative_to_the_json(tmp_path) -> None:
-    result = FamilyResult("income", "H", {"x": 1}, tables={"b": pd.DataFrame({"v": [1 / 3]}),
-                                                          "a": pd.DataFrame({"v": [1]})})
+    result = FamilyResult(
+        "income", "H", {"x": 1}, tables={"b": pd.DataFrame({"v": [1 / 3]}), "a": pd.DataFrame({"v": [1]})}
+    )
     document = write_result(result, tmp_path / "income.json", tmp_path / "income")
     assert document["tables"] == {"a": "income/a.csv", "b": "income/b.csv"}
     first = (tmp_path / "income.json").read_bytes() + (tmp_path / "income" / "b.csv").read_bytes()
@@ -71,16 +75,39 @@ def test_write_result_lists_its_tables_relative_to_the_json(tmp_path) -> None:
 
 def _clean_dir_without_cadres(folder, n: int = 120):
     """A cleaned county folder whose summary says the cadre survey was not collected."""
-    rows = [{"registered": i % 2 == 0, "exited": i % 6 == 0, "inc_total": 8000.0 if i % 5 == 0 else 30000.0,
-             "head_schooling": i % 12, "head_age": 30 + i % 40, "hh_size": 2 + i % 4, "labour_count": 1 + i % 2,
-             "n_chronic": i % 7 == 0, "has_skill": i % 3 == 0, "migrant_work": i % 4 == 0, "training_sessions": i % 3,
-             "microcredit": i % 9 == 0, "child_out_of_school": i % 31 == 0, "n_disabled": i % 13 == 0,
-             "motiv_aspire_1": 1 + i % 5, "motiv_wait": 5 - i % 5}
-            for i in range(n)]
+    rows = [
+        {
+            "registered": i % 2 == 0,
+            "exited": i % 6 == 0,
+            "inc_total": 8000.0 if i % 5 == 0 else 30000.0,
+            "head_schooling": i % 12,
+            "head_age": 30 + i % 40,
+            "hh_size": 2 + i % 4,
+            "labour_count": 1 + i % 2,
+            "n_chronic": i % 7 == 0,
+            "has_skill": i % 3 == 0,
+            "migrant_work": i % 4 == 0,
+            "training_sessions": i % 3,
+            "microcredit": i % 9 == 0,
+            "child_out_of_school": i % 31 == 0,
+            "n_disabled": i % 13 == 0,
+            "motiv_aspire_1": 1 + i % 5,
+            "motiv_wait": 5 - i % 5,
+        }
+        for i in range(n)
+    ]
     write_parquet(households(rows), folder / "households.parquet")
-    write_json({"tables": {"households": {"collected": True}, "cadres": {"collected": False},
-                           "projects": {"collected": False}, "villages": {"collected": True}}},
-               folder / "summary.json")
+    write_json(
+        {
+            "tables": {
+                "households": {"collected": True},
+                "cadres": {"collected": False},
+                "projects": {"collected": False},
+                "villages": {"collected": True},
+            }
+        },
+        folder / "summary.json",
+    )
     return folder
 
 
@@ -88,9 +115,14 @@ def test_a_county_without_a_cadre_survey_still_runs_every_family(tmp_path) -> No
     clean = _clean_dir_without_cadres(tmp_path / "clean")
     for family in FAMILIES:
         options = settings(family)
-        document = run_indicators(family=family, settings=options, clean_dir=clean,
-                                  codebook=codebook(),
-                                  output=tmp_path / f"{family}.json", tables_dir=tmp_path / family)
+        document = run_indicators(
+            family=family,
+            settings=options,
+            clean_dir=clean,
+            codebook=codebook(),
+            output=tmp_path / f"{family}.json",
+            tables_dir=tmp_path / family,
+        )
         assert document["status"] in ("ok", "partial"), (family, document["notes"])
     formalism = json.loads((tmp_path / "formalism.json").read_text(encoding="utf-8"))
     assert formalism["status"] == "partial" and "no cadre survey" in formalism["notes"][0]
@@ -99,9 +131,23 @@ def test_a_county_without_a_cadre_survey_still_runs_every_family(tmp_path) -> No
 
 def test_cli_writes_the_contract_and_reports_bad_input(tmp_path, capsys) -> None:
     clean = _clean_dir_without_cadres(tmp_path / "clean")
-    arguments = ["indicators", "--family", "identification", "--settings", canonical_json(settings("identification")),
-                 "--clean-dir", str(clean), "--codebook", ROOT_CODEBOOK, "--output", str(tmp_path / "id.json"),
-                 "--tables-dir", str(tmp_path / "id"), "--log", str(tmp_path / "id.log")]
+    arguments = [
+        "indicators",
+        "--family",
+        "identification",
+        "--settings",
+        canonical_json(settings("identification")),
+        "--clean-dir",
+        str(clean),
+        "--codebook",
+        ROOT_CODEBOOK,
+        "--output",
+        str(tmp_path / "id.json"),
+        "--tables-dir",
+        str(tmp_path / "id"),
+        "--log",
+        str(tmp_path / "id.log"),
+    ]
     assert main(arguments) == 0
     document = json.loads((tmp_path / "id.json").read_text(encoding="utf-8"))
     assert {"headline", "definitions", "settings", "tables", "status", "notes", "sample"} <= set(document)

@@ -24,8 +24,16 @@ FIGURES = ("identification_errors", "county_panel_income")
 
 
 def report_inputs(figures: dict[str, str], **changes) -> ReportInputs:
-    inputs = ReportInputs(study=STUDY, settings=SETTINGS, results=fixture_results(), summaries=summaries(),
-                          figures=figures, codebook=str(CODEBOOK), config_sha256="0" * 64, git_commit="abc1234")
+    inputs = ReportInputs(
+        study=STUDY,
+        settings=SETTINGS,
+        results=fixture_results(),
+        summaries=summaries(),
+        figures=figures,
+        codebook=str(CODEBOOK),
+        config_sha256="0" * 64,
+        git_commit="abc1234",
+    )
     for key, value in changes.items():
         setattr(inputs, key, value)
     return inputs
@@ -43,8 +51,13 @@ def built(tmp_path_factory):
     build_report(report_inputs(figures), folder / "b.pdf")
     reader = pypdf.PdfReader(io.BytesIO((folder / "a.pdf").read_bytes()))
     texts = [page.extract_text() for page in reader.pages]
-    return {"a": (folder / "a.pdf").read_bytes(), "b": (folder / "b.pdf").read_bytes(), "pages": pages,
-            "texts": texts, "reader": reader}
+    return {
+        "a": (folder / "a.pdf").read_bytes(),
+        "b": (folder / "b.pdf").read_bytes(),
+        "pages": pages,
+        "texts": texts,
+        "reader": reader,
+    }
 
 
 def squeezed(text: str) -> str:
@@ -81,17 +94,30 @@ def test_the_summary_states_the_threshold_verdicts_of_the_focal_county(built):
     summary = next(t for t in built["texts"] if "Summary of findings" in t and "verdict" in t)
     row = fixture_results().get("H", "identification").row("wrongful_exit_rate")
     expected = {"pass": "passes", "fail": "fails", "inconclusive": "inconclusive"}[threshold_verdict(row)]
-    assert squeezed(f'{format_value(row["estimate"], row["name"])}') in squeezed(summary)
+    assert squeezed(f"{format_value(row['estimate'], row['name'])}") in squeezed(summary)
     assert f'"{expected}"' in summary
 
 
 def test_every_section_is_present(built):
     text = "\n".join(built["texts"])
-    for heading in ("Summary of findings", "Data and sample", "Identification accuracy", "Industry income effect",
-                    "Capability and endogenous motivation", "Formalism burden", "Comparison with the benchmark",
-                    "Survey estimates by county", "Implications",
-                    "The work mechanism", "Industrial blood-making", "Endogenous motivation", "Monitoring after 2020",
-                    "Appendix A", "Appendix B", "Appendix C"):
+    for heading in (
+        "Summary of findings",
+        "Data and sample",
+        "Identification accuracy",
+        "Industry income effect",
+        "Capability and endogenous motivation",
+        "Formalism burden",
+        "Comparison with the benchmark",
+        "Survey estimates by county",
+        "Implications",
+        "The work mechanism",
+        "Industrial blood-making",
+        "Endogenous motivation",
+        "Monitoring after 2020",
+        "Appendix A",
+        "Appendix B",
+        "Appendix C",
+    ):
         assert heading in text, heading
 
 
@@ -121,18 +147,24 @@ def test_the_comparison_says_what_is_pending_without_the_comparison_stage():
 
 def test_contrasts_and_published_figures_are_printed_apart(tmp_path):
     contrasts = tmp_path / "contrasts.json"
-    contrasts.write_text('{"headline": [{"name": "missed_rate", "label": "漏评率 missed-registration rate", '
-                         '"family": "identification", "benchmark": "Lankao", "estimate": 0.0213, "se": 0.008, '
-                         '"ci_low": 0.0056, "ci_high": 0.0370, "n": 958, "p_holm": 0.0312}]}', encoding="utf-8")
+    contrasts.write_text(
+        '{"headline": [{"name": "missed_rate", "label": "漏评率 missed-registration rate", '
+        '"family": "identification", "benchmark": "Lankao", "estimate": 0.0213, "se": 0.008, '
+        '"ci_low": 0.0056, "ci_high": 0.0370, "n": 958, "p_holm": 0.0312}]}',
+        encoding="utf-8",
+    )
     lineup = tmp_path / "published_lineup.csv"
     lineup.write_text(
         "indicator,label,county,kind,year,value,ci_low,ci_high,unit,scope,source\n"
         "poverty_incidence,贫困发生率 poverty incidence,H,survey estimate,2020,0.052,0.0387,0.0653,share,county,"
         "this study\n"
         "poverty_incidence,贫困发生率 poverty incidence,Lankao,published figure,2014,0.101,,,share,county,"
-        "People's Daily 2017\n", encoding="utf-8")
-    document = report_document(report_inputs({}, comparison=str(contrasts), published=str(lineup)), "en",
-                               ["Libertinus Serif"])
+        "People's Daily 2017\n",
+        encoding="utf-8",
+    )
+    document = report_document(
+        report_inputs({}, comparison=str(contrasts), published=str(lineup)), "en", ["Libertinus Serif"]
+    )
     tables = {b["caption"]: b for b in document["blocks"] if b["kind"] == "table"}
     contrast = tables["Differences focal − benchmark (survey estimates): Identification accuracy"]
     assert contrast["rows"][0][1:5] == ["Lankao County", "2.13%", "[0.56%, 3.70%]", "0.031"]
@@ -146,7 +178,9 @@ def test_contrasts_and_published_figures_are_printed_apart(tmp_path):
 
 def _context(**rows) -> ReportContext:
     """A focal county whose identification family holds the given headline rows."""
-    family = Family("H", "identification", Path("identification.json"), {"headline": [{"name": n, **r} for n, r in rows.items()]})
+    family = Family(
+        "H", "identification", Path("identification.json"), {"headline": [{"name": n, **r} for n, r in rows.items()]}
+    )
     results = StudyResults(counties=["H"], names={"H": "H county"}, families={("H", "identification"): family})
     return ReportContext(results=results, words=words("en"), language="en", study=STUDY["study"])
 
@@ -157,10 +191,13 @@ def _rate(estimate: float, low: float, high: float) -> dict:
 
 def test_the_mechanism_statement_follows_the_numbers():
     rule = PERSPECTIVES["perspective_mechanism"]
-    passing = rule(_context(wrongful_exit_rate=_rate(0.005, 0.001, 0.012), missed_rate=_rate(0.008, 0.003, 0.015)),
-                   STATEMENTS["en"])
-    failing = rule(_context(wrongful_exit_rate=_rate(0.05, 0.03, 0.07), missed_rate=_rate(0.008, 0.003, 0.015)),
-                   STATEMENTS["en"])
+    passing = rule(
+        _context(wrongful_exit_rate=_rate(0.005, 0.001, 0.012), missed_rate=_rate(0.008, 0.003, 0.015)),
+        STATEMENTS["en"],
+    )
+    failing = rule(
+        _context(wrongful_exit_rate=_rate(0.05, 0.03, 0.07), missed_rate=_rate(0.008, 0.003, 0.015)), STATEMENTS["en"]
+    )
     assert passing[0].startswith("Both exit-evaluation thresholds are met") and "0.50%" in passing[0]
     assert "misses the national standard" in failing[0] and "5.00% [3.00%, 7.00%]" in failing[0]
 

@@ -25,12 +25,9 @@ DESIGNS: dict[str, tuple[str, dict]] = {
     "clus2_wr": ("apiclus2", dict(weight="pw", psu="dnum")),
     "stratclus": ("apistratclus", dict(weight="pw", strata="stype", psu="dnum", fpc="fpc")),
     "lonely_strat_adjust": ("apistrat", dict(weight="pw", strata="cname", lonely_psu="adjust")),
-    "lonely_strat_certainty": ("apistrat",
-                               dict(weight="pw", strata="cname", lonely_psu="certainty")),
-    "lonely_clus_adjust": ("apistrat",
-                           dict(weight="pw", strata="cname", psu="dnum", lonely_psu="adjust")),
-    "lonely_clus_certainty": ("apistrat", dict(weight="pw", strata="cname", psu="dnum",
-                                               lonely_psu="certainty")),
+    "lonely_strat_certainty": ("apistrat", dict(weight="pw", strata="cname", lonely_psu="certainty")),
+    "lonely_clus_adjust": ("apistrat", dict(weight="pw", strata="cname", psu="dnum", lonely_psu="adjust")),
+    "lonely_clus_certainty": ("apistrat", dict(weight="pw", strata="cname", psu="dnum", lonely_psu="certainty")),
 }
 
 
@@ -41,8 +38,7 @@ def dataset(name: str) -> pd.DataFrame:
 
 @cache
 def _reference() -> pd.DataFrame:
-    return pd.read_csv(FIXTURES / "survey_reference.csv", keep_default_na=False,
-                       na_values=["NA"])
+    return pd.read_csv(FIXTURES / "survey_reference.csv", keep_default_na=False, na_values=["NA"])
 
 
 def reference_cases(prefix: str = "", contains: str = "") -> list[str]:
@@ -68,7 +64,6 @@ def assert_matches(ours: pd.DataFrame, ref: pd.DataFrame, *, check_df: bool = Tr
     np.testing.assert_allclose(ours["se"], ref["se"], rtol=SE_RTOL, atol=ATOL)
     # Interval limits are estimate +- t * se: held to the SE tolerance relative to the SE.
     for limit in ("ci_low", "ci_high"):
-        np.testing.assert_allclose(ours[limit], ref[limit], rtol=0,
-                                   atol=SE_RTOL * 3 * ref["se"].max() + ATOL)
+        np.testing.assert_allclose(ours[limit], ref[limit], rtol=0, atol=SE_RTOL * 3 * ref["se"].max() + ATOL)
     if check_df:
         np.testing.assert_array_equal(np.asarray(ours["df"], dtype=float), ref["df"])

@@ -123,9 +123,7 @@ def test_psm_caliper_matches_matching_package(lalonde: pd.DataFrame) -> None:
 
 @pytest.mark.parametrize(("method", "key"), [("ipw", "lalonde_ipw_balance"), ("psm", "lalonde_psm_balance")])
 def test_balance_table_matches_r(lalonde: pd.DataFrame, method: str, key: str) -> None:
-    result = program_effect(
-        lalonde, outcome="re78", treatment="treat", covariates=LALONDE_COVS, method=method
-    )
+    result = program_effect(lalonde, outcome="re78", treatment="treat", covariates=LALONDE_COVS, method=method)
     expected = pd.DataFrame(REFERENCE[key]).set_index("covariate")
     assert list(result.balance.index) == LALONDE_COVS
     assert list(result.balance.columns) == list(expected.columns)
@@ -136,9 +134,7 @@ def test_balance_table_matches_r(lalonde: pd.DataFrame, method: str, key: str) -
 
 def test_overlap_diagnostics_match_r(lalonde: pd.DataFrame) -> None:
     expected = REFERENCE["lalonde_ps"]
-    overlap = program_effect(
-        lalonde, outcome="re78", treatment="treat", covariates=LALONDE_COVS, method="ipw"
-    ).overlap
+    overlap = program_effect(lalonde, outcome="re78", treatment="treat", covariates=LALONDE_COVS, method="ipw").overlap
     assert list(overlap.index) == ["treated", "control"]
     assert overlap.loc["treated", "ps_min"] == pytest.approx(expected["min_treated"], rel=1e-6)
     assert overlap.loc["treated", "ps_max"] == pytest.approx(expected["max_treated"], rel=1e-6)
@@ -153,9 +149,7 @@ def test_overlap_diagnostics_match_r(lalonde: pd.DataFrame) -> None:
 
 
 def test_result_is_an_estimate_with_table_row(lalonde: pd.DataFrame) -> None:
-    result = program_effect(
-        lalonde, outcome="re78", treatment="treat", covariates=LALONDE_COVS, method="aipw"
-    )
+    result = program_effect(lalonde, outcome="re78", treatment="treat", covariates=LALONDE_COVS, method="aipw")
     assert isinstance(result, Estimate)
     row = result.to_dict()
     assert {"estimate", "se", "ci_low", "ci_high", "n", "method", "estimand", "se_method"} <= set(row)
@@ -173,21 +167,15 @@ def test_regression_ci_uses_t_with_cluster_df(api: pd.DataFrame) -> None:
 
 
 def test_absorbed_fixed_effects_equal_dummy_regression(api: pd.DataFrame) -> None:
-    data = api.assign(
-        stype_h=(api["stype"] == "H").astype(float), stype_m=(api["stype"] == "M").astype(float)
-    )
+    data = api.assign(stype_h=(api["stype"] == "H").astype(float), stype_m=(api["stype"] == "M").astype(float))
     absorbed = program_effect(data, method="ols", covariates=API_COVS, fixed_effects="stype", **API_DESIGN)
     dummies = program_effect(data, method="ols", covariates=[*API_COVS, "stype_h", "stype_m"], **API_DESIGN)
     assert absorbed.estimate == pytest.approx(dummies.estimate, rel=1e-10)
     assert absorbed.se == pytest.approx(dummies.se, rel=1e-10)
     # A second fixed effect enters as dummies; absorbing it first must not change anything.
     data["big"] = (data["meals"] > 50).astype(int)
-    one = program_effect(
-        data, method="ols", covariates=API_COVS, fixed_effects=["stype", "big"], **API_DESIGN
-    )
-    other = program_effect(
-        data, method="ols", covariates=API_COVS, fixed_effects=["big", "stype"], **API_DESIGN
-    )
+    one = program_effect(data, method="ols", covariates=API_COVS, fixed_effects=["stype", "big"], **API_DESIGN)
+    other = program_effect(data, method="ols", covariates=API_COVS, fixed_effects=["big", "stype"], **API_DESIGN)
     assert one.estimate == pytest.approx(other.estimate, rel=1e-10)
     assert one.se == pytest.approx(other.se, rel=1e-10)
 
@@ -212,9 +200,7 @@ def test_missing_outcome_rows_are_dropped_with_warning(lalonde: pd.DataFrame) ->
     data = lalonde.copy()
     data.loc[[0, 300], "re78"] = np.nan
     with pytest.warns(UserWarning, match="dropped 2 of 614"):
-        result = program_effect(
-            data, outcome="re78", treatment="treat", covariates=LALONDE_COVS, method="ipw"
-        )
+        result = program_effect(data, outcome="re78", treatment="treat", covariates=LALONDE_COVS, method="ipw")
     assert result.n == 612 and result.extra["n_dropped_missing"] == 2
     expected = program_effect(
         lalonde.drop(index=[0, 300]),

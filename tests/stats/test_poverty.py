@@ -11,8 +11,7 @@ from pa_study.stats import StatsInputError, SurveyDesign, alkire_foster, fgt
 
 KEYS = ["strat", "clus1", "stratclus", "srs_unweighted", "srs_weighted"]
 DIMS = ["api00", "full", "pcttest"]
-AF = dict(cutoffs={"api00": 650, "full": 85, "pcttest": 98},
-          weights={"api00": 0.4, "full": 0.3, "pcttest": 0.3}, k=0.6)
+AF = dict(cutoffs={"api00": 650, "full": 85, "pcttest": 98}, weights={"api00": 0.4, "full": 0.3, "pcttest": 0.3}, k=0.6)
 
 
 def _design_or_arrays(key: str) -> tuple[SurveyDesign | None, pd.DataFrame, object]:
@@ -59,19 +58,15 @@ def test_alkire_foster_matches_r(key: str) -> None:
     result = alkire_foster(achievements, design=des, weight=weight, **AF)
     df = _df(des, data)
     for measure in ("H", "M0", "A"):
-        assert_matches(_rows(getattr(result, measure)).assign(df=df),
-                       reference(f"{key}/af/{measure}"))
-    for table, case in ((result.censored_headcounts, "censored"),
-                        (result.contributions, "contribution")):
+        assert_matches(_rows(getattr(result, measure)).assign(df=df), reference(f"{key}/af/{measure}"))
+    for table, case in ((result.censored_headcounts, "censored"), (result.contributions, "contribution")):
         assert list(table["dimension"]) == DIMS
-        ref = pd.concat([reference(f"{key}/af/{case}/{j}") for j in (1, 2, 3)],
-                        ignore_index=True)
+        ref = pd.concat([reference(f"{key}/af/{case}/{j}") for j in (1, 2, 3)], ignore_index=True)
         assert_matches(table.assign(df=df), ref)
     assert result.contributions["estimate"].sum() == pytest.approx(1.0)
     assert result.M0.estimate == pytest.approx(result.H.estimate * result.A.estimate)
     long = result.to_frame()
-    assert list(long["measure"].unique()) == ["H", "A", "M0", "censored_headcount",
-                                              "contribution"]
+    assert list(long["measure"].unique()) == ["H", "A", "M0", "censored_headcount", "contribution"]
 
 
 def test_fgt_hand_example_and_strict_line() -> None:
@@ -87,24 +82,23 @@ def test_fgt_hand_example_and_strict_line() -> None:
 def test_alkire_foster_hand_example() -> None:
     # Four people, four equally weighted dimensions, k = 2 of 4: persons 2 (two deprivations)
     # and 3 (four) are poor, so H = 1/2, A = (2/4 + 4/4) / 2 = 3/4, M0 = 3/8.
-    achievements = pd.DataFrame({"income": [700, 300, 400, 500], "schooling": [14, 13, 3, 17],
-                                 "health": [4, 3, 1, 5], "water": [1, 0, 0, 1]})
+    achievements = pd.DataFrame(
+        {"income": [700, 300, 400, 500], "schooling": [14, 13, 3, 17], "health": [4, 3, 1, 5], "water": [1, 0, 0, 1]}
+    )
     result = alkire_foster(achievements, cutoffs=[500, 12, 3, 1], weights=[0.25] * 4, k=0.5)
-    assert (result.H.estimate, result.A.estimate, result.M0.estimate) == pytest.approx(
-        (0.5, 0.75, 0.375))
+    assert (result.H.estimate, result.A.estimate, result.M0.estimate) == pytest.approx((0.5, 0.75, 0.375))
     assert (result.H.n, result.A.n, result.M0.n) == (4, 2, 4)
     assert result.contributions["n"].tolist() == [2, 2, 2, 2]
-    assert result.censored_headcounts["estimate"].tolist() == pytest.approx(
-        [0.5, 0.25, 0.25, 0.5])
+    assert result.censored_headcounts["estimate"].tolist() == pytest.approx([0.5, 0.25, 0.25, 0.5])
     assert result.contributions["estimate"].tolist() == pytest.approx(
-        [0.25 * 0.5 / 0.375, 0.25 * 0.25 / 0.375, 0.25 * 0.25 / 0.375, 0.25 * 0.5 / 0.375])
+        [0.25 * 0.5 / 0.375, 0.25 * 0.25 / 0.375, 0.25 * 0.25 / 0.375, 0.25 * 0.5 / 0.375]
+    )
 
 
 def test_alkire_foster_k_comparison_tolerates_rounding() -> None:
     # 0.7 + 0.1 + 0.1 + 0.1 == 0.9999999999999999 in floating point: still poor at k = 1.
     achievements = pd.DataFrame({"a": [0, 1], "b": [0, 1], "c": [0, 1], "d": [0, 1]})
-    result = alkire_foster(achievements, cutoffs=[1, 1, 1, 1], weights=[0.7, 0.1, 0.1, 0.1],
-                           k=1.0)
+    result = alkire_foster(achievements, cutoffs=[1, 1, 1, 1], weights=[0.7, 0.1, 0.1, 0.1], k=1.0)
     assert result.H.estimate == pytest.approx(0.5)
 
 
@@ -116,8 +110,7 @@ def test_missing_values_need_na_rm() -> None:
     achievements = pd.DataFrame({"a": [0.0, np.nan, 1.0, 0.0], "b": [0.0, 1.0, 1.0, 1.0]})
     with pytest.raises(StatsInputError, match="missing achievement"):
         alkire_foster(achievements, cutoffs=[1, 1], weights=[0.5, 0.5], k=0.5)
-    complete = alkire_foster(achievements, cutoffs=[1, 1], weights=[0.5, 0.5], k=0.5,
-                             na_rm=True)
+    complete = alkire_foster(achievements, cutoffs=[1, 1], weights=[0.5, 0.5], k=0.5, na_rm=True)
     assert complete.H.estimate == pytest.approx(2 / 3) and complete.H.n == 3
 
 
@@ -133,11 +126,9 @@ def test_bad_input_raises() -> None:
         (lambda: fgt("api00", 650, 0), "needs design="),
         (lambda: alkire_foster(frame, cutoffs=[1, 1], weights=[0.5, 0.6], k=0.5), "sum to 1"),
         (lambda: alkire_foster(frame, cutoffs=[1, 1], weights=[0.5, 0.5], k=0), r"k must be"),
-        (lambda: alkire_foster(frame, cutoffs={"a": 1}, weights=[0.5, 0.5], k=0.5),
-         "exactly the dimensions"),
+        (lambda: alkire_foster(frame, cutoffs={"a": 1}, weights=[0.5, 0.5], k=0.5), "exactly the dimensions"),
         (lambda: alkire_foster(frame, cutoffs=[1, 1], weights=[0.5, 0.5], k=1.0), "nobody"),
-        (lambda: alkire_foster(["a", "b"], cutoffs=[1, 1], weights=[0.5, 0.5], k=0.5),
-         "need design="),
+        (lambda: alkire_foster(["a", "b"], cutoffs=[1, 1], weights=[0.5, 0.5], k=0.5), "need design="),
     ]
     for call, message in cases:
         with pytest.raises(StatsInputError, match=message):

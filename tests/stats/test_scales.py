@@ -67,9 +67,7 @@ def test_alpha_matches_psych(bfi: pd.DataFrame, key: str) -> None:
         ("mean", "item_mean"),
         ("sd", "item_sd"),
     ]:
-        np.testing.assert_allclose(
-            stats[ours].to_numpy(dtype=float), expected[theirs], rtol=1e-6, err_msg=ours
-        )
+        np.testing.assert_allclose(stats[ours].to_numpy(dtype=float), expected[theirs], rtol=1e-6, err_msg=ours)
     dropped = result.alpha_if_dropped
     for ours, theirs in [
         ("raw_alpha", "drop_raw_alpha"),
@@ -139,12 +137,8 @@ def test_reverse_code() -> None:
         reverse_code(data, ["id"], scale_min=1, scale_max=5)
 
 
-@pytest.mark.parametrize(
-    ("method", "column"), [("equal", "index_equal"), ("inverse_covariance", "index_anderson")]
-)
-def test_summary_index_matches_longhand_r(
-    bfi: pd.DataFrame, r_index: pd.DataFrame, method: str, column: str
-) -> None:
+@pytest.mark.parametrize(("method", "column"), [("equal", "index_equal"), ("inverse_covariance", "index_anderson")])
+def test_summary_index_matches_longhand_r(bfi: pd.DataFrame, r_index: pd.DataFrame, method: str, column: str) -> None:
     result = summary_index(bfi, CONSC, reference=bfi["gender"] == 1, method=method, negative=["C4", "C5"])
     np.testing.assert_allclose(result.scores.to_numpy(), r_index[column].to_numpy(), rtol=1e-6, atol=1e-12)
     assert result.scores.index.equals(bfi.index)

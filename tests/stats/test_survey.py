@@ -11,8 +11,9 @@ from pa_study.stats import Estimate, StatsInputError, SurveyDesign, korn_graubar
 
 # ------------------------------------------------------------------ R reference ------------
 
-SURVEY_CASES = [c for c in reference_cases()
-                if any(f"/{kind}" in c for kind in ("mean/", "total/", "proportion/", "ratio/"))]
+SURVEY_CASES = [
+    c for c in reference_cases() if any(f"/{kind}" in c for kind in ("mean/", "total/", "proportion/", "ratio/"))
+]
 GLM_CASES = reference_cases(contains="/glm/")
 
 
@@ -77,22 +78,28 @@ def _r_term(term: str) -> str:
 @pytest.mark.parametrize("case", GLM_CASES)
 def test_regression_matches_svyglm(case: str) -> None:
     key, _, (_, family) = _split(case)
-    formula = {"gaussian": "api00 ~ ell + meals + mobility + stype",
-               "binomial": "sch_wide_yes ~ ell + meals + stype"}[family]
+    formula = {"gaussian": "api00 ~ ell + meals + mobility + stype", "binomial": "sch_wide_yes ~ ell + meals + stype"}[
+        family
+    ]
     fit = design(key).regression(formula, family=family)
     ref = reference(case)
     assert [_r_term(t) for t in fit.params.index] == list(ref["name"])
     ci = fit.conf_int()
-    ours = pd.DataFrame({"estimate": fit.params.to_numpy(), "se": fit.se.to_numpy(),
-                         "ci_low": ci["ci_low"].to_numpy(), "ci_high": ci["ci_high"].to_numpy(),
-                         "df": fit.df})
+    ours = pd.DataFrame(
+        {
+            "estimate": fit.params.to_numpy(),
+            "se": fit.se.to_numpy(),
+            "ci_low": ci["ci_low"].to_numpy(),
+            "ci_high": ci["ci_high"].to_numpy(),
+            "df": fit.df,
+        }
+    )
     assert_matches(ours, ref)
 
 
 def test_regression_terms_follow_formula_order() -> None:
     fit = design("strat").regression("api00 ~ meals:ell + stype + meals")
-    assert list(fit.params.index) == ["Intercept", "stype[T.H]", "stype[T.M]", "meals",
-                                      "meals:ell"]
+    assert list(fit.params.index) == ["Intercept", "stype[T.H]", "stype[T.M]", "meals", "meals:ell"]
     table = fit.to_frame()
     assert list(table["term"]) == list(fit.params.index)
     assert table["p_value"].between(0, 1).all()
@@ -122,8 +129,11 @@ def test_ratio_difference_of_domain_means_equals_svyglm_dummy_coefficient() -> N
     # A saturated regression on a 0/1 dummy has the same influence values for its slope as
     # the difference of the two domain means, so point estimate and SE must agree exactly.
     data = dataset("apistratclus").assign(
-        e=lambda d: (d["stype"] == "E").astype(float), not_e=lambda d: 1.0 - d["e"],
-        y_e=lambda d: d["api00"] * d["e"], y_not_e=lambda d: d["api00"] * d["not_e"])
+        e=lambda d: (d["stype"] == "E").astype(float),
+        not_e=lambda d: 1.0 - d["e"],
+        y_e=lambda d: d["api00"] * d["e"],
+        y_not_e=lambda d: d["api00"] * d["not_e"],
+    )
     des = SurveyDesign(data, weight="pw", strata="stype", psu="dnum", fpc="fpc")
     difference = des.ratio_difference(("y_e", "e"), ("y_not_e", "not_e"))
     slope = des.regression("api00 ~ e")
@@ -162,8 +172,7 @@ def test_domain_estimate_is_not_a_subset_estimate() -> None:
     # freedom); on the full design they stay in with zero influence.
     des = design("clus1")
     domain = des.mean("api00", by="stype").set_index("stype").loc["H"]
-    subset = SurveyDesign(dataset("apiclus1").query("stype == 'H'"), weight="pw", psu="dnum",
-                          fpc="fpc").mean("api00")
+    subset = SurveyDesign(dataset("apiclus1").query("stype == 'H'"), weight="pw", psu="dnum", fpc="fpc").mean("api00")
     assert domain["estimate"] == pytest.approx(subset.estimate, rel=1e-12)
     assert domain["se"] != pytest.approx(subset.se, rel=1e-3)
 
@@ -194,8 +203,15 @@ def test_design_summary_attributes() -> None:
 
 def test_fully_enumerated_stratum_is_not_lonely() -> None:
     # One PSU sampled out of a population of one (fpc) is a certainty stratum, as in R.
-    data = pd.DataFrame({"h": [1, 1, 1, 2, 2], "psu": [1, 2, 3, 4, 4], "N": [10, 10, 10, 1, 1],
-                         "w": [3.0, 3.0, 3.0, 1.0, 1.0], "y": [1.0, 2.0, 4.0, 5.0, 7.0]})
+    data = pd.DataFrame(
+        {
+            "h": [1, 1, 1, 2, 2],
+            "psu": [1, 2, 3, 4, 4],
+            "N": [10, 10, 10, 1, 1],
+            "w": [3.0, 3.0, 3.0, 1.0, 1.0],
+            "y": [1.0, 2.0, 4.0, 5.0, 7.0],
+        }
+    )
     des = SurveyDesign(data, weight="w", strata="h", psu="psu", fpc="N")
     only_first = SurveyDesign(data.iloc[:3], weight="w", psu="psu", fpc="N").total("y")
     assert des.total("y").se == pytest.approx(only_first.se, rel=1e-12)
@@ -203,13 +219,15 @@ def test_fully_enumerated_stratum_is_not_lonely() -> None:
 
 # ------------------------------------------------------------------ Monte Carlo -------------
 
+
 def _population(rng: np.random.Generator) -> pd.DataFrame:
     """4 strata x 60 villages of 8-30 households; income has village and stratum effects."""
     size = rng.integers(8, 31, 4 * 60)
     village = np.repeat(np.arange(4 * 60), size)
     level = 10 + 3 * (np.arange(4 * 60) // 60) + rng.normal(0, 2, 4 * 60)
-    return pd.DataFrame({"stratum": village // 60, "village": village,
-                         "income": level[village] + rng.gamma(2.0, 2.0, len(village))})
+    return pd.DataFrame(
+        {"stratum": village // 60, "village": village, "income": level[village] + rng.gamma(2.0, 2.0, len(village))}
+    )
 
 
 def test_monte_carlo_mean_is_unbiased_and_covers() -> None:
@@ -220,12 +238,10 @@ def test_monte_carlo_mean_is_unbiased_and_covers() -> None:
     take, reps = 15, 1000  # 15 of 60 villages per stratum: the fpc matters (f = 1/4)
     estimates, covered = np.empty(reps), np.empty(reps, dtype=bool)
     for r in range(reps):
-        chosen = [v for h in range(4) for v in rng.choice(np.arange(h * 60, h * 60 + 60), take,
-                                                         replace=False)]
+        chosen = [v for h in range(4) for v in rng.choice(np.arange(h * 60, h * 60 + 60), take, replace=False)]
         sample = population.iloc[np.concatenate([rows[v] for v in chosen])]
         sample = sample.assign(w=60 / take, N=60)
-        est = SurveyDesign(sample, weight="w", strata="stratum", psu="village",
-                           fpc="N").mean("income")
+        est = SurveyDesign(sample, weight="w", strata="stratum", psu="village", fpc="N").mean("income")
         estimates[r], covered[r] = est.estimate, est.ci_low <= truth <= est.ci_high
     mc_se = estimates.std(ddof=1) / np.sqrt(reps)
     assert abs(estimates.mean() - truth) < 3 * mc_se
@@ -234,26 +250,37 @@ def test_monte_carlo_mean_is_unbiased_and_covers() -> None:
 
 # ------------------------------------------------------------------ bad input --------------
 
+
 def _toy() -> pd.DataFrame:
-    return pd.DataFrame({"h": ["a", "a", "b", "b", "c", "c"], "psu": [1, 2, 1, 2, 1, 2],
-                         "w": [1.0, 2.0, 1.5, 1.0, 2.0, 2.5], "y": [1.0, 0.0, 1.0, 1.0, 0.0, 1.0],
-                         "x": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0], "N": [5, 5, 4, 4, 9, 9]})
+    return pd.DataFrame(
+        {
+            "h": ["a", "a", "b", "b", "c", "c"],
+            "psu": [1, 2, 1, 2, 1, 2],
+            "w": [1.0, 2.0, 1.5, 1.0, 2.0, 2.5],
+            "y": [1.0, 0.0, 1.0, 1.0, 0.0, 1.0],
+            "x": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0],
+            "N": [5, 5, 4, 4, 9, 9],
+        }
+    )
 
 
-@pytest.mark.parametrize(("change", "kwargs", "message"), [
-    (lambda d: d.iloc[:0], {}, "empty"),
-    (lambda d: d.assign(w=[1.0, 0.0, 1, 1, 1, 1]), {}, "zero, negative"),
-    (lambda d: d.assign(w=[1.0, -2.0, 1, 1, 1, 1]), {}, "zero, negative"),
-    (lambda d: d.assign(w=[1.0, np.nan, 1, 1, 1, 1]), {}, "'w' has 1 missing"),
-    (lambda d: d.assign(h=["a", None, "b", "b", "c", "c"]), {}, "'h' has 1 missing"),
-    (lambda d: d.assign(psu=[1, 2, np.nan, 2, 1, 2]), {}, "'psu' has 1 missing"),
-    (lambda d: d.assign(N=[5, 5, np.nan, 4, 9, 9]), {"fpc": "N"}, "'N' has 1 missing"),
-    (lambda d: d.assign(N=[5, 6, 4, 4, 9, 9]), {"fpc": "N"}, "not constant within stratum 'a'"),
-    (lambda d: d.assign(N=[0.5] * 6), {"fpc": "N"}, "not a sampling fraction"),
-    (lambda d: d.assign(psu=[1, 2, 1, 1, 1, 2]), {}, "stratum 'b'.*single PSU"),
-    (lambda d: d, {"lonely_psu": "remove"}, "lonely_psu must be"),
-    (lambda d: d, {"weight": "nope"}, "'nope' is not in the data"),
-])
+@pytest.mark.parametrize(
+    ("change", "kwargs", "message"),
+    [
+        (lambda d: d.iloc[:0], {}, "empty"),
+        (lambda d: d.assign(w=[1.0, 0.0, 1, 1, 1, 1]), {}, "zero, negative"),
+        (lambda d: d.assign(w=[1.0, -2.0, 1, 1, 1, 1]), {}, "zero, negative"),
+        (lambda d: d.assign(w=[1.0, np.nan, 1, 1, 1, 1]), {}, "'w' has 1 missing"),
+        (lambda d: d.assign(h=["a", None, "b", "b", "c", "c"]), {}, "'h' has 1 missing"),
+        (lambda d: d.assign(psu=[1, 2, np.nan, 2, 1, 2]), {}, "'psu' has 1 missing"),
+        (lambda d: d.assign(N=[5, 5, np.nan, 4, 9, 9]), {"fpc": "N"}, "'N' has 1 missing"),
+        (lambda d: d.assign(N=[5, 6, 4, 4, 9, 9]), {"fpc": "N"}, "not constant within stratum 'a'"),
+        (lambda d: d.assign(N=[0.5] * 6), {"fpc": "N"}, "not a sampling fraction"),
+        (lambda d: d.assign(psu=[1, 2, 1, 1, 1, 2]), {}, "stratum 'b'.*single PSU"),
+        (lambda d: d, {"lonely_psu": "remove"}, "lonely_psu must be"),
+        (lambda d: d, {"weight": "nope"}, "'nope' is not in the data"),
+    ],
+)
 def test_bad_design_input_raises(change, kwargs, message) -> None:
     options = dict(weight="w", strata="h", psu="psu") | kwargs
     with pytest.raises(StatsInputError, match=message):
@@ -269,9 +296,12 @@ def test_single_psu_without_strata_and_no_df_raise() -> None:
 
 
 def test_bad_analysis_input_raises() -> None:
-    des = SurveyDesign(_toy().assign(z=[1.0, np.nan, 2, 3, 4, 5], s=list("pqpqpq"),
-                                     k=[0, 1, 2, 0, 1, 1]),
-                       weight="w", strata="h", psu="psu")
+    des = SurveyDesign(
+        _toy().assign(z=[1.0, np.nan, 2, 3, 4, 5], s=list("pqpqpq"), k=[0, 1, 2, 0, 1, 1]),
+        weight="w",
+        strata="h",
+        psu="psu",
+    )
     with pytest.raises(StatsInputError, match="'z' has 1 missing.*na_rm"):
         des.mean("z")
     assert np.isfinite(des.mean("z", na_rm=True).se)
@@ -299,9 +329,15 @@ def test_bad_analysis_input_raises() -> None:
     ids=["constant", "perfect-separation"],
 )
 def test_degenerate_logistic_regression_is_refused(response, message):
-    data = pd.DataFrame({
-        "y": response, "x": np.arange(20.0), "w": 1.0, "s": [1] * 10 + [2] * 10, "p": np.repeat(np.arange(10), 2),
-    })
+    data = pd.DataFrame(
+        {
+            "y": response,
+            "x": np.arange(20.0),
+            "w": 1.0,
+            "s": [1] * 10 + [2] * 10,
+            "p": np.repeat(np.arange(10), 2),
+        }
+    )
     design = SurveyDesign(data, weight="w", strata="s", psu="p")
     with pytest.raises(StatsInputError, match=message):
         design.regression("y ~ x", family="binomial")

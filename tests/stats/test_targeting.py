@@ -9,10 +9,18 @@ from _survey_reference import assert_matches, dataset, design, reference
 
 from pa_study.stats import StatsInputError, SurveyDesign, TargetingResult, targeting_errors
 
-RATES = ("inclusion_error", "exclusion_error", "accuracy", "precision", "recall", "f1", "kappa",
-         "wrongful_exit_rate", "missed_rate")
-INDICATORS = dict(registered="registered", eligible="eligible", exited="exited",
-                  wrongly_exited="wrongly_exited")
+RATES = (
+    "inclusion_error",
+    "exclusion_error",
+    "accuracy",
+    "precision",
+    "recall",
+    "f1",
+    "kappa",
+    "wrongful_exit_rate",
+    "missed_rate",
+)
+INDICATORS = dict(registered="registered", eligible="eligible", exited="exited", wrongly_exited="wrongly_exited")
 
 
 def _compare(result: TargetingResult, key: str, df: int) -> None:
@@ -32,8 +40,13 @@ def test_design_based_rates_match_r(key: str) -> None:
 def test_rates_without_a_design_match_r(key: str) -> None:
     data = dataset("apiclus1")
     weight = data["pw"] if key == "srs_weighted" else None
-    result = targeting_errors(data["registered"], data["eligible"], weight=weight,
-                              exited=data["exited"], wrongly_exited=data["wrongly_exited"])
+    result = targeting_errors(
+        data["registered"],
+        data["eligible"],
+        weight=weight,
+        exited=data["exited"],
+        wrongly_exited=data["wrongly_exited"],
+    )
     _compare(result, key, len(data) - 1)
 
 
@@ -56,8 +69,7 @@ def test_rates_follow_their_definitions_and_denominators() -> None:
     assert r.kappa.estimate == pytest.approx((0.6 - p_e) / (1 - p_e))
     assert r.wrongful_exit_rate.estimate == pytest.approx(1 / 2)
     # n counts the sampled households in each rate's denominator.
-    assert [r.inclusion_error.n, r.exclusion_error.n, r.missed_rate.n, r.accuracy.n] == [
-        4, 6, 6, 10]
+    assert [r.inclusion_error.n, r.exclusion_error.n, r.missed_rate.n, r.accuracy.n] == [4, 6, 6, 10]
     assert r.confusion.loc["registered", "not eligible"] == 1
     assert r.confusion.to_numpy().sum() == 10
 
@@ -66,11 +78,11 @@ def test_thresholds_and_verdicts() -> None:
     des = design("strat")
     # Estimates: inclusion 0.183 (CI 0.103-0.263), exclusion 0.0054 (CI up to 0.016),
     # missed 0.0054 (CI up to 0.016).
-    result = targeting_errors("registered", "eligible", design=des,
-                              thresholds={"inclusion_error": 0.1, "missed_rate": 0.01})
+    result = targeting_errors(
+        "registered", "eligible", design=des, thresholds={"inclusion_error": 0.1, "missed_rate": 0.01}
+    )
     table = result.to_frame().set_index("rate")
-    verdicts = table.loc[["inclusion_error", "exclusion_error", "missed_rate"],
-                         ["threshold", "verdict", "verdict_ci"]]
+    verdicts = table.loc[["inclusion_error", "exclusion_error", "missed_rate"], ["threshold", "verdict", "verdict_ci"]]
     assert verdicts.to_dict("index") == {
         "inclusion_error": {"threshold": 0.1, "verdict": "fail", "verdict_ci": "fail"},
         "exclusion_error": {"threshold": 0.02, "verdict": "pass", "verdict_ci": "pass"},
@@ -78,11 +90,14 @@ def test_thresholds_and_verdicts() -> None:
     }
     assert np.isnan(table.loc["accuracy", "threshold"])
     assert result.wrongful_exit_rate is None and "wrongful_exit_rate" not in table.index
-    assert targeting_errors("registered", "eligible", design=des,
-                            thresholds=0.5).inclusion_error.extra["verdict"] == "pass"
+    assert (
+        targeting_errors("registered", "eligible", design=des, thresholds=0.5).inclusion_error.extra["verdict"]
+        == "pass"
+    )
 
 
 # ------------------------------------------------------------------ Monte Carlo -------------
+
 
 def test_monte_carlo_rates_unbiased_and_cover() -> None:
     """Villages sampled within townships; true rates are the finite-population values."""
@@ -98,23 +113,26 @@ def test_monte_carlo_rates_unbiased_and_cover() -> None:
     registered = rng.random(len(village)) < p_register
     exited = registered & (rng.random(len(village)) < 0.5)
     wrong = exited & (rng.random(len(village)) < 1 / (1 + np.exp(1.5 - quality)))
-    truth = {"inclusion_error": (registered & ~eligible).sum() / registered.sum(),
-             "exclusion_error": (eligible & ~registered).sum() / eligible.sum(),
-             "wrongful_exit_rate": wrong.sum() / exited.sum(),
-             "missed_rate": (eligible & ~registered).sum() / (~registered).sum()}
+    truth = {
+        "inclusion_error": (registered & ~eligible).sum() / registered.sum(),
+        "exclusion_error": (eligible & ~registered).sum() / eligible.sum(),
+        "wrongful_exit_rate": wrong.sum() / exited.sum(),
+        "missed_rate": (eligible & ~registered).sum() / (~registered).sum(),
+    }
     rows = [np.flatnonzero(village == v) for v in range(n_strata * villages)]
     reps = 800
     est = {k: np.empty(reps) for k in truth}
     hit = {k: np.empty(reps, dtype=bool) for k in truth}
     for r in range(reps):
-        chosen = [v for h in range(n_strata)
-                  for v in rng.choice(np.arange(h * villages, (h + 1) * villages), take, False)]
+        chosen = [
+            v for h in range(n_strata) for v in rng.choice(np.arange(h * villages, (h + 1) * villages), take, False)
+        ]
         idx = np.concatenate([rows[v] for v in chosen])
-        sample = pd.DataFrame({"h": stratum[idx], "v": village[idx], "w": villages / take,
-                               "N": villages})
+        sample = pd.DataFrame({"h": stratum[idx], "v": village[idx], "w": villages / take, "N": villages})
         des = SurveyDesign(sample, weight="w", strata="h", psu="v", fpc="N")
-        result = targeting_errors(registered[idx], eligible[idx], design=des,
-                                  exited=exited[idx], wrongly_exited=wrong[idx])
+        result = targeting_errors(
+            registered[idx], eligible[idx], design=des, exited=exited[idx], wrongly_exited=wrong[idx]
+        )
         for k, t in truth.items():
             e = getattr(result, k)
             est[k][r], hit[k][r] = e.estimate, e.ci_low <= t <= e.ci_high
@@ -125,6 +143,7 @@ def test_monte_carlo_rates_unbiased_and_cover() -> None:
 
 
 # ------------------------------------------------------------------ bad input --------------
+
 
 def test_bad_input_raises() -> None:
     ones = np.ones(4)
@@ -139,8 +158,7 @@ def test_bad_input_raises() -> None:
     with pytest.raises(StatsInputError, match="no unregistered households"):
         targeting_errors(ones, [1, 0, 1, 1])
     with pytest.raises(StatsInputError, match="wrongly_exited but not exited"):
-        targeting_errors([1, 0, 1, 0], [1, 0, 1, 1], exited=[0, 0, 1, 0],
-                         wrongly_exited=[1, 0, 1, 0])
+        targeting_errors([1, 0, 1, 0], [1, 0, 1, 1], exited=[0, 0, 1, 0], wrongly_exited=[1, 0, 1, 0])
     with pytest.raises(StatsInputError, match="both exited= and wrongly_exited="):
         targeting_errors([1, 0, 1, 0], [1, 0, 1, 1], exited=[0, 0, 1, 0])
     with pytest.raises(StatsInputError, match="no exited households"):

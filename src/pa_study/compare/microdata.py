@@ -30,12 +30,35 @@ from pa_study.results import StudyResults
 from pa_study.stats import critical_value
 
 _SIDE = ("estimate", "se", "n")
-CONTRAST_COLUMNS = ["family", "name", "label", "focal", "benchmark", "estimate", "se", "ci_low", "ci_high", "n",
-                    "p_value", "p_holm", "focal_estimate", "focal_se", "focal_n", "benchmark_estimate", "benchmark_se",
-                    "benchmark_n", "threshold", "reliable", "note", "definition"]
-METHOD = ("difference of the two counties' design-based estimates (independent samples): SE = √(SE_focal² + "
-          "SE_benchmark²), CI = difference ± z × SE, two-sided normal p-value; p_holm = Holm-adjusted across all "
-          "contrasts of the indicator family")
+CONTRAST_COLUMNS = [
+    "family",
+    "name",
+    "label",
+    "focal",
+    "benchmark",
+    "estimate",
+    "se",
+    "ci_low",
+    "ci_high",
+    "n",
+    "p_value",
+    "p_holm",
+    "focal_estimate",
+    "focal_se",
+    "focal_n",
+    "benchmark_estimate",
+    "benchmark_se",
+    "benchmark_n",
+    "threshold",
+    "reliable",
+    "note",
+    "definition",
+]
+METHOD = (
+    "difference of the two counties' design-based estimates (independent samples): SE = √(SE_focal² + "
+    "SE_benchmark²), CI = difference ± z × SE, two-sided normal p-value; p_holm = Holm-adjusted across all "
+    "contrasts of the indicator family"
+)
 
 
 def holm_adjusted(p_values: Sequence[float | None]) -> list[float | None]:
@@ -65,8 +88,15 @@ def holm_adjusted(p_values: Sequence[float | None]) -> list[float | None]:
     return adjusted
 
 
-def difference_row(family: str, focal_row: dict[str, Any] | None, benchmark_row: dict[str, Any] | None, *,
-                   focal: str, benchmark: str, level: float) -> dict[str, Any]:
+def difference_row(
+    family: str,
+    focal_row: dict[str, Any] | None,
+    benchmark_row: dict[str, Any] | None,
+    *,
+    focal: str,
+    benchmark: str,
+    level: float,
+) -> dict[str, Any]:
     """Return the headline row of one focal − benchmark contrast.
 
     Parameters
@@ -92,18 +122,29 @@ def difference_row(family: str, focal_row: dict[str, Any] | None, benchmark_row:
     """
     source = focal_row or benchmark_row or {}
     row: dict[str, Any] = {
-        "name": source.get("name"), "label": source.get("label"), "family": family, "focal": focal,
-        "benchmark": benchmark, "definition": f"{focal} − {benchmark}: {source.get('definition', '')}",
+        "name": source.get("name"),
+        "label": source.get("label"),
+        "family": family,
+        "focal": focal,
+        "benchmark": benchmark,
+        "definition": f"{focal} − {benchmark}: {source.get('definition', '')}",
         **{f"focal_{k}": (focal_row or {}).get(k) for k in _SIDE},
         **{f"benchmark_{k}": (benchmark_row or {}).get(k) for k in _SIDE},
-        "estimate": None, "se": None, "ci_low": None, "ci_high": None, "p_value": None,
+        "estimate": None,
+        "se": None,
+        "ci_low": None,
+        "ci_high": None,
+        "p_value": None,
         "n": int((focal_row or {}).get("n") or 0) + int((benchmark_row or {}).get("n") or 0),
         "reliable": bool((focal_row or {}).get("reliable", True) and (benchmark_row or {}).get("reliable", True)),
     }
     if "threshold" in source:
         row["threshold"] = source["threshold"]
-    missing = [county for county, r in ((focal, focal_row), (benchmark, benchmark_row))
-               if r is None or r.get("estimate") is None or r.get("se") is None]
+    missing = [
+        county
+        for county, r in ((focal, focal_row), (benchmark, benchmark_row))
+        if r is None or r.get("estimate") is None or r.get("se") is None
+    ]
     if missing:
         row |= {"reliable": False, "note": f"no estimate for {' and '.join(missing)}"}
         return row
@@ -120,18 +161,23 @@ def difference_row(family: str, focal_row: dict[str, Any] | None, benchmark_row:
     exact = [county for county, r in ((focal, focal_row), (benchmark, benchmark_row)) if float(r["se"]) == 0]
     if se > 0 and exact:
         # A proportion estimated at 0 or 1 has a linearised SE of 0, though its own interval is not a point.
-        notes.append(f"the SE of {exact[0]} is 0 (an estimate at its boundary, or a census), so the contrast's SE "
-                     "rests on the other county alone and may understate the uncertainty")
+        notes.append(
+            f"the SE of {exact[0]} is 0 (an estimate at its boundary, or a census), so the contrast's SE "
+            "rests on the other county alone and may understate the uncertainty"
+        )
     if focal_row.get("definition") != benchmark_row.get("definition"):
-        notes.append(f"the two counties' definitions differ: {focal}: {focal_row.get('definition')}; "
-                     f"{benchmark}: {benchmark_row.get('definition')}")
+        notes.append(
+            f"the two counties' definitions differ: {focal}: {focal_row.get('definition')}; "
+            f"{benchmark}: {benchmark_row.get('definition')}"
+        )
     if notes:
         row["note"] = "; ".join(notes)
     return row
 
 
-def family_contrasts(results: StudyResults, family: str, *, focal: str, benchmarks: list[str],
-                     level: float) -> list[dict[str, Any]]:
+def family_contrasts(
+    results: StudyResults, family: str, *, focal: str, benchmarks: list[str], level: float
+) -> list[dict[str, Any]]:
     """Return every focal − benchmark contrast of one family's headline indicators, Holm-adjusted.
 
     Indicators are those of the focal county in its order, then any only a benchmark has; each is
@@ -144,10 +190,16 @@ def family_contrasts(results: StudyResults, family: str, *, focal: str, benchmar
         names = [r["name"] for r in (focal_family.headline if focal_family else [])]
         names += [r["name"] for r in (benchmark_family.headline if benchmark_family else []) if r["name"] not in names]
         for name in names:
-            rows.append(difference_row(
-                family, focal_family.row(name) if focal_family else None,
-                benchmark_family.row(name) if benchmark_family else None,
-                focal=focal, benchmark=benchmark, level=level))
+            rows.append(
+                difference_row(
+                    family,
+                    focal_family.row(name) if focal_family else None,
+                    benchmark_family.row(name) if benchmark_family else None,
+                    focal=focal,
+                    benchmark=benchmark,
+                    level=level,
+                )
+            )
     for row, adjusted in zip(rows, holm_adjusted([r["p_value"] for r in rows]), strict=True):
         row["p_holm"] = adjusted
     return rows
@@ -155,14 +207,41 @@ def family_contrasts(results: StudyResults, family: str, *, focal: str, benchmar
 
 def county_estimates(results: StudyResults) -> pd.DataFrame:
     """Return every county's headline estimates side by side: one row per family, indicator and county."""
-    records = [{"family": f.family, "name": r["name"], "label": r.get("label"), "county": county,
-                "county_name": results.names[county], "estimate": r.get("estimate"), "se": r.get("se"),
-                "ci_low": r.get("ci_low"), "ci_high": r.get("ci_high"), "n": r.get("n"),
-                "reliable": r.get("reliable")}
-               for family in FAMILIES for county in results.counties
-               if (f := results.get(county, family)) is not None for r in f.headline]
-    return pd.DataFrame.from_records(records, columns=["family", "name", "label", "county", "county_name", "estimate",
-                                                       "se", "ci_low", "ci_high", "n", "reliable"])
+    records = [
+        {
+            "family": f.family,
+            "name": r["name"],
+            "label": r.get("label"),
+            "county": county,
+            "county_name": results.names[county],
+            "estimate": r.get("estimate"),
+            "se": r.get("se"),
+            "ci_low": r.get("ci_low"),
+            "ci_high": r.get("ci_high"),
+            "n": r.get("n"),
+            "reliable": r.get("reliable"),
+        }
+        for family in FAMILIES
+        for county in results.counties
+        if (f := results.get(county, family)) is not None
+        for r in f.headline
+    ]
+    return pd.DataFrame.from_records(
+        records,
+        columns=[
+            "family",
+            "name",
+            "label",
+            "county",
+            "county_name",
+            "estimate",
+            "se",
+            "ci_low",
+            "ci_high",
+            "n",
+            "reliable",
+        ],
+    )
 
 
 def microdata_result(results: StudyResults, settings: dict[str, Any]) -> FamilyResult:
@@ -198,8 +277,10 @@ def microdata_result(results: StudyResults, settings: dict[str, Any]) -> FamilyR
         result.headline += family_contrasts(results, family, focal=focal, benchmarks=benchmarks, level=level)
     result.tables["contrasts"] = pd.DataFrame.from_records(result.headline, columns=CONTRAST_COLUMNS)
     result.tables["county_estimates"] = county_estimates(results)
-    result.sample = {"contrasts": len(result.headline),
-                     "estimated": sum(r["estimate"] is not None for r in result.headline)}
+    result.sample = {
+        "contrasts": len(result.headline),
+        "estimated": sum(r["estimate"] is not None for r in result.headline),
+    }
     return result
 
 

@@ -58,14 +58,17 @@ TREATED = "treated"
 BURDEN = "burden_index"
 _INCOME_OUTCOMES = ("earned_pc", "log_earned_pc")
 _LABELS = {
-    "att_earned_pc": "参与产业项目对人均务工经营收入的效应（合并模型）effect of active participation on per-capita earned "
-                     "income, focal county, pooled model",
+    "att_earned_pc": "参与产业项目对人均务工经营收入的效应（合并模型）effect of active "
+    "participation on per-capita earned "
+    "income, focal county, pooled model",
     "att_earned_pc_difference": "造血效应的县际差异 difference in the effect of active participation on per-capita "
-                                "earned income, benchmark − focal",
+    "earned income, benchmark − focal",
     "capability_index_difference": "能力指数的县际差异 difference in the capability index (pooled SD), benchmark − "
-                                   "focal",
-    "scale_mean_difference": "内生动力量表的县际差异 difference in the aspiration scale (scale points), benchmark − focal",
-    "burden_index_difference": "干部负担指数的县际差异 difference in the cadre burden index (pooled SD), benchmark − focal",
+    "focal",
+    "scale_mean_difference": "内生动力量表的县际差异 difference in the aspiration scale "
+    "(scale points), benchmark − focal",
+    "burden_index_difference": "干部负担指数的县际差异 difference in the cadre burden index "
+    "(pooled SD), benchmark − focal",
 }
 
 
@@ -118,8 +121,16 @@ def combination(fit: RegressionResult, terms: list[str], name: str) -> Estimate:
     estimate = float(vector @ fit.params)
     se = float(np.sqrt(max(vector @ fit.cov @ vector, 0.0)))
     half = critical_value(fit.level, fit.df) * se
-    return Estimate(name=name, estimate=estimate, se=se, ci_low=estimate - half, ci_high=estimate + half, n=fit.n,
-                    df=fit.df, level=fit.level)
+    return Estimate(
+        name=name,
+        estimate=estimate,
+        se=se,
+        ci_low=estimate - half,
+        ci_high=estimate + half,
+        n=fit.n,
+        df=fit.df,
+        level=fit.level,
+    )
 
 
 def used_rows(frame: pd.DataFrame, outcome: str, terms: list[str]) -> pd.Series:
@@ -127,8 +138,18 @@ def used_rows(frame: pd.DataFrame, outcome: str, terms: list[str]) -> pd.Series:
     return frame[[outcome, *terms]].notna().all(axis=1)
 
 
-def contrast_row(name: str, fit: RegressionResult, term: str, *, model: str, focal: str, county: str,
-                 definition: str, smallest: int, min_n: int) -> dict[str, Any]:
+def contrast_row(
+    name: str,
+    fit: RegressionResult,
+    term: str,
+    *,
+    model: str,
+    focal: str,
+    county: str,
+    definition: str,
+    smallest: int,
+    min_n: int,
+) -> dict[str, Any]:
     """Return a headline row (the indicator row format) for the coefficient of ``term``, with the
     model, term, p-value and the county it concerns (``benchmark`` for a county difference);
     ``smallest`` is the sampled units in the smallest group behind it."""
@@ -148,8 +169,12 @@ def coefficient_table(fits: dict[tuple[str, str], RegressionResult]) -> pd.DataF
 # ---- the three models ------------------------------------------------------------------------
 
 
-def income_model(households: dict[str, pd.DataFrame], settings: dict[str, Any], *, focal: str,
-                 ) -> tuple[dict[str, RegressionResult], pd.DataFrame]:
+def income_model(
+    households: dict[str, pd.DataFrame],
+    settings: dict[str, Any],
+    *,
+    focal: str,
+) -> tuple[dict[str, RegressionResult], pd.DataFrame]:
     """Fit the pooled income-effect model for each outcome.
 
     Parameters
@@ -167,16 +192,20 @@ def income_model(households: dict[str, pd.DataFrame], settings: dict[str, Any], 
         Outcome -> fit, and the stacked analysis frame (for group counts).
     """
     options = settings["income"]
-    parts = {county: with_treatment(income_frame(table, options), options["comparison"])
-             for county, table in households.items()}
+    parts = {
+        county: with_treatment(income_frame(table, options), options["comparison"])
+        for county, table in households.items()
+    }
     others = [c for c in households if c != focal]
     frame, dummies = county_terms(stacked(parts), others)
     interactions = [f"{TREATED}_x_{county}" for county in others]
     frame = frame.assign(**{i: frame[TREATED] * frame[d] for i, d in zip(interactions, dummies, strict=True)})
     design = household_design(frame, lonely_psu=settings["lonely_psu"])
     terms = [TREATED, *interactions, *dummies, *options["covariates"]]
-    fits = {outcome: design.regression(f"{outcome} ~ {' + '.join(terms)}", na_rm=True, level=settings["level"])
-            for outcome in _INCOME_OUTCOMES}
+    fits = {
+        outcome: design.regression(f"{outcome} ~ {' + '.join(terms)}", na_rm=True, level=settings["level"])
+        for outcome in _INCOME_OUTCOMES
+    }
     return fits, frame.assign(_used=used_rows(frame, _INCOME_OUTCOMES[0], terms))
 
 
@@ -191,8 +220,9 @@ def with_treatment(frame: pd.DataFrame, comparison: str) -> pd.DataFrame:
     return frame.assign(**{TREATED: treated})
 
 
-def capability_model(households: dict[str, pd.DataFrame], settings: dict[str, Any], codebook: Codebook, *,
-                     focal: str) -> tuple[dict[str, RegressionResult], pd.DataFrame, list[str]]:
+def capability_model(
+    households: dict[str, pd.DataFrame], settings: dict[str, Any], codebook: Codebook, *, focal: str
+) -> tuple[dict[str, RegressionResult], pd.DataFrame, list[str]]:
     """Fit the pooled capability-index and aspiration-scale models.
 
     The index is rebuilt on the stacked households (one reference group for all counties) with
@@ -209,19 +239,23 @@ def capability_model(households: dict[str, pd.DataFrame], settings: dict[str, An
     pooled = stacked(households)
     items, _ = item_values(pooled, options, codebook)
     scores, _, _, notes = capability_scores(items, pooled, options)
-    frame = pooled.assign(**{INDEX: scores[INDEX].to_numpy(),
-                             SCALE: scale_score(items, options["scale_dimension"], options["min_items"])})
+    frame = pooled.assign(
+        **{INDEX: scores[INDEX].to_numpy(), SCALE: scale_score(items, options["scale_dimension"], options["min_items"])}
+    )
     controls = list(options["association"]["controls"])
     frame, dummies = county_terms(numeric_terms(frame, controls), others)
     design = household_design(frame, lonely_psu=settings["lonely_psu"])
     terms = [*dummies, *controls]
-    fits = {outcome: design.regression(f"{outcome} ~ {' + '.join(terms)}", na_rm=True, level=settings["level"])
-            for outcome in (INDEX, SCALE)}
+    fits = {
+        outcome: design.regression(f"{outcome} ~ {' + '.join(terms)}", na_rm=True, level=settings["level"])
+        for outcome in (INDEX, SCALE)
+    }
     return fits, frame.assign(_used=used_rows(frame, INDEX, terms)), notes
 
 
-def burden_model(cadres: dict[str, pd.DataFrame], settings: dict[str, Any], controls: list[str], *,
-                 focal: str) -> tuple[RegressionResult, pd.DataFrame]:
+def burden_model(
+    cadres: dict[str, pd.DataFrame], settings: dict[str, Any], controls: list[str], *, focal: str
+) -> tuple[RegressionResult, pd.DataFrame]:
     """Fit the pooled cadre burden-index model, clustered by village within county strata.
 
     Parameters
@@ -270,9 +304,11 @@ def indicator_settings(results: StudyResults, family: str, section: str) -> dict
     first_county, first = chosen[0]
     for county, part in chosen[1:]:
         if part != first:
-            raise InputError(f"the {family} indicator files of {first_county} and {county} were computed with "
-                             f"different settings; a pooled model needs one definition (re-run the indicator stage)",
-                             path=str(results.get(county, family).path))
+            raise InputError(
+                f"the {family} indicator files of {first_county} and {county} were computed with "
+                f"different settings; a pooled model needs one definition (re-run the indicator stage)",
+                path=str(results.get(county, family).path),
+            )
     return first
 
 
@@ -286,8 +322,12 @@ def _shared_part(settings: dict[str, Any], section: str) -> dict[str, Any]:
 # ---- the comparison --------------------------------------------------------------------------
 
 
-def pooled_result(results: StudyResults, tables: dict[str, dict[str, pd.DataFrame | None]], settings: dict[str, Any],
-                  codebook: Codebook) -> FamilyResult:
+def pooled_result(
+    results: StudyResults,
+    tables: dict[str, dict[str, pd.DataFrame | None]],
+    settings: dict[str, Any],
+    codebook: Codebook,
+) -> FamilyResult:
     """Fit the three pooled models and return them as a result document.
 
     Parameters
@@ -313,8 +353,10 @@ def pooled_result(results: StudyResults, tables: dict[str, dict[str, pd.DataFram
     focal = settings["focal"]
     result = FamilyResult("comparison_pooled", focal, settings)
     # Every table is written, empty when its model could not be fitted: the workflow expects the files.
-    result.tables = {"pooled_coefficients": coefficient_table({}),
-                     "pooled_income_effects": pd.DataFrame(columns=["county", "outcome", *ESTIMATE_COLUMNS])}
+    result.tables = {
+        "pooled_coefficients": coefficient_table({}),
+        "pooled_income_effects": pd.DataFrame(columns=["county", "outcome", *ESTIMATE_COLUMNS]),
+    }
     if not settings["benchmarks"]:
         result.status = "skipped"
         result.notes.append("no benchmark county is configured: no pooled model")
@@ -326,22 +368,31 @@ def pooled_result(results: StudyResults, tables: dict[str, dict[str, pd.DataFram
     cadres = {county: t["cadres"] for county, t in tables.items() if t.get("cadres") is not None}
     _add_burden(result, fits, cadres, indicator_settings(results, "formalism", "formalism"), settings, focal)
     result.tables["pooled_coefficients"] = coefficient_table(fits)
-    result.sample = {county: {"households": len(households[county]),
-                              "cadres": 0 if tables[county].get("cadres") is None else len(tables[county]["cadres"])}
-                     for county in tables}
+    result.sample = {
+        county: {
+            "households": len(households[county]),
+            "cadres": 0 if tables[county].get("cadres") is None else len(tables[county]["cadres"]),
+        }
+        for county in tables
+    }
     return result
 
 
 def _smallest(frame: pd.DataFrame, county: str, focal: str, *, by_treatment: bool = False) -> int:
     used = frame[frame["_used"] & frame[COUNTY].isin([county, focal])]
     if by_treatment:
-        return int(used.groupby([COUNTY, TREATED]).size().reindex(
-            pd.MultiIndex.from_product([[county, focal], [0.0, 1.0]]), fill_value=0).min())
+        return int(
+            used.groupby([COUNTY, TREATED])
+            .size()
+            .reindex(pd.MultiIndex.from_product([[county, focal], [0.0, 1.0]]), fill_value=0)
+            .min()
+        )
     return int(used[COUNTY].value_counts().reindex([county, focal], fill_value=0).min())
 
 
-def _add_income(result: FamilyResult, fits: dict, households: dict[str, pd.DataFrame], settings: dict[str, Any],
-                focal: str) -> None:
+def _add_income(
+    result: FamilyResult, fits: dict, households: dict[str, pd.DataFrame], settings: dict[str, Any], focal: str
+) -> None:
     try:
         income_fits, frame = income_model(households, settings, focal=focal)
     except StatsInputError as exc:
@@ -349,25 +400,61 @@ def _add_income(result: FamilyResult, fits: dict, households: dict[str, pd.DataF
         result.notes.append(f"pooled income model not estimated: {exc}")
         return
     fits |= {("income", outcome): fit for outcome, fit in income_fits.items()}
-    fit, others, min_n = income_fits["earned_pc"], [c for c in households if c != focal], settings["min_sample"]["group"]
-    base = (f"survey-weighted regression of per-capita earned income on active participation (treated; comparison: "
-            f"{settings['income']['comparison']}), participation × county, county indicators (reference {focal}) and "
-            f"{', '.join(settings['income']['covariates'])}; strata = county × township, PSU = village")
-    result.headline.append(contrast_row("att_earned_pc", fit, TREATED, model="income", focal=focal, county=focal,
-                                        definition=f"coefficient of treated: {base}",
-                                        smallest=_smallest(frame, focal, focal, by_treatment=True), min_n=min_n))
-    result.headline += [contrast_row("att_earned_pc_difference", fit, f"{TREATED}_x_{c}", model="income", focal=focal,
-                                     county=c, definition=f"coefficient of {TREATED}_x_{c} ({c} − {focal}): {base}",
-                                     smallest=_smallest(frame, c, focal, by_treatment=True), min_n=min_n)
-                        for c in others]
+    fit, others, min_n = (
+        income_fits["earned_pc"],
+        [c for c in households if c != focal],
+        settings["min_sample"]["group"],
+    )
+    base = (
+        f"survey-weighted regression of per-capita earned income on active participation (treated; comparison: "
+        f"{settings['income']['comparison']}), participation × county, county indicators (reference {focal}) and "
+        f"{', '.join(settings['income']['covariates'])}; strata = county × township, PSU = village"
+    )
+    result.headline.append(
+        contrast_row(
+            "att_earned_pc",
+            fit,
+            TREATED,
+            model="income",
+            focal=focal,
+            county=focal,
+            definition=f"coefficient of treated: {base}",
+            smallest=_smallest(frame, focal, focal, by_treatment=True),
+            min_n=min_n,
+        )
+    )
+    result.headline += [
+        contrast_row(
+            "att_earned_pc_difference",
+            fit,
+            f"{TREATED}_x_{c}",
+            model="income",
+            focal=focal,
+            county=c,
+            definition=f"coefficient of {TREATED}_x_{c} ({c} − {focal}): {base}",
+            smallest=_smallest(frame, c, focal, by_treatment=True),
+            min_n=min_n,
+        )
+        for c in others
+    ]
     terms = {focal: [TREATED], **{c: [TREATED, f"{TREATED}_x_{c}"] for c in others}}
     result.tables["pooled_income_effects"] = estimate_table(
-        [({"county": c, "outcome": outcome}, combination(f, terms[c], c)) for c in terms
-         for outcome, f in income_fits.items()])
+        [
+            ({"county": c, "outcome": outcome}, combination(f, terms[c], c))
+            for c in terms
+            for outcome, f in income_fits.items()
+        ]
+    )
 
 
-def _add_capability(result: FamilyResult, fits: dict, households: dict[str, pd.DataFrame], settings: dict[str, Any],
-                    codebook: Codebook, focal: str) -> None:
+def _add_capability(
+    result: FamilyResult,
+    fits: dict,
+    households: dict[str, pd.DataFrame],
+    settings: dict[str, Any],
+    codebook: Codebook,
+    focal: str,
+) -> None:
     try:
         capability_fits, frame, notes = capability_model(households, settings, codebook, focal=focal)
     except StatsInputError as exc:
@@ -378,23 +465,42 @@ def _add_capability(result: FamilyResult, fits: dict, households: dict[str, pd.D
     fits |= {("capability", outcome): fit for outcome, fit in capability_fits.items()}
     controls = ", ".join(settings["capability"]["association"]["controls"]) or "none"
     for outcome, name in ((INDEX, "capability_index_difference"), (SCALE, "scale_mean_difference")):
-        what = ("the capability index rebuilt on all counties' households (standardised on the pooled reference "
-                "group)" if outcome == INDEX else f"the {settings['capability']['scale_dimension']} scale (mean of "
-                                                   "its recoded items)")
-        result.headline += [contrast_row(
-            name, capability_fits[outcome], f"county_{c}", model="capability", focal=focal, county=c,
-            definition=f"coefficient of county_{c} ({c} − {focal}) in a survey-weighted regression of {what} on "
-                       f"county indicators and {controls}; strata = county × township, PSU = village",
-            smallest=_smallest(frame, c, focal), min_n=settings["min_sample"]["group"])
-            for c in households if c != focal]
+        what = (
+            "the capability index rebuilt on all counties' households (standardised on the pooled reference group)"
+            if outcome == INDEX
+            else f"the {settings['capability']['scale_dimension']} scale (mean of its recoded items)"
+        )
+        result.headline += [
+            contrast_row(
+                name,
+                capability_fits[outcome],
+                f"county_{c}",
+                model="capability",
+                focal=focal,
+                county=c,
+                definition=f"coefficient of county_{c} ({c} − {focal}) in a survey-weighted regression of {what} on "
+                f"county indicators and {controls}; strata = county × township, PSU = village",
+                smallest=_smallest(frame, c, focal),
+                min_n=settings["min_sample"]["group"],
+            )
+            for c in households
+            if c != focal
+        ]
 
 
-def _add_burden(result: FamilyResult, fits: dict, cadres: dict[str, pd.DataFrame], settings: dict[str, Any],
-                comparison: dict[str, Any], focal: str) -> None:
+def _add_burden(
+    result: FamilyResult,
+    fits: dict,
+    cadres: dict[str, pd.DataFrame],
+    settings: dict[str, Any],
+    comparison: dict[str, Any],
+    focal: str,
+) -> None:
     if focal not in cadres or len(cadres) < 2:
         result.status = "partial"
-        result.notes.append("pooled burden model not estimated: the focal county and at least one benchmark need a "
-                            "cadre survey")
+        result.notes.append(
+            "pooled burden model not estimated: the focal county and at least one benchmark need a cadre survey"
+        )
         return
     for county in comparison["benchmarks"]:
         if county not in cadres:
@@ -408,11 +514,22 @@ def _add_burden(result: FamilyResult, fits: dict, cadres: dict[str, pd.DataFrame
         return
     fits[("burden", BURDEN)] = fit
     items = ", ".join(settings["formalism"]["burden_items"])
-    result.headline += [contrast_row(
-        "burden_index_difference", fit, f"county_{c}", model="burden", focal=focal, county=c,
-        definition=f"coefficient of county_{c} ({c} − {focal}) in a regression of the cadres' burden index (equal-weight "
-                   f"summary index of {items}, standardised over all cadres pooled) on county indicators and "
-                   f"{', '.join(controls) or 'no controls'}; cadres equally weighted, clustered by village within "
-                   "county strata",
-        smallest=_smallest(frame, c, focal), min_n=settings["min_sample"]["cadres"])
-        for c in cadres if c != focal]
+    result.headline += [
+        contrast_row(
+            "burden_index_difference",
+            fit,
+            f"county_{c}",
+            model="burden",
+            focal=focal,
+            county=c,
+            definition=f"coefficient of county_{c} ({c} − {focal}) in a regression "
+            "of the cadres' burden index (equal-weight "
+            f"summary index of {items}, standardised over all cadres pooled) on county indicators and "
+            f"{', '.join(controls) or 'no controls'}; cadres equally weighted, clustered by village within "
+            "county strata",
+            smallest=_smallest(frame, c, focal),
+            min_n=settings["min_sample"]["cadres"],
+        )
+        for c in cadres
+        if c != focal
+    ]

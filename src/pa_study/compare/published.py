@@ -32,8 +32,27 @@ SURVEY = "survey estimate"
 #: Columns a published table must have; ``relation``, ``area``, ``confidence`` and ``note`` are optional.
 REQUIRED_COLUMNS = ("county", "indicator", "year", "value", "unit", "scope", "source")
 OPTIONAL_COLUMNS = ("relation", "area", "confidence", "note")
-LINEUP_COLUMNS = ["indicator", "label", "county", "county_name", "role", "kind", "year", "relation", "value", "se",
-                  "ci_low", "ci_high", "n", "unit", "scope", "area", "source", "confidence", "note"]
+LINEUP_COLUMNS = [
+    "indicator",
+    "label",
+    "county",
+    "county_name",
+    "role",
+    "kind",
+    "year",
+    "relation",
+    "value",
+    "se",
+    "ci_low",
+    "ci_high",
+    "n",
+    "unit",
+    "scope",
+    "area",
+    "source",
+    "confidence",
+    "note",
+]
 _VOCABULARY_SECTIONS = ("counties", "indicators", "scopes", "relations")
 
 
@@ -89,34 +108,45 @@ def load_published(path: str | Path, vocabulary: dict[str, Any]) -> pd.DataFrame
     table.columns = [c.strip() for c in table.columns]
     absent = [c for c in REQUIRED_COLUMNS if c not in table.columns]
     if absent:
-        raise InputError(f"the table lacks the column(s) {', '.join(absent)}; expected "
-                         f"{', '.join(REQUIRED_COLUMNS)} (and optionally {', '.join(OPTIONAL_COLUMNS)})", path=str(path))
+        raise InputError(
+            f"the table lacks the column(s) {', '.join(absent)}; expected "
+            f"{', '.join(REQUIRED_COLUMNS)} (and optionally {', '.join(OPTIONAL_COLUMNS)})",
+            path=str(path),
+        )
     for column in OPTIONAL_COLUMNS:
         if column not in table.columns:
             table[column] = ""
     table = table[[*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS]].apply(lambda c: c.str.strip())
     table["relation"] = table["relation"].replace("", "=")
-    records = [checked_row(record, row, vocabulary, str(path))
-               for row, record in zip(range(2, len(table) + 2), table.to_dict("records"), strict=True)]
+    records = [
+        checked_row(record, row, vocabulary, str(path))
+        for row, record in zip(range(2, len(table) + 2), table.to_dict("records"), strict=True)
+    ]
     return pd.DataFrame.from_records(records, columns=[*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS, "row"])
 
 
 def checked_row(record: dict[str, str], row: int, vocabulary: dict[str, Any], path: str) -> dict[str, Any]:
     """Return one row of the published table with ``year`` and ``value`` as numbers, or raise
     :class:`InputError` naming ``path`` and ``row`` for the first thing wrong with it."""
+
     def fail(message: str, column: str | None = None) -> InputError:
         return InputError(message, path=path, row=row, column=column)
 
     if not record["source"]:
-        raise fail("the figure has no source; every published figure needs one (who published it, where, when)",
-                   "source")
+        raise fail(
+            "the figure has no source; every published figure needs one (who published it, where, when)", "source"
+        )
     for column, section in (("county", "counties"), ("indicator", "indicators"), ("scope", "scopes")):
         if record[column] not in vocabulary[section]:
-            raise fail(f"unknown {column} '{record[column]}'; expected one of {', '.join(map(str, vocabulary[section]))} "
-                       "(add it to the vocabulary beside the table)", column)
+            raise fail(
+                f"unknown {column} '{record[column]}'; expected one of {', '.join(map(str, vocabulary[section]))} "
+                "(add it to the vocabulary beside the table)",
+                column,
+            )
     if record["relation"] not in vocabulary["relations"]:
-        raise fail(f"unknown relation '{record['relation']}'; expected one of {', '.join(vocabulary['relations'])}",
-                   "relation")
+        raise fail(
+            f"unknown relation '{record['relation']}'; expected one of {', '.join(vocabulary['relations'])}", "relation"
+        )
     value = _number(record["value"])
     if value is None:
         raise fail(f"value '{record['value']}' is not a number (write it plainly: 77350, 0.118 for 11.8%)", "value")
@@ -163,8 +193,9 @@ def survey_counterpart(family: Family, spec: dict[str, Any]) -> dict[str, Any] |
     return {k: record[k] for k in ("estimate", "se", "ci_low", "ci_high", "n")}
 
 
-def published_lineup(published: pd.DataFrame, vocabulary: dict[str, Any], results: StudyResults,
-                     settings: dict[str, Any]) -> pd.DataFrame:
+def published_lineup(
+    published: pd.DataFrame, vocabulary: dict[str, Any], results: StudyResults, settings: dict[str, Any]
+) -> pd.DataFrame:
     """Return the published figures of the shown counties beside the comparable survey estimates.
 
     Parameters
@@ -201,6 +232,7 @@ def published_lineup(published: pd.DataFrame, vocabulary: dict[str, Any], result
 def in_order(frame: pd.DataFrame, columns: list[str], ranks: dict[str, list[str]]) -> pd.DataFrame:
     """Return ``frame`` sorted by ``columns``, those in ``ranks`` in the listed order of their values
     (study order of counties, vocabulary order of indicators) rather than alphabetically."""
+
     def key(column: pd.Series) -> pd.Series:
         if column.name not in ranks:
             return column
@@ -220,18 +252,41 @@ def _county_name(county: str, vocabulary: dict[str, Any], settings: dict[str, An
     return str(known.get("name", county))
 
 
-def _published_record(record: dict[str, Any], vocabulary: dict[str, Any], roles: dict[str, str],
-                      settings: dict[str, Any]) -> dict[str, Any]:
+def _published_record(
+    record: dict[str, Any], vocabulary: dict[str, Any], roles: dict[str, str], settings: dict[str, Any]
+) -> dict[str, Any]:
     county = record["county"]
-    return {**{k: record[k] for k in ("indicator", "county", "year", "relation", "value", "unit", "scope", "area",
-                                      "source", "confidence", "note")},
-            "label": vocabulary["indicators"][record["indicator"]].get("label", record["indicator"]),
-            "county_name": _county_name(county, vocabulary, settings), "role": roles[county], "kind": PUBLISHED,
-            "se": None, "ci_low": None, "ci_high": None, "n": None}
+    return {
+        **{
+            k: record[k]
+            for k in (
+                "indicator",
+                "county",
+                "year",
+                "relation",
+                "value",
+                "unit",
+                "scope",
+                "area",
+                "source",
+                "confidence",
+                "note",
+            )
+        },
+        "label": vocabulary["indicators"][record["indicator"]].get("label", record["indicator"]),
+        "county_name": _county_name(county, vocabulary, settings),
+        "role": roles[county],
+        "kind": PUBLISHED,
+        "se": None,
+        "ci_low": None,
+        "ci_high": None,
+        "n": None,
+    }
 
 
-def _survey_records(indicator: str, spec: dict[str, Any], vocabulary: dict[str, Any], results: StudyResults,
-                    settings: dict[str, Any]) -> list[dict[str, Any]]:
+def _survey_records(
+    indicator: str, spec: dict[str, Any], vocabulary: dict[str, Any], results: StudyResults, settings: dict[str, Any]
+) -> list[dict[str, Any]]:
     entry = vocabulary["indicators"][indicator]
     rows = []
     for county in results.counties:
@@ -241,22 +296,38 @@ def _survey_records(indicator: str, spec: dict[str, Any], vocabulary: dict[str, 
             continue
         synthetic = settings["counties"][county]["synthetic"]
         where = spec.get("headline") or f"table {spec['table']}"
-        rows.append({
-            "indicator": indicator, "label": entry.get("label", indicator), "county": county,
-            "county_name": _county_name(county, vocabulary, settings),
-            "role": "focal" if county == settings["focal"] else "benchmark", "kind": SURVEY,
-            "year": family.document.get("settings", {}).get("study", {}).get("survey_year"), "relation": "=",
-            "value": found["estimate"], **{k: found[k] for k in ("se", "ci_low", "ci_high", "n")},
-            "unit": entry["unit"], "scope": "county", "area": _county_name(county, vocabulary, settings),
-            "source": f"this study's household survey ({spec['family']}.json, {where})"
-                      + ("; SYNTHETIC demo data" if synthetic else ""),
-            "confidence": "", "note": spec.get("note", ""),
-        })
+        rows.append(
+            {
+                "indicator": indicator,
+                "label": entry.get("label", indicator),
+                "county": county,
+                "county_name": _county_name(county, vocabulary, settings),
+                "role": "focal" if county == settings["focal"] else "benchmark",
+                "kind": SURVEY,
+                "year": family.document.get("settings", {}).get("study", {}).get("survey_year"),
+                "relation": "=",
+                "value": found["estimate"],
+                **{k: found[k] for k in ("se", "ci_low", "ci_high", "n")},
+                "unit": entry["unit"],
+                "scope": "county",
+                "area": _county_name(county, vocabulary, settings),
+                "source": f"this study's household survey ({spec['family']}.json, {where})"
+                + ("; SYNTHETIC demo data" if synthetic else ""),
+                "confidence": "",
+                "note": spec.get("note", ""),
+            }
+        )
     return rows
 
 
-def published_result(published: pd.DataFrame, vocabulary: dict[str, Any], results: StudyResults,
-                     settings: dict[str, Any], *, table_path: str) -> FamilyResult:
+def published_result(
+    published: pd.DataFrame,
+    vocabulary: dict[str, Any],
+    results: StudyResults,
+    settings: dict[str, Any],
+    *,
+    table_path: str,
+) -> FamilyResult:
     """Return the published-benchmark part of the comparison as a result document.
 
     Tables: ``published`` (the checked published figures of the shown counties, with their
@@ -267,16 +338,20 @@ def published_result(published: pd.DataFrame, vocabulary: dict[str, Any], result
     roles = study_roles(settings)
     result = FamilyResult("comparison_published", settings["focal"], settings)
     figures = published[published["county"].isin(list(roles))].drop(columns="row")
-    result.tables["published"] = in_order(figures.assign(kind=PUBLISHED), ["county", "indicator", "year"],
-                                        {"county": list(roles), "indicator": list(vocabulary["indicators"])})
+    result.tables["published"] = in_order(
+        figures.assign(kind=PUBLISHED),
+        ["county", "indicator", "year"],
+        {"county": list(roles), "indicator": list(vocabulary["indicators"])},
+    )
     result.tables["published_lineup"] = published_lineup(published, vocabulary, results, settings)
     for county, role in roles.items():
         if county not in set(figures["county"]):
-            result.notes.append(f"{_county_name(county, vocabulary, settings)} ({role}) has no published figure in "
-                                f"{table_path}")
+            result.notes.append(
+                f"{_county_name(county, vocabulary, settings)} ({role}) has no published figure in {table_path}"
+            )
     result.definitions = {
         PUBLISHED: "a figure published by a government or news source, copied with its source; not an estimate of "
-                   "this study and without sampling error",
+        "this study and without sampling error",
         SURVEY: "an estimate from this study's survey microdata of the county, with its design-based SE and CI",
         "scope": "; ".join(f"{k}: {v}" for k, v in vocabulary["scopes"].items()),
         "relation": "how the published value bounds the figure: = exact, < below, >= at least, ~ about",

@@ -40,14 +40,22 @@ def studied(settings: dict[str, Any]) -> list[str]:
     return [settings["focal"], *settings["benchmarks"]]
 
 
-def run_microdata(*, settings: dict[str, Any], indicators: list[str], output: str | Path,
-                  tables_dir: str | Path) -> dict[str, Any]:
+def run_microdata(
+    *, settings: dict[str, Any], indicators: list[str], output: str | Path, tables_dir: str | Path
+) -> dict[str, Any]:
     """Write the focal − benchmark contrasts (:func:`pa_study.compare.microdata.microdata_result`)."""
     return write_result(microdata_result(study_of(indicators, settings), settings), output, tables_dir)
 
 
-def run_pooled(*, settings: dict[str, Any], indicators: list[str], clean_dirs: dict[str, str], codebook: Codebook,
-               output: str | Path, tables_dir: str | Path) -> dict[str, Any]:
+def run_pooled(
+    *,
+    settings: dict[str, Any],
+    indicators: list[str],
+    clean_dirs: dict[str, str],
+    codebook: Codebook,
+    output: str | Path,
+    tables_dir: str | Path,
+) -> dict[str, Any]:
     """Write the pooled models (:func:`pa_study.compare.pooled.pooled_result`).
 
     Parameters
@@ -68,8 +76,15 @@ def run_pooled(*, settings: dict[str, Any], indicators: list[str], clean_dirs: d
     return write_result(result, output, tables_dir)
 
 
-def run_published(*, settings: dict[str, Any], indicators: list[str], table: str | Path, vocabulary: str | Path,
-                  output: str | Path, tables_dir: str | Path) -> dict[str, Any]:
+def run_published(
+    *,
+    settings: dict[str, Any],
+    indicators: list[str],
+    table: str | Path,
+    vocabulary: str | Path,
+    output: str | Path,
+    tables_dir: str | Path,
+) -> dict[str, Any]:
     """Check the published-benchmark table and write it with its line-up beside the survey estimates
     (:func:`pa_study.compare.published.published_result`).
 
@@ -82,8 +97,11 @@ def run_published(*, settings: dict[str, Any], indicators: list[str], table: str
     words = load_vocabulary(vocabulary)
     unknown = [c for c in settings["published_only"] if c not in words["counties"]]
     if unknown:
-        raise InputError(f"comparison.published_only names {', '.join(unknown)}, which the vocabulary of the "
-                         f"published table does not list under 'counties'", path=str(vocabulary))
+        raise InputError(
+            f"comparison.published_only names {', '.join(unknown)}, which the vocabulary of the "
+            f"published table does not list under 'counties'",
+            path=str(vocabulary),
+        )
     published = load_published(table, words)
     result = published_result(published, words, study_of(indicators, settings), settings, table_path=str(table))
     return write_result(result, output, tables_dir)

@@ -57,5 +57,8 @@ def comparison_settings(config: dict[str, Any], part: str) -> dict[str, Any]:
 
 
 def _display(block: dict[str, Any]) -> dict[str, Any]:
-    return {"name": block["name"], "name_zh": block.get("name_zh", block["name"]),
-            "synthetic": bool(block.get("synthetic", False))}
+    return {
+        "name": block["name"],
+        "name_zh": block.get("name_zh", block["name"]),
+        "synthetic": bool(block.get("synthetic", False)),
+    }

@@ -103,13 +103,17 @@ def build_frame(profile: CountyProfile, scale: DesignScale, rng: np.random.Gener
         n_villages = max(int(rng.integers(15, 31)), scale.min_villages_per_township)
         sampled = np.zeros(n_villages, dtype=bool)
         sampled[rng.choice(n_villages, size=scale.sampled_villages_per_township, replace=False)] = True
-        blocks.append(pd.DataFrame({
-            "township": township,
-            "village": village_names(n_villages, rng, taken),
-            "township_no": t_no,
-            "village_no": np.arange(1, n_villages + 1),
-            "sampled": sampled,
-        }))
+        blocks.append(
+            pd.DataFrame(
+                {
+                    "township": township,
+                    "village": village_names(n_villages, rng, taken),
+                    "township_no": t_no,
+                    "village_no": np.arange(1, n_villages + 1),
+                    "sampled": sampled,
+                }
+            )
+        )
     frame = pd.concat(blocks, ignore_index=True)
     n = len(frame)
     poor = rng.random(n) < profile.poor_village_share

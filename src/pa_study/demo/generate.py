@@ -5,9 +5,10 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -18,11 +19,23 @@ from pa_study.demo.encode import CellEncoder, header_of, is_text_format, scale_o
 from pa_study.demo.ledgers import cadre_survey, complete_ledger, project_ledger
 from pa_study.demo.mess import MessResult, MessSpec, inject
 from pa_study.demo.population import simulate_population
-from pa_study.demo.profiles import (BASELINE_YEAR, COUNTIES, POVERTY_LINE, POVERTY_LINE_BASELINE, SURVEY_YEAR,
-                                    CountyProfile)
+from pa_study.demo.profiles import (
+    BASELINE_YEAR,
+    COUNTIES,
+    POVERTY_LINE,
+    POVERTY_LINE_BASELINE,
+    SURVEY_YEAR,
+    CountyProfile,
+)
 from pa_study.demo.survey import household_sample, table_columns
-from pa_study.demo.truth import (burden_truths, capability_truths, design_truths, identification_truths,
-                                 industry_truths, project_truths)
+from pa_study.demo.truth import (
+    burden_truths,
+    capability_truths,
+    design_truths,
+    identification_truths,
+    industry_truths,
+    project_truths,
+)
 from pa_study.demo.writers import Sheet, write_sheet
 from pa_study.files import write_json
 
@@ -31,14 +44,47 @@ DEFAULT_CODEBOOK = Path("data/codebook/codebook.yaml")
 INSTRUMENTS = ("households", "cadres", "projects", "villages")
 CORRECTIONS_HEADER = ("source_row", "household_id", "action", "new_id", "note")
 
-_INCOMES = ("inc_wage", "inc_business", "inc_property", "inc_transfer", "inc_total", "inc_wage_base",
-            "inc_business_base", "inc_property_base", "inc_transfer_base", "inc_total_base")
-_LIKERT = ("motiv_aspire_1", "motiv_aspire_2", "motiv_selfrely_1", "motiv_selfrely_2", "motiv_wait", "motiv_rely",
-           "motiv_ask")
-_COUNTS = ("head_age", "head_schooling", "n_disabled", "n_chronic", "n_students", "training_sessions",
-           "help_visits", "forms_inspections")
-_YES_NO = ("food_secure", "clothing_secure", "medical_insured", "safe_water", "has_skill", "migrant_work",
-           "microcredit", "monitored")
+_INCOMES = (
+    "inc_wage",
+    "inc_business",
+    "inc_property",
+    "inc_transfer",
+    "inc_total",
+    "inc_wage_base",
+    "inc_business_base",
+    "inc_property_base",
+    "inc_transfer_base",
+    "inc_total_base",
+)
+_LIKERT = (
+    "motiv_aspire_1",
+    "motiv_aspire_2",
+    "motiv_selfrely_1",
+    "motiv_selfrely_2",
+    "motiv_wait",
+    "motiv_rely",
+    "motiv_ask",
+)
+_COUNTS = (
+    "head_age",
+    "head_schooling",
+    "n_disabled",
+    "n_chronic",
+    "n_students",
+    "training_sessions",
+    "help_visits",
+    "forms_inspections",
+)
+_YES_NO = (
+    "food_secure",
+    "clothing_secure",
+    "medical_insured",
+    "safe_water",
+    "has_skill",
+    "migrant_work",
+    "microcredit",
+    "monitored",
+)
 _FORMALISM = ("formalism_forms", "formalism_repeat", "formalism_show", "formalism_trace")
 _CADRE_COUNTS = ("forms_per_month", "duplicate_requests_per_month", "inspections_per_month", "reporting_channels")
 
@@ -46,28 +92,43 @@ HOUSEHOLD_MESS = MessSpec(
     key="household_id",
     exact_duplicates=0.01,
     conflict_groups=0.005,
-    row_problems={"labour_exceeds_size": 0.005, "exit_before_registration": 0.005, "skip_logic": 0.005,
-                  "total_mismatch": 0.005},
-    cell_problems={"fullwidth": 0.015, "unit_suffix": 0.015, "wan": 0.008, "missing_code": 0.03,
-                   "out_of_range": 0.01},
+    row_problems={
+        "labour_exceeds_size": 0.005,
+        "exit_before_registration": 0.005,
+        "skip_logic": 0.005,
+        "total_mismatch": 0.005,
+    },
+    cell_problems={"fullwidth": 0.015, "unit_suffix": 0.015, "wan": 0.008, "missing_code": 0.03, "out_of_range": 0.01},
     cell_columns={
-        "fullwidth": _COUNTS + ("labour_count", "registration_year", "exit_year", "project_days", "project_income")
+        "fullwidth": _COUNTS
+        + ("labour_count", "registration_year", "exit_year", "project_days", "project_income")
         + _INCOMES,
         "unit_suffix": _INCOMES + ("project_income",),
         "wan": _INCOMES + ("project_income",),
         "missing_code": _COUNTS + _INCOMES + _LIKERT + ("satisfaction",) + _YES_NO,
         "out_of_range": ("head_age", "labour_count", "head_schooling", "satisfaction") + _LIKERT,
     },
-    alter_columns=("head_age", "head_schooling", "satisfaction", "help_visits", "forms_inspections",
-                   "training_sessions", "motiv_aspire_1", "motiv_selfrely_2", "interview_date"),
+    alter_columns=(
+        "head_age",
+        "head_schooling",
+        "satisfaction",
+        "help_visits",
+        "forms_inspections",
+        "training_sessions",
+        "motiv_aspire_1",
+        "motiv_selfrely_2",
+        "interview_date",
+    ),
 )
 CADRE_MESS = MessSpec(
     key="cadre_id",
     exact_duplicates=0.01,
     cell_problems={"fullwidth": 0.01, "missing_code": 0.02, "out_of_range": 0.01},
     cell_columns={
-        "fullwidth": tuple(f"hours_{h}" for h in ("paperwork", "meetings", "inspections", "fieldwork", "projects",
-                                                   "total")) + _CADRE_COUNTS,
+        "fullwidth": tuple(
+            f"hours_{h}" for h in ("paperwork", "meetings", "inspections", "fieldwork", "projects", "total")
+        )
+        + _CADRE_COUNTS,
         "missing_code": ("years_in_post",) + _CADRE_COUNTS + _FORMALISM,
         "out_of_range": ("years_in_post",) + _FORMALISM,
     },
@@ -181,15 +242,17 @@ def simulate_county(profile: CountyProfile, codebook: Codebook, households_per_c
     """
     # Independent streams per stage, so that e.g. a new survey-only field never changes the population.
     rng_frame, rng_ledger, rng_population, rng_sample, rng_survey, rng_cadres = (
-        np.random.default_rng(s) for s in np.random.SeedSequence(profile.seed).spawn(6))
+        np.random.default_rng(s) for s in np.random.SeedSequence(profile.seed).spawn(6)
+    )
     scale = design_scale(profile, households_per_county)
     frame = build_frame(profile, scale, rng_frame)
     ledger = project_ledger(profile, frame, rng_ledger)
     population = simulate_population(profile, frame, ledger, rng_population)
     village_idx = population["village_idx"].to_numpy()
     registered = population["registered"].to_numpy()
-    frame = frame.assign(county=profile.name_zh,
-                         n_registered=np.bincount(village_idx[registered], minlength=len(frame)))
+    frame = frame.assign(
+        county=profile.name_zh, n_registered=np.bincount(village_idx[registered], minlength=len(frame))
+    )
     chosen, weights = draw_households(village_idx, registered, frame, scale.per_village_take, rng_sample)
     household_vars = [v.name for v in codebook["households"] if v.name != "weight" or profile.files.with_weight]
     return SimulatedCounty(
@@ -235,10 +298,13 @@ def generate_county(
         "villages": table_columns(county.frame, [v.name for v in codebook["villages"]]),
     }
     # Mess has its own seeds (households apart from the lighter tables) so it never moves the truths.
-    rng_households, rng_others = (np.random.default_rng(s) for s in np.random.SeedSequence(
-        [profile.seed, 1]).spawn(2))
-    specs = {"households": (HOUSEHOLD_MESS, rng_households), "cadres": (CADRE_MESS, rng_others),
-             "projects": (PROJECT_MESS, rng_others), "villages": (VILLAGE_MESS, rng_others)}
+    rng_households, rng_others = (np.random.default_rng(s) for s in np.random.SeedSequence([profile.seed, 1]).spawn(2))
+    specs = {
+        "households": (HOUSEHOLD_MESS, rng_households),
+        "cadres": (CADRE_MESS, rng_others),
+        "projects": (PROJECT_MESS, rng_others),
+        "villages": (VILLAGE_MESS, rng_others),
+    }
     county_dir = destinations.raw / profile.key
     county_dir.mkdir(parents=True, exist_ok=True)
     results: dict[str, MessResult] = {}
@@ -247,8 +313,12 @@ def generate_county(
         spec, rng = specs[instrument]
         results[instrument] = messy_table(profile, codebook, instrument, clean[instrument], spec, rng)
         path = county_dir / f"{instrument}.{profile.files.file_format}"
-        write_sheet(build_sheet(profile, codebook, instrument, results[instrument]), path,
-                    profile.files.file_format, file_label(profile, codebook, instrument))
+        write_sheet(
+            build_sheet(profile, codebook, instrument, results[instrument]),
+            path,
+            profile.files.file_format,
+            file_label(profile, codebook, instrument),
+        )
         written.append(path)
     written.append(write_corrections(destinations.corrections / profile.key, results["households"].corrections))
     truth = truth_document(profile, codebook, county, results, households_per_county)
@@ -258,8 +328,13 @@ def generate_county(
     return written
 
 
-def truth_document(profile: CountyProfile, codebook: Codebook, county: SimulatedCounty,
-                   results: dict[str, MessResult], households_per_county: int) -> dict[str, Any]:
+def truth_document(
+    profile: CountyProfile,
+    codebook: Codebook,
+    county: SimulatedCounty,
+    results: dict[str, MessResult],
+    households_per_county: int,
+) -> dict[str, Any]:
     """Return the truth file's content: design, planted parameters, population truths, injected mess."""
     population = county.population
     return {
@@ -268,11 +343,16 @@ def truth_document(profile: CountyProfile, codebook: Codebook, county: Simulated
         "seed": profile.seed,
         "county": profile.key,
         "county_name_zh": profile.name_zh,
-        "reference": {"survey_year": SURVEY_YEAR, "baseline_year": BASELINE_YEAR, "poverty_line": POVERTY_LINE,
-                      "poverty_line_baseline": POVERTY_LINE_BASELINE},
+        "reference": {
+            "survey_year": SURVEY_YEAR,
+            "baseline_year": BASELINE_YEAR,
+            "poverty_line": POVERTY_LINE,
+            "poverty_line_baseline": POVERTY_LINE_BASELINE,
+        },
         "files": files_section(profile, codebook, results),
-        "design": design_truths(county.frame, len(population), county.weights, county.scale.per_village_take,
-                                households_per_county),
+        "design": design_truths(
+            county.frame, len(population), county.weights, county.scale.per_village_take, households_per_county
+        ),
         "parameters": profile.parameters(),
         "population": {
             "identification": identification_truths(population, county.frame),
@@ -285,17 +365,34 @@ def truth_document(profile: CountyProfile, codebook: Codebook, county: Simulated
     }
 
 
-def messy_table(profile: CountyProfile, codebook: Codebook, instrument: str, clean: dict[str, list],
-                spec: MessSpec, rng: np.random.Generator) -> MessResult:
+def messy_table(
+    profile: CountyProfile,
+    codebook: Codebook,
+    instrument: str,
+    clean: dict[str, list],
+    spec: MessSpec,
+    rng: np.random.Generator,
+) -> MessResult:
     """Return one instrument's table as the field team delivered it (mess and all)."""
     variables = variables_by_name(codebook, instrument)
     scaled = {name for name, v in variables.items() if scale_of(v, instrument, profile.files) is not None}
     # A column written in 万元 gets no unit mess: "85.3元" in a 万元 column would be self-contradictory.
-    spec = replace(spec, cell_columns={problem: tuple(c for c in columns if c not in scaled)
-                                       for problem, columns in spec.cell_columns.items()})
+    spec = replace(
+        spec,
+        cell_columns={
+            problem: tuple(c for c in columns if c not in scaled) for problem, columns in spec.cell_columns.items()
+        },
+    )
     text = is_text_format(profile.files.file_format)
-    return inject(clean, spec, CellEncoder(variables, instrument, profile.files),
-                  {name: v.type for name, v in variables.items()}, text, 2 if text else 1, rng)
+    return inject(
+        clean,
+        spec,
+        CellEncoder(variables, instrument, profile.files),
+        {name: v.type for name, v in variables.items()},
+        text,
+        2 if text else 1,
+        rng,
+    )
 
 
 def build_sheet(profile: CountyProfile, codebook: Codebook, instrument: str, result: MessResult) -> Sheet:
@@ -308,7 +405,9 @@ def build_sheet(profile: CountyProfile, codebook: Codebook, instrument: str, res
         headers=headers + list(extra),
         columns=[result.cells[v.name] for v in variables] + [[value] * n_rows for value in extra.values()],
         labels=[v.label_zh for v in variables] + list(extra),
-        value_labels={h: labels for h, v in zip(headers, variables) if (labels := value_labels(v)) is not None},
+        value_labels={
+            h: labels for h, v in zip(headers, variables, strict=True) if (labels := value_labels(v)) is not None
+        },
         kinds=[_storage_kind(v) for v in variables] + ["string"] * len(extra),
         title=codebook.labels[instrument],
     )

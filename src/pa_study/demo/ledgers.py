@@ -9,8 +9,15 @@ from pa_study.demo._names import mobile_numbers, person_names
 from pa_study.demo.population import categorical, expit
 from pa_study.demo.profiles import PROJECT_TYPES, CountyProfile
 
-_INVESTMENT_MEDIAN = {"planting": 300_000, "livestock": 400_000, "workshop": 500_000, "ecommerce": 200_000,
-                      "photovoltaic": 1_500_000, "tourism": 1_000_000, "dividend_only": 800_000}
+_INVESTMENT_MEDIAN = {
+    "planting": 300_000,
+    "livestock": 400_000,
+    "workshop": 500_000,
+    "ecommerce": 200_000,
+    "photovoltaic": 1_500_000,
+    "tourism": 1_000_000,
+    "dividend_only": 800_000,
+}
 _STATUSES = ("operating", "suspended", "failed")
 _ROLES = ("county_dept", "township", "first_secretary", "village_committee")
 _ROLE_P = np.array([0.2, 0.3, 0.15, 0.35])
@@ -35,11 +42,13 @@ def project_ledger(profile: CountyProfile, frame: pd.DataFrame, rng: np.random.G
     """
     n = profile.n_projects
     mix = np.array([profile.project_type_mix[t] for t in PROJECT_TYPES])
-    kinds = np.concatenate([np.arange(len(PROJECT_TYPES)), rng.choice(len(PROJECT_TYPES), n - len(PROJECT_TYPES),
-                                                                       p=mix / mix.sum())])
+    kinds = np.concatenate(
+        [np.arange(len(PROJECT_TYPES)), rng.choice(len(PROJECT_TYPES), n - len(PROJECT_TYPES), p=mix / mix.sum())]
+    )
     shares = np.array([profile.project_status_shares[s] for s in _STATUSES])
-    status = np.concatenate([np.zeros(len(PROJECT_TYPES), dtype=np.int64),
-                             rng.choice(len(_STATUSES), n - len(PROJECT_TYPES), p=shares)])
+    status = np.concatenate(
+        [np.zeros(len(PROJECT_TYPES), dtype=np.int64), rng.choice(len(_STATUSES), n - len(PROJECT_TYPES), p=shares)]
+    )
     order = rng.permutation(n)
     kinds, status = kinds[order], status[order]
     # Village-level projects favour poor villages; the rest sit at township level.
@@ -48,17 +57,19 @@ def project_ledger(profile: CountyProfile, frame: pd.DataFrame, rng: np.random.G
     at_village = rng.random(n) < 0.7
     median = np.array([_INVESTMENT_MEDIAN[PROJECT_TYPES[k]] for k in kinds])
     investment = np.rint(median * np.exp(rng.normal(0.0, 0.5, n)) / 1000.0) * 1000
-    return pd.DataFrame({
-        "project_id": [f"{profile.id_prefix}-P{i:03d}" for i in range(1, n + 1)],
-        "county": profile.name_zh,
-        "township": frame["township"].to_numpy()[row],
-        "village": np.where(at_village, frame["village"].to_numpy()[row], None),
-        "project_type": np.array(PROJECT_TYPES, dtype=object)[kinds],
-        "start_year": rng.integers(2014, 2020, size=n),
-        "fiscal_investment": investment.astype(np.int64),
-        "status": np.array(_STATUSES, dtype=object)[status],
-        "township_no": frame["township_no"].to_numpy()[row],
-    })
+    return pd.DataFrame(
+        {
+            "project_id": [f"{profile.id_prefix}-P{i:03d}" for i in range(1, n + 1)],
+            "county": profile.name_zh,
+            "township": frame["township"].to_numpy()[row],
+            "village": np.where(at_village, frame["village"].to_numpy()[row], None),
+            "project_type": np.array(PROJECT_TYPES, dtype=object)[kinds],
+            "start_year": rng.integers(2014, 2020, size=n),
+            "fiscal_investment": investment.astype(np.int64),
+            "status": np.array(_STATUSES, dtype=object)[status],
+            "township_no": frame["township_no"].to_numpy()[row],
+        }
+    )
 
 
 def complete_ledger(ledger: pd.DataFrame, pop: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
@@ -71,15 +82,19 @@ def complete_ledger(ledger: pd.DataFrame, pop: pd.DataFrame, rng: np.random.Gene
     participants = pop[pop["project_participant"]]
     linked = participants[participants["registered"]].groupby("project_id").size()
     workers = participants[participants["active"]].groupby("project_id").size()
-    dividends = participants[participants["project_type"] == "dividend_only"].groupby("project_id")[
-        "project_income"].sum()
+    dividends = (
+        participants[participants["project_type"] == "dividend_only"].groupby("project_id")["project_income"].sum()
+    )
     ids = ledger["project_id"]
     failed = (ledger["status"] == "failed").to_numpy()
     claimed = rng.integers(10, 81, size=n)
     investment = ledger["fiscal_investment"].to_numpy()
     paid = ids.map(dividends).fillna(0).to_numpy().astype(np.int64)
-    revenue_rate = np.select([ledger["status"] == "operating", ledger["status"] == "suspended"],
-                             [rng.uniform(0.06, 0.25, n), rng.uniform(0.0, 0.03, n)], default=0.0)
+    revenue_rate = np.select(
+        [ledger["status"] == "operating", ledger["status"] == "suspended"],
+        [rng.uniform(0.06, 0.25, n), rng.uniform(0.0, 0.03, n)],
+        default=0.0,
+    )
     revenue = np.rint(np.maximum(investment * revenue_rate, 1.5 * paid) / 100.0) * 100
     hired = np.rint(ids.map(workers).fillna(0).to_numpy() * rng.uniform(1.0, 1.5, n))
     return ledger.assign(

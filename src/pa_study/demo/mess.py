@@ -14,8 +14,9 @@ problems a dict of the cells involved).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping
+from typing import Any
 
 import numpy as np
 
@@ -32,9 +33,23 @@ OUT_OF_RANGE_VALUES: Mapping[str, tuple[int, ...]] = {
     "labour_count": (25, 35, 99),
     "head_schooling": (25, 30, 99),
     "years_in_post": (60, 99),
-    **{name: (0, 6, 9) for name in ("satisfaction", "motiv_aspire_1", "motiv_aspire_2", "motiv_selfrely_1",
-                                    "motiv_selfrely_2", "motiv_wait", "motiv_rely", "motiv_ask", "formalism_forms",
-                                    "formalism_repeat", "formalism_show", "formalism_trace")},
+    **{
+        name: (0, 6, 9)
+        for name in (
+            "satisfaction",
+            "motiv_aspire_1",
+            "motiv_aspire_2",
+            "motiv_selfrely_1",
+            "motiv_selfrely_2",
+            "motiv_wait",
+            "motiv_rely",
+            "motiv_ask",
+            "formalism_forms",
+            "formalism_repeat",
+            "formalism_show",
+            "formalism_trace",
+        )
+    },
 }
 
 
@@ -136,8 +151,7 @@ def inject(
     for problem, rate in spec.cell_problems.items():
         columns = tuple(c for c in spec.cell_columns[problem] if c in cells)
         injector.cell_problem(problem, _count(rate, n_clean), columns, variable_types, text_format)
-    records = sorted(plan.records + injector.records,
-                     key=lambda r: (r["source_row"], r["column"] or "", r["problem"]))
+    records = sorted(plan.records + injector.records, key=lambda r: (r["source_row"], r["column"] or "", r["problem"]))
     return MessResult(
         cells=cells,
         records=records,
@@ -167,8 +181,7 @@ class _DuplicatePlan:
     key: str
 
     @classmethod
-    def draw(cls, clean: Columns, spec: MessSpec, n: int, first_row: int,
-             rng: np.random.Generator) -> "_DuplicatePlan":
+    def draw(cls, clean: Columns, spec: MessSpec, n: int, first_row: int, rng: np.random.Generator) -> _DuplicatePlan:
         key = spec.key
         ids = clean[key]
         order = [int(i) for i in rng.permutation(n)]
@@ -181,7 +194,7 @@ class _DuplicatePlan:
             used.add(partner)
             # The typo'd id sits on the later of the two rows (originals keep their relative order).
             groups[0], partner = min(groups[0], partner), max(groups[0], partner)
-        exact_sources = [i for i in order if i not in used][:_count(spec.exact_duplicates, n)]
+        exact_sources = [i for i in order if i not in used][: _count(spec.exact_duplicates, n)]
 
         # Inserted rows get a random place among the originals (keys between integer positions). An
         # exact copy always comes after its original: identical rows cannot tell which is the copy,
@@ -196,8 +209,17 @@ class _DuplicatePlan:
         origin = [e[2] for e in entries]
         position_of = {e[2]: p for p, e in enumerate(entries) if e[1] == "original"}
 
-        plan = cls(origin=origin, altered={}, renamed={}, protected=set(), records=[], corrections=[],
-                   unresolved_ids=[], new_id_rows=[], key=key)
+        plan = cls(
+            origin=origin,
+            altered={},
+            renamed={},
+            protected=set(),
+            records=[],
+            corrections=[],
+            unresolved_ids=[],
+            new_id_rows=[],
+            key=key,
+        )
         for p, (_, kind, source) in enumerate(entries):
             if kind == "copy":
                 plan._exact_copy(p, position_of[source], first_row)
@@ -206,27 +228,42 @@ class _DuplicatePlan:
                 resolution = "unresolved" if group == 1 else "drop"
                 plan._altered_copy(p, position_of[source], ids[source], resolution, clean, spec, first_row, rng)
         if partner is not None:
-            plan._renamed_partner(position_of[groups[0]], position_of[partner], ids[groups[0]], ids[partner],
-                                  first_row)
+            plan._renamed_partner(position_of[groups[0]], position_of[partner], ids[groups[0]], ids[partner], first_row)
         return plan
 
     def _exact_copy(self, position: int, original: int, first_row: int) -> None:
         self.protected.update({position, original})
-        self.records.append(_record(position + first_row, None, "exact_duplicate",
-                                    {"duplicate_of": original + first_row}))
+        self.records.append(
+            _record(position + first_row, None, "exact_duplicate", {"duplicate_of": original + first_row})
+        )
 
-    def _altered_copy(self, position: int, original: int, raw_id: str, resolution: str, clean: Columns,
-                      spec: MessSpec, first_row: int, rng: np.random.Generator) -> None:
+    def _altered_copy(
+        self,
+        position: int,
+        original: int,
+        raw_id: str,
+        resolution: str,
+        clean: Columns,
+        spec: MessSpec,
+        first_row: int,
+        rng: np.random.Generator,
+    ) -> None:
         source = self.origin[original]
         changes = _altered_answers(clean, source, spec.alter_columns, rng)
         self.altered[position] = changes
         self.protected.update({position, original})
         keep = "unresolved" if resolution == "unresolved" else "keep"
-        self.records.append(_record(original + first_row, None, "conflicting_duplicate",
-                                    {"household_id": raw_id, "resolution": keep}))
-        self.records.append(_record(position + first_row, None, "conflicting_duplicate",
-                                    {"household_id": raw_id, "resolution": resolution,
-                                     "changed": sorted(changes)}))
+        self.records.append(
+            _record(original + first_row, None, "conflicting_duplicate", {"household_id": raw_id, "resolution": keep})
+        )
+        self.records.append(
+            _record(
+                position + first_row,
+                None,
+                "conflicting_duplicate",
+                {"household_id": raw_id, "resolution": resolution, "changed": sorted(changes)},
+            )
+        )
         if resolution == "unresolved":
             self.unresolved_ids.append(raw_id)
             return
@@ -236,14 +273,20 @@ class _DuplicatePlan:
     def _renamed_partner(self, original: int, partner: int, raw_id: str, true_id: str, first_row: int) -> None:
         self.renamed[partner] = raw_id
         self.protected.update({original, partner})
-        self.records.append(_record(original + first_row, None, "conflicting_duplicate",
-                                    {"household_id": raw_id, "resolution": "keep"}))
-        self.records.append(_record(partner + first_row, None, "conflicting_duplicate",
-                                    {"household_id": raw_id, "resolution": "new_id", "new_id": true_id}))
+        self.records.append(
+            _record(original + first_row, None, "conflicting_duplicate", {"household_id": raw_id, "resolution": "keep"})
+        )
+        self.records.append(
+            _record(
+                partner + first_row,
+                None,
+                "conflicting_duplicate",
+                {"household_id": raw_id, "resolution": "new_id", "new_id": true_id},
+            )
+        )
         self.new_id_rows.append(partner + first_row)
         self.corrections.append(_correction(original + first_row, raw_id, "keep", "", "回访核实，保留此条"))
-        self.corrections.append(_correction(partner + first_row, raw_id, "new_id", true_id,
-                                            "户号录入错误，实为另一户"))
+        self.corrections.append(_correction(partner + first_row, raw_id, "new_id", true_id, "户号录入错误，实为另一户"))
 
     def final_columns(self, clean: Columns) -> Columns:
         """Return the semantic columns in final row order, with altered and renamed rows applied."""
@@ -262,8 +305,7 @@ def _same_village_partner(clean: Columns, row: int, used: set[int], rng: np.rand
     return mates[int(rng.integers(len(mates)))] if mates else None
 
 
-def _altered_answers(clean: Columns, row: int, candidates: tuple[str, ...],
-                     rng: np.random.Generator) -> dict[str, Any]:
+def _altered_answers(clean: Columns, row: int, candidates: tuple[str, ...], rng: np.random.Generator) -> dict[str, Any]:
     """Return 1-3 plausible, in-range answers that differ from the row's own."""
     present = [c for c in candidates if clean[c][row] is not None]
     chosen = rng.choice(len(present), size=min(len(present), int(rng.integers(1, 4))), replace=False)
@@ -295,8 +337,9 @@ def _correction(source_row: int, raw_id: str, action: str, new_id: str, note: st
 class _CellInjector:
     """Applies row- and cell-level problems, keeping track of which rows and cells are taken."""
 
-    def __init__(self, semantic: Columns, cells: Columns, protected: set[int], first_row: int,
-                 rng: np.random.Generator) -> None:
+    def __init__(
+        self, semantic: Columns, cells: Columns, protected: set[int], first_row: int, rng: np.random.Generator
+    ) -> None:
         self.semantic = semantic
         self.cells = cells
         self.n = len(next(iter(cells.values())))
@@ -319,8 +362,9 @@ class _CellInjector:
             self.blocked_rows.add(row)
             self.records.append(_record(row + self.first_row, None, problem, written))
 
-    def cell_problem(self, problem: str, count: int, columns: tuple[str, ...],
-                     variable_types: Mapping[str, str], text_format: bool) -> None:
+    def cell_problem(
+        self, problem: str, count: int, columns: tuple[str, ...], variable_types: Mapping[str, str], text_format: bool
+    ) -> None:
         if not text_format:
             if problem in _TEXT_ONLY:
                 return
@@ -346,6 +390,7 @@ class _CellInjector:
 
 
 # ---- row-level problems: (eligible(semantic, row), change(semantic, row, rng) -> (changes, context))
+
 
 def _labour_eligible(s: Columns, r: int) -> bool:
     return s["labour_count"][r] is not None and s["hh_size"][r] <= 18
@@ -399,6 +444,7 @@ _ROW_PROBLEMS: Mapping[str, tuple[Callable[[Columns, int], bool], Callable[..., 
 
 
 # ---- cell-level problems: (eligible(name, value), make(name, value, type, text_format, rng) -> cell)
+
 
 def _is_count(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value >= 0

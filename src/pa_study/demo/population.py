@@ -26,15 +26,32 @@ import pandas as pd
 from pa_study.demo.profiles import ACTIVE_TYPES, POVERTY_LINE, CountyProfile
 
 # Relative size of the per-capita effect by project type (normalised to the county's mix).
-_EFFECT_BY_TYPE = {"planting": 0.8, "livestock": 0.9, "workshop": 1.3, "ecommerce": 1.2, "photovoltaic": 0.4,
-                   "tourism": 1.0}
+_EFFECT_BY_TYPE = {
+    "planting": 0.8,
+    "livestock": 0.9,
+    "workshop": 1.3,
+    "ecommerce": 1.2,
+    "photovoltaic": 0.4,
+    "tourism": 1.0,
+}
 # Share of a project's effect that arrives as wages (the rest is household business income).
-_WAGE_SHARE_BY_TYPE = {"planting": 0.0, "livestock": 0.0, "workshop": 1.0, "ecommerce": 0.3, "photovoltaic": 1.0,
-                       "tourism": 0.5}
-_DAYS_BY_TYPE = {"planting": (20, 90), "livestock": (60, 200), "workshop": (120, 280), "ecommerce": (60, 240),
-                 "photovoltaic": (5, 30), "tourism": (30, 150)}
-_FAILURE_ITEMS = ("medical_insured", "housing", "safe_water", "child_out_of_school", "food_secure",
-                  "clothing_secure")
+_WAGE_SHARE_BY_TYPE = {
+    "planting": 0.0,
+    "livestock": 0.0,
+    "workshop": 1.0,
+    "ecommerce": 0.3,
+    "photovoltaic": 1.0,
+    "tourism": 0.5,
+}
+_DAYS_BY_TYPE = {
+    "planting": (20, 90),
+    "livestock": (60, 200),
+    "workshop": (120, 280),
+    "ecommerce": (60, 240),
+    "photovoltaic": (5, 30),
+    "tourism": (30, 150),
+}
+_FAILURE_ITEMS = ("medical_insured", "housing", "safe_water", "child_out_of_school", "food_secure", "clothing_secure")
 _FAILURE_ITEM_P = np.array([0.36, 0.3, 0.2, 0.08, 0.03, 0.03])
 _CAUSES = ("illness", "disability", "lack_labour", "lack_skills", "lack_funds", "disaster", "schooling", "other")
 _HOUSEHOLD_SIZE_P = np.array([0.09, 0.22, 0.2, 0.21, 0.14, 0.09, 0.04, 0.01])
@@ -137,9 +154,17 @@ def demographics(n: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
     # Head (and usually the spouse) draw the rural pension from 60.
     elderly = (age >= 60) * (1 + ((size >= 2) & (rng.random(n) < 0.75)))
     return {
-        "hh_size": size, "head_age": age, "head_sex": np.where(male, "male", "female"),
-        "head_schooling": schooling, "labour_count": labour, "n_students": students, "n_disabled": disabled,
-        "n_chronic": chronic, "has_skill": has_skill, "migrant_work": migrant, "n_elderly": elderly,
+        "hh_size": size,
+        "head_age": age,
+        "head_sex": np.where(male, "male", "female"),
+        "head_schooling": schooling,
+        "labour_count": labour,
+        "n_students": students,
+        "n_disabled": disabled,
+        "n_chronic": chronic,
+        "has_skill": has_skill,
+        "migrant_work": migrant,
+        "n_elderly": elderly,
     }
 
 
@@ -170,9 +195,13 @@ def baseline_incomes(
     prop = round10((rng.random(n) < 0.3) * rng.uniform(200, 2500, n))
     transfer = round10(100 * size + 840 * pop["n_elderly"].to_numpy() + rng.uniform(0, 300, n))
     return {
-        "inc_wage_base": wage, "inc_business_base": business, "inc_property_base": prop,
-        "inc_transfer_base": transfer, "inc_total_base": wage + business + prop + transfer,
-        "earned_base_pc_latent": earned_pc, "wage_share": wage_share,
+        "inc_wage_base": wage,
+        "inc_business_base": business,
+        "inc_property_base": prop,
+        "inc_transfer_base": transfer,
+        "inc_total_base": wage + business + prop + transfer,
+        "earned_base_pc_latent": earned_pc,
+        "wage_share": wage_share,
     }
 
 
@@ -207,8 +236,15 @@ def capability(pop: pd.DataFrame, profile: CountyProfile, rng: np.random.Generat
     registered = pop["registered"].to_numpy()
     drive = profile.drive_mean + profile.drive_gap * registered + rng.normal(0.0, 1.0, n)
     items: dict[str, np.ndarray] = {}
-    for name, sign in (("motiv_aspire_1", 1), ("motiv_aspire_2", 1), ("motiv_selfrely_1", 1),
-                       ("motiv_selfrely_2", 1), ("motiv_wait", -1), ("motiv_rely", -1), ("motiv_ask", -1)):
+    for name, sign in (
+        ("motiv_aspire_1", 1),
+        ("motiv_aspire_2", 1),
+        ("motiv_selfrely_1", 1),
+        ("motiv_selfrely_2", 1),
+        ("motiv_wait", -1),
+        ("motiv_rely", -1),
+        ("motiv_ask", -1),
+    ):
         items[name] = np.clip(np.rint(3.2 + sign * 0.9 * drive + rng.normal(0.0, 0.7, n)), 1, 5).astype(np.int64)
     training_mean = np.exp(np.log(0.6) + 1.0 * registered + 0.25 * drive + 0.3 * pop["has_skill"].to_numpy())
     credit_p = np.where(registered, profile.microcredit_registered, profile.microcredit_registered / 15)
@@ -240,8 +276,14 @@ def participation(
     has_skill = pop["has_skill"].to_numpy()
     village_effect = rng.normal(0.0, 0.4, len(frame))[pop["village_idx"].to_numpy()]
     base = np.where(registered, logit(profile.participation_registered), logit(profile.participation_unregistered))
-    p_join = expit(base + 0.25 * (labour - 2) + 0.06 * (pop["head_schooling"].to_numpy() - 8)
-                   - 0.02 * (age - 55) + 0.4 * has_skill + village_effect)
+    p_join = expit(
+        base
+        + 0.25 * (labour - 2)
+        + 0.06 * (pop["head_schooling"].to_numpy() - 8)
+        - 0.02 * (age - 55)
+        + 0.4 * has_skill
+        + village_effect
+    )
     participant = rng.random(n) < p_join
     p_dividend = expit(logit(profile.dividend_share) - 0.6 * (labour - 1.5) + 0.04 * (age - 60) - 0.5 * has_skill)
     dividend = participant & (rng.random(n) < p_dividend)
@@ -289,8 +331,11 @@ def assign_projects(
     running = ledger[ledger["status"] != "failed"]
     ids = np.full(len(kinds), None, dtype=object)
     members = np.flatnonzero(pd.notna(kinds))
-    groups = pd.DataFrame({"kind": kinds[members], "township": township_no[members]}).groupby(
-        ["kind", "township"], sort=True).indices
+    groups = (
+        pd.DataFrame({"kind": kinds[members], "township": township_no[members]})
+        .groupby(["kind", "township"], sort=True)
+        .indices
+    )
     for (kind, t_no), positions in groups.items():
         of_kind = running[running["project_type"] == kind]
         local = of_kind[of_kind["township_no"] == t_no]
@@ -308,8 +353,9 @@ def survey_year_incomes(pop: pd.DataFrame, profile: CountyProfile, rng: np.rando
     n = len(pop)
     size = pop["hh_size"].to_numpy()
     registered = pop["registered"].to_numpy()
-    earned_cf = (pop["earned_base_pc_latent"].to_numpy() + profile.earned_growth
-                 + rng.normal(0.0, profile.growth_noise, n)) * size
+    earned_cf = (
+        pop["earned_base_pc_latent"].to_numpy() + profile.earned_growth + rng.normal(0.0, profile.growth_noise, n)
+    ) * size
     wage_cf = round10(np.maximum(pop["wage_share"].to_numpy() * earned_cf, 0.0))
     business_cf = round10(earned_cf) - wage_cf
     wage = wage_cf + pop["effect_wage"].to_numpy()
@@ -319,11 +365,17 @@ def survey_year_incomes(pop: pd.DataFrame, profile: CountyProfile, rng: np.rando
     no_labour = (pop["labour_count"].to_numpy() == 0) | (pop["n_disabled"].to_numpy() > 0)
     # 低保 (minimum living guarantee) covers many registered and some unregistered households without labour.
     dibao = no_labour & (rng.random(n) < np.where(registered, 0.6, 0.3))
-    transfer = round10(180 * size + 1300 * pop["n_elderly"].to_numpy()
-                       + registered * profile.registered_transfer * size * rng.uniform(0.5, 1.5, n)
-                       + dibao * 3600 * size)
+    transfer = round10(
+        180 * size
+        + 1300 * pop["n_elderly"].to_numpy()
+        + registered * profile.registered_transfer * size * rng.uniform(0.5, 1.5, n)
+        + dibao * 3600 * size
+    )
     return {
-        "inc_wage": wage, "inc_business": business, "inc_property": prop, "inc_transfer": transfer,
+        "inc_wage": wage,
+        "inc_business": business,
+        "inc_property": prop,
+        "inc_transfer": transfer,
         "inc_total": wage + business + prop + transfer,
         "earned_cf_pc": (wage_cf + business_cf) / size,
     }
@@ -380,7 +432,8 @@ def exits(pop: pd.DataFrame, profile: CountyProfile, rng: np.random.Generator) -
     ineligible_reg = np.flatnonzero(registered & ~eligible)
     n_reg = len(eligible_reg) + len(ineligible_reg)
     share = (len(ineligible_reg) / max(n_reg, 1) - profile.inclusion_error_target) / (
-        1.0 - profile.wrongful_exit_target - profile.inclusion_error_target)
+        1.0 - profile.wrongful_exit_target - profile.inclusion_error_target
+    )
     n_exits = round(float(np.clip(share, 0.0, 1.0)) * n_reg)
     n_wrongful = min(round(profile.wrongful_exit_target * n_exits), len(eligible_reg))
     n_correct = min(n_exits - n_wrongful, len(ineligible_reg))
@@ -394,9 +447,7 @@ def exits(pop: pd.DataFrame, profile: CountyProfile, rng: np.random.Generator) -
     return {"exited": exited, "exit_year": np.where(exited, year, -1)}
 
 
-def monitoring_and_causes(
-    pop: pd.DataFrame, profile: CountyProfile, rng: np.random.Generator
-) -> dict[str, np.ndarray]:
+def monitoring_and_causes(pop: pd.DataFrame, profile: CountyProfile, rng: np.random.Generator) -> dict[str, np.ndarray]:
     """Return the monitored flag (监测户/边缘户) and the main poverty cause of registered households."""
     n = len(pop)
     registered = pop["registered"].to_numpy()
@@ -410,16 +461,18 @@ def monitoring_and_causes(
     )
     size = pop["hh_size"].to_numpy()
     labour = pop["labour_count"].to_numpy()
-    weights = np.column_stack([
-        0.5 + 3.0 * (pop["n_chronic"].to_numpy() > 0),
-        0.2 + 4.0 * (pop["n_disabled"].to_numpy() > 0),
-        0.2 + 3.0 * (labour == 0) + 1.0 * (labour / size < 0.34),
-        1.0 + 0.5 * ~pop["has_skill"].to_numpy(),
-        np.ones(n),
-        np.full(n, 0.15),
-        0.1 + 1.5 * (pop["n_students"].to_numpy() >= 2),
-        np.full(n, 0.2),
-    ])
+    weights = np.column_stack(
+        [
+            0.5 + 3.0 * (pop["n_chronic"].to_numpy() > 0),
+            0.2 + 4.0 * (pop["n_disabled"].to_numpy() > 0),
+            0.2 + 3.0 * (labour == 0) + 1.0 * (labour / size < 0.34),
+            1.0 + 0.5 * ~pop["has_skill"].to_numpy(),
+            np.ones(n),
+            np.full(n, 0.15),
+            0.1 + 1.5 * (pop["n_students"].to_numpy() >= 2),
+            np.full(n, 0.2),
+        ]
+    )
     cause = np.array(_CAUSES, dtype=object)[categorical(weights, rng)]
     return {
         "monitored": rng.random(n) < p_monitor,
@@ -436,8 +489,7 @@ def contact(pop: pd.DataFrame, profile: CountyProfile, rng: np.random.Generator)
     missed = ~registered & pop["eligible"].to_numpy()
     visits = rng.poisson(np.where(registered, profile.help_visits_registered, 0.8))
     forms = rng.poisson(np.where(registered, profile.forms_registered, 0.4))
-    latent = (profile.satisfaction_shift + 0.6 * registered - 0.8 * missed - 0.6 * wrongful
-              + rng.normal(0.0, 1.0, n))
+    latent = profile.satisfaction_shift + 0.6 * registered - 0.8 * missed - 0.6 * wrongful + rng.normal(0.0, 1.0, n)
     satisfaction = 1 + np.searchsorted(np.array([-1.6, -0.7, 0.2, 1.2]), latent)
     recognises = rng.random(n) < np.where(wrongful, 0.55, 0.93 + 0.05 * (profile.satisfaction_shift > 0))
     return {

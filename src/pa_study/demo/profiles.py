@@ -9,9 +9,10 @@ thresholds and the benchmarks do not. Every number here is copied into the truth
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
 
 SURVEY_YEAR = 2020
 BASELINE_YEAR = 2015
@@ -152,8 +153,9 @@ H = CountyProfile(
     participation_registered=0.55,
     participation_unregistered=0.05,
     dividend_share=0.45,
-    project_type_mix=_mix(planting=0.34, livestock=0.3, workshop=0.1, ecommerce=0.05, photovoltaic=0.12,
-                          tourism=0.04, dividend_only=0.05),
+    project_type_mix=_mix(
+        planting=0.34, livestock=0.3, workshop=0.1, ecommerce=0.05, photovoltaic=0.12, tourism=0.04, dividend_only=0.05
+    ),
     project_status_shares=_frozen({"operating": 0.6, "suspended": 0.22, "failed": 0.18}),
     n_projects=60,
     drive_mean=-0.3,
@@ -176,14 +178,24 @@ YISHUI = CountyProfile(
     files=FileSpec(
         file_format="csv",
         header_style="label_zh",
-        overrides=_frozen({
-            "households": _frozen({"household_id": "户号", "hh_size": "家庭人口", "labour_count": "劳动力",
-                                   "head_schooling": "受教育年限", "poverty_cause": "致贫原因", "phone": "手机号",
-                                   "interview_date": "访问日期"}),
-            "cadres": _frozen({"cadre_id": "干部编号", "cadre_name": "干部姓名"}),
-            "projects": _frozen({"fiscal_investment": "财政资金"}),
-            "villages": _frozen({"n_households": "户数"}),
-        }),
+        overrides=_frozen(
+            {
+                "households": _frozen(
+                    {
+                        "household_id": "户号",
+                        "hh_size": "家庭人口",
+                        "labour_count": "劳动力",
+                        "head_schooling": "受教育年限",
+                        "poverty_cause": "致贫原因",
+                        "phone": "手机号",
+                        "interview_date": "访问日期",
+                    }
+                ),
+                "cadres": _frozen({"cadre_id": "干部编号", "cadre_name": "干部姓名"}),
+                "projects": _frozen({"fiscal_investment": "财政资金"}),
+                "villages": _frozen({"n_households": "户数"}),
+            }
+        ),
         extra_columns=_frozen({"数据来源": "模拟数据（synthetic）"}),
     ),
     n_townships=12,
@@ -205,8 +217,15 @@ YISHUI = CountyProfile(
     participation_registered=0.6,
     participation_unregistered=0.06,
     dividend_share=0.2,
-    project_type_mix=_mix(planting=0.14, livestock=0.12, workshop=0.45, ecommerce=0.08, photovoltaic=0.08,
-                          tourism=0.08, dividend_only=0.05),
+    project_type_mix=_mix(
+        planting=0.14,
+        livestock=0.12,
+        workshop=0.45,
+        ecommerce=0.08,
+        photovoltaic=0.08,
+        tourism=0.08,
+        dividend_only=0.05,
+    ),
     project_status_shares=_frozen({"operating": 0.8, "suspended": 0.12, "failed": 0.08}),
     n_projects=60,
     drive_mean=0.1,
@@ -229,11 +248,20 @@ BOXING = CountyProfile(
     files=FileSpec(
         file_format="sav",
         header_style="canonical",
-        overrides=_frozen({
-            "households": _frozen({"household_id": "hhid", "hh_size": "hhsize", "labour_count": "labor",
-                                   "head_schooling": "educ", "registration_year": "reg_year",
-                                   "poverty_cause": "cause"}),
-        }),
+        overrides=_frozen(
+            {
+                "households": _frozen(
+                    {
+                        "household_id": "hhid",
+                        "hh_size": "hhsize",
+                        "labour_count": "labor",
+                        "head_schooling": "educ",
+                        "registration_year": "reg_year",
+                        "poverty_cause": "cause",
+                    }
+                ),
+            }
+        ),
     ),
     n_townships=12,
     sampled_villages_per_township=4,
@@ -254,8 +282,9 @@ BOXING = CountyProfile(
     participation_registered=0.55,
     participation_unregistered=0.07,
     dividend_share=0.2,
-    project_type_mix=_mix(planting=0.1, livestock=0.08, workshop=0.25, ecommerce=0.4, photovoltaic=0.07,
-                          tourism=0.05, dividend_only=0.05),
+    project_type_mix=_mix(
+        planting=0.1, livestock=0.08, workshop=0.25, ecommerce=0.4, photovoltaic=0.07, tourism=0.05, dividend_only=0.05
+    ),
     project_status_shares=_frozen({"operating": 0.82, "suspended": 0.12, "failed": 0.06}),
     n_projects=60,
     drive_mean=0.15,
@@ -295,8 +324,9 @@ LANKAO = CountyProfile(
     participation_registered=0.6,
     participation_unregistered=0.06,
     dividend_share=0.25,
-    project_type_mix=_mix(planting=0.3, livestock=0.3, workshop=0.15, ecommerce=0.05, photovoltaic=0.1,
-                          tourism=0.05, dividend_only=0.05),
+    project_type_mix=_mix(
+        planting=0.3, livestock=0.3, workshop=0.15, ecommerce=0.05, photovoltaic=0.1, tourism=0.05, dividend_only=0.05
+    ),
     project_status_shares=_frozen({"operating": 0.85, "suspended": 0.1, "failed": 0.05}),
     n_projects=60,
     drive_mean=0.05,

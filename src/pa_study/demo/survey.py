@@ -29,7 +29,9 @@ def household_ids(profile: CountyProfile, pop: pd.DataFrame, frame: pd.DataFrame
     number = rows - first_of_village + 1
     township_no = frame["township_no"].to_numpy()[village_idx[rows]]
     village_no = frame["village_no"].to_numpy()[village_idx[rows]]
-    return [f"{profile.id_prefix}{t:02d}{v:03d}{h:04d}" for t, v, h in zip(township_no, village_no, number)]
+    return [
+        f"{profile.id_prefix}{t:02d}{v:03d}{h:04d}" for t, v, h in zip(township_no, village_no, number, strict=True)
+    ]
 
 
 def household_sample(
@@ -78,7 +80,7 @@ def household_sample(
         "interviewer": interviewers(village_idx, rng),
         "head_name": person_names(is_male, rng),
         "id_number": id_numbers(profile.region_code, sample["head_age"].to_numpy(), is_male, dates, rng),
-        "phone": [None if skip else phone for phone, skip in zip(phones, no_phone)],
+        "phone": [None if skip else phone for phone, skip in zip(phones, no_phone, strict=True)],
         "weight": weights.tolist(),
     }
     columns: Columns = {}

@@ -85,12 +85,18 @@ def capability_truths(pop: pd.DataFrame, profile: CountyProfile) -> dict[str, An
     """Return the registered-minus-unregistered difference in drive and in the motivation items."""
     registered = pop["registered"].to_numpy()
     drive = pop["drive"].to_numpy()
-    pooled_sd = np.sqrt((drive[registered].var(ddof=1) * (registered.sum() - 1)
-                         + drive[~registered].var(ddof=1) * ((~registered).sum() - 1)) / (len(drive) - 2))
+    pooled_sd = np.sqrt(
+        (
+            drive[registered].var(ddof=1) * (registered.sum() - 1)
+            + drive[~registered].var(ddof=1) * ((~registered).sum() - 1)
+        )
+        / (len(drive) - 2)
+    )
     positive = pop[list(_POSITIVE_ITEMS)].to_numpy().mean(axis=1)
     reverse = pop[list(_REVERSE_ITEMS)].to_numpy().mean(axis=1)
-    recoded = (pop[list(_POSITIVE_ITEMS)].to_numpy().sum(axis=1)
-               + (6 - pop[list(_REVERSE_ITEMS)].to_numpy()).sum(axis=1)) / 7
+    recoded = (
+        pop[list(_POSITIVE_ITEMS)].to_numpy().sum(axis=1) + (6 - pop[list(_REVERSE_ITEMS)].to_numpy()).sum(axis=1)
+    ) / 7
 
     def gap(values: np.ndarray) -> float:
         return round(float(values[registered].mean() - values[~registered].mean()), 6)
@@ -109,8 +115,9 @@ def burden_truths(cadres: pd.DataFrame) -> dict[str, Any]:
     total = cadres["hours_total"].to_numpy()
     shares = {h: cadres[f"hours_{h}"].to_numpy() / total for h in _HOURS}
     result = {f"share_{h}": round(float(s.mean()), 6) for h, s in shares.items()}
-    result["share_formalism"] = round(float((shares["paperwork"] + shares["meetings"]
-                                             + shares["inspections"]).mean()), 6)
+    result["share_formalism"] = round(
+        float((shares["paperwork"] + shares["meetings"] + shares["inspections"]).mean()), 6
+    )
     result["n_cadres"] = len(cadres)
     return result
 
@@ -124,12 +131,15 @@ def project_truths(ledger: pd.DataFrame) -> dict[str, Any]:
     }
 
 
-def design_truths(frame: pd.DataFrame, pop_size: int, weights: np.ndarray, take: int,
-                  requested: int) -> dict[str, Any]:
+def design_truths(frame: pd.DataFrame, pop_size: int, weights: np.ndarray, take: int, requested: int) -> dict[str, Any]:
     """Return the design: townships, villages, sampled counts and the sum of true weights."""
     townships = [
-        {"township": str(g["township"].iloc[0]), "n_villages": len(g), "n_sampled_villages": int(g["sampled"].sum()),
-         "n_households": int(g["n_households"].sum())}
+        {
+            "township": str(g["township"].iloc[0]),
+            "n_villages": len(g),
+            "n_sampled_villages": int(g["sampled"].sum()),
+            "n_households": int(g["n_households"].sum()),
+        }
         for _, g in frame.groupby("township_no", sort=True)
     ]
     return {
@@ -143,5 +153,5 @@ def design_truths(frame: pd.DataFrame, pop_size: int, weights: np.ndarray, take:
         "sum_of_design_weights": round(float(weights.sum()), 6),
         "townships": townships,
         "weight_formula": "(villages in township / sampled villages in township) * (households of the "
-                          "registration status in village / sampled households of that status in village)",
+        "registration status in village / sampled households of that status in village)",
     }

@@ -108,9 +108,11 @@ _ROOT_RELS = (
     '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
     '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
     'Target="xl/workbook.xml"/>'
-    '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" '
+    '<Relationship Id="rId2" '
+    'Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" '
     'Target="docProps/core.xml"/>'
-    '<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties" '
+    '<Relationship Id="rId3" '
+    'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties" '
     'Target="docProps/app.xml"/>'
     "</Relationships>"
 )
@@ -180,10 +182,15 @@ def write_xlsx(sheet: Sheet, path: Path, file_label: str) -> None:
         f"<Application>{CREATOR}</Application></Properties>"
     )
     parts = [
-        ("[Content_Types].xml", _CONTENT_TYPES), ("_rels/.rels", _ROOT_RELS), ("docProps/app.xml", app_xml),
-        ("docProps/core.xml", core_xml), ("xl/workbook.xml", workbook_xml),
-        ("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS), ("xl/styles.xml", _STYLES),
-        ("xl/sharedStrings.xml", shared_xml), ("xl/worksheets/sheet1.xml", sheet_xml),
+        ("[Content_Types].xml", _CONTENT_TYPES),
+        ("_rels/.rels", _ROOT_RELS),
+        ("docProps/app.xml", app_xml),
+        ("docProps/core.xml", core_xml),
+        ("xl/workbook.xml", workbook_xml),
+        ("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS),
+        ("xl/styles.xml", _STYLES),
+        ("xl/sharedStrings.xml", shared_xml),
+        ("xl/worksheets/sheet1.xml", sheet_xml),
     ]
     write_deterministic_zip(path, [(name, text.encode("utf-8")) for name, text in parts])
 
@@ -212,11 +219,15 @@ def _column_letters(n: int) -> list[str]:
 
 def _xlsx_rows(sheet: Sheet, strings: dict[str, int]) -> str:
     letters = _column_letters(len(sheet.headers))
-    header = "".join(f'<c r="{letters[j]}1" t="s"><v>{strings.setdefault(h, len(strings))}</v></c>'
-                     for j, h in enumerate(sheet.headers))
+    header = "".join(
+        f'<c r="{letters[j]}1" t="s"><v>{strings.setdefault(h, len(strings))}</v></c>'
+        for j, h in enumerate(sheet.headers)
+    )
     # Column by column: each column is mostly one type, so the type tests stay cheap.
-    fragments = [_cell_fragments(letter, values, strings) for letter, values in zip(letters, sheet.columns)]
-    rows = [f'<row r="{i}">{"".join(cells)}</row>' for i, cells in enumerate(zip(*fragments), start=2)]
+    fragments = [
+        _cell_fragments(letter, values, strings) for letter, values in zip(letters, sheet.columns, strict=True)
+    ]
+    rows = [f'<row r="{i}">{"".join(cells)}</row>' for i, cells in enumerate(zip(*fragments, strict=True), start=2)]
     return f'<row r="1">{header}</row>' + "".join(rows)
 
 
@@ -246,22 +257,34 @@ def format_number(value: object) -> str:
 
 # ---- CSV --------------------------------------------------------------------------------------
 
+
 def write_csv_gbk(sheet: Sheet, path: Path, file_label: str) -> None:
     """Write a GBK-encoded CSV (the file label has no place in a CSV and is not written)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(sheet.headers)
-    for row in zip(*sheet.columns):
-        writer.writerow(["" if v is None else v.isoformat() if isinstance(v, dt.date)
-                         else v if isinstance(v, str) else format_number(v) for v in row])
+    for row in zip(*sheet.columns, strict=True):
+        writer.writerow(
+            [
+                ""
+                if v is None
+                else v.isoformat()
+                if isinstance(v, dt.date)
+                else v
+                if isinstance(v, str)
+                else format_number(v)
+                for v in row
+            ]
+        )
     path.write_bytes(buffer.getvalue().encode("gbk"))
 
 
 # ---- Stata / SPSS -------------------------------------------------------------------------------
 
+
 def _stat_frame(sheet: Sheet) -> pd.DataFrame:
     data = {}
-    for header, kind, values in zip(sheet.headers, sheet.kinds, sheet.columns):
+    for header, kind, values in zip(sheet.headers, sheet.kinds, sheet.columns, strict=True):
         if kind == "number":
             data[header] = np.array([np.nan if v is None else float(v) for v in values], dtype=np.float64)
         elif kind == "date":
@@ -273,9 +296,14 @@ def _stat_frame(sheet: Sheet) -> pd.DataFrame:
 
 def write_sav(sheet: Sheet, path: Path, file_label: str) -> None:
     """Write a bytecode-compressed SPSS .sav file (SPSS's default) and fix its header timestamp."""
-    pyreadstat.write_sav(_stat_frame(sheet), str(path), file_label=file_label, row_compress=True,
-                         column_labels=dict(zip(sheet.headers, sheet.labels)),
-                         variable_value_labels=sheet.value_labels)
+    pyreadstat.write_sav(
+        _stat_frame(sheet),
+        str(path),
+        file_label=file_label,
+        row_compress=True,
+        column_labels=dict(zip(sheet.headers, sheet.labels, strict=True)),
+        variable_value_labels=sheet.value_labels,
+    )
     data = bytearray(path.read_bytes())
     if data[:4] != b"$FL2" or not re.fullmatch(rb"\d\d \w{3} \d\d", bytes(data[_SAV_DATE])):
         raise RuntimeError(f"{path}: unexpected SPSS header layout, cannot fix the timestamp")
@@ -286,13 +314,18 @@ def write_sav(sheet: Sheet, path: Path, file_label: str) -> None:
 
 def write_dta(sheet: Sheet, path: Path, file_label: str) -> None:
     """Write a Stata 14 (release 118, UTF-8) .dta file and fix its header timestamp."""
-    pyreadstat.write_dta(_stat_frame(sheet), str(path), file_label=file_label, version=14,
-                         column_labels=dict(zip(sheet.headers, sheet.labels)),
-                         variable_value_labels=sheet.value_labels)
+    pyreadstat.write_dta(
+        _stat_frame(sheet),
+        str(path),
+        file_label=file_label,
+        version=14,
+        column_labels=dict(zip(sheet.headers, sheet.labels, strict=True)),
+        variable_value_labels=sheet.value_labels,
+    )
     data = bytearray(path.read_bytes())
     at = data.find(_DTA_STAMP_TAG)
     if at < 0 or data[at + len(_DTA_STAMP_TAG)] != len(_DTA_STAMP):
         raise RuntimeError(f"{path}: unexpected Stata header layout, cannot fix the timestamp")
     start = at + len(_DTA_STAMP_TAG) + 1
-    data[start:start + len(_DTA_STAMP)] = _DTA_STAMP
+    data[start : start + len(_DTA_STAMP)] = _DTA_STAMP
     path.write_bytes(bytes(data))

@@ -37,43 +37,63 @@ FIGURES: dict[str, FigureSpec] = {
     "identification_errors": FigureSpec(
         ("identification",),
         "Identification error rates by county (95% CIs); dashed lines: the policy thresholds.",
-        "各县识别误差率（95%置信区间）；虚线为政策阈值。", "identification_errors"),
+        "各县识别误差率（95%置信区间）；虚线为政策阈值。",
+        "identification_errors",
+    ),
     "registration_eligibility": FigureSpec(
         ("identification",),
         "Registration against eligibility in the survey year: weighted shares of households.",
-        "调查年度建档立卡与识别标准的对照：农户加权占比。", "registration_eligibility"),
+        "调查年度建档立卡与识别标准的对照：农户加权占比。",
+        "registration_eligibility",
+    ),
     "poverty_line_sensitivity": FigureSpec(
         ("identification",),
         "Error rates when the poverty line moves by ±30% (95% bands); dashed lines: thresholds.",
-        "贫困线上下浮动30%时的误差率（95%置信带）；虚线为阈值。", "poverty_line_sensitivity"),
+        "贫困线上下浮动30%时的误差率（95%置信带）；虚线为阈值。",
+        "poverty_line_sensitivity",
+    ),
     "income_effects": FigureSpec(
         ("income",),
         "Effect of active participation in industrial projects on per-capita earned income, by estimator.",
-        "参与产业项目对人均务工经营收入的效应：各估计方法比较。", "income_effects"),
+        "参与产业项目对人均务工经营收入的效应：各估计方法比较。",
+        "income_effects",
+    ),
     "income_structure": FigureSpec(
         ("income",),
         "Income structure of registered households at baseline and in the survey year.",
-        "建档立卡户基期与调查年度的收入结构。", "income_structure"),
+        "建档立卡户基期与调查年度的收入结构。",
+        "income_structure",
+    ),
     "ledger_status": FigureSpec(
-        ("income",), "Project ledger: status of the projects by type.",
-        "产业扶贫项目台账：各类项目运营状态。", "ledger_status"),
+        ("income",),
+        "Project ledger: status of the projects by type.",
+        "产业扶贫项目台账：各类项目运营状态。",
+        "ledger_status",
+    ),
     "capability_by_status": FigureSpec(
         ("capability",),
         "Survey-weighted distribution of the capability index by registration and exit status: box 25-75%, "
         "whiskers 5-95%, line at the median, diamond at the mean.",
         "按建档立卡与脱贫状态分组的能力指数加权分布：箱体为25%–75%分位，须为5%–95%分位，竖线为中位数，菱形为均值。",
-        "capability_by_status"),
+        "capability_by_status",
+    ),
     "cadre_time": FigureSpec(
-        ("formalism",), "Cadres' weekly hours by activity and role.",
-        "干部每周工时按活动与岗位的分配。", "cadre_time"),
+        ("formalism",), "Cadres' weekly hours by activity and role.", "干部每周工时按活动与岗位的分配。", "cadre_time"
+    ),
     "burden_and_errors": FigureSpec(
         ("formalism",),
         "Cadre formalism burden against identification errors by unit, with weighted linear fits.",
-        "干部形式主义负担与识别误差（按单位），含加权线性拟合。", "burden_and_errors"),
+        "干部形式主义负担与识别误差（按单位），含加权线性拟合。",
+        "burden_and_errors",
+    ),
     **{
         f"county_panel_{family}": FigureSpec(
-            (family,), f"County comparison of the {family} headline indicators (95% CIs).",
-            f"各县{family}核心指标比较（95%置信区间）。", "county_panel", {"family": family})
+            (family,),
+            f"County comparison of the {family} headline indicators (95% CIs).",
+            f"各县{family}核心指标比较（95%置信区间）。",
+            "county_panel",
+            {"family": family},
+        )
         for family in FAMILIES
     },
 }

@@ -89,8 +89,16 @@ def _dot_whisker(ax: plt.Axes, frame: pd.DataFrame, order: list[str], colours: d
         if row.empty:
             continue
         est, low, high = (float(row[c].iloc[0]) for c in ("estimate", "ci_low", "ci_high"))
-        ax.errorbar(est, position, xerr=[[est - low], [high - est]], fmt="o", color=colours[county],
-                    capsize=2, markersize=4, linewidth=1.2)
+        ax.errorbar(
+            est,
+            position,
+            xerr=[[est - low], [high - est]],
+            fmt="o",
+            color=colours[county],
+            capsize=2,
+            markersize=4,
+            linewidth=1.2,
+        )
     ax.set_yticks(range(len(order)), order)
     ax.set_ylim(len(order) - 0.5, -0.5)
 
@@ -110,7 +118,7 @@ def identification_errors(results: StudyResults) -> plt.Figure:
     colours = county_colours(results.order)
     names = [n for n in ERROR_RATES if n in set(frame["name"])]
     figure, axes = _grid(len(names), 2, 1.9)
-    for ax, name in zip(axes, names):
+    for ax, name in zip(axes, names, strict=False):
         panel = frame[frame["name"] == name]
         _dot_whisker(ax, panel, results.order, colours)
         threshold = panel["threshold"].dropna().unique() if "threshold" in panel else []
@@ -132,19 +140,22 @@ def registration_eligibility(results: StudyResults) -> plt.Figure:
     """
     families = _families_with(results, "identification", "rates")
     figure, axes = _grid(len(families), 4, 1.8)
-    for ax, (family, rates) in zip(axes, families):
+    for ax, (family, rates) in zip(axes, families, strict=False):
         value = rates.set_index("rate")["estimate"]
         both = value["registered_share"] * value["precision"]
-        cells = np.array([
-            [both, value["registered_share"] - both],
-            [value["eligible_share"] - both, 1 - value["registered_share"] - value["eligible_share"] + both],
-        ])
+        cells = np.array(
+            [
+                [both, value["registered_share"] - both],
+                [value["eligible_share"] - both, 1 - value["registered_share"] - value["eligible_share"] + both],
+            ]
+        )
         # Shares derived from rounded-free estimates can dip a hair below zero; a share cannot.
         cells = np.clip(cells, 0, 1)
         ax.imshow(cells, cmap="Blues", vmin=0, vmax=1)
         for (i, j), share in np.ndenumerate(cells):
-            ax.text(j, i, f"{share:.1%}", ha="center", va="center", fontsize=7,
-                    color="white" if share > 0.5 else "black")
+            ax.text(
+                j, i, f"{share:.1%}", ha="center", va="center", fontsize=7, color="white" if share > 0.5 else "black"
+            )
         ax.set_xticks([0, 1], ["eligible", "not eligible"])
         ax.set_yticks([0, 1], ["registered", "not\nregistered"])
         ax.grid(False)
@@ -158,18 +169,21 @@ def poverty_line_sensitivity(results: StudyResults) -> plt.Figure:
     frame = _require(results.tables("identification", "sensitivity"), "sensitivity tables")
     colours = county_colours(results.order)
     rates = [r for r in SENSITIVITY_RATES if r in set(frame["rate"])]
-    labels = {row["name"]: english_label(row["label"]) for f in results.of_family("identification") for row in f.headline}
+    labels = {
+        row["name"]: english_label(row["label"]) for f in results.of_family("identification") for row in f.headline
+    }
     labels["inclusion_error_current"] = labels.get("inclusion_error", "inclusion error")
     figure, axes = _grid(len(rates), 2, 2.1)
-    for ax, rate in zip(axes, rates):
+    for ax, rate in zip(axes, rates, strict=False):
         panel = frame[frame["rate"] == rate]
         for county in results.order:
             line = panel[panel["county"] == county].sort_values("line_factor")
             if line.empty:
                 continue
             ax.plot(line["line_factor"], line["estimate"], color=colours[county], label=county, linewidth=1.3)
-            ax.fill_between(line["line_factor"], line["ci_low"], line["ci_high"], color=colours[county], alpha=0.12,
-                            linewidth=0)
+            ax.fill_between(
+                line["line_factor"], line["ci_low"], line["ci_high"], color=colours[county], alpha=0.12, linewidth=0
+            )
         for value in panel["threshold"].dropna().unique():
             ax.axhline(value, color=REFERENCE_COLOUR, linestyle="--", linewidth=0.9)
         ax.axvline(1.0, color="grey", linewidth=0.7)
@@ -181,22 +195,32 @@ def poverty_line_sensitivity(results: StudyResults) -> plt.Figure:
     return figure
 
 
-def _dodged_intervals(frame: pd.DataFrame, key: str, labels: dict[str, str], order: list[str], xlabel: str
-                      ) -> plt.Figure:
+def _dodged_intervals(
+    frame: pd.DataFrame, key: str, labels: dict[str, str], order: list[str], xlabel: str
+) -> plt.Figure:
     """Estimates with 95% CIs, one row per category of ``key`` (``labels``: category -> tick label),
     the counties side by side within it, and a line at zero."""
     colours = county_colours(order)
     categories = list(labels)
     figure, ax = plt.subplots(figsize=(WIDTH, 0.45 * len(categories) + 1.2))
     offsets = np.linspace(-0.3, 0.3, len(order)) if len(order) > 1 else [0.0]
-    for offset, county in zip(offsets, order):
+    for offset, county in zip(offsets, order, strict=False):
         rows = frame[frame["county"] == county].set_index(key)
         for position, category in enumerate(categories):
             if category not in rows.index:
                 continue
             est, low, high = (float(rows.loc[category, c]) for c in ("estimate", "ci_low", "ci_high"))
-            ax.errorbar(est, position + offset, xerr=[[est - low], [high - est]], fmt="o", color=colours[county],
-                        markersize=3.5, capsize=1.5, linewidth=1.1, label=county if position == 0 else None)
+            ax.errorbar(
+                est,
+                position + offset,
+                xerr=[[est - low], [high - est]],
+                fmt="o",
+                color=colours[county],
+                markersize=3.5,
+                capsize=1.5,
+                linewidth=1.1,
+                label=county if position == 0 else None,
+            )
     ax.axvline(0, color=REFERENCE_COLOUR, linewidth=0.8)
     ax.set_yticks(range(len(categories)), list(labels.values()))
     ax.set_ylim(len(categories) - 0.5, -0.5)
@@ -212,8 +236,9 @@ def income_effects(results: StudyResults) -> plt.Figure:
     frame = frame[(frame["outcome"] == "earned_pc") & (frame["method"] != "diff")]
     frame = frame.assign(method=np.where(frame["treatment"] == "dividend_only", "dividend_only", frame["method"]))
     methods = [m for m in [*EFFECT_METHODS, "dividend_only"] if m in set(frame["method"])]
-    return _dodged_intervals(frame, "method", {m: METHOD_LABELS[m] for m in methods}, results.order,
-                             "yuan per person per year (95% CI)")
+    return _dodged_intervals(
+        frame, "method", {m: METHOD_LABELS[m] for m in methods}, results.order, "yuan per person per year (95% CI)"
+    )
 
 
 def income_structure(results: StudyResults) -> plt.Figure:
@@ -224,7 +249,7 @@ def income_structure(results: StudyResults) -> plt.Figure:
     figure, ax = plt.subplots(figsize=(WIDTH, 2.6))
     bars = [(county, year) for county in results.order for year in years]
     bottom = np.zeros(len(bars))
-    for colour, (component, label) in zip(PALETTE, INCOME_COMPONENTS.items()):
+    for colour, (component, label) in zip(PALETTE, INCOME_COMPONENTS.items(), strict=False):
         shares = frame[frame["component"] == component].set_index(["county", "year"])["estimate"]
         heights = np.array([float(shares.get((county, year), 0.0)) for county, year in bars])
         ax.bar(range(len(bars)), heights, bottom=bottom, color=colour, label=label, width=0.8)
@@ -237,11 +262,12 @@ def income_structure(results: StudyResults) -> plt.Figure:
     return figure
 
 
-def _stacked_shares(ax: plt.Axes, table: pd.DataFrame, categories: list[str], parts: dict[str, str],
-                    key: str, part_column: str) -> None:
+def _stacked_shares(
+    ax: plt.Axes, table: pd.DataFrame, categories: list[str], parts: dict[str, str], key: str, part_column: str
+) -> None:
     """Horizontal stacked bars of shares, one bar per category."""
     left = np.zeros(len(categories))
-    for colour, (part, label) in zip(PALETTE, parts.items()):
+    for colour, (part, label) in zip(PALETTE, parts.items(), strict=False):
         shares = table[table[part_column] == part].set_index(key)["estimate"]
         widths = np.array([float(shares.get(c, 0.0)) for c in categories])
         ax.barh(range(len(categories)), widths, left=left, color=colour, label=label, height=0.75)
@@ -252,11 +278,12 @@ def _stacked_shares(ax: plt.Axes, table: pd.DataFrame, categories: list[str], pa
     ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda x, _: f"{x:.0%}"))
 
 
-def _share_panels(results: StudyResults, families: list[tuple[Family, pd.DataFrame]],
-                  panel: Callable[[plt.Axes, pd.DataFrame], None]) -> plt.Figure:
+def _share_panels(
+    results: StudyResults, families: list[tuple[Family, pd.DataFrame]], panel: Callable[[plt.Axes, pd.DataFrame], None]
+) -> plt.Figure:
     """One panel of stacked shares per county (``panel`` draws one from its table), one legend on top."""
     figure, axes = _grid(len(families), 2, 2.0)
-    for ax, (family, table) in zip(axes, families):
+    for ax, (family, table) in zip(axes, families, strict=False):
         panel(ax, table)
         ax.set_title(results.names[family.county])
     axes[0].legend(loc="lower left", bbox_to_anchor=(0, 1.12), ncols=3, frameon=False)
@@ -288,22 +315,48 @@ def capability_by_status(results: StudyResults) -> plt.Figure:
     step = 0.8 / len(results.order)
     for index, county in enumerate(results.order):
         rows = frame[frame["county"] == county].set_index("group")
-        stats = [{"whislo": rows.loc[g, "q05"], "q1": rows.loc[g, "q25"], "med": rows.loc[g, "q50"],
-                  "q3": rows.loc[g, "q75"], "whishi": rows.loc[g, "q95"], "mean": rows.loc[g, "mean"],
-                  "fliers": []} for g in groups if g in rows.index]
+        stats = [
+            {
+                "whislo": rows.loc[g, "q05"],
+                "q1": rows.loc[g, "q25"],
+                "med": rows.loc[g, "q50"],
+                "q3": rows.loc[g, "q75"],
+                "whishi": rows.loc[g, "q95"],
+                "mean": rows.loc[g, "mean"],
+                "fliers": [],
+            }
+            for g in groups
+            if g in rows.index
+        ]
         if not stats:
             continue
         positions = [groups.index(g) - 0.4 + step * (index + 0.5) for g in groups if g in rows.index]
         colour = colours[county]
-        ax.bxp(stats, positions=positions, orientation="horizontal", widths=step * 0.8, showmeans=True,
-               showcaps=True, patch_artist=True,
-               boxprops={"facecolor": colour, "alpha": 0.35, "edgecolor": colour, "linewidth": 1.0},
-               medianprops={"color": colour, "linewidth": 1.6},
-               whiskerprops={"color": colour, "linewidth": 1.0}, capprops={"color": colour, "linewidth": 1.0},
-               meanprops={"marker": "D", "markerfacecolor": "white", "markeredgecolor": colour, "markersize": 3.5})
+        ax.bxp(
+            stats,
+            positions=positions,
+            orientation="horizontal",
+            widths=step * 0.8,
+            showmeans=True,
+            showcaps=True,
+            patch_artist=True,
+            boxprops={"facecolor": colour, "alpha": 0.35, "edgecolor": colour, "linewidth": 1.0},
+            medianprops={"color": colour, "linewidth": 1.6},
+            whiskerprops={"color": colour, "linewidth": 1.0},
+            capprops={"color": colour, "linewidth": 1.0},
+            meanprops={"marker": "D", "markerfacecolor": "white", "markeredgecolor": colour, "markersize": 3.5},
+        )
         ax.plot([], [], color=colour, linewidth=6, alpha=0.5, label=county)
-    ax.plot([], [], "D", markerfacecolor="white", markeredgecolor="grey", markersize=3.5, linestyle="none",
-            label="weighted mean")
+    ax.plot(
+        [],
+        [],
+        "D",
+        markerfacecolor="white",
+        markeredgecolor="grey",
+        markersize=3.5,
+        linestyle="none",
+        label="weighted mean",
+    )
     # The registration split and the exit split are separate comparisons; a rule keeps them apart.
     exit_rows = [i for i, g in enumerate(groups) if g in ("registered_not_exited", "exited")]
     if exit_rows and exit_rows[0] > 0:
@@ -313,8 +366,9 @@ def capability_by_status(results: StudyResults) -> plt.Figure:
     ax.grid(False, axis="y")
     ax.set_yticks(range(len(groups)), [CAPABILITY_GROUPS[g] for g in groups])
     ax.set_ylim(len(groups) - 0.5, -0.5)
-    ax.set_xlabel("capability index (standard deviations of the reference group); "
-                  "box 25-75%, whiskers 5-95%, line: median")
+    ax.set_xlabel(
+        "capability index (standard deviations of the reference group); box 25-75%, whiskers 5-95%, line: median"
+    )
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
     figure.tight_layout()
     return figure
@@ -343,11 +397,19 @@ def burden_and_errors(results: StudyResults) -> plt.Figure:
         if units.empty:
             continue
         level = units["level"].iloc[0]
-        ax.scatter(units["cadre_formal_share"], units["error_rate"], s=12 + units["n_households"] / 4,
-                   color=colours[county], alpha=0.75, label=f"{county} ({level}s)", linewidths=0)
+        ax.scatter(
+            units["cadre_formal_share"],
+            units["error_rate"],
+            s=12 + units["n_households"] / 4,
+            color=colours[county],
+            alpha=0.75,
+            label=f"{county} ({level}s)",
+            linewidths=0,
+        )
         if units["cadre_formal_share"].nunique() > 1:
-            slope, intercept = np.polyfit(units["cadre_formal_share"], units["error_rate"], 1,
-                                          w=np.sqrt(units["n_households"]))
+            slope, intercept = np.polyfit(
+                units["cadre_formal_share"], units["error_rate"], 1, w=np.sqrt(units["n_households"])
+            )
             xs = np.linspace(units["cadre_formal_share"].min(), units["cadre_formal_share"].max(), 20)
             ax.plot(xs, intercept + slope * xs, color=colours[county], linewidth=1.1)
     ax.set_xlabel("cadres' share of weekly hours on formal activities")
@@ -365,7 +427,7 @@ def county_panel(results: StudyResults, family: str) -> plt.Figure:
     colours = county_colours(results.order)
     names = list(dict.fromkeys(frame["name"]))
     figure, axes = _grid(len(names), 3, 1.45)
-    for ax, name in zip(axes, names):
+    for ax, name in zip(axes, names, strict=False):
         panel = frame[frame["name"] == name]
         _dot_whisker(ax, panel, results.order, colours)
         for value in panel["threshold"].dropna().unique() if "threshold" in panel else []:

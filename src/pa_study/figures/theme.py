@@ -26,20 +26,22 @@ _METADATA = {"Date": None, "Creator": "pa-study"}
 def apply_theme() -> None:
     """Set the study's matplotlib/seaborn theme: print-size fonts, light grid, fixed SVG ids."""
     sns.set_theme(context="paper", style="whitegrid", palette=PALETTE, font="DejaVu Sans")
-    plt.rcParams.update({
-        "font.size": 8,
-        "axes.titlesize": 9,
-        "axes.labelsize": 8,
-        "legend.fontsize": 7,
-        "xtick.labelsize": 7,
-        "ytick.labelsize": 7,
-        "axes.titleweight": "bold",
-        "figure.dpi": 100,
-        # Element ids are derived from this salt instead of a random one: same figure, same bytes.
-        "svg.hashsalt": "pa-study",
-        "svg.fonttype": "path",
-        "path.simplify": True,
-    })
+    plt.rcParams.update(
+        {
+            "font.size": 8,
+            "axes.titlesize": 9,
+            "axes.labelsize": 8,
+            "legend.fontsize": 7,
+            "xtick.labelsize": 7,
+            "ytick.labelsize": 7,
+            "axes.titleweight": "bold",
+            "figure.dpi": 100,
+            # Element ids are derived from this salt instead of a random one: same figure, same bytes.
+            "svg.hashsalt": "pa-study",
+            "svg.fonttype": "path",
+            "path.simplify": True,
+        }
+    )
 
 
 def county_colours(order: list[str]) -> dict[str, str]:

@@ -88,8 +88,11 @@ def item_values(
         for item in items:
             column = item["column"]
             if column not in households.columns:
-                raise InputError(f"indicators.capability.dimensions.{dimension} names '{column}', which is not a "
-                                 f"column of the cleaned household table", path="config")
+                raise InputError(
+                    f"indicators.capability.dimensions.{dimension} names '{column}', which is not a "
+                    f"column of the cleaned household table",
+                    path="config",
+                )
             values = as_float(households[column])
             if item.get("per_member", False):
                 values = values / size
@@ -133,12 +136,17 @@ def capability_scores(
         if not names:
             notes.append(f"capability dimension {dimension} has no varying item: left out of the index")
             continue
-        negative = [f"{dimension}:{s['column']}" for s in specs if s.get("negative", False)
-                    and f"{dimension}:{s['column']}" in names]
+        negative = [
+            f"{dimension}:{s['column']}"
+            for s in specs
+            if s.get("negative", False) and f"{dimension}:{s['column']}" in names
+        ]
         index = _summary(data, names, reference, options, negative=negative)
         scores[dimension] = index.scores.to_numpy()
-        item_weights += [{"dimension": dimension, "item": name.split(":", 1)[1], "weight": float(w)}
-                         for name, w in index.item_weights.items()]
+        item_weights += [
+            {"dimension": dimension, "item": name.split(":", 1)[1], "weight": float(w)}
+            for name, w in index.item_weights.items()
+        ]
     if not scores:
         return pd.DataFrame(index=items.index), pd.DataFrame(item_weights), len(items), notes
     dimensions = pd.DataFrame(scores, index=items.index).assign(_w=weights)
@@ -148,13 +156,21 @@ def capability_scores(
     return result, pd.DataFrame(item_weights), int(result[INDEX].isna().sum()), notes
 
 
-def _summary(data: pd.DataFrame, names: list[str], reference: np.ndarray, options: dict[str, Any], *,
-             negative: list[str]) -> SummaryIndex:
+def _summary(
+    data: pd.DataFrame, names: list[str], reference: np.ndarray, options: dict[str, Any], *, negative: list[str]
+) -> SummaryIndex:
     with warnings.catch_warnings():
         # Unscored rows are counted by the caller.
         warnings.simplefilter("ignore", UserWarning)
-        return summary_index(data, names, reference=reference, method=options["index_method"], weight="_w",
-                             negative=negative, min_items=min(options["min_items"], len(names)))
+        return summary_index(
+            data,
+            names,
+            reference=reference,
+            method=options["index_method"],
+            weight="_w",
+            negative=negative,
+            min_items=min(options["min_items"], len(names)),
+        )
 
 
 def _reference(households: pd.DataFrame, group: str) -> np.ndarray:
@@ -173,8 +189,9 @@ def scale_score(items: pd.DataFrame, dimension: str, min_items: int) -> np.ndarr
 def principal_component(items: pd.DataFrame, options: dict[str, Any]) -> tuple[np.ndarray, pd.DataFrame, float]:
     """Return first-principal-component scores of all items (negative items sign-flipped), its
     loadings and its share of variance (households with a missing item get no score)."""
-    negative = [f"{d}:{s['column']}" for d, specs in options["dimensions"].items() for s in specs
-                if s.get("negative", False)]
+    negative = [
+        f"{d}:{s['column']}" for d, specs in options["dimensions"].items() for s in specs if s.get("negative", False)
+    ]
     signed = items.loc[:, items.nunique(dropna=True) > 1].copy()
     negative = [n for n in negative if n in signed.columns]
     signed[negative] = -signed[negative]
@@ -219,12 +236,17 @@ def capability_indicators(
     result.sample = {"households_read": len(households)}
     if len(households) < settings["min_sample"]["households"]:
         result.status = "too_small"
-        result.notes.append(f"{len(households)} households, fewer than the minimum "
-                            f"{settings['min_sample']['households']} (indicators.min_sample.households)")
+        result.notes.append(
+            f"{len(households)} households, fewer than the minimum "
+            f"{settings['min_sample']['households']} (indicators.min_sample.households)"
+        )
         return result
     if options["scale_dimension"] not in options["dimensions"]:
-        raise InputError(f"indicators.capability.scale_dimension '{options['scale_dimension']}' is not one of the "
-                         f"dimensions {sorted(options['dimensions'])}", path="config")
+        raise InputError(
+            f"indicators.capability.scale_dimension '{options['scale_dimension']}' is not one of the "
+            f"dimensions {sorted(options['dimensions'])}",
+            path="config",
+        )
     items, reversed_items = item_values(households, options, codebook)
     scores, item_weights, unscored, notes = capability_scores(items, households, options)
     result.notes += notes
@@ -243,7 +265,8 @@ def capability_indicators(
     result.tables["gaps"] = estimate_table([({"outcome": o, "contrast": c}, e) for (o, c), e in gaps.items()])
     result.tables["means_by_group"] = pd.concat(
         [ratio_by(design, outcome, None, "group", level=level).assign(outcome=outcome) for outcome in outcomes],
-        ignore_index=True)
+        ignore_index=True,
+    )
     result.tables["index_distribution"] = index_distribution(frame)
     result.tables["item_weights"] = item_weights
     result.tables["pc_loadings"] = loadings
@@ -296,9 +319,16 @@ def index_distribution(frame: pd.DataFrame) -> pd.DataFrame:
             continue
         values, weights = as_float(members[INDEX]), as_float(members["weight"])
         quantiles = weighted_quantile(values, weights, list(QUANTILES))
-        rows.append({"split": split, "group": group, "n": len(members), "weight_sum": float(weights.sum()),
-                     "mean": float(np.average(values, weights=weights)),
-                     **{f"q{round(p * 100):02d}": float(q) for p, q in zip(QUANTILES, quantiles)}})
+        rows.append(
+            {
+                "split": split,
+                "group": group,
+                "n": len(members),
+                "weight_sum": float(weights.sum()),
+                "mean": float(np.average(values, weights=weights)),
+                **{f"q{round(p * 100):02d}": float(q) for p, q in zip(QUANTILES, quantiles, strict=True)},
+            }
+        )
     columns = ["split", "group", "n", "weight_sum", "mean", *(f"q{round(p * 100):02d}" for p in QUANTILES)]
     return pd.DataFrame(rows, columns=columns).sort_values(["split", "group"], ignore_index=True)
 
@@ -310,8 +340,10 @@ def _gaps(design: SurveyDesign, outcomes: list[str], level: float) -> dict[tuple
     gaps: dict[tuple[str, str], Estimate] = {}
     for outcome in outcomes:
         ds = design.assign(_among_registered=data[outcome].where(data["registered"] == 1).to_numpy())
-        for contrast, column, group in (("registered_minus_unregistered", outcome, "registered"),
-                                        ("exited_minus_not_exited", "_among_registered", "exited")):
+        for contrast, column, group in (
+            ("registered_minus_unregistered", outcome, "registered"),
+            ("exited_minus_not_exited", "_among_registered", "exited"),
+        ):
             try:
                 gaps[(outcome, contrast)] = group_difference(ds, column, group, level=level)
             except StatsInputError:
@@ -323,19 +355,37 @@ def _gap_headline(
     gaps: dict[tuple[str, str], Estimate], options: dict[str, Any], min_group: int
 ) -> list[dict[str, Any]]:
     wanted = [
-        (INDEX, "registered_minus_unregistered", "capability_gap_registered",
-         "能力指数差异（建档立卡−非建档立卡）capability index gap, registered − unregistered (SD)"),
-        (INDEX, "exited_minus_not_exited", "capability_gap_exited",
-         "能力指数差异（已脱贫−未脱贫）capability index gap, exited − not exited registered households (SD)"),
-        (SCALE, "registered_minus_unregistered", "scale_gap_registered",
-         f"内生动力量表差异 {options['scale_dimension']} scale gap, registered − unregistered (scale points)"),
-        (PC1, "registered_minus_unregistered", "pc1_gap_registered",
-         "第一主成分差异 first-principal-component gap, registered − unregistered"),
+        (
+            INDEX,
+            "registered_minus_unregistered",
+            "capability_gap_registered",
+            "能力指数差异（建档立卡−非建档立卡）capability index gap, registered − unregistered (SD)",
+        ),
+        (
+            INDEX,
+            "exited_minus_not_exited",
+            "capability_gap_exited",
+            "能力指数差异（已脱贫−未脱贫）capability index gap, exited − not exited registered households (SD)",
+        ),
+        (
+            SCALE,
+            "registered_minus_unregistered",
+            "scale_gap_registered",
+            f"内生动力量表差异 {options['scale_dimension']} scale gap, registered − unregistered (scale points)",
+        ),
+        (
+            PC1,
+            "registered_minus_unregistered",
+            "pc1_gap_registered",
+            "第一主成分差异 first-principal-component gap, registered − unregistered",
+        ),
     ]
     rows = []
     for outcome, contrast, name, label in wanted:
-        definition = (f"difference in the design-based mean of {outcome} ({contrast.replace('_', ' ')}), the slope "
-                      "of a survey-weighted regression on the group indicator")
+        definition = (
+            f"difference in the design-based mean of {outcome} ({contrast.replace('_', ' ')}), the slope "
+            "of a survey-weighted regression on the group indicator"
+        )
         estimate = gaps.get((outcome, contrast))
         if estimate is None:
             rows.append(missing_row(name, label, definition, "not estimable: a group is empty or has no variation"))
@@ -344,8 +394,9 @@ def _gap_headline(
     return rows
 
 
-def _alpha_headline(result: FamilyResult, items: pd.DataFrame, options: dict[str, Any], level: float,
-                    min_group: int) -> list[dict[str, Any]]:
+def _alpha_headline(
+    result: FamilyResult, items: pd.DataFrame, options: dict[str, Any], level: float, min_group: int
+) -> list[dict[str, Any]]:
     """Cronbach's alpha of the scale dimension (its item statistics go to ``alpha_items``)."""
     dimension = options["scale_dimension"]
     columns = [c for c in items.columns if c.split(":", 1)[0] == dimension]
@@ -360,21 +411,31 @@ def _alpha_headline(result: FamilyResult, items: pd.DataFrame, options: dict[str
         return [missing_row(name, label, definition, str(exc))]
     result.tables["alpha_items"] = alpha.item_stats.reset_index()
     half = critical_value(level) * alpha.ase
-    estimate = Estimate(name=name, estimate=alpha.raw_alpha, se=alpha.ase, ci_low=alpha.raw_alpha - half,
-                        ci_high=alpha.raw_alpha + half, n=alpha.n_obs)
+    estimate = Estimate(
+        name=name,
+        estimate=alpha.raw_alpha,
+        se=alpha.ase,
+        ci_low=alpha.raw_alpha - half,
+        ci_high=alpha.raw_alpha + half,
+        n=alpha.n_obs,
+    )
     return [headline_row(name, label, estimate, definition, min_n=min_group)]
 
 
-def _association(design: SurveyDesign, frame: pd.DataFrame, options: dict[str, Any],
-                 level: float) -> tuple[pd.DataFrame, list[str]]:
+def _association(
+    design: SurveyDesign, frame: pd.DataFrame, options: dict[str, Any], level: float
+) -> tuple[pd.DataFrame, list[str]]:
     """Survey-weighted regressions of each outcome on the regressors and controls (design-based,
     village-clustered SEs); one row per outcome and term."""
     spec = options["association"]
     terms = [*spec["regressors"], *spec["controls"]]
     unknown = [t for t in [*spec["outcomes"], *terms] if t not in frame.columns]
     if unknown:
-        raise InputError(f"indicators.capability.association names {unknown}, which are neither household columns "
-                         f"nor constructs ({INDEX}, the dimensions, trained)", path="config")
+        raise InputError(
+            f"indicators.capability.association names {unknown}, which are neither household columns "
+            f"nor constructs ({INDEX}, the dimensions, trained)",
+            path="config",
+        )
     terms, constant = varying_columns(frame, terms)
     notes = [f"association: {constant} do not vary in the sample and are left out"] if constant else []
     rows = []
@@ -385,8 +446,10 @@ def _association(design: SurveyDesign, frame: pd.DataFrame, options: dict[str, A
         except StatsInputError as exc:
             notes.append(f"association of {outcome} not estimated: {exc}")
             continue
-        rows += [({"outcome": outcome, "term": term, "regressor": term in spec["regressors"]}, coefficient(fit, term))
-                 for term in terms]
+        rows += [
+            ({"outcome": outcome, "term": term, "regressor": term in spec["regressors"]}, coefficient(fit, term))
+            for term in terms
+        ]
     return estimate_table(rows), notes
 
 
@@ -398,8 +461,10 @@ def _association_headline(table: pd.DataFrame, options: dict[str, Any], min_grou
     for regressor in spec["regressors"]:
         name = f"association_{regressor}"
         label = f"{regressor} 与{outcome}的关联 association of {regressor} with {outcome}"
-        definition = (f"coefficient of {regressor} in a survey-weighted regression of {outcome} on "
-                      f"{', '.join(spec['regressors'])} and controls ({controls}); design-based SEs")
+        definition = (
+            f"coefficient of {regressor} in a survey-weighted regression of {outcome} on "
+            f"{', '.join(spec['regressors'])} and controls ({controls}); design-based SEs"
+        )
         match = table[(table["outcome"] == outcome) & (table["term"] == regressor)] if len(table) else table
         if match.empty:
             rows.append(missing_row(name, label, definition, "not estimated (see notes)"))
@@ -409,16 +474,20 @@ def _association_headline(table: pd.DataFrame, options: dict[str, Any], min_grou
 
 
 def _definitions(options: dict[str, Any], reversed_items: list[str], explained: float) -> dict[str, str]:
-    dimensions = {d: ", ".join(("-" if s.get("negative") else "+") + s["column"]
-                               + (" per member" if s.get("per_member") else "") for s in specs)
-                  for d, specs in options["dimensions"].items()}
+    dimensions = {
+        d: ", ".join(
+            ("-" if s.get("negative") else "+") + s["column"] + (" per member" if s.get("per_member") else "")
+            for s in specs
+        )
+        for d, specs in options["dimensions"].items()
+    }
     return {
         "dimensions": "; ".join(f"{d}: {items}" for d, items in dimensions.items()),
         "dimension_score": f"summary index ({options['index_method']}) of the dimension's items, z-scored on "
-                           f"{options['reference_group']} households with survey weights",
+        f"{options['reference_group']} households with survey weights",
         INDEX: "summary index of the dimension scores, standardised (mean 0, SD 1 in the reference group)",
         SCALE: f"mean of the answered {options['scale_dimension']} items on their "
-               f"{options['likert']['min']}-{options['likert']['max']} scale",
+        f"{options['likert']['min']}-{options['likert']['max']} scale",
         "reverse_coded": ", ".join(i.split(":", 1)[1] for i in reversed_items) or "none",
         PC1: f"first principal component of all items (negative items sign-flipped), {explained:.1%} of variance",
         "trained": "attended at least one skills-training session in the past year",

@@ -63,7 +63,7 @@ _LABELS = {
     "reporting_channels": "工作群和政务APP数 reporting apps and chat groups",
     "perception_scale": "形式主义感知量表 perceived formalism (1-5)",
     "household_forms_inspections": "农户被要求填表迎检次数 times registered households filled forms or received "
-                                   "inspections",
+    "inspections",
     "household_help_visits": "农户接受帮扶走访次数 help visits received by registered households",
     "household_forms_per_visit": "填表迎检与帮扶走访之比 forms and inspections per help visit, registered households",
     "burden_error_association": "干部负担与识别误差的关联 association of cadre burden with identification errors",
@@ -101,14 +101,19 @@ def cadre_measures(cadres: pd.DataFrame, options: dict[str, Any]) -> pd.DataFram
 
 def by_role(design: SurveyDesign, measures: list[str], level: float) -> pd.DataFrame:
     """Return the mean of each measure by role and over all cadres."""
-    tables = [ratio_by(design, m, None, by, level=level).rename(columns={by: "role"}).assign(measure=m)
-              for by in ("_all", "role") for m in measures]
-    return pd.concat(tables, ignore_index=True)[["measure", "role", "estimate", "se", "ci_low", "ci_high",
-                                                 "n_denominator"]]
+    tables = [
+        ratio_by(design, m, None, by, level=level).rename(columns={by: "role"}).assign(measure=m)
+        for by in ("_all", "role")
+        for m in measures
+    ]
+    return pd.concat(tables, ignore_index=True)[
+        ["measure", "role", "estimate", "se", "ci_low", "ci_high", "n_denominator"]
+    ]
 
 
-def target_assessment(design: SurveyDesign, targets: list[dict[str, Any]], baselines: dict[str, float],
-                      level: float) -> tuple[pd.DataFrame, list[tuple[dict[str, Any], Estimate]]]:
+def target_assessment(
+    design: SurveyDesign, targets: list[dict[str, Any]], baselines: dict[str, float], level: float
+) -> tuple[pd.DataFrame, list[tuple[dict[str, Any], Estimate]]]:
     """Compare current means with the configured burden-reduction targets where a baseline exists.
 
     The reduction is ``1 - mean / baseline`` with the baseline taken as known, so its SE is the
@@ -123,21 +128,42 @@ def target_assessment(design: SurveyDesign, targets: list[dict[str, Any]], basel
     rows, assessed = [], []
     for target in targets:
         measure = target["measure"]
-        row = {"measure": measure, "reduction_min": target["reduction_min"],
-               "reduction_max": target.get("reduction_max"), "source": target["source"],
-               "baseline": baselines.get(measure)}
+        row = {
+            "measure": measure,
+            "reduction_min": target["reduction_min"],
+            "reduction_max": target.get("reduction_max"),
+            "source": target["source"],
+            "baseline": baselines.get(measure),
+        }
         if measure not in baselines:
             rows.append({**row, "assessed": False, "note": "no baseline configured (indicators.formalism.baselines)"})
             continue
         current = mean_estimate(design, measure, level=level)
         base = float(baselines[measure])
-        reduction = Estimate(name=f"reduction({measure})", estimate=1 - current.estimate / base,
-                             se=current.se / base, ci_low=1 - current.ci_high / base,
-                             ci_high=1 - current.ci_low / base, n=current.n, df=current.df, level=level)
+        reduction = Estimate(
+            name=f"reduction({measure})",
+            estimate=1 - current.estimate / base,
+            se=current.se / base,
+            ci_low=1 - current.ci_high / base,
+            ci_high=1 - current.ci_low / base,
+            n=current.n,
+            df=current.df,
+            level=level,
+        )
         verdicts = threshold_verdicts(reduction, target["reduction_min"], below_passes=False)
-        rows.append({**row, "assessed": True, "current_mean": current.estimate, "reduction": reduction.estimate,
-                     "se": reduction.se, "ci_low": reduction.ci_low, "ci_high": reduction.ci_high,
-                     "n": reduction.n, **verdicts})
+        rows.append(
+            {
+                **row,
+                "assessed": True,
+                "current_mean": current.estimate,
+                "reduction": reduction.estimate,
+                "se": reduction.se,
+                "ci_low": reduction.ci_low,
+                "ci_high": reduction.ci_high,
+                "n": reduction.n,
+                **verdicts,
+            }
+        )
         assessed.append((target, reduction))
     return pd.DataFrame(rows), assessed
 
@@ -152,18 +178,28 @@ def household_contact(households: pd.DataFrame, settings: dict[str, Any]) -> tup
     registered = households["registered"].astype("boolean").fillna(False).to_numpy(dtype=bool)
     forms, visits = as_float(households["forms_inspections"]), as_float(households["help_visits"])
     frame = households.reset_index(drop=True).assign(
-        group=np.where(registered, "registered", "unregistered"), _forms=forms, _visits=visits,
-        _reg_forms=np.where(registered, forms, np.nan), _reg_visits=np.where(registered, visits, np.nan))
+        group=np.where(registered, "registered", "unregistered"),
+        _forms=forms,
+        _visits=visits,
+        _reg_forms=np.where(registered, forms, np.nan),
+        _reg_visits=np.where(registered, visits, np.nan),
+    )
     design = household_design(frame, lonely_psu=settings["lonely_psu"])
-    table = pd.concat([ratio_by(design, column, None, "group", level=level).assign(measure=name)
-                       for name, column in (("forms_inspections", "_forms"), ("help_visits", "_visits"))]
-                      + [ratio_by(design, "_forms", "_visits", "group", level=level).assign(measure="forms_per_visit")],
-                      ignore_index=True)
+    table = pd.concat(
+        [
+            ratio_by(design, column, None, "group", level=level).assign(measure=name)
+            for name, column in (("forms_inspections", "_forms"), ("help_visits", "_visits"))
+        ]
+        + [ratio_by(design, "_forms", "_visits", "group", level=level).assign(measure="forms_per_visit")],
+        ignore_index=True,
+    )
     estimates = {}
     if registered.any():
-        estimates = {"household_forms_inspections": mean_estimate(design, "_reg_forms", level=level),
-                     "household_help_visits": mean_estimate(design, "_reg_visits", level=level),
-                     "household_forms_per_visit": ratio_estimate(design, "_reg_forms", "_reg_visits", level=level)}
+        estimates = {
+            "household_forms_inspections": mean_estimate(design, "_reg_forms", level=level),
+            "household_help_visits": mean_estimate(design, "_reg_visits", level=level),
+            "household_forms_per_visit": ratio_estimate(design, "_reg_forms", "_reg_visits", level=level),
+        }
     return table[["measure", "group", "estimate", "se", "ci_low", "ci_high", "n_denominator"]], estimates
 
 
@@ -181,8 +217,8 @@ def unit_errors(households: pd.DataFrame, settings: dict[str, Any], level_name: 
     frame["_unit"] = _unit_key(frame, level_name)
     design = household_design(frame, lonely_psu=settings["lonely_psu"])
     return ratio_by(design, "_wrong", None, "_unit", level=settings["level"]).rename(
-        columns={"_unit": "unit", "estimate": "error_rate", "n_denominator": "n_households"})[
-        ["unit", "error_rate", "n_households"]]
+        columns={"_unit": "unit", "estimate": "error_rate", "n_denominator": "n_households"}
+    )[["unit", "error_rate", "n_households"]]
 
 
 def _unit_key(frame: pd.DataFrame, level_name: str) -> pd.Series:
@@ -209,18 +245,23 @@ def burden_error_association(
     notes = []
     for level_name in settings["formalism"]["association_levels"]:
         burden = cadres.assign(_unit=_unit_key(cadres, level_name)).dropna(subset=["_unit", "share_formalism"])
-        per_unit = burden.groupby("_unit").agg(n_cadres=("share_formalism", "size"),
-                                               cadre_formal_share=("share_formalism", "mean"))
+        per_unit = burden.groupby("_unit").agg(
+            n_cadres=("share_formalism", "size"), cadre_formal_share=("share_formalism", "mean")
+        )
         errors = unit_errors(households, settings, level_name).set_index("unit")
         units = per_unit.join(errors, how="inner").rename_axis("unit").reset_index()
         units.insert(0, "level", level_name)
         if len(units) < settings["min_sample"]["association_units"]:
-            notes.append(f"burden-error association at {level_name} level: {len(units)} units with both cadres and "
-                         f"sampled households, fewer than {settings['min_sample']['association_units']}")
+            notes.append(
+                f"burden-error association at {level_name} level: {len(units)} units with both cadres and "
+                f"sampled households, fewer than {settings['min_sample']['association_units']}"
+            )
             continue
         if units["error_rate"].nunique() < 2 or units["cadre_formal_share"].nunique() < 2:
-            notes.append(f"burden-error association at {level_name} level undefined: the error rate or the cadre "
-                         "burden does not vary across units")
+            notes.append(
+                f"burden-error association at {level_name} level undefined: the error rate or the cadre "
+                "burden does not vary across units"
+            )
             continue
         design = respondent_design(units)
         try:
@@ -262,37 +303,46 @@ def formalism_indicators(tables: Mapping[str, pd.DataFrame | None], settings: di
     result.sample = {"cadres_read": 0 if cadres is None else len(cadres), "households_read": len(households)}
     if cadres is None:
         result.status = "partial"
-        result.notes.append("the county has no cadre survey (干部问卷): cadre burden, targets and the burden-error "
-                            "association are skipped; only the household side is reported")
+        result.notes.append(
+            "the county has no cadre survey (干部问卷): cadre burden, targets and the burden-error "
+            "association are skipped; only the household side is reported"
+        )
     elif len(cadres) < settings["min_sample"]["cadres"]:
         result.status = "partial"
-        result.notes.append(f"{len(cadres)} cadres, fewer than the minimum {settings['min_sample']['cadres']} "
-                            "(indicators.min_sample.cadres): cadre measures skipped")
+        result.notes.append(
+            f"{len(cadres)} cadres, fewer than the minimum {settings['min_sample']['cadres']} "
+            "(indicators.min_sample.cadres): cadre measures skipped"
+        )
         cadres = None
     if cadres is not None:
         _add_cadre_side(result, cadres, households, settings)
     contact, estimates = household_contact(households, settings)
     result.tables["household_contact"] = contact
     for name in ("household_forms_inspections", "household_help_visits", "household_forms_per_visit"):
-        definition = {"household_forms_inspections": "mean times asked to fill forms or receive inspections in the "
-                                                     "past year, registered households",
-                      "household_help_visits": "mean help visits from cadres in the past year, registered households",
-                      "household_forms_per_visit": "total forms and inspections ÷ total help visits, registered "
-                                                   "households"}[name]
+        definition = {
+            "household_forms_inspections": "mean times asked to fill forms or receive inspections in the "
+            "past year, registered households",
+            "household_help_visits": "mean help visits from cadres in the past year, registered households",
+            "household_forms_per_visit": "total forms and inspections ÷ total help visits, registered households",
+        }[name]
         if name in estimates:
-            result.headline.append(headline_row(name, _LABELS[name], estimates[name], definition,
-                                                min_n=settings["min_sample"]["group"]))
+            result.headline.append(
+                headline_row(name, _LABELS[name], estimates[name], definition, min_n=settings["min_sample"]["group"])
+            )
         else:
             result.headline.append(missing_row(name, _LABELS[name], definition, "no registered household sampled"))
     return result
 
 
-def _add_cadre_side(result: FamilyResult, cadres: pd.DataFrame, households: pd.DataFrame,
-                    settings: dict[str, Any]) -> None:
+def _add_cadre_side(
+    result: FamilyResult, cadres: pd.DataFrame, households: pd.DataFrame, settings: dict[str, Any]
+) -> None:
     options, level = settings["formalism"], settings["level"]
     frame = cadre_measures(cadres, options)
-    result.sample |= {"cadres_with_hours": int(frame["share_formalism"].notna().sum()),
-                      "cadres_without_burden_index": int(frame["burden_index"].isna().sum())}
+    result.sample |= {
+        "cadres_with_hours": int(frame["share_formalism"].notna().sum()),
+        "cadres_without_burden_index": int(frame["burden_index"].isna().sum()),
+    }
     design = respondent_design(frame.assign(_all="all", role=frame["role"].astype("string")))
     shares = [f"share_{a}" for a in (*options["formal_activities"], *options["field_activities"])]
     shares += ["share_formalism", "share_field"]
@@ -300,41 +350,74 @@ def _add_cadre_side(result: FamilyResult, cadres: pd.DataFrame, households: pd.D
     result.tables["by_role"] = by_role(design, measures, level)
     for measure in (*dict.fromkeys(shares), *COUNTS, "perception_scale"):
         estimate = mean_estimate(design, measure, level=level)
-        result.headline.append(headline_row(measure, _LABELS[measure], estimate, _measure_definition(measure, options),
-                                            min_n=settings["min_sample"]["cadres"]))
+        result.headline.append(
+            headline_row(
+                measure,
+                _LABELS[measure],
+                estimate,
+                _measure_definition(measure, options),
+                min_n=settings["min_sample"]["cadres"],
+            )
+        )
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)
             alpha = cronbach_alpha(frame[options["perception_items"]])
-        result.tables["alpha_items"] = alpha.item_stats.reset_index().assign(raw_alpha=alpha.raw_alpha,
-                                                                             ase=alpha.ase)
+        result.tables["alpha_items"] = alpha.item_stats.reset_index().assign(raw_alpha=alpha.raw_alpha, ase=alpha.ase)
     except StatsInputError as exc:
         result.notes.append(f"Cronbach's alpha of the perception items not computed: {exc}")
     targets, assessed = target_assessment(design, options["targets"], options["baselines"], level)
     result.tables["targets"] = targets
     if not assessed and options["targets"]:
-        result.notes.append("burden-reduction targets not assessed: no baseline is configured for this county "
-                            "(indicators.formalism.baselines)")
+        result.notes.append(
+            "burden-reduction targets not assessed: no baseline is configured for this county "
+            "(indicators.formalism.baselines)"
+        )
     for target, reduction in assessed:
         name = f"reduction_{target['measure']}"
         label = f"{target['measure']} 减负幅度 reduction against the pre-campaign baseline"
-        definition = (f"1 - current mean / baseline ({options['baselines'][target['measure']]:g}); target at least "
-                      f"{target['reduction_min']:.0%} ({target['source']})")
-        result.headline.append(headline_row(name, label, reduction, definition, threshold=target["reduction_min"],
-                                            below_passes=False, min_n=settings["min_sample"]["cadres"]))
+        definition = (
+            f"1 - current mean / baseline ({options['baselines'][target['measure']]:g}); target at least "
+            f"{target['reduction_min']:.0%} ({target['source']})"
+        )
+        result.headline.append(
+            headline_row(
+                name,
+                label,
+                reduction,
+                definition,
+                threshold=target["reduction_min"],
+                below_passes=False,
+                min_n=settings["min_sample"]["cadres"],
+            )
+        )
     units, slope, notes = burden_error_association(frame, households, settings)
     result.notes += notes
     if len(units):
         result.tables["association_units"] = units
-    definition = ("slope of the unit's weighted share of misclassified households (inclusion or exclusion) on its "
-                  "cadres' mean share of hours on formal activities, units equally weighted")
+    definition = (
+        "slope of the unit's weighted share of misclassified households (inclusion or exclusion) on its "
+        "cadres' mean share of hours on formal activities, units equally weighted"
+    )
     if slope is None:
-        result.headline.append(missing_row("burden_error_association", _LABELS["burden_error_association"],
-                                           definition, "too few units with both cadres and sampled households"))
+        result.headline.append(
+            missing_row(
+                "burden_error_association",
+                _LABELS["burden_error_association"],
+                definition,
+                "too few units with both cadres and sampled households",
+            )
+        )
     else:
-        result.headline.append(headline_row("burden_error_association", _LABELS["burden_error_association"],
-                                            slope, f"{definition} ({units['level'].iloc[0]} level)",
-                                            min_n=settings["min_sample"]["association_units"]))
+        result.headline.append(
+            headline_row(
+                "burden_error_association",
+                _LABELS["burden_error_association"],
+                slope,
+                f"{definition} ({units['level'].iloc[0]} level)",
+                min_n=settings["min_sample"]["association_units"],
+            )
+        )
 
 
 def _measure_definition(measure: str, options: dict[str, Any]) -> str:
@@ -355,7 +438,7 @@ def _definitions(options: dict[str, Any]) -> dict[str, str]:
         "formal_activities": ", ".join(options["formal_activities"]),
         "field_activities": ", ".join(options["field_activities"]),
         "burden_index": "equal-weight summary index (z-scores over all cadres) of "
-                        + ", ".join(options["burden_items"]),
+        + ", ".join(options["burden_items"]),
         "perception_scale": f"mean of {', '.join(options['perception_items'])}",
         "targets": "reduction = 1 - current mean / configured baseline; passes when it reaches reduction_min",
         "household_side": "forms_inspections and help_visits of the household survey, design-based",

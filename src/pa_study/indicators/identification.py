@@ -54,13 +54,16 @@ _THRESHOLD_RATES = ("wrongful_exit_rate", "missed_rate")
 
 #: name -> (label, definition) of every rate the family reports.
 RATES: dict[str, tuple[str, str]] = {
-    "eligible_share": ("符合识别标准的农户比例 eligible households",
-                       "eligible households ÷ all households (weighted)"),
+    "eligible_share": ("符合识别标准的农户比例 eligible households", "eligible households ÷ all households (weighted)"),
     "registered_share": ("建档立卡户比例 registered households", "ever-registered households ÷ all households"),
-    "inclusion_error_current": ("错评率（在册）inclusion error, current register",
-                                "not eligible ÷ registered households that have not exited"),
-    "inclusion_error_ever": ("错评率（全部建档立卡）inclusion error, ever registered",
-                             "not eligible ÷ all ever-registered households (a correct exit counts as an error)"),
+    "inclusion_error_current": (
+        "错评率（在册）inclusion error, current register",
+        "not eligible ÷ registered households that have not exited",
+    ),
+    "inclusion_error_ever": (
+        "错评率（全部建档立卡）inclusion error, ever registered",
+        "not eligible ÷ all ever-registered households (a correct exit counts as an error)",
+    ),
     "exclusion_error": ("漏保率 exclusion error", "eligible but never registered ÷ eligible households"),
     "wrongful_exit_rate": ("错退率 wrongful-exit rate", "exited but still eligible ÷ exited households"),
     "missed_rate": ("漏评率 missed-registration rate", "eligible but never registered ÷ unregistered households"),
@@ -173,22 +176,37 @@ def identification_frame(households: pd.DataFrame, settings: dict[str, Any]) -> 
     exited_answer = households["exited"].astype("boolean")
     exit_unknown = registered & exited_answer.isna().to_numpy()
     exited = registered & exited_answer.fillna(False).to_numpy(dtype=bool)
-    frame = pd.DataFrame({
-        STRATUM: households[STRATUM], PSU: households[PSU], FPC: households[FPC], WEIGHT: households[WEIGHT],
-        "township": households["township"], "village": households["village"],
-        "registered": registered.astype(float),
-        "exited": exited.astype(float), "current": (registered & ~exited).astype(float),
-        "eligible": as_float(eligible), "income_pc": income_pc,
-        "income_pc_base": per_capita_income(households, suffix="_base",
-                                            from_components=options["income_from_components"]),
-        "hh_size": as_float(households["hh_size"]), "poverty_cause": households["poverty_cause"],
-    }, index=households.index)
+    frame = pd.DataFrame(
+        {
+            STRATUM: households[STRATUM],
+            PSU: households[PSU],
+            FPC: households[FPC],
+            WEIGHT: households[WEIGHT],
+            "township": households["township"],
+            "village": households["village"],
+            "registered": registered.astype(float),
+            "exited": exited.astype(float),
+            "current": (registered & ~exited).astype(float),
+            "eligible": as_float(eligible),
+            "income_pc": income_pc,
+            "income_pc_base": per_capita_income(
+                households, suffix="_base", from_components=options["income_from_components"]
+            ),
+            "hh_size": as_float(households["hh_size"]),
+            "poverty_cause": households["poverty_cause"],
+        },
+        index=households.index,
+    )
     for item in failures.columns:
         frame[f"fails_{item}"] = as_float(failures[item])
     unknown = eligible.isna().to_numpy()
     usable = ~unknown & ~exit_unknown
-    counts = {"households_read": len(households), "eligibility_unknown": int(unknown.sum()),
-              "exit_status_unknown": int((exit_unknown & ~unknown).sum()), "households_used": int(usable.sum())}
+    counts = {
+        "households_read": len(households),
+        "eligibility_unknown": int(unknown.sum()),
+        "exit_status_unknown": int((exit_unknown & ~unknown).sum()),
+        "households_used": int(usable.sum()),
+    }
     return frame.loc[usable].reset_index(drop=True), counts
 
 
@@ -223,12 +241,15 @@ def error_rates(
     rates["registered_share"] = estimate_from_row(shares.iloc[1], "registered_share", n=len(data))
     if current.any():
         rates["inclusion_error_current"] = dataclasses.replace(
-            ratio_estimate(ds, "_fp", "current", level=level), n=int(current.sum()))
+            ratio_estimate(ds, "_fp", "current", level=level), n=int(current.sum())
+        )
     else:
         notes.append("every registered household has exited: the current-register inclusion error is undefined")
     method = settings["proportion_interval"]
-    return {name: proportion_interval(e, method=method, df=design.df) if name in _PROPORTIONS else e
-            for name, e in rates.items()}, notes
+    return {
+        name: proportion_interval(e, method=method, df=design.df) if name in _PROPORTIONS else e
+        for name, e in rates.items()
+    }, notes
 
 
 def rates_table(rates: dict[str, Estimate], thresholds: dict[str, float], **keys: Any) -> pd.DataFrame:
@@ -246,11 +267,21 @@ def sensitivity_curve(
     factors = np.round(np.linspace(grid["low"], grid["high"], grid["points"]), 6)
     tables = []
     for factor in factors:
-        eligible = eligibility(frame["income_pc"].to_numpy(), failures, line * factor,
-                               rule=options["eligibility"], missing_item=options["missing_item"])
+        eligible = eligibility(
+            frame["income_pc"].to_numpy(),
+            failures,
+            line * factor,
+            rule=options["eligibility"],
+            missing_item=options["missing_item"],
+        )
         rates, _ = error_rates(design, as_float(eligible), settings)
-        wanted = ("eligible_share", f"inclusion_error_{options['inclusion_register']}", "exclusion_error",
-                  "wrongful_exit_rate", "missed_rate")
+        wanted = (
+            "eligible_share",
+            f"inclusion_error_{options['inclusion_register']}",
+            "exclusion_error",
+            "wrongful_exit_rate",
+            "missed_rate",
+        )
         kept = {name: rates[name] for name in wanted if name in rates}
         tables.append(rates_table(kept, options["thresholds"], line_factor=float(factor), line=line * float(factor)))
     return pd.concat(tables, ignore_index=True)
@@ -284,14 +315,27 @@ def township_table(design: SurveyDesign, settings: dict[str, Any]) -> pd.DataFra
         tables.append(table.assign(rate=name, threshold=settings["identification"]["thresholds"].get(name)))
     out = pd.concat(tables, ignore_index=True)
     if settings["proportion_interval"] == "korn_graubard":
-        limits = [korn_graubard_interval(r.estimate, r.se, int(r.n_denominator), design.df, level)
-                  for r in out.itertuples(index=False)]
+        limits = [
+            korn_graubard_interval(r.estimate, r.se, int(r.n_denominator), design.df, level)
+            for r in out.itertuples(index=False)
+        ]
         out[["ci_low", "ci_high"]] = limits if limits else np.empty((0, 2))
     out["n_households"] = out["township"].map(sizes).astype(int)
-    out["reliable"] = ((out["n_households"] >= settings["min_sample"]["township"])
-                       & (out["n_denominator"] >= settings["min_sample"]["group"]))
-    columns = ["township", "rate", "estimate", "se", "ci_low", "ci_high", "n_denominator", "n_households",
-               "reliable", "threshold"]
+    out["reliable"] = (out["n_households"] >= settings["min_sample"]["township"]) & (
+        out["n_denominator"] >= settings["min_sample"]["group"]
+    )
+    columns = [
+        "township",
+        "rate",
+        "estimate",
+        "se",
+        "ci_low",
+        "ci_high",
+        "n_denominator",
+        "n_households",
+        "reliable",
+        "threshold",
+    ]
     return out[columns].sort_values(["township", "rate"], kind="stable").reset_index(drop=True)
 
 
@@ -342,8 +386,15 @@ def alkire_foster_result(design: SurveyDesign, line: float, settings: dict[str, 
     total = float(sum(weights.values()))
     share = {f"af_{d}": w / total for d, w in weights.items()}
     ds = design.assign(**columns)
-    return alkire_foster(list(columns), cutoffs=cutoffs, weights=share, k=options["alkire_foster"]["k"], design=ds,
-                         na_rm=True, level=settings["level"])
+    return alkire_foster(
+        list(columns),
+        cutoffs=cutoffs,
+        weights=share,
+        k=options["alkire_foster"]["k"],
+        design=ds,
+        na_rm=True,
+        level=settings["level"],
+    )
 
 
 def causes_table(design: SurveyDesign, level: float) -> pd.DataFrame:
@@ -377,9 +428,15 @@ def registration_check(frame: pd.DataFrame, settings: dict[str, Any]) -> tuple[p
     except StatsInputError as exc:
         return pd.DataFrame(), [f"registration check skipped: {exc}"]
     method = settings["proportion_interval"]
-    rows = [({"reference": f"income below the {year} line", "year": year, "line": line, "rate": name},
-             proportion_interval(result.rates[name], method=method, df=design.df) if name != "kappa"
-             else result.rates[name]) for name in ("inclusion_error", "exclusion_error", "accuracy", "kappa")]
+    rows = [
+        (
+            {"reference": f"income below the {year} line", "year": year, "line": line, "rate": name},
+            proportion_interval(result.rates[name], method=method, df=design.df)
+            if name != "kappa"
+            else result.rates[name],
+        )
+        for name in ("inclusion_error", "exclusion_error", "accuracy", "kappa")
+    ]
     return estimate_table(rows), []
 
 
@@ -413,8 +470,10 @@ def identification_indicators(tables: Mapping[str, pd.DataFrame | None], setting
     result.sample = counts
     if len(frame) < settings["min_sample"]["households"]:
         result.status = "too_small"
-        result.notes.append(f"{len(frame)} households usable for identification, fewer than the minimum "
-                            f"{settings['min_sample']['households']} (indicators.min_sample.households)")
+        result.notes.append(
+            f"{len(frame)} households usable for identification, fewer than the minimum "
+            f"{settings['min_sample']['households']} (indicators.min_sample.households)"
+        )
         return result
     design = household_design(frame, lonely_psu=settings["lonely_psu"])
     failures = frame[[c for c in frame.columns if c.startswith("fails_")]].rename(columns=lambda c: c[6:])
@@ -441,20 +500,33 @@ def identification_indicators(tables: Mapping[str, pd.DataFrame | None], setting
         result.tables["alkire_foster"] = af.to_frame()
         result.headline += [
             headline_row("af_m0", "多维贫困指数 adjusted headcount ratio M0", af.M0, _AF_DEFINITION, min_n=min_n),
-            headline_row("af_h", "多维贫困发生率 multidimensional headcount H",
-                         proportion_interval(af.H, method=settings["proportion_interval"], df=persons.df),
-                         _AF_DEFINITION, min_n=min_n),
+            headline_row(
+                "af_h",
+                "多维贫困发生率 multidimensional headcount H",
+                proportion_interval(af.H, method=settings["proportion_interval"], df=persons.df),
+                _AF_DEFINITION,
+                min_n=min_n,
+            ),
         ]
     return result
 
 
-_AF_DEFINITION = ("Alkire-Foster: deprived in income (per-capita income below the line) and in each failed "
-                  "两不愁三保障 item; poor when the weighted deprivation share reaches k; M0 = H x A")
+_AF_DEFINITION = (
+    "Alkire-Foster: deprived in income (per-capita income below the line) and in each failed "
+    "两不愁三保障 item; poor when the weighted deprivation share reaches k; M0 = H x A"
+)
 
 
 def _rate_headline(rates: dict[str, Estimate], options: dict[str, Any], min_n: int) -> list[dict[str, Any]]:
-    names = ["eligible_share", f"inclusion_error_{options['inclusion_register']}", "exclusion_error",
-             "wrongful_exit_rate", "missed_rate", "accuracy", "kappa"]
+    names = [
+        "eligible_share",
+        f"inclusion_error_{options['inclusion_register']}",
+        "exclusion_error",
+        "wrongful_exit_rate",
+        "missed_rate",
+        "accuracy",
+        "kappa",
+    ]
     rows = []
     for name in names:
         label, definition = RATES[name]
@@ -470,34 +542,38 @@ def _rate_headline(rates: dict[str, Estimate], options: dict[str, Any], min_n: i
 def _fgt_headline(table: pd.DataFrame, options: dict[str, Any], min_n: int) -> list[dict[str, Any]]:
     rows = []
     unit = options["fgt_unit"]
-    for group, label in (("registered", "建档立卡户贫困发生率 P0, registered"),
-                         ("unregistered", "非建档立卡户贫困发生率 P0, unregistered")):
+    for group, label in (
+        ("registered", "建档立卡户贫困发生率 P0, registered"),
+        ("unregistered", "非建档立卡户贫困发生率 P0, unregistered"),
+    ):
         match = table[(table["group"] == group) & (table["alpha"] == 0)]
         definition = f"FGT headcount: share of {unit} with per-capita income below the line, {group} households"
         if match.empty:
             rows.append(missing_row(f"p0_{group}", label, definition, f"no {group} household in the sample"))
             continue
-        rows.append(headline_row(f"p0_{group}", label, estimate_from_row(match.iloc[0], f"p0_{group}"), definition,
-                                 min_n=min_n))
+        rows.append(
+            headline_row(f"p0_{group}", label, estimate_from_row(match.iloc[0], f"p0_{group}"), definition, min_n=min_n)
+        )
     return rows
 
 
 def _definitions(options: dict[str, Any], line: float, year: int) -> dict[str, str]:
-    criteria = {"income": f"per-capita income below {line:g} yuan ({year} line)",
-                "items": f"failing any of the 两不愁三保障 items {options['items']}",
-                "income_or_items": f"per-capita income below {line:g} yuan ({year} line) or failing any of the "
-                                   f"两不愁三保障 items {options['items']}"}
+    criteria = {
+        "income": f"per-capita income below {line:g} yuan ({year} line)",
+        "items": f"failing any of the 两不愁三保障 items {options['items']}",
+        "income_or_items": f"per-capita income below {line:g} yuan ({year} line) or failing any of the "
+        f"两不愁三保障 items {options['items']}",
+    }
     return {
         "eligible": f"eligible (符合贫困标准) = {criteria[options['eligibility']]}; an unanswered item counts as "
-                    f"{options['missing_item'].replace('_', ' ')}",
+        f"{options['missing_item'].replace('_', ' ')}",
         "per_capita_income": "total income of the survey year ÷ household size"
-                             + (" (the sum of the four components when the total is missing)"
-                                if options["income_from_components"] else ""),
+        + (" (the sum of the four components when the total is missing)" if options["income_from_components"] else ""),
         "housing": f"housing is safe when its grade is one of {options['housing_safe_grades']} (C and D are 危房)",
         "registered": "registered (建档立卡) at any time; current register = registered and not exited",
         "wrongly_exited": "exited (脱贫) but eligible in the survey year",
         "inference": "design-based (townships strata, villages PSUs with FPC, survey weights), Taylor "
-                     "linearisation; t intervals on #PSU - #strata degrees of freedom",
+        "linearisation; t intervals on #PSU - #strata degrees of freedom",
         "sensitivity": "rates recomputed with the line multiplied by each factor of the sensitivity grid",
         "fgt_unit": f"FGT and Alkire-Foster indices count {options['fgt_unit']}",
     }

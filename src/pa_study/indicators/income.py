@@ -61,9 +61,14 @@ def participation(households: pd.DataFrame) -> pd.DataFrame:
     known = joined.notna() & (~joined.fillna(False) | kind.notna())
     dividend = (joined.fillna(False) & (kind == "dividend_only").fillna(False)).to_numpy(dtype=bool)
     active = (joined.fillna(False) & (kind != "dividend_only").fillna(False)).to_numpy(dtype=bool)
-    flags = pd.DataFrame({"active": active.astype(float), "dividend_only": dividend.astype(float),
-                          "non_participant": (~joined.fillna(True)).to_numpy(dtype=bool).astype(float)},
-                         index=households.index)
+    flags = pd.DataFrame(
+        {
+            "active": active.astype(float),
+            "dividend_only": dividend.astype(float),
+            "non_participant": (~joined.fillna(True)).to_numpy(dtype=bool).astype(float),
+        },
+        index=households.index,
+    )
     flags.loc[~known.to_numpy(dtype=bool)] = np.nan
     return flags
 
@@ -97,9 +102,11 @@ def income_frame(households: pd.DataFrame, options: dict[str, Any]) -> pd.DataFr
     frame = pd.concat([frame, participation(frame)], axis=1)
     unknown = [c for c in options["covariates"] if c not in frame.columns]
     if unknown:
-        raise InputError(f"indicators.income.covariates names {unknown}, which are neither cleaned household "
-                         f"columns nor derived ones (earned_pc_base, log_earned_pc_base)",
-                         path="config")
+        raise InputError(
+            f"indicators.income.covariates names {unknown}, which are neither cleaned household "
+            f"columns nor derived ones (earned_pc_base, log_earned_pc_base)",
+            path="config",
+        )
     for column in options["covariates"]:
         frame[column] = as_float(frame[column])
     return frame
@@ -121,8 +128,9 @@ def comparison_sample(frame: pd.DataFrame, treated: str, comparison: str) -> pd.
 # ---- effects ---------------------------------------------------------------------------------
 
 
-def effect(sample: pd.DataFrame, outcome: str, method: str, options: dict[str, Any], level: float,
-           covariates: list[str]) -> EffectEstimate:
+def effect(
+    sample: pd.DataFrame, outcome: str, method: str, options: dict[str, Any], level: float, covariates: list[str]
+) -> EffectEstimate:
     """Estimate the effect of ``treated`` on ``outcome`` by ``method`` with the configured options.
 
     ``ols``/``diff``: survey-weighted least squares (``ols`` with the covariates and village fixed
@@ -146,12 +154,25 @@ def effect(sample: pd.DataFrame, outcome: str, method: str, options: dict[str, A
     with warnings.catch_warnings():
         # Listwise deletion is reported through n_dropped_missing instead.
         warnings.simplefilter("ignore", UserWarning)
-        return program_effect(sample, outcome=outcome, treatment="treated", covariates=covariates, method=method,
-                              estimand="att", level=level, **kwargs)
+        return program_effect(
+            sample,
+            outcome=outcome,
+            treatment="treated",
+            covariates=covariates,
+            method=method,
+            estimand="att",
+            level=level,
+            **kwargs,
+        )
 
 
 def effects_table(
-    sample: pd.DataFrame, methods: list[str], options: dict[str, Any], level: float, *, treatment: str,
+    sample: pd.DataFrame,
+    methods: list[str],
+    options: dict[str, Any],
+    level: float,
+    *,
+    treatment: str,
 ) -> tuple[pd.DataFrame, dict[tuple[str, str], EffectEstimate], list[str]]:
     """Return every (outcome, method) estimate as rows, the fitted objects and notes on failures."""
     covariates, constant = varying_columns(sample, options["covariates"])
@@ -165,10 +186,20 @@ def effects_table(
                 notes.append(f"{treatment}, {outcome}, {method}: not estimated ({exc})")
                 continue
             fits[(outcome, method)] = fit
-            rows.append(({"treatment": treatment, "outcome": outcome, "method": method,
-                          "se_method": fit.extra.get("se_method"), "n_treated": fit.extra["n_treated"],
-                          "n_control": fit.extra["n_control"], "n_dropped_missing": fit.extra["n_dropped_missing"]},
-                         fit))
+            rows.append(
+                (
+                    {
+                        "treatment": treatment,
+                        "outcome": outcome,
+                        "method": method,
+                        "se_method": fit.extra.get("se_method"),
+                        "n_treated": fit.extra["n_treated"],
+                        "n_control": fit.extra["n_control"],
+                        "n_dropped_missing": fit.extra["n_dropped_missing"],
+                    },
+                    fit,
+                )
+            )
     return estimate_table(rows), fits, notes
 
 
@@ -202,13 +233,29 @@ def effects_by_type(
         this_type = (frame[_ACTIVE] == 1) & (frame["project_type"] == kind).fillna(False)
         sample = comparison_sample(frame.assign(_this=this_type.astype(float)), "_this", "non_participants")
         try:
-            fit = effect(sample, "earned_pc", "ols", options, settings["level"],
-                         varying_columns(sample, options["covariates"])[0])
+            fit = effect(
+                sample,
+                "earned_pc",
+                "ols",
+                options,
+                settings["level"],
+                varying_columns(sample, options["covariates"])[0],
+            )
         except StatsInputError as exc:
             notes.append(f"project type {kind}: not estimated ({exc})")
             continue
-        rows.append(({"project_type": kind, "outcome": "earned_pc", "method": "ols",
-                      "n_treated": fit.extra["n_treated"], "n_control": fit.extra["n_control"]}, fit))
+        rows.append(
+            (
+                {
+                    "project_type": kind,
+                    "outcome": "earned_pc",
+                    "method": "ols",
+                    "n_treated": fit.extra["n_treated"],
+                    "n_control": fit.extra["n_control"],
+                },
+                fit,
+            )
+        )
     return estimate_table(rows), notes
 
 
@@ -243,13 +290,15 @@ def income_structure(
         for part in _INCOME_PARTS:
             table = ratio_by(design, f"_{part}{suffix}", f"_total{suffix}", "group", level=level)
             tables.append(table.assign(year=year, component=part))
-    structure = pd.concat(tables, ignore_index=True)[["group", "year", "component", "estimate", "se", "ci_low",
-                                                     "ci_high", "n_denominator"]]
+    structure = pd.concat(tables, ignore_index=True)[
+        ["group", "year", "component", "estimate", "se", "ci_low", "ci_high", "n_denominator"]
+    ]
     if not registered.any():
         return structure, None
     share = ratio_estimate(design, "_reg_transfer", "_reg_total", level=level)
-    change = design.ratio_difference(("_reg_transfer", "_reg_total"), ("_reg_transfer_base", "_reg_total_base"),
-                                     na_rm=True, level=level)
+    change = design.ratio_difference(
+        ("_reg_transfer", "_reg_total"), ("_reg_transfer_base", "_reg_total_base"), na_rm=True, level=level
+    )
     n_registered = int(registered.sum())
     return structure, (dataclasses.replace(share, n=n_registered), dataclasses.replace(change, n=n_registered))
 
@@ -262,24 +311,37 @@ def ledger_tables(projects: pd.DataFrame, settings: dict[str, Any]) -> tuple[pd.
     """
     level = settings["level"]
     ledger = projects.assign(
-        all="all", **{f"status_{s}": (projects["status"] == s).astype(float)
-                      for s in ("operating", "suspended", "failed")},
-        revenue=as_float(projects["annual_revenue"]), investment=as_float(projects["fiscal_investment"]),
-        jobs=as_float(projects["jobs_created"]), linked=as_float(projects["linked_poor_households"]))
+        all="all",
+        **{f"status_{s}": (projects["status"] == s).astype(float) for s in ("operating", "suspended", "failed")},
+        revenue=as_float(projects["annual_revenue"]),
+        investment=as_float(projects["fiscal_investment"]),
+        jobs=as_float(projects["jobs_created"]),
+        linked=as_float(projects["linked_poor_households"]),
+    )
     design = respondent_design(ledger, census=settings["income"]["ledger_is_census"])
     status, figures = [], []
     for by in ("all", "project_type"):
         for name in ("operating", "suspended", "failed"):
-            status.append(ratio_by(design, f"status_{name}", None, by, level=level).assign(status=name)
-                          .rename(columns={by: "project_type"}))
-        for measure, (numerator, denominator) in {"revenue_per_yuan_invested": ("revenue", "investment"),
-                                                 "jobs_per_project": ("jobs", None),
-                                                 "linked_poor_households_per_project": ("linked", None)}.items():
-            figures.append(ratio_by(design, numerator, denominator, by, level=level).assign(measure=measure)
-                           .rename(columns={by: "project_type"}))
+            status.append(
+                ratio_by(design, f"status_{name}", None, by, level=level)
+                .assign(status=name)
+                .rename(columns={by: "project_type"})
+            )
+        for measure, (numerator, denominator) in {
+            "revenue_per_yuan_invested": ("revenue", "investment"),
+            "jobs_per_project": ("jobs", None),
+            "linked_poor_households_per_project": ("linked", None),
+        }.items():
+            figures.append(
+                ratio_by(design, numerator, denominator, by, level=level)
+                .assign(measure=measure)
+                .rename(columns={by: "project_type"})
+            )
     order = ["project_type", "estimate", "se", "ci_low", "ci_high", "n_denominator"]
-    return (pd.concat(status, ignore_index=True)[["status", *order]],
-            pd.concat(figures, ignore_index=True)[["measure", *order]])
+    return (
+        pd.concat(status, ignore_index=True)[["status", *order]],
+        pd.concat(figures, ignore_index=True)[["measure", *order]],
+    )
 
 
 # ---- the family ------------------------------------------------------------------------------
@@ -311,19 +373,30 @@ def income_indicators(tables: Mapping[str, pd.DataFrame | None], settings: dict[
     frame = income_frame(required_table(tables, "households"), options)
     sample = comparison_sample(frame, _ACTIVE, options["comparison"])
     n_treated, n_control = int(sample["treated"].sum()), int((sample["treated"] == 0).sum())
-    result.sample = {"households_read": len(frame), "active_participants": int((frame[_ACTIVE] == 1).sum()),
-                     "dividend_only": int((frame["dividend_only"] == 1).sum()),
-                     "non_participants": int((frame["non_participant"] == 1).sum()),
-                     "participation_unknown": int(frame[_ACTIVE].isna().sum())}
+    result.sample = {
+        "households_read": len(frame),
+        "active_participants": int((frame[_ACTIVE] == 1).sum()),
+        "dividend_only": int((frame["dividend_only"] == 1).sum()),
+        "non_participants": int((frame["non_participant"] == 1).sum()),
+        "participation_unknown": int(frame[_ACTIVE].isna().sum()),
+    }
     if len(frame) < settings["min_sample"]["households"]:
         result.status = "too_small"
         result.notes.append(f"{len(frame)} households, fewer than the minimum {settings['min_sample']['households']}")
         return result
     if min(n_treated, n_control) < min_group:
-        result.notes.append(f"{n_treated} active participants and {n_control} comparison households: too few "
-                            f"(indicators.min_sample.group = {min_group}) for the income effect")
-        result.headline.append(missing_row("att_earned_pc", _LABELS["att_earned_pc"], _EFFECT_DEFINITION,
-                                           "too few treated or comparison households"))
+        result.notes.append(
+            f"{n_treated} active participants and {n_control} comparison households: too few "
+            f"(indicators.min_sample.group = {min_group}) for the income effect"
+        )
+        result.headline.append(
+            missing_row(
+                "att_earned_pc",
+                _LABELS["att_earned_pc"],
+                _EFFECT_DEFINITION,
+                "too few treated or comparison households",
+            )
+        )
     else:
         _add_effects(result, frame, sample, settings)
     structure, transfer = income_structure(frame, settings)
@@ -331,11 +404,20 @@ def income_indicators(tables: Mapping[str, pd.DataFrame | None], settings: dict[
     if transfer is not None:
         share, change = transfer
         result.headline += [
-            headline_row("transfer_share_registered", _LABELS["transfer_share_registered"], share,
-                         "transfer income ÷ total income of registered households (ratio of weighted totals), "
-                         "survey year", min_n=min_group),
-            headline_row("transfer_share_change_registered", _LABELS["transfer_share_change_registered"], change,
-                         "transfer share of registered households, survey year minus baseline year", min_n=min_group),
+            headline_row(
+                "transfer_share_registered",
+                _LABELS["transfer_share_registered"],
+                share,
+                "transfer income ÷ total income of registered households (ratio of weighted totals), survey year",
+                min_n=min_group,
+            ),
+            headline_row(
+                "transfer_share_change_registered",
+                _LABELS["transfer_share_change_registered"],
+                change,
+                "transfer share of registered households, survey year minus baseline year",
+                min_n=min_group,
+            ),
         ]
     _add_ledger(result, tables.get("projects"), settings)
     return result
@@ -351,10 +433,12 @@ _LABELS = {
     "ledger_operating_share": "正常运营项目占比 share of projects operating",
     "ledger_revenue_per_yuan": "每元财政投资年收益 annual revenue per yuan of fiscal investment",
 }
-_EFFECT_DEFINITION = ("ATT of active participation (any project type but dividend-only) on per-capita earned "
-                      "income (configured components ÷ household size): survey-weighted regression adjustment "
-                      "on the configured covariates (see definitions.covariates) with village fixed effects, "
-                      "village-clustered (CR1) SEs")
+_EFFECT_DEFINITION = (
+    "ATT of active participation (any project type but dividend-only) on per-capita earned "
+    "income (configured components ÷ household size): survey-weighted regression adjustment "
+    "on the configured covariates (see definitions.covariates) with village fixed effects, "
+    "village-clustered (CR1) SEs"
+)
 
 
 def _add_effects(result: FamilyResult, frame: pd.DataFrame, sample: pd.DataFrame, settings: dict[str, Any]) -> None:
@@ -374,15 +458,26 @@ def _add_effects(result: FamilyResult, frame: pd.DataFrame, sample: pd.DataFrame
     result.tables["balance"], result.tables["overlap"] = diagnostics(fits)
     result.tables["effects_by_type"], notes = effects_by_type(frame, options, settings)
     result.notes += notes
-    wanted = [("att_earned_pc", fits.get(("earned_pc", "ols")), _EFFECT_DEFINITION),
-              ("att_log_earned_pc", fits.get(("log_earned_pc", "ols")),
-               _EFFECT_DEFINITION.replace("on per-capita earned income", "on log per-capita earned income")),
-              ("att_earned_pc_did", fits.get(("earned_pc", "did")),
-               "ATT on the change in per-capita earned income from the baseline year, village fixed effects, "
-               "clustered SEs (parallel trends)"),
-              ("att_dividend_only_earned_pc", placebo_fits.get(("earned_pc", "ols")),
-               "dividend-only households against non-participants, same model as the main estimate; a dividend "
-               "is property income, so about zero is expected")]
+    wanted = [
+        ("att_earned_pc", fits.get(("earned_pc", "ols")), _EFFECT_DEFINITION),
+        (
+            "att_log_earned_pc",
+            fits.get(("log_earned_pc", "ols")),
+            _EFFECT_DEFINITION.replace("on per-capita earned income", "on log per-capita earned income"),
+        ),
+        (
+            "att_earned_pc_did",
+            fits.get(("earned_pc", "did")),
+            "ATT on the change in per-capita earned income from the baseline year, village fixed effects, "
+            "clustered SEs (parallel trends)",
+        ),
+        (
+            "att_dividend_only_earned_pc",
+            placebo_fits.get(("earned_pc", "ols")),
+            "dividend-only households against non-participants, same model as the main estimate; a dividend "
+            "is property income, so about zero is expected",
+        ),
+    ]
     for name, fit, definition in wanted:
         if fit is None:
             result.headline.append(missing_row(name, _LABELS[name], definition, "not estimated (see notes)"))
@@ -396,40 +491,52 @@ def _add_ledger(result: FamilyResult, projects: pd.DataFrame | None, settings: d
         result.notes.append("the county has no project ledger (产业扶贫项目台账): ledger figures skipped")
         return
     if len(projects) < settings["min_sample"]["projects"]:
-        result.notes.append(f"the project ledger lists {len(projects)} projects, fewer than the minimum "
-                            f"{settings['min_sample']['projects']}: ledger figures skipped")
+        result.notes.append(
+            f"the project ledger lists {len(projects)} projects, fewer than the minimum "
+            f"{settings['min_sample']['projects']}: ledger figures skipped"
+        )
         return
     status, figures = ledger_tables(projects, settings)
     result.tables["ledger_status"], result.tables["ledger_figures"] = status, figures
-    for name, table, key, value in (("ledger_operating_share", status, "status", "operating"),
-                                    ("ledger_revenue_per_yuan", figures, "measure", "revenue_per_yuan_invested")):
+    for name, table, key, value in (
+        ("ledger_operating_share", status, "status", "operating"),
+        ("ledger_revenue_per_yuan", figures, "measure", "revenue_per_yuan_invested"),
+    ):
         row = table[(table[key] == value) & (table["project_type"] == "all")]
         if row.empty:
             continue
         estimate = estimate_from_row(row.iloc[0], name)
-        definition = {"ledger_operating_share": "projects operating ÷ projects in the ledger",
-                      "ledger_revenue_per_yuan": "annual revenue ÷ fiscal investment, summed over projects"}[name]
-        result.headline.append(headline_row(name, _LABELS[name], estimate, definition,
-                                            min_n=settings["min_sample"]["projects"]))
+        definition = {
+            "ledger_operating_share": "projects operating ÷ projects in the ledger",
+            "ledger_revenue_per_yuan": "annual revenue ÷ fiscal investment, summed over projects",
+        }[name]
+        result.headline.append(
+            headline_row(name, _LABELS[name], estimate, definition, min_n=settings["min_sample"]["projects"])
+        )
 
 
 def _definitions(options: dict[str, Any]) -> dict[str, str]:
     bounds = options["winsorise"]
     return {
         "earned_pc": f"({' + '.join(options['earned_components'])}) ÷ household size, yuan per person"
-                     + (f", winsorised at quantiles {bounds['lower']} / {bounds['upper']}"
-                        if bounds["lower"] is not None or bounds["upper"] is not None else ""),
+        + (
+            f", winsorised at quantiles {bounds['lower']} / {bounds['upper']}"
+            if bounds["lower"] is not None or bounds["upper"] is not None
+            else ""
+        ),
         "log_earned_pc": f"log(max(earned_pc, {options['log_floor']:g}))",
         "earned_pc_base": "earned_pc of the recalled baseline year",
         "active": "takes part in an industrial project of any type except dividend-only (资产收益分红)",
-        "comparison": {"non_participants": "households in no project (dividend-only households excluded)",
-                       "not_active": "households not actively participating (dividend-only households included)"}[
-            options["comparison"]],
+        "comparison": {
+            "non_participants": "households in no project (dividend-only households excluded)",
+            "not_active": "households not actively participating (dividend-only households included)",
+        }[options["comparison"]],
         "covariates": ", ".join(options["covariates"]),
         "methods": "ols = regression adjustment with village FE (main); ipw, aipw = ATT with survey weights and "
-                   "village clusters; psm = nearest-neighbour matching on the propensity score (unweighted, "
-                   "Abadie-Imbens SE); did = change from the baseline year with village FE; diff = raw weighted "
-                   "difference",
-        "ledger": "census of the ledger (no sampling error)" if options["ledger_is_census"]
-                  else "projects treated as a simple random sample",
+        "village clusters; psm = nearest-neighbour matching on the propensity score (unweighted, "
+        "Abadie-Imbens SE); did = change from the baseline year with village FE; diff = raw weighted "
+        "difference",
+        "ledger": "census of the ledger (no sampling error)"
+        if options["ledger_is_census"]
+        else "projects treated as a simple random sample",
     }

@@ -113,8 +113,10 @@ def headline_row(
         row["n_smallest_group"] = smallest
     row["reliable"] = smallest >= min_n
     if not row["reliable"]:
-        row["note"] = f"based on {smallest} sampled units (in its smallest group), fewer than the minimum {min_n} " \
-                      "(indicators.min_sample)"
+        row["note"] = (
+            f"based on {smallest} sampled units (in its smallest group), fewer than the minimum {min_n} "
+            "(indicators.min_sample)"
+        )
     if threshold is not None:
         row.update(threshold=threshold, **threshold_verdicts(estimate, threshold, below_passes=below_passes))
     return row
@@ -145,22 +147,40 @@ def threshold_verdicts(estimate: Estimate, threshold: float, *, below_passes: bo
 
 def missing_row(name: str, label: str, definition: str, note: str) -> dict[str, Any]:
     """Return a headline entry for an estimate that could not be made, saying why."""
-    return {"name": name, "label": label, "estimate": None, "se": None, "ci_low": None, "ci_high": None,
-            "n": 0, "definition": definition, "reliable": False, "note": note}
+    return {
+        "name": name,
+        "label": label,
+        "estimate": None,
+        "se": None,
+        "ci_low": None,
+        "ci_high": None,
+        "n": 0,
+        "definition": definition,
+        "reliable": False,
+        "note": note,
+    }
 
 
 def estimate_from_row(row: Mapping[str, Any], name: str, *, n: int | None = None) -> Estimate:
     """Return one row of a tidy estimate table (``estimate``, ``se``, ``ci_low``, ``ci_high`` and
     ``n`` or ``n_denominator``) as an :class:`~pa_study.stats.Estimate`; ``n`` overrides the row's."""
     count = n if n is not None else row["n"] if "n" in row else row["n_denominator"]
-    return Estimate(name=name, estimate=float(row["estimate"]), se=float(row["se"]), ci_low=float(row["ci_low"]),
-                    ci_high=float(row["ci_high"]), n=int(count))
+    return Estimate(
+        name=name,
+        estimate=float(row["estimate"]),
+        se=float(row["se"]),
+        ci_low=float(row["ci_low"]),
+        ci_high=float(row["ci_high"]),
+        n=int(count),
+    )
 
 
 def estimate_table(rows: Sequence[tuple[dict[str, Any], Estimate]]) -> pd.DataFrame:
     """Return a tidy table: each row's key columns followed by the estimate's fields."""
-    records = [{**keys, "estimate": e.estimate, "se": e.se, "ci_low": e.ci_low, "ci_high": e.ci_high,
-                "n": int(e.n)} for keys, e in rows]
+    records = [
+        {**keys, "estimate": e.estimate, "se": e.se, "ci_low": e.ci_low, "ci_high": e.ci_high, "n": int(e.n)}
+        for keys, e in rows
+    ]
     return pd.DataFrame.from_records(records)
 
 
@@ -199,17 +219,19 @@ def write_result(result: FamilyResult, json_path: str | Path, tables_dir: str | 
         write_csv(_rounded(result.tables[name]), path)
         beside = path.is_relative_to(json_path.parent)
         listed[name] = path.relative_to(json_path.parent).as_posix() if beside else str(path)
-    document = json_ready({
-        "family": result.family,
-        "county": result.county,
-        "status": result.status,
-        "notes": result.notes,
-        "headline": result.headline,
-        "definitions": result.definitions,
-        "settings": result.settings,
-        "sample": result.sample,
-        "tables": listed,
-    })
+    document = json_ready(
+        {
+            "family": result.family,
+            "county": result.county,
+            "status": result.status,
+            "notes": result.notes,
+            "headline": result.headline,
+            "definitions": result.definitions,
+            "settings": result.settings,
+            "sample": result.sample,
+            "tables": listed,
+        }
+    )
     write_json(document, json_path)
     return document
 

@@ -39,14 +39,16 @@ def cleaned_tables(clean_dir: str | Path, instruments: tuple[str, ...]) -> dict[
             continue
         path = folder / f"{instrument}.parquet"
         if not path.is_file():
-            raise InputError(f"summary.json says {instrument} was collected but its cleaned table is missing",
-                             path=str(path))
+            raise InputError(
+                f"summary.json says {instrument} was collected but its cleaned table is missing", path=str(path)
+            )
         tables[instrument] = pd.read_parquet(path)
     return tables
 
 
-def family_result(family: str, tables: dict[str, pd.DataFrame | None], settings: dict[str, Any],
-                  codebook: Codebook) -> FamilyResult:
+def family_result(
+    family: str, tables: dict[str, pd.DataFrame | None], settings: dict[str, Any], codebook: Codebook
+) -> FamilyResult:
     """Compute one family from the cleaned tables.
 
     A family whose essential instrument was not collected is returned ``skipped`` with a note; a
@@ -71,7 +73,12 @@ def family_result(family: str, tables: dict[str, pd.DataFrame | None], settings:
 
 
 def run_indicators(
-    *, family: str, settings: dict[str, Any], clean_dir: str | Path, codebook: Codebook, output: str | Path,
+    *,
+    family: str,
+    settings: dict[str, Any],
+    clean_dir: str | Path,
+    codebook: Codebook,
+    output: str | Path,
     tables_dir: str | Path,
 ) -> dict[str, Any]:
     """Compute one family for one county and write ``<family>.json`` and its tables.
@@ -97,7 +104,9 @@ def run_indicators(
     if family not in FAMILIES:
         raise InputError(f"unknown indicator family '{family}'; expected one of {', '.join(FAMILIES)}")
     if settings.get("family") != family:
-        raise InputError(f"the settings are those of family '{settings.get('family')}', not '{family}'; pass "
-                         "family_settings(config, family, county)")
+        raise InputError(
+            f"the settings are those of family '{settings.get('family')}', not '{family}'; pass "
+            "family_settings(config, family, county)"
+        )
     tables = cleaned_tables(clean_dir, FAMILY_INSTRUMENTS[family])
     return write_result(family_result(family, tables, settings, codebook), output, tables_dir)

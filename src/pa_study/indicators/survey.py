@@ -70,11 +70,13 @@ def household_design(households: pd.DataFrame, *, lonely_psu: LonelyPSU) -> Surv
     """
     absent = [c for c in (STRATUM, PSU, FPC, WEIGHT) if c not in households.columns]
     if absent:
-        raise InputError(f"the cleaned household table lacks the design column(s) {absent}; re-run the clean stage",
-                         column=absent[0])
+        raise InputError(
+            f"the cleaned household table lacks the design column(s) {absent}; re-run the clean stage", column=absent[0]
+        )
     try:
-        return SurveyDesign(households.reset_index(drop=True), weight=WEIGHT, strata=STRATUM, psu=PSU, fpc=FPC,
-                            lonely_psu=lonely_psu)
+        return SurveyDesign(
+            households.reset_index(drop=True), weight=WEIGHT, strata=STRATUM, psu=PSU, fpc=FPC, lonely_psu=lonely_psu
+        )
     except StatsInputError as exc:
         raise InputError(f"cannot build the household survey design: {exc}") from None
 
@@ -92,9 +94,7 @@ def respondent_design(frame: pd.DataFrame, *, census: bool = False) -> SurveyDes
     return SurveyDesign(data, weight=_ONE)
 
 
-def ratio_by(
-    design: SurveyDesign, numerator: str, denominator: str | None, by: str, *, level: float
-) -> pd.DataFrame:
+def ratio_by(design: SurveyDesign, numerator: str, denominator: str | None, by: str, *, level: float) -> pd.DataFrame:
     """Ratio of totals (a mean when ``denominator`` is ``None``) in each domain of ``by``.
 
     Domains are estimated on the full design (not by subsetting). Domains in which the
@@ -138,9 +138,16 @@ def ratio_estimate(design: SurveyDesign, numerator: str, denominator: str, *, le
 def coefficient(fit: RegressionResult, term: str) -> Estimate:
     """Return one regression coefficient as an :class:`Estimate` (``n`` = rows in the fit)."""
     ci = fit.conf_int()
-    return Estimate(name=f"{fit.formula}: {term}", estimate=float(fit.params[term]), se=float(fit.se[term]),
-                    ci_low=float(ci.at[term, "ci_low"]), ci_high=float(ci.at[term, "ci_high"]), n=fit.n,
-                    df=fit.df, level=fit.level)
+    return Estimate(
+        name=f"{fit.formula}: {term}",
+        estimate=float(fit.params[term]),
+        se=float(fit.se[term]),
+        ci_low=float(ci.at[term, "ci_low"]),
+        ci_high=float(ci.at[term, "ci_high"]),
+        n=fit.n,
+        df=fit.df,
+        level=fit.level,
+    )
 
 
 def group_difference(design: SurveyDesign, outcome: str, group: str, *, level: float) -> Estimate:
@@ -167,8 +174,9 @@ def proportion_interval(estimate: Estimate, *, method: str, df: float) -> Estima
     if method == "wald":
         return estimate
     low, high = korn_graubard_interval(estimate.estimate, estimate.se, estimate.n, df, estimate.level)
-    return dataclasses.replace(estimate, ci_low=low, ci_high=high,
-                               extra={**estimate.extra, "interval": "korn_graubard"})
+    return dataclasses.replace(
+        estimate, ci_low=low, ci_high=high, extra={**estimate.extra, "interval": "korn_graubard"}
+    )
 
 
 def varying_columns(frame: pd.DataFrame, columns: list[str]) -> tuple[list[str], list[str]]:

@@ -127,7 +127,10 @@ def report_document(inputs: ReportInputs, language: str, fonts: list[str]) -> di
     w = words(language)
     study = inputs.study
     ctx = ReportContext(
-        results=inputs.results, words=w, language=language, study=study.get("study", {}),
+        results=inputs.results,
+        words=w,
+        language=language,
+        study=study.get("study", {}),
         summaries={c: read_json(p) for c, p in inputs.summaries.items()},
         figures={name: f"figures/{name}{Path(path).suffix}" for name, path in inputs.figures.items()},
         comparison=read_json(inputs.comparison) if inputs.comparison else None,
@@ -163,21 +166,36 @@ def report_document(inputs: ReportInputs, language: str, fonts: list[str]) -> di
 def provenance_appendix(ctx: ReportContext, inputs: ReportInputs) -> list[b.Block]:
     """Hashes of the inputs and the config, package versions and the git commit."""
     w = ctx.words
-    hashes = input_hashes([*inputs.provenance_files, inputs.codebook, *inputs.summaries.values(),
-                           *(f.path for f in inputs.results.families.values()),
-                           *(f.path.with_suffix("") for f in inputs.results.families.values()),
-                           *inputs.figures.values(),
-                           *(p for p in (inputs.comparison, inputs.published) if p)])
+    hashes = input_hashes(
+        [
+            *inputs.provenance_files,
+            inputs.codebook,
+            *inputs.summaries.values(),
+            *(f.path for f in inputs.results.families.values()),
+            *(f.path.with_suffix("") for f in inputs.results.families.values()),
+            *inputs.figures.values(),
+            *(p for p in (inputs.comparison, inputs.published) if p),
+        ]
+    )
     return [
         b.heading(w["appendix_provenance"]),
         b.par(w["survey_year_line"].format(year=ctx.study.get("survey_year"), baseline=ctx.study.get("baseline_year"))),
         b.par(w["git_commit"].format(commit=inputs.git_commit)),
         b.par(w["config_hash"].format(sha=inputs.config_sha256)),
-        b.table([w["col_package"], w["col_version"]], [list(v) for v in package_versions()], w["col_package"],
-                align=["left", "left"]),
+        b.table(
+            [w["col_package"], w["col_version"]],
+            [list(v) for v in package_versions()],
+            w["col_package"],
+            align=["left", "left"],
+        ),
         b.par(w["provenance_intro"]),
-        b.table([w["col_file"], w["col_sha"]], [[path, sha] for path, sha in hashes], w["appendix_provenance"],
-                align=["left", "left"], mono=[1]),
+        b.table(
+            [w["col_file"], w["col_sha"]],
+            [[path, sha] for path, sha in hashes],
+            w["appendix_provenance"],
+            align=["left", "left"],
+            mono=[1],
+        ),
     ]
 
 

@@ -32,8 +32,13 @@ def note(text: str) -> Block:
     return {"kind": "note", "text": text}
 
 
-def table(columns: list[str], rows: list[list[Any]], caption: str, align: list[str] | None = None,
-          mono: list[int] | None = None) -> Block:
+def table(
+    columns: list[str],
+    rows: list[list[Any]],
+    caption: str,
+    align: list[str] | None = None,
+    mono: list[int] | None = None,
+) -> Block:
     """A table; cells are printed as given (format numbers before), columns ``mono`` in a small
     monospaced font (hashes)."""
     return {

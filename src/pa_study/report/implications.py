@@ -19,64 +19,64 @@ Row = dict[str, Any]
 #: Statement templates; ``{x}`` fields are filled with formatted numbers from the rows cited.
 STATEMENTS: dict[str, dict[str, str]] = {
     "en": {
-        "thresholds_pass": "Both exit-evaluation thresholds are met: the wrongful-exit rate is {wrongful} {wrongful_ci} "
-                           "and the missed-registration rate {missed} {missed_ci}, each interval below {threshold}.",
+        "thresholds_pass": "Both exit-evaluation thresholds are met: the "
+        "wrongful-exit rate is {wrongful} {wrongful_ci} "
+        "and the missed-registration rate {missed} {missed_ci}, each interval below {threshold}.",
         "thresholds_fail": "The identification-and-exit mechanism misses the national standard: {failing} "
-                           "lies wholly above the {threshold} threshold.",
+        "lies wholly above the {threshold} threshold.",
         "thresholds_open": "The sample cannot settle whether the thresholds are met: {open} contains the "
-                           "{threshold} threshold, and no rate lies wholly above it.",
+        "{threshold} threshold, and no rate lies wholly above it.",
         "kappa": "Agreement between the register and eligibility in the survey year is {band} "
-                 "(Cohen's kappa {kappa} {kappa_ci}; bands of Landis and Koch 1977).",
+        "(Cohen's kappa {kappa} {kappa_ci}; bands of Landis and Koch 1977).",
         "errors_side": "The register errs more by {side}: exclusion error {exclusion} against inclusion error "
-                       "{inclusion} among current registered households.",
+        "{inclusion} among current registered households.",
         "side_exclusion": "leaving eligible households out",
         "side_inclusion": "keeping ineligible households on the register",
         "side_equal": "neither side clearly (the two error intervals overlap)",
         "effect_positive": "Active participation in industrial projects raised per-capita earned income by {effect} "
-                           "yuan {ci}: blood-making is visible in the survey.",
+        "yuan {ci}: blood-making is visible in the survey.",
         "effect_negative": "Active participants earn less per person than comparable non-participants ({effect} "
-                           "yuan {ci}): the projects did not make blood.",
+        "yuan {ci}): the projects did not make blood.",
         "effect_none": "No income effect of active participation can be told apart from zero ({effect} yuan {ci}).",
         "dividend_none": "Dividend-only participation shows no effect on earned income ({effect} yuan {ci}), as "
-                         "expected of a transfer.",
+        "expected of a transfer.",
         "dividend_some": "Dividend-only participation goes with a different earned income ({effect} yuan {ci}); "
-                         "dividends may proxy for other support.",
+        "dividends may proxy for other support.",
         "ledger": "{not_operating} of the ledger's projects are suspended or failed ({operating} operating, "
-                  "n = {n}), which is {half} half of them.",
+        "n = {n}), which is {half} half of them.",
         "half_more": "more than",
         "half_less": "less than",
         "half_equal": "exactly",
         "transfers_up": "Registered households depend more on transfers than at baseline: the transfer share "
-                        "rose by {change} {ci} to {share}.",
+        "rose by {change} {ci} to {share}.",
         "transfers_down": "Registered households depend less on transfers than at baseline: the transfer share "
-                          "fell by {change} {ci} to {share}.",
+        "fell by {change} {ci} to {share}.",
         "transfers_flat": "The transfer share of registered households ({share}) did not change detectably "
-                          "since baseline ({change} {ci}).",
+        "since baseline ({change} {ci}).",
         "gap_negative": "Registered households lag the unregistered in capability by {gap} SD {ci}; "
-                        "exit from the register has to rest on more than income.",
+        "exit from the register has to rest on more than income.",
         "gap_positive": "Registered households score above the unregistered in capability ({gap} SD {ci}).",
         "gap_none": "Capability of registered and unregistered households cannot be told apart ({gap} SD {ci}).",
         "exit_gap_none": "Exited and still-registered households do not differ detectably in capability "
-                         "({gap} SD {ci}).",
+        "({gap} SD {ci}).",
         "exit_gap_some": "Exited households differ from those still registered in capability by {gap} SD {ci}.",
         "training_positive": "Skills training goes with a higher capability index ({effect} SD {ci}), after controls.",
-        "training_other": "Skills training shows no positive association with the capability index "
-                          "({effect} SD {ci}).",
+        "training_other": "Skills training shows no positive association with the capability index ({effect} SD {ci}).",
         "formal_vs_field": "Cadres spend {formal} of their weekly hours on paperwork, meetings and inspections "
-                           "against {field} on field work with households: {ratio} hours of formalism per "
-                           "hour of field work.",
+        "against {field} on field work with households: {ratio} hours of formalism per "
+        "hour of field work.",
         "household_ratio": "Registered households fill forms or host inspections {ratio} times per help visit "
-                           "received.",
+        "received.",
         "burden_assoc_none": "No association between cadre burden and identification errors can be detected "
-                             "({effect} {ci}, {n} units).",
+        "({effect} {ci}, {n} units).",
         "burden_assoc_some": "Cadre burden and identification errors are associated ({effect} {ci}, {n} units).",
         "missed_margin": "Monitoring after 2020 has to look for the eligible who were never registered: "
-                         "{p0} of unregistered households are below the line {ci}, and the upper end of the "
-                         "missed-registration interval ({upper}) is {relation} the {threshold} threshold.",
+        "{p0} of unregistered households are below the line {ci}, and the upper end of the "
+        "missed-registration interval ({upper}) is {relation} the {threshold} threshold.",
         "relation_above": "above",
         "relation_below": "below",
         "line_raise": "At a line {factor} times the current one, the missed-registration rate would be {rate} "
-                      "(now {now}): a higher line {direction} the monitoring load.",
+        "(now {now}): a higher line {direction} the monitoring load.",
         "direction_up": "raises",
         "direction_flat": "does not raise",
         "benchmark": "On the missed-registration rate, {county} ({focal}) {relation} {other}.",
@@ -85,10 +85,12 @@ STATEMENTS: dict[str, dict[str, str]] = {
         "relation_similar": "cannot be told apart from",
     },
     "zh": {
-        "thresholds_pass": "两项退出评估阈值均达标：错退率{wrongful}{wrongful_ci}，漏评率{missed}{missed_ci}，置信区间均低于{threshold}。",
+        "thresholds_pass": "两项退出评估阈值均达标：错退率{wrongful}{wrongful_ci}，漏"
+        "评率{missed}{missed_ci}，置信区间均低于{threshold}。",
         "thresholds_fail": "识别与退出机制未达到国家标准：{failing}整体高于{threshold}阈值。",
         "thresholds_open": "样本无法判定是否达标：{open}包含{threshold}阈值，且没有指标整体高于阈值。",
-        "kappa": "调查年度建档立卡与识别标准的一致性为“{band}”（Cohen's kappa {kappa}{kappa_ci}；Landis与Koch 1977分级）。",
+        "kappa": "调查年度建档立卡与识别标准的一致性为“{band}”（Cohen's kappa "
+        "{kappa}{kappa_ci}；Landis与Koch 1977分级）。",
         "errors_side": "建档立卡的偏差主要在于{side}：漏保率{exclusion}，在册户错评率{inclusion}。",
         "side_exclusion": "遗漏符合条件的农户",
         "side_inclusion": "保留不符合条件的农户",
@@ -112,11 +114,13 @@ STATEMENTS: dict[str, dict[str, str]] = {
         "exit_gap_some": "已脱贫户与未脱贫户的能力相差{gap}个标准差{ci}。",
         "training_positive": "控制其他因素后，技能培训与更高的能力指数相关（{effect}个标准差{ci}）。",
         "training_other": "技能培训与能力指数没有正向关联（{effect}个标准差{ci}）。",
-        "formal_vs_field": "干部每周工时中{formal}用于填表、开会和迎检，{field}用于入户帮扶：每小时实地工作对应{ratio}小时形式性工作。",
+        "formal_vs_field": "干部每周工时中{formal}用于填表、开会和迎检，{field}"
+        "用于入户帮扶：每小时实地工作对应{ratio}小时形式性工作。",
         "household_ratio": "建档立卡户每接受一次帮扶走访，要填表或迎检{ratio}次。",
         "burden_assoc_none": "未发现干部负担与识别误差之间的关联（{effect}{ci}，{n}个单位）。",
         "burden_assoc_some": "干部负担与识别误差存在关联（{effect}{ci}，{n}个单位）。",
-        "missed_margin": "2020年后的监测需要寻找从未建档的符合条件者：非建档立卡户中{p0}{ci}低于贫困线，漏评率置信区间上限（{upper}）{relation}{threshold}阈值。",
+        "missed_margin": "2020年后的监测需要寻找从未建档的符合条件者：非建档立卡户中{p0}{ci}低于贫困"
+        "线，漏评率置信区间上限（{upper}）{relation}{threshold}阈值。",
         "relation_above": "高于",
         "relation_below": "低于",
         "line_raise": "若贫困线提高到现行的{factor}倍，漏评率将为{rate}（现为{now}）：提高标准{direction}监测负担。",
@@ -129,7 +133,14 @@ STATEMENTS: dict[str, dict[str, str]] = {
     },
 }
 _KAPPA_BANDS = {
-    "en": [(0.0, "poor"), (0.2, "slight"), (0.4, "fair"), (0.6, "moderate"), (0.8, "substantial"), (1.01, "almost perfect")],
+    "en": [
+        (0.0, "poor"),
+        (0.2, "slight"),
+        (0.4, "fair"),
+        (0.6, "moderate"),
+        (0.8, "substantial"),
+        (1.01, "almost perfect"),
+    ],
     "zh": [(0.0, "差"), (0.2, "轻微"), (0.4, "一般"), (0.6, "中等"), (0.8, "较强"), (1.01, "几乎完全")],
 }
 
@@ -149,8 +160,9 @@ def _rows(ctx: ReportContext, family: str, *names: str) -> list[Row] | None:
     return rows if len(rows) == len(names) else None
 
 
-def _by_sign(ctx: ReportContext, s: dict[str, str], family: str, name: str, keys: dict[str, str], field: str
-             ) -> list[str]:
+def _by_sign(
+    ctx: ReportContext, s: dict[str, str], family: str, name: str, keys: dict[str, str], field: str
+) -> list[str]:
     """The statement ``keys[side]`` for the row ``name``, where side is where its interval lies
     against zero; the estimate fills ``field`` and the interval ``ci``. Nothing if the row is missing."""
     rows = _rows(ctx, family, name)
@@ -174,8 +186,15 @@ def mechanism(ctx: ReportContext, s: dict[str, str]) -> list[str]:
         threshold = format_percent(float(wrongful["threshold"]))
         labels = {"wrongful_exit_rate": f"{_f(wrongful)} {_ci(wrongful)}", "missed_rate": f"{_f(missed)} {_ci(missed)}"}
         if all(v == "pass" for v in verdicts.values()):
-            out.append(s["thresholds_pass"].format(wrongful=_f(wrongful), wrongful_ci=_ci(wrongful), missed=_f(missed),
-                                                   missed_ci=_ci(missed), threshold=threshold))
+            out.append(
+                s["thresholds_pass"].format(
+                    wrongful=_f(wrongful),
+                    wrongful_ci=_ci(wrongful),
+                    missed=_f(missed),
+                    missed_ci=_ci(missed),
+                    threshold=threshold,
+                )
+            )
         elif any(v == "fail" for v in verdicts.values()):
             failing = "; ".join(labels[n] for n, v in verdicts.items() if v == "fail")
             out.append(s["thresholds_fail"].format(failing=failing, threshold=threshold))
@@ -196,8 +215,13 @@ def mechanism(ctx: ReportContext, s: dict[str, str]) -> list[str]:
             side = "side_inclusion"
         else:
             side = "side_equal"
-        out.append(s["errors_side"].format(side=s[side], exclusion=f"{_f(exclusion)} {_ci(exclusion)}",
-                                           inclusion=f"{_f(inclusion)} {_ci(inclusion)}"))
+        out.append(
+            s["errors_side"].format(
+                side=s[side],
+                exclusion=f"{_f(exclusion)} {_ci(exclusion)}",
+                inclusion=f"{_f(inclusion)} {_ci(inclusion)}",
+            )
+        )
     return out
 
 
@@ -205,19 +229,29 @@ def industry(ctx: ReportContext, s: dict[str, str]) -> list[str]:
     """The income effect, the dividend-only placebo, the ledger and transfer dependence."""
     effect_keys = {side: f"effect_{side}" for side in ("positive", "negative", "none")}
     out = _by_sign(ctx, s, "income", "att_earned_pc", effect_keys, "effect")
-    out += _by_sign(ctx, s, "income", "att_dividend_only_earned_pc", _either("dividend_none", "dividend_some"), "effect")
+    out += _by_sign(
+        ctx, s, "income", "att_dividend_only_earned_pc", _either("dividend_none", "dividend_some"), "effect"
+    )
     ledger = _rows(ctx, "income", "ledger_operating_share")
     if ledger:
         operating = float(ledger[0]["estimate"])
         half = "half_more" if operating < 0.5 else "half_less" if operating > 0.5 else "half_equal"
-        out.append(s["ledger"].format(not_operating=format_percent(1 - operating), operating=_f(ledger[0]),
-                                      n=ledger[0]["n"], half=s[half]))
+        out.append(
+            s["ledger"].format(
+                not_operating=format_percent(1 - operating), operating=_f(ledger[0]), n=ledger[0]["n"], half=s[half]
+            )
+        )
     transfers = _rows(ctx, "income", "transfer_share_registered", "transfer_share_change_registered")
     if transfers:
         share, change = transfers
         key = {"positive": "transfers_up", "negative": "transfers_down", "none": "transfers_flat"}[zero_side(change)]
-        out.append(s[key].format(change=format_value(abs(float(change["estimate"])), str(change["name"])),
-                                 ci=_ci(change), share=_f(share)))
+        out.append(
+            s[key].format(
+                change=format_value(abs(float(change["estimate"])), str(change["name"])),
+                ci=_ci(change),
+                share=_f(share),
+            )
+        )
     return out
 
 
@@ -243,8 +277,11 @@ def formalism(ctx: ReportContext, s: dict[str, str]) -> list[str]:
     if shares and float(shares[1]["estimate"]) > 0:
         formal, field_ = shares
         ratio = float(formal["estimate"]) / float(field_["estimate"])
-        out.append(s["formal_vs_field"].format(formal=f"{_f(formal)} {_ci(formal)}", field=f"{_f(field_)} {_ci(field_)}",
-                                               ratio=format_value(ratio)))
+        out.append(
+            s["formal_vs_field"].format(
+                formal=f"{_f(formal)} {_ci(formal)}", field=f"{_f(field_)} {_ci(field_)}", ratio=format_value(ratio)
+            )
+        )
     household = _rows(ctx, "formalism", "household_forms_per_visit")
     if household:
         out.append(s["household_ratio"].format(ratio=f"{_f(household[0])} {_ci(household[0])}"))
@@ -263,9 +300,15 @@ def monitoring(ctx: ReportContext, s: dict[str, str]) -> list[str]:
     if rows:
         p0, missed = rows
         upper, threshold = float(missed["ci_high"]), float(missed["threshold"])
-        out.append(s["missed_margin"].format(
-            p0=_f(p0), ci=_ci(p0), upper=format_percent(upper), threshold=format_percent(threshold),
-            relation=s["relation_above" if upper > threshold else "relation_below"]))
+        out.append(
+            s["missed_margin"].format(
+                p0=_f(p0),
+                ci=_ci(p0),
+                upper=format_percent(upper),
+                threshold=format_percent(threshold),
+                relation=s["relation_above" if upper > threshold else "relation_below"],
+            )
+        )
     result = ctx.results.get(ctx.focal, "identification")
     curve = result.table("sensitivity") if result else None
     if curve is not None and rows:
@@ -273,9 +316,14 @@ def monitoring(ctx: ReportContext, s: dict[str, str]) -> list[str]:
         if not missed_curve.empty:
             top = missed_curve.iloc[-1]
             higher = float(top["ci_low"]) > float(rows[1]["ci_high"])
-            out.append(s["line_raise"].format(factor=format_value(float(top["line_factor"])),
-                                              rate=format_percent(float(top["estimate"])),
-                                              now=_f(rows[1]), direction=s["direction_up" if higher else "direction_flat"]))
+            out.append(
+                s["line_raise"].format(
+                    factor=format_value(float(top["line_factor"])),
+                    rate=format_percent(float(top["estimate"])),
+                    now=_f(rows[1]),
+                    direction=s["direction_up" if higher else "direction_flat"],
+                )
+            )
     if rows:
         focal = rows[1]
         for county in ctx.results.counties[1:]:
@@ -289,9 +337,14 @@ def monitoring(ctx: ReportContext, s: dict[str, str]) -> list[str]:
                 relation = "relation_ahead"
             else:
                 relation = "relation_similar"
-            out.append(s["benchmark"].format(
-                county=ctx.name(ctx.focal), focal=f"{_f(focal)} {_ci(focal)}", relation=s[relation],
-                other=f"{ctx.name(county)} ({_f(row)} {_ci(row)})"))
+            out.append(
+                s["benchmark"].format(
+                    county=ctx.name(ctx.focal),
+                    focal=f"{_f(focal)} {_ci(focal)}",
+                    relation=s[relation],
+                    other=f"{ctx.name(county)} ({_f(row)} {_ci(row)})",
+                )
+            )
     return out
 
 
@@ -314,4 +367,3 @@ def implications_section(ctx: ReportContext) -> list[b.Block]:
         lines = rule(ctx, statements)
         out.append(b.bullets(lines) if lines else b.note(ctx.words["pending"].format(what=ctx.words[key])))
     return out
-

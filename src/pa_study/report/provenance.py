@@ -11,8 +11,18 @@ from importlib import metadata
 from pathlib import Path
 
 #: Packages whose versions decide the numbers and the layout.
-PACKAGES = ("pa-study", "numpy", "pandas", "scipy", "statsmodels", "pyarrow", "matplotlib", "seaborn",
-            "snakemake", "typst")
+PACKAGES = (
+    "pa-study",
+    "numpy",
+    "pandas",
+    "scipy",
+    "statsmodels",
+    "pyarrow",
+    "matplotlib",
+    "seaborn",
+    "snakemake",
+    "typst",
+)
 
 
 def file_sha256(path: str | Path) -> str:

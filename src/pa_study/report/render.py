@@ -19,8 +19,15 @@ from typing import Any
 from pa_study.errors import InputError
 
 #: Font folders searched for the CJK font, after those named in the config.
-FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", "~/.local/share/fonts", "~/.fonts", "/Library/Fonts",
-             "/System/Library/Fonts", "C:/Windows/Fonts")
+FONT_DIRS = (
+    "/usr/share/fonts",
+    "/usr/local/share/fonts",
+    "~/.local/share/fonts",
+    "~/.fonts",
+    "/Library/Fonts",
+    "/System/Library/Fonts",
+    "C:/Windows/Fonts",
+)
 LATIN_FONT = "Libertinus Serif"
 #: 2000-01-01T00:00:00Z: what ``datetime.today()`` would give inside the template; nothing prints it.
 FIXED_TIMESTAMP = 946684800
@@ -78,7 +85,12 @@ def compile_pdf(document: dict[str, Any], figures: Mapping[str, str | Path], fon
         for path in font_files:
             shutil.copyfile(path, fonts_dir / path.name)
         try:
-            return typst.compile(str(root / "report.typ"), root=str(root), font_paths=[str(fonts_dir)],
-                                 ignore_system_fonts=True, timestamp=FIXED_TIMESTAMP)
+            return typst.compile(
+                str(root / "report.typ"),
+                root=str(root),
+                font_paths=[str(fonts_dir)],
+                ignore_system_fonts=True,
+                timestamp=FIXED_TIMESTAMP,
+            )
         except typst.TypstError as exc:
             raise InputError(f"Typst could not compile the report: {exc}") from None

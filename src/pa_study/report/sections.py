@@ -96,16 +96,21 @@ def row_sentences(row: dict[str, Any], ctx: ReportContext) -> str:
     """The generated interpretation of one headline row: its numbers, then what they imply."""
     w, name = ctx.words, str(row["name"])
     text = w["row_sentence"].format(
-        label=label_of(row, ctx.language), estimate=format_value(row["estimate"], name),
-        low=format_value(row["ci_low"], name), high=format_value(row["ci_high"], name), n=row["n"],
+        label=label_of(row, ctx.language),
+        estimate=format_value(row["estimate"], name),
+        low=format_value(row["ci_low"], name),
+        high=format_value(row["ci_high"], name),
+        n=row["n"],
     )
     if row.get("threshold") is not None:
         verdict = threshold_verdict(row)
         est, threshold = float(row["estimate"]), float(row["threshold"])
         ci_side = {"pass": "ci_below", "fail": "ci_above", "inconclusive": "ci_straddles"}[verdict]
         text += w["gap"] + w["threshold_sentence"].format(
-            threshold=format_value(threshold, name), side=w["side_below" if est < threshold else "side_above"],
-            ci_side=w[ci_side], verdict=w[verdict],
+            threshold=format_value(threshold, name),
+            side=w["side_below" if est < threshold else "side_above"],
+            ci_side=w[ci_side],
+            verdict=w[verdict],
         )
     elif is_contrast(row):
         text += w["gap"] + w[f"zero_{zero_side(row)}"]
@@ -121,8 +126,16 @@ def headline_table(rows: Iterable[dict[str, Any]], ctx: ReportContext, caption: 
     for row in rows:
         name = str(row["name"])
         verdict = w[threshold_verdict(row)] if row.get("threshold") is not None else ""
-        body.append([label_of(row, ctx.language), format_value(row["estimate"], name),
-                     format_value(row["se"], name), format_interval(row), row["n"], verdict])
+        body.append(
+            [
+                label_of(row, ctx.language),
+                format_value(row["estimate"], name),
+                format_value(row["se"], name),
+                format_interval(row),
+                row["n"],
+                verdict,
+            ]
+        )
     columns = [w["col_indicator"], w["col_estimate"], w["col_se"], w["col_ci"], w["col_n"], w["col_verdict"]]
     return b.table(columns, body, caption)
 
@@ -167,13 +180,28 @@ def data_section(ctx: ReportContext) -> list[b.Block]:
         if summary is None:
             continue
         design = summary.get("design", {})
-        design_lines.append(w["design_sentence"].format(
-            county=ctx.name(county), strata=design.get("strata"), psus=design.get("psus"),
-            frame=design.get("frame_villages"), weights=design.get("weights")))
+        design_lines.append(
+            w["design_sentence"].format(
+                county=ctx.name(county),
+                strata=design.get("strata"),
+                psus=design.get("psus"),
+                frame=design.get("frame_villages"),
+                weights=design.get("weights"),
+            )
+        )
         for table_name, counts in sorted(summary.get("tables", {}).items()):
-            count_rows.append([ctx.name(county), table_name, counts.get("rows_in"), counts.get("exact_duplicates_removed"),
-                               counts.get("dropped_by_corrections"), counts.get("quarantined"), counts.get("rows_out"),
-                               w["yes"] if counts.get("reconciles") else w["no"]])
+            count_rows.append(
+                [
+                    ctx.name(county),
+                    table_name,
+                    counts.get("rows_in"),
+                    counts.get("exact_duplicates_removed"),
+                    counts.get("dropped_by_corrections"),
+                    counts.get("quarantined"),
+                    counts.get("rows_out"),
+                    w["yes"] if counts.get("reconciles") else w["no"],
+                ]
+            )
             if not counts.get("reconciles"):
                 failing.append(f"{ctx.name(county)}/{table_name}")
             for reason, n in sorted(counts.get("quarantine_reasons", {}).items()):
@@ -181,21 +209,41 @@ def data_section(ctx: ReportContext) -> list[b.Block]:
     out.append(b.heading(w["col_design"], level=2))
     out.append(b.bullets(design_lines))
     sample_lines = [
-        w["sample_sentence"].format(county=ctx.name(f.county), used=f.document.get("sample", {}).get("households_used"),
-                                    read=f.document.get("sample", {}).get("households_read"))
+        w["sample_sentence"].format(
+            county=ctx.name(f.county),
+            used=f.document.get("sample", {}).get("households_used"),
+            read=f.document.get("sample", {}).get("households_read"),
+        )
         for f in ctx.results.of_family("identification")
     ]
     out.append(b.bullets(sample_lines))
     out.append(b.heading(w["col_reconciles"], level=2))
-    verdict = (w["all_reconcile"].format(n=len(count_rows)) if not failing
-               else w["some_fail"].format(n=len(failing), tables=", ".join(failing)))
+    verdict = (
+        w["all_reconcile"].format(n=len(count_rows))
+        if not failing
+        else w["some_fail"].format(n=len(failing), tables=", ".join(failing))
+    )
     out.append(b.par(w["reconciles_sentence"].format(verdict=verdict)))
-    columns = [w["col_county"], w["col_table"], w["col_rows_in"], w["col_duplicates"], w["col_corrections"],
-               w["col_quarantined"], w["col_rows_out"], w["col_reconciles"]]
+    columns = [
+        w["col_county"],
+        w["col_table"],
+        w["col_rows_in"],
+        w["col_duplicates"],
+        w["col_corrections"],
+        w["col_quarantined"],
+        w["col_rows_out"],
+        w["col_reconciles"],
+    ]
     out.append(b.table(columns, count_rows, w["data"], align=["left", "left"] + ["right"] * 6))
     if reason_rows:
-        out.append(b.table([w["col_county"], w["col_table"], w["col_reason"], w["col_count"]], reason_rows,
-                           w["col_reason"], align=["left", "left", "left", "right"]))
+        out.append(
+            b.table(
+                [w["col_county"], w["col_table"], w["col_reason"], w["col_count"]],
+                reason_rows,
+                w["col_reason"],
+                align=["left", "left", "left", "right"],
+            )
+        )
     return out
 
 
@@ -215,8 +263,15 @@ def family_section(ctx: ReportContext, family: str, figure_names: list[str]) -> 
         if rows:
             caption = w["headline_caption"].format(county=ctx.name(county), family=w[f"family_{family}"])
             out.append(headline_table(rows, ctx, caption))
-            out.append(b.bullets([row_sentences(r, ctx) for r in rows if r.get("threshold") is not None
-                                  or is_contrast(r) or county == ctx.focal]))
+            out.append(
+                b.bullets(
+                    [
+                        row_sentences(r, ctx)
+                        for r in rows
+                        if r.get("threshold") is not None or is_contrast(r) or county == ctx.focal
+                    ]
+                )
+            )
         if result.document.get("notes"):
             out.append(b.par(w["notes_intro"].format(county=ctx.name(county))))
             out.append(b.bullets([str(n) for n in result.document["notes"]]))
@@ -229,7 +284,8 @@ def figure_blocks(ctx: ReportContext, names: list[str]) -> list[b.Block]:
     from pa_study.figures import FIGURES
 
     return [
-        b.figure(ctx.figures[name], FIGURES[name].caption(ctx.language)) if name in ctx.figures
+        b.figure(ctx.figures[name], FIGURES[name].caption(ctx.language))
+        if name in ctx.figures
         else b.note(ctx.words["figure_missing"].format(name=name))
         for name in names
     ]
@@ -245,11 +301,16 @@ def comparison_section(ctx: ReportContext) -> list[b.Block]:
         body = []
         for name in names:
             rows = {f.county: row for f in ctx.results.of_family(family) if (row := f.row(name)) is not None}
-            estimates = [format_value(rows[c].get("estimate"), name) if c in rows else "–" for c in ctx.results.counties]
+            estimates = [
+                format_value(rows[c].get("estimate"), name) if c in rows else "–" for c in ctx.results.counties
+            ]
             body.append([label_of(next(iter(rows.values())), ctx.language), *estimates])
         if body:
-            out.append(b.table([w["col_indicator"], *ctx.results.order], body,
-                               f"{w[f'family_{family}']} – {w['survey_estimate']}"))
+            out.append(
+                b.table(
+                    [w["col_indicator"], *ctx.results.order], body, f"{w[f'family_{family}']} – {w['survey_estimate']}"
+                )
+            )
     out.extend(figure_blocks(ctx, [f"county_panel_{f}" for f in FAMILIES]))
     out.append(b.heading(w["comparison_contrasts"], level=2))
     out.extend(contrast_blocks(ctx))
@@ -272,10 +333,18 @@ def contrast_blocks(ctx: ReportContext) -> list[b.Block]:
     columns = [w["col_indicator"], w["col_county"], w["col_difference"], w["col_ci"], w["col_p"], w["col_n"]]
     out = []
     for family in dict.fromkeys(str(r.get("family", "")) for r in rows):
-        body = [[label_of(r, ctx.language) + ("" if r.get("reliable", True) else " *"),
-                 ctx.results.names.get(str(r.get("benchmark")), str(r.get("benchmark", ""))),
-                 format_value(r["estimate"], str(r["name"])), format_interval(r), format_value(r.get("p_holm")),
-                 r.get("n", "")] for r in rows if str(r.get("family", "")) == family]
+        body = [
+            [
+                label_of(r, ctx.language) + ("" if r.get("reliable", True) else " *"),
+                ctx.results.names.get(str(r.get("benchmark")), str(r.get("benchmark", ""))),
+                format_value(r["estimate"], str(r["name"])),
+                format_interval(r),
+                format_value(r.get("p_holm")),
+                r.get("n", ""),
+            ]
+            for r in rows
+            if str(r.get("family", "")) == family
+        ]
         caption = f"{w['comparison_contrasts']}: {w.get(f'family_{family}', family)}"
         out.append(b.table(columns, body, caption, align=["left", "left", "right", "right", "right", "right"]))
     if any(r.get("reliable") is False for r in rows):
@@ -299,14 +368,36 @@ def published_blocks(ctx: ReportContext) -> list[b.Block]:
     out = []
     for indicator, rows in lineup.groupby("indicator", sort=False):
         rows = rows.assign(order=rows["kind"].map({"survey estimate": 0, "published figure": 1}))
-        body = [[ctx.results.names.get(str(r["county"]), str(r["county"])), kinds.get(r["kind"], str(r["kind"])),
-                 str(r["year"]), lineup_value(r), lineup_interval(r), _text(r.get("scope")), _text(r.get("source"))]
-                for r in rows.sort_values(["order", "year"], kind="stable").to_dict("records")]
+        body = [
+            [
+                ctx.results.names.get(str(r["county"]), str(r["county"])),
+                kinds.get(r["kind"], str(r["kind"])),
+                str(r["year"]),
+                lineup_value(r),
+                lineup_interval(r),
+                _text(r.get("scope")),
+                _text(r.get("source")),
+            ]
+            for r in rows.sort_values(["order", "year"], kind="stable").to_dict("records")
+        ]
         label = label_of({"name": indicator, "label": rows["label"].iloc[0]}, ctx.language)
-        columns = [w["col_county"], w["col_kind"], w["col_year"], w["col_value"], w["col_ci"], w["col_scope"],
-                   w["col_source"]]
-        out.append(b.table(columns, body, f"{w['comparison_published']}: {label}",
-                           align=["left", "left", "right", "right", "right", "left", "left"]))
+        columns = [
+            w["col_county"],
+            w["col_kind"],
+            w["col_year"],
+            w["col_value"],
+            w["col_ci"],
+            w["col_scope"],
+            w["col_source"],
+        ]
+        out.append(
+            b.table(
+                columns,
+                body,
+                f"{w['comparison_published']}: {label}",
+                align=["left", "left", "right", "right", "right", "left", "left"],
+            )
+        )
     return out
 
 
@@ -340,11 +431,23 @@ def methods_appendix(ctx: ReportContext) -> list[b.Block]:
         out.append(b.heading(w[f"family_{family}"], level=2))
         definitions = sorted(result.document.get("definitions", {}).items())
         if definitions:
-            out.append(b.table([w["col_variable"], w["col_definition"]], [[k, v] for k, v in definitions],
-                               w["col_definition"], align=["left", "left"]))
+            out.append(
+                b.table(
+                    [w["col_variable"], w["col_definition"]],
+                    [[k, v] for k, v in definitions],
+                    w["col_definition"],
+                    align=["left", "left"],
+                )
+            )
         settings = sorted(flatten(result.document.get("settings", {})).items())
-        out.append(b.table([w["col_setting"], w["col_value"]], [[k, v] for k, v in settings], w["col_setting"],
-                           align=["left", "left"]))
+        out.append(
+            b.table(
+                [w["col_setting"], w["col_value"]],
+                [[k, v] for k, v in settings],
+                w["col_setting"],
+                align=["left", "left"],
+            )
+        )
     return out
 
 
@@ -356,16 +459,24 @@ def flatten(value: Any, prefix: str = "") -> dict[str, str]:
             out.update(flatten(sub, f"{prefix}.{key}" if prefix else str(key)))
         return out
     if isinstance(value, list):
-        return {prefix: "; ".join(
-            ", ".join(f"{k}={v}" for k, v in item.items()) if isinstance(item, dict) else str(item) for item in value)}
+        return {
+            prefix: "; ".join(
+                ", ".join(f"{k}={v}" for k, v in item.items()) if isinstance(item, dict) else str(item)
+                for item in value
+            )
+        }
     return {prefix: "{}" if value == {} else str(value)}
 
 
 def codebook_appendix(ctx: ReportContext, codebook: Codebook) -> list[b.Block]:
     """Every instrument's variables: name, (Chinese label), type, unit or values, description."""
     w = ctx.words
-    out = [b.heading(w["appendix_codebook"]),
-           b.par(w["codebook_intro"].format(path=Path(codebook.path).as_posix(), version=codebook.raw.get("version", "–")))]
+    out = [
+        b.heading(w["appendix_codebook"]),
+        b.par(
+            w["codebook_intro"].format(path=Path(codebook.path).as_posix(), version=codebook.raw.get("version", "–"))
+        ),
+    ]
     for name, instrument in codebook.instruments.items():
         out.append(b.heading(f"{name} ({instrument.label_zh})" if ctx.language == "zh" else name, level=2))
         rows = []
@@ -375,7 +486,12 @@ def codebook_appendix(ctx: ReportContext, codebook: Codebook) -> list[b.Block]:
                 values = f"{values} [{var.range[0]}, {var.range[1]}]".strip()
             label = [var.label_zh] if ctx.language == "zh" else []
             rows.append([var.name, *label, var.type, values, var.description])
-        columns = [w["col_variable"], *([w["col_indicator"]] if ctx.language == "zh" else []), w["col_type"],
-                   w["col_unit"], w["col_description"]]
+        columns = [
+            w["col_variable"],
+            *([w["col_indicator"]] if ctx.language == "zh" else []),
+            w["col_type"],
+            w["col_unit"],
+            w["col_description"],
+        ]
         out.append(b.table(columns, rows, f"{w['appendix_codebook']}: {name}", align=["left"] * len(columns)))
     return out

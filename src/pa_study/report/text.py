@@ -73,10 +73,10 @@ WORDS: dict[str, dict[str, str]] = {
         "benchmarks": "Benchmark counties: {names}",
         "data_year": "Data: household and cadre surveys of {year} (baseline year {baseline})",
         "synthetic": "SYNTHETIC DATA: the counties' data are generated demo data, not real survey data. "
-                     "No number in this report describes a real county.",
+        "No number in this report describes a real county.",
         "synthetic_footer": "Synthetic demo data – not real survey results",
         "colophon": "Built by pa-study {version} from the results files of commit {commit}. Every number is "
-                    "read from a results file; see the provenance appendix.",
+        "read from a results file; see the provenance appendix.",
         "contents": "Contents",
         "summary": "Summary of findings",
         "data": "Data and sample",
@@ -133,7 +133,7 @@ WORDS: dict[str, dict[str, str]] = {
         "headline_caption": "Headline estimates, {county}: {family}.",
         "row_sentence": "{label}: {estimate} (95% CI {low} to {high}; n = {n}).",
         "threshold_sentence": "Against the threshold of {threshold}, the point estimate is {side} it and the "
-                              "confidence interval {ci_side}: the verdict is \"{verdict}\".",
+        'confidence interval {ci_side}: the verdict is "{verdict}".',
         "side_below": "below",
         "side_above": "above",
         "ci_below": "lies wholly below it",
@@ -146,38 +146,38 @@ WORDS: dict[str, dict[str, str]] = {
         "notes_intro": "Notes written by the indicator stage for {county}:",
         "unreliable": "Fewer sampled units than the configured minimum; read with caution.",
         "unreliable_mark": "* The comparison stage marks this contrast as unreliable (a small group, or an SE of zero "
-                           "on one side); read with caution.",
+        "on one side); read with caution.",
         "missing_family": "The {family} results of {county} are not among the report's inputs.",
         "pending": "Not yet available: the {what} has not been produced by the workflow. This part of the "
-                   "report fills in once its results file exists.",
+        "report fills in once its results file exists.",
         "pending_contrasts": "comparison stage (results/comparison/)",
         "pending_published": "published-benchmark table of the comparison stage",
         "design_sentence": "{county}: {strata} townships (strata), {psus} sampled villages (PSUs) of {frame} villages "
-                           "in the frame; weights: {weights}.",
+        "in the frame; weights: {weights}.",
         "sample_sentence": "{county}: {used} of {read} households used in the identification family.",
         "reconciles_sentence": "In every table, rows in = rows out + exact duplicates + rows dropped by "
-                               "corrections + quarantined rows: {verdict}.",
+        "corrections + quarantined rows: {verdict}.",
         "all_reconcile": "this holds for all {n} tables of all counties",
         "some_fail": "this fails for {n} table(s): {tables}",
         "figure_missing": "Figure {name} is not among the report's inputs.",
         "summary_intro": "The focal county is {county}; each finding below restates a headline estimate and, "
-                         "where a policy threshold applies, its verdict.",
+        "where a policy threshold applies, its verdict.",
         "comparison_intro": "Two kinds of evidence are kept apart: survey estimates from microdata collected "
-                            "with the same instruments in every county, and figures published by or about "
-                            "the counties, each with its source.",
+        "with the same instruments in every county, and figures published by or about "
+        "the counties, each with its source.",
         "comparison_survey": "Survey estimates by county",
         "comparison_contrasts": "Differences focal − benchmark (survey estimates)",
         "comparison_published": "Survey estimates beside published figures",
         "methods_intro": "The choices behind each family, as written by the indicator stage beside its results "
-                         "(the values used, not the config defaults).",
+        "(the values used, not the config defaults).",
         "codebook_intro": "The codebook {path} (version {version}) defines every instrument and variable; "
-                          "personal-data variables never leave the ingest step.",
+        "personal-data variables never leave the ingest step.",
         "provenance_intro": "Inputs of this report and of the study, with their SHA-256 hashes.",
         "config_hash": "Config (merged, canonical JSON) SHA-256: {sha}",
         "git_commit": "Git commit of the code: {commit}",
         "survey_year_line": "Survey year {year}; baseline year {baseline}.",
         "implications_intro": "Each statement below follows from a rule applied to the numbers it cites; when "
-                              "the numbers change, so does the statement.",
+        "the numbers change, so does the statement.",
         "perspective_mechanism": "The work mechanism (identification and exit)",
         "perspective_industry": "Industrial blood-making",
         "perspective_motivation": "Endogenous motivation",
@@ -192,7 +192,8 @@ WORDS: dict[str, dict[str, str]] = {
         "data_year": "数据：{year}年农户与干部调查（基期{baseline}年）",
         "synthetic": "合成数据：本报告各县数据为生成的演示数据，并非真实调查数据，报告中的数字不描述任何真实县域。",
         "synthetic_footer": "合成演示数据——非真实调查结果",
-        "colophon": "由 pa-study {version} 根据提交 {commit} 的结果文件生成。所有数字均读自结果文件，见附录“数据来源”。",
+        "colophon": "由 pa-study {version} 根据提交 {commit} "
+        "的结果文件生成。所有数字均读自结果文件，见附录“数据来源”。",
         "contents": "目录",
         "summary": "主要发现",
         "data": "数据与样本",
@@ -265,14 +266,16 @@ WORDS: dict[str, dict[str, str]] = {
         "pending": "暂缺：工作流尚未生成{what}。其结果文件生成后，本部分自动填充。",
         "pending_contrasts": "比较阶段结果（results/comparison/）",
         "pending_published": "比较阶段的公开数据表",
-        "design_sentence": "{county}：{strata}个乡镇（分层），抽样框{frame}个村中抽取{psus}个村（初级抽样单位）；权数：{weights}。",
+        "design_sentence": "{county}：{strata}个乡镇（分层），抽样框{frame}"
+        "个村中抽取{psus}个村（初级抽样单位）；权数：{weights}。",
         "sample_sentence": "{county}：精准识别指标使用{read}户中的{used}户。",
         "reconciles_sentence": "每张表均满足：读入行数 = 输出行数 + 完全重复 + 按更正删除 + 隔离行数：{verdict}。",
         "all_reconcile": "全部{n}张表均成立",
         "some_fail": "{n}张表不成立：{tables}",
         "figure_missing": "报告输入中没有图{name}。",
         "summary_intro": "案例县为{county}；以下每条发现复述一项核心估计，有政策阈值的给出达标结论。",
-        "comparison_intro": "两类证据分开呈现：各县用同一问卷收集的微观数据所得调查估计，以及各县公开发布的数据（注明来源）。",
+        "comparison_intro": "两类证据分开呈现：各县用同一问卷收集的微观数据所"
+        "得调查估计，以及各县公开发布的数据（注明来源）。",
         "comparison_survey": "各县调查估计",
         "comparison_contrasts": "案例县与对照县之差（调查估计）",
         "comparison_published": "调查估计与公开数据对照",

@@ -44,9 +44,7 @@ class MatchingFit:
     control_weight: np.ndarray
 
 
-def psm_att(
-    y: np.ndarray, d: np.ndarray, ps: np.ndarray, *, n_neighbors: int, caliper: float | None
-) -> MatchingFit:
+def psm_att(y: np.ndarray, d: np.ndarray, ps: np.ndarray, *, n_neighbors: int, caliper: float | None) -> MatchingFit:
     """Match each treated unit to its ``n_neighbors`` nearest controls on ``ps`` and estimate the ATT.
 
     Parameters
@@ -69,9 +67,7 @@ def psm_att(
     order = np.argsort(ps[controls], kind="stable")
     pc, yc = ps[controls][order], y[controls][order]
     pt, yt = ps[treated], y[treated]
-    radius = _kth_distance(
-        pc, pt, np.searchsorted(pc, pt)[:, None] + np.arange(-n_neighbors, n_neighbors), n_neighbors
-    )
+    radius = _kth_distance(pc, pt, np.searchsorted(pc, pt)[:, None] + np.arange(-n_neighbors, n_neighbors), n_neighbors)
     lo, hi = _value_range(pc, pt, radius + _TIE_TOL)
     if caliper is not None:
         lo = np.maximum(lo, np.searchsorted(pc, pt - caliper, side="left"))
@@ -79,8 +75,7 @@ def psm_att(
     matched = hi > lo
     if not matched.any():
         raise StatsInputError(
-            f"no treated unit has a control within the caliper ({caliper}) on the propensity score: "
-            "no common support"
+            f"no treated unit has a control within the caliper ({caliper}) on the propensity score: no common support"
         )
     lo, hi, pt, yt = lo[matched], hi[matched], pt[matched], yt[matched]
     count = (hi - lo).astype(float)
@@ -122,9 +117,7 @@ def _value_range(values: np.ndarray, centre: np.ndarray, radius: np.ndarray) -> 
 
 def _range_totals(lo: np.ndarray, hi: np.ndarray, amount: np.ndarray, size: int) -> np.ndarray:
     """Add ``amount[i]`` to every position in ``[lo[i], hi[i])`` and return the totals per position."""
-    steps = np.bincount(lo, weights=amount, minlength=size + 1) - np.bincount(
-        hi, weights=amount, minlength=size + 1
-    )
+    steps = np.bincount(lo, weights=amount, minlength=size + 1) - np.bincount(hi, weights=amount, minlength=size + 1)
     covered = np.cumsum(np.bincount(lo, minlength=size + 1) - np.bincount(hi, minlength=size + 1))[:size]
     # Exact zeros for unused controls, which the running sum would leave as rounding residue.
     return np.where(covered > 0, np.cumsum(steps)[:size], 0.0)

@@ -255,9 +255,7 @@ def _make_spec(**kwargs: Any) -> _Spec:
     if method not in METHODS:
         raise StatsInputError(f"method must be one of {METHODS}, got {method!r}")
     if estimand not in _ESTIMANDS[method]:
-        raise StatsInputError(
-            f"method {method!r} estimates {' or '.join(_ESTIMANDS[method])}, not {estimand!r}"
-        )
+        raise StatsInputError(f"method {method!r} estimates {' or '.join(_ESTIMANDS[method])}, not {estimand!r}")
     kwargs["fixed_effects"] = _as_names(kwargs["fixed_effects"])
     kwargs["covariates"] = _as_names(kwargs["covariates"])
     spec = _Spec(**kwargs)
@@ -330,11 +328,7 @@ def _prepare(data: pd.DataFrame, spec: _Spec) -> _Sample:
     y = values[spec.outcome][complete]
     if spec.baseline_outcome is not None:
         y = y - values[spec.baseline_outcome][complete]
-    X = (
-        np.column_stack([values[c][complete] for c in spec.covariates])
-        if spec.covariates
-        else np.empty((len(y), 0))
-    )
+    X = np.column_stack([values[c][complete] for c in spec.covariates]) if spec.covariates else np.empty((len(y), 0))
     fixed = [pd.factorize(data[c][complete]) for c in spec.fixed_effects]
     return _Sample(
         y=y,
@@ -360,9 +354,7 @@ def _clusters(data: pd.DataFrame, col: str | None, complete: np.ndarray) -> np.n
 def _numeric_column(data: pd.DataFrame, col: str) -> np.ndarray:
     series = data[col]
     if not (pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series)):
-        raise StatsInputError(
-            f"column {col!r} must be numeric (dummy-code categories first), got dtype {series.dtype}"
-        )
+        raise StatsInputError(f"column {col!r} must be numeric (dummy-code categories first), got dtype {series.dtype}")
     values = series.to_numpy(dtype=float, na_value=np.nan)
     if np.isinf(values).any():
         raise StatsInputError(f"column {col!r} has infinite values")
@@ -389,9 +381,7 @@ def _weights(data: pd.DataFrame, col: str | None, complete: np.ndarray) -> np.nd
     w = _numeric_column(data, col)
     bad = int((w <= 0).sum())
     if bad:
-        raise StatsInputError(
-            f"weight column {col!r} has {bad} zero or negative value(s); weights must be positive"
-        )
+        raise StatsInputError(f"weight column {col!r} has {bad} zero or negative value(s); weights must be positive")
     return w[complete]
 
 
@@ -402,9 +392,7 @@ def _regression_effect(sample: _Sample, spec: _Spec) -> EffectEstimate:
     names = [spec.treatment] + (list(spec.covariates) if spec.method != "diff" else [])
     regressors = np.column_stack([sample.d, sample.X]) if spec.method != "diff" else sample.d[:, None]
     y, absorbed, what = sample.y, 0, "regression design"
-    extra_effects = zip(
-        spec.fixed_effects[1:], sample.fixed_effects[1:], sample.fixed_effect_levels[1:], strict=True
-    )
+    extra_effects = zip(spec.fixed_effects[1:], sample.fixed_effects[1:], sample.fixed_effect_levels[1:], strict=True)
     for col, codes, levels in extra_effects:
         # The first level is the baseline absorbed with the other intercepts.
         dummies = (codes[:, None] == np.arange(1, len(levels))).astype(float)
@@ -445,9 +433,7 @@ def _regression_effect(sample: _Sample, spec: _Spec) -> EffectEstimate:
 def _propensity(sample: _Sample, spec: _Spec) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Fit the propensity logit; return its design matrix ``[1, X]``, coefficients and scores."""
     Z = np.column_stack([np.ones(sample.y.shape[0]), sample.X])
-    check_full_rank(
-        Z * np.sqrt(sample.w)[:, None], ["(intercept)", *spec.covariates], "propensity-score logit"
-    )
+    check_full_rank(Z * np.sqrt(sample.w)[:, None], ["(intercept)", *spec.covariates], "propensity-score logit")
     gamma, converged = fit_logit(Z, sample.d, sample.w[None, :])
     if not converged[0]:
         raise StatsInputError(
@@ -468,9 +454,7 @@ def _propensity(sample: _Sample, spec: _Spec) -> tuple[np.ndarray, np.ndarray, n
 def _weighting_effect(sample: _Sample, spec: _Spec) -> EffectEstimate:
     Z, gamma, _ = _propensity(sample, spec)
     augmented = spec.method == "aipw"
-    fit = effect_with_influence(
-        sample.y, sample.d, Z, sample.w, gamma, estimand=spec.estimand, augmented=augmented
-    )
+    fit = effect_with_influence(sample.y, sample.d, Z, sample.w, gamma, estimand=spec.estimand, augmented=augmented)
     extra: dict[str, Any] = {}
     if spec.n_boot is None:
         se = np.sqrt(influence_variance(fit.influence, sample.cluster))
@@ -491,9 +475,7 @@ def _weighting_effect(sample: _Sample, spec: _Spec) -> EffectEstimate:
             seed=spec.seed,
         )
         if draws.shape[0] < 2:
-            raise StatsInputError(
-                f"only {draws.shape[0]} of {spec.n_boot} bootstrap replicates could be estimated"
-            )
+            raise StatsInputError(f"only {draws.shape[0]} of {spec.n_boot} bootstrap replicates could be estimated")
         if n_failed:
             warnings.warn(
                 f"{n_failed} of {spec.n_boot} bootstrap replicates failed (logit did not converge or an arm "
@@ -621,9 +603,7 @@ def _result(
     overlap: pd.DataFrame | None = None,
 ) -> EffectEstimate:
     if not (np.isfinite(estimate) and np.isfinite(se)):
-        raise StatsInputError(
-            f"{spec.method} produced a non-finite estimate or standard error; check the data"
-        )
+        raise StatsInputError(f"{spec.method} produced a non-finite estimate or standard error; check the data")
     quantile = critical_value(spec.level, df)
     n_treated = int(sample.d.sum())
     outcome = spec.outcome if spec.baseline_outcome is None else f"{spec.outcome} - {spec.baseline_outcome}"

@@ -92,8 +92,7 @@ def fgt(
     gap = np.clip((z - y) / z, 0.0, None)
     g = np.where(y < z, gap**alpha, 0.0)
     g[np.isnan(y)] = np.nan
-    result = design.assign(**{_PREFIX + "fgt": g}).mean(_PREFIX + "fgt", by=by, na_rm=na_rm,
-                                                       level=level)
+    result = design.assign(**{_PREFIX + "fgt": g}).mean(_PREFIX + "fgt", by=by, na_rm=na_rm, level=level)
     label = f"fgt{alpha:g}({name})"
     if isinstance(result, Estimate):
         return rename(result, label, alpha=alpha)
@@ -144,11 +143,9 @@ class AlkireFosterResult:
         head = pd.DataFrame([e.to_dict() for e in (self.H, self.A, self.M0)])
         head = head.rename(columns={"name": "measure"}).assign(dimension=None)
         parts = [head]
-        for measure, table in (("censored_headcount", self.censored_headcounts),
-                               ("contribution", self.contributions)):
+        for measure, table in (("censored_headcount", self.censored_headcounts), ("contribution", self.contributions)):
             parts.append(table.assign(measure=measure, df=self.H.df, level=self.H.level))
-        columns = ["measure", "dimension", "estimate", "se", "ci_low", "ci_high", "n", "df",
-                   "level"]
+        columns = ["measure", "dimension", "estimate", "se", "ci_low", "ci_high", "n", "df", "level"]
         return pd.concat([p[columns] for p in parts], ignore_index=True)
 
 
@@ -207,24 +204,26 @@ def alkire_foster(
     x = frame.to_numpy(dtype=float)
     complete = ~np.isnan(x).any(axis=1)
     if not na_rm and not complete.all():
-        raise StatsInputError(f"{int((~complete).sum())} row(s) have a missing achievement; "
-                              "pass na_rm=True to use complete profiles only")
+        raise StatsInputError(
+            f"{int((~complete).sum())} row(s) have a missing achievement; pass na_rm=True to use complete profiles only"
+        )
     deprived = (x < z).astype(float)
     score = deprived @ w
     poor = (score >= float(k) - _K_TOLERANCE).astype(float)
     if not (poor * complete).any():
-        raise StatsInputError(f"nobody is multidimensionally poor at k={k}: intensity A and "
-                              "the dimensional contributions are undefined")
+        raise StatsInputError(
+            f"nobody is multidimensionally poor at k={k}: intensity A and the dimensional contributions are undefined"
+        )
     columns = {"poor": poor, "score": score * poor}
     columns |= {f"h{j}": deprived[:, j] * poor for j in range(len(dims))}
     columns |= {f"c{j}": w[j] * deprived[:, j] * poor for j in range(len(dims))}
-    ds = design.assign(**{_PREFIX + key: np.where(complete, v, np.nan)
-                          for key, v in columns.items()})
+    ds = design.assign(**{_PREFIX + key: np.where(complete, v, np.nan) for key, v in columns.items()})
     options = dict(na_rm=na_rm, level=level)
     censored = ds.mean([_PREFIX + f"h{j}" for j in range(len(dims))], **options)
     contributions = pd.concat(
-        [ds.ratio(_PREFIX + f"c{j}", _PREFIX + "score", **options).to_frame()
-         for j in range(len(dims))], ignore_index=True)
+        [ds.ratio(_PREFIX + f"c{j}", _PREFIX + "score", **options).to_frame() for j in range(len(dims))],
+        ignore_index=True,
+    )
     table_columns = ["dimension", "estimate", "se", "ci_low", "ci_high", "n"]
     # A and the contributions are averages over the poor: n counts the poor in the sample.
     n_poor = int(np.count_nonzero(poor * complete))
@@ -235,11 +234,13 @@ def alkire_foster(
         M0=rename(ds.mean(_PREFIX + "score", **options), "M0", k=float(k)),
         censored_headcounts=censored.assign(dimension=dims)[table_columns],
         contributions=contributions.assign(dimension=dims, n=n_poor)[table_columns],
-        k=float(k))
+        k=float(k),
+    )
 
 
-def _achievements(achievements: pd.DataFrame | Sequence[str], weight: object,
-                  design: SurveyDesign | None) -> tuple[pd.DataFrame, SurveyDesign]:
+def _achievements(
+    achievements: pd.DataFrame | Sequence[str], weight: object, design: SurveyDesign | None
+) -> tuple[pd.DataFrame, SurveyDesign]:
     if isinstance(achievements, pd.DataFrame):
         frame = achievements.reset_index(drop=True)
         design = design_or_srs(design, weight, frame.index.to_numpy(), "achievements")
@@ -249,20 +250,17 @@ def _achievements(achievements: pd.DataFrame | Sequence[str], weight: object,
         if design is None:
             raise StatsInputError("achievements given as column names need design=")
         names = [achievements] if isinstance(achievements, str) else list(achievements)
-        frame = pd.DataFrame({name: design_values(design, name, "achievement")[0]
-                              for name in names})
+        frame = pd.DataFrame({name: design_values(design, name, "achievement")[0] for name in names})
     if frame.shape[1] == 0:
         raise StatsInputError("achievements has no dimensions")
     numeric = pd.DataFrame({c: as_numeric(frame[c], c) for c in frame.columns})
     return numeric, design
 
 
-def _per_dimension(values: Mapping[str, float] | Sequence[float], dims: list[str],
-                   role: str) -> np.ndarray:
+def _per_dimension(values: Mapping[str, float] | Sequence[float], dims: list[str], role: str) -> np.ndarray:
     if isinstance(values, Mapping):
         if set(values) != set(dims):
-            raise StatsInputError(f"{role} must name exactly the dimensions {dims}, "
-                                  f"got {sorted(values)}")
+            raise StatsInputError(f"{role} must name exactly the dimensions {dims}, got {sorted(values)}")
         return np.array([float(values[d]) for d in dims])
     out = np.asarray(values, dtype=float)
     if out.shape != (len(dims),):

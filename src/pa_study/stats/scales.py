@@ -181,10 +181,7 @@ def _alpha_q(cov: np.ndarray) -> float:
     k, total, trace = cov.shape[0], cov.sum(), np.trace(cov)
     square = cov @ cov
     return float(
-        2
-        * k**2
-        / ((k - 1) ** 2 * total**3)
-        * (total * (np.trace(square) + trace**2) - 2 * trace * square.sum())
+        2 * k**2 / ((k - 1) ** 2 * total**3) * (total * (np.trace(square) + trace**2) - 2 * trace * square.sum())
     )
 
 
@@ -507,11 +504,7 @@ def _numeric_items(data: pd.DataFrame, names: list[str], caller: str) -> pd.Data
     unknown = [c for c in names if c not in data.columns]
     if unknown:
         raise StatsInputError(f"column(s) not in data: {unknown}")
-    bad = [
-        c
-        for c in names
-        if not (pd.api.types.is_numeric_dtype(data[c]) or pd.api.types.is_bool_dtype(data[c]))
-    ]
+    bad = [c for c in names if not (pd.api.types.is_numeric_dtype(data[c]) or pd.api.types.is_bool_dtype(data[c]))]
     if bad:
         raise StatsInputError(f"item column(s) {bad} must be numeric")
     return pd.DataFrame({c: data[c].to_numpy(dtype=float, na_value=np.nan) for c in names}, index=data.index)

@@ -151,9 +151,15 @@ class RegressionResult:
 
     def to_frame(self) -> pd.DataFrame:
         """Return the coefficient table, one row per term."""
-        table = pd.DataFrame({"term": self.params.index, "estimate": self.params.to_numpy(),
-                              "se": self.se.to_numpy(), "t": self.tvalues.to_numpy(),
-                              "p_value": self.pvalues.to_numpy()})
+        table = pd.DataFrame(
+            {
+                "term": self.params.index,
+                "estimate": self.params.to_numpy(),
+                "se": self.se.to_numpy(),
+                "t": self.tvalues.to_numpy(),
+                "p_value": self.pvalues.to_numpy(),
+            }
+        )
         ci = self.conf_int()
         table["ci_low"] = ci["ci_low"].to_numpy()
         table["ci_high"] = ci["ci_high"].to_numpy()
@@ -234,8 +240,7 @@ class SurveyDesign:
         if len(data) == 0:
             raise StatsInputError("data is empty: a survey design needs at least one row")
         if lonely_psu not in _LONELY_OPTIONS:
-            raise StatsInputError(
-                f"lonely_psu must be one of {_LONELY_OPTIONS}, got {lonely_psu!r}")
+            raise StatsInputError(f"lonely_psu must be one of {_LONELY_OPTIONS}, got {lonely_psu!r}")
         self._data = data.reset_index(drop=True)
         self._columns = {"weight": weight, "strata": strata, "psu": psu, "fpc": fpc}
         self._lonely_psu = lonely_psu
@@ -250,7 +255,8 @@ class SurveyDesign:
         if self._df < 1:
             raise StatsInputError(
                 f"the design has no degrees of freedom: {self.n_psu} PSU(s) in {self.n_strata} "
-                "stratum/strata; standard errors and confidence intervals are undefined")
+                "stratum/strata; standard errors and confidence intervals are undefined"
+            )
         self._psu_sum = self._aggregator(self._psu, self.n_psu)
         self._stratum_sum = self._aggregator(self._psu_stratum, self.n_strata)
 
@@ -264,7 +270,8 @@ class SurveyDesign:
         if bad.any():
             raise StatsInputError(
                 f"weight column {weight!r} has {int(bad.sum())} value(s) that are zero, negative "
-                "or not finite; sampling weights must be positive")
+                "or not finite; sampling weights must be positive"
+            )
         values.setflags(write=False)
         return values
 
@@ -299,22 +306,21 @@ class SurveyDesign:
         varying = np.flatnonzero(low != high)
         if varying.size:
             raise StatsInputError(
-                f"fpc column {fpc!r} is not constant within stratum "
-                f"{self._strata_labels[varying[0]]!r}")
+                f"fpc column {fpc!r} is not constant within stratum {self._strata_labels[varying[0]]!r}"
+            )
         too_small = np.flatnonzero(~(low >= n_psu_h))
         if too_small.size:
             h = too_small[0]
             raise StatsInputError(
                 f"fpc column {fpc!r} gives population size {low[h]!r} for stratum "
                 f"{self._strata_labels[h]!r}, fewer than the {n_psu_h[h]} PSU(s) sampled there; "
-                "fpc must be the population size (number of PSUs), not a sampling fraction")
+                "fpc must be the population size (number of PSUs), not a sampling fraction"
+            )
         return (low - n_psu_h) / low
 
-    def _stratum_scales(self, n_psu_h: np.ndarray,
-                        fraction_left: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _stratum_scales(self, n_psu_h: np.ndarray, fraction_left: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Per-stratum variance multiplier, and whether PSU totals are centred on their mean."""
-        scale = np.where(n_psu_h > 1, fraction_left * n_psu_h / np.maximum(n_psu_h - 1, 1),
-                         fraction_left)
+        scale = np.where(n_psu_h > 1, fraction_left * n_psu_h / np.maximum(n_psu_h - 1, 1), fraction_left)
         scale[fraction_left < _FULLY_ENUMERATED] = 0.0
         centre = np.ones(len(n_psu_h), dtype=bool)
         lonely = np.flatnonzero((n_psu_h == 1) & (fraction_left >= _FULLY_ENUMERATED))
@@ -328,19 +334,22 @@ class SurveyDesign:
 
     def _lonely_message(self, lonely: np.ndarray) -> str:
         if self._columns["strata"] is None:
-            return ("the design has a single PSU; variances cannot be estimated "
-                    "(lonely_psu='adjust' or 'certainty' override this)")
+            return (
+                "the design has a single PSU; variances cannot be estimated "
+                "(lonely_psu='adjust' or 'certainty' override this)"
+            )
         names = ", ".join(repr(self._strata_labels[h]) for h in lonely[:10])
         more = f" and {lonely.size - 10} more" if lonely.size > 10 else ""
-        return (f"stratum {names}{more} of strata column {self._columns['strata']!r} has a single "
-                "PSU; pass lonely_psu='adjust' or 'certainty' to SurveyDesign to proceed")
+        return (
+            f"stratum {names}{more} of strata column {self._columns['strata']!r} has a single "
+            "PSU; pass lonely_psu='adjust' or 'certainty' to SurveyDesign to proceed"
+        )
 
     @staticmethod
     def _aggregator(groups: np.ndarray, n_groups: int) -> sparse.csr_matrix:
         """Sparse 0/1 matrix whose product with a column stack sums it by group."""
         ones = np.ones(len(groups))
-        return sparse.csr_matrix((ones, (groups, np.arange(len(groups)))),
-                                 shape=(n_groups, len(groups)))
+        return sparse.csr_matrix((ones, (groups, np.arange(len(groups)))), shape=(n_groups, len(groups)))
 
     # ------------------------------------------------------------------ properties -----
 
@@ -376,8 +385,10 @@ class SurveyDesign:
 
     def __repr__(self) -> str:
         cols = ", ".join(f"{k}={v!r}" for k, v in self._columns.items() if v is not None)
-        return (f"SurveyDesign({cols}, lonely_psu={self._lonely_psu!r}; n={self.n}, "
-                f"PSUs={self.n_psu}, strata={self.n_strata}, df={self.df})")
+        return (
+            f"SurveyDesign({cols}, lonely_psu={self._lonely_psu!r}; n={self.n}, "
+            f"PSUs={self.n_psu}, strata={self.n_strata}, df={self.df})"
+        )
 
     def assign(self, **columns: object) -> SurveyDesign:
         """Return the same design with extra or replaced analysis columns.
@@ -434,15 +445,13 @@ class SurveyDesign:
         keep = domains.codes >= 0
         rows = domains.codes[keep] * self.n_psu + self._psu[keep]
         aggregate = sparse.csr_matrix(
-            (np.ones(int(keep.sum())), (rows, np.flatnonzero(keep))),
-            shape=(domains.count * self.n_psu, self.n))
+            (np.ones(int(keep.sum())), (rows, np.flatnonzero(keep))), shape=(domains.count * self.n_psu, self.n)
+        )
         totals = aggregate @ influence
         k = influence.shape[1]
-        return totals.reshape(domains.count, self.n_psu, k).transpose(1, 0, 2).reshape(
-            self.n_psu, domains.count * k)
+        return totals.reshape(domains.count, self.n_psu, k).transpose(1, 0, 2).reshape(self.n_psu, domains.count * k)
 
-    def linearized(self, name: str, estimate: float, influence: np.ndarray, *, n: int,
-                   level: float = 0.95) -> Estimate:
+    def linearized(self, name: str, estimate: float, influence: np.ndarray, *, n: int, level: float = 0.95) -> Estimate:
         """Wrap a point estimate and its influence values into an :class:`Estimate`.
 
         The building block for estimators not provided here: the variance is that of the
@@ -472,8 +481,16 @@ class SurveyDesign:
             raise StatsInputError(f"{name}: the estimate or its influence values are not finite")
         se = float(np.sqrt(max(self._variance(self._psu_sum @ influence)[0], 0.0)))
         half = _t_quantile(level, self.df) * se
-        return Estimate(name=name, estimate=float(estimate), se=se, ci_low=float(estimate) - half,
-                        ci_high=float(estimate) + half, n=int(n), df=self.df, level=level)
+        return Estimate(
+            name=name,
+            estimate=float(estimate),
+            se=se,
+            ci_low=float(estimate) - half,
+            ci_high=float(estimate) + half,
+            n=int(n),
+            df=self.df,
+            level=level,
+        )
 
     # ------------------------------------------------------------------ inputs ---------
 
@@ -501,7 +518,8 @@ class SurveyDesign:
         j = int(np.flatnonzero(missing)[0])
         raise StatsInputError(
             f"variable {names[j]!r} has {int(missing[j])} missing value(s); pass na_rm=True to "
-            "estimate over the observed rows (R's na.rm=TRUE)")
+            "estimate over the observed rows (R's na.rm=TRUE)"
+        )
 
     def _domains(self, by: str | None) -> _Domains:
         if by is None:
@@ -514,8 +532,9 @@ class SurveyDesign:
 
     # ------------------------------------------------------------------ estimators -----
 
-    def _ratio_core(self, num: np.ndarray, den: np.ndarray, observed: np.ndarray,
-                    domains: _Domains, labels: list[str]) -> tuple[np.ndarray, ...]:
+    def _ratio_core(
+        self, num: np.ndarray, den: np.ndarray, observed: np.ndarray, domains: _Domains, labels: list[str]
+    ) -> tuple[np.ndarray, ...]:
         """Domain ratios sum(w*num)/sum(w*den) with SEs; a mean is a ratio with den = 1.
 
         ``num`` and ``den`` are n x k and already zero where not observed. Influence is
@@ -527,14 +546,12 @@ class SurveyDesign:
         den_tot = self._domain_sum(domains, weighted_den)
         self._check_denominators(den_tot, domains, labels)
         ratio = num_tot / den_tot
-        influence = ((weighted_num - _per_row(domains, ratio) * weighted_den)
-                     / _per_row(domains, den_tot))
+        influence = (weighted_num - _per_row(domains, ratio) * weighted_den) / _per_row(domains, den_tot)
         variance = self._variance(self._domain_psu_totals(influence, domains))
         counts = self._domain_sum(domains, observed)
         return ratio, np.sqrt(np.maximum(variance, 0.0)).reshape(ratio.shape), counts
 
-    def _total_core(self, values: np.ndarray, observed: np.ndarray,
-                    domains: _Domains) -> tuple[np.ndarray, ...]:
+    def _total_core(self, values: np.ndarray, observed: np.ndarray, domains: _Domains) -> tuple[np.ndarray, ...]:
         influence = self._weights[:, None] * values
         total = self._domain_sum(domains, influence)
         variance = self._variance(self._domain_psu_totals(influence, domains))
@@ -546,9 +563,9 @@ class SurveyDesign:
         if domains.column is None:
             return values.sum(axis=0, keepdims=True)
         keep = domains.codes >= 0
-        indicator = sparse.csr_matrix((np.ones(int(keep.sum())), (domains.codes[keep],
-                                                                 np.flatnonzero(keep))),
-                                      shape=(domains.count, self.n))
+        indicator = sparse.csr_matrix(
+            (np.ones(int(keep.sum())), (domains.codes[keep], np.flatnonzero(keep))), shape=(domains.count, self.n)
+        )
         return indicator @ values
 
     @staticmethod
@@ -558,34 +575,50 @@ class SurveyDesign:
             return
         d, j = zero[0]
         where = f" in domain {domains.column}={domains.values[d]!r}" if domains.column else ""
-        raise StatsInputError(
-            f"{labels[j]}: the (weighted) denominator is zero{where}, so the estimate is undefined")
+        raise StatsInputError(f"{labels[j]}: the (weighted) denominator is zero{where}, so the estimate is undefined")
 
-    def _output(self, stat: str, labels: list[str], label_column: str | None,
-                result: tuple[np.ndarray, ...], domains: _Domains, level: float,
-                single: bool) -> Estimate | pd.DataFrame:
+    def _output(
+        self,
+        stat: str,
+        labels: list[str],
+        label_column: str | None,
+        result: tuple[np.ndarray, ...],
+        domains: _Domains,
+        level: float,
+        single: bool,
+    ) -> Estimate | pd.DataFrame:
         """An Estimate for one unlabelled quantity, otherwise a table with one row per cell."""
         estimate, se, counts = result
         half = _t_quantile(level, self.df) * se
         if single and domains.column is None:
-            return Estimate(name=f"{stat}({labels[0]})", estimate=float(estimate[0, 0]),
-                            se=float(se[0, 0]), ci_low=float(estimate[0, 0] - half[0, 0]),
-                            ci_high=float(estimate[0, 0] + half[0, 0]),
-                            n=int(round(counts[0, 0])), df=self.df, level=level)
-        d_index, j_index = np.meshgrid(np.arange(domains.count), np.arange(len(labels)),
-                                       indexing="ij")
+            return Estimate(
+                name=f"{stat}({labels[0]})",
+                estimate=float(estimate[0, 0]),
+                se=float(se[0, 0]),
+                ci_low=float(estimate[0, 0] - half[0, 0]),
+                ci_high=float(estimate[0, 0] + half[0, 0]),
+                n=int(round(counts[0, 0])),
+                df=self.df,
+                level=level,
+            )
+        d_index, j_index = np.meshgrid(np.arange(domains.count), np.arange(len(labels)), indexing="ij")
         table = {}
         if domains.column is not None:
             table[domains.column] = [domains.values[d] for d in d_index.ravel()]
         if not single:
             table[label_column] = [labels[j] for j in j_index.ravel()]
-        table.update(estimate=estimate.ravel(), se=se.ravel(),
-                     ci_low=(estimate - half).ravel(), ci_high=(estimate + half).ravel(),
-                     n=np.rint(counts.ravel()).astype(int))
+        table.update(
+            estimate=estimate.ravel(),
+            se=se.ravel(),
+            ci_low=(estimate - half).ravel(),
+            ci_high=(estimate + half).ravel(),
+            n=np.rint(counts.ravel()).astype(int),
+        )
         return pd.DataFrame(table)
 
-    def mean(self, var: str | Sequence[str], by: str | None = None, *, na_rm: bool = False,
-             level: float = 0.95) -> Estimate | pd.DataFrame:
+    def mean(
+        self, var: str | Sequence[str], by: str | None = None, *, na_rm: bool = False, level: float = 0.95
+    ) -> Estimate | pd.DataFrame:
         """Design-based mean (``svymean`` / ``svyby(..., svymean)``).
 
         Parameters
@@ -613,11 +646,11 @@ class SurveyDesign:
         values, observed = self._numeric_matrix(names, na_rm)
         domains = self._domains(by)
         result = self._ratio_core(values, observed, observed, domains, names)
-        return self._output("mean", names, "variable", result, domains, level,
-                            isinstance(var, str))
+        return self._output("mean", names, "variable", result, domains, level, isinstance(var, str))
 
-    def total(self, var: str | Sequence[str], by: str | None = None, *, na_rm: bool = False,
-              level: float = 0.95) -> Estimate | pd.DataFrame:
+    def total(
+        self, var: str | Sequence[str], by: str | None = None, *, na_rm: bool = False, level: float = 0.95
+    ) -> Estimate | pd.DataFrame:
         """Design-based population total (``svytotal`` / ``svyby(..., svytotal)``).
 
         Parameters
@@ -634,11 +667,11 @@ class SurveyDesign:
         values, observed = self._numeric_matrix(names, na_rm)
         domains = self._domains(by)
         result = self._total_core(values, observed, domains)
-        return self._output("total", names, "variable", result, domains, level,
-                            isinstance(var, str))
+        return self._output("total", names, "variable", result, domains, level, isinstance(var, str))
 
-    def proportion(self, var: str, by: str | None = None, *, na_rm: bool = False,
-                   level: float = 0.95) -> Estimate | pd.DataFrame:
+    def proportion(
+        self, var: str, by: str | None = None, *, na_rm: bool = False, level: float = 0.95
+    ) -> Estimate | pd.DataFrame:
         """Design-based proportion of a 0/1 or categorical variable.
 
         Parameters
@@ -667,15 +700,20 @@ class SurveyDesign:
             result = self._ratio_core(values, mask, mask, domains, [var])
             return self._output("proportion", [var], var, result, domains, level, True)
         levels = list(pd.factorize(column, sort=True)[1])
-        indicators = np.column_stack([(column == lev).to_numpy(dtype=float, na_value=0.0)
-                                      for lev in levels])
+        indicators = np.column_stack([(column == lev).to_numpy(dtype=float, na_value=0.0) for lev in levels])
         mask = np.repeat(observed[:, None].astype(float), len(levels), axis=1)
         result = self._ratio_core(indicators, mask, mask, domains, [var] * len(levels))
         return self._output("proportion", levels, var, result, domains, level, False)
 
-    def ratio(self, numerator: str | Sequence[str], denominator: str | Sequence[str],
-              by: str | None = None, *, na_rm: bool = False,
-              level: float = 0.95) -> Estimate | pd.DataFrame:
+    def ratio(
+        self,
+        numerator: str | Sequence[str],
+        denominator: str | Sequence[str],
+        by: str | None = None,
+        *,
+        na_rm: bool = False,
+        level: float = 0.95,
+    ) -> Estimate | pd.DataFrame:
         """Design-based ratio of totals, ``sum(w y) / sum(w x)`` (``svyratio``).
 
         Parameters
@@ -694,8 +732,7 @@ class SurveyDesign:
         """
         nums, dens = _as_names(numerator), _as_names(denominator)
         if len(nums) != len(dens) and 1 not in (len(nums), len(dens)):
-            raise StatsInputError(f"{len(nums)} numerators cannot be paired with "
-                                  f"{len(dens)} denominators")
+            raise StatsInputError(f"{len(nums)} numerators cannot be paired with {len(dens)} denominators")
         nums, dens = nums * (len(dens) // len(nums) or 1), dens * (len(nums) // len(dens) or 1)
         num_values, num_observed = self._numeric_matrix(nums, na_rm)
         den_values, den_observed = self._numeric_matrix(dens, na_rm)
@@ -706,8 +743,9 @@ class SurveyDesign:
         single = isinstance(numerator, str) and isinstance(denominator, str)
         return self._output("ratio", labels, "variable", result, domains, level, single)
 
-    def ratio_difference(self, first: tuple[str, str], second: tuple[str, str], *,
-                         na_rm: bool = False, level: float = 0.95) -> Estimate:
+    def ratio_difference(
+        self, first: tuple[str, str], second: tuple[str, str], *, na_rm: bool = False, level: float = 0.95
+    ) -> Estimate:
         """Difference of two ratios of totals estimated on the same sample, ``R1 - R2``.
 
         For example the change in the share of transfer income between two years,
@@ -738,17 +776,18 @@ class SurveyDesign:
             den = self._weights * values[:, j + 1] * both
             den_total = den.sum()
             if den_total == 0:
-                raise StatsInputError(f"{label}: the (weighted) denominator is zero, so the "
-                                      "estimate is undefined")
+                raise StatsInputError(f"{label}: the (weighted) denominator is zero, so the estimate is undefined")
             estimates.append(num.sum() / den_total)
             influences.append((num - estimates[-1] * den) / den_total)
             used |= both.astype(bool)
         name = f"ratio({first[0]}/{first[1]}) - ratio({second[0]}/{second[1]})"
-        return self.linearized(name, estimates[0] - estimates[1], influences[0] - influences[1],
-                               n=int(used.sum()), level=level)
+        return self.linearized(
+            name, estimates[0] - estimates[1], influences[0] - influences[1], n=int(used.sum()), level=level
+        )
 
-    def regression(self, formula: str, family: Family = "gaussian", *, na_rm: bool = False,
-                   level: float = 0.95) -> RegressionResult:
+    def regression(
+        self, formula: str, family: Family = "gaussian", *, na_rm: bool = False, level: float = 0.95
+    ) -> RegressionResult:
         """Survey-weighted linear or logistic regression with linearisation SEs (``svyglm``).
 
         Parameters
@@ -794,19 +833,25 @@ class SurveyDesign:
         df = self.df + 1 - x.shape[1]
         if df < 1:
             raise StatsInputError(
-                f"{x.shape[1]} coefficients leave no residual degrees of freedom in a design "
-                f"with {self.df}")
+                f"{x.shape[1]} coefficients leave no residual degrees of freedom in a design with {self.df}"
+            )
         terms = list(x.columns)
         return RegressionResult(
-            formula=formula, family=family, params=pd.Series(params, index=terms),
+            formula=formula,
+            family=family,
+            params=pd.Series(params, index=terms),
             se=pd.Series(np.sqrt(np.maximum(np.diag(cov), 0.0)), index=terms),
-            cov=pd.DataFrame(cov, index=terms, columns=terms), df=df, n=len(rows), level=level)
+            cov=pd.DataFrame(cov, index=terms, columns=terms),
+            df=df,
+            n=len(rows),
+            level=level,
+        )
 
-    def _model_matrices(self, formula: str, na_rm: bool,
-                        env: patsy.EvalEnvironment) -> tuple[np.ndarray, pd.DataFrame]:
+    def _model_matrices(self, formula: str, na_rm: bool, env: patsy.EvalEnvironment) -> tuple[np.ndarray, pd.DataFrame]:
         try:
-            y, x = patsy.dmatrices(formula, self._data, eval_env=env, return_type="dataframe",
-                                   NA_action="drop" if na_rm else "raise")
+            y, x = patsy.dmatrices(
+                formula, self._data, eval_env=env, return_type="dataframe", NA_action="drop" if na_rm else "raise"
+            )
         except patsy.PatsyError as exc:
             hint = " (pass na_rm=True to drop incomplete rows)" if "missing" in str(exc) else ""
             raise StatsInputError(f"cannot build the model {formula!r}: {exc}{hint}") from None
@@ -819,13 +864,14 @@ class SurveyDesign:
         if len(x) <= x.shape[1]:
             raise StatsInputError(f"{formula!r}: {len(x)} complete rows for {x.shape[1]} terms")
         if np.linalg.matrix_rank(x.to_numpy()) < x.shape[1]:
-            raise StatsInputError(f"{formula!r}: the model matrix is rank deficient (collinear "
-                                  "terms or a factor level with no observations)")
+            raise StatsInputError(
+                f"{formula!r}: the model matrix is rank deficient (collinear "
+                "terms or a factor level with no observations)"
+            )
         return y.iloc[:, 0].to_numpy(dtype=float), x
 
 
-def korn_graubard_interval(estimate: float, se: float, n: int, df: float,
-                           level: float = 0.95) -> tuple[float, float]:
+def korn_graubard_interval(estimate: float, se: float, n: int, df: float, level: float = 0.95) -> tuple[float, float]:
     """Korn-Graubard confidence interval of a proportion estimated from a complex sample.
 
     A Clopper-Pearson interval on the effective sample size ``p (1 - p) / se^2``, scaled by
@@ -863,8 +909,7 @@ def korn_graubard_interval(estimate: float, se: float, n: int, df: float,
     expected number of positive counts estimated from survey data. Survey Methodology 24(2).
     """
     if not 0 <= estimate <= 1 or n < 1:
-        raise StatsInputError(f"a proportion in [0, 1] from at least one unit is needed, got "
-                              f"{estimate!r} from n={n!r}")
+        raise StatsInputError(f"a proportion in [0, 1] from at least one unit is needed, got {estimate!r} from n={n!r}")
     alpha = 1 - level
     if 0 < estimate < 1 and se > 0:
         n_eff = estimate * (1 - estimate) / se**2
@@ -873,10 +918,10 @@ def korn_graubard_interval(estimate: float, se: float, n: int, df: float,
     else:
         n_eff = float(n)
     # betaincinv(a, b, q) is the Beta(a, b) quantile function.
-    low = 0.0 if estimate == 0 else float(special.betaincinv(n_eff * estimate, n_eff * (1 - estimate) + 1,
-                                                             alpha / 2))
-    high = 1.0 if estimate == 1 else float(special.betaincinv(n_eff * estimate + 1, n_eff * (1 - estimate),
-                                                              1 - alpha / 2))
+    low = 0.0 if estimate == 0 else float(special.betaincinv(n_eff * estimate, n_eff * (1 - estimate) + 1, alpha / 2))
+    high = (
+        1.0 if estimate == 1 else float(special.betaincinv(n_eff * estimate + 1, n_eff * (1 - estimate), 1 - alpha / 2))
+    )
     return low, high
 
 
@@ -887,8 +932,8 @@ def as_binary(column: pd.Series, name: str) -> np.ndarray:
     stray = present[(present != 0) & (present != 1)]
     if stray.size:
         raise StatsInputError(
-            f"{name!r} must be binary (0/1 or boolean) but takes value(s) "
-            f"{sorted(set(stray.tolist()))[:5]}")
+            f"{name!r} must be binary (0/1 or boolean) but takes value(s) {sorted(set(stray.tolist()))[:5]}"
+        )
     return np.nan_to_num(values, nan=0.0)
 
 
@@ -903,8 +948,9 @@ def _formula_order(x: pd.DataFrame, formula: str) -> pd.DataFrame:
     return x.iloc[:, np.concatenate([np.arange(x.shape[1])[slices[t]] for t in ordered])]
 
 
-def _fit_glm(y: np.ndarray, x: pd.DataFrame, weights: np.ndarray, family: Family,
-             formula: str) -> tuple[np.ndarray, np.ndarray]:
+def _fit_glm(
+    y: np.ndarray, x: pd.DataFrame, weights: np.ndarray, family: Family, formula: str
+) -> tuple[np.ndarray, np.ndarray]:
     """Weighted GLM point estimates and fitted means (statsmodels IRLS, tight tolerance)."""
     # Imported here: statsmodels takes longer to import than most estimates take to compute, and
     # only regressions need it.
@@ -914,8 +960,7 @@ def _fit_glm(y: np.ndarray, x: pd.DataFrame, weights: np.ndarray, family: Family
     # Weights are rescaled to mean 1 like svyglm's; estimates do not depend on the scale.
     model = sm.GLM(y, x.to_numpy(), family=glm_family, var_weights=weights / weights.mean())
     if family == "binomial" and np.unique(y).size < 2:
-        raise StatsInputError(f"{formula!r}: the response takes a single value; a binomial model "
-                              "needs both outcomes")
+        raise StatsInputError(f"{formula!r}: the response takes a single value; a binomial model needs both outcomes")
     from statsmodels.tools.sm_exceptions import PerfectSeparationWarning
 
     # statsmodels only warns on perfect separation and returns diverging coefficients as if
@@ -927,13 +972,13 @@ def _fit_glm(y: np.ndarray, x: pd.DataFrame, weights: np.ndarray, family: Family
         except (ValueError, PerfectSeparationWarning) as exc:
             raise StatsInputError(f"{formula!r}: the {family} model cannot be fitted ({exc})") from None
     if not fit.converged:
-        raise StatsInputError(f"{formula!r}: the {family} model did not converge "
-                              "(perfect separation or too few events?)")
+        raise StatsInputError(
+            f"{formula!r}: the {family} model did not converge (perfect separation or too few events?)"
+        )
     return np.asarray(fit.params), np.asarray(fit.fittedvalues)
 
 
-def design_or_srs(design: SurveyDesign | None, weight: object, first: object,
-                  role: str) -> SurveyDesign:
+def design_or_srs(design: SurveyDesign | None, weight: object, first: object, role: str) -> SurveyDesign:
     """The given design or, without one, a design with every row its own PSU in one stratum.
 
     Used by estimators that take plain arrays: ``first`` is their first data argument (it
@@ -941,16 +986,14 @@ def design_or_srs(design: SurveyDesign | None, weight: object, first: object,
     """
     if design is not None:
         if weight is not None:
-            raise StatsInputError("give either weight= or design=, not both (the design "
-                                  "carries the weights)")
+            raise StatsInputError("give either weight= or design=, not both (the design carries the weights)")
         return design
     if isinstance(first, str):
         raise StatsInputError(f"{role}={first!r} names a column, which needs design=")
     values = np.asarray(first)
     if values.ndim != 1 or len(values) == 0:
         raise StatsInputError(f"{role} must be a non-empty 1-d array, got shape {values.shape}")
-    weights = np.ones(len(values)) if weight is None else _positional(weight, len(values),
-                                                                      "weight")
+    weights = np.ones(len(values)) if weight is None else _positional(weight, len(values), "weight")
     return SurveyDesign(pd.DataFrame({"weight": weights}), weight="weight")
 
 

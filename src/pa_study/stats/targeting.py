@@ -79,8 +79,17 @@ class TargetingResult:
     @property
     def rates(self) -> dict[str, Estimate]:
         """The computed rates by name (``wrongful_exit_rate`` omitted when not computed)."""
-        names = ("inclusion_error", "exclusion_error", "accuracy", "precision", "recall", "f1",
-                 "kappa", "wrongful_exit_rate", "missed_rate")
+        names = (
+            "inclusion_error",
+            "exclusion_error",
+            "accuracy",
+            "precision",
+            "recall",
+            "f1",
+            "kappa",
+            "wrongful_exit_rate",
+            "missed_rate",
+        )
         return {n: getattr(self, n) for n in names if getattr(self, n) is not None}
 
     def to_frame(self) -> pd.DataFrame:
@@ -148,9 +157,17 @@ def targeting_errors(
     reg = _indicator(design, registered, "registered")
     elig = _indicator(design, eligible, "eligible")
     limits = _thresholds(thresholds)
-    parts = {"fp": reg * (1 - elig), "fn": elig * (1 - reg), "tp": reg * elig,
-             "tp2": 2 * reg * elig, "reg": reg, "elig": elig, "unreg": 1 - reg,
-             "both": reg + elig, "agree": (reg == elig).astype(float)}
+    parts = {
+        "fp": reg * (1 - elig),
+        "fn": elig * (1 - reg),
+        "tp": reg * elig,
+        "tp2": 2 * reg * elig,
+        "reg": reg,
+        "elig": elig,
+        "unreg": 1 - reg,
+        "both": reg + elig,
+        "agree": (reg == elig).astype(float),
+    }
     parts |= _exits(design, exited, wrongly_exited)
     ds = design.assign(**{_PREFIX + key: values for key, values in parts.items()})
     rates: dict[str, Estimate | None] = {"wrongful_exit_rate": None}
@@ -175,15 +192,15 @@ def _thresholds(thresholds: float | Mapping[str, float]) -> dict[str, float]:
     if isinstance(thresholds, Mapping):
         unknown = set(thresholds) - set(ERROR_RATES)
         if unknown:
-            raise StatsInputError(f"thresholds for unknown rate(s) {sorted(unknown)}; "
-                                  f"thresholds apply to {ERROR_RATES}")
+            raise StatsInputError(
+                f"thresholds for unknown rate(s) {sorted(unknown)}; thresholds apply to {ERROR_RATES}"
+            )
         limits = {name: DEFAULT_THRESHOLD for name in ERROR_RATES} | dict(thresholds)
     else:
         limits = {name: thresholds for name in ERROR_RATES}
     for name, value in limits.items():
         if not 0 < float(value) < 1:
-            raise StatsInputError(f"threshold for {name} must be a proportion in (0, 1), "
-                                  f"got {value!r}")
+            raise StatsInputError(f"threshold for {name} must be a proportion in (0, 1), got {value!r}")
     return {name: float(value) for name, value in limits.items()}
 
 
@@ -197,9 +214,13 @@ _RATIOS = {
     "missed_rate": ("fn", "unreg"),
     "wrongful_exit_rate": ("wrong", "out"),
 }
-_DENOMINATORS = {"reg": "registered households", "elig": "eligible households",
-                 "unreg": "unregistered households", "out": "exited households",
-                 "both": "registered or eligible households"}
+_DENOMINATORS = {
+    "reg": "registered households",
+    "elig": "eligible households",
+    "unreg": "unregistered households",
+    "out": "exited households",
+    "both": "registered or eligible households",
+}
 
 
 def _ratios(ds: SurveyDesign, parts: dict[str, np.ndarray], level: float) -> dict[str, Estimate]:
@@ -207,16 +228,24 @@ def _ratios(ds: SurveyDesign, parts: dict[str, np.ndarray], level: float) -> dic
     pairs = {name: pair for name, pair in _RATIOS.items() if pair[1] in parts}
     for name, (_, den) in pairs.items():
         if not parts[den].any():
-            raise StatsInputError(f"{name}: the sample has no {_DENOMINATORS[den]}, so the rate "
-                                  "over them is undefined")
-    table = ds.ratio([_PREFIX + num for num, _ in pairs.values()],
-                     [_PREFIX + den for _, den in pairs.values()], level=level)
+            raise StatsInputError(f"{name}: the sample has no {_DENOMINATORS[den]}, so the rate over them is undefined")
+    table = ds.ratio(
+        [_PREFIX + num for num, _ in pairs.values()], [_PREFIX + den for _, den in pairs.values()], level=level
+    )
     # n is the number of sampled households in the rate's denominator.
-    return {name: Estimate(name=name, estimate=row.estimate, se=row.se, ci_low=row.ci_low,
-                           ci_high=row.ci_high, n=int(np.count_nonzero(parts[den])),
-                           df=ds.df, level=level)
-            for (name, (_, den)), row in zip(pairs.items(), table.itertuples(index=False),
-                                             strict=True)}
+    return {
+        name: Estimate(
+            name=name,
+            estimate=row.estimate,
+            se=row.se,
+            ci_low=row.ci_low,
+            ci_high=row.ci_high,
+            n=int(np.count_nonzero(parts[den])),
+            df=ds.df,
+            level=level,
+        )
+        for (name, (_, den)), row in zip(pairs.items(), table.itertuples(index=False), strict=True)
+    }
 
 
 def _kappa(ds: SurveyDesign, reg: np.ndarray, elig: np.ndarray, level: float) -> Estimate:
@@ -226,19 +255,21 @@ def _kappa(ds: SurveyDesign, reg: np.ndarray, elig: np.ndarray, level: float) ->
     p_o, p_r, p_e = (w @ v / total for v in ((reg == elig).astype(float), reg, elig))
     chance = p_r * p_e + (1 - p_r) * (1 - p_e)
     if np.isclose(chance, 1.0):
-        raise StatsInputError("Cohen's kappa is undefined: registered and eligible are constant "
-                              "(chance agreement is 1)")
+        raise StatsInputError(
+            "Cohen's kappa is undefined: registered and eligible are constant (chance agreement is 1)"
+        )
     kappa = (p_o - chance) / (1 - chance)
     # Influence of a mean m of x is w (x - m) / sum(w); combine by the chain rule.
-    infl = {name: w * (v - m) / total for name, v, m in
-            (("o", (reg == elig).astype(float), p_o), ("r", reg, p_r), ("e", elig, p_e))}
+    infl = {
+        name: w * (v - m) / total
+        for name, v, m in (("o", (reg == elig).astype(float), p_o), ("r", reg, p_r), ("e", elig, p_e))
+    }
     d_chance = (2 * p_e - 1) * infl["r"] + (2 * p_r - 1) * infl["e"]
     influence = infl["o"] / (1 - chance) + (p_o - 1) / (1 - chance) ** 2 * d_chance
     return ds.linearized("kappa", kappa, influence, n=ds.n, level=level)
 
 
-def _exits(design: SurveyDesign, exited: object,
-           wrongly_exited: object) -> dict[str, np.ndarray]:
+def _exits(design: SurveyDesign, exited: object, wrongly_exited: object) -> dict[str, np.ndarray]:
     """The exit indicators for the wrongful-exit rate, or nothing when exits were not given."""
     if exited is None and wrongly_exited is None:
         return {}
@@ -247,8 +278,7 @@ def _exits(design: SurveyDesign, exited: object,
     out = _indicator(design, exited, "exited")
     wrong = _indicator(design, wrongly_exited, "wrongly_exited")
     if (wrong > out).any():
-        raise StatsInputError(f"{int((wrong > out).sum())} household(s) are wrongly_exited but "
-                              "not exited")
+        raise StatsInputError(f"{int((wrong > out).sum())} household(s) are wrongly_exited but not exited")
     return {"out": out, "wrong": wrong}
 
 
@@ -259,8 +289,13 @@ def _verdict(estimate: Estimate, threshold: float) -> Estimate:
         by_ci = "fail"
     else:
         by_ci = "inconclusive"
-    return rename(estimate, estimate.name, threshold=threshold,
-                  verdict="pass" if estimate.estimate < threshold else "fail", verdict_ci=by_ci)
+    return rename(
+        estimate,
+        estimate.name,
+        threshold=threshold,
+        verdict="pass" if estimate.estimate < threshold else "fail",
+        verdict_ci=by_ci,
+    )
 
 
 def _confusion(weights: np.ndarray, reg: np.ndarray, elig: np.ndarray) -> pd.DataFrame:
@@ -268,4 +303,5 @@ def _confusion(weights: np.ndarray, reg: np.ndarray, elig: np.ndarray) -> pd.Dat
     return pd.DataFrame(
         [[cells[1, 1], cells[1, 0]], [cells[0, 1], cells[0, 0]]],
         index=pd.Index(["registered", "not registered"], name="register"),
-        columns=pd.Index(["eligible", "not eligible"], name="truth"))
+        columns=pd.Index(["eligible", "not eligible"], name="truth"),
+    )
