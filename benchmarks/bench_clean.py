@@ -25,8 +25,8 @@ import yaml
 from pa_study.clean import CleaningOptions, run_clean
 from pa_study.codebook import load_codebook
 from pa_study.config import instruments_of, load_schema, validated_config
-from pa_study.deidentify import resolve_salt
 from pa_study.ingest import ingest_corrections, run_ingest
+from pa_study.ingest.deidentify import resolve_salt
 
 ROOT = Path(__file__).resolve().parents[1]
 CODEBOOK = ROOT / "data" / "codebook" / "codebook.yaml"

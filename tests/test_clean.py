@@ -6,23 +6,21 @@ import pandas as pd
 import pytest
 from conftest import household_rows, village_rows
 
-from pa_study.clean import (
-    CleaningOptions,
+from pa_study.clean.cells import normalised_text, parsed_date, parsed_number
+from pa_study.clean.duplicates import remove_duplicates
+from pa_study.clean.run import clean_county
+from pa_study.clean.settings import CleaningOptions
+from pa_study.clean.steps import (
     Source,
-    clean_county,
     household_consistency,
     missing_codes_to_na,
-    normalised_text,
     outlier_flags,
-    parsed_date,
-    parsed_number,
     range_checks,
-    remove_duplicates,
     typed_values,
 )
-from pa_study.deidentify import pseudonym
 from pa_study.errors import InputError
 from pa_study.ingest import ingest
+from pa_study.ingest.deidentify import pseudonym
 
 SALT = "s"
 DESIGN = {"weights": "frame", "oversample_registered": True}

@@ -8,9 +8,9 @@ import pyreadstat
 import pytest
 from conftest import household_rows
 
-from pa_study.deidentify import DEMO_SALT, pseudonym
 from pa_study.errors import InputError
 from pa_study.ingest import ingest, ingest_corrections, map_headers, read_raw
+from pa_study.ingest.deidentify import DEMO_SALT, pseudonym
 
 SALT = "test-salt"
 

@@ -30,7 +30,7 @@ def _setup_logging(path: str | None) -> None:
 
 def _salt(args: argparse.Namespace, county: dict[str, Any]) -> str:
     """The pseudonym salt for a county, from the --pseudonym config part."""
-    from pa_study.deidentify import resolve_salt
+    from pa_study.ingest.deidentify import resolve_salt
 
     return resolve_salt(**json.loads(args.pseudonym), synthetic=county.get("synthetic", False))
 

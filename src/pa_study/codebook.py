@@ -26,6 +26,13 @@ OUT_OF_RANGE_ACTIONS = ("missing", "quarantine")
 #: Columns the ingest step adds to every table: where the row came from.
 SOURCE_ROW = "source_row"
 
+#: Totals that must equal the sum of their components (households): total -> components. The
+#: cleaning stage checks them; the indicator families build incomes from the components.
+INCOME_TOTALS = {
+    "inc_total": ["inc_wage", "inc_business", "inc_property", "inc_transfer"],
+    "inc_total_base": ["inc_wage_base", "inc_business_base", "inc_property_base", "inc_transfer_base"],
+}
+
 
 def normalise_label(text: Any) -> str:
     """Return ``text`` in the form used to compare headers and labels.

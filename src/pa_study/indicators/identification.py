@@ -25,7 +25,7 @@ from typing import Any, cast
 import numpy as np
 import pandas as pd
 
-from pa_study.clean import INCOME_TOTALS
+from pa_study.codebook import INCOME_TOTALS
 from pa_study.design import FPC, PSU, STRATUM, WEIGHT
 from pa_study.indicators.output import FamilyResult, estimate_from_row, estimate_table, headline_row, missing_row
 from pa_study.indicators.settings import poverty_line

@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from pa_study.clean import INCOME_TOTALS
+from pa_study.codebook import INCOME_TOTALS
 from pa_study.design import PSU, WEIGHT
 from pa_study.errors import InputError
 from pa_study.indicators.output import FamilyResult, estimate_from_row, estimate_table, headline_row, missing_row

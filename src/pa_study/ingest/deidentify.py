@@ -1,15 +1,24 @@
-"""De-identification: the salted-hash pseudonyms that replace linkage ids at ingest."""
+"""De-identification: the hook that removes personal data from an ingested table, and the
+salted-hash pseudonyms that replace its linkage ids.
+
+Personal data (names, ID-card numbers, phone numbers) never leave the ingest stage: the codebook
+marks them ``personal`` and :func:`deidentified` drops them before anything is written.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from pa_study.codebook import normalise_label
 from pa_study.errors import InputError
+
+if TYPE_CHECKING:
+    from pa_study.codebook import Instrument
 
 #: The salt used for the bundled synthetic demo data only. It is public, so pseudonyms made with it
 #: protect nothing: real data must use a secret salt (environment variable or salt file).
@@ -43,6 +52,28 @@ def pseudonym(value: str, salt: str) -> str:
 def pseudonymise_column(values: pd.Series, salt: str) -> pd.Series:
     """Return ``values`` with every non-missing identifier replaced by its pseudonym."""
     return values.map(lambda v: pseudonym(v, salt) if isinstance(v, str) else v).astype("string")
+
+
+def deidentified(table: pd.DataFrame, instrument: Instrument, salt: str) -> pd.DataFrame:
+    """Return ``table`` without the instrument's personal columns and with its linkage ids pseudonymised.
+
+    Parameters
+    ----------
+    table : DataFrame
+        A canonical table of the instrument (:func:`pa_study.ingest.headers.canonical_table`).
+    instrument : Instrument
+        Its codebook instrument, which marks the ``personal`` and ``pseudonymise`` variables.
+    salt : str
+        The pseudonym salt (:func:`resolve_salt`).
+
+    Returns
+    -------
+    DataFrame
+    """
+    table = table.drop(columns=instrument.personal)
+    for name in instrument.pseudonymised:
+        table[name] = pseudonymise_column(table[name], salt)
+    return table
 
 
 def resolve_salt(*, salt_env: str, salt_file: str | None, synthetic: bool) -> str:

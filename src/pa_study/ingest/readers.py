@@ -1,13 +1,9 @@
-"""Ingest stage: read a raw file of any supported format, map its headers to the codebook, and
-de-identify it.
+"""Readers per format: a raw survey file read as text, whatever its format.
 
-The output of this stage is a table of *text* values under canonical column names, with a
-``source_row`` column saying where each record stands in the raw file, personal data removed and
-linkage ids replaced by pseudonyms. Parsing the text into typed values is the cleaning stage's job,
-so that every change made to a value is recorded there.
-
-Supported formats: CSV (UTF-8 with or without BOM, GBK, GB18030), Excel ``.xlsx``, Stata ``.dta``
-and SPSS ``.sav`` (value labels applied, variable labels recognised as headers).
+CSV (UTF-8 with or without BOM, GBK, GB18030), Excel ``.xlsx``, Stata ``.dta`` and SPSS ``.sav``
+(value labels applied, variable labels kept as a second chance to recognise a header). Every cell
+comes back as text, with the row a researcher finds it on, so that parsing values is left to the
+cleaning stage, which logs every change.
 """
 
 from __future__ import annotations
@@ -23,10 +19,8 @@ from typing import Any
 
 import pandas as pd
 
-from pa_study.codebook import SOURCE_ROW, Instrument, normalise_label
-from pa_study.deidentify import pseudonymise_column
+from pa_study.codebook import normalise_label
 from pa_study.errors import InputError
-from pa_study.files import write_json, write_parquet
 
 FORMATS = {".csv": "csv", ".txt": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx", ".dta": "stata", ".sav": "spss"}
 _AUTO_ENCODINGS = ("utf-8-sig", "gb18030")
@@ -65,14 +59,6 @@ class RawTable:
     column_labels: list[str | None] = field(default_factory=list)
     encoding: str | None = None
     blank_rows: list[int] = field(default_factory=list)
-
-
-@dataclass
-class IngestResult:
-    """The de-identified canonical table of one raw file and the report of how it was read."""
-
-    table: pd.DataFrame
-    report: dict[str, Any]
 
 
 def read_raw(
@@ -242,7 +228,7 @@ def _header_with_merges(
         if not r0 <= header_index <= r1:
             continue
         if c1 > c0:
-            span = f"{_column_letter(c0)}{r0 + 1}:{_column_letter(c1)}{r1 + 1}"
+            span = f"{column_letter(c0)}{r0 + 1}:{column_letter(c1)}{r1 + 1}"
             raise InputError(
                 f"sheet '{sheet}' has merged header cells {span} spanning several columns; expected one "
                 f"header per column (set header_row to the row with one label per column, or unmerge them)",
@@ -253,7 +239,8 @@ def _header_with_merges(
     return cells
 
 
-def _column_letter(index: int) -> str:
+def column_letter(index: int) -> str:
+    """Return the spreadsheet letter of a 0-based column index (0 -> ``A``, 26 -> ``AA``), for messages."""
     letters = ""
     index += 1
     while index:
@@ -308,242 +295,10 @@ def _check_headers(raw: RawTable) -> None:
     for header in raw.headers:
         if header and counts[normalise_label(header)] > 1:
             others = [
-                _column_letter(i) for i, h in enumerate(raw.headers) if normalise_label(h) == normalise_label(header)
+                column_letter(i) for i, h in enumerate(raw.headers) if normalise_label(h) == normalise_label(header)
             ]
             raise InputError(
                 f"duplicate header '{header}' in columns {', '.join(others)}; expected each header once",
                 path=raw.path,
                 column=header,
             )
-
-
-@dataclass(frozen=True)
-class HeaderMap:
-    """How the headers of a raw file map to the codebook."""
-
-    columns: dict[int, str]
-    scales: dict[str, float]
-    extra: list[str]
-    absent: list[str]
-
-
-def map_headers(raw: RawTable, instrument: Instrument) -> HeaderMap:
-    """Map the raw headers to canonical variable names through the codebook's aliases.
-
-    A header is matched by its normalised text (full-width folded, white space removed, case
-    ignored); for Stata/SPSS files a column whose name is not recognised is tried by its variable
-    label.
-
-    Parameters
-    ----------
-    raw : RawTable
-        The raw file.
-    instrument : Instrument
-        The codebook instrument the file is.
-
-    Returns
-    -------
-    HeaderMap
-        ``columns`` maps column position to canonical name; ``scales`` the unit factor of each
-        mapped variable; ``extra`` the headers left out; ``absent`` the optional variables missing.
-
-    Raises
-    ------
-    InputError
-        A required variable has no column (naming it and its aliases), or two columns name the same
-        variable.
-    """
-    lookup = instrument.header_lookup
-    columns: dict[int, str] = {}
-    scales: dict[str, float] = {}
-    seen: dict[str, str] = {}
-    extra: list[str] = []
-    for position, header in enumerate(raw.headers):
-        label = raw.column_labels[position] if raw.column_labels else None
-        match = lookup.get(normalise_label(header)) if header else None
-        if match is None and label:
-            match = lookup.get(normalise_label(label))
-        if match is None:
-            extra.append(header or f"(column {_column_letter(position)}, no header)")
-            continue
-        name, scale = match
-        if name in seen:
-            raise InputError(
-                f"columns '{seen[name]}' and '{header}' both name the variable '{name}'; expected one",
-                path=raw.path,
-                column=header,
-            )
-        seen[name] = header
-        columns[position] = name
-        scales[name] = scale
-    for name in instrument.required:
-        if name not in seen:
-            spellings = ", ".join(a.text for a in instrument[name].header_spellings())
-            raise InputError(
-                f"required column '{name}' ({instrument[name].label_zh}) is missing; "
-                f"expected a header named one of: {spellings}",
-                path=raw.path,
-                column=name,
-            )
-    absent = [v.name for v in instrument.variables if v.name not in seen and not v.personal]
-    return HeaderMap(columns, scales, extra, absent)
-
-
-def canonical_table(raw: RawTable, instrument: Instrument, headers: HeaderMap) -> pd.DataFrame:
-    """Return the raw records under canonical column names, as nullable text, with ``source_row``.
-
-    Every non-personal codebook variable becomes a column (all-missing when the file lacks it), so
-    every county's tables have the same columns.
-    """
-    data: dict[str, Any] = {SOURCE_ROW: pd.array(raw.source_rows, dtype="Int64")}
-    by_name = {name: position for position, name in headers.columns.items()}
-    for var in instrument.variables:
-        position = by_name.get(var.name)
-        values = [row[position] for row in raw.rows] if position is not None else [None] * len(raw.rows)
-        data[var.name] = pd.array(values, dtype="string")
-    return pd.DataFrame(data)
-
-
-def ingest(
-    path: str | Path,
-    instrument: Instrument,
-    *,
-    salt: str,
-    encoding: str = "auto",
-    sheet: str | int | None = None,
-    header_row: int = 1,
-) -> IngestResult:
-    """Read one raw file into a de-identified canonical text table.
-
-    Parameters
-    ----------
-    path : str or Path
-        The raw file.
-    instrument : Instrument
-        Which codebook instrument it holds.
-    salt : str
-        Secret salt of the pseudonyms (see :func:`pa_study.deidentify.resolve_salt`).
-    encoding, sheet, header_row
-        Reading options, see :func:`read_raw`.
-
-    Returns
-    -------
-    IngestResult
-        The table (personal columns dropped, ids pseudonymised) and a report of the reading: format,
-        encoding, rows, blank rows, header mapping, extra columns left out, absent optional columns,
-        unit scales.
-    """
-    raw = read_raw(path, encoding=encoding, sheet=sheet, header_row=header_row)
-    headers = map_headers(raw, instrument)
-    table = canonical_table(raw, instrument, headers)
-    table = table.drop(columns=instrument.personal)
-    for name in instrument.pseudonymised:
-        table[name] = pseudonymise_column(table[name], salt)
-    report = {
-        "file": str(path),
-        "instrument": instrument.name,
-        "format": raw.format,
-        "encoding": raw.encoding,
-        "rows_read": len(raw.rows),
-        "blank_rows_skipped": raw.blank_rows,
-        "columns_mapped": {raw.headers[p]: name for p, name in sorted(headers.columns.items())},
-        "extra_columns_left_out": headers.extra,
-        "absent_optional_columns": headers.absent,
-        "personal_columns_dropped": [n for n in instrument.personal if n in headers.columns.values()],
-        "pseudonymised_columns": instrument.pseudonymised,
-        "unit_scales": {k: v for k, v in sorted(headers.scales.items()) if v != 1.0},
-    }
-    return IngestResult(table, report)
-
-
-def ingest_corrections(path: str | Path, instrument: Instrument, *, salt: str) -> pd.DataFrame:
-    """Read a duplicates corrections file and pseudonymise its ids like the data's.
-
-    The file (UTF-8 or GBK CSV) has one row per row of a conflicting-duplicate group:
-    ``source_row`` (the raw file's row), the key column with the raw id, ``action`` (``keep``,
-    ``drop`` or ``new_id``) and ``new_id`` (for ``new_id``), plus an optional ``note``.
-
-    Raises
-    ------
-    InputError
-        Missing columns, a non-integer ``source_row``, an unknown action, or ``new_id`` missing where
-        the action needs it — naming the file row.
-    """
-    path = str(path)
-    key = instrument.key[0]
-    raw = read_raw(path, require_rows=False)
-    headers = [h.strip() for h in raw.headers]
-    needed = ["source_row", key, "action", "new_id"]
-    missing = [c for c in needed if c not in headers]
-    if missing:
-        raise InputError(
-            f"corrections file lacks column(s) {', '.join(missing)}; expected {', '.join(needed)}", path=path
-        )
-    records = []
-    for row_number, row in zip(raw.source_rows, raw.rows, strict=True):
-        cells = dict(zip(headers, row, strict=False))
-        action = (cells["action"] or "").strip().lower()
-        if action not in ("keep", "drop", "new_id"):
-            raise InputError(
-                f"action {cells['action']!r} is not keep, drop or new_id", path=path, row=row_number, column="action"
-            )
-        if not (cells["source_row"] or "").strip().isdigit():
-            raise InputError(
-                f"source_row {cells['source_row']!r} is not a row number",
-                path=path,
-                row=row_number,
-                column="source_row",
-            )
-        if action == "new_id" and not (cells["new_id"] or "").strip():
-            raise InputError("action new_id needs a value in new_id", path=path, row=row_number, column="new_id")
-        records.append(
-            {
-                "source_row": int(cells["source_row"]),
-                key: cells[key],
-                "action": action,
-                "new_id": cells["new_id"] if action == "new_id" else None,
-            }
-        )
-    frame = pd.DataFrame(records, columns=["source_row", key, "action", "new_id"])
-    frame[key] = pseudonymise_column(frame[key].astype("string"), salt)
-    frame["new_id"] = pseudonymise_column(frame["new_id"].astype("string"), salt)
-    return frame
-
-
-def run_ingest(
-    *,
-    raw_file: dict[str, Any],
-    instrument: Instrument,
-    salt: str,
-    table_out: str | Path,
-    report_out: str | Path,
-) -> dict[str, Any]:
-    """Ingest one raw file and write the de-identified table (Parquet) and the reading report (JSON).
-
-    Parameters
-    ----------
-    raw_file : dict
-        The file's config entry: ``path`` and optionally ``encoding``, ``sheet``, ``header_row``.
-    instrument : Instrument
-        Its codebook instrument.
-    salt : str
-        Pseudonym salt.
-    table_out, report_out : str or Path
-        Where to write.
-
-    Returns
-    -------
-    dict
-        The report.
-    """
-    result = ingest(
-        raw_file["path"],
-        instrument,
-        salt=salt,
-        encoding=raw_file.get("encoding", "auto"),
-        sheet=raw_file.get("sheet"),
-        header_row=raw_file.get("header_row", 1),
-    )
-    write_parquet(result.table, table_out)
-    write_json(result.report, report_out)
-    return result.report

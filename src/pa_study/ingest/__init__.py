@@ -1,0 +1,36 @@
+"""Ingest stage: read a raw file of any supported format, map its headers to the codebook, and
+de-identify it.
+
+The output of this stage is a table of *text* values under canonical column names, with a
+``source_row`` column saying where each record stands in the raw file, personal data removed and
+linkage ids replaced by pseudonyms. Parsing the text into typed values is the cleaning stage's job,
+so that every change made to a value is recorded there.
+
+* :mod:`.readers`: one reader per format (CSV in UTF-8, GBK or GB18030, Excel ``.xlsx``, Stata
+  ``.dta``, SPSS ``.sav``), each returning the file as text;
+* :mod:`.headers`: the raw headers matched to canonical names through the codebook's aliases;
+* :mod:`.deidentify`: the de-identification hook and the salted pseudonyms;
+* :mod:`.corrections`: the researcher's duplicates corrections file;
+* :mod:`.settings`: a raw file's reading options; :mod:`.run`: :func:`ingest` and the entry point
+  ``pa-study ingest`` calls.
+"""
+
+from pa_study.ingest.corrections import ingest_corrections
+from pa_study.ingest.headers import HeaderMap, canonical_table, map_headers
+from pa_study.ingest.readers import FORMATS, RawTable, read_raw
+from pa_study.ingest.run import IngestResult, ingest, run_ingest
+from pa_study.ingest.settings import RawFile
+
+__all__ = [
+    "FORMATS",
+    "HeaderMap",
+    "IngestResult",
+    "RawFile",
+    "RawTable",
+    "canonical_table",
+    "ingest",
+    "ingest_corrections",
+    "map_headers",
+    "read_raw",
+    "run_ingest",
+]
