@@ -92,7 +92,7 @@ def study_targets():
 
 
 # --- indicators (issue 4) ---------------------------------------------------------------------
-from pa_study.indicators import FAMILIES, FAMILY_INSTRUMENTS, family_settings
+from pa_study.indicators import FAMILIES, family_settings
 
 
 def indicator_inputs(wildcards):
@@ -101,7 +101,7 @@ def indicator_inputs(wildcards):
     return {
         "codebook": config["codebook"],
         "summary": f"{folder}/summary.json",
-        **{i: f"{folder}/{i}.parquet" for i in FAMILY_INSTRUMENTS[wildcards.family]},
+        **{i: f"{folder}/{i}.parquet" for i in FAMILIES[wildcards.family].instruments},
     }
 
 

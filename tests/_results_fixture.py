@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pa_study.indicators.settings import FAMILIES
+from pa_study.indicators import FAMILIES
 from pa_study.results import StudyResults, study_results
 
 RESULTS = Path(__file__).resolve().parent / "fixtures" / "report" / "results"

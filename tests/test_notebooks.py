@@ -8,7 +8,7 @@ from _results_fixture import RESULTS
 from conftest import ROOT
 from nbclient import NotebookClient
 
-from pa_study.indicators.settings import FAMILIES
+from pa_study.indicators import FAMILIES
 
 
 @pytest.mark.parametrize("family", FAMILIES)

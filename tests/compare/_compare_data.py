@@ -11,8 +11,8 @@ from typing import Any
 
 from pa_study.compare import comparison_settings
 from pa_study.files import write_json
+from pa_study.indicators import FAMILIES
 from pa_study.indicators.output import write_result
-from pa_study.indicators.settings import FAMILIES
 from pa_study.results import StudyResults, study_results
 
 # The indicator tests' demo helpers are shared, not re-derived: their session cache then serves both.

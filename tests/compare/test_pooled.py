@@ -19,6 +19,7 @@ from _compare_data import (
 
 from pa_study.compare.pooled import (
     COUNTY,
+    PART,
     TREATED,
     indicator_settings,
     pooled_result,
@@ -76,6 +77,7 @@ def _att(county: str) -> float:
 def test_the_focal_countys_income_effect_is_recovered(pooled):
     result, rows = pooled
     assert result.status == "ok", result.notes
+    assert set(result.tables) == set(PART.tables)
     focal = rows[("att_earned_pc", None)]
     assert focal["ci_low"] <= _att("H") <= focal["ci_high"] and focal["ci_low"] > 0
 

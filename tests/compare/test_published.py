@@ -11,6 +11,7 @@ from _compare_data import demo_items, demo_study, settings
 
 from pa_study.cli import main
 from pa_study.compare.published import (
+    PART,
     PUBLISHED,
     SURVEY,
     load_published,
@@ -107,6 +108,7 @@ def test_survey_estimates_are_lined_up_beside_published_figures_and_labelled(voc
     result = published_result(
         load_published(TABLE, vocabulary), vocabulary, demo_study(), settings("published"), table_path="published.csv"
     )
+    assert set(result.tables) == set(PART.tables)
     lineup = result.tables["published_lineup"]
     assert set(lineup["kind"]) == {PUBLISHED, SURVEY}
     wrongful = lineup[lineup["indicator"] == "wrongful_exit_rate"]

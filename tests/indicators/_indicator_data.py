@@ -20,7 +20,7 @@ from pa_study.clean import CleaningOptions, empty_table, run_clean
 from pa_study.codebook import Codebook, load_codebook
 from pa_study.config import INSTRUMENTS, load_schema, validated_config
 from pa_study.files import write_parquet
-from pa_study.indicators import family_settings
+from pa_study.indicators import FAMILIES, CleanedTables, family_settings
 from pa_study.indicators.output import FamilyResult
 from pa_study.indicators.run import cleaned_tables, family_result
 from pa_study.ingest import ingest_corrections, run_ingest
@@ -211,7 +211,8 @@ def demo_tables(county: str) -> dict[str, pd.DataFrame | None]:
 @cache
 def demo_result(family: str, county: str) -> FamilyResult:
     """The family's result on the county's cleaned demo data (computed once per session)."""
-    return family_result(family, demo_tables(county), settings(family, county), codebook())
+    tables = CleanedTables(demo_tables(county), codebook())
+    return family_result(FAMILIES[family], tables, settings(family, county))
 
 
 def truth(county: str) -> dict[str, Any]:

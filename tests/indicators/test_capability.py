@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 from _indicator_data import codebook, households, settings
 
+from pa_study.indicators import CleanedTables
 from pa_study.indicators.capability import (
     QUANTILES,
     capability_indicators,
@@ -84,7 +85,7 @@ def test_gaps_follow_the_planted_drive_and_alpha_is_high() -> None:
     options = settings("capability")
     options["min_sample"]["households"] = 50
     table = households(driven(), townships=4, villages=5)
-    result = capability_indicators({"households": table}, options, codebook())
+    result = capability_indicators(CleanedTables({"households": table}, codebook()), options)
     gap = next(r for r in result.headline if r["name"] == "scale_gap_registered")
     items = table[list(LIKERT)].astype(float).to_numpy()
     items[:, 4:] = 6 - items[:, 4:]
@@ -114,7 +115,9 @@ def test_gaps_follow_the_planted_drive_and_alpha_is_high() -> None:
 def test_the_index_distribution_has_monotone_quantiles_per_group() -> None:
     options = settings("capability")
     options["min_sample"]["households"] = 50
-    result = capability_indicators({"households": households(driven(), townships=4, villages=5)}, options, codebook())
+    result = capability_indicators(
+        CleanedTables({"households": households(driven(), townships=4, villages=5)}, codebook()), options
+    )
     table = result.tables["index_distribution"]
     assert list(zip(table["split"], table["group"], strict=True)) == [
         ("exit", "exited"),
@@ -153,7 +156,9 @@ def test_a_constant_control_is_left_out_of_the_association_with_a_note() -> None
     options = settings("capability")
     options["min_sample"]["households"] = 50
     rows = [{**row, "head_age": 50} for row in driven()]
-    result = capability_indicators({"households": households(rows, townships=4, villages=5)}, options, codebook())
+    result = capability_indicators(
+        CleanedTables({"households": households(rows, townships=4, villages=5)}, codebook()), options
+    )
     assert "head_age" not in set(result.tables["association"]["term"])
     assert any("['head_age'] do not vary" in note for note in result.notes)
 
@@ -162,7 +167,9 @@ def test_an_item_without_variation_is_left_out_with_a_note() -> None:
     options = settings("capability")
     options["min_sample"]["households"] = 50
     rows = [{**row, "child_out_of_school": False} for row in driven()]
-    result = capability_indicators({"households": households(rows, townships=4, villages=5)}, options, codebook())
+    result = capability_indicators(
+        CleanedTables({"households": households(rows, townships=4, villages=5)}, codebook()), options
+    )
     assert any("education:child_out_of_school" in note for note in result.notes)
     weights = result.tables["item_weights"]
     assert weights.loc[weights["dimension"] == "education", "item"].tolist() == ["head_schooling"]

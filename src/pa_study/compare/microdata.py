@@ -24,8 +24,9 @@ import numpy as np
 import pandas as pd
 from scipy.special import ndtr
 
+from pa_study.compare.part import ComparisonPart
+from pa_study.indicators import FAMILIES
 from pa_study.indicators.output import FamilyResult
-from pa_study.indicators.settings import FAMILIES
 from pa_study.results import StudyResults
 from pa_study.stats import critical_value
 
@@ -291,3 +292,10 @@ def study_level(results: StudyResults, focal: str) -> float:
         if found is not None and "level" in found.document.get("settings", {}):
             return float(found.document["settings"]["level"])
     return 0.95
+
+
+PART = ComparisonPart(
+    name="microdata",
+    document="contrasts.json",
+    tables=("contrasts", "county_estimates"),
+)

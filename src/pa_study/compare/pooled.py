@@ -36,6 +36,7 @@ import numpy as np
 import pandas as pd
 
 from pa_study.codebook import Codebook
+from pa_study.compare.part import ComparisonPart
 from pa_study.design import PSU, STRATUM
 from pa_study.errors import InputError
 from pa_study.indicators.capability import (
@@ -533,3 +534,10 @@ def _add_burden(
         for c in cadres
         if c != focal
     ]
+
+
+PART = ComparisonPart(
+    name="pooled",
+    document="pooled.json",
+    tables=("pooled_coefficients", "pooled_income_effects"),
+)

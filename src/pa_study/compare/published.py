@@ -23,6 +23,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
+from pa_study.compare.part import ComparisonPart
 from pa_study.errors import InputError
 from pa_study.indicators.output import FamilyResult
 from pa_study.results import Family, StudyResults
@@ -358,3 +359,10 @@ def published_result(
     }
     result.sample = {"published_figures": len(figures), "published_figures_in_table": len(published)}
     return result
+
+
+PART = ComparisonPart(
+    name="published",
+    document="published.json",
+    tables=("published", "published_lineup"),
+)

@@ -12,9 +12,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from pa_study.errors import InputError
-
-PARTS = ("microdata", "pooled", "published")
+from pa_study.compare.registry import comparison_part
 
 
 def comparison_settings(config: dict[str, Any], part: str) -> dict[str, Any]:
@@ -25,7 +23,7 @@ def comparison_settings(config: dict[str, Any], part: str) -> dict[str, Any]:
     config : dict
         The validated config (schema defaults filled in).
     part : str
-        One of :data:`PARTS`.
+        A key of :data:`pa_study.compare.PARTS`.
 
     Returns
     -------
@@ -39,8 +37,7 @@ def comparison_settings(config: dict[str, Any], part: str) -> dict[str, Any]:
     InputError
         For an unknown part.
     """
-    if part not in PARTS:
-        raise InputError(f"unknown comparison part '{part}'; expected one of {', '.join(PARTS)}")
+    comparison_part(part)
     studied = [config["focal"], *config["benchmarks"]]
     settings: dict[str, Any] = {
         "part": part,

@@ -1,15 +1,14 @@
-"""The study's four indicator families per county, with design-based inference.
+"""The study's indicator families per county, with design-based inference.
 
 ``identification`` (精准识别), ``income`` (造血), ``capability`` (内生动力) and ``formalism``
-(形式主义): each reads the county's cleaned tables and writes
-``results/<county>/indicators/<family>.json`` plus tidy tables (:mod:`.output`). The estimators
-come from :mod:`pa_study.stats`, the choices from the config's ``indicators`` section
-(:func:`.settings.family_settings`); :func:`.run.run_indicators` runs one family for one county.
-
-Only the light config helpers are imported here, so that the workflow (which needs them to build
-its jobs) does not load the statistics stack.
+(形式主义): each is a module exposing an :class:`~.family.IndicatorFamily` that reads the county's
+cleaned tables and writes ``results/<county>/indicators/<family>.json`` plus tidy tables
+(:mod:`.output`). :data:`FAMILIES` (:mod:`.registry`) lists them; the estimators come from
+:mod:`pa_study.stats`, the choices from the config's ``indicators`` section
+(:func:`family_settings`); :func:`.run.run_indicators` runs one family for one county.
 """
 
-from pa_study.indicators.settings import FAMILIES, FAMILY_INSTRUMENTS, family_settings
+from pa_study.indicators.family import CleanedTables, FigureSpec, IndicatorFamily
+from pa_study.indicators.registry import FAMILIES, family_settings, indicator_family
 
-__all__ = ["FAMILIES", "FAMILY_INSTRUMENTS", "family_settings"]
+__all__ = ["FAMILIES", "CleanedTables", "FigureSpec", "IndicatorFamily", "family_settings", "indicator_family"]

@@ -18,7 +18,6 @@ Pritchett (2001), Demography 38(1); Cronbach (1951), Psychometrika 16(3).
 from __future__ import annotations
 
 import warnings
-from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -26,6 +25,7 @@ import pandas as pd
 
 from pa_study.codebook import Codebook
 from pa_study.errors import InputError
+from pa_study.indicators.family import CleanedTables, FigureSpec, IndicatorFamily
 from pa_study.indicators.output import FamilyResult, estimate_from_row, estimate_table, headline_row, missing_row
 from pa_study.indicators.survey import (
     as_float,
@@ -205,19 +205,15 @@ def principal_component(items: pd.DataFrame, options: dict[str, Any]) -> tuple[n
 # ---- the family ------------------------------------------------------------------------------
 
 
-def capability_indicators(
-    tables: Mapping[str, pd.DataFrame | None], settings: dict[str, Any], codebook: Codebook
-) -> FamilyResult:
+def capability_indicators(tables: CleanedTables, settings: dict[str, Any]) -> FamilyResult:
     """Compute the capability family for one county.
 
     Parameters
     ----------
-    tables : dict
-        Cleaned tables; ``households`` is used.
+    tables : CleanedTables
+        Cleaned tables (``households`` is used) and their codebook (for the reverse-worded items).
     settings : dict
-        :func:`pa_study.indicators.settings.family_settings` for ``capability``.
-    codebook : Codebook
-        For the reverse-worded items.
+        :func:`pa_study.indicators.family_settings` for ``capability``.
 
     Returns
     -------
@@ -247,7 +243,7 @@ def capability_indicators(
             f"dimensions {sorted(options['dimensions'])}",
             path="config",
         )
-    items, reversed_items = item_values(households, options, codebook)
+    items, reversed_items = item_values(households, options, tables.codebook)
     scores, item_weights, unscored, notes = capability_scores(items, households, options)
     result.notes += notes
     if scores.empty:
@@ -492,3 +488,23 @@ def _definitions(options: dict[str, Any], reversed_items: list[str], explained: 
         PC1: f"first principal component of all items (negative items sign-flipped), {explained:.1%} of variance",
         "trained": "attended at least one skills-training session in the past year",
     }
+
+
+FAMILY = IndicatorFamily(
+    name="capability",
+    title_en="Capability and endogenous motivation",
+    title_zh="能力与内生动力",
+    instruments=("households",),
+    required=("households",),
+    compute=capability_indicators,
+    contrasts=("capability_gap", "scale_gap", "pc1_gap", "association_"),
+    figures={
+        "capability_by_status": FigureSpec(
+            ("capability",),
+            "Survey-weighted distribution of the capability index by registration and exit status: box 25-75%, "
+            "whiskers 5-95%, line at the median, diamond at the mean.",
+            "按建档立卡与脱贫状态分组的能力指数加权分布：箱体为25%–75%分位，须为5%–95%分位，竖线为中位数，菱形为均值。",
+            "capability_by_status",
+        ),
+    },
+)

@@ -28,6 +28,7 @@ import pandas as pd
 
 from pa_study.codebook import normalise_label
 from pa_study.design import village_key
+from pa_study.indicators.family import FigureSpec, IndicatorFamily
 from pa_study.indicators.identification import identification_frame
 from pa_study.indicators.output import (
     FamilyResult,
@@ -444,3 +445,28 @@ def _definitions(options: dict[str, Any]) -> dict[str, str]:
         "household_side": "forms_inspections and help_visits of the household survey, design-based",
         "misclassified": "on the register but not eligible, or eligible but never registered (identification rules)",
     }
+
+
+FAMILY = IndicatorFamily(
+    name="formalism",
+    title_en="Formalism burden",
+    title_zh="形式主义负担",
+    instruments=("cadres", "households"),
+    required=("households",),
+    compute=formalism_indicators,
+    contrasts=("burden_error",),
+    figures={
+        "cadre_time": FigureSpec(
+            ("formalism",),
+            "Cadres' weekly hours by activity and role.",
+            "干部每周工时按活动与岗位的分配。",
+            "cadre_time",
+        ),
+        "burden_and_errors": FigureSpec(
+            ("formalism",),
+            "Cadre formalism burden against identification errors by unit, with weighted linear fits.",
+            "干部形式主义负担与识别误差（按单位），含加权线性拟合。",
+            "burden_and_errors",
+        ),
+    },
+)

@@ -27,6 +27,7 @@ import pandas as pd
 
 from pa_study.codebook import INCOME_TOTALS
 from pa_study.design import FPC, PSU, STRATUM, WEIGHT
+from pa_study.indicators.family import FigureSpec, IndicatorFamily
 from pa_study.indicators.output import FamilyResult, estimate_from_row, estimate_table, headline_row, missing_row
 from pa_study.indicators.settings import poverty_line
 from pa_study.indicators.survey import (
@@ -577,3 +578,33 @@ def _definitions(options: dict[str, Any], line: float, year: int) -> dict[str, s
         "sensitivity": "rates recomputed with the line multiplied by each factor of the sensitivity grid",
         "fgt_unit": f"FGT and Alkire-Foster indices count {options['fgt_unit']}",
     }
+
+
+FAMILY = IndicatorFamily(
+    name="identification",
+    title_en="Identification accuracy",
+    title_zh="精准识别",
+    instruments=("households",),
+    required=("households",),
+    compute=identification_indicators,
+    figures={
+        "identification_errors": FigureSpec(
+            ("identification",),
+            "Identification error rates by county (95% CIs); dashed lines: the policy thresholds.",
+            "各县识别误差率（95%置信区间）；虚线为政策阈值。",
+            "identification_errors",
+        ),
+        "registration_eligibility": FigureSpec(
+            ("identification",),
+            "Registration against eligibility in the survey year: weighted shares of households.",
+            "调查年度建档立卡与识别标准的对照：农户加权占比。",
+            "registration_eligibility",
+        ),
+        "poverty_line_sensitivity": FigureSpec(
+            ("identification",),
+            "Error rates when the poverty line moves by ±30% (95% bands); dashed lines: thresholds.",
+            "贫困线上下浮动30%时的误差率（95%置信带）；虚线为阈值。",
+            "poverty_line_sensitivity",
+        ),
+    },
+)

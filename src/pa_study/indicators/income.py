@@ -29,6 +29,7 @@ import pandas as pd
 from pa_study.codebook import INCOME_TOTALS
 from pa_study.design import PSU, WEIGHT
 from pa_study.errors import InputError
+from pa_study.indicators.family import FigureSpec, IndicatorFamily
 from pa_study.indicators.output import FamilyResult, estimate_from_row, estimate_table, headline_row, missing_row
 from pa_study.indicators.survey import (
     as_float,
@@ -540,3 +541,34 @@ def _definitions(options: dict[str, Any]) -> dict[str, str]:
         if options["ledger_is_census"]
         else "projects treated as a simple random sample",
     }
+
+
+FAMILY = IndicatorFamily(
+    name="income",
+    title_en="Industry income effect (blood-making)",
+    title_zh="产业扶贫收入效应（造血）",
+    instruments=("households", "projects"),
+    required=("households",),
+    compute=income_indicators,
+    contrasts=("att_",),
+    figures={
+        "income_effects": FigureSpec(
+            ("income",),
+            "Effect of active participation in industrial projects on per-capita earned income, by estimator.",
+            "参与产业项目对人均务工经营收入的效应：各估计方法比较。",
+            "income_effects",
+        ),
+        "income_structure": FigureSpec(
+            ("income",),
+            "Income structure of registered households at baseline and in the survey year.",
+            "建档立卡户基期与调查年度的收入结构。",
+            "income_structure",
+        ),
+        "ledger_status": FigureSpec(
+            ("income",),
+            "Project ledger: status of the projects by type.",
+            "产业扶贫项目台账：各类项目运营状态。",
+            "ledger_status",
+        ),
+    },
+)

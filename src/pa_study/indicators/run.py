@@ -10,12 +10,9 @@ import pandas as pd
 from pa_study.codebook import Codebook
 from pa_study.errors import InputError
 from pa_study.files import read_json
-from pa_study.indicators.capability import capability_indicators
-from pa_study.indicators.formalism import formalism_indicators
-from pa_study.indicators.identification import identification_indicators
-from pa_study.indicators.income import income_indicators
+from pa_study.indicators.family import CleanedTables, IndicatorFamily
 from pa_study.indicators.output import FamilyResult, write_result
-from pa_study.indicators.settings import FAMILIES, FAMILY_INSTRUMENTS
+from pa_study.indicators.registry import indicator_family
 from pa_study.stats import StatsInputError
 
 
@@ -46,30 +43,22 @@ def cleaned_tables(clean_dir: str | Path, instruments: tuple[str, ...]) -> dict[
     return tables
 
 
-def family_result(
-    family: str, tables: dict[str, pd.DataFrame | None], settings: dict[str, Any], codebook: Codebook
-) -> FamilyResult:
+def family_result(family: IndicatorFamily, tables: CleanedTables, settings: dict[str, Any]) -> FamilyResult:
     """Compute one family from the cleaned tables.
 
-    A family whose essential instrument was not collected is returned ``skipped`` with a note; a
+    A family missing one of its ``required`` instruments is returned ``skipped`` with a note; a
     statistics failure the family did not anticipate becomes an :class:`InputError` naming the
     family and county.
     """
-    essential = FAMILY_INSTRUMENTS[family][0]
-    if family != "formalism" and tables.get(essential) is None:
-        result = FamilyResult(family, settings["county"], settings, status="skipped")
-        result.notes.append(f"the county has no {essential} table: the {family} family is skipped")
+    absent = [instrument for instrument in family.required if tables.get(instrument) is None]
+    if absent:
+        result = FamilyResult(family.name, settings["county"], settings, status="skipped")
+        result.notes.append(f"the county has no {absent[0]} table: the {family.name} family is skipped")
         return result
     try:
-        if family == "identification":
-            return identification_indicators(tables, settings)
-        if family == "income":
-            return income_indicators(tables, settings)
-        if family == "capability":
-            return capability_indicators(tables, settings, codebook)
-        return formalism_indicators(tables, settings)
+        return family.compute(tables, settings)
     except StatsInputError as exc:
-        raise InputError(f"{family} indicators of {settings['county']}: {exc}") from None
+        raise InputError(f"{family.name} indicators of {settings['county']}: {exc}") from None
 
 
 def run_indicators(
@@ -86,9 +75,9 @@ def run_indicators(
     Parameters
     ----------
     family : str
-        One of :data:`pa_study.indicators.settings.FAMILIES`.
+        A key of :data:`pa_study.indicators.FAMILIES`.
     settings : dict
-        :func:`pa_study.indicators.settings.family_settings` for this family and county.
+        :func:`pa_study.indicators.family_settings` for this family and county.
     clean_dir : str or Path
         The county's ``results/<county>/clean`` folder.
     codebook : Codebook
@@ -101,12 +90,11 @@ def run_indicators(
     dict
         The JSON document written.
     """
-    if family not in FAMILIES:
-        raise InputError(f"unknown indicator family '{family}'; expected one of {', '.join(FAMILIES)}")
+    chosen = indicator_family(family)
     if settings.get("family") != family:
         raise InputError(
             f"the settings are those of family '{settings.get('family')}', not '{family}'; pass "
             "family_settings(config, family, county)"
         )
-    tables = cleaned_tables(clean_dir, FAMILY_INSTRUMENTS[family])
-    return write_result(family_result(family, tables, settings, codebook), output, tables_dir)
+    tables = CleanedTables(cleaned_tables(clean_dir, chosen.instruments), codebook)
+    return write_result(family_result(chosen, tables, settings), output, tables_dir)

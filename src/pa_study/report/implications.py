@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from pa_study.report import blocks as b
+import pa_study.report.blocks as b
 from pa_study.report.sections import ReportContext, threshold_verdict, zero_side
 from pa_study.report.text import format_interval, format_percent, format_value
 

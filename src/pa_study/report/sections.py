@@ -14,14 +14,16 @@ from typing import Any
 
 import pandas as pd
 
+import pa_study.report.blocks as b
 from pa_study.codebook import Codebook
-from pa_study.indicators.settings import FAMILIES
-from pa_study.report import blocks as b
+from pa_study.figures import FIGURES
+from pa_study.indicators import FAMILIES, IndicatorFamily
 from pa_study.report.text import format_interval, format_value, label_of
 from pa_study.results import StudyResults
 
-#: Headline names whose interval is read against zero (effects, gaps, associations).
-_CONTRAST_PREFIXES = ("att_", "capability_gap", "scale_gap", "pc1_gap", "association_", "burden_error")
+#: Headline names whose interval is read against zero (effects, gaps, associations), as the
+#: families declare them.
+_CONTRAST_PREFIXES = tuple(prefix for family in FAMILIES.values() for prefix in family.contrasts)
 
 
 @dataclass
@@ -65,6 +67,10 @@ class ReportContext:
     def name(self, county: str) -> str:
         """A county's display name."""
         return self.results.names[county]
+
+    def family_title(self, family: str) -> str:
+        """An indicator family's name in the report's language (the key itself for an unknown one)."""
+        return FAMILIES[family].title(self.language) if family in FAMILIES else family
 
 
 def threshold_verdict(row: dict[str, Any]) -> str:
@@ -161,11 +167,11 @@ def summary_section(ctx: ReportContext) -> list[b.Block]:
     for family in FAMILIES:
         result = ctx.results.get(ctx.focal, family)
         if result is None:
-            out.append(b.note(w["missing_family"].format(family=w[f"family_{family}"], county=ctx.name(ctx.focal))))
+            out.append(b.note(w["missing_family"].format(family=ctx.family_title(family), county=ctx.name(ctx.focal))))
             continue
         rows = _estimated(result.headline)
         key = [r for r in rows if r.get("threshold") is not None or is_contrast(r)] or rows[:3]
-        out.append(b.heading(w[f"family_{family}"], level=2))
+        out.append(b.heading(ctx.family_title(family), level=2))
         out.append(b.bullets([row_sentences(r, ctx) for r in key]))
     return out
 
@@ -247,21 +253,22 @@ def data_section(ctx: ReportContext) -> list[b.Block]:
     return out
 
 
-def family_section(ctx: ReportContext, family: str, figure_names: list[str]) -> list[b.Block]:
+def family_section(ctx: ReportContext, family: IndicatorFamily) -> list[b.Block]:
     """One indicator family: per county a table and interpretations, then the family's figures."""
     w = ctx.words
-    out = [b.heading(w[f"family_{family}"])]
+    title = family.title(ctx.language)
+    out = [b.heading(title)]
     for county in ctx.results.counties:
-        result = ctx.results.get(county, family)
+        result = ctx.results.get(county, family.name)
         out.append(b.heading(ctx.name(county), level=2))
         if result is None:
-            out.append(b.note(w["missing_family"].format(family=w[f"family_{family}"], county=ctx.name(county))))
+            out.append(b.note(w["missing_family"].format(family=title, county=ctx.name(county))))
             continue
         if result.status != "ok":
             out.append(b.note(w["status_note"].format(county=ctx.name(county), status=result.status)))
         rows = _estimated(result.headline)
         if rows:
-            caption = w["headline_caption"].format(county=ctx.name(county), family=w[f"family_{family}"])
+            caption = w["headline_caption"].format(county=ctx.name(county), family=title)
             out.append(headline_table(rows, ctx, caption))
             out.append(
                 b.bullets(
@@ -275,14 +282,12 @@ def family_section(ctx: ReportContext, family: str, figure_names: list[str]) -> 
         if result.document.get("notes"):
             out.append(b.par(w["notes_intro"].format(county=ctx.name(county))))
             out.append(b.bullets([str(n) for n in result.document["notes"]]))
-    out.extend(figure_blocks(ctx, figure_names))
+    out.extend(figure_blocks(ctx, list(family.figures)))
     return out
 
 
 def figure_blocks(ctx: ReportContext, names: list[str]) -> list[b.Block]:
     """The named figures with their captions (a note for a figure not given)."""
-    from pa_study.figures import FIGURES
-
     return [
         b.figure(ctx.figures[name], FIGURES[name].caption(ctx.language))
         if name in ctx.figures
@@ -308,7 +313,9 @@ def comparison_section(ctx: ReportContext) -> list[b.Block]:
         if body:
             out.append(
                 b.table(
-                    [w["col_indicator"], *ctx.results.order], body, f"{w[f'family_{family}']} – {w['survey_estimate']}"
+                    [w["col_indicator"], *ctx.results.order],
+                    body,
+                    f"{ctx.family_title(family)} – {w['survey_estimate']}",
                 )
             )
     out.extend(figure_blocks(ctx, [f"county_panel_{f}" for f in FAMILIES]))
@@ -345,7 +352,7 @@ def contrast_blocks(ctx: ReportContext) -> list[b.Block]:
             for r in rows
             if str(r.get("family", "")) == family
         ]
-        caption = f"{w['comparison_contrasts']}: {w.get(f'family_{family}', family)}"
+        caption = f"{w['comparison_contrasts']}: {ctx.family_title(family)}"
         out.append(b.table(columns, body, caption, align=["left", "left", "right", "right", "right", "right"]))
     if any(r.get("reliable") is False for r in rows):
         out.append(b.par(w["unreliable_mark"]))
@@ -428,7 +435,7 @@ def methods_appendix(ctx: ReportContext) -> list[b.Block]:
         result = ctx.results.get(ctx.focal, family)
         if result is None:
             continue
-        out.append(b.heading(w[f"family_{family}"], level=2))
+        out.append(b.heading(ctx.family_title(family), level=2))
         definitions = sorted(result.document.get("definitions", {}).items())
         if definitions:
             out.append(

@@ -1,0 +1,62 @@
+"""Which figures there are, and drawing one of them.
+
+:data:`FIGURES` gathers the figures each registered indicator family declares
+(:attr:`~pa_study.indicators.family.IndicatorFamily.figures`) and, for each family, the panel
+comparing the counties' headline indicators. Matplotlib is imported only when a figure is drawn, so
+the workflow can read this table cheaply.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pa_study.errors import InputError
+from pa_study.indicators.family import FigureSpec
+from pa_study.indicators.registry import FAMILIES
+from pa_study.results import StudyResults
+
+
+def county_panel(family: str) -> FigureSpec:
+    """The figure comparing the counties' headline indicators of ``family`` (shown in the
+    report's comparison section)."""
+    return FigureSpec(
+        (family,),
+        f"County comparison of the {family} headline indicators (95% CIs).",
+        f"各县{family}核心指标比较（95%置信区间）。",
+        "county_panel",
+        {"family": family},
+    )
+
+
+#: Every figure, in report order: the families' own figures, then the county panels.
+FIGURES: dict[str, FigureSpec] = {
+    **{name: spec for family in FAMILIES.values() for name, spec in family.figures.items()},
+    **{f"county_panel_{family}": county_panel(family) for family in FAMILIES},
+}
+
+
+def figure_spec(name: str) -> FigureSpec:
+    """Return the :class:`FigureSpec` of figure ``name`` (an :class:`InputError` if unknown)."""
+    if name not in FIGURES:
+        raise InputError(f"unknown figure '{name}'; expected one of {', '.join(FIGURES)}")
+    return FIGURES[name]
+
+
+def draw_figure(name: str, results: StudyResults, output: str | Path) -> None:
+    """Draw figure ``name`` and write it as deterministic SVG.
+
+    Parameters
+    ----------
+    name : str
+        A key of :data:`FIGURES`.
+    results : StudyResults
+        The indicator results of the study's counties (:func:`pa_study.results.study_results`).
+    output : str or Path
+        The SVG file.
+    """
+    from pa_study.figures import plots
+    from pa_study.figures.theme import apply_theme, save_figure
+
+    spec = figure_spec(name)
+    apply_theme()
+    save_figure(getattr(plots, spec.function)(results, **spec.arguments), output)

@@ -1,0 +1,109 @@
+"""What an indicator family is: the one object each family module exposes, and what it computes from.
+
+An :class:`IndicatorFamily` names the family, the cleaned tables it reads, the function computing
+it, the figures drawn from its results and its section of the report. The registry
+(:mod:`pa_study.indicators.registry`) lists the families; the indicator stage, the comparison, the
+figures and the report all read it, so a new family is one module plus one registry line.
+
+This module is kept free of the statistics stack and of the registry, so that family modules,
+figures and report can all import it without an import cycle.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from pa_study.codebook import Codebook
+    from pa_study.indicators.output import FamilyResult
+
+
+@dataclass(frozen=True)
+class CleanedTables(Mapping[str, "pd.DataFrame | None"]):
+    """One county's cleaned tables by instrument (``None`` for one it did not collect), with the
+    codebook that defines them (reverse-worded items, categories)."""
+
+    tables: Mapping[str, pd.DataFrame | None]
+    codebook: Codebook
+
+    def __getitem__(self, instrument: str) -> pd.DataFrame | None:
+        return self.tables[instrument]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.tables)
+
+    def __len__(self) -> int:
+        return len(self.tables)
+
+
+@dataclass(frozen=True)
+class FigureSpec:
+    """A figure: the families it reads, its captions, and the function drawing it.
+
+    Attributes
+    ----------
+    families : tuple of str
+        The indicator families whose results files the figure reads.
+    caption_en, caption_zh : str
+        Its caption in the report.
+    function : str
+        The function of :mod:`pa_study.figures.plots` that draws it from a
+        :class:`~pa_study.results.StudyResults` (named, so that declaring a figure loads no
+        plotting library).
+    arguments : dict
+        Keyword arguments of that function.
+    """
+
+    families: tuple[str, ...]
+    caption_en: str
+    caption_zh: str
+    function: str
+    arguments: Mapping[str, str] = field(default_factory=dict)
+
+    def caption(self, language: str) -> str:
+        """The caption in ``language`` (``en`` or ``zh``)."""
+        return self.caption_zh if language == "zh" else self.caption_en
+
+
+@dataclass(frozen=True)
+class IndicatorFamily:
+    """One indicator family: everything the stages after it need to know.
+
+    Attributes
+    ----------
+    name : str
+        Stable machine name (``identification``); the file ``results/<county>/indicators/<name>.json``.
+    title_en, title_zh : str
+        The family's name in the report (section headings, tables).
+    instruments : tuple of str
+        The cleaned tables the family reads, in the order the workflow declares them.
+    required : tuple of str
+        Those it cannot do without: when one was not collected, the family is ``skipped`` with a
+        note instead of computed.
+    compute : callable
+        ``compute(tables, settings) -> FamilyResult`` with :class:`CleanedTables` and the family's
+        settings.
+    contrasts : tuple of str
+        Prefixes of the headline names that are effects, gaps or associations: the report reads
+        their intervals against zero (the others against their threshold, if any).
+    figures : dict
+        Figure name -> :class:`FigureSpec` of the figures drawn from this family, in report order;
+        they are shown in the family's section of the report.
+    """
+
+    name: str
+    title_en: str
+    title_zh: str
+    instruments: tuple[str, ...]
+    required: tuple[str, ...]
+    compute: Callable[[CleanedTables, Any], FamilyResult]
+    contrasts: tuple[str, ...] = ()
+    figures: Mapping[str, FigureSpec] = field(default_factory=dict)
+
+    def title(self, language: str) -> str:
+        """The family's name in ``language`` (``en`` or ``zh``)."""
+        return self.title_zh if language == "zh" else self.title_en

@@ -1,0 +1,202 @@
+"""Building the PDF report: the sections in order, rendered and written.
+
+:func:`build_report` assembles the sections (:mod:`.sections`, one per registered indicator
+family, :mod:`.implications`), renders them with the template in ``templates/report.typ``
+(:mod:`.render`) and writes a PDF that is byte-identical on every rebuild from the same inputs.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+import pa_study.report.blocks as b
+from pa_study.codebook import load_codebook
+from pa_study.errors import InputError
+from pa_study.files import read_json, write_bytes
+from pa_study.indicators import FAMILIES
+from pa_study.report.implications import implications_section
+from pa_study.report.provenance import input_hashes, package_versions
+from pa_study.report.render import compile_pdf, font_setup
+from pa_study.report.sections import (
+    ReportContext,
+    codebook_appendix,
+    comparison_section,
+    data_section,
+    family_section,
+    methods_appendix,
+    summary_section,
+    title_facts,
+)
+from pa_study.report.text import LANGUAGES, words
+from pa_study.results import StudyResults, has_cjk, strip_cjk
+
+
+@dataclass
+class ReportInputs:
+    """Everything the report reads, all of it results files or config parts.
+
+    Attributes
+    ----------
+    study : dict
+        The config parts the report needs: ``study``, ``focal``, ``benchmarks`` and per county its
+        ``name``, ``name_zh`` and ``synthetic`` flag (under ``counties``).
+    settings : dict
+        The config's ``report`` section (language, fonts).
+    results : StudyResults
+        The indicator families of the study's counties.
+    summaries : dict
+        County -> path of its clean ``summary.json``.
+    figures : dict
+        Figure name -> SVG path.
+    codebook : str
+        Path of the codebook YAML.
+    comparison, published : str, optional
+        The comparison stage's headline contrasts (``contrasts.json``) and its line-up of survey
+        estimates beside published figures (``published_lineup.csv``); without them the
+        comparison section says they are pending.
+    provenance_files : list of str
+        Files (or folders) whose hashes the provenance appendix lists.
+    config_sha256 : str
+        Hash of the merged config.
+    git_commit : str
+        Commit of the code that made the results.
+    """
+
+    study: dict[str, Any]
+    settings: dict[str, Any]
+    results: StudyResults
+    summaries: dict[str, str]
+    figures: dict[str, str]
+    codebook: str
+    comparison: str | None = None
+    published: str | None = None
+    provenance_files: list[str] = field(default_factory=list)
+    config_sha256: str = ""
+    git_commit: str = "unknown"
+
+
+def build_report(inputs: ReportInputs, output: str | Path) -> int:
+    """Build the PDF report and write it to ``output``; return its page count.
+
+    Raises
+    ------
+    InputError
+        For an unknown language, a Chinese report without a CJK font, or a Typst error.
+    """
+    language = inputs.settings.get("language", "en")
+    if language not in LANGUAGES:
+        raise InputError(f"report.language is '{language}'; expected one of {', '.join(LANGUAGES)}", path="config")
+    fonts, font_files = font_setup(inputs.settings, language)
+    document = report_document(inputs, language, fonts)
+    if not font_files:
+        # No CJK font: Chinese names and glosses are dropped rather than printed as empty boxes.
+        document = _without_cjk(document)
+    pdf = compile_pdf(document, inputs.figures, font_files)
+    write_bytes(pdf, output)
+    return page_count(pdf)
+
+
+def page_count(pdf: bytes) -> int:
+    """The number of pages of a PDF Typst wrote (its ``/Type /Page`` objects)."""
+    return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf))
+
+
+def county_names(study: dict[str, Any], language: str) -> dict[str, str]:
+    """County key -> the name printed in ``language`` (``name_zh`` in Chinese where given), focal
+    county first, from the report's ``study`` config part."""
+    counties = study["counties"]
+    key = "name_zh" if language == "zh" else "name"
+    return {c: counties[c].get(key, counties[c]["name"]) for c in [study["focal"], *study["benchmarks"]]}
+
+
+def report_document(inputs: ReportInputs, language: str, fonts: list[str]) -> dict[str, Any]:
+    """The report as the template reads it: ``meta`` (title page, footer, fonts) and ``blocks``."""
+    w = words(language)
+    study = inputs.study
+    ctx = ReportContext(
+        results=inputs.results,
+        words=w,
+        language=language,
+        study=study.get("study", {}),
+        summaries={c: read_json(p) for c, p in inputs.summaries.items()},
+        figures={name: f"figures/{name}{Path(path).suffix}" for name, path in inputs.figures.items()},
+        comparison=read_json(inputs.comparison) if inputs.comparison else None,
+        published=pd.read_csv(inputs.published, encoding="utf-8-sig") if inputs.published else None,
+    )
+    counties = study.get("counties", {})
+    synthetic = any(block.get("synthetic", False) for block in counties.values())
+    version = dict(package_versions()).get("pa-study", "")
+    title = study.get("study", {}).get("title_zh" if language == "zh" else "title") or w["subtitle"]
+    meta = {
+        "title": title,
+        "subtitle": w["subtitle"],
+        "author": "pa-study",
+        "lang": language,
+        "fonts": fonts,
+        "title_lines": title_facts(ctx, study.get("benchmarks", [])),
+        "synthetic_notice": w["synthetic"] if synthetic else None,
+        "footer": f"{title} · {w['synthetic_footer']}" if synthetic else title,
+        "colophon": w["colophon"].format(version=version, commit=inputs.git_commit),
+        "contents_title": w["contents"],
+    }
+    blocks: list[b.Block] = [*summary_section(ctx), *data_section(ctx)]
+    for family in FAMILIES.values():
+        blocks.extend(family_section(ctx, family))
+    blocks.extend(comparison_section(ctx))
+    blocks.extend(implications_section(ctx))
+    blocks.extend(methods_appendix(ctx))
+    blocks.extend(codebook_appendix(ctx, load_codebook(inputs.codebook)))
+    blocks.extend(provenance_appendix(ctx, inputs))
+    return {"meta": meta, "blocks": blocks}
+
+
+def provenance_appendix(ctx: ReportContext, inputs: ReportInputs) -> list[b.Block]:
+    """Hashes of the inputs and the config, package versions and the git commit."""
+    w = ctx.words
+    hashes = input_hashes(
+        [
+            *inputs.provenance_files,
+            inputs.codebook,
+            *inputs.summaries.values(),
+            *(f.path for f in inputs.results.families.values()),
+            *(f.path.with_suffix("") for f in inputs.results.families.values()),
+            *inputs.figures.values(),
+            *(p for p in (inputs.comparison, inputs.published) if p),
+        ]
+    )
+    return [
+        b.heading(w["appendix_provenance"]),
+        b.par(w["survey_year_line"].format(year=ctx.study.get("survey_year"), baseline=ctx.study.get("baseline_year"))),
+        b.par(w["git_commit"].format(commit=inputs.git_commit)),
+        b.par(w["config_hash"].format(sha=inputs.config_sha256)),
+        b.table(
+            [w["col_package"], w["col_version"]],
+            [list(v) for v in package_versions()],
+            w["col_package"],
+            align=["left", "left"],
+        ),
+        b.par(w["provenance_intro"]),
+        b.table(
+            [w["col_file"], w["col_sha"]],
+            [[path, sha] for path, sha in hashes],
+            w["appendix_provenance"],
+            align=["left", "left"],
+            mono=[1],
+        ),
+    ]
+
+
+def _without_cjk(value: Any) -> Any:
+    """``value`` with Chinese characters removed from every string (see :func:`strip_cjk`)."""
+    if isinstance(value, str):
+        return strip_cjk(value) if has_cjk(value) else value
+    if isinstance(value, list):
+        return [_without_cjk(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _without_cjk(v) for k, v in value.items()}
+    return value
