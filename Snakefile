@@ -19,10 +19,11 @@ include: "rules/ingest.smk"
 include: "rules/clean.smk"
 include: "rules/indicators.smk"
 include: "rules/compare.smk"
+include: "rules/figures.smk"
 include: "rules/report.smk"
 
 
 rule all:
     input:
-        study_targets(),
+        wf.study_targets(config),
     default_target: True

@@ -22,11 +22,13 @@ from pathlib import Path
 
 import yaml
 
-from pa_study.clean import CleaningOptions, run_clean
+from pa_study.clean.run import run_clean
+from pa_study.clean.settings import CleaningOptions
 from pa_study.codebook import load_codebook
 from pa_study.config import instruments_of, load_schema, validated_config
-from pa_study.ingest import ingest_corrections, run_ingest
+from pa_study.ingest.corrections import ingest_corrections
 from pa_study.ingest.deidentify import resolve_salt
+from pa_study.ingest.run import run_ingest
 
 ROOT = Path(__file__).resolve().parents[1]
 CODEBOOK = ROOT / "data" / "codebook" / "codebook.yaml"

@@ -4,21 +4,14 @@
 
 rule clean:
     input:
-        unpack(clean_inputs),
+        unpack(lambda w: wf.clean_inputs(config, w.county)),
     output:
-        households="results/{county}/clean/households.parquet",
-        cadres="results/{county}/clean/cadres.parquet",
-        projects="results/{county}/clean/projects.parquet",
-        villages="results/{county}/clean/villages.parquet",
-        quarantine=expand("results/{{county}}/clean/quarantine_{instrument}.csv", instrument=INSTRUMENTS),
-        log_table="results/{county}/clean/cleaning_log.csv",
-        duplicates="results/{county}/clean/duplicates_report.csv",
-        summary="results/{county}/clean/summary.json",
+        **wf.clean_outputs("{county}"),
     params:
-        county=clean_params,
+        county=lambda w: canonical_json(clean_settings(config, w.county)),
         cleaning=canonical_json(config["cleaning"]),
-        arguments=clean_arguments,
-        outdir=lambda w: f"results/{w.county}/clean",
+        arguments=lambda w: wf.clean_arguments(config, w.county),
+        outdir=lambda w: wf.clean_dir(w.county),
     log:
         "results/{county}/logs/clean.log",
     threads: 1

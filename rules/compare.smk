@@ -1,17 +1,19 @@
 # Comparison (issue 5): the focal county against the benchmarks, from two kinds of evidence kept
 # apart: the counties' survey microdata (contrasts of their indicator files, pooled models on their
 # cleaned tables) and published county figures with their sources. Outputs in results/comparison/.
+# Each job takes comparison_settings (focal, benchmarks, their names, its part of the comparison
+# section); no per-county job takes any of it, so changing the focal county or the benchmarks
+# re-runs the comparison only.
 
 
 rule compare_microdata:
     input:
-        unpack(comparison_indicator_inputs),
+        **wf.comparison_inputs(config, "microdata"),
     output:
-        json=comparison_output("microdata", 0),
-        tables=[comparison_output("microdata", i) for i in (1, 2)],
+        **wf.comparison_outputs("microdata"),
     params:
-        settings=comparison_params("microdata"),
-        arguments=indicator_arguments(FAMILIES),
+        settings=canonical_json(comparison_settings(config, "microdata")),
+        arguments=wf.comparison_arguments(config, "microdata"),
         tables_dir=lambda w, output: Path(output.json).parent.as_posix(),
     log:
         "results/logs/compare_microdata.log",
@@ -28,14 +30,12 @@ rule compare_microdata:
 
 rule compare_pooled:
     input:
-        unpack(pooled_inputs),
+        **wf.comparison_inputs(config, "pooled"),
     output:
-        json=comparison_output("pooled", 0),
-        tables=[comparison_output("pooled", i) for i in (1, 2)],
+        **wf.comparison_outputs("pooled"),
     params:
-        settings=comparison_params("pooled"),
-        arguments=indicator_arguments(FAMILIES),
-        clean=pooled_clean_arguments,
+        settings=canonical_json(comparison_settings(config, "pooled")),
+        arguments=wf.comparison_arguments(config, "pooled"),
         tables_dir=lambda w, output: Path(output.json).parent.as_posix(),
     log:
         "results/logs/compare_pooled.log",
@@ -46,19 +46,18 @@ rule compare_pooled:
     conda:
         ENV
     shell:
-        "pa-study compare pooled --settings {params.settings:q} {params.arguments} {params.clean}"
+        "pa-study compare pooled --settings {params.settings:q} {params.arguments}"
         " --codebook {input.codebook:q} --output {output.json:q} --tables-dir {params.tables_dir:q} --log {log:q}"
 
 
 rule compare_published:
     input:
-        unpack(published_inputs),
+        **wf.comparison_inputs(config, "published"),
     output:
-        json=comparison_output("published", 0),
-        tables=[comparison_output("published", i) for i in (1, 2)],
+        **wf.comparison_outputs("published"),
     params:
-        settings=comparison_params("published"),
-        arguments=indicator_arguments(FAMILIES),
+        settings=canonical_json(comparison_settings(config, "published")),
+        arguments=wf.comparison_arguments(config, "published"),
         tables_dir=lambda w, output: Path(output.json).parent.as_posix(),
     log:
         "results/logs/compare_published.log",

@@ -4,13 +4,13 @@
 
 rule indicators:
     input:
-        unpack(indicator_inputs),
+        unpack(lambda w: wf.indicator_inputs(config, w.county, w.family)),
     output:
-        json="results/{county}/indicators/{family}.json",
-        tables=directory("results/{county}/indicators/{family}"),
+        json=wf.indicator_outputs("{county}", "{family}")["json"],
+        tables=directory(wf.indicator_outputs("{county}", "{family}")["tables"]),
     params:
-        settings=indicator_params,
-        clean_dir=lambda w: f"results/{w.county}/clean",
+        settings=lambda w: canonical_json(family_settings(config, w.family, w.county)),
+        clean_dir=lambda w: wf.clean_dir(w.county),
     wildcard_constraints:
         family="|".join(FAMILIES),
     log:

@@ -3,13 +3,12 @@
 
 rule ingest:
     input:
-        raw=raw_file,
+        raw=lambda w: wf.raw_file(config, w.county, w.instrument),
         codebook=config["codebook"],
     output:
-        table="results/{county}/ingest/{instrument}.parquet",
-        report="results/{county}/ingest/{instrument}_report.json",
+        **wf.ingest_outputs("{county}", "{instrument}"),
     params:
-        county=ingest_params,
+        county=lambda w: canonical_json(ingest_settings(config, w.county, w.instrument)),
         pseudonym=canonical_json(config["pseudonym"]),
     log:
         "results/{county}/logs/ingest_{instrument}.log",
@@ -30,9 +29,9 @@ rule ingest_corrections:
         corrections=lambda w: config["counties"][w.county]["corrections"],
         codebook=config["codebook"],
     output:
-        "results/{county}/ingest/corrections.parquet",
+        wf.corrections_output("{county}"),
     params:
-        county=corrections_params,
+        county=lambda w: canonical_json(corrections_settings(config, w.county)),
         pseudonym=canonical_json(config["pseudonym"]),
     log:
         "results/{county}/logs/ingest_corrections.log",

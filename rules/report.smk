@@ -1,50 +1,18 @@
-# Figures and the PDF report (issue 6): one rule per figure, each drawn from the indicator results
-# of the study's counties, and the report built from results files only. Figures are registered
-# for Snakemake's HTML report (snakemake --report report.html).
-
-for figure in FIGURES:
-
-    rule:
-        name:
-            f"figure_{figure}"
-        input:
-            **indicator_files(FIGURES[figure].families),
-            **indicator_tables(FIGURES[figure].families),
-        output:
-            report(
-                figure_path(figure),
-                category="Figures",
-                subcategory=", ".join(FIGURES[figure].families),
-                labels={"figure": figure},
-            ),
-        params:
-            figure=figure,
-            names=county_names(),
-            arguments=indicator_arguments(FIGURES[figure].families),
-        log:
-            f"results/logs/figure_{figure}.log",
-        threads: 1
-        resources:
-            mem_mb=1024,
-            runtime=5,
-        conda:
-            ENV
-        shell:
-            "pa-study figure {params.figure} --names {params.names:q} {params.arguments}"
-            " --output {output:q} --log {log:q}"
+# The PDF report (issue 6), built from results files only: indicators, clean summaries, figures
+# and the comparison, with the hashes of the raw files, the config and the commit of the code.
 
 
 rule report_pdf:
     input:
-        unpack(report_inputs),
+        **wf.report_inputs(config),
     output:
-        REPORT_PDF,
+        wf.REPORT_PDF,
     params:
-        study=report_study(),
+        study=canonical_json(wf.report_study(config)),
         settings=canonical_json(config["report"]),
-        arguments=report_arguments,
-        config_sha256=config_sha256(),
-        commit=git_commit(),
+        arguments=wf.report_arguments(config),
+        config_sha256=wf.config_sha256(config),
+        commit=wf.git_commit(workflow.basedir),
     log:
         "results/logs/report.log",
     threads: 1

@@ -11,7 +11,7 @@ from pa_study.results import StudyResults, study_results
 RESULTS = Path(__file__).resolve().parent / "fixtures" / "report" / "results"
 CODEBOOK = Path(__file__).resolve().parents[1] / "data" / "codebook" / "codebook.yaml"
 
-#: The report's config part (rules/common.smk report_study()) for the fixture study.
+#: The report's config part (pa_study.workflow.report_study) for the fixture study.
 STUDY = {
     "study": {
         "title": "Targeted poverty alleviation in H county: a comparative case study",

@@ -9,7 +9,7 @@ from conftest import household_rows, village_rows
 from pa_study.clean.cells import normalised_text, parsed_date, parsed_number
 from pa_study.clean.duplicates import remove_duplicates
 from pa_study.clean.run import clean_county
-from pa_study.clean.settings import CleaningOptions
+from pa_study.clean.settings import CleaningOptions, clean_settings
 from pa_study.clean.steps import (
     Source,
     household_consistency,
@@ -19,8 +19,8 @@ from pa_study.clean.steps import (
     typed_values,
 )
 from pa_study.errors import InputError
-from pa_study.ingest import ingest
 from pa_study.ingest.deidentify import pseudonym
+from pa_study.ingest.run import ingest
 
 SALT = "s"
 DESIGN = {"weights": "frame", "oversample_registered": True}
@@ -272,3 +272,10 @@ def test_clean_county_reconciles_and_accounts_for_every_row(tmp_path, codebook):
     assert hh.table["weight"].notna().all() and (hh.table["weight"] > 0).all()
     assert design["strata"] == 1 and design["psus"] == 2
     assert not {"head_name", "id_number", "phone"} & set(hh.table.columns)
+
+
+def test_a_clean_job_depends_on_its_county_design_and_corrections_only():
+    block = {"design": DESIGN, "files": {"households": {"path": "hh.csv"}}, "name": "X"}
+    config = {"counties": {"X": block, "Z": {**block, "corrections": "fix.csv"}}}
+    assert clean_settings(config, "X") == {"design": DESIGN, "corrections": None}
+    assert clean_settings(config, "Z")["corrections"] == "fix.csv"

@@ -9,10 +9,12 @@ import pytest
 import yaml
 from conftest import ROOT
 
-from pa_study.clean import CleaningOptions, clean_county
+from pa_study.clean.run import clean_county
+from pa_study.clean.settings import CleaningOptions
 from pa_study.codebook import load_codebook
-from pa_study.ingest import ingest, ingest_corrections
+from pa_study.ingest.corrections import ingest_corrections
 from pa_study.ingest.deidentify import DEMO_SALT
+from pa_study.ingest.run import ingest
 
 COUNTIES = ["H", "Yishui", "Boxing", "Lankao"]
 CELL_RULES = ["fullwidth", "unit_suffix", "wan", "missing_code", "out_of_range"]

@@ -9,8 +9,12 @@ import pytest
 from conftest import household_rows
 
 from pa_study.errors import InputError
-from pa_study.ingest import ingest, ingest_corrections, map_headers, read_raw
+from pa_study.ingest.corrections import ingest_corrections
 from pa_study.ingest.deidentify import DEMO_SALT, pseudonym
+from pa_study.ingest.headers import map_headers
+from pa_study.ingest.readers import read_raw
+from pa_study.ingest.run import ingest
+from pa_study.ingest.settings import RawFile, corrections_settings, ingest_settings
 
 SALT = "test-salt"
 
@@ -184,3 +188,17 @@ def test_corrections_are_validated_and_pseudonymised(tmp_path, codebook):
     path.write_text("source_row,household_id,action,new_id\n5,HH1,merge,\n", encoding="utf-8")
     with pytest.raises(InputError, match="fix.csv, row 2, column 'action': action 'merge' is not keep, drop or new_id"):
         ingest_corrections(path, codebook["households"], salt=SALT)
+
+
+def test_an_ingest_job_depends_on_its_own_file_entry_only():
+    files = {"households": {"path": "hh.csv", "encoding": "gbk"}, "villages": {"path": "v.xlsx", "sheet": 1}}
+    config = {"counties": {"X": {"files": files, "synthetic": True, "corrections": "fix.csv"}}}
+    assert ingest_settings(config, "X", "villages") == {"files": {"villages": files["villages"]}, "synthetic": True}
+    assert corrections_settings(config, "X") == {"corrections": "fix.csv", "synthetic": True}
+    with pytest.raises(InputError, match="unknown county 'Y'"):
+        ingest_settings(config, "Y", "households")
+
+
+def test_a_raw_file_entry_reads_with_the_documented_defaults():
+    assert RawFile.from_config({"path": "hh.csv"}) == RawFile("hh.csv", encoding="auto", sheet=None, header_row=1)
+    assert RawFile.from_config({"path": "v.xlsx", "sheet": "村", "header_row": 2}).header_row == 2

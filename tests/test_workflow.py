@@ -1,156 +1,154 @@
-"""End to end: the ingest and clean stages through snakemake, in a temporary copy of the project."""
+"""The workflow's paths and arguments (pa_study.workflow), without Snakemake."""
 
 from __future__ import annotations
 
-import hashlib
-import json
-import re
-import shutil
-import subprocess
-import sys
-from pathlib import Path
+import copy
+import shlex
 
-import pandas as pd
 import pytest
 import yaml
 from conftest import ROOT
 
-from pa_study.ingest import read_raw
-
-pytestmark = pytest.mark.slow
-COUNTIES = ["H", "Yishui", "Boxing", "Lankao"]
-#: The ingest and clean stages' outputs: this module checks those stages, the later stages have their own tests.
-CLEAN_TARGETS = [f"results/{county}/clean/summary.json" for county in COUNTIES]
-
-
-def snakemake(workdir: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "snakemake", "--cores", "2", *args], cwd=workdir, capture_output=True, text=True
-    )
-
-
-def copy_project(workdir: Path) -> Path:
-    """Copy what a researcher's checkout holds for a run (workflow, config, data) into ``workdir``."""
-    for name in ("Snakefile", "config.yaml", "config.schema.yaml"):
-        shutil.copy(ROOT / name, workdir / name)
-    for name in ("rules", "data"):
-        shutil.copytree(ROOT / name, workdir / name)
-    return workdir
-
-
-def tree_digest(folder: Path) -> dict[str, str]:
-    return {
-        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
+from pa_study import workflow as wf
+from pa_study.compare import PARTS
+from pa_study.config import INSTRUMENTS, load_schema, validated_config
+from pa_study.figures import FIGURES
+from pa_study.indicators import FAMILIES
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory) -> Path:
-    """A copy of the project that has been run once with snakemake."""
-    workdir = copy_project(tmp_path_factory.mktemp("project"))
-    before = tree_digest(workdir / "data" / "raw")
-    proc = snakemake(workdir, *CLEAN_TARGETS)
-    assert proc.returncode == 0, proc.stderr[-4000:]
-    assert tree_digest(workdir / "data" / "raw") == before, "the run modified data/raw"
-    return workdir
+def config() -> dict:
+    raw = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
+    return validated_config(raw, load_schema(ROOT / "config.schema.yaml"), check_files=False)
 
 
-def test_every_county_gets_cleaned_tables_from_its_own_format(project):
-    formats = {}
-    for county in COUNTIES:
-        summary = json.loads((project / f"results/{county}/clean/summary.json").read_text(encoding="utf-8"))
-        for name, counts in summary["tables"].items():
-            assert counts["collected"] and counts["reconciles"], (county, name)
-        formats[county] = summary["tables"]["households"]["format"]
-        households = pd.read_parquet(project / f"results/{county}/clean/households.parquet")
-        assert len(households) > 800
-        assert households["weight"].gt(0).all()
-    assert len(set(formats.values())) == 4
+def values(arguments: str, flag: str) -> list[str]:
+    """The values given to ``flag`` in a rule's arguments string."""
+    words = shlex.split(arguments)
+    return [words[i + 1] for i, word in enumerate(words) if word == flag]
 
 
-def _personal_values(project: Path) -> set[str]:
-    """Every name, ID-card number and phone number in the raw files."""
-    from pa_study.codebook import load_codebook
-    from pa_study.ingest import map_headers
-
-    codebook = load_codebook(project / "data/codebook/codebook.yaml")
-    config = yaml.safe_load((project / "config.yaml").read_text(encoding="utf-8"))
-    values: set[str] = set()
-    for county in COUNTIES:
-        for instrument, spec in config["counties"][county]["files"].items():
-            raw = read_raw(project / spec["path"], encoding=spec.get("encoding", "auto"))
-            headers = map_headers(raw, codebook[instrument])
-            for position, name in headers.columns.items():
-                if codebook[instrument][name].personal:
-                    values |= {row[position] for row in raw.rows if row[position] and len(row[position]) >= 2}
-    return values
+def paths_of(values_: list[str]) -> list[str]:
+    """The paths of ``key=path`` values."""
+    return [value.split("=", 1)[1] for value in values_]
 
 
-def _substrings(text: str, lengths: list[int]) -> set[str]:
-    """Every substring of ``text``'s digit and Chinese runs with one of the given lengths: all a
-    personal value (ID or phone number, name) could appear as."""
-    found: set[str] = set()
-    for run in re.findall(r"[0-9X]+|[\u4e00-\u9fff·]+", text):
-        for size in lengths:
-            found.update(run[i : i + size] for i in range(len(run) - size + 1))
-    return found
+def test_the_study_counties_are_the_focal_county_then_the_benchmarks(config):
+    assert wf.study_counties(config) == ["H", "Yishui", "Boxing", "Lankao"]
 
 
-def test_no_personal_value_reaches_results(project):
-    personal = _personal_values(project)
-    assert len(personal) > 1000
-    ids = {v for v in personal if re.fullmatch(r"\d{17}[\dX]|1\d{10}", v)}
-    assert ids, "expected ID and phone numbers among the personal values"
-    lengths = sorted({len(v) for v in personal})
-    for path in sorted((project / "results").rglob("*")):
-        if not path.is_file():
-            continue
-        if path.suffix == ".parquet":
-            text = pd.read_parquet(path).astype(str).to_csv()
-        else:
-            text = path.read_bytes().decode("utf-8", errors="ignore")
-        leaked = sorted(_substrings(text, lengths) & personal)
-        assert not leaked, f"{path}: {leaked[:3]}"
+def filled(outputs: dict, **wildcards: str) -> dict:
+    """``outputs`` with the wildcards filled in, as Snakemake fills a rule's output patterns."""
+    return {
+        key: [p.format(**wildcards) for p in value] if isinstance(value, list) else value.format(**wildcards)
+        for key, value in outputs.items()
+    }
 
 
-def test_editing_one_county_reruns_only_its_jobs(project):
-    config = yaml.safe_load((project / "config.yaml").read_text(encoding="utf-8"))
-    config["counties"]["Boxing"]["design"]["oversample_registered"] = False
-    (project / "edited.yaml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
-    jobs = snakemake(project, *CLEAN_TARGETS, "--configfile", "edited.yaml", "--dry-run", "--printshellcmds")
-    assert jobs.returncode == 0, jobs.stderr[-3000:]
-    prefix = "Shell command: "
-    commands = [line.removeprefix(prefix) for line in jobs.stdout.splitlines() if line.startswith(prefix + "pa-study ")]
-    assert commands and all("results/Boxing/" in line for line in commands), commands
-    assert sum(line.startswith("pa-study clean") for line in commands) == 1
+def test_called_with_wildcards_a_path_function_gives_the_rule_pattern():
+    ingest = wf.ingest_outputs("{county}", "{instrument}")
+    assert filled(ingest, county="H", instrument="households") == wf.ingest_outputs("H", "households")
+    assert filled(wf.clean_outputs("{county}"), county="H") == wf.clean_outputs("H")
+    indicators = wf.indicator_outputs("{county}", "{family}")
+    assert filled(indicators, county="H", family="income") == wf.indicator_outputs("H", "income")
 
 
-def test_unknown_benchmark_county_stops_with_a_message(project):
-    proc = snakemake(project, "--dry-run", "--config", "benchmarks=[Yishui,Atlantis]")
-    assert proc.returncode != 0
-    assert "benchmarks names county 'Atlantis', which is not under 'counties'" in proc.stdout + proc.stderr
-    assert "Traceback" not in proc.stdout + proc.stderr
+def test_clean_reads_what_ingest_writes_and_passes_exactly_that(config):
+    inputs = wf.clean_inputs(config, "H")
+    written = [path for i in INSTRUMENTS for path in wf.ingest_outputs("H", i).values()]
+    assert set(inputs["tables"]) | set(inputs["reports"]) <= set(written)
+    assert inputs["corrections"] == wf.corrections_output("H")
+    arguments = wf.clean_arguments(config, "H")
+    assert paths_of(values(arguments, "--table")) == inputs["tables"]
+    assert paths_of(values(arguments, "--report")) == inputs["reports"]
+    assert [v.split("=")[0] for v in values(arguments, "--table")] == list(INSTRUMENTS)
+    assert values(arguments, "--corrections") == [inputs["corrections"]]
 
 
-def test_a_config_naming_a_missing_file_stops_with_a_message(project):
-    config = yaml.safe_load((project / "config.yaml").read_text(encoding="utf-8"))
-    config["counties"]["H"]["files"]["cadres"]["path"] = "data/raw/H/nope.xlsx"
-    (project / "missing.yaml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
-    proc = snakemake(project, "--dry-run", "--configfile", "missing.yaml")
-    assert proc.returncode != 0
-    assert (
-        "data/raw/H/nope.xlsx: counties.H.files.cadres.path names a file that does not exist"
-        in proc.stdout + proc.stderr
-    )
+def test_a_county_without_corrections_or_cadres_gets_neither(config):
+    edited = copy.deepcopy(config)
+    del edited["counties"]["Yishui"]["corrections"]
+    del edited["counties"]["Yishui"]["files"]["cadres"]
+    inputs = wf.clean_inputs(edited, "Yishui")
+    assert "corrections" not in inputs
+    assert not any("cadres" in path for path in inputs["tables"] + inputs["reports"])
+    arguments = wf.clean_arguments(edited, "Yishui")
+    assert "--corrections" not in arguments and "cadres=" not in arguments
 
 
-def test_rerun_gives_byte_identical_results(project, tmp_path):
-    first = tree_digest(project / "results")
-    shutil.rmtree(project / "results")
-    proc = snakemake(project, *CLEAN_TARGETS)
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    second = tree_digest(project / "results")
-    logs = {k for k in first if "/logs/" in k}
-    assert {k: v for k, v in first.items() if k not in logs} == {k: v for k, v in second.items() if k not in logs}
+def test_indicators_read_what_clean_writes(config):
+    written = wf.output_paths(wf.clean_outputs("Boxing"))
+    for family in FAMILIES:
+        inputs = wf.indicator_inputs(config, "Boxing", family)
+        assert inputs["codebook"] == config["codebook"]
+        assert {k: v for k, v in inputs.items() if k != "codebook"}.keys() == {"summary", *FAMILIES[family].instruments}
+        assert set(inputs.values()) - {config["codebook"]} <= set(written)
+
+
+def test_every_indicator_argument_is_a_declared_input_of_the_same_county_and_family(config):
+    arguments = values(wf.indicator_arguments(config, ["income"]), "--indicators")
+    assert arguments == [f"{c}:income={wf.indicator_outputs(c, 'income')['json']}" for c in wf.study_counties(config)]
+    assert paths_of(arguments) == wf.indicator_files(config, ["income"])
+
+
+def test_each_figure_reads_and_passes_the_files_of_its_families(config):
+    for name, spec in FIGURES.items():
+        inputs = wf.figure_inputs(config, name)
+        assert len(inputs["indicators"]) == len(spec.families) * len(wf.study_counties(config))
+        assert paths_of(values(wf.figure_arguments(config, name), "--indicators")) == inputs["indicators"]
+        assert inputs["tables"] == [path.removesuffix(".json") for path in inputs["indicators"]]
+
+
+def test_the_comparison_passes_only_declared_inputs(config):
+    for part in PARTS:
+        inputs = wf.comparison_inputs(config, part)
+        arguments = wf.comparison_arguments(config, part)
+        assert paths_of(values(arguments, "--indicators")) == inputs["indicators"] == wf.indicator_files(config)
+        for folder in paths_of(values(arguments, "--clean-dir")):
+            assert f"{folder}/summary.json" in inputs["clean"]
+    assert len(values(wf.comparison_arguments(config, "pooled"), "--clean-dir")) == 4
+    assert {"table", "vocabulary"} <= wf.comparison_inputs(config, "published").keys()
+
+
+def test_the_report_passes_only_declared_inputs(config):
+    inputs = wf.report_inputs(config)
+    arguments = wf.report_arguments(config)
+    assert paths_of(values(arguments, "--indicators")) == inputs["indicators"]
+    assert paths_of(values(arguments, "--summary")) == inputs["summaries"]
+    assert [v.split("=")[0] for v in values(arguments, "--summary")] == wf.study_counties(config)
+    assert paths_of(values(arguments, "--figure")) == inputs["figures"] == [wf.figure_output(n) for n in FIGURES]
+    assert values(arguments, "--provenance") == inputs["raw"]
+    assert values(arguments, "--comparison") == [inputs["comparison"]] == [wf.comparison_outputs("microdata")["json"]]
+    assert values(arguments, "--published") == [inputs["published"]]
+    assert inputs["published"] in wf.comparison_outputs("published")["tables"]
+    assert len(inputs["raw"]) == 4 * 4 + 4  # four files and a corrections file per county
+
+
+def test_the_report_study_holds_only_what_the_report_prints(config):
+    study = wf.report_study(config)
+    assert list(study["counties"]) == wf.study_counties(config)
+    assert all(set(block) <= {"name", "name_zh", "synthetic"} for block in study["counties"].values())
+    assert list(wf.county_names(config)) == wf.study_counties(config)
+
+
+def test_the_default_targets_are_every_stage_output_once(config):
+    targets = wf.study_targets(config)
+    assert len(targets) == len(set(targets))
+    assert targets[-1] == wf.REPORT_PDF
+    for county in wf.study_counties(config):
+        assert set(wf.output_paths(wf.clean_outputs(county))) <= set(targets)
+        assert {wf.indicator_outputs(county, f)["json"] for f in FAMILIES} <= set(targets)
+    for part in PARTS:
+        assert set(wf.output_paths(wf.comparison_outputs(part))) <= set(targets)
+
+
+def test_config_hash_is_stable_and_follows_the_config(config):
+    assert wf.config_sha256(config) == wf.config_sha256(dict(reversed(list(config.items()))))
+    edited = copy.deepcopy(config)
+    edited["cleaning"]["outlier_iqr_multiplier"] = 2.5
+    assert wf.config_sha256(edited) != wf.config_sha256(config)
+
+
+def test_git_commit_outside_a_checkout_is_unknown(tmp_path):
+    assert wf.git_commit(tmp_path) == "unknown"
+    assert len(wf.git_commit(ROOT)) in (40, len("unknown"))

@@ -37,7 +37,7 @@ def _salt(args: argparse.Namespace, county: dict[str, Any]) -> str:
 
 def _ingest(args: argparse.Namespace) -> None:
     from pa_study.codebook import load_codebook
-    from pa_study.ingest import run_ingest
+    from pa_study.ingest.run import run_ingest
 
     county = json.loads(args.county_config)
     instrument = load_codebook(args.codebook)[args.instrument]
@@ -57,7 +57,7 @@ def _ingest(args: argparse.Namespace) -> None:
 def _ingest_corrections(args: argparse.Namespace) -> None:
     from pa_study.codebook import load_codebook
     from pa_study.files import write_parquet
-    from pa_study.ingest import ingest_corrections
+    from pa_study.ingest.corrections import ingest_corrections
 
     county = json.loads(args.county_config)
     households = load_codebook(args.codebook)["households"]
@@ -67,7 +67,8 @@ def _ingest_corrections(args: argparse.Namespace) -> None:
 
 
 def _clean(args: argparse.Namespace) -> None:
-    from pa_study.clean import CleaningOptions, run_clean
+    from pa_study.clean.run import run_clean
+    from pa_study.clean.settings import CleaningOptions
     from pa_study.codebook import load_codebook
 
     county = json.loads(args.county_config)

@@ -16,15 +16,17 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from pa_study.clean import CleaningOptions, empty_table, run_clean
+from pa_study.clean.run import empty_table, run_clean
+from pa_study.clean.settings import CleaningOptions
 from pa_study.codebook import Codebook, load_codebook
 from pa_study.config import INSTRUMENTS, load_schema, validated_config
 from pa_study.files import write_parquet
 from pa_study.indicators import FAMILIES, CleanedTables, family_settings
 from pa_study.indicators.output import FamilyResult
 from pa_study.indicators.run import cleaned_tables, family_result
-from pa_study.ingest import ingest_corrections, run_ingest
+from pa_study.ingest.corrections import ingest_corrections
 from pa_study.ingest.deidentify import resolve_salt
+from pa_study.ingest.run import run_ingest
 
 ROOT = Path(__file__).resolve().parents[2]
 COUNTIES = ("H", "Yishui", "Boxing", "Lankao")

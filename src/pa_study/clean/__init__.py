@@ -10,13 +10,13 @@ sends to quarantine with their reasons. :func:`.run.clean_table` runs the steps 
 * :mod:`.duplicates`: exact and conflicting duplicates, the corrections file, the duplicates report;
 * :mod:`.steps`: normalisation, missing codes, types, ranges, consistency, required answers, outliers;
 * :mod:`.log`: the cleaning log and quarantine records; :mod:`.reconcile`: the counts that must add up;
-* :mod:`.settings`: the ``cleaning`` config; :mod:`.run`: a county's tables and the entry point
-  ``pa-study clean`` calls.
+* :mod:`.settings`: the ``cleaning`` config and a clean job's config part;
+* :mod:`.run`: a county's tables and the entry point ``pa-study clean`` calls.
+
+Only the light config helpers are imported here, so that the workflow (which needs them to build
+its jobs) does not load pandas.
 """
 
-from pa_study.clean.reconcile import CleanResult
-from pa_study.clean.run import clean_county, clean_table, empty_table, run_clean
-from pa_study.clean.settings import CleaningOptions
-from pa_study.clean.steps import Source
+from pa_study.clean.settings import CleaningOptions, clean_settings
 
-__all__ = ["CleanResult", "CleaningOptions", "Source", "clean_county", "clean_table", "empty_table", "run_clean"]
+__all__ = ["CleaningOptions", "clean_settings"]

@@ -11,26 +11,13 @@ so that every change made to a value is recorded there.
 * :mod:`.headers`: the raw headers matched to canonical names through the codebook's aliases;
 * :mod:`.deidentify`: the de-identification hook and the salted pseudonyms;
 * :mod:`.corrections`: the researcher's duplicates corrections file;
-* :mod:`.settings`: a raw file's reading options; :mod:`.run`: :func:`ingest` and the entry point
-  ``pa-study ingest`` calls.
+* :mod:`.settings`: a raw file's reading options and an ingest job's config part;
+* :mod:`.run`: :func:`.run.ingest` and the entry point ``pa-study ingest`` calls.
+
+Only the light config helpers are imported here, so that the workflow (which needs them to build
+its jobs) does not load pandas.
 """
 
-from pa_study.ingest.corrections import ingest_corrections
-from pa_study.ingest.headers import HeaderMap, canonical_table, map_headers
-from pa_study.ingest.readers import FORMATS, RawTable, read_raw
-from pa_study.ingest.run import IngestResult, ingest, run_ingest
-from pa_study.ingest.settings import RawFile
+from pa_study.ingest.settings import RawFile, corrections_settings, ingest_settings
 
-__all__ = [
-    "FORMATS",
-    "HeaderMap",
-    "IngestResult",
-    "RawFile",
-    "RawTable",
-    "canonical_table",
-    "ingest",
-    "ingest_corrections",
-    "map_headers",
-    "read_raw",
-    "run_ingest",
-]
+__all__ = ["RawFile", "corrections_settings", "ingest_settings"]

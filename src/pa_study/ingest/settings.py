@@ -1,9 +1,15 @@
-"""The reading options of one raw file, parsed once from its config entry."""
+"""The part of the config one ingest job depends on, and the reading options of one raw file.
+
+A Snakemake job ingesting one instrument of one county takes :func:`ingest_settings` as its JSON
+parameter, so editing another file's options, or another county, does not re-run it.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+
+from pa_study.config import county_block
 
 
 @dataclass(frozen=True)
@@ -31,3 +37,31 @@ class RawFile:
     def from_config(cls, entry: dict[str, Any]) -> RawFile:
         """Build it from a ``files.<instrument>`` entry (the schema refuses unknown keys)."""
         return cls(**entry)
+
+
+def ingest_settings(config: dict[str, Any], county: str, instrument: str) -> dict[str, Any]:
+    """Return the part of a county's config the ingest of one instrument depends on.
+
+    Parameters
+    ----------
+    config : dict
+        The validated config (schema defaults filled in).
+    county : str
+        A key of ``config["counties"]``.
+    instrument : str
+        An instrument the county supplies a file for.
+
+    Returns
+    -------
+    dict
+        ``files`` (the instrument's entry only) and ``synthetic`` (which salt the pseudonyms use).
+    """
+    block = county_block(config, county)
+    return {"files": {instrument: block["files"][instrument]}, "synthetic": block.get("synthetic", False)}
+
+
+def corrections_settings(config: dict[str, Any], county: str) -> dict[str, Any]:
+    """Return the part of a county's config the ingest of its duplicates corrections depends on:
+    ``corrections`` (the file) and ``synthetic``."""
+    block = county_block(config, county)
+    return {"corrections": block["corrections"], "synthetic": block.get("synthetic", False)}

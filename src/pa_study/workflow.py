@@ -1,0 +1,330 @@
+"""The workflow's plumbing: where each stage's files are, and the command-line arguments naming them.
+
+Each stage has one function naming its files (``<stage>_outputs``, and ``<stage>_inputs`` for what
+its job reads), and a rule that passes files on the command line gets them from
+``<stage>_arguments``, built from the same paths, so that a path is spelled once and a job's
+declared inputs and its command cannot disagree. The rules in ``rules/*.smk`` call these functions
+with the validated config; they take plain values, so they are tested without Snakemake. Called
+with ``"{county}"`` (or ``"{family}"``, ``"{instrument}"``), a path function returns the rule's
+wildcard pattern. Which families, figures and comparison parts there are comes from their
+registries (:data:`pa_study.indicators.FAMILIES`, :data:`pa_study.figures.FIGURES`,
+:data:`pa_study.compare.PARTS`); nothing here lists them.
+
+Only light modules are imported here: Snakemake reads this module whenever it builds the jobs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shlex
+import subprocess
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from pa_study.compare import PARTS
+from pa_study.config import INSTRUMENTS, canonical_json, instruments_of
+from pa_study.figures import FIGURES
+from pa_study.indicators import FAMILIES
+
+Config = Mapping[str, Any]
+
+RESULTS = "results"
+REPORT_PDF = "reports/pa-study-report.pdf"
+COMPARISON_DIR = f"{RESULTS}/comparison"
+
+
+def study_counties(config: Config) -> list[str]:
+    """Return the focal county then the benchmarks: the counties every stage runs for, in the order
+    of every figure and table."""
+    return [config["focal"], *config["benchmarks"]]
+
+
+def _arguments(flag: str, values: Iterable[str]) -> str:
+    """``flag value`` for each value, shell-quoted, as one string for a rule's command."""
+    return " ".join(f"{flag} {shlex.quote(value)}" for value in values)
+
+
+# --- ingest -------------------------------------------------------------------------------------
+
+
+def raw_file(config: Config, county: str, instrument: str) -> str:
+    """Return the raw file of one county's instrument, as the config names it."""
+    return config["counties"][county]["files"][instrument]["path"]
+
+
+def ingest_outputs(county: str, instrument: str) -> dict[str, str]:
+    """Return the files the ingest of one instrument writes: ``table`` (de-identified text,
+    Parquet) and ``report`` (how the file was read, JSON)."""
+    folder = f"{RESULTS}/{county}/ingest"
+    return {"table": f"{folder}/{instrument}.parquet", "report": f"{folder}/{instrument}_report.json"}
+
+
+def corrections_output(county: str) -> str:
+    """Return the pseudonymised duplicates corrections of a county (Parquet)."""
+    return f"{RESULTS}/{county}/ingest/corrections.parquet"
+
+
+# --- clean --------------------------------------------------------------------------------------
+
+
+def clean_dir(county: str) -> str:
+    """Return the folder of a county's cleaned tables (the clean stage's ``--outdir``)."""
+    return f"{RESULTS}/{county}/clean"
+
+
+def clean_outputs(county: str) -> dict[str, Any]:
+    """Return the files the clean stage writes for one county.
+
+    Returns
+    -------
+    dict
+        One cleaned table per instrument (keyed by instrument; an empty table for one not
+        collected), ``quarantine`` (list, one per instrument), ``log_table``, ``duplicates`` and
+        ``summary``.
+    """
+    folder = clean_dir(county)
+    return {
+        **{instrument: f"{folder}/{instrument}.parquet" for instrument in INSTRUMENTS},
+        "quarantine": [f"{folder}/quarantine_{instrument}.csv" for instrument in INSTRUMENTS],
+        "log_table": f"{folder}/cleaning_log.csv",
+        "duplicates": f"{folder}/duplicates_report.csv",
+        "summary": f"{folder}/summary.json",
+    }
+
+
+def _has_corrections(config: Config, county: str) -> bool:
+    return bool(config["counties"][county].get("corrections"))
+
+
+def clean_inputs(config: Config, county: str) -> dict[str, Any]:
+    """Return what a county's clean job reads: the ``codebook``, the ingested ``tables`` and their
+    ``reports`` (lists, one per instrument the county supplies) and its ``corrections`` if it has any."""
+    instruments = instruments_of(config["counties"][county])
+    inputs: dict[str, Any] = {
+        "codebook": config["codebook"],
+        "tables": [ingest_outputs(county, i)["table"] for i in instruments],
+        "reports": [ingest_outputs(county, i)["report"] for i in instruments],
+    }
+    if _has_corrections(config, county):
+        inputs["corrections"] = corrections_output(county)
+    return inputs
+
+
+def clean_arguments(config: Config, county: str) -> str:
+    """Return the ``--table``/``--report``/``--corrections`` arguments of ``pa-study clean``."""
+    parts = []
+    for instrument in instruments_of(config["counties"][county]):
+        files = ingest_outputs(county, instrument)
+        parts += [_arguments("--table", [f"{instrument}={files['table']}"])]
+        parts += [_arguments("--report", [f"{instrument}={files['report']}"])]
+    if _has_corrections(config, county):
+        parts.append(_arguments("--corrections", [corrections_output(county)]))
+    return " ".join(parts)
+
+
+# --- indicators ---------------------------------------------------------------------------------
+
+
+def indicator_outputs(county: str, family: str) -> dict[str, str]:
+    """Return the files one family's job writes for one county: ``json`` (the family's results) and
+    ``tables`` (the folder of its tidy tables beside it)."""
+    folder = f"{RESULTS}/{county}/indicators"
+    return {"json": f"{folder}/{family}.json", "tables": f"{folder}/{family}"}
+
+
+def indicator_inputs(config: Config, county: str, family: str) -> dict[str, str]:
+    """Return what one family's job reads: the ``codebook``, the county's clean ``summary`` and the
+    cleaned table of each instrument the family reads (keyed by instrument)."""
+    cleaned = clean_outputs(county)
+    return {
+        "codebook": config["codebook"],
+        "summary": cleaned["summary"],
+        **{instrument: cleaned[instrument] for instrument in FAMILIES[family].instruments},
+    }
+
+
+def indicator_files(config: Config, families: Iterable[str] | None = None) -> list[str]:
+    """Return the JSON of each of ``families`` (every registered family by default) for every studied
+    county, county by county."""
+    families = tuple(FAMILIES if families is None else families)
+    return [indicator_outputs(c, f)["json"] for c in study_counties(config) for f in families]
+
+
+def indicator_folders(config: Config, families: Iterable[str] | None = None) -> list[str]:
+    """Return the tables folders of :func:`indicator_files`: the figures and the report read tables
+    through the JSON, so the folders are declared beside it."""
+    families = tuple(FAMILIES if families is None else families)
+    return [indicator_outputs(c, f)["tables"] for c in study_counties(config) for f in families]
+
+
+def indicator_arguments(config: Config, families: Iterable[str] | None = None) -> str:
+    """Return the ``--indicators county:family=path`` arguments for the files of :func:`indicator_files`."""
+    families = tuple(FAMILIES if families is None else families)
+    items = [f"{c}:{f}={indicator_outputs(c, f)['json']}" for c in study_counties(config) for f in families]
+    return _arguments("--indicators", items)
+
+
+# --- figures ------------------------------------------------------------------------------------
+
+
+def figure_output(name: str) -> str:
+    """Return the SVG file of one figure."""
+    return f"{RESULTS}/figures/{name}.svg"
+
+
+def figure_inputs(config: Config, name: str) -> dict[str, list[str]]:
+    """Return what one figure's job reads: the ``indicators`` JSON of the families it draws for
+    every studied county, and their ``tables`` folders."""
+    families = FIGURES[name].families
+    return {"indicators": indicator_files(config, families), "tables": indicator_folders(config, families)}
+
+
+def figure_arguments(config: Config, name: str) -> str:
+    """Return the ``--indicators`` arguments of ``pa-study figure <name>``."""
+    return indicator_arguments(config, FIGURES[name].families)
+
+
+def county_names(config: Config) -> dict[str, str]:
+    """Return county key -> display name, focal county first (the order of every figure)."""
+    return {county: config["counties"][county]["name"] for county in study_counties(config)}
+
+
+# --- comparison ---------------------------------------------------------------------------------
+
+
+def comparison_outputs(part: str) -> dict[str, Any]:
+    """Return the files one comparison part writes: ``json`` and ``tables`` (a list)."""
+    first, *tables = PARTS[part].files
+    return {"json": f"{COMPARISON_DIR}/{first}", "tables": [f"{COMPARISON_DIR}/{name}" for name in tables]}
+
+
+def comparison_table(part: str, table: str) -> str:
+    """Return the file of one table of a comparison part (a :class:`KeyError` if the part has no such table)."""
+    if table not in PARTS[part].tables:
+        raise KeyError(f"comparison part '{part}' writes no table '{table}'")
+    return f"{COMPARISON_DIR}/{table}.csv"
+
+
+def comparison_inputs(config: Config, part: str) -> dict[str, Any]:
+    """Return what one comparison part reads.
+
+    Every part reads the ``indicators`` JSON of every family of the studied counties; ``pooled``
+    also the ``codebook`` and the ``clean`` summary, households and cadres of each county;
+    ``published`` the published-benchmark ``table`` and its ``vocabulary``.
+    """
+    inputs: dict[str, Any] = {"indicators": indicator_files(config)}
+    if part == "pooled":
+        inputs["codebook"] = config["codebook"]
+        cleaned = [clean_outputs(county) for county in study_counties(config)]
+        inputs["clean"] = [files[name] for files in cleaned for name in ("summary", "households", "cadres")]
+    if part == "published":
+        inputs.update(config["comparison"]["published"])
+    return inputs
+
+
+def comparison_arguments(config: Config, part: str) -> str:
+    """Return the ``--indicators`` (and for ``pooled`` the ``--clean-dir county=folder``) arguments
+    of ``pa-study compare <part>``."""
+    arguments = indicator_arguments(config)
+    if part == "pooled":
+        folders = [f"{county}={clean_dir(county)}" for county in study_counties(config)]
+        arguments += " " + _arguments("--clean-dir", folders)
+    return arguments
+
+
+# --- report -------------------------------------------------------------------------------------
+
+
+def study_input_files(config: Config) -> list[str]:
+    """Return the study's raw data and corrections files (hashed in the report's provenance)."""
+    files = []
+    for county in study_counties(config):
+        block = config["counties"][county]
+        files.extend(spec["path"] for spec in block["files"].values())
+        if block.get("corrections"):
+            files.append(block["corrections"])
+    return files
+
+
+def report_inputs(config: Config) -> dict[str, Any]:
+    """Return everything the report reads: the ``codebook``, the ``raw`` files, the ``indicators``
+    and their ``indicator_tables``, the clean ``summaries``, the ``figures``, and the comparison's
+    contrasts (``comparison``) and line-up of survey estimates beside published figures
+    (``published``)."""
+    return {
+        "codebook": config["codebook"],
+        "raw": study_input_files(config),
+        "indicators": indicator_files(config),
+        "indicator_tables": indicator_folders(config),
+        "summaries": [clean_outputs(county)["summary"] for county in study_counties(config)],
+        "figures": [figure_output(name) for name in FIGURES],
+        "comparison": comparison_outputs("microdata")["json"],
+        "published": comparison_table("published", "published_lineup"),
+    }
+
+
+def report_arguments(config: Config) -> str:
+    """Return the ``--indicators``/``--summary``/``--figure``/``--provenance``/``--comparison``/
+    ``--published`` arguments of ``pa-study report``."""
+    inputs = report_inputs(config)
+    counties = study_counties(config)
+    return " ".join(
+        [
+            indicator_arguments(config),
+            _arguments("--summary", [f"{c}={clean_outputs(c)['summary']}" for c in counties]),
+            _arguments("--figure", [f"{name}={figure_output(name)}" for name in FIGURES]),
+            _arguments("--provenance", inputs["raw"]),
+            _arguments("--comparison", [inputs["comparison"]]),
+            _arguments("--published", [inputs["published"]]),
+        ]
+    )
+
+
+def report_study(config: Config) -> dict[str, Any]:
+    """Return the config parts the report prints: ``study``, ``focal``, ``benchmarks`` and the
+    studied counties' ``name``, ``name_zh`` and ``synthetic``."""
+    keys = ("name", "name_zh", "synthetic")
+    return {
+        "study": config.get("study", {}),
+        "focal": config["focal"],
+        "benchmarks": config["benchmarks"],
+        "counties": {
+            county: {key: config["counties"][county][key] for key in keys if key in config["counties"][county]}
+            for county in study_counties(config)
+        },
+    }
+
+
+def config_sha256(config: Config) -> str:
+    """Return the SHA-256 of the merged, validated config (canonical JSON), printed in the report."""
+    return hashlib.sha256(canonical_json(config).encode("utf-8")).hexdigest()
+
+
+def git_commit(folder: str | Path) -> str:
+    """Return the commit checked out in ``folder`` (``unknown`` outside a git checkout), printed in the report."""
+    try:
+        proc = subprocess.run(["git", "rev-parse", "HEAD"], cwd=folder, capture_output=True, text=True)
+    except FileNotFoundError:  # no git on this machine
+        return "unknown"
+    return proc.stdout.strip() if proc.returncode == 0 else "unknown"
+
+
+# --- the study ----------------------------------------------------------------------------------
+
+
+def study_targets(config: Config) -> list[str]:
+    """Return what ``snakemake`` builds by default: every stage's outputs for the studied counties,
+    the comparison and the PDF report."""
+    targets: list[str] = []
+    for county in study_counties(config):
+        targets += output_paths(clean_outputs(county))
+        targets += [indicator_outputs(county, family)["json"] for family in FAMILIES]
+    for part in PARTS:
+        targets += output_paths(comparison_outputs(part))
+    return [*targets, REPORT_PDF]
+
+
+def output_paths(outputs: Mapping[str, str | list[str]]) -> list[str]:
+    """Return the paths of a ``<stage>_outputs`` dict in order, its lists flattened."""
+    return [path for value in outputs.values() for path in ([value] if isinstance(value, str) else value)]
