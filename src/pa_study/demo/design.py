@@ -38,6 +38,9 @@ class DesignScale:
         Households drawn per registration status in each sampled village (or all, if fewer).
     village_size_multiplier : float
         Factor on village sizes (1 at the default scale; larger so big samples fit in villages).
+    census : bool
+        Every household of every village is enumerated (全县入户大排查): all villages count as
+        sampled and ``per_village_take`` exceeds any village, so every design weight is 1.
     """
 
     households_per_county: int
@@ -45,6 +48,7 @@ class DesignScale:
     min_villages_per_township: int
     per_village_take: int
     village_size_multiplier: float
+    census: bool = False
 
 
 def design_scale(profile: CountyProfile, households_per_county: int = DEFAULT_HOUSEHOLDS) -> DesignScale:
@@ -103,6 +107,8 @@ def build_frame(profile: CountyProfile, scale: DesignScale, rng: np.random.Gener
         n_villages = max(int(rng.integers(15, 31)), scale.min_villages_per_township)
         sampled = np.zeros(n_villages, dtype=bool)
         sampled[rng.choice(n_villages, size=scale.sampled_villages_per_township, replace=False)] = True
+        if scale.census:
+            sampled[:] = True
         blocks.append(
             pd.DataFrame(
                 {

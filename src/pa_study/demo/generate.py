@@ -228,7 +228,7 @@ class SimulatedCounty:
     weights: np.ndarray
 
 
-def simulate_county(profile: CountyProfile, codebook: Codebook, households_per_county: int) -> SimulatedCounty:
+def simulate_county(profile: CountyProfile, codebook: Codebook, scale: DesignScale) -> SimulatedCounty:
     """Return the simulated population, frame, ledger, cadre survey and clean household sample.
 
     Parameters
@@ -237,14 +237,13 @@ def simulate_county(profile: CountyProfile, codebook: Codebook, households_per_c
         The county.
     codebook : Codebook
         Loaded codebook (decides which household variables are produced).
-    households_per_county : int
-        Target number of sampled households.
+    scale : DesignScale
+        Design sizes (:func:`pa_study.demo.design.design_scale`; a census takes every household).
     """
     # Independent streams per stage, so that e.g. a new survey-only field never changes the population.
     rng_frame, rng_ledger, rng_population, rng_sample, rng_survey, rng_cadres = (
         np.random.default_rng(s) for s in np.random.SeedSequence(profile.seed).spawn(6)
     )
-    scale = design_scale(profile, households_per_county)
     frame = build_frame(profile, scale, rng_frame)
     ledger = project_ledger(profile, frame, rng_ledger)
     population = simulate_population(profile, frame, ledger, rng_population)
@@ -271,6 +270,7 @@ def generate_county(
     codebook: Codebook,
     destinations: Destinations,
     households_per_county: int = DEFAULT_HOUSEHOLDS,
+    scale: DesignScale | None = None,
 ) -> list[Path]:
     """Simulate one county, sample it, mess it up, and write its raw, corrections and truth files.
 
@@ -284,13 +284,16 @@ def generate_county(
         Output roots.
     households_per_county : int
         Target number of sampled households.
+    scale : DesignScale, optional
+        Design sizes to use instead of those derived from ``households_per_county`` (a province's
+        counties, :mod:`pa_study.demo.province`, set their population size and census flag here).
 
     Returns
     -------
     list of Path
         Files written for this county.
     """
-    county = simulate_county(profile, codebook, households_per_county)
+    county = simulate_county(profile, codebook, scale or design_scale(profile, households_per_county))
     clean = {
         "households": county.households,
         "cadres": table_columns(county.cadres, [v.name for v in codebook["cadres"]]),
@@ -321,7 +324,7 @@ def generate_county(
         )
         written.append(path)
     written.append(write_corrections(destinations.corrections / profile.key, results["households"].corrections))
-    truth = truth_document(profile, codebook, county, results, households_per_county)
+    truth = truth_document(profile, codebook, county, results)
     truth_path = destinations.truth / f"{profile.key}.json"
     write_json(truth, truth_path)
     written.append(truth_path)
@@ -333,7 +336,6 @@ def truth_document(
     codebook: Codebook,
     county: SimulatedCounty,
     results: dict[str, MessResult],
-    households_per_county: int,
 ) -> dict[str, Any]:
     """Return the truth file's content: design, planted parameters, population truths, injected mess."""
     population = county.population
@@ -350,9 +352,7 @@ def truth_document(
             "poverty_line_baseline": POVERTY_LINE_BASELINE,
         },
         "files": files_section(profile, codebook, results),
-        "design": design_truths(
-            county.frame, len(population), county.weights, county.scale.per_village_take, households_per_county
-        ),
+        "design": design_truths(county.frame, len(population), county.weights, county.scale),
         "parameters": profile.parameters(),
         "population": {
             "identification": identification_truths(population, county.frame),

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from pa_study.demo.design import DesignScale
 from pa_study.demo.profiles import POVERTY_LINE_BASELINE, CountyProfile
 
 _POSITIVE_ITEMS = ("motiv_aspire_1", "motiv_aspire_2", "motiv_selfrely_1", "motiv_selfrely_2")
@@ -131,8 +132,9 @@ def project_truths(ledger: pd.DataFrame) -> dict[str, Any]:
     }
 
 
-def design_truths(frame: pd.DataFrame, pop_size: int, weights: np.ndarray, take: int, requested: int) -> dict[str, Any]:
-    """Return the design: townships, villages, sampled counts and the sum of true weights."""
+def design_truths(frame: pd.DataFrame, pop_size: int, weights: np.ndarray, scale: DesignScale) -> dict[str, Any]:
+    """Return the design: townships, villages, sampled counts and the sum of true weights (a census
+    is marked ``census: true``; its take per village is null and every weight is 1)."""
     townships = [
         {
             "township": str(g["township"].iloc[0]),
@@ -142,9 +144,9 @@ def design_truths(frame: pd.DataFrame, pop_size: int, weights: np.ndarray, take:
         }
         for _, g in frame.groupby("township_no", sort=True)
     ]
-    return {
-        "households_per_county_requested": requested,
-        "per_village_take_per_status": take,
+    design = {
+        "households_per_county_requested": scale.households_per_county,
+        "per_village_take_per_status": None if scale.census else scale.per_village_take,
         "n_townships": len(townships),
         "n_villages": len(frame),
         "n_sampled_villages": int(frame["sampled"].sum()),
@@ -155,3 +157,6 @@ def design_truths(frame: pd.DataFrame, pop_size: int, weights: np.ndarray, take:
         "weight_formula": "(villages in township / sampled villages in township) * (households of the "
         "registration status in village / sampled households of that status in village)",
     }
+    if scale.census:
+        design["census"] = True
+    return design
