@@ -223,10 +223,15 @@ def generate_province(
     written = []
     for county in counties:
         written += generate_county(county.profile, codebook, destinations, scale=county.scale)
-    written += _copy_reference_files(data, codebook_path, vocabulary_path)
+    written += _copy_reference_files(data, codebook_path, vocabulary_path, counties)
     written.append(_write_readme(destinations.raw, spec))
     written.append(_write_config(out / "config.yaml", spec, counties))
     return written
+
+
+def county_name(key: str) -> str:
+    """Return the English name of a province county (its key; the Chinese name is in its profile)."""
+    return f"County {key}"
 
 
 def province_config(spec: ProvinceSpec, counties: list[ProvinceCounty]) -> dict[str, Any]:
@@ -241,7 +246,7 @@ def province_config(spec: ProvinceSpec, counties: list[ProvinceCounty]) -> dict[
         else:
             design = {"weights": "frame", "oversample_registered": True}
         blocks[profile.key] = {
-            "name": f"County {profile.key}",
+            "name": county_name(profile.key),
             "name_zh": profile.name_zh,
             "synthetic": True,
             "files": {
@@ -263,6 +268,7 @@ def province_config(spec: ProvinceSpec, counties: list[ProvinceCounty]) -> dict[
         "benchmarks": keys[1:],
         "codebook": "data/codebook/codebook.yaml",
         "pseudonym": {"salt_env": "PA_STUDY_SALT", "salt_file": None},
+        "cleaning": {},  # the schema's defaults
         "comparison": {
             "published": {"table": "data/benchmarks/published.csv", "vocabulary": "data/benchmarks/published.yaml"}
         },
@@ -296,17 +302,22 @@ def _command_arguments(spec: ProvinceSpec) -> str:
     return parts
 
 
-def _copy_reference_files(data: Path, codebook_path: str | Path, vocabulary_path: str | Path) -> list[Path]:
+def _copy_reference_files(
+    data: Path, codebook_path: str | Path, vocabulary_path: str | Path, counties: list[ProvinceCounty]
+) -> list[Path]:
     codebook = data / "codebook" / "codebook.yaml"
     codebook.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(codebook_path, codebook)
     vocabulary = yaml.safe_load(Path(vocabulary_path).read_text(encoding="utf-8"))
-    vocabulary["counties"] = {}
+    vocabulary["counties"] = {
+        c.profile.key: {"name": county_name(c.profile.key), "name_zh": c.profile.name_zh, "province": "synthetic"}
+        for c in counties
+    }
     benchmarks = data / "benchmarks"
     benchmarks.mkdir(parents=True, exist_ok=True)
     (benchmarks / "published.yaml").write_text(
-        "# The vocabulary of published figures (copied from the repository), with no counties: the\n"
-        "# synthetic province's counties published nothing.\n"
+        "# The vocabulary of published figures (copied from the repository) with the province's counties;\n"
+        "# the table is empty: the synthetic counties published nothing.\n"
         + yaml.safe_dump(vocabulary, allow_unicode=True, sort_keys=False, width=120),
         encoding="utf-8",
     )
