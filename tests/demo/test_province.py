@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -153,3 +156,15 @@ def test_command_line_tells_demo_counties_from_a_province(capsys: pytest.Capture
         main(["--counties", "1"])
     assert "at least 2 counties" in capsys.readouterr().err
     assert set(COUNTIES) == {"H", "Yishui", "Boxing", "Lankao"}
+
+
+def test_workflow_accepts_the_province_folder(province: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "snakemake", "--dry-run", "--quiet", "rules", "--directory", str(province)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    jobs = dict(re.findall(r"^(\w+)\s+(\d+)$", proc.stdout, flags=re.MULTILINE))
+    assert jobs["clean"] == str(SMALL.counties) and jobs["report_pdf"] == "1"
