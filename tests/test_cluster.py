@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
-from test_workflow import copy_project, tree_digest
+from test_clean_workflow import copy_project, tree_digest
 
 pytestmark = [pytest.mark.slow, pytest.mark.cluster]
 

@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 import yaml
 from conftest import ROOT
-from test_workflow import tree_digest
+from test_clean_workflow import tree_digest
 
 from pa_study.config import load_schema, validated_config
 from pa_study.demo.__main__ import main
