@@ -186,7 +186,7 @@ def bench_identification(households: int, folder: Path) -> tuple[float, float]:
         "--family",
         "identification",
         "--settings",
-        canonical_json(settings),
+        canonical_json(settings.to_dict()),
         "--clean-dir",
         str(clean),
         "--codebook",

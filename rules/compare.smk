@@ -12,7 +12,7 @@ rule compare_microdata:
     output:
         **wf.comparison_outputs("microdata"),
     params:
-        settings=canonical_json(comparison_settings(config, "microdata")),
+        settings=canonical_json(comparison_settings(config, "microdata").to_dict()),
         arguments=wf.comparison_arguments(config, "microdata"),
         tables_dir=lambda w, output: Path(output.json).parent.as_posix(),
     log:
@@ -34,7 +34,7 @@ rule compare_pooled:
     output:
         **wf.comparison_outputs("pooled"),
     params:
-        settings=canonical_json(comparison_settings(config, "pooled")),
+        settings=canonical_json(comparison_settings(config, "pooled").to_dict()),
         arguments=wf.comparison_arguments(config, "pooled"),
         tables_dir=lambda w, output: Path(output.json).parent.as_posix(),
     log:
@@ -56,7 +56,7 @@ rule compare_published:
     output:
         **wf.comparison_outputs("published"),
     params:
-        settings=canonical_json(comparison_settings(config, "published")),
+        settings=canonical_json(comparison_settings(config, "published").to_dict()),
         arguments=wf.comparison_arguments(config, "published"),
         tables_dir=lambda w, output: Path(output.json).parent.as_posix(),
     log:

@@ -9,7 +9,7 @@ rule indicators:
         json=wf.indicator_outputs("{county}", "{family}")["json"],
         tables=directory(wf.indicator_outputs("{county}", "{family}")["tables"]),
     params:
-        settings=lambda w: canonical_json(family_settings(config, w.family, w.county)),
+        settings=lambda w: canonical_json(family_settings(config, w.family, w.county).to_dict()),
         clean_dir=lambda w: wf.clean_dir(w.county),
     wildcard_constraints:
         family="|".join(FAMILIES),

@@ -90,11 +90,12 @@ def _clean(args: argparse.Namespace) -> None:
 
 def _indicators(args: argparse.Namespace) -> None:
     from pa_study.codebook import load_codebook
+    from pa_study.indicators import indicator_family
     from pa_study.indicators.run import run_indicators
 
     document = run_indicators(
         family=args.family,
-        settings=json.loads(args.settings),
+        settings=indicator_family(args.family).settings_from_json(json.loads(args.settings)),
         clean_dir=args.clean_dir,
         codebook=load_codebook(args.codebook),
         output=args.output,
@@ -144,11 +145,12 @@ def _report(args: argparse.Namespace) -> None:
 
 
 def _compare_microdata(args: argparse.Namespace) -> None:
+    from pa_study.compare import comparison_part
     from pa_study.compare.run import run_microdata
 
     _log_comparison(
         run_microdata(
-            settings=json.loads(args.settings),
+            settings=comparison_part("microdata").settings_from_json(json.loads(args.settings)),
             indicators=args.indicators,
             output=args.output,
             tables_dir=args.tables_dir,
@@ -158,11 +160,12 @@ def _compare_microdata(args: argparse.Namespace) -> None:
 
 def _compare_pooled(args: argparse.Namespace) -> None:
     from pa_study.codebook import load_codebook
+    from pa_study.compare import comparison_part
     from pa_study.compare.run import run_pooled
 
     _log_comparison(
         run_pooled(
-            settings=json.loads(args.settings),
+            settings=comparison_part("pooled").settings_from_json(json.loads(args.settings)),
             indicators=args.indicators,
             clean_dirs=dict(item.split("=", 1) for item in args.clean_dir),
             codebook=load_codebook(args.codebook),
@@ -173,11 +176,12 @@ def _compare_pooled(args: argparse.Namespace) -> None:
 
 
 def _compare_published(args: argparse.Namespace) -> None:
+    from pa_study.compare import comparison_part
     from pa_study.compare.run import run_published
 
     _log_comparison(
         run_published(
-            settings=json.loads(args.settings),
+            settings=comparison_part("published").settings_from_json(json.loads(args.settings)),
             indicators=args.indicators,
             table=args.table,
             vocabulary=args.vocabulary,

@@ -1,16 +1,23 @@
-"""Reading and checking ``config.yaml``: schema validation, defaults and cross-references."""
+"""Reading and checking ``config.yaml``: schema validation, defaults and cross-references, and the
+base of the typed config parts the stages take."""
 
 from __future__ import annotations
 
 import copy
 import json
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 import jsonschema
+import pydantic
 import yaml
 
 from pa_study.errors import InputError
+
+#: A config number as written: kept an ``int`` or a ``float``, so a part written back out is the
+#: JSON it was read from (``2800`` stays ``2800``, not ``2800.0``).
+Number = int | float
 
 #: The schema that sits beside config.yaml at the top of the repository.
 SCHEMA_FILE = "config.schema.yaml"
@@ -136,3 +143,35 @@ def instruments_of(block: dict[str, Any]) -> list[str]:
 def canonical_json(value: Any) -> str:
     """Return ``value`` as compact, key-sorted JSON: a stable fingerprint of a config part."""
     return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+class ConfigPart(pydantic.BaseModel):
+    """A typed, immutable part of the config, parsed once where it enters a stage.
+
+    The schema (``config.schema.yaml``) stays the judge of which keys and values are allowed and
+    supplies the defaults; a part only gives them types. Unknown keys are refused. :meth:`to_dict`
+    gives back exactly the JSON the part was parsed from (keys that were absent stay absent), which
+    is what the stages write into their outputs and what the workflow hashes as a job's parameter.
+    """
+
+    model_config = pydantic.ConfigDict(frozen=True, extra="forbid")
+
+    @classmethod
+    def parse(cls, data: Mapping[str, Any], what: str) -> Self:
+        """Return ``data`` as this part.
+
+        Raises
+        ------
+        InputError
+            Naming ``what`` was parsed, the key path and the expected value.
+        """
+        try:
+            return cls.model_validate(data)
+        except pydantic.ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in first["loc"]) or "(top level)"
+            raise InputError(f"{what}: key '{where}': {first['msg']}") from None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The part as the JSON dict it was parsed from (tuples as lists, absent keys left out)."""
+        return self.model_dump(mode="json", exclude_unset=True)

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from pa_study.compare import comparison_settings
+from pa_study.compare.settings import ComparisonSettings
 from pa_study.files import write_json
 from pa_study.indicators import FAMILIES
 from pa_study.indicators.output import write_result
@@ -23,7 +24,9 @@ __all__ = ["codebook", "config", "demo_tables", "truth"]
 BENCHMARKS = ("Yishui", "Boxing", "Lankao")
 
 
-def settings(part: str, focal: str = "H", benchmarks: tuple[str, ...] = BENCHMARKS, **section: Any) -> dict[str, Any]:
+def settings(
+    part: str, focal: str = "H", benchmarks: tuple[str, ...] = BENCHMARKS, **section: Any
+) -> ComparisonSettings:
     """Comparison settings of ``part`` from the repository config with ``focal``, ``benchmarks`` and
     ``comparison`` entries replaced."""
     changed = config()

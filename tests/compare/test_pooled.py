@@ -27,6 +27,7 @@ from pa_study.compare.pooled import (
     with_treatment,
 )
 from pa_study.errors import InputError
+from pa_study.indicators import FAMILIES
 from pa_study.results import study_results
 
 
@@ -57,7 +58,7 @@ def test_indicator_files_computed_with_different_choices_are_refused(tmp_path):
         for county, covariates in (("H", ["hh_size"]), ("Lankao", ["hh_size", "head_age"]))
     ]
     with pytest.raises(InputError, match="income indicator files of H and Lankao were computed with different"):
-        indicator_settings(study_results(items, names("H", ("Lankao",))), "income", "income")
+        indicator_settings(study_results(items, names("H", ("Lankao",))), FAMILIES["income"])
 
 
 # ---- the demo counties: planted differences recovered -----------------------------------------

@@ -170,7 +170,7 @@ def test_the_command_line_names_the_bad_row_and_exits_with_status_1(tmp_path, ca
             "compare",
             "published",
             "--settings",
-            canonical_json(settings("published")),
+            canonical_json(settings("published").to_dict()),
             "--table",
             str(path),
             "--vocabulary",

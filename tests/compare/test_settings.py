@@ -13,7 +13,8 @@ from pa_study.indicators import FAMILIES, family_settings
 def test_each_part_takes_the_studied_counties_and_its_own_options():
     base = config()
     base["comparison"]["published_only"] = ["Juancheng", "Lankao"]
-    pooled, published = comparison_settings(base, "pooled"), comparison_settings(base, "published")
+    pooled = comparison_settings(base, "pooled").to_dict()
+    published = comparison_settings(base, "published").to_dict()
     assert pooled["focal"] == "H" and pooled["benchmarks"] == ["Yishui", "Boxing", "Lankao"]
     assert pooled["counties"]["H"] == {"name": "H county", "name_zh": "H县", "synthetic": True}
     assert pooled["pooled"] == {"burden_controls": ["role", "years_in_post"]} and "published_only" not in pooled

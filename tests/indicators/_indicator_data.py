@@ -24,6 +24,7 @@ from pa_study.files import write_parquet
 from pa_study.indicators import FAMILIES, CleanedTables, family_settings
 from pa_study.indicators.output import FamilyResult
 from pa_study.indicators.run import cleaned_tables, family_result
+from pa_study.indicators.settings import FamilySettings
 from pa_study.ingest.corrections import ingest_corrections
 from pa_study.ingest.deidentify import resolve_salt
 from pa_study.ingest.run import run_ingest
@@ -98,9 +99,19 @@ def config() -> dict[str, Any]:
     return copy.deepcopy(_config())
 
 
-def settings(family: str, county: str = "H") -> dict[str, Any]:
-    """The repository config's settings of one family and county (a fresh copy)."""
-    return family_settings(config(), family, county)
+def settings(family: str, county: str = "H", **changes: Any) -> FamilySettings:
+    """The repository config's settings of one family and county, with ``changes`` merged into
+    their JSON (nested dicts key by key), e.g. ``settings("income", min_sample={"households": 50})``."""
+    data = family_settings(config(), family, county).to_dict()
+    return FAMILIES[family].settings_from_json(merged(data, changes))
+
+
+def merged(base: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
+    """``base`` with ``changes`` merged in, nested dicts key by key."""
+    out = copy.deepcopy(base)
+    for key, value in changes.items():
+        out[key] = merged(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
+    return out
 
 
 def households(rows: list[dict[str, Any]], *, townships: int = 2, villages: int = 2) -> pd.DataFrame:

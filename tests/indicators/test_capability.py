@@ -66,7 +66,7 @@ def test_items_are_recoded_from_the_codebook_and_divided_per_member() -> None:
             {"motiv_wait": 1, "motiv_aspire_1": 2, "n_chronic": 0, "hh_size": 4},
         ]
     )
-    items, reversed_items = item_values(table, settings("capability")["capability"], codebook())
+    items, reversed_items = item_values(table, settings("capability").capability, codebook())
     assert reversed_items == ["aspiration:motiv_wait", "aspiration:motiv_rely", "aspiration:motiv_ask"]
     assert items["aspiration:motiv_wait"].tolist() == [1.0, 5.0]  # agreeing with 等 scores low
     assert items["aspiration:motiv_aspire_1"].tolist() == [5.0, 2.0]
@@ -75,15 +75,14 @@ def test_items_are_recoded_from_the_codebook_and_divided_per_member() -> None:
 
 def test_scale_score_averages_answered_items_only() -> None:
     table = households([{"motiv_aspire_1": None, "motiv_wait": 1}, {}])
-    items, _ = item_values(table, settings("capability")["capability"], codebook())
+    items, _ = item_values(table, settings("capability").capability, codebook())
     scores = scale_score(items, "aspiration", min_items=6)
     assert scores[0] == pytest.approx((3 * 3 + 5 + 3 + 3) / 6) and scores[1] == 3.0
     assert np.isnan(scale_score(items, "aspiration", min_items=7)[0])
 
 
 def test_gaps_follow_the_planted_drive_and_alpha_is_high() -> None:
-    options = settings("capability")
-    options["min_sample"]["households"] = 50
+    options = settings("capability", min_sample={"households": 50})
     table = households(driven(), townships=4, villages=5)
     result = capability_indicators(CleanedTables({"households": table}, codebook()), options)
     gap = next(r for r in result.headline if r["name"] == "scale_gap_registered")
@@ -113,8 +112,7 @@ def test_gaps_follow_the_planted_drive_and_alpha_is_high() -> None:
 
 
 def test_the_index_distribution_has_monotone_quantiles_per_group() -> None:
-    options = settings("capability")
-    options["min_sample"]["households"] = 50
+    options = settings("capability", min_sample={"households": 50})
     result = capability_indicators(
         CleanedTables({"households": households(driven(), townships=4, villages=5)}, codebook()), options
     )
@@ -153,8 +151,7 @@ def test_the_weighted_median_is_the_plain_median_with_equal_weights() -> None:
 
 
 def test_a_constant_control_is_left_out_of_the_association_with_a_note() -> None:
-    options = settings("capability")
-    options["min_sample"]["households"] = 50
+    options = settings("capability", min_sample={"households": 50})
     rows = [{**row, "head_age": 50} for row in driven()]
     result = capability_indicators(
         CleanedTables({"households": households(rows, townships=4, villages=5)}, codebook()), options
@@ -164,8 +161,7 @@ def test_a_constant_control_is_left_out_of_the_association_with_a_note() -> None
 
 
 def test_an_item_without_variation_is_left_out_with_a_note() -> None:
-    options = settings("capability")
-    options["min_sample"]["households"] = 50
+    options = settings("capability", min_sample={"households": 50})
     rows = [{**row, "child_out_of_school": False} for row in driven()]
     result = capability_indicators(
         CleanedTables({"households": households(rows, townships=4, villages=5)}, codebook()), options

@@ -72,7 +72,7 @@ def test_shares_are_per_cadre_hours_over_total_hours() -> None:
                 },
             ]
         ),
-        settings("formalism")["formalism"],
+        settings("formalism").formalism,
     )
     assert frame["share_paperwork"].tolist() == [0.2, 0.125]
     assert frame["share_formalism"].tolist() == [0.4, 0.25]
@@ -80,20 +80,19 @@ def test_shares_are_per_cadre_hours_over_total_hours() -> None:
 
 
 def test_targets_are_assessed_only_against_a_configured_baseline() -> None:
-    frame = cadre_measures(cadres(cadre_rows()), settings("formalism")["formalism"])
+    frame = cadre_measures(cadres(cadre_rows()), settings("formalism").formalism)
     design = respondent_design(frame)
-    targets = settings("formalism")["formalism"]["targets"]
+    targets = settings("formalism").formalism.targets
     table, assessed = target_assessment(design, targets, {"hours_meetings": 10.0}, 0.95)
     meetings = table.set_index("measure").loc["hours_meetings"]
     assert meetings["assessed"] and meetings["reduction"] == pytest.approx(1 - frame["hours_meetings"].mean() / 10)
     assert meetings["passes"] == (meetings["reduction"] >= 0.30)
     assert not table.set_index("measure").loc["inspections_per_month", "assessed"]
-    assert [t["measure"] for t, _ in assessed] == ["hours_meetings"]
+    assert [t.measure for t, _ in assessed] == ["hours_meetings"]
 
 
 def test_family_reports_shares_targets_and_the_household_side() -> None:
-    options = settings("formalism")
-    options["formalism"]["baselines"] = {"hours_meetings": 10.0}
+    options = settings("formalism", formalism={"baselines": {"hours_meetings": 10.0}})
     result = formalism_indicators(
         {
             "cadres": cadres(cadre_rows()),

@@ -77,11 +77,8 @@ def test_per_capita_income_falls_back_to_the_sum_of_components() -> None:
 
 
 def test_rates_have_their_own_denominators_and_thresholds() -> None:
-    options = settings("identification")
-    options["proportion_interval"] = "wald"
-    result = identification_indicators(
-        {"households": register()}, options | {"min_sample": {**options["min_sample"], "households": 10}}
-    )
+    options = settings("identification", proportion_interval="wald", min_sample={"households": 10})
+    result = identification_indicators({"households": register()}, options)
     rates = result.tables["rates"].set_index("rate")["estimate"]
     assert rates["wrongful_exit_rate"] == pytest.approx(2 / 10)  # wrongly exited / exited
     assert rates["inclusion_error_current"] == pytest.approx(2 / 6)  # not eligible / still registered
@@ -96,8 +93,7 @@ def test_rates_have_their_own_denominators_and_thresholds() -> None:
 
 
 def test_korn_graubard_interval_does_not_collapse_without_events() -> None:
-    options = settings("identification")
-    options["min_sample"]["households"] = 10
+    options = settings("identification", min_sample={"households": 10})
     result = identification_indicators({"households": register(n_exited_eligible=0, n_exited_ok=30)}, options)
     wrongful = next(r for r in result.headline if r["name"] == "wrongful_exit_rate")
     assert wrongful["estimate"] == 0 and wrongful["ci_low"] == 0
@@ -106,8 +102,7 @@ def test_korn_graubard_interval_does_not_collapse_without_events() -> None:
 
 
 def test_sensitivity_curve_spans_the_configured_range_of_the_line() -> None:
-    options = settings("identification")
-    options["min_sample"]["households"] = 10
+    options = settings("identification", min_sample={"households": 10})
     curve = identification_indicators({"households": register()}, options).tables["sensitivity"]
     assert curve["line_factor"].min() == pytest.approx(0.7) and curve["line_factor"].max() == pytest.approx(1.3)
     assert curve["line_factor"].nunique() == 13
@@ -119,8 +114,7 @@ def test_township_breakdown_leaves_out_townships_without_a_denominator() -> None
     table = register()
     table.loc[table["exited"].fillna(False).to_numpy(dtype=bool), ["township", "stratum"]] = "镇0"
     table["psu"] = table["township"] + "/" + table["village"]
-    options = settings("identification")
-    options["min_sample"]["households"] = 10
+    options = settings("identification", min_sample={"households": 10})
     by_township = identification_indicators({"households": table}, options).tables["by_township"]
     wrongful = by_township[by_township["rate"] == "wrongful_exit_rate"]
     assert wrongful["township"].tolist() == ["镇0"]
@@ -138,8 +132,7 @@ def test_unknown_eligibility_is_left_out_and_counted() -> None:
 
 def test_fgt_counts_persons_and_alkire_foster_reports_m0() -> None:
     rows = [{"registered": True, "hh_size": 5, **POOR}, {"registered": True, "hh_size": 1}, {}, {}] * 10
-    options = settings("identification")
-    options["min_sample"]["households"] = 10
+    options = settings("identification", min_sample={"households": 10})
     result = identification_indicators({"households": households(rows)}, options)
     fgt = result.tables["fgt"].set_index(["group", "measure"])["estimate"]
     assert fgt["registered", "P0"] == pytest.approx(5 / 6)  # persons: 5 of the 6 people are poor

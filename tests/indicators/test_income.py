@@ -85,17 +85,17 @@ def test_comparison_group_excludes_dividend_only_households_unless_configured() 
                 {"project_participant": False},
             ]
         ),
-        settings("income")["income"],
+        settings("income").income,
     )
     assert comparison_sample(frame, "active", "non_participants")["treated"].tolist() == [1.0, 0.0]
     assert comparison_sample(frame, "active", "not_active")["treated"].tolist() == [1.0, 0.0, 0.0]
 
 
 def test_outcomes_are_per_capita_earned_income_and_its_floored_log() -> None:
-    options = settings("income")["income"]
+    options = settings("income").income
     frame = income_frame(households([{"hh_size": 2}, {"inc_wage": 0.0, "inc_business": -500.0}]), options)
     assert frame["earned_pc"].tolist() == [14000.0, -125.0]
-    assert frame["log_earned_pc"].iloc[1] == pytest.approx(np.log(options["log_floor"]))
+    assert frame["log_earned_pc"].iloc[1] == pytest.approx(np.log(options.log_floor))
     assert frame["earned_pc_base"].iloc[0] == pytest.approx(10500.0)
 
 
@@ -107,8 +107,7 @@ def test_winsorising_clips_at_sample_quantiles() -> None:
 
 
 def test_regression_adjustment_recovers_the_planted_effect() -> None:
-    options = settings("income")
-    options["min_sample"]["households"] = 50
+    options = settings("income", min_sample={"households": 50})
     result = income_indicators({"households": simulated(), "projects": None}, options)
     main = next(r for r in result.headline if r["name"] == "att_earned_pc")
     assert main["ci_low"] < EFFECT < main["ci_high"]
@@ -125,8 +124,7 @@ def test_regression_adjustment_recovers_the_planted_effect() -> None:
 
 
 def test_transfer_share_of_registered_households_is_a_ratio_of_totals() -> None:
-    options = settings("income")
-    options["min_sample"]["households"] = 50
+    options = settings("income", min_sample={"households": 50})
     table = simulated()
     result = income_indicators({"households": table, "projects": None}, options)
     registered = table["registered"].to_numpy(dtype=bool)
@@ -139,8 +137,7 @@ def test_transfer_share_of_registered_households_is_a_ratio_of_totals() -> None:
 
 
 def test_a_county_without_ledger_is_partial_and_says_why() -> None:
-    options = settings("income")
-    options["min_sample"]["households"] = 50
+    options = settings("income", min_sample={"households": 50})
     result = income_indicators({"households": simulated(), "projects": None}, options)
     assert result.status == "partial"
     assert any("no project ledger" in note for note in result.notes)
@@ -163,6 +160,5 @@ def test_ledger_is_a_census_with_status_shares_and_revenue_per_yuan() -> None:
     assert (status["se"] == 0).all()  # a census has no sampling error
     revenue = figures[(figures["measure"] == "revenue_per_yuan_invested")].set_index("project_type")["estimate"]
     assert revenue["all"] == pytest.approx(410 / 3000) and revenue["workshop"] == pytest.approx(310 / 1500)
-    sampled = settings("income")
-    sampled["income"]["ledger_is_census"] = False
+    sampled = settings("income", income={"ledger_is_census": False})
     assert (ledger_tables(ledger, sampled)[0]["se"] > 0).any()

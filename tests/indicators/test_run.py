@@ -16,7 +16,7 @@ from pa_study.files import write_json, write_parquet
 from pa_study.indicators import FAMILIES, family_settings
 from pa_study.indicators.output import FamilyResult, headline_row, json_ready, write_result
 from pa_study.indicators.run import run_indicators
-from pa_study.indicators.settings import county_poverty_lines, poverty_line
+from pa_study.indicators.settings import county_poverty_lines
 from pa_study.stats import Estimate
 
 ROOT_CODEBOOK = "data/codebook/codebook.yaml"
@@ -24,15 +24,40 @@ ROOT_CODEBOOK = "data/codebook/codebook.yaml"
 
 def test_a_family_depends_on_its_own_config_part_only() -> None:
     cfg = config()
-    before = canonical_json(family_settings(cfg, "capability", "H"))
+    before = canonical_json(family_settings(cfg, "capability", "H").to_dict())
     cfg["indicators"]["income"]["log_floor"] = 1
     cfg["indicators"]["formalism"]["baselines"] = {"Yishui": {"hours_meetings": 9.0}}
-    assert canonical_json(family_settings(cfg, "capability", "H")) == before
-    assert family_settings(cfg, "formalism", "H")["formalism"]["baselines"] == {}
-    assert family_settings(cfg, "formalism", "Yishui")["formalism"]["baselines"] == {"hours_meetings": 9.0}
-    assert "identification" in family_settings(cfg, "formalism", "H")  # it needs the eligibility rule
+    assert canonical_json(family_settings(cfg, "capability", "H").to_dict()) == before
+    assert family_settings(cfg, "formalism", "H").formalism.baselines == {}
+    assert family_settings(cfg, "formalism", "Yishui").formalism.baselines == {"hours_meetings": 9.0}
+    assert "identification" in family_settings(cfg, "formalism", "H").to_dict()  # it needs the eligibility rule
     with pytest.raises(InputError, match="unknown indicator family"):
         family_settings(cfg, "wellbeing", "H")
+
+
+@pytest.mark.parametrize("family", list(FAMILIES))
+def test_settings_are_written_back_as_exactly_the_json_they_were_read_from(family: str) -> None:
+    for county in ("H", "Yishui"):
+        typed = family_settings(config(), family, county)
+        part = FAMILIES[family].settings.config_part(config(), family, county)
+        assert canonical_json(typed.to_dict()) == canonical_json(part)
+        assert FAMILIES[family].settings_from_json(typed.to_dict()) == typed
+
+
+def test_typed_settings_keep_numbers_as_written_and_leave_absent_keys_out() -> None:
+    line = family_settings(config(), "identification", "H").to_dict()["poverty_lines"][0]
+    assert line["value"] == 2800 and isinstance(line["value"], int)
+    target = family_settings(config(), "formalism", "H").formalism.targets[1]
+    assert target.reduction_max is None and "reduction_max" not in target.to_dict()
+    education = family_settings(config(), "capability", "H").capability.dimensions["education"]
+    assert education[0].to_dict() == {"column": "head_schooling"} and education[0].per_member is False
+
+
+def test_settings_with_an_unknown_key_are_refused_naming_it() -> None:
+    data = settings("income").to_dict()
+    data["income"]["bandwidth"] = 3
+    with pytest.raises(InputError, match="key 'income.bandwidth'"):
+        FAMILIES["income"].settings_from_json(data)
 
 
 def test_regional_poverty_lines_replace_the_national_line_of_their_year() -> None:
@@ -42,9 +67,9 @@ def test_regional_poverty_lines_replace_the_national_line_of_their_year() -> Non
     ]
     assert county_poverty_lines(lines, "Yishui") == [{"year": 2015, "value": 3372, "source": "Shandong"}]
     assert county_poverty_lines(lines, "H") == [{"year": 2015, "value": 2855, "source": "national"}]
-    assert poverty_line(settings("identification"), 2020) == 4000
+    assert settings("identification").poverty_line(2020) == 4000
     with pytest.raises(InputError, match="no line for 2031"):
-        poverty_line(settings("identification"), 2031)
+        settings("identification").poverty_line(2031)
 
 
 def test_json_is_valid_and_stable() -> None:
@@ -64,7 +89,7 @@ def test_headline_rows_carry_threshold_verdicts_in_both_directions() -> None:
 
 def test_write_result_lists_its_tables_relative_to_the_json(tmp_path) -> None:
     result = FamilyResult(
-        "income", "H", {"x": 1}, tables={"b": pd.DataFrame({"v": [1 / 3]}), "a": pd.DataFrame({"v": [1]})}
+        "income", "H", settings("income"), tables={"b": pd.DataFrame({"v": [1 / 3]}), "a": pd.DataFrame({"v": [1]})}
     )
     document = write_result(result, tmp_path / "income.json", tmp_path / "income")
     assert document["tables"] == {"a": "income/a.csv", "b": "income/b.csv"}
@@ -136,7 +161,7 @@ def test_cli_writes_the_contract_and_reports_bad_input(tmp_path, capsys) -> None
         "--family",
         "identification",
         "--settings",
-        canonical_json(settings("identification")),
+        canonical_json(settings("identification").to_dict()),
         "--clean-dir",
         str(clean),
         "--codebook",

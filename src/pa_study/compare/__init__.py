@@ -7,14 +7,13 @@
 * :mod:`.published`: published county figures with their sources, checked and lined up beside
   the comparable survey estimates.
 
-Each module exposes a :class:`~.part.ComparisonPart` naming the files it writes; :data:`PARTS`
-(:mod:`.registry`) lists them. Which counties take part comes from
-:func:`.settings.comparison_settings`; :mod:`.run` holds the entry points ``pa-study compare <part>``
-calls. Outputs go to ``results/comparison/``.
+Each module exposes a :class:`~.part.ComparisonPart` naming its settings type and the files it
+writes; :data:`PARTS` (:mod:`.registry`) lists them. Which counties take part comes from
+:func:`comparison_settings` (typed in :mod:`.settings`); :mod:`.run` holds the entry points
+``pa-study compare <part>`` calls. Outputs go to ``results/comparison/``.
 """
 
 from pa_study.compare.part import ComparisonPart
-from pa_study.compare.registry import PARTS, comparison_part
-from pa_study.compare.settings import comparison_settings
+from pa_study.compare.registry import PARTS, comparison_part, comparison_settings
 
 __all__ = ["PARTS", "ComparisonPart", "comparison_part", "comparison_settings"]

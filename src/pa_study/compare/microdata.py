@@ -25,6 +25,8 @@ import pandas as pd
 from scipy.special import ndtr
 
 from pa_study.compare.part import ComparisonPart
+from pa_study.compare.settings import ComparisonSettings
+from pa_study.config import Number
 from pa_study.indicators import FAMILIES
 from pa_study.indicators.output import FamilyResult
 from pa_study.results import StudyResults
@@ -245,15 +247,15 @@ def county_estimates(results: StudyResults) -> pd.DataFrame:
     )
 
 
-def microdata_result(results: StudyResults, settings: dict[str, Any]) -> FamilyResult:
+def microdata_result(results: StudyResults, settings: MicrodataSettings) -> FamilyResult:
     """Return the microdata comparison: the focal − benchmark contrasts of every family.
 
     Parameters
     ----------
     results : StudyResults
         The indicator families of the focal and benchmark counties, focal county first.
-    settings : dict
-        :func:`pa_study.compare.settings.comparison_settings` of ``microdata``.
+    settings : MicrodataSettings
+        :func:`pa_study.compare.comparison_settings` of ``microdata``.
 
     Returns
     -------
@@ -263,9 +265,9 @@ def microdata_result(results: StudyResults, settings: dict[str, Any]) -> FamilyR
         ``county_estimates`` (:func:`county_estimates`). Status ``skipped`` without benchmarks. The
         confidence level is the focal county's indicator level.
     """
-    focal, benchmarks = settings["focal"], settings["benchmarks"]
+    focal, benchmarks = settings.focal, list(settings.benchmarks)
     level = study_level(results, focal)
-    result = FamilyResult("comparison_microdata", focal, {**settings, "level": level})
+    result = FamilyResult("comparison_microdata", focal, settings.model_copy(update={"level": level}))
     result.definitions = {"contrast": METHOD}
     if not benchmarks:
         result.status = "skipped"
@@ -294,8 +296,15 @@ def study_level(results: StudyResults, focal: str) -> float:
     return 0.95
 
 
+class MicrodataSettings(ComparisonSettings):
+    """Settings of the microdata contrasts; the result records the confidence ``level`` it used."""
+
+    level: Number | None = None
+
+
 PART = ComparisonPart(
     name="microdata",
+    settings=MicrodataSettings,
     document="contrasts.json",
     tables=("contrasts", "county_estimates"),
 )

@@ -29,30 +29,41 @@ Econometrica 75(1) (summary indices).
 
 from __future__ import annotations
 
+import copy
 import dataclasses
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+import pa_study.indicators.capability as capability
+import pa_study.indicators.formalism as formalism
+import pa_study.indicators.income as income
 from pa_study.codebook import Codebook
 from pa_study.compare.part import ComparisonPart
+from pa_study.compare.settings import ComparisonSettings
+from pa_study.config import ConfigPart
 from pa_study.design import PSU, STRATUM
 from pa_study.errors import InputError
 from pa_study.indicators.capability import (
     INDEX,
     SCALE,
+    CapabilitySettings,
     capability_scores,
     item_values,
     scale_score,
 )
-from pa_study.indicators.formalism import cadre_measures
-from pa_study.indicators.income import comparison_sample, income_frame
+from pa_study.indicators.family import IndicatorFamily, S
+from pa_study.indicators.formalism import FormalismSettings, cadre_measures
+from pa_study.indicators.income import IncomeSettings, comparison_sample, income_frame
 from pa_study.indicators.output import FamilyResult, estimate_table, headline_row
 from pa_study.indicators.survey import as_float, coefficient, household_design
 from pa_study.results import StudyResults
 from pa_study.stats import Estimate, RegressionResult, StatsInputError, SurveyDesign, critical_value
 
+#: Fitted models by (model, outcome).
+Fits = dict[tuple[str, str], RegressionResult]
 COUNTY = "study_county"
 ESTIMATE_COLUMNS = ["estimate", "se", "ci_low", "ci_high", "n"]
 TREATED = "treated"
@@ -160,7 +171,7 @@ def contrast_row(
     return {**row, **role, "model": model, "term": term, "p_value": float(fit.pvalues[term])}
 
 
-def coefficient_table(fits: dict[tuple[str, str], RegressionResult]) -> pd.DataFrame:
+def coefficient_table(fits: Fits) -> pd.DataFrame:
     """Return every coefficient of the fitted models, one row per model, outcome and term."""
     tables = [fit.to_frame().assign(model=model, outcome=outcome) for (model, outcome), fit in fits.items()]
     columns = ["model", "outcome", "term", *ESTIMATE_COLUMNS[:2], "t", "p_value", *ESTIMATE_COLUMNS[2:4], "df", "n"]
@@ -172,7 +183,7 @@ def coefficient_table(fits: dict[tuple[str, str], RegressionResult]) -> pd.DataF
 
 def income_model(
     households: dict[str, pd.DataFrame],
-    settings: dict[str, Any],
+    settings: IncomeSettings,
     *,
     focal: str,
 ) -> tuple[dict[str, RegressionResult], pd.DataFrame]:
@@ -182,7 +193,7 @@ def income_model(
     ----------
     households : dict
         County -> cleaned households (focal county first).
-    settings : dict
+    settings : IncomeSettings
         The income family's settings (``income``, ``level``, ``lonely_psu``) from its indicator file.
     focal : str
         The reference county.
@@ -192,19 +203,18 @@ def income_model(
     (dict, DataFrame)
         Outcome -> fit, and the stacked analysis frame (for group counts).
     """
-    options = settings["income"]
+    options = settings.income
     parts = {
-        county: with_treatment(income_frame(table, options), options["comparison"])
-        for county, table in households.items()
+        county: with_treatment(income_frame(table, options), options.comparison) for county, table in households.items()
     }
     others = [c for c in households if c != focal]
     frame, dummies = county_terms(stacked(parts), others)
     interactions = [f"{TREATED}_x_{county}" for county in others]
     frame = frame.assign(**{i: frame[TREATED] * frame[d] for i, d in zip(interactions, dummies, strict=True)})
-    design = household_design(frame, lonely_psu=settings["lonely_psu"])
-    terms = [TREATED, *interactions, *dummies, *options["covariates"]]
+    design = household_design(frame, lonely_psu=settings.lonely_psu)
+    terms = [TREATED, *interactions, *dummies, *options.covariates]
     fits = {
-        outcome: design.regression(f"{outcome} ~ {' + '.join(terms)}", na_rm=True, level=settings["level"])
+        outcome: design.regression(f"{outcome} ~ {' + '.join(terms)}", na_rm=True, level=settings.level)
         for outcome in _INCOME_OUTCOMES
     }
     return fits, frame.assign(_used=used_rows(frame, _INCOME_OUTCOMES[0], terms))
@@ -222,7 +232,7 @@ def with_treatment(frame: pd.DataFrame, comparison: str) -> pd.DataFrame:
 
 
 def capability_model(
-    households: dict[str, pd.DataFrame], settings: dict[str, Any], codebook: Codebook, *, focal: str
+    households: dict[str, pd.DataFrame], settings: CapabilitySettings, codebook: Codebook, *, focal: str
 ) -> tuple[dict[str, RegressionResult], pd.DataFrame, list[str]]:
     """Fit the pooled capability-index and aspiration-scale models.
 
@@ -235,27 +245,27 @@ def capability_model(
     (dict, DataFrame, list)
         Outcome -> fit, the stacked frame with the outcomes, and notes on items left out.
     """
-    options = settings["capability"]
+    options = settings.capability
     others = [c for c in households if c != focal]
     pooled = stacked(households)
     items, _ = item_values(pooled, options, codebook)
     scores, _, _, notes = capability_scores(items, pooled, options)
     frame = pooled.assign(
-        **{INDEX: scores[INDEX].to_numpy(), SCALE: scale_score(items, options["scale_dimension"], options["min_items"])}
+        **{INDEX: scores[INDEX].to_numpy(), SCALE: scale_score(items, options.scale_dimension, options.min_items)}
     )
-    controls = list(options["association"]["controls"])
+    controls = list(options.association.controls)
     frame, dummies = county_terms(numeric_terms(frame, controls), others)
-    design = household_design(frame, lonely_psu=settings["lonely_psu"])
+    design = household_design(frame, lonely_psu=settings.lonely_psu)
     terms = [*dummies, *controls]
     fits = {
-        outcome: design.regression(f"{outcome} ~ {' + '.join(terms)}", na_rm=True, level=settings["level"])
+        outcome: design.regression(f"{outcome} ~ {' + '.join(terms)}", na_rm=True, level=settings.level)
         for outcome in (INDEX, SCALE)
     }
     return fits, frame.assign(_used=used_rows(frame, INDEX, terms)), notes
 
 
 def burden_model(
-    cadres: dict[str, pd.DataFrame], settings: dict[str, Any], controls: list[str], *, focal: str
+    cadres: dict[str, pd.DataFrame], settings: FormalismSettings, controls: list[str], *, focal: str
 ) -> tuple[RegressionResult, pd.DataFrame]:
     """Fit the pooled cadre burden-index model, clustered by village within county strata.
 
@@ -263,7 +273,7 @@ def burden_model(
     ----------
     cadres : dict
         County -> cleaned cadre table, for the counties that ran the cadre survey (focal first).
-    settings : dict
+    settings : FormalismSettings
         The formalism family's settings (``formalism``, ``level``) from its indicator file.
     controls : list of str
         Cadre columns to control for (``comparison.pooled.burden_controls``).
@@ -271,7 +281,7 @@ def burden_model(
         The reference county.
     """
     others = [c for c in cadres if c != focal]
-    frame = cadre_measures(stacked(cadres), settings["formalism"])
+    frame = cadre_measures(stacked(cadres), settings.formalism)
     village = frame["township"].astype("string") + "/" + frame["village"].astype("string")
     # Township and county cadres belong to no village: each is a cluster of its own.
     own = "cadre/" + pd.Series(np.arange(len(frame)), dtype="string")
@@ -279,38 +289,41 @@ def burden_model(
     frame, dummies = county_terms(numeric_terms(frame, controls), others)
     design = SurveyDesign(frame.assign(_one=1.0), weight="_one", strata=COUNTY, psu="_cluster")
     terms = [*dummies, *controls]
-    fit = design.regression(f"{BURDEN} ~ {' + '.join(terms)}", na_rm=True, level=settings["level"])
+    fit = design.regression(f"{BURDEN} ~ {' + '.join(terms)}", na_rm=True, level=settings.level)
     return fit, frame.assign(_used=used_rows(frame, BURDEN, terms))
 
 
 # ---- settings from the indicator files -------------------------------------------------------
 
 
-def indicator_settings(results: StudyResults, family: str, section: str) -> dict[str, Any]:
-    """Return the settings a family's indicator files were computed with, checked to agree across counties.
+def indicator_settings(results: StudyResults, family: IndicatorFamily[S]) -> S:
+    """Return the settings a family's indicator files were computed with, checked to agree across
+    counties (those of the first county, typed).
 
-    Only ``section`` and the shared inference options (``level``, ``lonely_psu``, ``min_sample``)
-    are compared (the formalism baselines are per county and play no part here).
+    Only the family's section and the shared inference options (``level``, ``lonely_psu``,
+    ``min_sample``) are compared (the formalism baselines are per county and play no part here).
 
     Raises
     ------
     InputError
-        When no county has the family, or two counties used different choices (a pooled model needs
-        one definition: re-run the indicator stage).
+        When no county has the family, two counties used different choices (a pooled model needs
+        one definition: re-run the indicator stage), or the settings do not fit the family's type.
     """
-    found = results.of_family(family)
+    found = results.of_family(family.name)
     if not found:
-        raise InputError(f"no county has a {family} indicator file")
-    chosen = [(f.county, _shared_part(f.document.get("settings", {}), section)) for f in found]
-    first_county, first = chosen[0]
-    for county, part in chosen[1:]:
-        if part != first:
+        raise InputError(f"no county has a {family.name} indicator file")
+    first = _shared_part(found[0].document.get("settings", {}), family.name)
+    for other in found[1:]:
+        if _shared_part(other.document.get("settings", {}), family.name) != first:
             raise InputError(
-                f"the {family} indicator files of {first_county} and {county} were computed with "
+                f"the {family.name} indicator files of {found[0].county} and {other.county} were computed with "
                 f"different settings; a pooled model needs one definition (re-run the indicator stage)",
-                path=str(results.get(county, family).path),
+                path=str(other.path),
             )
-    return first
+    try:
+        return family.settings_from_json(found[0].document.get("settings", {}))
+    except InputError as exc:
+        raise InputError(exc.detail, path=str(found[0].path)) from None
 
 
 def _shared_part(settings: dict[str, Any], section: str) -> dict[str, Any]:
@@ -326,7 +339,7 @@ def _shared_part(settings: dict[str, Any], section: str) -> dict[str, Any]:
 def pooled_result(
     results: StudyResults,
     tables: dict[str, dict[str, pd.DataFrame | None]],
-    settings: dict[str, Any],
+    settings: PooledSettings,
     codebook: Codebook,
 ) -> FamilyResult:
     """Fit the three pooled models and return them as a result document.
@@ -337,8 +350,8 @@ def pooled_result(
         The indicator families of the focal and benchmark counties (for the definitions used).
     tables : dict
         County -> cleaned ``households`` and ``cadres`` (``None`` when not collected), focal first.
-    settings : dict
-        :func:`pa_study.compare.settings.comparison_settings` of ``pooled``.
+    settings : PooledSettings
+        :func:`pa_study.compare.comparison_settings` of ``pooled``.
     codebook : Codebook
         For the reverse-worded capability items.
 
@@ -351,23 +364,23 @@ def pooled_result(
         ``pooled_income_effects`` (each county's effect, ``treated`` plus its interaction). Status
         ``skipped`` without a benchmark.
     """
-    focal = settings["focal"]
+    focal = settings.focal
     result = FamilyResult("comparison_pooled", focal, settings)
     # Every table is written, empty when its model could not be fitted: the workflow expects the files.
     result.tables = {
         "pooled_coefficients": coefficient_table({}),
         "pooled_income_effects": pd.DataFrame(columns=["county", "outcome", *ESTIMATE_COLUMNS]),
     }
-    if not settings["benchmarks"]:
+    if not settings.benchmarks:
         result.status = "skipped"
         result.notes.append("no benchmark county is configured: no pooled model")
         return result
     households = {county: t["households"] for county, t in tables.items()}
-    fits: dict[tuple[str, str], RegressionResult] = {}
-    _add_income(result, fits, households, indicator_settings(results, "income", "income"), focal)
-    _add_capability(result, fits, households, indicator_settings(results, "capability", "capability"), codebook, focal)
+    fits: Fits = {}
+    _add_income(result, fits, households, indicator_settings(results, income.FAMILY), focal)
+    _add_capability(result, fits, households, indicator_settings(results, capability.FAMILY), codebook, focal)
     cadres = {county: t["cadres"] for county, t in tables.items() if t.get("cadres") is not None}
-    _add_burden(result, fits, cadres, indicator_settings(results, "formalism", "formalism"), settings, focal)
+    _add_burden(result, fits, cadres, indicator_settings(results, formalism.FAMILY), settings, focal)
     result.tables["pooled_coefficients"] = coefficient_table(fits)
     result.sample = {
         county: {
@@ -392,7 +405,7 @@ def _smallest(frame: pd.DataFrame, county: str, focal: str, *, by_treatment: boo
 
 
 def _add_income(
-    result: FamilyResult, fits: dict, households: dict[str, pd.DataFrame], settings: dict[str, Any], focal: str
+    result: FamilyResult, fits: Fits, households: dict[str, pd.DataFrame], settings: IncomeSettings, focal: str
 ) -> None:
     try:
         income_fits, frame = income_model(households, settings, focal=focal)
@@ -404,12 +417,12 @@ def _add_income(
     fit, others, min_n = (
         income_fits["earned_pc"],
         [c for c in households if c != focal],
-        settings["min_sample"]["group"],
+        settings.min_sample.group,
     )
     base = (
         f"survey-weighted regression of per-capita earned income on active participation (treated; comparison: "
-        f"{settings['income']['comparison']}), participation × county, county indicators (reference {focal}) and "
-        f"{', '.join(settings['income']['covariates'])}; strata = county × township, PSU = village"
+        f"{settings.income.comparison}), participation × county, county indicators (reference {focal}) and "
+        f"{', '.join(settings.income.covariates)}; strata = county × township, PSU = village"
     )
     result.headline.append(
         contrast_row(
@@ -450,9 +463,9 @@ def _add_income(
 
 def _add_capability(
     result: FamilyResult,
-    fits: dict,
+    fits: Fits,
     households: dict[str, pd.DataFrame],
-    settings: dict[str, Any],
+    settings: CapabilitySettings,
     codebook: Codebook,
     focal: str,
 ) -> None:
@@ -464,12 +477,12 @@ def _add_capability(
         return
     result.notes += [f"pooled capability index: {note}" for note in notes]
     fits |= {("capability", outcome): fit for outcome, fit in capability_fits.items()}
-    controls = ", ".join(settings["capability"]["association"]["controls"]) or "none"
+    controls = ", ".join(settings.capability.association.controls) or "none"
     for outcome, name in ((INDEX, "capability_index_difference"), (SCALE, "scale_mean_difference")):
         what = (
             "the capability index rebuilt on all counties' households (standardised on the pooled reference group)"
             if outcome == INDEX
-            else f"the {settings['capability']['scale_dimension']} scale (mean of its recoded items)"
+            else f"the {settings.capability.scale_dimension} scale (mean of its recoded items)"
         )
         result.headline += [
             contrast_row(
@@ -482,7 +495,7 @@ def _add_capability(
                 definition=f"coefficient of county_{c} ({c} − {focal}) in a survey-weighted regression of {what} on "
                 f"county indicators and {controls}; strata = county × township, PSU = village",
                 smallest=_smallest(frame, c, focal),
-                min_n=settings["min_sample"]["group"],
+                min_n=settings.min_sample.group,
             )
             for c in households
             if c != focal
@@ -491,10 +504,10 @@ def _add_capability(
 
 def _add_burden(
     result: FamilyResult,
-    fits: dict,
+    fits: Fits,
     cadres: dict[str, pd.DataFrame],
-    settings: dict[str, Any],
-    comparison: dict[str, Any],
+    settings: FormalismSettings,
+    comparison: PooledSettings,
     focal: str,
 ) -> None:
     if focal not in cadres or len(cadres) < 2:
@@ -503,10 +516,10 @@ def _add_burden(
             "pooled burden model not estimated: the focal county and at least one benchmark need a cadre survey"
         )
         return
-    for county in comparison["benchmarks"]:
+    for county in comparison.benchmarks:
         if county not in cadres:
             result.notes.append(f"{county} has no cadre survey: left out of the pooled burden model")
-    controls = list(comparison["pooled"]["burden_controls"])
+    controls = list(comparison.pooled.burden_controls)
     try:
         fit, frame = burden_model(cadres, settings, controls, focal=focal)
     except StatsInputError as exc:
@@ -514,7 +527,7 @@ def _add_burden(
         result.notes.append(f"pooled burden model not estimated: {exc}")
         return
     fits[("burden", BURDEN)] = fit
-    items = ", ".join(settings["formalism"]["burden_items"])
+    items = ", ".join(settings.formalism.burden_items)
     result.headline += [
         contrast_row(
             "burden_index_difference",
@@ -529,15 +542,33 @@ def _add_burden(
             f"{', '.join(controls) or 'no controls'}; cadres equally weighted, clustered by village within "
             "county strata",
             smallest=_smallest(frame, c, focal),
-            min_n=settings["min_sample"]["cadres"],
+            min_n=settings.min_sample.cadres,
         )
         for c in cadres
         if c != focal
     ]
 
 
+class PooledOptions(ConfigPart):
+    """The config's ``comparison.pooled`` section."""
+
+    burden_controls: tuple[str, ...]
+
+
+class PooledSettings(ComparisonSettings):
+    """Settings of the pooled models: also the ``pooled`` options."""
+
+    pooled: PooledOptions
+
+    @classmethod
+    def config_part(cls, config: Mapping[str, Any], part: str) -> dict[str, Any]:
+        """The shared part and the ``comparison.pooled`` section."""
+        return super().config_part(config, part) | {"pooled": copy.deepcopy(config["comparison"]["pooled"])}
+
+
 PART = ComparisonPart(
     name="pooled",
+    settings=PooledSettings,
     document="pooled.json",
     tables=("pooled_coefficients", "pooled_income_effects"),
 )

@@ -17,6 +17,7 @@ Sources of the seeded figures: ``shared/domain/facts.md`` (one source per row in
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ import pandas as pd
 import yaml
 
 from pa_study.compare.part import ComparisonPart
+from pa_study.compare.settings import ComparisonSettings
 from pa_study.errors import InputError
 from pa_study.indicators.output import FamilyResult
 from pa_study.results import Family, StudyResults
@@ -195,7 +197,7 @@ def survey_counterpart(family: Family, spec: dict[str, Any]) -> dict[str, Any] |
 
 
 def published_lineup(
-    published: pd.DataFrame, vocabulary: dict[str, Any], results: StudyResults, settings: dict[str, Any]
+    published: pd.DataFrame, vocabulary: dict[str, Any], results: StudyResults, settings: PublishedSettings
 ) -> pd.DataFrame:
     """Return the published figures of the shown counties beside the comparable survey estimates.
 
@@ -207,8 +209,8 @@ def published_lineup(
         :func:`load_vocabulary`.
     results : StudyResults
         The indicator families of the focal and benchmark counties (focal first).
-    settings : dict
-        :func:`pa_study.compare.settings.comparison_settings` of ``published``.
+    settings : PublishedSettings
+        :func:`pa_study.compare.comparison_settings` of ``published``.
 
     Returns
     -------
@@ -242,19 +244,20 @@ def in_order(frame: pd.DataFrame, columns: list[str], ranks: dict[str, list[str]
     return frame.sort_values(columns, key=key, kind="stable").reset_index(drop=True)
 
 
-def study_roles(settings: dict[str, Any]) -> dict[str, str]:
+def study_roles(settings: PublishedSettings) -> dict[str, str]:
     """Return county -> role (``focal``, ``benchmark``, ``published_only``) in study order."""
-    roles = {settings["focal"]: "focal", **{c: "benchmark" for c in settings["benchmarks"]}}
-    return roles | {c: "published_only" for c in settings["published_only"] if c not in roles}
+    roles = {settings.focal: "focal", **{c: "benchmark" for c in settings.benchmarks}}
+    return roles | {c: "published_only" for c in settings.published_only if c not in roles}
 
 
-def _county_name(county: str, vocabulary: dict[str, Any], settings: dict[str, Any]) -> str:
-    known = settings["counties"].get(county) or vocabulary["counties"].get(county) or {}
-    return str(known.get("name", county))
+def _county_name(county: str, vocabulary: dict[str, Any], settings: PublishedSettings) -> str:
+    if county in settings.counties:
+        return settings.counties[county].name
+    return str((vocabulary["counties"].get(county) or {}).get("name", county))
 
 
 def _published_record(
-    record: dict[str, Any], vocabulary: dict[str, Any], roles: dict[str, str], settings: dict[str, Any]
+    record: dict[str, Any], vocabulary: dict[str, Any], roles: dict[str, str], settings: PublishedSettings
 ) -> dict[str, Any]:
     county = record["county"]
     return {
@@ -286,7 +289,7 @@ def _published_record(
 
 
 def _survey_records(
-    indicator: str, spec: dict[str, Any], vocabulary: dict[str, Any], results: StudyResults, settings: dict[str, Any]
+    indicator: str, spec: dict[str, Any], vocabulary: dict[str, Any], results: StudyResults, settings: PublishedSettings
 ) -> list[dict[str, Any]]:
     entry = vocabulary["indicators"][indicator]
     rows = []
@@ -295,7 +298,7 @@ def _survey_records(
         found = survey_counterpart(family, spec) if family is not None else None
         if found is None:
             continue
-        synthetic = settings["counties"][county]["synthetic"]
+        synthetic = settings.counties[county].synthetic
         where = spec.get("headline") or f"table {spec['table']}"
         rows.append(
             {
@@ -303,7 +306,7 @@ def _survey_records(
                 "label": entry.get("label", indicator),
                 "county": county,
                 "county_name": _county_name(county, vocabulary, settings),
-                "role": "focal" if county == settings["focal"] else "benchmark",
+                "role": "focal" if county == settings.focal else "benchmark",
                 "kind": SURVEY,
                 "year": family.document.get("settings", {}).get("study", {}).get("survey_year"),
                 "relation": "=",
@@ -325,7 +328,7 @@ def published_result(
     published: pd.DataFrame,
     vocabulary: dict[str, Any],
     results: StudyResults,
-    settings: dict[str, Any],
+    settings: PublishedSettings,
     *,
     table_path: str,
 ) -> FamilyResult:
@@ -337,7 +340,7 @@ def published_result(
     not estimates of this study.
     """
     roles = study_roles(settings)
-    result = FamilyResult("comparison_published", settings["focal"], settings)
+    result = FamilyResult("comparison_published", settings.focal, settings)
     figures = published[published["county"].isin(list(roles))].drop(columns="row")
     result.tables["published"] = in_order(
         figures.assign(kind=PUBLISHED),
@@ -361,8 +364,23 @@ def published_result(
     return result
 
 
+class PublishedSettings(ComparisonSettings):
+    """Settings of the published-figures line-up: also the counties shown from published figures only."""
+
+    published_only: tuple[str, ...]
+
+    @classmethod
+    def config_part(cls, config: Mapping[str, Any], part: str) -> dict[str, Any]:
+        """The shared part and the ``published_only`` counties that are not studied anyway."""
+        shared = super().config_part(config, part)
+        studied = [shared["focal"], *shared["benchmarks"]]
+        only = [c for c in config["comparison"]["published_only"] if c not in studied]
+        return shared | {"published_only": only}
+
+
 PART = ComparisonPart(
     name="published",
+    settings=PublishedSettings,
     document="published.json",
     tables=("published", "published_lineup"),
 )

@@ -11,9 +11,10 @@ from pathlib import Path
 from typing import Any
 
 from pa_study.codebook import Codebook
-from pa_study.compare.microdata import microdata_result
-from pa_study.compare.pooled import pooled_result
-from pa_study.compare.published import load_published, load_vocabulary, published_result
+from pa_study.compare.microdata import MicrodataSettings, microdata_result
+from pa_study.compare.pooled import PooledSettings, pooled_result
+from pa_study.compare.published import PublishedSettings, load_published, load_vocabulary, published_result
+from pa_study.compare.settings import ComparisonSettings
 from pa_study.errors import InputError
 from pa_study.indicators.output import write_result
 from pa_study.indicators.run import cleaned_tables
@@ -23,7 +24,7 @@ from pa_study.results import StudyResults, study_results
 POOLED_INSTRUMENTS = ("households", "cadres")
 
 
-def study_of(indicators: list[str], settings: dict[str, Any]) -> StudyResults:
+def study_of(indicators: list[str], settings: ComparisonSettings) -> StudyResults:
     """Return the indicator files of the focal and benchmark counties, focal first.
 
     Raises
@@ -31,17 +32,12 @@ def study_of(indicators: list[str], settings: dict[str, Any]) -> StudyResults:
     InputError
         An item that is not ``county:family=path`` of a studied county, or a missing file.
     """
-    names = {county: settings["counties"][county]["name"] for county in studied(settings)}
+    names = {county: settings.counties[county].name for county in settings.studied}
     return study_results(indicators, names)
 
 
-def studied(settings: dict[str, Any]) -> list[str]:
-    """The focal county, then the benchmarks in config order (the JSON settings sort their keys)."""
-    return [settings["focal"], *settings["benchmarks"]]
-
-
 def run_microdata(
-    *, settings: dict[str, Any], indicators: list[str], output: str | Path, tables_dir: str | Path
+    *, settings: MicrodataSettings, indicators: list[str], output: str | Path, tables_dir: str | Path
 ) -> dict[str, Any]:
     """Write the focal − benchmark contrasts (:func:`pa_study.compare.microdata.microdata_result`)."""
     return write_result(microdata_result(study_of(indicators, settings), settings), output, tables_dir)
@@ -49,7 +45,7 @@ def run_microdata(
 
 def run_pooled(
     *,
-    settings: dict[str, Any],
+    settings: PooledSettings,
     indicators: list[str],
     clean_dirs: dict[str, str],
     codebook: Codebook,
@@ -68,17 +64,17 @@ def run_pooled(
     InputError
         A studied county without a cleaned-tables folder, or a missing cleaned table.
     """
-    absent = [county for county in studied(settings) if county not in clean_dirs]
+    absent = [county for county in settings.studied if county not in clean_dirs]
     if absent:
         raise InputError(f"no cleaned tables given for {', '.join(absent)} (--clean-dir county=folder)")
-    tables = {county: cleaned_tables(clean_dirs[county], POOLED_INSTRUMENTS) for county in studied(settings)}
+    tables = {county: cleaned_tables(clean_dirs[county], POOLED_INSTRUMENTS) for county in settings.studied}
     result = pooled_result(study_of(indicators, settings), tables, settings, codebook)
     return write_result(result, output, tables_dir)
 
 
 def run_published(
     *,
-    settings: dict[str, Any],
+    settings: PublishedSettings,
     indicators: list[str],
     table: str | Path,
     vocabulary: str | Path,
@@ -95,7 +91,7 @@ def run_published(
         vocabulary does not know.
     """
     words = load_vocabulary(vocabulary)
-    unknown = [c for c in settings["published_only"] if c not in words["counties"]]
+    unknown = [c for c in settings.published_only if c not in words["counties"]]
     if unknown:
         raise InputError(
             f"comparison.published_only names {', '.join(unknown)}, which the vocabulary of the "

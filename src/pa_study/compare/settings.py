@@ -1,59 +1,61 @@
-"""The part of the config one comparison job depends on.
+"""The part of the config one comparison job depends on, typed.
 
-Each comparison job takes :func:`comparison_settings` of its part as its JSON parameter: the focal
-county, the benchmarks, the display names and synthetic flags of those counties, and the part's own
-options. Nothing of the per-county ingest, clean or indicator config enters it, and no per-county
-job takes any of it, so changing the focal county or the benchmark list re-runs the comparison
-only. The indicator choices the pooled models need come from the indicator files themselves.
+Each comparison job takes its part's settings (:func:`pa_study.compare.comparison_settings`) as
+its JSON parameter: the focal county, the benchmarks, the display names and synthetic flags of those
+counties, and the part's own options. Nothing of the per-county ingest, clean or indicator config
+enters it, and no per-county job takes any of it, so changing the focal county or the benchmark list
+re-runs the comparison only. The indicator choices the pooled models need come from the indicator
+files themselves. Each part's settings type (in its module) extends :class:`ComparisonSettings`.
 """
 
 from __future__ import annotations
 
-import copy
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, Self
 
-from pa_study.compare.registry import comparison_part
-
-
-def comparison_settings(config: dict[str, Any], part: str) -> dict[str, Any]:
-    """Return everything one comparison job depends on.
-
-    Parameters
-    ----------
-    config : dict
-        The validated config (schema defaults filled in).
-    part : str
-        A key of :data:`pa_study.compare.PARTS`.
-
-    Returns
-    -------
-    dict
-        ``part``, ``focal``, ``benchmarks`` and ``counties`` (key -> ``name``, ``name_zh``,
-        ``synthetic``, focal first); for ``pooled`` the ``pooled`` options, for ``published`` the
-        ``published_only`` counties.
-
-    Raises
-    ------
-    InputError
-        For an unknown part.
-    """
-    comparison_part(part)
-    studied = [config["focal"], *config["benchmarks"]]
-    settings: dict[str, Any] = {
-        "part": part,
-        "focal": config["focal"],
-        "benchmarks": list(config["benchmarks"]),
-        "counties": {county: _display(config["counties"][county]) for county in studied},
-    }
-    section = config["comparison"]
-    if part == "pooled":
-        settings["pooled"] = copy.deepcopy(section["pooled"])
-    if part == "published":
-        settings["published_only"] = [c for c in section["published_only"] if c not in studied]
-    return settings
+from pa_study.config import ConfigPart
 
 
-def _display(block: dict[str, Any]) -> dict[str, Any]:
+class CountyDisplay(ConfigPart):
+    """How a studied county is shown: its name, Chinese name, and whether its data are synthetic."""
+
+    name: str
+    name_zh: str
+    synthetic: bool
+
+
+class ComparisonSettings(ConfigPart):
+    """What every comparison job depends on: the part, the focal county, the benchmarks and how
+    those counties are shown."""
+
+    part: str
+    focal: str
+    benchmarks: tuple[str, ...]
+    counties: dict[str, CountyDisplay]
+
+    @property
+    def studied(self) -> list[str]:
+        """The focal county, then the benchmarks in config order (the JSON settings sort their keys)."""
+        return [self.focal, *self.benchmarks]
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any], part: str) -> Self:
+        """Return the settings of ``part`` from the validated config (schema defaults filled in)."""
+        return cls.parse(cls.config_part(config, part), f"settings of the {part} comparison")
+
+    @classmethod
+    def config_part(cls, config: Mapping[str, Any], part: str) -> dict[str, Any]:
+        """The part of the config these settings hold, as JSON; a part's settings type adds its own options."""
+        studied = [config["focal"], *config["benchmarks"]]
+        return {
+            "part": part,
+            "focal": config["focal"],
+            "benchmarks": list(config["benchmarks"]),
+            "counties": {county: _display(config["counties"][county]) for county in studied},
+        }
+
+
+def _display(block: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "name": block["name"],
         "name_zh": block.get("name_zh", block["name"]),

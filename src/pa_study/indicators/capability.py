@@ -24,9 +24,11 @@ import numpy as np
 import pandas as pd
 
 from pa_study.codebook import Codebook
+from pa_study.config import ConfigPart
 from pa_study.errors import InputError
 from pa_study.indicators.family import CleanedTables, FigureSpec, IndicatorFamily
 from pa_study.indicators.output import FamilyResult, estimate_from_row, estimate_table, headline_row, missing_row
+from pa_study.indicators.settings import FamilySettings
 from pa_study.indicators.survey import (
     as_float,
     coefficient,
@@ -63,11 +65,56 @@ DISTRIBUTION_GROUPS = (
     ("exit", "exited", lambda f: f["exited"] == 1),
 )
 
+# ---- settings --------------------------------------------------------------------------------
+
+
+class CapabilityItem(ConfigPart):
+    """One item of a capability dimension: a household column, optionally per member, optionally
+    counting against (``negative``)."""
+
+    column: str
+    per_member: bool = False
+    negative: bool = False
+
+
+class LikertRange(ConfigPart):
+    """The ends of the Likert scale (reverse-worded items become ``min + max - x``)."""
+
+    min: int
+    max: int
+
+
+class AssociationModel(ConfigPart):
+    """The regressions of capability outcomes on training and microcredit, with controls."""
+
+    outcomes: tuple[str, ...]
+    regressors: tuple[str, ...]
+    controls: tuple[str, ...]
+
+
+class CapabilityOptions(ConfigPart):
+    """The config's ``indicators.capability`` section: dimensions, index method and the association model."""
+
+    index_method: str
+    reference_group: str
+    min_items: int
+    likert: LikertRange
+    dimensions: dict[str, tuple[CapabilityItem, ...]]
+    scale_dimension: str
+    association: AssociationModel
+
+
+class CapabilitySettings(FamilySettings):
+    """Settings of the capability family: the shared options and the ``capability`` section."""
+
+    capability: CapabilityOptions
+
+
 # ---- constructs ------------------------------------------------------------------------------
 
 
 def item_values(
-    households: pd.DataFrame, options: dict[str, Any], codebook: Codebook
+    households: pd.DataFrame, options: CapabilityOptions, codebook: Codebook
 ) -> tuple[pd.DataFrame, list[str]]:
     """Return every configured item as a float column, and the items recoded as reverse-worded.
 
@@ -81,12 +128,12 @@ def item_values(
         An item that is not a column of the cleaned household table.
     """
     variables = codebook["households"].by_name
-    likert = options["likert"]
+    likert = options.likert
     columns, reversed_items = {}, []
     size = as_float(households["hh_size"])
-    for dimension, items in options["dimensions"].items():
+    for dimension, items in options.dimensions.items():
         for item in items:
-            column = item["column"]
+            column = item.column
             if column not in households.columns:
                 raise InputError(
                     f"indicators.capability.dimensions.{dimension} names '{column}', which is not a "
@@ -94,7 +141,7 @@ def item_values(
                     path="config",
                 )
             values = as_float(households[column])
-            if item.get("per_member", False):
+            if item.per_member:
                 values = values / size
             name = f"{dimension}:{column}"
             columns[name] = values
@@ -102,12 +149,12 @@ def item_values(
                 reversed_items.append(name)
     frame = pd.DataFrame(columns, index=households.index)
     if reversed_items:
-        frame = reverse_code(frame, reversed_items, scale_min=likert["min"], scale_max=likert["max"])
+        frame = reverse_code(frame, reversed_items, scale_min=likert.min, scale_max=likert.max)
     return frame, reversed_items
 
 
 def capability_scores(
-    items: pd.DataFrame, households: pd.DataFrame, options: dict[str, Any]
+    items: pd.DataFrame, households: pd.DataFrame, options: CapabilityOptions
 ) -> tuple[pd.DataFrame, pd.DataFrame, int, list[str]]:
     """Return the dimension scores and the capability index, their item weights, unscored rows and notes.
 
@@ -124,11 +171,11 @@ def capability_scores(
         weight); the number of households without an index; notes on the items left out.
     """
     weights = households["weight"].astype("Float64").to_numpy(dtype=float)
-    reference = _reference(households, options["reference_group"])
+    reference = _reference(households, options.reference_group)
     data = items.assign(_w=weights)
     scores, item_weights, notes = {}, [], []
-    for dimension, specs in options["dimensions"].items():
-        names = [f"{dimension}:{s['column']}" for s in specs]
+    for dimension, specs in options.dimensions.items():
+        names = [f"{dimension}:{s.column}" for s in specs]
         constant = [n for n in names if items.loc[reference, n].nunique(dropna=True) < 2]
         if constant:
             notes.append(f"capability item(s) {', '.join(constant)} do not vary in the reference group: left out")
@@ -136,11 +183,7 @@ def capability_scores(
         if not names:
             notes.append(f"capability dimension {dimension} has no varying item: left out of the index")
             continue
-        negative = [
-            f"{dimension}:{s['column']}"
-            for s in specs
-            if s.get("negative", False) and f"{dimension}:{s['column']}" in names
-        ]
+        negative = [f"{dimension}:{s.column}" for s in specs if s.negative and f"{dimension}:{s.column}" in names]
         index = _summary(data, names, reference, options, negative=negative)
         scores[dimension] = index.scores.to_numpy()
         item_weights += [
@@ -157,7 +200,7 @@ def capability_scores(
 
 
 def _summary(
-    data: pd.DataFrame, names: list[str], reference: np.ndarray, options: dict[str, Any], *, negative: list[str]
+    data: pd.DataFrame, names: list[str], reference: np.ndarray, options: CapabilityOptions, *, negative: list[str]
 ) -> SummaryIndex:
     with warnings.catch_warnings():
         # Unscored rows are counted by the caller.
@@ -166,10 +209,10 @@ def _summary(
             data,
             names,
             reference=reference,
-            method=options["index_method"],
+            method=options.index_method,
             weight="_w",
             negative=negative,
-            min_items=min(options["min_items"], len(names)),
+            min_items=min(options.min_items, len(names)),
         )
 
 
@@ -186,12 +229,10 @@ def scale_score(items: pd.DataFrame, dimension: str, min_items: int) -> np.ndarr
     return np.where(answered >= min_items, items[columns].mean(axis=1).to_numpy(), np.nan)
 
 
-def principal_component(items: pd.DataFrame, options: dict[str, Any]) -> tuple[np.ndarray, pd.DataFrame, float]:
+def principal_component(items: pd.DataFrame, options: CapabilityOptions) -> tuple[np.ndarray, pd.DataFrame, float]:
     """Return first-principal-component scores of all items (negative items sign-flipped), its
     loadings and its share of variance (households with a missing item get no score)."""
-    negative = [
-        f"{d}:{s['column']}" for d, specs in options["dimensions"].items() for s in specs if s.get("negative", False)
-    ]
+    negative = [f"{d}:{s.column}" for d, specs in options.dimensions.items() for s in specs if s.negative]
     signed = items.loc[:, items.nunique(dropna=True) > 1].copy()
     negative = [n for n in negative if n in signed.columns]
     signed[negative] = -signed[negative]
@@ -205,15 +246,15 @@ def principal_component(items: pd.DataFrame, options: dict[str, Any]) -> tuple[n
 # ---- the family ------------------------------------------------------------------------------
 
 
-def capability_indicators(tables: CleanedTables, settings: dict[str, Any]) -> FamilyResult:
+def capability_indicators(tables: CleanedTables, settings: CapabilitySettings) -> FamilyResult:
     """Compute the capability family for one county.
 
     Parameters
     ----------
     tables : CleanedTables
         Cleaned tables (``households`` is used) and their codebook (for the reverse-worded items).
-    settings : dict
-        :func:`pa_study.indicators.family_settings` for ``capability``.
+    settings : CapabilitySettings
+        The family's settings for the county.
 
     Returns
     -------
@@ -224,23 +265,23 @@ def capability_indicators(tables: CleanedTables, settings: dict[str, Any]) -> Fa
         Tables: ``gaps``, ``means_by_group``, ``index_distribution``, ``association``,
         ``alpha_items``, ``item_weights``, ``pc_loadings``.
     """
-    options = settings["capability"]
-    level = settings["level"]
-    min_group = settings["min_sample"]["group"]
-    result = FamilyResult("capability", settings["county"], settings)
+    options = settings.capability
+    level = settings.level
+    min_group = settings.min_sample.group
+    result = FamilyResult("capability", settings.county, settings)
     households = required_table(tables, "households").reset_index(drop=True)
     result.sample = {"households_read": len(households)}
-    if len(households) < settings["min_sample"]["households"]:
+    if len(households) < settings.min_sample.households:
         result.status = "too_small"
         result.notes.append(
             f"{len(households)} households, fewer than the minimum "
-            f"{settings['min_sample']['households']} (indicators.min_sample.households)"
+            f"{settings.min_sample.households} (indicators.min_sample.households)"
         )
         return result
-    if options["scale_dimension"] not in options["dimensions"]:
+    if options.scale_dimension not in options.dimensions:
         raise InputError(
-            f"indicators.capability.scale_dimension '{options['scale_dimension']}' is not one of the "
-            f"dimensions {sorted(options['dimensions'])}",
+            f"indicators.capability.scale_dimension '{options.scale_dimension}' is not one of the "
+            f"dimensions {sorted(options.dimensions)}",
             path="config",
         )
     items, reversed_items = item_values(households, options, tables.codebook)
@@ -251,12 +292,12 @@ def capability_indicators(tables: CleanedTables, settings: dict[str, Any]) -> Fa
         result.notes.append("no capability item varies in the sample: the index cannot be built")
         return result
     pc1, loadings, explained = principal_component(items, options)
-    scale = scale_score(items, options["scale_dimension"], options["min_items"])
+    scale = scale_score(items, options.scale_dimension, options.min_items)
     result.definitions = _definitions(options, reversed_items, explained)
     result.sample |= {"households_without_index": unscored, "households_with_pc1": int(np.isfinite(pc1).sum())}
     frame = _analysis_frame(households, scores, scale, pc1)
-    design = household_design(frame, lonely_psu=settings["lonely_psu"])
-    outcomes = [INDEX, *(d for d in options["dimensions"] if d in scores.columns), SCALE, PC1]
+    design = household_design(frame, lonely_psu=settings.lonely_psu)
+    outcomes = [INDEX, *(d for d in options.dimensions if d in scores.columns), SCALE, PC1]
     gaps = _gaps(design, outcomes, level)
     result.tables["gaps"] = estimate_table([({"outcome": o, "contrast": c}, e) for (o, c), e in gaps.items()])
     result.tables["means_by_group"] = pd.concat(
@@ -348,7 +389,7 @@ def _gaps(design: SurveyDesign, outcomes: list[str], level: float) -> dict[tuple
 
 
 def _gap_headline(
-    gaps: dict[tuple[str, str], Estimate], options: dict[str, Any], min_group: int
+    gaps: dict[tuple[str, str], Estimate], options: CapabilityOptions, min_group: int
 ) -> list[dict[str, Any]]:
     wanted = [
         (
@@ -367,7 +408,7 @@ def _gap_headline(
             SCALE,
             "registered_minus_unregistered",
             "scale_gap_registered",
-            f"内生动力量表差异 {options['scale_dimension']} scale gap, registered − unregistered (scale points)",
+            f"内生动力量表差异 {options.scale_dimension} scale gap, registered − unregistered (scale points)",
         ),
         (
             PC1,
@@ -391,10 +432,10 @@ def _gap_headline(
 
 
 def _alpha_headline(
-    result: FamilyResult, items: pd.DataFrame, options: dict[str, Any], level: float, min_group: int
+    result: FamilyResult, items: pd.DataFrame, options: CapabilityOptions, level: float, min_group: int
 ) -> list[dict[str, Any]]:
     """Cronbach's alpha of the scale dimension (its item statistics go to ``alpha_items``)."""
-    dimension = options["scale_dimension"]
+    dimension = options.scale_dimension
     columns = [c for c in items.columns if c.split(":", 1)[0] == dimension]
     name, label = "cronbach_alpha", f"Cronbach's alpha, {dimension} scale (reverse-worded items recoded)"
     definition = "raw alpha of the recoded items (psych::alpha, pairwise, unweighted); CI = alpha ± z x ASE"
@@ -419,13 +460,13 @@ def _alpha_headline(
 
 
 def _association(
-    design: SurveyDesign, frame: pd.DataFrame, options: dict[str, Any], level: float
+    design: SurveyDesign, frame: pd.DataFrame, options: CapabilityOptions, level: float
 ) -> tuple[pd.DataFrame, list[str]]:
     """Survey-weighted regressions of each outcome on the regressors and controls (design-based,
     village-clustered SEs); one row per outcome and term."""
-    spec = options["association"]
-    terms = [*spec["regressors"], *spec["controls"]]
-    unknown = [t for t in [*spec["outcomes"], *terms] if t not in frame.columns]
+    spec = options.association
+    terms = [*spec.regressors, *spec.controls]
+    unknown = [t for t in [*spec.outcomes, *terms] if t not in frame.columns]
     if unknown:
         raise InputError(
             f"indicators.capability.association names {unknown}, which are neither household columns "
@@ -435,7 +476,7 @@ def _association(
     terms, constant = varying_columns(frame, terms)
     notes = [f"association: {constant} do not vary in the sample and are left out"] if constant else []
     rows = []
-    for outcome in spec["outcomes"]:
+    for outcome in spec.outcomes:
         formula = f"{outcome} ~ {' + '.join(terms)}"
         try:
             fit = design.regression(formula, na_rm=True, level=level)
@@ -443,23 +484,23 @@ def _association(
             notes.append(f"association of {outcome} not estimated: {exc}")
             continue
         rows += [
-            ({"outcome": outcome, "term": term, "regressor": term in spec["regressors"]}, coefficient(fit, term))
+            ({"outcome": outcome, "term": term, "regressor": term in spec.regressors}, coefficient(fit, term))
             for term in terms
         ]
     return estimate_table(rows), notes
 
 
-def _association_headline(table: pd.DataFrame, options: dict[str, Any], min_group: int) -> list[dict[str, Any]]:
-    spec = options["association"]
-    outcome = spec["outcomes"][0]
-    controls = ", ".join(spec["controls"]) or "none"
+def _association_headline(table: pd.DataFrame, options: CapabilityOptions, min_group: int) -> list[dict[str, Any]]:
+    spec = options.association
+    outcome = spec.outcomes[0]
+    controls = ", ".join(spec.controls) or "none"
     rows = []
-    for regressor in spec["regressors"]:
+    for regressor in spec.regressors:
         name = f"association_{regressor}"
         label = f"{regressor} 与{outcome}的关联 association of {regressor} with {outcome}"
         definition = (
             f"coefficient of {regressor} in a survey-weighted regression of {outcome} on "
-            f"{', '.join(spec['regressors'])} and controls ({controls}); design-based SEs"
+            f"{', '.join(spec.regressors)} and controls ({controls}); design-based SEs"
         )
         match = table[(table["outcome"] == outcome) & (table["term"] == regressor)] if len(table) else table
         if match.empty:
@@ -469,21 +510,18 @@ def _association_headline(table: pd.DataFrame, options: dict[str, Any], min_grou
     return rows
 
 
-def _definitions(options: dict[str, Any], reversed_items: list[str], explained: float) -> dict[str, str]:
+def _definitions(options: CapabilityOptions, reversed_items: list[str], explained: float) -> dict[str, str]:
     dimensions = {
-        d: ", ".join(
-            ("-" if s.get("negative") else "+") + s["column"] + (" per member" if s.get("per_member") else "")
-            for s in specs
-        )
-        for d, specs in options["dimensions"].items()
+        d: ", ".join(("-" if s.negative else "+") + s.column + (" per member" if s.per_member else "") for s in specs)
+        for d, specs in options.dimensions.items()
     }
     return {
         "dimensions": "; ".join(f"{d}: {items}" for d, items in dimensions.items()),
-        "dimension_score": f"summary index ({options['index_method']}) of the dimension's items, z-scored on "
-        f"{options['reference_group']} households with survey weights",
+        "dimension_score": f"summary index ({options.index_method}) of the dimension's items, z-scored on "
+        f"{options.reference_group} households with survey weights",
         INDEX: "summary index of the dimension scores, standardised (mean 0, SD 1 in the reference group)",
-        SCALE: f"mean of the answered {options['scale_dimension']} items on their "
-        f"{options['likert']['min']}-{options['likert']['max']} scale",
+        SCALE: f"mean of the answered {options.scale_dimension} items on their "
+        f"{options.likert.min}-{options.likert.max} scale",
         "reverse_coded": ", ".join(i.split(":", 1)[1] for i in reversed_items) or "none",
         PC1: f"first principal component of all items (negative items sign-flipped), {explained:.1%} of variance",
         "trained": "attended at least one skills-training session in the past year",
@@ -494,6 +532,7 @@ FAMILY = IndicatorFamily(
     name="capability",
     title_en="Capability and endogenous motivation",
     title_zh="能力与内生动力",
+    settings=CapabilitySettings,
     instruments=("households",),
     required=("households",),
     compute=capability_indicators,

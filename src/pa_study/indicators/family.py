@@ -13,13 +13,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from pa_study.errors import InputError
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from pa_study.codebook import Codebook
     from pa_study.indicators.output import FamilyResult
+    from pa_study.indicators.settings import FamilySettings
+
+S = TypeVar("S", bound="FamilySettings")
 
 
 @dataclass(frozen=True)
@@ -70,7 +75,7 @@ class FigureSpec:
 
 
 @dataclass(frozen=True)
-class IndicatorFamily:
+class IndicatorFamily(Generic[S]):
     """One indicator family: everything the stages after it need to know.
 
     Attributes
@@ -79,6 +84,9 @@ class IndicatorFamily:
         Stable machine name (``identification``); the file ``results/<county>/indicators/<name>.json``.
     title_en, title_zh : str
         The family's name in the report (section headings, tables).
+    settings : type
+        The family's settings type (a :class:`~pa_study.indicators.settings.FamilySettings`): the
+        config part its job depends on, parsed from the config or from the job's JSON parameter.
     instruments : tuple of str
         The cleaned tables the family reads, in the order the workflow declares them.
     required : tuple of str
@@ -86,7 +94,7 @@ class IndicatorFamily:
         note instead of computed.
     compute : callable
         ``compute(tables, settings) -> FamilyResult`` with :class:`CleanedTables` and the family's
-        settings.
+        settings (an instance of ``settings``).
     contrasts : tuple of str
         Prefixes of the headline names that are effects, gaps or associations: the report reads
         their intervals against zero (the others against their threshold, if any).
@@ -98,12 +106,32 @@ class IndicatorFamily:
     name: str
     title_en: str
     title_zh: str
+    settings: type[S]
     instruments: tuple[str, ...]
     required: tuple[str, ...]
-    compute: Callable[[CleanedTables, Any], FamilyResult]
+    compute: Callable[[CleanedTables, S], FamilyResult]
     contrasts: tuple[str, ...] = ()
     figures: Mapping[str, FigureSpec] = field(default_factory=dict)
 
     def title(self, language: str) -> str:
         """The family's name in ``language`` (``en`` or ``zh``)."""
         return self.title_zh if language == "zh" else self.title_en
+
+    def settings_from_config(self, config: Mapping[str, Any], county: str) -> S:
+        """The family's settings for ``county`` from the validated config (schema defaults filled in)."""
+        return self.settings.from_config(config, self.name, county)
+
+    def settings_from_json(self, data: Mapping[str, Any]) -> S:
+        """The family's settings from a job's JSON parameter (as :meth:`settings_from_config` wrote it).
+
+        Raises
+        ------
+        InputError
+            When the settings are another family's, or do not fit the family's settings type.
+        """
+        if data.get("family") != self.name:
+            raise InputError(
+                f"the settings are those of family '{data.get('family')}', not '{self.name}'; pass "
+                "family_settings(config, family, county)"
+            )
+        return self.settings.parse(data, f"settings of the {self.name} indicators")

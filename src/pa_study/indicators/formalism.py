@@ -20,22 +20,24 @@ Xinhua 2019-06-27 (provincial targets, see shared/domain/facts.md).
 from __future__ import annotations
 
 import warnings
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from pa_study.codebook import normalise_label
+from pa_study.config import ConfigPart, Number
 from pa_study.design import village_key
 from pa_study.indicators.family import FigureSpec, IndicatorFamily
-from pa_study.indicators.identification import identification_frame
+from pa_study.indicators.identification import IdentificationSettings, identification_frame
 from pa_study.indicators.output import (
     FamilyResult,
     headline_row,
     missing_row,
     threshold_verdicts,
 )
+from pa_study.indicators.settings import FamilySettings
 from pa_study.indicators.survey import (
     as_float,
     coefficient,
@@ -71,10 +73,51 @@ _LABELS = {
 }
 
 
+# ---- settings --------------------------------------------------------------------------------
+
+
+class BurdenTarget(ConfigPart):
+    """A burden-reduction target of the 2019 campaign: the least (and largest) reduction of a
+    measure against its pre-campaign baseline, with its source."""
+
+    measure: str
+    reduction_min: Number
+    reduction_max: Number | None = None
+    source: str
+    confidence: str | None = None
+
+
+class FormalismOptions(ConfigPart):
+    """The config's ``indicators.formalism`` section, with the baselines of one county."""
+
+    formal_activities: tuple[str, ...]
+    field_activities: tuple[str, ...]
+    burden_items: tuple[str, ...]
+    perception_items: tuple[str, ...]
+    targets: tuple[BurdenTarget, ...]
+    baselines: dict[str, Number]
+    association_levels: tuple[str, ...]
+
+
+class FormalismSettings(IdentificationSettings):
+    """Settings of the formalism family: those of identification (the burden-error association
+    counts misclassified households by its rules) and the ``formalism`` section, whose
+    ``baselines`` are this county's only."""
+
+    formalism: FormalismOptions
+
+    @classmethod
+    def config_part(cls, config: Mapping[str, Any], family: str, county: str) -> dict[str, Any]:
+        """The declared sections, with the baselines of the county only."""
+        part = super().config_part(config, family, county)
+        part["formalism"]["baselines"] = part["formalism"]["baselines"].get(county, {})
+        return part
+
+
 # ---- cadre constructs ------------------------------------------------------------------------
 
 
-def cadre_measures(cadres: pd.DataFrame, options: dict[str, Any]) -> pd.DataFrame:
+def cadre_measures(cadres: pd.DataFrame, options: FormalismOptions) -> pd.DataFrame:
     """Return the cadres with hour shares, formal/field totals, the perception scale and the burden index.
 
     ``share_<activity>`` is the cadre's hours on the activity ÷ usual total weekly hours (missing
@@ -87,16 +130,16 @@ def cadre_measures(cadres: pd.DataFrame, options: dict[str, Any]) -> pd.DataFram
     total = np.where(total > 0, total, np.nan)
     for activity in ACTIVITIES:
         frame[f"share_{activity}"] = as_float(frame[f"hours_{activity}"]) / total
-    frame["hours_formalism"] = sum(as_float(frame[f"hours_{a}"]) for a in options["formal_activities"])
+    frame["hours_formalism"] = sum(as_float(frame[f"hours_{a}"]) for a in options.formal_activities)
     frame["share_formalism"] = frame["hours_formalism"] / total
-    frame["share_field"] = sum(as_float(frame[f"hours_{a}"]) for a in options["field_activities"]) / total
-    for column in (*COUNTS, *options["perception_items"]):
+    frame["share_field"] = sum(as_float(frame[f"hours_{a}"]) for a in options.field_activities) / total
+    for column in (*COUNTS, *options.perception_items):
         frame[column] = as_float(frame[column])
-    frame["perception_scale"] = frame[options["perception_items"]].mean(axis=1)
+    frame["perception_scale"] = frame[list(options.perception_items)].mean(axis=1)
     with warnings.catch_warnings():
         # Cadres without any burden item get no index; counted in the sample section.
         warnings.simplefilter("ignore", UserWarning)
-        frame["burden_index"] = summary_index(frame, options["burden_items"]).scores.to_numpy()
+        frame["burden_index"] = summary_index(frame, list(options.burden_items)).scores.to_numpy()
     return frame
 
 
@@ -113,8 +156,8 @@ def by_role(design: SurveyDesign, measures: list[str], level: float) -> pd.DataF
 
 
 def target_assessment(
-    design: SurveyDesign, targets: list[dict[str, Any]], baselines: dict[str, float], level: float
-) -> tuple[pd.DataFrame, list[tuple[dict[str, Any], Estimate]]]:
+    design: SurveyDesign, targets: Sequence[BurdenTarget], baselines: Mapping[str, float], level: float
+) -> tuple[pd.DataFrame, list[tuple[BurdenTarget, Estimate]]]:
     """Compare current means with the configured burden-reduction targets where a baseline exists.
 
     The reduction is ``1 - mean / baseline`` with the baseline taken as known, so its SE is the
@@ -128,12 +171,12 @@ def target_assessment(
     """
     rows, assessed = [], []
     for target in targets:
-        measure = target["measure"]
+        measure = target.measure
         row = {
             "measure": measure,
-            "reduction_min": target["reduction_min"],
-            "reduction_max": target.get("reduction_max"),
-            "source": target["source"],
+            "reduction_min": target.reduction_min,
+            "reduction_max": target.reduction_max,
+            "source": target.source,
             "baseline": baselines.get(measure),
         }
         if measure not in baselines:
@@ -151,7 +194,7 @@ def target_assessment(
             df=current.df,
             level=level,
         )
-        verdicts = threshold_verdicts(reduction, target["reduction_min"], below_passes=False)
+        verdicts = threshold_verdicts(reduction, target.reduction_min, below_passes=False)
         rows.append(
             {
                 **row,
@@ -172,10 +215,10 @@ def target_assessment(
 # ---- households and the village-level association --------------------------------------------
 
 
-def household_contact(households: pd.DataFrame, settings: dict[str, Any]) -> tuple[pd.DataFrame, dict[str, Estimate]]:
+def household_contact(households: pd.DataFrame, settings: FamilySettings) -> tuple[pd.DataFrame, dict[str, Estimate]]:
     """Return forms/inspections and help visits by registration, and the registered households'
     figures: mean forms and inspections, mean help visits and their ratio (ratio of totals)."""
-    level = settings["level"]
+    level = settings.level
     registered = households["registered"].astype("boolean").fillna(False).to_numpy(dtype=bool)
     forms, visits = as_float(households["forms_inspections"]), as_float(households["help_visits"])
     frame = households.reset_index(drop=True).assign(
@@ -185,7 +228,7 @@ def household_contact(households: pd.DataFrame, settings: dict[str, Any]) -> tup
         _reg_forms=np.where(registered, forms, np.nan),
         _reg_visits=np.where(registered, visits, np.nan),
     )
-    design = household_design(frame, lonely_psu=settings["lonely_psu"])
+    design = household_design(frame, lonely_psu=settings.lonely_psu)
     table = pd.concat(
         [
             ratio_by(design, column, None, "group", level=level).assign(measure=name)
@@ -204,20 +247,20 @@ def household_contact(households: pd.DataFrame, settings: dict[str, Any]) -> tup
     return table[["measure", "group", "estimate", "se", "ci_low", "ci_high", "n_denominator"]], estimates
 
 
-def unit_errors(households: pd.DataFrame, settings: dict[str, Any], level_name: str) -> pd.DataFrame:
+def unit_errors(households: pd.DataFrame, settings: IdentificationSettings, level_name: str) -> pd.DataFrame:
     """Return the weighted share of misclassified households per village or township.
 
     Misclassified: on the register (as ``inclusion_register`` defines it) but not eligible, or
     eligible but never registered.
     """
     frame, _ = identification_frame(households, settings)
-    current = settings["identification"]["inclusion_register"] == "current"
+    current = settings.identification.inclusion_register == "current"
     register = frame["current"] if current else frame["registered"]
     wrong = ((register == 1) & (frame["eligible"] == 0)) | ((frame["eligible"] == 1) & (frame["registered"] == 0))
     frame["_wrong"] = wrong.astype(float)
     frame["_unit"] = _unit_key(frame, level_name)
-    design = household_design(frame, lonely_psu=settings["lonely_psu"])
-    return ratio_by(design, "_wrong", None, "_unit", level=settings["level"]).rename(
+    design = household_design(frame, lonely_psu=settings.lonely_psu)
+    return ratio_by(design, "_wrong", None, "_unit", level=settings.level).rename(
         columns={"_unit": "unit", "estimate": "error_rate", "n_denominator": "n_households"}
     )[["unit", "error_rate", "n_households"]]
 
@@ -229,7 +272,7 @@ def _unit_key(frame: pd.DataFrame, level_name: str) -> pd.Series:
 
 
 def burden_error_association(
-    cadres: pd.DataFrame, households: pd.DataFrame, settings: dict[str, Any]
+    cadres: pd.DataFrame, households: pd.DataFrame, settings: FormalismSettings
 ) -> tuple[pd.DataFrame, Estimate | None, list[str]]:
     """Regress the units' identification error rate on their cadres' mean formal-hours share.
 
@@ -244,7 +287,7 @@ def burden_error_association(
         (None if no level had enough units) and notes.
     """
     notes = []
-    for level_name in settings["formalism"]["association_levels"]:
+    for level_name in settings.formalism.association_levels:
         burden = cadres.assign(_unit=_unit_key(cadres, level_name)).dropna(subset=["_unit", "share_formalism"])
         per_unit = burden.groupby("_unit").agg(
             n_cadres=("share_formalism", "size"), cadre_formal_share=("share_formalism", "mean")
@@ -252,10 +295,10 @@ def burden_error_association(
         errors = unit_errors(households, settings, level_name).set_index("unit")
         units = per_unit.join(errors, how="inner").rename_axis("unit").reset_index()
         units.insert(0, "level", level_name)
-        if len(units) < settings["min_sample"]["association_units"]:
+        if len(units) < settings.min_sample.association_units:
             notes.append(
                 f"burden-error association at {level_name} level: {len(units)} units with both cadres and "
-                f"sampled households, fewer than {settings['min_sample']['association_units']}"
+                f"sampled households, fewer than {settings.min_sample.association_units}"
             )
             continue
         if units["error_rate"].nunique() < 2 or units["cadre_formal_share"].nunique() < 2:
@@ -266,7 +309,7 @@ def burden_error_association(
             continue
         design = respondent_design(units)
         try:
-            fit = design.regression("error_rate ~ cadre_formal_share", level=settings["level"])
+            fit = design.regression("error_rate ~ cadre_formal_share", level=settings.level)
         except StatsInputError as exc:
             notes.append(f"burden-error association at {level_name} level not estimated: {exc}")
             continue
@@ -277,15 +320,15 @@ def burden_error_association(
 # ---- the family ------------------------------------------------------------------------------
 
 
-def formalism_indicators(tables: Mapping[str, pd.DataFrame | None], settings: dict[str, Any]) -> FamilyResult:
+def formalism_indicators(tables: Mapping[str, pd.DataFrame | None], settings: FormalismSettings) -> FamilyResult:
     """Compute the formalism family for one county.
 
     Parameters
     ----------
     tables : dict
         Cleaned ``cadres`` (``None`` when the county has no cadre survey) and ``households``.
-    settings : dict
-        :func:`pa_study.indicators.settings.family_settings` for ``formalism``.
+    settings : FormalismSettings
+        The family's settings for the county.
 
     Returns
     -------
@@ -296,8 +339,8 @@ def formalism_indicators(tables: Mapping[str, pd.DataFrame | None], settings: di
         ``household_contact``, ``association_units``. Without a cadre survey only the household side
         is computed (status ``partial``).
     """
-    options = settings["formalism"]
-    result = FamilyResult("formalism", settings["county"], settings)
+    options = settings.formalism
+    result = FamilyResult("formalism", settings.county, settings)
     result.definitions = _definitions(options)
     households = required_table(tables, "households")
     cadres = tables.get("cadres")
@@ -308,10 +351,10 @@ def formalism_indicators(tables: Mapping[str, pd.DataFrame | None], settings: di
             "the county has no cadre survey (干部问卷): cadre burden, targets and the burden-error "
             "association are skipped; only the household side is reported"
         )
-    elif len(cadres) < settings["min_sample"]["cadres"]:
+    elif len(cadres) < settings.min_sample.cadres:
         result.status = "partial"
         result.notes.append(
-            f"{len(cadres)} cadres, fewer than the minimum {settings['min_sample']['cadres']} "
+            f"{len(cadres)} cadres, fewer than the minimum {settings.min_sample.cadres} "
             "(indicators.min_sample.cadres): cadre measures skipped"
         )
         cadres = None
@@ -328,7 +371,7 @@ def formalism_indicators(tables: Mapping[str, pd.DataFrame | None], settings: di
         }[name]
         if name in estimates:
             result.headline.append(
-                headline_row(name, _LABELS[name], estimates[name], definition, min_n=settings["min_sample"]["group"])
+                headline_row(name, _LABELS[name], estimates[name], definition, min_n=settings.min_sample.group)
             )
         else:
             result.headline.append(missing_row(name, _LABELS[name], definition, "no registered household sampled"))
@@ -336,16 +379,16 @@ def formalism_indicators(tables: Mapping[str, pd.DataFrame | None], settings: di
 
 
 def _add_cadre_side(
-    result: FamilyResult, cadres: pd.DataFrame, households: pd.DataFrame, settings: dict[str, Any]
+    result: FamilyResult, cadres: pd.DataFrame, households: pd.DataFrame, settings: FormalismSettings
 ) -> None:
-    options, level = settings["formalism"], settings["level"]
+    options, level = settings.formalism, settings.level
     frame = cadre_measures(cadres, options)
     result.sample |= {
         "cadres_with_hours": int(frame["share_formalism"].notna().sum()),
         "cadres_without_burden_index": int(frame["burden_index"].isna().sum()),
     }
     design = respondent_design(frame.assign(_all="all", role=frame["role"].astype("string")))
-    shares = [f"share_{a}" for a in (*options["formal_activities"], *options["field_activities"])]
+    shares = [f"share_{a}" for a in (*options.formal_activities, *options.field_activities)]
     shares += ["share_formalism", "share_field"]
     measures = [*dict.fromkeys(shares), *COUNTS, "perception_scale", "burden_index"]
     result.tables["by_role"] = by_role(design, measures, level)
@@ -357,29 +400,29 @@ def _add_cadre_side(
                 _LABELS[measure],
                 estimate,
                 _measure_definition(measure, options),
-                min_n=settings["min_sample"]["cadres"],
+                min_n=settings.min_sample.cadres,
             )
         )
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)
-            alpha = cronbach_alpha(frame[options["perception_items"]])
+            alpha = cronbach_alpha(frame[list(options.perception_items)])
         result.tables["alpha_items"] = alpha.item_stats.reset_index().assign(raw_alpha=alpha.raw_alpha, ase=alpha.ase)
     except StatsInputError as exc:
         result.notes.append(f"Cronbach's alpha of the perception items not computed: {exc}")
-    targets, assessed = target_assessment(design, options["targets"], options["baselines"], level)
+    targets, assessed = target_assessment(design, options.targets, options.baselines, level)
     result.tables["targets"] = targets
-    if not assessed and options["targets"]:
+    if not assessed and options.targets:
         result.notes.append(
             "burden-reduction targets not assessed: no baseline is configured for this county "
             "(indicators.formalism.baselines)"
         )
     for target, reduction in assessed:
-        name = f"reduction_{target['measure']}"
-        label = f"{target['measure']} 减负幅度 reduction against the pre-campaign baseline"
+        name = f"reduction_{target.measure}"
+        label = f"{target.measure} 减负幅度 reduction against the pre-campaign baseline"
         definition = (
-            f"1 - current mean / baseline ({options['baselines'][target['measure']]:g}); target at least "
-            f"{target['reduction_min']:.0%} ({target['source']})"
+            f"1 - current mean / baseline ({options.baselines[target.measure]:g}); target at least "
+            f"{target.reduction_min:.0%} ({target.source})"
         )
         result.headline.append(
             headline_row(
@@ -387,9 +430,9 @@ def _add_cadre_side(
                 label,
                 reduction,
                 definition,
-                threshold=target["reduction_min"],
+                threshold=target.reduction_min,
                 below_passes=False,
-                min_n=settings["min_sample"]["cadres"],
+                min_n=settings.min_sample.cadres,
             )
         )
     units, slope, notes = burden_error_association(frame, households, settings)
@@ -416,31 +459,30 @@ def _add_cadre_side(
                 _LABELS["burden_error_association"],
                 slope,
                 f"{definition} ({units['level'].iloc[0]} level)",
-                min_n=settings["min_sample"]["association_units"],
+                min_n=settings.min_sample.association_units,
             )
         )
 
 
-def _measure_definition(measure: str, options: dict[str, Any]) -> str:
+def _measure_definition(measure: str, options: FormalismOptions) -> str:
     if measure == "share_formalism":
-        return f"mean over cadres of (hours on {' + '.join(options['formal_activities'])}) ÷ total weekly hours"
+        return f"mean over cadres of (hours on {' + '.join(options.formal_activities)}) ÷ total weekly hours"
     if measure == "share_field":
-        return f"mean over cadres of (hours on {' + '.join(options['field_activities'])}) ÷ total weekly hours"
+        return f"mean over cadres of (hours on {' + '.join(options.field_activities)}) ÷ total weekly hours"
     if measure.startswith("share_"):
         return f"mean over cadres of hours_{measure[6:]} ÷ hours_total (usual week)"
     if measure == "perception_scale":
-        return f"mean over cadres of the mean of {', '.join(options['perception_items'])} (1 disagree - 5 agree)"
+        return f"mean over cadres of the mean of {', '.join(options.perception_items)} (1 disagree - 5 agree)"
     return f"mean over cadres of {measure}"
 
 
-def _definitions(options: dict[str, Any]) -> dict[str, str]:
+def _definitions(options: FormalismOptions) -> dict[str, str]:
     return {
         "cadre_sample": "cadres are treated as a simple random sample (equal weights, each its own PSU)",
-        "formal_activities": ", ".join(options["formal_activities"]),
-        "field_activities": ", ".join(options["field_activities"]),
-        "burden_index": "equal-weight summary index (z-scores over all cadres) of "
-        + ", ".join(options["burden_items"]),
-        "perception_scale": f"mean of {', '.join(options['perception_items'])}",
+        "formal_activities": ", ".join(options.formal_activities),
+        "field_activities": ", ".join(options.field_activities),
+        "burden_index": "equal-weight summary index (z-scores over all cadres) of " + ", ".join(options.burden_items),
+        "perception_scale": f"mean of {', '.join(options.perception_items)}",
         "targets": "reduction = 1 - current mean / configured baseline; passes when it reaches reduction_min",
         "household_side": "forms_inspections and help_visits of the household survey, design-based",
         "misclassified": "on the register but not eligible, or eligible but never registered (identification rules)",
@@ -451,6 +493,7 @@ FAMILY = IndicatorFamily(
     name="formalism",
     title_en="Formalism burden",
     title_zh="形式主义负担",
+    settings=FormalismSettings,
     instruments=("cadres", "households"),
     required=("households",),
     compute=formalism_indicators,

@@ -26,10 +26,11 @@ import numpy as np
 import pandas as pd
 
 from pa_study.codebook import INCOME_TOTALS
+from pa_study.config import ConfigPart, Number
 from pa_study.design import FPC, PSU, STRATUM, WEIGHT
 from pa_study.indicators.family import FigureSpec, IndicatorFamily
 from pa_study.indicators.output import FamilyResult, estimate_from_row, estimate_table, headline_row, missing_row
-from pa_study.indicators.settings import poverty_line
+from pa_study.indicators.settings import WithPovertyLines
 from pa_study.indicators.survey import (
     as_float,
     household_design,
@@ -78,6 +79,53 @@ RATES: dict[str, tuple[str, str]] = {
 
 #: Rates that are proportions of the households in their denominator (f1 and kappa are not).
 _PROPORTIONS = tuple(name for name in RATES if name not in ("f1", "kappa"))
+
+
+# ---- settings --------------------------------------------------------------------------------
+
+
+class Thresholds(ConfigPart):
+    """Upper limits of the two exit-evaluation error rates (错退率, 漏评率)."""
+
+    wrongful_exit_rate: Number
+    missed_rate: Number
+
+
+class SensitivityGrid(ConfigPart):
+    """Factors the poverty line is multiplied by: ``points`` from ``low`` to ``high``."""
+
+    low: Number
+    high: Number
+    points: int
+
+
+class AlkireFosterOptions(ConfigPart):
+    """Poverty cutoff ``k`` and relative dimension weights (income and the 两不愁三保障 items)."""
+
+    k: Number
+    weights: dict[str, Number]
+
+
+class IdentificationOptions(ConfigPart):
+    """The config's ``indicators.identification`` section: who is eligible, and how errors are counted."""
+
+    eligibility: str
+    items: tuple[str, ...]
+    housing_safe_grades: tuple[str, ...]
+    missing_item: str
+    income_from_components: bool
+    inclusion_register: str
+    thresholds: Thresholds
+    sensitivity: SensitivityGrid
+    fgt_unit: str
+    alkire_foster: AlkireFosterOptions
+
+
+class IdentificationSettings(WithPovertyLines):
+    """Settings of the identification family: the shared options, the county's poverty lines and
+    the eligibility rules (``identification``). Families that decide eligibility too extend it."""
+
+    identification: IdentificationOptions
 
 
 # ---- constructs ------------------------------------------------------------------------------
@@ -155,7 +203,9 @@ def eligibility(
     return poor | fails
 
 
-def identification_frame(households: pd.DataFrame, settings: dict[str, Any]) -> tuple[pd.DataFrame, dict[str, int]]:
+def identification_frame(
+    households: pd.DataFrame, settings: IdentificationSettings
+) -> tuple[pd.DataFrame, dict[str, int]]:
     """Return the households usable for identification, with the constructs as float columns.
 
     Columns: the design columns, ``township``, ``village``, ``registered``, ``exited`` (0 for households never
@@ -168,11 +218,11 @@ def identification_frame(households: pd.DataFrame, settings: dict[str, Any]) -> 
     (DataFrame, dict)
         The frame and the counts of households read and left out (by reason).
     """
-    options = settings["identification"]
-    line = poverty_line(settings, settings["study"]["survey_year"])
-    income_pc = per_capita_income(households, from_components=options["income_from_components"])
-    failures = item_failures(households, options["items"], options["housing_safe_grades"])
-    eligible = eligibility(income_pc, failures, line, rule=options["eligibility"], missing_item=options["missing_item"])
+    options = settings.identification
+    line = settings.poverty_line(settings.study.survey_year)
+    income_pc = per_capita_income(households, from_components=options.income_from_components)
+    failures = item_failures(households, list(options.items), list(options.housing_safe_grades))
+    eligible = eligibility(income_pc, failures, line, rule=options.eligibility, missing_item=options.missing_item)
     registered = households["registered"].astype("boolean").fillna(False).to_numpy(dtype=bool)
     exited_answer = households["exited"].astype("boolean")
     exit_unknown = registered & exited_answer.isna().to_numpy()
@@ -191,7 +241,7 @@ def identification_frame(households: pd.DataFrame, settings: dict[str, Any]) -> 
             "eligible": as_float(eligible),
             "income_pc": income_pc,
             "income_pc_base": per_capita_income(
-                households, suffix="_base", from_components=options["income_from_components"]
+                households, suffix="_base", from_components=options.income_from_components
             ),
             "hh_size": as_float(households["hh_size"]),
             "poverty_cause": households["poverty_cause"],
@@ -215,7 +265,7 @@ def identification_frame(households: pd.DataFrame, settings: dict[str, Any]) -> 
 
 
 def error_rates(
-    design: SurveyDesign, eligible: np.ndarray, settings: dict[str, Any]
+    design: SurveyDesign, eligible: np.ndarray, settings: IdentificationSettings
 ) -> tuple[dict[str, Estimate], list[str]]:
     """Return the targeting rates of :data:`RATES` (those defined in this sample) and notes on the others.
 
@@ -223,9 +273,9 @@ def error_rates(
     from :func:`pa_study.stats.targeting_errors`) and households still on it (not exited).
     """
     data = design.data
-    level = settings["level"]
+    level = settings.level
     registered, exited = data["registered"].to_numpy(), data["exited"].to_numpy()
-    thresholds = settings["identification"]["thresholds"]
+    thresholds = settings.identification.thresholds.to_dict()
     exits = {"exited": exited, "wrongly_exited": exited * eligible} if exited.any() else {}
     notes = [] if exits else ["no exited household in the sample: 错退率 is undefined"]
     rates: dict[str, Estimate] = {}
@@ -246,49 +296,51 @@ def error_rates(
         )
     else:
         notes.append("every registered household has exited: the current-register inclusion error is undefined")
-    method = settings["proportion_interval"]
+    method = settings.proportion_interval
     return {
         name: proportion_interval(e, method=method, df=design.df) if name in _PROPORTIONS else e
         for name, e in rates.items()
     }, notes
 
 
-def rates_table(rates: dict[str, Estimate], thresholds: dict[str, float], **keys: Any) -> pd.DataFrame:
+def rates_table(rates: dict[str, Estimate], thresholds: Mapping[str, float], **keys: Any) -> pd.DataFrame:
     """Tidy rows (rate, estimate, se, ci, n, threshold) of :func:`error_rates`, in :data:`RATES` order."""
     rows = [({**keys, "rate": name, "threshold": thresholds.get(name)}, rates[name]) for name in RATES if name in rates]
     return estimate_table(rows)
 
 
 def sensitivity_curve(
-    frame: pd.DataFrame, design: SurveyDesign, failures: pd.DataFrame, line: float, settings: dict[str, Any]
+    frame: pd.DataFrame, design: SurveyDesign, failures: pd.DataFrame, line: float, settings: IdentificationSettings
 ) -> pd.DataFrame:
     """Return the error rates with the poverty line scaled over the configured range (±30%)."""
-    options = settings["identification"]
-    grid = settings["identification"]["sensitivity"]
-    factors = np.round(np.linspace(grid["low"], grid["high"], grid["points"]), 6)
+    options = settings.identification
+    grid = options.sensitivity
+    factors = np.round(np.linspace(grid.low, grid.high, grid.points), 6)
     tables = []
     for factor in factors:
         eligible = eligibility(
             frame["income_pc"].to_numpy(),
             failures,
             line * factor,
-            rule=options["eligibility"],
-            missing_item=options["missing_item"],
+            rule=options.eligibility,
+            missing_item=options.missing_item,
         )
         rates, _ = error_rates(design, as_float(eligible), settings)
         wanted = (
             "eligible_share",
-            f"inclusion_error_{options['inclusion_register']}",
+            f"inclusion_error_{options.inclusion_register}",
             "exclusion_error",
             "wrongful_exit_rate",
             "missed_rate",
         )
         kept = {name: rates[name] for name in wanted if name in rates}
-        tables.append(rates_table(kept, options["thresholds"], line_factor=float(factor), line=line * float(factor)))
+        tables.append(
+            rates_table(kept, options.thresholds.to_dict(), line_factor=float(factor), line=line * float(factor))
+        )
     return pd.concat(tables, ignore_index=True)
 
 
-def township_table(design: SurveyDesign, settings: dict[str, Any]) -> pd.DataFrame:
+def township_table(design: SurveyDesign, settings: IdentificationSettings) -> pd.DataFrame:
     """Return the rates by township (domain estimates on the full design).
 
     Townships where a rate's denominator is empty are left out of that rate; ``reliable`` is False
@@ -296,8 +348,9 @@ def township_table(design: SurveyDesign, settings: dict[str, Any]) -> pd.DataFra
     denominator has fewer than ``min_sample.group``.
     """
     data = design.data
-    level = settings["level"]
-    which = settings["identification"]["inclusion_register"]
+    level = settings.level
+    which = settings.identification.inclusion_register
+    thresholds = settings.identification.thresholds.to_dict()
     register = "current" if which == "current" else "registered"
     eligible, registered = data["eligible"], data["registered"]
     parts = {
@@ -313,17 +366,17 @@ def township_table(design: SurveyDesign, settings: dict[str, Any]) -> pd.DataFra
     tables = []
     for name, (numerator, denominator) in parts.items():
         table = ratio_by(ds.assign(_num=numerator.to_numpy()), "_num", denominator, "township", level=level)
-        tables.append(table.assign(rate=name, threshold=settings["identification"]["thresholds"].get(name)))
+        tables.append(table.assign(rate=name, threshold=thresholds.get(name)))
     out = pd.concat(tables, ignore_index=True)
-    if settings["proportion_interval"] == "korn_graubard":
+    if settings.proportion_interval == "korn_graubard":
         limits = [
             korn_graubard_interval(r.estimate, r.se, int(r.n_denominator), design.df, level)
             for r in out.itertuples(index=False)
         ]
         out[["ci_low", "ci_high"]] = limits if limits else np.empty((0, 2))
     out["n_households"] = out["township"].map(sizes).astype(int)
-    out["reliable"] = (out["n_households"] >= settings["min_sample"]["township"]) & (
-        out["n_denominator"] >= settings["min_sample"]["group"]
+    out["reliable"] = (out["n_households"] >= settings.min_sample.township) & (
+        out["n_denominator"] >= settings.min_sample.group
     )
     columns = [
         "township",
@@ -340,17 +393,17 @@ def township_table(design: SurveyDesign, settings: dict[str, Any]) -> pd.DataFra
     return out[columns].sort_values(["township", "rate"], kind="stable").reset_index(drop=True)
 
 
-def unit_design(frame: pd.DataFrame, settings: dict[str, Any]) -> SurveyDesign:
+def unit_design(frame: pd.DataFrame, settings: IdentificationSettings) -> SurveyDesign:
     """Return the design counting persons (weight × household size) or households, as configured."""
-    if settings["identification"]["fgt_unit"] == "persons":
+    if settings.identification.fgt_unit == "persons":
         frame = frame.assign(**{WEIGHT: frame[WEIGHT] * frame["hh_size"]})
-    return household_design(frame, lonely_psu=settings["lonely_psu"])
+    return household_design(frame, lonely_psu=settings.lonely_psu)
 
 
-def fgt_table(design: SurveyDesign, line: float, settings: dict[str, Any]) -> pd.DataFrame:
+def fgt_table(design: SurveyDesign, line: float, settings: IdentificationSettings) -> pd.DataFrame:
     """Return FGT P0, P1, P2 of per-capita income for all, registered and unregistered households
     (P0, a proportion, with the configured proportion interval)."""
-    level, method = settings["level"], settings["proportion_interval"]
+    level, method = settings.level, settings.proportion_interval
     ds = design.assign(group=np.where(design.data["registered"] == 1, "registered", "unregistered"))
     rows = []
     for alpha in (0, 1, 2):
@@ -365,15 +418,15 @@ def fgt_table(design: SurveyDesign, line: float, settings: dict[str, Any]) -> pd
     return estimate_table(rows).assign(line=line)
 
 
-def alkire_foster_result(design: SurveyDesign, line: float, settings: dict[str, Any]) -> AlkireFosterResult:
+def alkire_foster_result(design: SurveyDesign, line: float, settings: IdentificationSettings) -> AlkireFosterResult:
     """Return the Alkire–Foster result over income and the 两不愁三保障 dimensions of the config.
 
     Achievements: per-capita income (deprived below the line) and, per item, 1 when it passes
     (deprived at 0). An unanswered item is a pass under ``missing_item: not_failed``; otherwise
     the household is left out. Relative dimension weights are normalised to sum to one.
     """
-    options = settings["identification"]
-    weights = options["alkire_foster"]["weights"]
+    options = settings.identification
+    weights = options.alkire_foster.weights
     data = design.data
     columns, cutoffs = {}, {}
     for dimension in weights:
@@ -381,7 +434,7 @@ def alkire_foster_result(design: SurveyDesign, line: float, settings: dict[str, 
             columns["af_income"], cutoffs["af_income"] = data["income_pc"].to_numpy(), line
             continue
         fails = data[f"fails_{dimension}"] if f"fails_{dimension}" in data else pd.Series(np.nan, index=data.index)
-        if options["missing_item"] == "not_failed":
+        if options.missing_item == "not_failed":
             fails = fails.fillna(0.0)
         columns[f"af_{dimension}"], cutoffs[f"af_{dimension}"] = (1.0 - fails).to_numpy(), 1.0
     total = float(sum(weights.values()))
@@ -391,10 +444,10 @@ def alkire_foster_result(design: SurveyDesign, line: float, settings: dict[str, 
         list(columns),
         cutoffs=cutoffs,
         weights=share,
-        k=options["alkire_foster"]["k"],
+        k=options.alkire_foster.k,
         design=ds,
         na_rm=True,
-        level=settings["level"],
+        level=settings.level,
     )
 
 
@@ -411,24 +464,24 @@ def causes_table(design: SurveyDesign, level: float) -> pd.DataFrame:
     return table.sort_values("estimate", ascending=False, kind="stable").reset_index(drop=True)
 
 
-def registration_check(frame: pd.DataFrame, settings: dict[str, Any]) -> tuple[pd.DataFrame, list[str]]:
+def registration_check(frame: pd.DataFrame, settings: IdentificationSettings) -> tuple[pd.DataFrame, list[str]]:
     """Return inclusion and exclusion errors of registration against baseline-year income alone.
 
     Registration happened around the baseline year (2014–15), so the register is also compared
     with recalled baseline per-capita income below that year's line.
     """
-    year = settings["study"]["baseline_year"]
-    line = poverty_line(settings, year)
+    year = settings.study.baseline_year
+    line = settings.poverty_line(year)
     known = frame.loc[frame["income_pc_base"].notna()].reset_index(drop=True)
-    if len(known) < settings["min_sample"]["households"]:
+    if len(known) < settings.min_sample.households:
         return pd.DataFrame(), [f"registration check skipped: {len(known)} households report baseline income"]
-    design = household_design(known, lonely_psu=settings["lonely_psu"])
+    design = household_design(known, lonely_psu=settings.lonely_psu)
     poor = (known["income_pc_base"] < line).to_numpy(dtype=float)
     try:
-        result = targeting_errors(known["registered"].to_numpy(), poor, design=design, level=settings["level"])
+        result = targeting_errors(known["registered"].to_numpy(), poor, design=design, level=settings.level)
     except StatsInputError as exc:
         return pd.DataFrame(), [f"registration check skipped: {exc}"]
-    method = settings["proportion_interval"]
+    method = settings.proportion_interval
     rows = [
         (
             {"reference": f"income below the {year} line", "year": year, "line": line, "rate": name},
@@ -444,15 +497,17 @@ def registration_check(frame: pd.DataFrame, settings: dict[str, Any]) -> tuple[p
 # ---- the family ------------------------------------------------------------------------------
 
 
-def identification_indicators(tables: Mapping[str, pd.DataFrame | None], settings: dict[str, Any]) -> FamilyResult:
+def identification_indicators(
+    tables: Mapping[str, pd.DataFrame | None], settings: IdentificationSettings
+) -> FamilyResult:
     """Compute the identification family for one county.
 
     Parameters
     ----------
     tables : dict
         Cleaned tables by instrument; ``households`` is used.
-    settings : dict
-        :func:`pa_study.indicators.settings.family_settings` for ``identification``.
+    settings : IdentificationSettings
+        The family's settings for the county.
 
     Returns
     -------
@@ -462,35 +517,35 @@ def identification_indicators(tables: Mapping[str, pd.DataFrame | None], setting
         Tables: ``rates``, ``by_township``, ``sensitivity``, ``fgt``, ``alkire_foster``,
         ``causes``, ``registration_check``.
     """
-    result = FamilyResult("identification", settings["county"], settings)
-    options = settings["identification"]
-    year = settings["study"]["survey_year"]
-    line = poverty_line(settings, year)
+    result = FamilyResult("identification", settings.county, settings)
+    options = settings.identification
+    year = settings.study.survey_year
+    line = settings.poverty_line(year)
     result.definitions = _definitions(options, line, year)
     frame, counts = identification_frame(required_table(tables, "households"), settings)
     result.sample = counts
-    if len(frame) < settings["min_sample"]["households"]:
+    if len(frame) < settings.min_sample.households:
         result.status = "too_small"
         result.notes.append(
             f"{len(frame)} households usable for identification, fewer than the minimum "
-            f"{settings['min_sample']['households']} (indicators.min_sample.households)"
+            f"{settings.min_sample.households} (indicators.min_sample.households)"
         )
         return result
-    design = household_design(frame, lonely_psu=settings["lonely_psu"])
+    design = household_design(frame, lonely_psu=settings.lonely_psu)
     failures = frame[[c for c in frame.columns if c.startswith("fails_")]].rename(columns=lambda c: c[6:])
     rates, notes = error_rates(design, frame["eligible"].to_numpy(), settings)
     result.notes += notes
-    result.tables["rates"] = rates_table(rates, options["thresholds"])
+    result.tables["rates"] = rates_table(rates, options.thresholds.to_dict())
     result.tables["by_township"] = township_table(design, settings)
     result.tables["sensitivity"] = sensitivity_curve(frame, design, failures.astype("boolean"), line, settings)
     persons = unit_design(frame, settings)
     result.tables["fgt"] = fgt_table(persons, line, settings)
-    result.tables["causes"] = causes_table(design, settings["level"])
+    result.tables["causes"] = causes_table(design, settings.level)
     check, notes = registration_check(frame, settings)
     result.notes += notes
     if len(check):
         result.tables["registration_check"] = check
-    min_n = settings["min_sample"]["group"]
+    min_n = settings.min_sample.group
     result.headline = _rate_headline(rates, options, min_n) + _fgt_headline(result.tables["fgt"], options, min_n)
     try:
         af = alkire_foster_result(persons, line, settings)
@@ -504,7 +559,7 @@ def identification_indicators(tables: Mapping[str, pd.DataFrame | None], setting
             headline_row(
                 "af_h",
                 "多维贫困发生率 multidimensional headcount H",
-                proportion_interval(af.H, method=settings["proportion_interval"], df=persons.df),
+                proportion_interval(af.H, method=settings.proportion_interval, df=persons.df),
                 _AF_DEFINITION,
                 min_n=min_n,
             ),
@@ -518,10 +573,10 @@ _AF_DEFINITION = (
 )
 
 
-def _rate_headline(rates: dict[str, Estimate], options: dict[str, Any], min_n: int) -> list[dict[str, Any]]:
+def _rate_headline(rates: dict[str, Estimate], options: IdentificationOptions, min_n: int) -> list[dict[str, Any]]:
     names = [
         "eligible_share",
-        f"inclusion_error_{options['inclusion_register']}",
+        f"inclusion_error_{options.inclusion_register}",
         "exclusion_error",
         "wrongful_exit_rate",
         "missed_rate",
@@ -535,14 +590,14 @@ def _rate_headline(rates: dict[str, Estimate], options: dict[str, Any], min_n: i
         if name not in rates:
             rows.append(missing_row(public, label, definition, "undefined in this sample (empty denominator)"))
             continue
-        threshold = options["thresholds"][name] if name in _THRESHOLD_RATES else None
+        threshold = options.thresholds.to_dict()[name] if name in _THRESHOLD_RATES else None
         rows.append(headline_row(public, label, rates[name], definition, threshold=threshold, min_n=min_n))
     return rows
 
 
-def _fgt_headline(table: pd.DataFrame, options: dict[str, Any], min_n: int) -> list[dict[str, Any]]:
+def _fgt_headline(table: pd.DataFrame, options: IdentificationOptions, min_n: int) -> list[dict[str, Any]]:
     rows = []
-    unit = options["fgt_unit"]
+    unit = options.fgt_unit
     for group, label in (
         ("registered", "建档立卡户贫困发生率 P0, registered"),
         ("unregistered", "非建档立卡户贫困发生率 P0, unregistered"),
@@ -558,25 +613,26 @@ def _fgt_headline(table: pd.DataFrame, options: dict[str, Any], min_n: int) -> l
     return rows
 
 
-def _definitions(options: dict[str, Any], line: float, year: int) -> dict[str, str]:
+def _definitions(options: IdentificationOptions, line: float, year: int) -> dict[str, str]:
+    items = list(options.items)  # printed as a list, as in the config
     criteria = {
         "income": f"per-capita income below {line:g} yuan ({year} line)",
-        "items": f"failing any of the 两不愁三保障 items {options['items']}",
+        "items": f"failing any of the 两不愁三保障 items {items}",
         "income_or_items": f"per-capita income below {line:g} yuan ({year} line) or failing any of the "
-        f"两不愁三保障 items {options['items']}",
+        f"两不愁三保障 items {items}",
     }
     return {
-        "eligible": f"eligible (符合贫困标准) = {criteria[options['eligibility']]}; an unanswered item counts as "
-        f"{options['missing_item'].replace('_', ' ')}",
+        "eligible": f"eligible (符合贫困标准) = {criteria[options.eligibility]}; an unanswered item counts as "
+        f"{options.missing_item.replace('_', ' ')}",
         "per_capita_income": "total income of the survey year ÷ household size"
-        + (" (the sum of the four components when the total is missing)" if options["income_from_components"] else ""),
-        "housing": f"housing is safe when its grade is one of {options['housing_safe_grades']} (C and D are 危房)",
+        + (" (the sum of the four components when the total is missing)" if options.income_from_components else ""),
+        "housing": f"housing is safe when its grade is one of {list(options.housing_safe_grades)} (C and D are 危房)",
         "registered": "registered (建档立卡) at any time; current register = registered and not exited",
         "wrongly_exited": "exited (脱贫) but eligible in the survey year",
         "inference": "design-based (townships strata, villages PSUs with FPC, survey weights), Taylor "
         "linearisation; t intervals on #PSU - #strata degrees of freedom",
         "sensitivity": "rates recomputed with the line multiplied by each factor of the sensitivity grid",
-        "fgt_unit": f"FGT and Alkire-Foster indices count {options['fgt_unit']}",
+        "fgt_unit": f"FGT and Alkire-Foster indices count {options.fgt_unit}",
     }
 
 
@@ -584,6 +640,7 @@ FAMILY = IndicatorFamily(
     name="identification",
     title_en="Identification accuracy",
     title_zh="精准识别",
+    settings=IdentificationSettings,
     instruments=("households",),
     required=("households",),
     compute=identification_indicators,

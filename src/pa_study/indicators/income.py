@@ -27,10 +27,12 @@ import numpy as np
 import pandas as pd
 
 from pa_study.codebook import INCOME_TOTALS
+from pa_study.config import ConfigPart, Number
 from pa_study.design import PSU, WEIGHT
 from pa_study.errors import InputError
 from pa_study.indicators.family import FigureSpec, IndicatorFamily
 from pa_study.indicators.output import FamilyResult, estimate_from_row, estimate_table, headline_row, missing_row
+from pa_study.indicators.settings import FamilySettings
 from pa_study.indicators.survey import (
     as_float,
     household_design,
@@ -46,6 +48,42 @@ from pa_study.stats import EffectEstimate, Estimate, StatsInputError, program_ef
 _INCOME_PARTS = INCOME_TOTALS["inc_total"]
 _ACTIVE = "active"
 _OUTCOMES = ("earned_pc", "log_earned_pc")
+
+
+# ---- settings --------------------------------------------------------------------------------
+
+
+class Winsorising(ConfigPart):
+    """Quantiles at which per-capita incomes are clipped (``None``: not at that end)."""
+
+    lower: Number | None
+    upper: Number | None
+
+
+class MatchingOptions(ConfigPart):
+    """Nearest-neighbour propensity-score matching: neighbours per treated unit and caliper."""
+
+    n_neighbors: int
+    caliper: Number | None
+
+
+class IncomeOptions(ConfigPart):
+    """The config's ``indicators.income`` section: outcome, comparison, covariates and estimators."""
+
+    earned_components: tuple[str, ...]
+    log_floor: Number
+    winsorise: Winsorising
+    covariates: tuple[str, ...]
+    comparison: str
+    robustness: tuple[str, ...]
+    psm: MatchingOptions
+    ledger_is_census: bool
+
+
+class IncomeSettings(FamilySettings):
+    """Settings of the income family: the shared options and the ``income`` section."""
+
+    income: IncomeOptions
 
 
 # ---- constructs ------------------------------------------------------------------------------
@@ -81,7 +119,7 @@ def winsorised(values: np.ndarray, lower: float | None, upper: float | None) -> 
     return np.clip(values, low, high)
 
 
-def income_frame(households: pd.DataFrame, options: dict[str, Any]) -> pd.DataFrame:
+def income_frame(households: pd.DataFrame, options: IncomeOptions) -> pd.DataFrame:
     """Return the households with the outcome, treatment and covariate columns of the income models.
 
     Outcomes: ``earned_pc`` (configured components per member, winsorised if configured) and
@@ -93,22 +131,22 @@ def income_frame(households: pd.DataFrame, options: dict[str, Any]) -> pd.DataFr
     InputError
         A configured covariate that is neither a household column nor a derived one.
     """
-    components = options["earned_components"]
-    bounds = options["winsorise"]
+    components = options.earned_components
+    bounds = options.winsorise
     frame = households.reset_index(drop=True).copy()
     for suffix in ("", "_base"):
-        earned = winsorised(per_member_sum(frame, components, suffix=suffix), bounds["lower"], bounds["upper"])
+        earned = winsorised(per_member_sum(frame, components, suffix=suffix), bounds.lower, bounds.upper)
         frame[f"earned_pc{suffix}"] = earned
-        frame[f"log_earned_pc{suffix}"] = np.log(np.maximum(earned, options["log_floor"]))
+        frame[f"log_earned_pc{suffix}"] = np.log(np.maximum(earned, options.log_floor))
     frame = pd.concat([frame, participation(frame)], axis=1)
-    unknown = [c for c in options["covariates"] if c not in frame.columns]
+    unknown = [c for c in options.covariates if c not in frame.columns]
     if unknown:
         raise InputError(
             f"indicators.income.covariates names {unknown}, which are neither cleaned household "
             f"columns nor derived ones (earned_pc_base, log_earned_pc_base)",
             path="config",
         )
-    for column in options["covariates"]:
+    for column in options.covariates:
         frame[column] = as_float(frame[column])
     return frame
 
@@ -130,7 +168,7 @@ def comparison_sample(frame: pd.DataFrame, treated: str, comparison: str) -> pd.
 
 
 def effect(
-    sample: pd.DataFrame, outcome: str, method: str, options: dict[str, Any], level: float, covariates: list[str]
+    sample: pd.DataFrame, outcome: str, method: str, options: IncomeOptions, level: float, covariates: list[str]
 ) -> EffectEstimate:
     """Estimate the effect of ``treated`` on ``outcome`` by ``method`` with the configured options.
 
@@ -151,7 +189,7 @@ def effect(
     elif method == "diff":
         covariates = []
     elif method == "psm":
-        kwargs = {"n_neighbors": options["psm"]["n_neighbors"], "caliper": options["psm"]["caliper"]}
+        kwargs = {"n_neighbors": options.psm.n_neighbors, "caliper": options.psm.caliper}
     with warnings.catch_warnings():
         # Listwise deletion is reported through n_dropped_missing instead.
         warnings.simplefilter("ignore", UserWarning)
@@ -170,13 +208,13 @@ def effect(
 def effects_table(
     sample: pd.DataFrame,
     methods: list[str],
-    options: dict[str, Any],
+    options: IncomeOptions,
     level: float,
     *,
     treatment: str,
 ) -> tuple[pd.DataFrame, dict[tuple[str, str], EffectEstimate], list[str]]:
     """Return every (outcome, method) estimate as rows, the fitted objects and notes on failures."""
-    covariates, constant = varying_columns(sample, options["covariates"])
+    covariates, constant = varying_columns(sample, list(options.covariates))
     notes = [f"{treatment}: covariate(s) {constant} do not vary in the sample and are left out"] if constant else []
     rows, fits = [], {}
     for outcome in _OUTCOMES:
@@ -222,13 +260,13 @@ def _stacked(parts: list[pd.DataFrame]) -> pd.DataFrame:
 
 
 def effects_by_type(
-    frame: pd.DataFrame, options: dict[str, Any], settings: dict[str, Any]
+    frame: pd.DataFrame, options: IncomeOptions, settings: IncomeSettings
 ) -> tuple[pd.DataFrame, list[str]]:
     """Return the regression-adjusted effect of active participation in each project type."""
     kinds = frame.loc[frame[_ACTIVE] == 1, "project_type"].astype("string").value_counts()
     rows, notes = [], []
     for kind, count in sorted(kinds.items()):
-        if count < settings["min_sample"]["group"]:
+        if count < settings.min_sample.group:
             notes.append(f"project type {kind}: {count} active participants, too few for an effect estimate")
             continue
         this_type = (frame[_ACTIVE] == 1) & (frame["project_type"] == kind).fillna(False)
@@ -239,8 +277,8 @@ def effects_by_type(
                 "earned_pc",
                 "ols",
                 options,
-                settings["level"],
-                varying_columns(sample, options["covariates"])[0],
+                settings.level,
+                varying_columns(sample, list(options.covariates))[0],
             )
         except StatsInputError as exc:
             notes.append(f"project type {kind}: not estimated ({exc})")
@@ -264,7 +302,7 @@ def effects_by_type(
 
 
 def income_structure(
-    frame: pd.DataFrame, settings: dict[str, Any]
+    frame: pd.DataFrame, settings: IncomeSettings
 ) -> tuple[pd.DataFrame, tuple[Estimate, Estimate] | None]:
     """Return component shares of total income by registration and year, and for registered
     households the transfer share of the survey year and its change from the baseline year (None
@@ -274,7 +312,7 @@ def income_structure(
     income), not means of household shares, so households with little or negative income do not
     dominate. The change is estimated with its covariance (:meth:`SurveyDesign.ratio_difference`).
     """
-    level = settings["level"]
+    level = settings.level
     registered = frame["registered"].astype("boolean").fillna(False).to_numpy(dtype=bool)
     columns = {"group": np.where(registered, "registered", "unregistered")}
     for suffix in ("", "_base"):
@@ -284,9 +322,9 @@ def income_structure(
             columns[f"_{part}{suffix}"] = as_float(frame[f"{part}{suffix}"])
         columns[f"_reg_transfer{suffix}"] = np.where(registered, columns[f"_inc_transfer{suffix}"], 0.0)
         columns[f"_reg_total{suffix}"] = np.where(registered, total, 0.0)
-    design = household_design(frame, lonely_psu=settings["lonely_psu"]).assign(**columns)
+    design = household_design(frame, lonely_psu=settings.lonely_psu).assign(**columns)
     tables = []
-    years = {"": settings["study"]["survey_year"], "_base": settings["study"]["baseline_year"]}
+    years = {"": settings.study.survey_year, "_base": settings.study.baseline_year}
     for suffix, year in years.items():
         for part in _INCOME_PARTS:
             table = ratio_by(design, f"_{part}{suffix}", f"_total{suffix}", "group", level=level)
@@ -304,13 +342,13 @@ def income_structure(
     return structure, (dataclasses.replace(share, n=n_registered), dataclasses.replace(change, n=n_registered))
 
 
-def ledger_tables(projects: pd.DataFrame, settings: dict[str, Any]) -> tuple[pd.DataFrame, pd.DataFrame]:
+def ledger_tables(projects: pd.DataFrame, settings: IncomeSettings) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Return the ledger's status shares and per-project figures, overall and by project type.
 
     With ``ledger_is_census`` the ledger is the population of projects and the figures carry no
     sampling error; otherwise the projects are treated as a simple random sample.
     """
-    level = settings["level"]
+    level = settings.level
     ledger = projects.assign(
         all="all",
         **{f"status_{s}": (projects["status"] == s).astype(float) for s in ("operating", "suspended", "failed")},
@@ -319,7 +357,7 @@ def ledger_tables(projects: pd.DataFrame, settings: dict[str, Any]) -> tuple[pd.
         jobs=as_float(projects["jobs_created"]),
         linked=as_float(projects["linked_poor_households"]),
     )
-    design = respondent_design(ledger, census=settings["income"]["ledger_is_census"])
+    design = respondent_design(ledger, census=settings.income.ledger_is_census)
     status, figures = [], []
     for by in ("all", "project_type"):
         for name in ("operating", "suspended", "failed"):
@@ -348,15 +386,15 @@ def ledger_tables(projects: pd.DataFrame, settings: dict[str, Any]) -> tuple[pd.
 # ---- the family ------------------------------------------------------------------------------
 
 
-def income_indicators(tables: Mapping[str, pd.DataFrame | None], settings: dict[str, Any]) -> FamilyResult:
+def income_indicators(tables: Mapping[str, pd.DataFrame | None], settings: IncomeSettings) -> FamilyResult:
     """Compute the income family for one county.
 
     Parameters
     ----------
     tables : dict
         Cleaned ``households`` and ``projects`` (``None`` when the county has no ledger).
-    settings : dict
-        :func:`pa_study.indicators.settings.family_settings` for ``income``.
+    settings : IncomeSettings
+        The family's settings for the county.
 
     Returns
     -------
@@ -367,12 +405,12 @@ def income_indicators(tables: Mapping[str, pd.DataFrame | None], settings: dict[
         ledger's operating share and revenue per yuan. Tables: ``effects``, ``effects_by_type``,
         ``balance``, ``overlap``, ``income_structure``, ``ledger_status``, ``ledger_figures``.
     """
-    options = settings["income"]
-    min_group = settings["min_sample"]["group"]
-    result = FamilyResult("income", settings["county"], settings)
+    options = settings.income
+    min_group = settings.min_sample.group
+    result = FamilyResult("income", settings.county, settings)
     result.definitions = _definitions(options)
     frame = income_frame(required_table(tables, "households"), options)
-    sample = comparison_sample(frame, _ACTIVE, options["comparison"])
+    sample = comparison_sample(frame, _ACTIVE, options.comparison)
     n_treated, n_control = int(sample["treated"].sum()), int((sample["treated"] == 0).sum())
     result.sample = {
         "households_read": len(frame),
@@ -381,9 +419,9 @@ def income_indicators(tables: Mapping[str, pd.DataFrame | None], settings: dict[
         "non_participants": int((frame["non_participant"] == 1).sum()),
         "participation_unknown": int(frame[_ACTIVE].isna().sum()),
     }
-    if len(frame) < settings["min_sample"]["households"]:
+    if len(frame) < settings.min_sample.households:
         result.status = "too_small"
-        result.notes.append(f"{len(frame)} households, fewer than the minimum {settings['min_sample']['households']}")
+        result.notes.append(f"{len(frame)} households, fewer than the minimum {settings.min_sample.households}")
         return result
     if min(n_treated, n_control) < min_group:
         result.notes.append(
@@ -442,9 +480,9 @@ _EFFECT_DEFINITION = (
 )
 
 
-def _add_effects(result: FamilyResult, frame: pd.DataFrame, sample: pd.DataFrame, settings: dict[str, Any]) -> None:
-    options, level, min_group = settings["income"], settings["level"], settings["min_sample"]["group"]
-    methods = ["diff", "ols", *options["robustness"]]
+def _add_effects(result: FamilyResult, frame: pd.DataFrame, sample: pd.DataFrame, settings: IncomeSettings) -> None:
+    options, level, min_group = settings.income, settings.level, settings.min_sample.group
+    methods = ["diff", "ols", *options.robustness]
     effects, fits, notes = effects_table(sample, methods, options, level, treatment="active")
     result.notes += notes
     placebo_sample = comparison_sample(frame, "dividend_only", "non_participants")
@@ -486,15 +524,15 @@ def _add_effects(result: FamilyResult, frame: pd.DataFrame, sample: pd.DataFrame
             result.headline.append(headline_row(name, _LABELS[name], fit, definition, min_n=min_group))
 
 
-def _add_ledger(result: FamilyResult, projects: pd.DataFrame | None, settings: dict[str, Any]) -> None:
+def _add_ledger(result: FamilyResult, projects: pd.DataFrame | None, settings: IncomeSettings) -> None:
     if projects is None:
         result.status = "partial"
         result.notes.append("the county has no project ledger (产业扶贫项目台账): ledger figures skipped")
         return
-    if len(projects) < settings["min_sample"]["projects"]:
+    if len(projects) < settings.min_sample.projects:
         result.notes.append(
             f"the project ledger lists {len(projects)} projects, fewer than the minimum "
-            f"{settings['min_sample']['projects']}: ledger figures skipped"
+            f"{settings.min_sample.projects}: ledger figures skipped"
         )
         return
     status, figures = ledger_tables(projects, settings)
@@ -512,33 +550,33 @@ def _add_ledger(result: FamilyResult, projects: pd.DataFrame | None, settings: d
             "ledger_revenue_per_yuan": "annual revenue ÷ fiscal investment, summed over projects",
         }[name]
         result.headline.append(
-            headline_row(name, _LABELS[name], estimate, definition, min_n=settings["min_sample"]["projects"])
+            headline_row(name, _LABELS[name], estimate, definition, min_n=settings.min_sample.projects)
         )
 
 
-def _definitions(options: dict[str, Any]) -> dict[str, str]:
-    bounds = options["winsorise"]
+def _definitions(options: IncomeOptions) -> dict[str, str]:
+    bounds = options.winsorise
     return {
-        "earned_pc": f"({' + '.join(options['earned_components'])}) ÷ household size, yuan per person"
+        "earned_pc": f"({' + '.join(options.earned_components)}) ÷ household size, yuan per person"
         + (
-            f", winsorised at quantiles {bounds['lower']} / {bounds['upper']}"
-            if bounds["lower"] is not None or bounds["upper"] is not None
+            f", winsorised at quantiles {bounds.lower} / {bounds.upper}"
+            if bounds.lower is not None or bounds.upper is not None
             else ""
         ),
-        "log_earned_pc": f"log(max(earned_pc, {options['log_floor']:g}))",
+        "log_earned_pc": f"log(max(earned_pc, {options.log_floor:g}))",
         "earned_pc_base": "earned_pc of the recalled baseline year",
         "active": "takes part in an industrial project of any type except dividend-only (资产收益分红)",
         "comparison": {
             "non_participants": "households in no project (dividend-only households excluded)",
             "not_active": "households not actively participating (dividend-only households included)",
-        }[options["comparison"]],
-        "covariates": ", ".join(options["covariates"]),
+        }[options.comparison],
+        "covariates": ", ".join(options.covariates),
         "methods": "ols = regression adjustment with village FE (main); ipw, aipw = ATT with survey weights and "
         "village clusters; psm = nearest-neighbour matching on the propensity score (unweighted, "
         "Abadie-Imbens SE); did = change from the baseline year with village FE; diff = raw weighted "
         "difference",
         "ledger": "census of the ledger (no sampling error)"
-        if options["ledger_is_census"]
+        if options.ledger_is_census
         else "projects treated as a simple random sample",
     }
 
@@ -547,6 +585,7 @@ FAMILY = IndicatorFamily(
     name="income",
     title_en="Industry income effect (blood-making)",
     title_zh="产业扶贫收入效应（造血）",
+    settings=IncomeSettings,
     instruments=("households", "projects"),
     required=("households",),
     compute=income_indicators,

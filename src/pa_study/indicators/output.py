@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from pa_study.config import ConfigPart
 from pa_study.files import write_csv, write_json
 from pa_study.stats import Estimate
 
@@ -33,8 +34,9 @@ class FamilyResult:
     ----------
     family, county : str
         What and where.
-    settings : dict
-        The config part used (see :func:`pa_study.indicators.settings.family_settings`).
+    settings : ConfigPart
+        The config part used (see :func:`pa_study.indicators.family_settings`), written out as
+        the JSON it was read from.
     status : str
         ``ok``; ``partial`` (an instrument is missing and part of the family is skipped);
         ``skipped`` (nothing could be computed); ``too_small`` (the sample is below the minimum).
@@ -52,7 +54,7 @@ class FamilyResult:
 
     family: str
     county: str
-    settings: dict[str, Any]
+    settings: ConfigPart
     status: str = "ok"
     notes: list[str] = field(default_factory=list)
     headline: list[dict[str, Any]] = field(default_factory=list)
@@ -227,7 +229,7 @@ def write_result(result: FamilyResult, json_path: str | Path, tables_dir: str | 
             "notes": result.notes,
             "headline": result.headline,
             "definitions": result.definitions,
-            "settings": result.settings,
+            "settings": result.settings.to_dict(),
             "sample": result.sample,
             "tables": listed,
         }

@@ -8,7 +8,7 @@ here.
 
 from __future__ import annotations
 
-import copy
+from collections.abc import Mapping
 from typing import Any
 
 import pa_study.indicators.capability as capability
@@ -17,15 +17,15 @@ import pa_study.indicators.identification as identification
 import pa_study.indicators.income as income
 from pa_study.errors import InputError
 from pa_study.indicators.family import IndicatorFamily
-from pa_study.indicators.settings import county_poverty_lines
+from pa_study.indicators.settings import FamilySettings
 
 #: Every indicator family by name, in report order.
-FAMILIES: dict[str, IndicatorFamily] = {
+FAMILIES: dict[str, IndicatorFamily[Any]] = {
     family.name: family for family in (identification.FAMILY, income.FAMILY, capability.FAMILY, formalism.FAMILY)
 }
 
 
-def indicator_family(name: str) -> IndicatorFamily:
+def indicator_family(name: str) -> IndicatorFamily[Any]:
     """Return the registered family called ``name``.
 
     Raises
@@ -38,19 +38,13 @@ def indicator_family(name: str) -> IndicatorFamily:
     return FAMILIES[name]
 
 
-#: Config sections a family reads besides its own (formalism relates cadre burden to
-#: identification errors, so it needs the eligibility rule and the poverty lines).
-_EXTRA_SECTIONS = {"formalism": ("identification",)}
-_NEEDS_LINES = ("identification", "formalism")
+def family_settings(config: Mapping[str, Any], family: str, county: str) -> FamilySettings:
+    """Return everything one family's job for one county depends on, typed.
 
-
-def family_settings(config: dict[str, Any], family: str, county: str) -> dict[str, Any]:
-    """Return everything one family's job for one county depends on.
-
-    A Snakemake job computing one family for one county takes these settings as its JSON
-    parameter, so editing another family's choices, or another county's baseline, does not re-run
-    it. The same settings are written into the family's output, so every result carries the
-    choices behind it.
+    A Snakemake job computing one family for one county takes these settings (as JSON,
+    :meth:`~pa_study.config.ConfigPart.to_dict`) as its parameter, so editing another family's
+    choices, or another county's baseline, does not re-run it. The same settings are written into
+    the family's output, so every result carries the choices behind it.
 
     Parameters
     ----------
@@ -63,32 +57,14 @@ def family_settings(config: dict[str, Any], family: str, county: str) -> dict[st
 
     Returns
     -------
-    dict
-        ``family``, ``county``, the study years, the shared inference options (``level``,
-        ``lonely_psu``, ``min_sample``), the family's section (and the sections it borrows), the
-        county's poverty lines by year where needed, and for formalism only this county's baselines.
+    FamilySettings
+        The family's settings type: ``family``, ``county``, the study years, the shared inference
+        options, the family's section (and the sections it borrows), the county's poverty lines
+        where needed, and for formalism only this county's baselines.
 
     Raises
     ------
     InputError
         For an unknown family.
     """
-    indicator_family(family)
-    section = config["indicators"]
-    study = config.get("study", {})
-    settings: dict[str, Any] = {
-        "family": family,
-        "county": county,
-        "study": {"survey_year": study["survey_year"], "baseline_year": study["baseline_year"]},
-        "level": section["level"],
-        "proportion_interval": section["proportion_interval"],
-        "lonely_psu": section["lonely_psu"],
-        "min_sample": copy.deepcopy(section["min_sample"]),
-    }
-    for name in (family, *_EXTRA_SECTIONS.get(family, ())):
-        settings[name] = copy.deepcopy(section[name])
-    if family in _NEEDS_LINES:
-        settings["poverty_lines"] = county_poverty_lines(section["poverty_lines"], county)
-    if family == "formalism":
-        settings["formalism"]["baselines"] = copy.deepcopy(section["formalism"]["baselines"].get(county, {}))
-    return settings
+    return indicator_family(family).settings_from_config(config, county)

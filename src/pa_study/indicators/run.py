@@ -10,9 +10,10 @@ import pandas as pd
 from pa_study.codebook import Codebook
 from pa_study.errors import InputError
 from pa_study.files import read_json
-from pa_study.indicators.family import CleanedTables, IndicatorFamily
+from pa_study.indicators.family import CleanedTables, IndicatorFamily, S
 from pa_study.indicators.output import FamilyResult, write_result
 from pa_study.indicators.registry import indicator_family
+from pa_study.indicators.settings import FamilySettings
 from pa_study.stats import StatsInputError
 
 
@@ -43,7 +44,7 @@ def cleaned_tables(clean_dir: str | Path, instruments: tuple[str, ...]) -> dict[
     return tables
 
 
-def family_result(family: IndicatorFamily, tables: CleanedTables, settings: dict[str, Any]) -> FamilyResult:
+def family_result(family: IndicatorFamily[S], tables: CleanedTables, settings: S) -> FamilyResult:
     """Compute one family from the cleaned tables.
 
     A family missing one of its ``required`` instruments is returned ``skipped`` with a note; a
@@ -52,19 +53,19 @@ def family_result(family: IndicatorFamily, tables: CleanedTables, settings: dict
     """
     absent = [instrument for instrument in family.required if tables.get(instrument) is None]
     if absent:
-        result = FamilyResult(family.name, settings["county"], settings, status="skipped")
+        result = FamilyResult(family.name, settings.county, settings, status="skipped")
         result.notes.append(f"the county has no {absent[0]} table: the {family.name} family is skipped")
         return result
     try:
         return family.compute(tables, settings)
     except StatsInputError as exc:
-        raise InputError(f"{family.name} indicators of {settings['county']}: {exc}") from None
+        raise InputError(f"{family.name} indicators of {settings.county}: {exc}") from None
 
 
 def run_indicators(
     *,
     family: str,
-    settings: dict[str, Any],
+    settings: FamilySettings,
     clean_dir: str | Path,
     codebook: Codebook,
     output: str | Path,
@@ -76,8 +77,9 @@ def run_indicators(
     ----------
     family : str
         A key of :data:`pa_study.indicators.FAMILIES`.
-    settings : dict
-        :func:`pa_study.indicators.family_settings` for this family and county.
+    settings : FamilySettings
+        The family's settings for the county (:func:`pa_study.indicators.family_settings`, or
+        :meth:`~pa_study.indicators.family.IndicatorFamily.settings_from_json` of a job's parameter).
     clean_dir : str or Path
         The county's ``results/<county>/clean`` folder.
     codebook : Codebook
@@ -91,9 +93,9 @@ def run_indicators(
         The JSON document written.
     """
     chosen = indicator_family(family)
-    if settings.get("family") != family:
+    if not isinstance(settings, chosen.settings) or settings.family != family:
         raise InputError(
-            f"the settings are those of family '{settings.get('family')}', not '{family}'; pass "
+            f"the settings are those of family '{settings.family}', not '{family}'; pass "
             "family_settings(config, family, county)"
         )
     tables = CleanedTables(cleaned_tables(clean_dir, chosen.instruments), codebook)

@@ -1,10 +1,116 @@
-"""Look-ups into the settings of an indicator job (see :func:`pa_study.indicators.family_settings`)."""
+"""The settings every indicator job takes: the config part it depends on, typed.
+
+A Snakemake job computing one family for one county takes its family's settings
+(:func:`pa_study.indicators.family_settings`) as its JSON parameter, so editing another family's
+choices, or another county's baseline, does not re-run it. The same settings are written into the
+family's output, so every result carries the choices behind it. Each family's settings type
+extends :class:`FamilySettings` with its own section of the config's ``indicators`` part (and any
+section it borrows); the values and their defaults are those of ``config.schema.yaml``.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import copy
+from collections.abc import Mapping
+from typing import Any, Self
 
+from pa_study.config import ConfigPart, Number
 from pa_study.errors import InputError
+
+
+class StudyYears(ConfigPart):
+    """The survey year and the baseline year the recall questions refer to."""
+
+    survey_year: int
+    baseline_year: int
+
+
+class MinSample(ConfigPart):
+    """Fewest units for a reliable estimate (``indicators.min_sample``)."""
+
+    households: int
+    group: int
+    township: int
+    cadres: int
+    projects: int
+    association_units: int
+
+
+class PovertyLine(ConfigPart):
+    """A per-capita poverty line of one year, yuan per person per year at current prices, with its source."""
+
+    year: int
+    value: Number
+    source: str
+    confidence: str | None = None
+
+
+class FamilySettings(ConfigPart):
+    """What every family's job depends on: family and county, the study years and the shared
+    inference options (``level``, ``proportion_interval``, ``lonely_psu``, ``min_sample``).
+
+    A family's settings type adds a field for each section of the config's ``indicators`` part it
+    reads, named as the section (``income: IncomeOptions``); :meth:`config_part` copies those.
+    """
+
+    family: str
+    county: str
+    study: StudyYears
+    level: Number
+    proportion_interval: str
+    lonely_psu: str
+    min_sample: MinSample
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any], family: str, county: str) -> Self:
+        """Return the settings of ``family`` for ``county`` from the validated config (schema
+        defaults filled in)."""
+        return cls.parse(cls.config_part(config, family, county), f"settings of the {family} indicators")
+
+    @classmethod
+    def config_part(cls, config: Mapping[str, Any], family: str, county: str) -> dict[str, Any]:
+        """The part of the config these settings hold, as JSON: the shared part, and every section
+        of the config's ``indicators`` part that the settings type declares as a field (a family's
+        own section, and any it borrows)."""
+        section = config["indicators"]
+        study = config["study"]
+        part = {
+            "family": family,
+            "county": county,
+            "study": {"survey_year": study["survey_year"], "baseline_year": study["baseline_year"]},
+        }
+        declared = [name for name in cls.model_fields if name not in part and name in section]
+        return part | {name: copy.deepcopy(section[name]) for name in declared}
+
+
+class WithPovertyLines(FamilySettings):
+    """Settings of a family that needs the county's poverty lines by year."""
+
+    poverty_lines: tuple[PovertyLine, ...]
+
+    @classmethod
+    def config_part(cls, config: Mapping[str, Any], family: str, county: str) -> dict[str, Any]:
+        """The declared sections, with the poverty lines of the county (:func:`county_poverty_lines`)."""
+        lines = county_poverty_lines(config["indicators"]["poverty_lines"], county)
+        return super().config_part(config, family, county) | {"poverty_lines": lines}
+
+    def poverty_line(self, year: int) -> float:
+        """Return the county's poverty line of ``year`` (yuan per person per year).
+
+        Raises
+        ------
+        InputError
+            When the config has no line for that year.
+        """
+        for entry in self.poverty_lines:
+            if entry.year == year:
+                return float(entry.value)
+        known = ", ".join(str(e.year) for e in self.poverty_lines)
+        raise InputError(
+            f"indicators.poverty_lines has no line for {year} (lines are given for {known}); add "
+            f"{{year: {year}, value: ..., source: ...}}",
+            path="config",
+        )
 
 
 def county_poverty_lines(lines: list[dict[str, Any]], county: str) -> list[dict[str, Any]]:
@@ -31,22 +137,3 @@ def county_poverty_lines(lines: list[dict[str, Any]], county: str) -> list[dict[
         if regional or entry["year"] not in chosen:
             chosen[entry["year"]] = {k: v for k, v in entry.items() if k != "counties"}
     return [chosen[year] for year in sorted(chosen)]
-
-
-def poverty_line(settings: dict[str, Any], year: int) -> float:
-    """Return the county's poverty line of ``year`` (yuan per person per year).
-
-    Raises
-    ------
-    InputError
-        When the config has no line for that year.
-    """
-    for entry in settings["poverty_lines"]:
-        if entry["year"] == year:
-            return float(entry["value"])
-    known = ", ".join(str(e["year"]) for e in settings["poverty_lines"])
-    raise InputError(
-        f"indicators.poverty_lines has no line for {year} (lines are given for {known}); add "
-        f"{{year: {year}, value: ..., source: ...}}",
-        path="config",
-    )
