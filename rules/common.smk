@@ -4,18 +4,20 @@
 import sys
 from pathlib import Path
 
-import pa_study.workflow as wf
-from pa_study.clean import clean_settings
-from pa_study.compare import comparison_settings
 from pa_study.config import INSTRUMENTS, canonical_json, load_schema, validated_config
 from pa_study.errors import InputError
-from pa_study.figures import FIGURES
-from pa_study.indicators import FAMILIES, family_settings
-from pa_study.ingest import corrections_settings, ingest_settings
 
+# The config is checked before the stages are imported, so that a bad config is reported at once.
 try:
     config.update(validated_config(config, load_schema(Path(workflow.basedir) / "config.schema.yaml")))
 except InputError as exc:
     sys.exit(f"pa-study: error: {exc}")
+
+import pa_study.workflow as wf
+from pa_study.clean import clean_settings
+from pa_study.compare import comparison_settings
+from pa_study.figures import FIGURES
+from pa_study.indicators import FAMILIES, family_settings
+from pa_study.ingest import corrections_settings, ingest_settings
 
 ENV = "envs/pa-study.yaml"

@@ -8,9 +8,10 @@ import sys
 
 import pandas as pd
 import pytest
-from conftest import ROOT, household_rows, village_rows
 
 from pa_study.cli import main
+from tests.helpers.project import ROOT
+from tests.helpers.raw_tables import household_rows, village_rows
 
 PSEUDONYM = json.dumps({"salt_env": "PA_STUDY_TEST_SALT_UNSET", "salt_file": None})
 

@@ -17,8 +17,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
-from test_clean_workflow import copy_project, tree_digest
+
+from tests.helpers.project import ROOT, copy_project, tree_digest
 
 pytestmark = [pytest.mark.slow, pytest.mark.cluster]
 

@@ -6,10 +6,10 @@ import copy
 
 import pytest
 import yaml
-from conftest import ROOT
 
 from pa_study.config import instruments_of, load_schema, validated_config
 from pa_study.errors import InputError
+from tests.helpers.project import ROOT
 
 
 @pytest.fixture()

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import nbformat
 import pytest
-from _results_fixture import RESULTS
-from conftest import ROOT
 from nbclient import NotebookClient
 
 from pa_study.indicators import FAMILIES
+from tests.helpers.project import ROOT
+from tests.helpers.results_fixture import RESULTS
 
 
 @pytest.mark.parametrize("family", FAMILIES)

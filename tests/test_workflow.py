@@ -6,20 +6,18 @@ import copy
 import shlex
 
 import pytest
-import yaml
-from conftest import ROOT
 
 from pa_study import workflow as wf
 from pa_study.compare import PARTS
-from pa_study.config import INSTRUMENTS, load_schema, validated_config
+from pa_study.config import INSTRUMENTS
 from pa_study.figures import FIGURES
 from pa_study.indicators import FAMILIES
+from tests.helpers import project
 
 
 @pytest.fixture(scope="module")
 def config() -> dict:
-    raw = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
-    return validated_config(raw, load_schema(ROOT / "config.schema.yaml"), check_files=False)
+    return project.config()
 
 
 def values(arguments: str, flag: str) -> list[str]:
@@ -151,4 +149,4 @@ def test_config_hash_is_stable_and_follows_the_config(config):
 
 def test_git_commit_outside_a_checkout_is_unknown(tmp_path):
     assert wf.git_commit(tmp_path) == "unknown"
-    assert len(wf.git_commit(ROOT)) in (40, len("unknown"))
+    assert len(wf.git_commit(project.ROOT)) in (40, len("unknown"))

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from test_clean_workflow import copy_project, snakemake
+
+from tests.helpers.project import copy_project, snakemake
 
 pytestmark = pytest.mark.slow
 # Two counties keep the build short; a CSV and a Stata county are the quickest to ingest.

@@ -6,18 +6,11 @@ from __future__ import annotations
 import math
 
 import pytest
-from _compare_data import (
-    BENCHMARKS,
-    demo_study,
-    family_file,
-    names,
-    row,
-    settings,
-    truth,
-)
 
 from pa_study.compare.microdata import PART, difference_row, holm_adjusted, microdata_result
 from pa_study.results import study_results
+from tests.helpers.compare_data import BENCHMARKS, demo_study, family_file, names, row, settings
+from tests.helpers.demo_data import truth
 
 
 def test_holm_matches_r_p_adjust():

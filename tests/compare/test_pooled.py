@@ -6,16 +6,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from _compare_data import (
-    BENCHMARKS,
-    codebook,
-    demo_study,
-    demo_tables,
-    family_file,
-    names,
-    settings,
-    truth,
-)
 
 from pa_study.compare.pooled import (
     COUNTY,
@@ -29,6 +19,9 @@ from pa_study.compare.pooled import (
 from pa_study.errors import InputError
 from pa_study.indicators import FAMILIES
 from pa_study.results import study_results
+from tests.helpers.compare_data import BENCHMARKS, demo_study, family_file, names, settings
+from tests.helpers.demo_data import demo_tables, truth
+from tests.helpers.project import codebook
 
 
 def test_stacking_nests_townships_and_villages_in_their_county():

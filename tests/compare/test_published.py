@@ -3,11 +3,8 @@ message naming the file and row, and the line-up keeps published figures and sur
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import pytest
-from _compare_data import demo_items, demo_study, settings
 
 from pa_study.cli import main
 from pa_study.compare.published import (
@@ -21,8 +18,9 @@ from pa_study.compare.published import (
 from pa_study.compare.run import run_published
 from pa_study.config import canonical_json
 from pa_study.errors import InputError
+from tests.helpers.compare_data import demo_items, demo_study, settings
+from tests.helpers.project import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 TABLE = ROOT / "data" / "benchmarks" / "published.csv"
 VOCABULARY = ROOT / "data" / "benchmarks" / "published.yaml"
 GOOD = "Lankao,poverty_incidence,2014,=,0.118,share,county,Lankao County,english.www.gov.cn (2017-03-28),high,"

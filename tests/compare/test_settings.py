@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from _compare_data import config
 
 from pa_study.compare import comparison_settings
 from pa_study.errors import InputError
 from pa_study.indicators import FAMILIES, family_settings
+from tests.helpers.project import config
 
 
 def test_each_part_takes_the_studied_counties_and_its_own_options():

@@ -13,8 +13,6 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
-from conftest import ROOT
-from test_clean_workflow import tree_digest
 
 from pa_study.config import load_schema, validated_config
 from pa_study.demo.__main__ import main
@@ -27,8 +25,8 @@ from pa_study.demo.province import (
     mixed_parameters,
     province_counties,
 )
+from tests.helpers.project import CODEBOOK, ROOT, tree_digest
 
-CODEBOOK = ROOT / "data" / "codebook" / "codebook.yaml"
 VOCABULARY = ROOT / "data" / "benchmarks" / "published.yaml"
 SMALL = ProvinceSpec(counties=4, households=3000, sample=200)
 

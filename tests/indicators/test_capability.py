@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from _indicator_data import codebook, households, settings
 
 from pa_study.indicators import CleanedTables
 from pa_study.indicators.capability import (
@@ -15,6 +14,8 @@ from pa_study.indicators.capability import (
     item_values,
     scale_score,
 )
+from tests.helpers.indicator_data import households, settings
+from tests.helpers.project import codebook
 
 LIKERT = (
     "motiv_aspire_1",

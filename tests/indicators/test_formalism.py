@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from _indicator_data import cadres, households, settings
 
 from pa_study.indicators.formalism import cadre_measures, formalism_indicators, target_assessment
 from pa_study.indicators.survey import respondent_design
+from tests.helpers.indicator_data import cadres, households, settings
 
 ROLES = ("county_dept", "township", "first_secretary", "village_committee")
 

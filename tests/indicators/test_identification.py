@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from _indicator_data import households, settings
 
 from pa_study.indicators.identification import (
     eligibility,
@@ -14,6 +13,7 @@ from pa_study.indicators.identification import (
     item_failures,
     per_capita_income,
 )
+from tests.helpers.indicator_data import households, settings
 
 POOR = {"inc_total": 8000.0, "inc_wage": 4000.0, "inc_business": 2000.0}  # 2,000 yuan per person
 

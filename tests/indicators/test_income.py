@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from _indicator_data import households, settings
 
 from pa_study.indicators.income import (
     comparison_sample,
@@ -15,6 +14,7 @@ from pa_study.indicators.income import (
     participation,
     winsorised,
 )
+from tests.helpers.indicator_data import households, settings
 
 EFFECT = 500.0  # yuan per person, planted on active participants
 

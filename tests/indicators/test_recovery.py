@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from _indicator_data import COUNTIES, demo_result, headline, truth
+
+from tests.helpers.demo_data import COUNTIES, demo_result, headline, truth
 
 #: (family, headline name, truth section, truth key)
 CASES = [

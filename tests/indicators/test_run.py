@@ -7,7 +7,6 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-from _indicator_data import codebook, config, households, settings
 
 from pa_study.cli import main
 from pa_study.config import canonical_json
@@ -18,6 +17,8 @@ from pa_study.indicators.output import FamilyResult, headline_row, json_ready, w
 from pa_study.indicators.run import run_indicators
 from pa_study.indicators.settings import county_poverty_lines
 from pa_study.stats import Estimate
+from tests.helpers.indicator_data import households, settings
+from tests.helpers.project import codebook, config
 
 ROOT_CODEBOOK = "data/codebook/codebook.yaml"
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from _survey_reference import assert_matches, dataset, design, reference
 
 from pa_study.stats import StatsInputError, SurveyDesign, alkire_foster, fgt
+from tests.helpers.survey_reference import assert_matches, dataset, design, reference
 
 KEYS = ["strat", "clus1", "stratclus", "srs_unweighted", "srs_weighted"]
 DIMS = ["api00", "full", "pcttest"]

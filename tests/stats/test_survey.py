@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from _survey_reference import FIXTURES, assert_matches, dataset, design, reference, reference_cases
 
 from pa_study.stats import Estimate, StatsInputError, SurveyDesign, korn_graubard_interval
+from tests.helpers.survey_reference import FIXTURES, assert_matches, dataset, design, reference, reference_cases
 
 # ------------------------------------------------------------------ R reference ------------
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from _survey_reference import assert_matches, dataset, design, reference
 
 from pa_study.stats import StatsInputError, SurveyDesign, TargetingResult, targeting_errors
+from tests.helpers.survey_reference import assert_matches, dataset, design, reference
 
 RATES = (
     "inclusion_error",

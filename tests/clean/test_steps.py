@@ -1,15 +1,12 @@
-"""Each cleaning rule on small hand-made tables, and the reconciliation of counts."""
+"""The cleaning steps (pa_study.clean.steps) on small hand-made tables: missing codes, types,
+ranges, consistency and outliers."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
-from conftest import household_rows, village_rows
 
-from pa_study.clean.cells import normalised_text, parsed_date, parsed_number
-from pa_study.clean.duplicates import remove_duplicates
-from pa_study.clean.run import clean_county
-from pa_study.clean.settings import CleaningOptions, clean_settings
+from pa_study.clean.settings import CleaningOptions
 from pa_study.clean.steps import (
     Source,
     household_consistency,
@@ -19,65 +16,7 @@ from pa_study.clean.steps import (
     typed_values,
 )
 from pa_study.errors import InputError
-from pa_study.ingest.deidentify import pseudonym
-from pa_study.ingest.run import ingest
-
-SALT = "s"
-DESIGN = {"weights": "frame", "oversample_registered": True}
-
-
-def text_table(codebook, **columns) -> pd.DataFrame:
-    """A households text table indexed by source row (2, 3, …) with the given columns."""
-    n = len(next(iter(columns.values())))
-    frame = pd.DataFrame({v.name: pd.array([None] * n, dtype="string") for v in codebook["households"].kept})
-    for name, values in columns.items():
-        frame[name] = pd.array(values, dtype="string")
-    frame.index = pd.Index(range(2, n + 2), name="source_row")
-    return frame
-
-
-@pytest.mark.parametrize(
-    "text, expected",
-    [
-        ("１２００", ("1200", "fullwidth")),
-        ("  城关镇 ", ("城关镇", "trim")),
-        ("东村", ("东村", None)),
-        ("３，２００元", ("3,200元", "fullwidth")),
-    ],
-)
-def test_normalised_text(text, expected):
-    assert normalised_text(text) == expected
-
-
-@pytest.mark.parametrize(
-    "text, expected",
-    [
-        ("1200", (1200.0, None)),
-        ("3,200元", (3200.0, "unit_suffix")),
-        ("3200元", (3200.0, "unit_suffix")),
-        ("1.2万", (12000.0, "wan")),
-        ("0.35万", (3500.0, "wan")),
-        ("-500", (-500.0, None)),
-        ("45岁", (45.0, "unit_suffix")),
-        ("2.5", (2.5, None)),
-        ("1e3", (1000.0, None)),
-        ("abc", None),
-        ("12,34", None),
-        ("", None),
-    ],
-)
-def test_parsed_number(text, expected):
-    assert parsed_number(text) == expected
-
-
-@pytest.mark.parametrize("text", ["2020-08-15", "2020/8/15", "2020.8.15", "2020年8月15日", "20200815", "44058"])
-def test_parsed_date(text):
-    assert parsed_date(text) == pd.Timestamp(2020, 8, 15)
-
-
-def test_parsed_date_rejects_impossible_dates():
-    assert parsed_date("2020-02-30") is None
-    assert parsed_date("soon") is None
+from tests.helpers.raw_tables import text_table
 
 
 def test_missing_codes_become_missing_and_are_logged(codebook):
@@ -204,78 +143,3 @@ def test_outliers_are_flagged_never_changed(codebook):
     assert result.table["inc_wage"].tolist() == [float(v) for v in values]
     assert result.table["outlier_flags"].fillna("").tolist() == [""] * 6 + ["inc_wage"]
     assert [(e["source_row"], e["rule"]) for e in result.log] == [(8, "outlier")]
-
-
-def test_duplicates_exact_removed_conflicts_resolved_or_quarantined(codebook):
-    ids = [pseudonym(i, SALT) for i in ("A", "B", "B", "A", "C", "C", "D", "D")]
-    table = text_table(codebook, household_id=ids, hh_size=["4", "3", "5", "4", "2", "3", "6", "7"])
-    corrections = pd.DataFrame(
-        {
-            "source_row": [3, 4, 6, 7],
-            "household_id": [ids[1], ids[2], ids[4], ids[5]],
-            "action": ["keep", "drop", "keep", "new_id"],
-            "new_id": [None, None, None, pseudonym("C2", SALT)],
-        }
-    )
-    result = remove_duplicates(table, codebook["households"], corrections, "fix.csv")
-    assert result.removed == {"exact_duplicate": [5], "correction_drop": [4]}
-    assert result.quarantine == {8: ["conflicting_duplicate"], 9: ["conflicting_duplicate"]}
-    assert result.table.at[7, "household_id"] == pseudonym("C2", SALT)
-    rules = sorted((e["source_row"], e["rule"]) for e in result.log)
-    assert rules == [(4, "correction_drop"), (5, "exact_duplicate"), (7, "correction_new_id")]
-    unresolved = result.report.loc[result.report["resolution"].str.startswith("unresolved"), "key"]
-    assert unresolved.tolist() == [pseudonym("D", SALT)]
-    assert len(result.report) == 3
-
-
-def test_corrections_naming_a_wrong_row_are_refused(codebook):
-    ids = [pseudonym(i, SALT) for i in ("A", "A")]
-    table = text_table(codebook, household_id=ids, hh_size=["4", "3"])
-    corrections = pd.DataFrame(
-        {"source_row": [2], "household_id": [pseudonym("Z", SALT)], "action": ["keep"], "new_id": [None]}
-    )
-    with pytest.raises(
-        InputError, match="fix.csv, row 2: corrections give household_id for source_row 2 that does not match"
-    ):
-        remove_duplicates(table, codebook["households"], corrections, "fix.csv")
-    corrections["source_row"] = [99]
-    with pytest.raises(InputError, match="source_row 99, which is not a data row"):
-        remove_duplicates(table, codebook["households"], corrections, "fix.csv")
-
-
-def test_clean_county_reconciles_and_accounts_for_every_row(tmp_path, codebook):
-    households = household_rows(8)
-    households.loc[3, "户主年龄"] = "250"
-    households.loc[4, "劳动力人数"] = "9"
-    households.loc[6, "行政村"] = "北村"
-    households = pd.concat([households, households.iloc[[0]]], ignore_index=True)
-    households.to_csv(tmp_path / "hh.csv", index=False)
-    village_rows().to_csv(tmp_path / "v.csv", index=False)
-    ingested = {}
-    for name, file in (("households", "hh.csv"), ("villages", "v.csv")):
-        result = ingest(tmp_path / file, codebook[name], salt=SALT)
-        ingested[name] = (result.table, result.report)
-    results, design = clean_county(ingested, codebook, CleaningOptions(), DESIGN)
-    hh = results["households"]
-    assert hh.reconciliation == {
-        "rows_in": 9,
-        "exact_duplicates_removed": 1,
-        "dropped_by_corrections": 0,
-        "quarantined": 2,
-        "rows_out": 6,
-        "reconciles": True,
-    }
-    assert dict(zip(hh.quarantine["source_row"], hh.quarantine["reasons"], strict=True)) == {
-        6: "labour_exceeds_size",
-        8: "village_not_in_frame",
-    }
-    assert hh.table["weight"].notna().all() and (hh.table["weight"] > 0).all()
-    assert design["strata"] == 1 and design["psus"] == 2
-    assert not {"head_name", "id_number", "phone"} & set(hh.table.columns)
-
-
-def test_a_clean_job_depends_on_its_county_design_and_corrections_only():
-    block = {"design": DESIGN, "files": {"households": {"path": "hh.csv"}}, "name": "X"}
-    config = {"counties": {"X": block, "Z": {**block, "corrections": "fix.csv"}}}
-    assert clean_settings(config, "X") == {"design": DESIGN, "corrections": None}
-    assert clean_settings(config, "Z")["corrections"] == "fix.csv"

@@ -3,7 +3,6 @@ results and cleaned tables (from the indicator tests' helpers, so a session comp
 
 from __future__ import annotations
 
-import sys
 import tempfile
 from functools import cache
 from pathlib import Path
@@ -15,12 +14,9 @@ from pa_study.files import write_json
 from pa_study.indicators import FAMILIES
 from pa_study.indicators.output import write_result
 from pa_study.results import StudyResults, study_results
+from tests.helpers.demo_data import demo_result
+from tests.helpers.project import config
 
-# The indicator tests' demo helpers are shared, not re-derived: their session cache then serves both.
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "indicators"))
-from _indicator_data import codebook, config, demo_result, demo_tables, truth
-
-__all__ = ["codebook", "config", "demo_tables", "truth"]
 BENCHMARKS = ("Yishui", "Boxing", "Lankao")
 
 

@@ -1,42 +1,23 @@
-"""The PDF report: numbers match the results JSON, sections present, synthetic data flagged on
-every page, byte-identical rebuilds, and statements that follow the numbers."""
+"""Building the PDF report (pa_study.report.build): numbers match the results JSON, sections
+present, synthetic data flagged on every page, byte-identical rebuilds, provenance."""
 
 from __future__ import annotations
 
 import copy
 import io
 import re
-from pathlib import Path
 
 import pypdf
 import pytest
-from _results_fixture import CODEBOOK, SETTINGS, STUDY, fixture_results, summaries
 
 from pa_study.errors import InputError
 from pa_study.figures import draw_figure
-from pa_study.report import ReportInputs, build_report, page_count, report_document
-from pa_study.report.implications import PERSPECTIVES, STATEMENTS
-from pa_study.report.sections import ReportContext, threshold_verdict, zero_side
-from pa_study.report.text import MINUS, format_interval, format_value, words
-from pa_study.results import Family, StudyResults
+from pa_study.report import build_report, page_count, report_document
+from pa_study.report.sections import threshold_verdict
+from pa_study.report.text import format_interval, format_value
+from tests.helpers.results_fixture import SETTINGS, STUDY, fixture_results, report_inputs
 
 FIGURES = ("identification_errors", "county_panel_income")
-
-
-def report_inputs(figures: dict[str, str], **changes) -> ReportInputs:
-    inputs = ReportInputs(
-        study=STUDY,
-        settings=SETTINGS,
-        results=fixture_results(),
-        summaries=summaries(),
-        figures=figures,
-        codebook=str(CODEBOOK),
-        config_sha256="0" * 64,
-        git_commit="abc1234",
-    )
-    for key, value in changes.items():
-        setattr(inputs, key, value)
-    return inputs
 
 
 @pytest.fixture(scope="module")
@@ -143,79 +124,6 @@ def test_the_comparison_says_what_is_pending_without_the_comparison_stage():
     notes = [b["text"] for b in document["blocks"] if b["kind"] == "note"]
     assert any("comparison stage" in n for n in notes)
     assert any("published-benchmark table" in n for n in notes)
-
-
-def test_contrasts_and_published_figures_are_printed_apart(tmp_path):
-    contrasts = tmp_path / "contrasts.json"
-    contrasts.write_text(
-        '{"headline": [{"name": "missed_rate", "label": "漏评率 missed-registration rate", '
-        '"family": "identification", "benchmark": "Lankao", "estimate": 0.0213, "se": 0.008, '
-        '"ci_low": 0.0056, "ci_high": 0.0370, "n": 958, "p_holm": 0.0312}]}',
-        encoding="utf-8",
-    )
-    lineup = tmp_path / "published_lineup.csv"
-    lineup.write_text(
-        "indicator,label,county,kind,year,value,ci_low,ci_high,unit,scope,source\n"
-        "poverty_incidence,贫困发生率 poverty incidence,H,survey estimate,2020,0.052,0.0387,0.0653,share,county,"
-        "this study\n"
-        "poverty_incidence,贫困发生率 poverty incidence,Lankao,published figure,2014,0.101,,,share,county,"
-        "People's Daily 2017\n",
-        encoding="utf-8",
-    )
-    document = report_document(
-        report_inputs({}, comparison=str(contrasts), published=str(lineup)), "en", ["Libertinus Serif"]
-    )
-    tables = {b["caption"]: b for b in document["blocks"] if b["kind"] == "table"}
-    contrast = tables["Differences focal − benchmark (survey estimates): Identification accuracy"]
-    assert contrast["rows"][0][1:5] == ["Lankao County", "2.13%", "[0.56%, 3.70%]", "0.031"]
-    side_by_side = tables["Survey estimates beside published figures: poverty incidence"]
-    assert [row[:4] for row in side_by_side["rows"]] == [
-        ["H county", "survey estimate (this study)", "2020", "5.20%"],
-        ["Lankao County", "published figure", "2014", "10.10%"],
-    ]
-    assert side_by_side["rows"][1][-1] == "People's Daily 2017" and side_by_side["rows"][1][4] == ""
-
-
-def _context(**rows) -> ReportContext:
-    """A focal county whose identification family holds the given headline rows."""
-    family = Family(
-        "H", "identification", Path("identification.json"), {"headline": [{"name": n, **r} for n, r in rows.items()]}
-    )
-    results = StudyResults(counties=["H"], names={"H": "H county"}, families={("H", "identification"): family})
-    return ReportContext(results=results, words=words("en"), language="en", study=STUDY["study"])
-
-
-def _rate(estimate: float, low: float, high: float) -> dict:
-    return {"estimate": estimate, "se": 0.005, "ci_low": low, "ci_high": high, "n": 400, "threshold": 0.02}
-
-
-def test_the_mechanism_statement_follows_the_numbers():
-    rule = PERSPECTIVES["perspective_mechanism"]
-    passing = rule(
-        _context(wrongful_exit_rate=_rate(0.005, 0.001, 0.012), missed_rate=_rate(0.008, 0.003, 0.015)),
-        STATEMENTS["en"],
-    )
-    failing = rule(
-        _context(wrongful_exit_rate=_rate(0.05, 0.03, 0.07), missed_rate=_rate(0.008, 0.003, 0.015)), STATEMENTS["en"]
-    )
-    assert passing[0].startswith("Both exit-evaluation thresholds are met") and "0.50%" in passing[0]
-    assert "misses the national standard" in failing[0] and "5.00% [3.00%, 7.00%]" in failing[0]
-
-
-def test_verdicts_and_signs_come_from_the_intervals():
-    assert threshold_verdict(_rate(0.01, 0.005, 0.019)) == "pass"
-    assert threshold_verdict(_rate(0.03, 0.021, 0.05)) == "fail"
-    assert threshold_verdict(_rate(0.019, 0.01, 0.03)) == "inconclusive"
-    assert zero_side({"ci_low": -2, "ci_high": -1}) == "negative"
-    assert zero_side({"ci_low": -2, "ci_high": 1}) == "none"
-    assert format_value(-0.25, "capability_gap_registered") == f"{MINUS}0.250"
-    assert format_value(0.0427, "wrongful_exit_rate") == "4.27%"
-
-
-def test_a_chinese_report_without_its_font_says_what_to_install(tmp_path):
-    settings = {**SETTINGS, "language": "zh", "cjk_font_files": "NoSuchFontCJK*"}
-    with pytest.raises(InputError, match="fonts-noto-cjk"):
-        build_report(report_inputs({}, settings=settings), tmp_path / "zh.pdf")
 
 
 def test_an_unknown_language_is_refused(tmp_path):

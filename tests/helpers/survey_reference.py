@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from functools import cache
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from pa_study.stats import SurveyDesign
+from tests.helpers.project import ROOT
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "stats"
+FIXTURES = ROOT / "tests" / "fixtures" / "stats"
 
 # Estimates to 1e-6 relative, standard errors to 1e-4 relative (issue 3, section 6). The
 # absolute floor only matters for exact zeros, e.g. the SE of a proportion that is 1 in a domain.

@@ -2,31 +2,25 @@
 
 from __future__ import annotations
 
-import json
-
 import pandas as pd
 import pytest
-import yaml
-from conftest import ROOT
 
 from pa_study.clean.run import clean_county
 from pa_study.clean.settings import CleaningOptions
-from pa_study.codebook import load_codebook
 from pa_study.ingest.corrections import ingest_corrections
 from pa_study.ingest.deidentify import DEMO_SALT
 from pa_study.ingest.run import ingest
+from tests.helpers import demo_data, project
 
-COUNTIES = ["H", "Yishui", "Boxing", "Lankao"]
 CELL_RULES = ["fullwidth", "unit_suffix", "wan", "missing_code", "out_of_range"]
 
 
-@pytest.fixture(scope="module", params=COUNTIES)
+@pytest.fixture(scope="module", params=demo_data.COUNTIES)
 def cleaned(request, monkeypatch_module):
     county = request.param
-    monkeypatch_module.chdir(ROOT)
-    config = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
-    block = config["counties"][county]
-    codebook = load_codebook(ROOT / config["codebook"])
+    monkeypatch_module.chdir(project.ROOT)
+    block = project.config()["counties"][county]
+    codebook = project.codebook()
     ingested = {}
     for name, spec in block["files"].items():
         result = ingest(spec["path"], codebook[name], salt=DEMO_SALT, encoding=spec.get("encoding", "auto"))
@@ -40,8 +34,7 @@ def cleaned(request, monkeypatch_module):
         corrections=corrections,
         corrections_path=block["corrections"],
     )
-    truth = json.loads((ROOT / "data" / "truth" / f"{county}.json").read_text(encoding="utf-8"))
-    return county, results, truth
+    return county, results, demo_data.truth(county)
 
 
 @pytest.fixture(scope="module")

@@ -2,48 +2,22 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
 import yaml
-from conftest import ROOT
 
 from pa_study.ingest.readers import read_raw
+from tests.helpers.demo_data import COUNTIES
+from tests.helpers.project import copy_project, snakemake, tree_digest
 
 pytestmark = pytest.mark.slow
-COUNTIES = ["H", "Yishui", "Boxing", "Lankao"]
 #: The ingest and clean stages' outputs: this module checks those stages, the later stages have their own tests.
 CLEAN_TARGETS = [f"results/{county}/clean/summary.json" for county in COUNTIES]
-
-
-def snakemake(workdir: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "snakemake", "--cores", "2", *args], cwd=workdir, capture_output=True, text=True
-    )
-
-
-def copy_project(workdir: Path) -> Path:
-    """Copy what a researcher's checkout holds for a run (workflow, config, data) into ``workdir``."""
-    for name in ("Snakefile", "config.yaml", "config.schema.yaml"):
-        shutil.copy(ROOT / name, workdir / name)
-    for name in ("rules", "data"):
-        shutil.copytree(ROOT / name, workdir / name)
-    return workdir
-
-
-def tree_digest(folder: Path) -> dict[str, str]:
-    return {
-        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
 
 
 @pytest.fixture(scope="module")
@@ -55,6 +29,12 @@ def project(tmp_path_factory) -> Path:
     assert proc.returncode == 0, proc.stderr[-4000:]
     assert tree_digest(workdir / "data" / "raw") == before, "the run modified data/raw"
     return workdir
+
+
+@pytest.fixture(scope="module")
+def unrun_project(tmp_path_factory) -> Path:
+    """A copy of the project that has not been run: for checks that stop before any job."""
+    return copy_project(tmp_path_factory.mktemp("unrun"))
 
 
 def test_every_county_gets_cleaned_tables_from_its_own_format(project):
@@ -127,18 +107,18 @@ def test_editing_one_county_reruns_only_its_jobs(project):
     assert sum(line.startswith("pa-study clean") for line in commands) == 1
 
 
-def test_unknown_benchmark_county_stops_with_a_message(project):
-    proc = snakemake(project, "--dry-run", "--config", "benchmarks=[Yishui,Atlantis]")
+def test_unknown_benchmark_county_stops_with_a_message(unrun_project):
+    proc = snakemake(unrun_project, "--dry-run", "--config", "benchmarks=[Yishui,Atlantis]")
     assert proc.returncode != 0
     assert "benchmarks names county 'Atlantis', which is not under 'counties'" in proc.stdout + proc.stderr
     assert "Traceback" not in proc.stdout + proc.stderr
 
 
-def test_a_config_naming_a_missing_file_stops_with_a_message(project):
-    config = yaml.safe_load((project / "config.yaml").read_text(encoding="utf-8"))
+def test_a_config_naming_a_missing_file_stops_with_a_message(unrun_project):
+    config = yaml.safe_load((unrun_project / "config.yaml").read_text(encoding="utf-8"))
     config["counties"]["H"]["files"]["cadres"]["path"] = "data/raw/H/nope.xlsx"
-    (project / "missing.yaml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
-    proc = snakemake(project, "--dry-run", "--configfile", "missing.yaml")
+    (unrun_project / "missing.yaml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    proc = snakemake(unrun_project, "--dry-run", "--configfile", "missing.yaml")
     assert proc.returncode != 0
     assert (
         "data/raw/H/nope.xlsx: counties.H.files.cadres.path names a file that does not exist"

@@ -1,18 +1,13 @@
-"""Figures: every figure draws from results files, as SVG without a date, identically twice."""
+"""The plots (pa_study.figures.plots, drawn through the catalogue): every figure draws from results
+files, as SVG without a date, identically twice."""
 
 from __future__ import annotations
 
 import pytest
-from _results_fixture import fixture_results
 
 from pa_study.errors import InputError
 from pa_study.figures import FIGURES, draw_figure
 from pa_study.results import StudyResults
-
-
-@pytest.fixture(scope="module")
-def results():
-    return fixture_results()
 
 
 @pytest.mark.parametrize("name", list(FIGURES))
@@ -37,8 +32,3 @@ def test_a_figure_without_its_tables_says_which_are_missing(tmp_path):
     empty = StudyResults(counties=["H"], names={"H": "H county"})
     with pytest.raises(InputError, match="sensitivity"):
         draw_figure("poverty_line_sensitivity", empty, tmp_path / "x.svg")
-
-
-def test_unknown_figure_names_the_known_ones(results, tmp_path):
-    with pytest.raises(InputError, match="identification_errors"):
-        draw_figure("no_such_figure", results, tmp_path / "x.svg")

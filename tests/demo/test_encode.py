@@ -1,0 +1,28 @@
+"""Encoding and naming the columns (pa_study.demo.encode): every header is a codebook name or alias."""
+
+from __future__ import annotations
+
+import pytest
+
+from pa_study.config import INSTRUMENTS
+from pa_study.demo import COUNTIES, Destinations
+from tests.helpers.demo_files import read_table, truth_of
+
+
+@pytest.mark.parametrize("county", list(COUNTIES))
+def test_headers_are_codebook_names_or_aliases(generated: Destinations, codebook_yaml: dict, county: str) -> None:
+    truth = truth_of(generated, county)
+    for instrument in INSTRUMENTS:
+        spec = truth["files"][instrument]
+        headers, _ = read_table(generated.raw / county / spec["file"])
+        expected = [
+            v["name"] for v in codebook_yaml[instrument]["variables"] if v["name"] != "weight" or county == "Lankao"
+        ]
+        assert sorted(spec["headers"]) == sorted(expected)
+        assert headers == [spec["headers"][n] for n in expected] + list(spec["extra_columns"])
+        for variable in codebook_yaml[instrument]["variables"]:
+            header = spec["headers"].get(variable["name"])
+            spellings = [variable["name"], variable["label_zh"]] + [
+                a if isinstance(a, str) else a["alias"] for a in variable.get("aliases", [])
+            ]
+            assert header is None or header in spellings

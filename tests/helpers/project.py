@@ -1,0 +1,63 @@
+"""The repository under test: its paths, validated config and codebook, and end-to-end runs of a
+temporary copy of it."""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import shutil
+import subprocess
+import sys
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from pa_study.codebook import Codebook, load_codebook
+from pa_study.config import load_schema, validated_config
+
+ROOT = Path(__file__).resolve().parents[2]
+CODEBOOK = ROOT / "data" / "codebook" / "codebook.yaml"
+
+
+@cache
+def codebook() -> Codebook:
+    """The repository's codebook (shared: do not change it)."""
+    return load_codebook(CODEBOOK)
+
+
+@cache
+def _config() -> dict[str, Any]:
+    raw = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
+    return validated_config(raw, load_schema(ROOT / "config.schema.yaml"), check_files=False)
+
+
+def config() -> dict[str, Any]:
+    """The repository's validated config (a copy the test may change)."""
+    return copy.deepcopy(_config())
+
+
+def copy_project(workdir: Path) -> Path:
+    """Copy what a researcher's checkout holds for a run (workflow, config, data) into ``workdir``."""
+    for name in ("Snakefile", "config.yaml", "config.schema.yaml"):
+        shutil.copy(ROOT / name, workdir / name)
+    for name in ("rules", "data"):
+        shutil.copytree(ROOT / name, workdir / name)
+    return workdir
+
+
+def snakemake(workdir: Path, *args: str) -> subprocess.CompletedProcess:
+    """Run snakemake on two cores in ``workdir``; the completed process with its output as text."""
+    return subprocess.run(
+        [sys.executable, "-m", "snakemake", "--cores", "2", *args], cwd=workdir, capture_output=True, text=True
+    )
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    """Relative path -> SHA-256 of every file under ``folder``."""
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
