@@ -250,6 +250,7 @@ class SurveyDesign:
         n_psu_h = np.bincount(self._psu_stratum, minlength=len(self._strata_labels))
         fraction_left = self._read_fpc(fpc, stratum, n_psu_h)
         self._scale, self._centre = self._stratum_scales(n_psu_h, fraction_left)
+        self._fully_enumerated = bool(np.all(fraction_left < _FULLY_ENUMERATED))
         self._n_psu_h = n_psu_h
         self._df = self.n_psu - self.n_strata
         if self._df < 1:
@@ -382,6 +383,12 @@ class SurveyDesign:
     def df(self) -> int:
         """Design degrees of freedom, ``#PSU - #strata`` (R's ``degf``)."""
         return self._df
+
+    @property
+    def fully_enumerated(self) -> bool:
+        """Whether every stratum's PSUs were all taken (``fpc`` equal to the number of PSUs): a
+        census, whose estimates carry no sampling error."""
+        return self._fully_enumerated
 
     def __repr__(self) -> str:
         cols = ", ".join(f"{k}={v!r}" for k, v in self._columns.items() if v is not None)
