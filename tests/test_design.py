@@ -77,3 +77,25 @@ def test_a_stratum_with_one_responding_village_is_reported():
     hh = hh[hh["village"] != "六村"]
     _, _, summary = design_columns(hh, frame(), {"weights": "frame"})
     assert summary["single_psu_strata"] == ["乙镇"]
+
+
+def test_a_census_weighs_every_household_one_and_has_no_sampling_error():
+    from pa_study.indicators.survey import household_design
+
+    hh = households(np.random.default_rng(5))
+    hh.loc[3, "village"] = "三村"  # not drawn in the frame's sample: a census visits every village
+    hh.loc[4, "village"] = "不存在村"
+    out, quarantine, summary = design_columns(hh, frame(), "census")
+    assert quarantine == {4: ["village_not_in_frame"]}
+    usable = out.drop(index=4)
+    assert usable["weight"].eq(1.0).all()
+    # the villages with households are the whole population of PSUs of each township
+    assert usable.groupby("stratum")["fpc_villages"].first().to_dict() == {"乙镇": 2, "甲镇": 3}
+    assert summary["weights"] == "census" and summary["census"] is True
+    assert summary["frame_villages_without_households"] == 2  # 五村 and 七村
+    design = household_design(usable.assign(y=np.arange(len(usable), dtype=float)), lonely_psu="adjust")
+    assert design.fully_enumerated
+    estimate = design.mean("y")
+    assert estimate.estimate == pytest.approx((len(usable) - 1) / 2) and estimate.se == 0.0
+    sample, _, _ = design_columns(households(np.random.default_rng(5)), frame(), {"weights": "frame"})
+    assert not household_design(sample, lonely_psu="adjust").fully_enumerated

@@ -69,6 +69,16 @@ def _error_order(error: jsonschema.ValidationError) -> tuple[int, str]:
 
 
 def _describe_schema_error(error: jsonschema.ValidationError) -> str:
+    if error.validator == "oneOf" and isinstance(error.instance, dict) and error.context:
+        # A mapping where a value may also be a word (`design`): the mapping form's own error says more.
+        error = jsonschema.exceptions.best_match(e for e in error.context if e.validator != "const")
+    elif error.validator == "oneOf":
+        forms = " or ".join(
+            repr(n["const"]) if "const" in n else "a mapping" if n.get("type") == "object" else f"a {n.get('type')}"
+            for n in error.validator_value
+        )
+        where = ".".join(str(p) for p in error.absolute_path) or "(top level)"
+        return f"key '{where}': {error.instance!r} is not valid; expected {forms}"
     where = ".".join(str(p) for p in error.absolute_path) or "(top level)"
     if error.validator == "additionalProperties":
         return f"key '{where}' has an unknown entry: {error.message}"
@@ -89,6 +99,9 @@ def _fill_defaults(value: Any, node: dict[str, Any], root: dict[str, Any]) -> No
     node = _resolve(node, root)
     if not isinstance(value, dict):
         return
+    # A value that may take several forms (a county's `design`: `census` or a mapping) gets the
+    # defaults of its mapping form.
+    node = next((_resolve(n, root) for n in node.get("oneOf", []) if _resolve(n, root).get("type") == "object"), node)
     for key, sub in node.get("properties", {}).items():
         sub = _resolve(sub, root)
         if key not in value and "default" in sub:

@@ -7,6 +7,11 @@ that registered households can be oversampled. Weights either come from a column
 are derived here from the village frame as the inverse of the two stage-wise inclusion
 probabilities, with the realised sample counts (so household non-response within a village is
 absorbed by its village's other respondents).
+
+A county that enumerated every household (全县入户大排查, ``design: census`` in its config) has no
+sampling: every weight is 1 and each township's villages are all "sampled", so the finite-population
+correction removes all sampling variance and design-based standard errors are 0, as R's ``survey``
+gives for ``fpc`` equal to the number of PSUs.
 """
 
 from __future__ import annotations
@@ -19,6 +24,13 @@ from pa_study.codebook import normalise_label
 
 STRATUM, PSU, FPC, WEIGHT = "stratum", "psu", "fpc_villages", "weight"
 DESIGN_COLUMNS = [STRATUM, PSU, FPC, WEIGHT]
+#: The ``design`` of a county that enumerated every household.
+CENSUS = "census"
+
+
+def is_census(design: str | dict[str, Any]) -> bool:
+    """Whether a county's ``design`` config says every household was enumerated."""
+    return design == CENSUS
 
 
 def village_key(frame: pd.DataFrame) -> pd.Series:
@@ -28,7 +40,7 @@ def village_key(frame: pd.DataFrame) -> pd.Series:
 
 
 def design_columns(
-    households: pd.DataFrame, villages: pd.DataFrame, design: dict[str, Any]
+    households: pd.DataFrame, villages: pd.DataFrame, design: str | dict[str, Any]
 ) -> tuple[pd.DataFrame, dict[int, list[str]], dict[str, Any]]:
     """Attach the design columns (stratum, PSU, FPC, weight) to the cleaned household table.
 
@@ -38,34 +50,42 @@ def design_columns(
         Cleaned households, indexed by source row.
     villages : DataFrame
         The cleaned village frame (every village of the county, with ``sampled``).
-    design : dict
-        The county's ``design`` config: ``weights`` (``frame`` or ``column``), ``weight_column``,
-        ``oversample_registered``.
+    design : str or dict
+        The county's ``design`` config: ``census``, or ``weights`` (``frame`` or ``column``),
+        ``weight_column``, ``oversample_registered``.
 
     Returns
     -------
     (DataFrame, dict, dict)
         The households with ``stratum`` (township), ``psu`` (township/village), ``fpc_villages``
-        (villages of the township in the frame, R's ``svydesign(fpc=)``) and ``weight``; the rows to
-        quarantine with reasons (village not in frame, village not sampled, no usable weight); and a
-        summary of the design for the report.
+        (villages of the township in the frame, R's ``svydesign(fpc=)``; in a census, the villages
+        enumerated) and ``weight`` (1 in a census); the rows to quarantine with reasons (village not
+        in frame, village not sampled, no usable weight); and a summary of the design for the report.
     """
+    census = is_census(design)
     households = households.copy()
     frame = villages.assign(_key=village_key(villages))
     key = village_key(households)
     in_frame = key.isin(frame["_key"])
-    sampled_keys = set(frame.loc[frame["sampled"].fillna(False).astype(bool), "_key"])
+    sampled_keys = set(frame["_key"] if census else frame.loc[frame["sampled"].fillna(False).astype(bool), "_key"])
     quarantine: dict[int, list[str]] = {}
     for row in households.index[~in_frame]:
         quarantine[int(row)] = ["village_not_in_frame"]
     for row in households.index[in_frame & ~key.isin(sampled_keys)]:
         quarantine[int(row)] = ["village_not_sampled_in_frame"]
     usable = ~households.index.isin(list(quarantine))
-    villages_in_stratum = frame.groupby(frame["township"].map(normalise_label))["_key"].nunique()
+    township = households["township"].map(normalise_label)
+    if census:
+        # Every village with households is enumerated: N_h = n_h, no sampling variance.
+        villages_in_stratum = key[usable].groupby(township[usable]).nunique()
+    else:
+        villages_in_stratum = frame.groupby(frame["township"].map(normalise_label))["_key"].nunique()
     households[STRATUM] = households["township"].astype("string")
     households[PSU] = (households["township"] + "/" + households["village"]).astype("string")
-    households[FPC] = pd.array(households["township"].map(normalise_label).map(villages_in_stratum), dtype="Int64")
-    if design["weights"] == "frame":
+    households[FPC] = pd.array(township.map(villages_in_stratum), dtype="Int64")
+    if census:
+        weights = pd.Series(1.0, index=households.index[usable], dtype="Float64")
+    elif design["weights"] == "frame":
         weights = _frame_weights(households[usable], key[usable], frame, design.get("oversample_registered", True))
     else:
         weights = households.loc[usable, design.get("weight_column", "weight")].astype("Float64")
@@ -73,7 +93,7 @@ def design_columns(
     for row in households.index[usable & households[WEIGHT].isna().to_numpy()]:
         quarantine[int(row)] = ["missing_weight"]
     summary = {
-        "weights": design["weights"],
+        "weights": CENSUS if census else design["weights"],
         "strata": int(households.loc[usable, STRATUM].nunique()),
         "psus": int(households.loc[usable, PSU].nunique()),
         "frame_villages": int(len(frame)),
@@ -82,6 +102,9 @@ def design_columns(
             str(s) for s, n in households[usable].groupby(STRATUM)[PSU].nunique().items() if n < 2
         ),
     }
+    if census:
+        summary["census"] = True
+        summary["frame_villages_without_households"] = int((~frame["_key"].isin(key[usable])).sum())
     return households, quarantine, summary
 
 

@@ -14,7 +14,7 @@ from pa_study.errors import InputError
 from pa_study.files import write_json, write_parquet
 from pa_study.indicators import FAMILIES, family_settings
 from pa_study.indicators.output import FamilyResult, headline_row, json_ready, write_result
-from pa_study.indicators.run import run_indicators
+from pa_study.indicators.run import CENSUS_NOTE, run_indicators
 from pa_study.indicators.settings import county_poverty_lines
 from pa_study.stats import Estimate
 from tests.helpers.indicator_data import households, settings
@@ -99,8 +99,9 @@ def test_write_result_lists_its_tables_relative_to_the_json(tmp_path) -> None:
     assert (tmp_path / "income.json").read_bytes() + (tmp_path / "income" / "b.csv").read_bytes() == first
 
 
-def _clean_dir_without_cadres(folder, n: int = 120):
-    """A cleaned county folder whose summary says the cadre survey was not collected."""
+def _clean_dir_without_cadres(folder, n: int = 120, *, census: bool = False):
+    """A cleaned county folder whose summary says the cadre survey was not collected (with ``census``,
+    every household of its 2 x 2 villages enumerated)."""
     rows = [
         {
             "registered": i % 2 == 0,
@@ -119,18 +120,20 @@ def _clean_dir_without_cadres(folder, n: int = 120):
             "n_disabled": i % 13 == 0,
             "motiv_aspire_1": 1 + i % 5,
             "motiv_wait": 5 - i % 5,
+            **({"fpc_villages": 2} if census else {}),
         }
         for i in range(n)
     ]
     write_parquet(households(rows), folder / "households.parquet")
     write_json(
         {
+            **({"design": {"census": True, "weights": "census"}} if census else {}),
             "tables": {
                 "households": {"collected": True},
                 "cadres": {"collected": False},
                 "projects": {"collected": False},
                 "villages": {"collected": True},
-            }
+            },
         },
         folder / "summary.json",
     )
@@ -153,6 +156,24 @@ def test_a_county_without_a_cadre_survey_still_runs_every_family(tmp_path) -> No
     formalism = json.loads((tmp_path / "formalism.json").read_text(encoding="utf-8"))
     assert formalism["status"] == "partial" and "no cadre survey" in formalism["notes"][0]
     assert json.loads((tmp_path / "income.json").read_text(encoding="utf-8"))["status"] == "partial"
+
+
+def test_a_census_county_has_no_sampling_error_and_says_so(tmp_path) -> None:
+    for census in (True, False):
+        folder = tmp_path / str(census)
+        document = run_indicators(
+            family="identification",
+            settings=settings("identification"),
+            clean_dir=_clean_dir_without_cadres(folder / "clean", census=census),
+            codebook=codebook(),
+            output=folder / "identification.json",
+            tables_dir=folder / "identification",
+        )
+        rates = [r for r in document["headline"] if r["estimate"] is not None and r["name"] != "kappa"]
+        assert rates and all((r["se"] == 0.0) == census for r in rates), rates
+        assert (CENSUS_NOTE in document["notes"]) == census
+        if census:
+            assert all(r["ci_low"] == r["ci_high"] == r["estimate"] for r in rates)
 
 
 def test_cli_writes_the_contract_and_reports_bad_input(tmp_path, capsys) -> None:

@@ -203,7 +203,7 @@ def generate_province(
     """Write a synthetic province as a study folder and return the files written.
 
     The folder holds ``config.yaml`` (focal county ``P001``, every other county a benchmark, census
-    counties marked in the header), ``data/raw/<county>/``, ``data/truth/<county>.json``,
+    counties with ``design: census``), ``data/raw/<county>/``, ``data/truth/<county>.json``,
     ``data/corrections/<county>/households_duplicates.csv``, the codebook and an empty table of
     published figures (the counties are synthetic: nothing about them was published).
 
@@ -241,7 +241,10 @@ def province_config(spec: ProvinceSpec, counties: list[ProvinceCounty]) -> dict[
         profile = county.profile
         extension = profile.files.file_format
         encoding = {"encoding": "gbk"} if extension == "csv" else {}
-        if profile.files.with_weight:
+        design: str | dict[str, Any]
+        if county.census:
+            design = "census"
+        elif profile.files.with_weight:
             design = {"weights": "column", "weight_column": "weight"}
         else:
             design = {"weights": "frame", "oversample_registered": True}

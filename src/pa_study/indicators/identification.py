@@ -298,7 +298,7 @@ def error_rates(
         notes.append("every registered household has exited: the current-register inclusion error is undefined")
     method = settings.proportion_interval
     return {
-        name: proportion_interval(e, method=method, df=design.df) if name in _PROPORTIONS else e
+        name: proportion_interval(e, method=method, design=design) if name in _PROPORTIONS else e
         for name, e in rates.items()
     }, notes
 
@@ -368,7 +368,7 @@ def township_table(design: SurveyDesign, settings: IdentificationSettings) -> pd
         table = ratio_by(ds.assign(_num=numerator.to_numpy()), "_num", denominator, "township", level=level)
         tables.append(table.assign(rate=name, threshold=thresholds.get(name)))
     out = pd.concat(tables, ignore_index=True)
-    if settings.proportion_interval == "korn_graubard":
+    if settings.proportion_interval == "korn_graubard" and not design.fully_enumerated:
         limits = [
             korn_graubard_interval(r.estimate, r.se, int(r.n_denominator), design.df, level)
             for r in out.itertuples(index=False)
@@ -413,7 +413,7 @@ def fgt_table(design: SurveyDesign, line: float, settings: IdentificationSetting
         estimates += [(record["group"], estimate_from_row(record, f"P{alpha}")) for _, record in by_group.iterrows()]
         for group, estimate in estimates:
             if alpha == 0:
-                estimate = proportion_interval(estimate, method=method, df=design.df)
+                estimate = proportion_interval(estimate, method=method, design=design)
             rows.append(({"group": group, "measure": f"P{alpha}", "alpha": alpha}, estimate))
     return estimate_table(rows).assign(line=line)
 
@@ -485,7 +485,7 @@ def registration_check(frame: pd.DataFrame, settings: IdentificationSettings) ->
     rows = [
         (
             {"reference": f"income below the {year} line", "year": year, "line": line, "rate": name},
-            proportion_interval(result.rates[name], method=method, df=design.df)
+            proportion_interval(result.rates[name], method=method, design=design)
             if name != "kappa"
             else result.rates[name],
         )
@@ -559,7 +559,7 @@ def identification_indicators(
             headline_row(
                 "af_h",
                 "多维贫困发生率 multidimensional headcount H",
-                proportion_interval(af.H, method=settings.proportion_interval, df=persons.df),
+                proportion_interval(af.H, method=settings.proportion_interval, design=persons),
                 _AF_DEFINITION,
                 min_n=min_n,
             ),

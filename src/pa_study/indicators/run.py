@@ -44,6 +44,19 @@ def cleaned_tables(clean_dir: str | Path, instruments: tuple[str, ...]) -> dict[
     return tables
 
 
+#: What a census (``design: census``) means for the household estimates, noted in each family that reads them.
+CENSUS_NOTE = (
+    "census: every household of the county was enumerated, so the household estimates carry no sampling "
+    "error (SE 0, intervals collapse to the estimate); model-based estimates (programme effects, Cronbach's "
+    "alpha) keep their model-based SEs, which measure the uncertainty of the model, not sampling error"
+)
+
+
+def is_census(clean_dir: str | Path) -> bool:
+    """Whether the clean stage's summary of a county says its households are a census."""
+    return bool(read_json(Path(clean_dir) / "summary.json").get("design", {}).get("census", False))
+
+
 def family_result(family: IndicatorFamily[S], tables: CleanedTables, settings: S) -> FamilyResult:
     """Compute one family from the cleaned tables.
 
@@ -99,4 +112,7 @@ def run_indicators(
             "family_settings(config, family, county)"
         )
     tables = CleanedTables(cleaned_tables(clean_dir, chosen.instruments), codebook)
-    return write_result(family_result(chosen, tables, settings), output, tables_dir)
+    result = family_result(chosen, tables, settings)
+    if "households" in chosen.instruments and tables.get("households") is not None and is_census(clean_dir):
+        result.notes.append(CENSUS_NOTE)
+    return write_result(result, output, tables_dir)

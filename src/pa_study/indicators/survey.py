@@ -165,15 +165,17 @@ def group_difference(design: SurveyDesign, outcome: str, group: str, *, level: f
     return dataclasses.replace(coefficient(fit, group), extra={"n_smallest_group": smallest})
 
 
-def proportion_interval(estimate: Estimate, *, method: str, df: float) -> Estimate:
+def proportion_interval(estimate: Estimate, *, method: str, design: SurveyDesign) -> Estimate:
     """Return a proportion with its interval by ``method`` (``korn_graubard`` or ``wald``).
 
     ``korn_graubard`` replaces the Wald limits by :func:`pa_study.stats.korn_graubard_interval`
-    on the proportion's ``n`` (units in its denominator) and the design's degrees of freedom.
+    on the proportion's ``n`` (units in its denominator) and the design's degrees of freedom. A
+    census (:attr:`~pa_study.stats.SurveyDesign.fully_enumerated`) keeps its interval of zero
+    width: its proportions are the population's, with no sampling error to allow for.
     """
-    if method == "wald":
+    if method == "wald" or design.fully_enumerated:
         return estimate
-    low, high = korn_graubard_interval(estimate.estimate, estimate.se, estimate.n, df, estimate.level)
+    low, high = korn_graubard_interval(estimate.estimate, estimate.se, estimate.n, design.df, estimate.level)
     return dataclasses.replace(
         estimate, ci_low=low, ci_high=high, extra={**estimate.extra, "interval": "korn_graubard"}
     )

@@ -187,7 +187,7 @@ def data_section(ctx: ReportContext) -> list[b.Block]:
             continue
         design = summary.get("design", {})
         design_lines.append(
-            w["design_sentence"].format(
+            w["census_sentence" if design.get("census") else "design_sentence"].format(
                 county=ctx.name(county),
                 strata=design.get("strata"),
                 psus=design.get("psus"),

@@ -150,6 +150,10 @@ WORDS: dict[str, dict[str, str]] = {
         "pending_published": "published-benchmark table of the comparison stage",
         "design_sentence": "{county}: {strata} townships (strata), {psus} sampled villages (PSUs) of {frame} villages "
         "in the frame; weights: {weights}.",
+        "census_sentence": "{county}: a census (全县入户大排查) of every household in {psus} villages of {strata} "
+        "townships, each weighted 1; its household estimates carry no sampling error (SE 0, the 95% interval "
+        "is the estimate itself), while model-based estimates (programme effects, Cronbach's alpha) keep "
+        "their model-based SEs.",
         "sample_sentence": "{county}: {used} of {read} households used in the identification family.",
         "reconciles_sentence": "In every table, rows in = rows out + exact duplicates + rows dropped by "
         "corrections + quarantined rows: {verdict}.",
@@ -260,6 +264,9 @@ WORDS: dict[str, dict[str, str]] = {
         "pending_published": "比较阶段的公开数据表",
         "design_sentence": "{county}：{strata}个乡镇（分层），抽样框{frame}"
         "个村中抽取{psus}个村（初级抽样单位）；权数：{weights}。",
+        "census_sentence": "{county}：全县入户大排查，{strata}个乡镇{psus}个村的全部农户，权数均为1；"
+        "农户指标没有抽样误差（标准误为0，95%区间即估计值本身），基于模型的估计（项目效应、Cronbach α）"
+        "保留基于模型的标准误。",
         "sample_sentence": "{county}：精准识别指标使用{read}户中的{used}户。",
         "reconciles_sentence": "每张表均满足：读入行数 = 输出行数 + 完全重复 + 按更正删除 + 隔离行数：{verdict}。",
         "all_reconcile": "全部{n}张表均成立",
