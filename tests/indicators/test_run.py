@@ -84,7 +84,7 @@ def test_headline_rows_carry_threshold_verdicts_in_both_directions() -> None:
     estimate = Estimate(name="x", estimate=0.03, se=0.005, ci_low=0.021, ci_high=0.039, n=400)
     below = headline_row("rate", "rate", estimate, "def", threshold=0.02)
     assert (below["passes"], below["passes_ci"], below["reliable"]) == (False, "fail", True)
-    reach = headline_row("cut", "cut", estimate, "def", threshold=0.025, below_passes=False, min_n=500)
+    reach = headline_row("cut", "cut", estimate, "def", threshold=0.025, operator=">=", min_n=500)
     assert (reach["passes"], reach["passes_ci"], reach["reliable"]) == (True, "inconclusive", False)
 
 

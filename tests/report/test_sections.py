@@ -3,8 +3,10 @@ contrasts and published figures printed apart."""
 
 from __future__ import annotations
 
+from pa_study.indicators.output import headline_row
 from pa_study.report import report_document
 from pa_study.report.sections import threshold_verdict, zero_side
+from pa_study.stats import Estimate
 from tests.helpers.results_fixture import rate_row, report_inputs
 
 
@@ -12,8 +14,18 @@ def test_verdicts_and_signs_come_from_the_intervals():
     assert threshold_verdict(rate_row(0.01, 0.005, 0.019)) == "pass"
     assert threshold_verdict(rate_row(0.03, 0.021, 0.05)) == "fail"
     assert threshold_verdict(rate_row(0.019, 0.01, 0.03)) == "inconclusive"
+    assert threshold_verdict(rate_row(0.03, 0.02, 0.04)) == "fail"  # a limit at 2% is not below 2%
     assert zero_side({"ci_low": -2, "ci_high": -1}) == "negative"
     assert zero_side({"ci_low": -2, "ci_high": 1}) == "none"
+
+
+def test_report_and_indicator_files_agree_at_the_boundary_in_both_directions():
+    for operator, threshold, limits in ((">", 0.9, (0.9, 0.95)), (">=", 0.3, (0.3, 0.4)), ("<", 0.02, (0.02, 0.03))):
+        estimate = Estimate(name="x", estimate=sum(limits) / 2, se=0.01, ci_low=limits[0], ci_high=limits[1], n=400)
+        row = headline_row("x", "x", estimate, "def", threshold=threshold, operator=operator)
+        assert threshold_verdict(row) == row["passes_ci"], operator
+    recognition = headline_row("x", "x", Estimate("x", 0.95, 0.01, 0.93, 0.97, 400), "d", threshold=0.9, operator=">")
+    assert threshold_verdict(recognition) == "pass"
 
 
 def test_contrasts_and_published_figures_are_printed_apart(tmp_path):

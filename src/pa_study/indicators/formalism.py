@@ -194,7 +194,7 @@ def target_assessment(
             df=current.df,
             level=level,
         )
-        verdicts = threshold_verdicts(reduction, target.reduction_min, below_passes=False)
+        verdicts = threshold_verdicts(reduction, target.reduction_min, operator=">=")
         rows.append(
             {
                 **row,
@@ -431,7 +431,7 @@ def _add_cadre_side(
                 reduction,
                 definition,
                 threshold=target.reduction_min,
-                below_passes=False,
+                operator=">=",
                 min_n=settings.min_sample.cadres,
             )
         )

@@ -19,7 +19,7 @@ import pandas as pd
 
 from pa_study.config import ConfigPart
 from pa_study.files import write_csv, write_json
-from pa_study.stats import Estimate
+from pa_study.stats import Estimate, threshold_verdict
 
 STATUSES = ("ok", "partial", "skipped", "too_small")
 #: Significant digits kept in the JSON: far below sampling error, and stable across platforms.
@@ -70,7 +70,7 @@ def headline_row(
     definition: str,
     *,
     threshold: float | None = None,
-    below_passes: bool = True,
+    operator: str = "<",
     min_n: int = 1,
 ) -> dict[str, Any]:
     """Return one headline entry from an :class:`~pa_study.stats.Estimate`.
@@ -86,11 +86,11 @@ def headline_row(
     definition : str
         What exactly was estimated (numerator, denominator, population, method).
     threshold : float, optional
-        A policy threshold; adds ``threshold``, ``passes`` (point estimate on the right side) and
-        ``passes_ci`` (``pass`` when the whole CI is on the right side, ``fail`` when it is wholly
-        on the wrong side, else ``inconclusive``).
-    below_passes : bool
-        Whether staying below the threshold passes (error rates) or reaching it does (targets).
+        A policy threshold; adds ``threshold``, ``threshold_operator`` and the verdicts of
+        :func:`threshold_verdicts`.
+    operator : {"<", "<=", ">", ">="}
+        The criterion ``estimate <operator> threshold`` that passes: ``<`` for the error rates
+        (below 2%), ``>`` for an approval rate (above 90%), ``>=`` for a reduction target.
     min_n : int
         Fewest units for a reliable estimate (``indicators.min_sample``), counted in the smallest
         group of a comparison (:func:`smallest_group`); below it the row says so in ``reliable``
@@ -120,7 +120,8 @@ def headline_row(
             "(indicators.min_sample)"
         )
     if threshold is not None:
-        row.update(threshold=threshold, **threshold_verdicts(estimate, threshold, below_passes=below_passes))
+        verdicts = threshold_verdicts(estimate, threshold, operator=operator)
+        row.update(threshold=threshold, threshold_operator=operator, **verdicts)
     return row
 
 
@@ -136,15 +137,12 @@ def smallest_group(estimate: Estimate) -> int:
     return int(estimate.n)
 
 
-def threshold_verdicts(estimate: Estimate, threshold: float, *, below_passes: bool = True) -> dict[str, Any]:
-    """Return ``passes`` (point estimate) and ``passes_ci`` (``pass``/``fail``/``inconclusive``)."""
-    if below_passes:
-        passes = estimate.estimate < threshold
-        by_ci = "pass" if estimate.ci_high < threshold else "fail" if estimate.ci_low >= threshold else "inconclusive"
-    else:
-        passes = estimate.estimate >= threshold
-        by_ci = "pass" if estimate.ci_low >= threshold else "fail" if estimate.ci_high < threshold else "inconclusive"
-    return {"passes": bool(passes), "passes_ci": by_ci}
+def threshold_verdicts(estimate: Estimate, threshold: float, *, operator: str = "<") -> dict[str, Any]:
+    """Return ``passes`` (the point estimate meets ``estimate <operator> threshold``) and
+    ``passes_ci`` (``pass``/``fail``/``inconclusive``), by the project's one rule,
+    :func:`pa_study.stats.threshold_verdict`."""
+    verdict = threshold_verdict(estimate.estimate, estimate.ci_low, estimate.ci_high, threshold, operator)
+    return {"passes": verdict.passes, "passes_ci": verdict.passes_ci}
 
 
 def missing_row(name: str, label: str, definition: str, note: str) -> dict[str, Any]:

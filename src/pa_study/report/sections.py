@@ -20,6 +20,7 @@ from pa_study.figures import FIGURES
 from pa_study.indicators import FAMILIES, IndicatorFamily
 from pa_study.report.text import format_interval, format_value, label_of
 from pa_study.results import StudyResults
+from pa_study.stats.thresholds import threshold_verdict as threshold_rule
 
 #: Headline names whose interval is read against zero (effects, gaps, associations), as the
 #: families declare them.
@@ -74,14 +75,17 @@ class ReportContext:
 
 
 def threshold_verdict(row: dict[str, Any]) -> str:
-    """``pass``, ``fail`` or ``inconclusive`` for a row with a threshold that must not be exceeded:
-    pass when the whole interval is below it, fail when wholly above, else inconclusive."""
-    threshold = float(row["threshold"])
-    if float(row["ci_high"]) < threshold:
-        return "pass"
-    if float(row["ci_low"]) > threshold:
-        return "fail"
-    return "inconclusive"
+    """``pass``, ``fail`` or ``inconclusive`` for a row with a threshold, by the rule the indicator
+    files use (:func:`pa_study.stats.threshold_verdict` with the row's ``threshold_operator``; ``<``
+    for rows written before it was recorded): pass when the whole interval meets the criterion,
+    fail when none of it does."""
+    return threshold_rule(
+        float(row["estimate"]),
+        float(row["ci_low"]),
+        float(row["ci_high"]),
+        float(row["threshold"]),
+        str(row.get("threshold_operator", "<")),
+    ).passes_ci
 
 
 def zero_side(row: dict[str, Any]) -> str:
@@ -111,12 +115,12 @@ def row_sentences(row: dict[str, Any], ctx: ReportContext) -> str:
     if row.get("threshold") is not None:
         verdict = threshold_verdict(row)
         est, threshold = float(row["estimate"]), float(row["threshold"])
-        ci_side = {"pass": "ci_below", "fail": "ci_above", "inconclusive": "ci_straddles"}[verdict]
+        # Where the numbers lie; whether that passes is the verdict's (the criterion may be "above").
+        low, high = float(row["ci_low"]), float(row["ci_high"])
+        ci_side = "ci_below" if high < threshold else "ci_above" if low > threshold else "ci_straddles"
+        side = "side_below" if est < threshold else "side_above" if est > threshold else "side_at"
         text += w["gap"] + w["threshold_sentence"].format(
-            threshold=format_value(threshold, name),
-            side=w["side_below" if est < threshold else "side_above"],
-            ci_side=w[ci_side],
-            verdict=w[verdict],
+            threshold=format_value(threshold, name), side=w[side], ci_side=w[ci_side], verdict=w[verdict]
         )
     elif is_contrast(row):
         text += w["gap"] + w[f"zero_{zero_side(row)}"]

@@ -16,6 +16,7 @@ from pa_study.stats.scales import (
 )
 from pa_study.stats.survey import RegressionResult, SurveyDesign, korn_graubard_interval
 from pa_study.stats.targeting import TargetingResult, targeting_errors
+from pa_study.stats.thresholds import ThresholdVerdict, intersection_union, logit_interval, threshold_verdict
 
 __all__ = [
     "AlkireFosterResult",
@@ -28,15 +29,19 @@ __all__ = [
     "SummaryIndex",
     "SurveyDesign",
     "TargetingResult",
+    "ThresholdVerdict",
     "alkire_foster",
     "critical_value",
     "cronbach_alpha",
     "fgt",
+    "intersection_union",
     "first_principal_component",
     "korn_graubard_interval",
+    "logit_interval",
     "program_effect",
     "reverse_code",
     "summary_index",
     "targeting_errors",
+    "threshold_verdict",
     "weighted_quantile",
 ]

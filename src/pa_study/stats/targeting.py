@@ -33,6 +33,7 @@ from pa_study.stats.survey import (
     design_values,
     rename,
 )
+from pa_study.stats.thresholds import threshold_verdict
 
 ERROR_RATES = ("inclusion_error", "exclusion_error", "wrongful_exit_rate", "missed_rate")
 DEFAULT_THRESHOLD = 0.02
@@ -283,18 +284,13 @@ def _exits(design: SurveyDesign, exited: object, wrongly_exited: object) -> dict
 
 
 def _verdict(estimate: Estimate, threshold: float) -> Estimate:
-    if estimate.ci_high < threshold:
-        by_ci = "pass"
-    elif estimate.ci_low >= threshold:
-        by_ci = "fail"
-    else:
-        by_ci = "inconclusive"
+    verdict = threshold_verdict(estimate.estimate, estimate.ci_low, estimate.ci_high, threshold, "<")
     return rename(
         estimate,
         estimate.name,
         threshold=threshold,
-        verdict="pass" if estimate.estimate < threshold else "fail",
-        verdict_ci=by_ci,
+        verdict="pass" if verdict.passes else "fail",
+        verdict_ci=verdict.passes_ci,
     )
 
 
