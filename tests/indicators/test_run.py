@@ -15,7 +15,7 @@ from pa_study.files import write_json, write_parquet
 from pa_study.indicators import FAMILIES, family_settings
 from pa_study.indicators.output import FamilyResult, headline_row, json_ready, write_result
 from pa_study.indicators.run import CENSUS_NOTE, run_indicators
-from pa_study.indicators.settings import county_poverty_lines
+from pa_study.indicators.settings import county_entries
 from pa_study.stats import Estimate
 from tests.helpers.indicator_data import households, settings
 from tests.helpers.project import codebook, config
@@ -66,8 +66,8 @@ def test_regional_poverty_lines_replace_the_national_line_of_their_year() -> Non
         {"year": 2015, "value": 2855, "source": "national"},
         {"year": 2015, "value": 3372, "source": "Shandong", "counties": ["Yishui"]},
     ]
-    assert county_poverty_lines(lines, "Yishui") == [{"year": 2015, "value": 3372, "source": "Shandong"}]
-    assert county_poverty_lines(lines, "H") == [{"year": 2015, "value": 2855, "source": "national"}]
+    assert county_entries(lines, "Yishui") == [{"year": 2015, "value": 3372, "source": "Shandong"}]
+    assert county_entries(lines, "H") == [{"year": 2015, "value": 2855, "source": "national"}]
     assert settings("identification").poverty_line(2020) == 4000
     with pytest.raises(InputError, match="no line for 2031"):
         settings("identification").poverty_line(2031)

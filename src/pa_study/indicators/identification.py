@@ -33,6 +33,7 @@ from pa_study.indicators.output import FamilyResult, estimate_from_row, estimate
 from pa_study.indicators.settings import WithPovertyLines
 from pa_study.indicators.survey import (
     as_float,
+    domain_proportion_intervals,
     household_design,
     per_member_sum,
     proportion_interval,
@@ -47,7 +48,6 @@ from pa_study.stats import (
     SurveyDesign,
     alkire_foster,
     fgt,
-    korn_graubard_interval,
     targeting_errors,
 )
 
@@ -367,13 +367,9 @@ def township_table(design: SurveyDesign, settings: IdentificationSettings) -> pd
     for name, (numerator, denominator) in parts.items():
         table = ratio_by(ds.assign(_num=numerator.to_numpy()), "_num", denominator, "township", level=level)
         tables.append(table.assign(rate=name, threshold=thresholds.get(name)))
-    out = pd.concat(tables, ignore_index=True)
-    if settings.proportion_interval == "korn_graubard" and not design.fully_enumerated:
-        limits = [
-            korn_graubard_interval(r.estimate, r.se, int(r.n_denominator), design.df, level)
-            for r in out.itertuples(index=False)
-        ]
-        out[["ci_low", "ci_high"]] = limits if limits else np.empty((0, 2))
+    out = domain_proportion_intervals(
+        pd.concat(tables, ignore_index=True), method=settings.proportion_interval, design=design, level=level
+    )
     out["n_households"] = out["township"].map(sizes).astype(int)
     out["reliable"] = (out["n_households"] >= settings.min_sample.township) & (
         out["n_denominator"] >= settings.min_sample.group

@@ -37,7 +37,8 @@ class MinSample(ConfigPart):
 
 
 class PovertyLine(ConfigPart):
-    """A per-capita poverty line of one year, yuan per person per year at current prices, with its source."""
+    """A per-capita line of one year, yuan per person per year at current prices, with its source: a
+    poverty line, or a monitoring threshold (``indicators.monitoring.thresholds``)."""
 
     year: int
     value: Number
@@ -90,8 +91,8 @@ class WithPovertyLines(FamilySettings):
 
     @classmethod
     def config_part(cls, config: Mapping[str, Any], family: str, county: str) -> dict[str, Any]:
-        """The declared sections, with the poverty lines of the county (:func:`county_poverty_lines`)."""
-        lines = county_poverty_lines(config["indicators"]["poverty_lines"], county)
+        """The declared sections, with the poverty lines of the county (:func:`county_entries`)."""
+        lines = county_entries(config["indicators"]["poverty_lines"], county)
         return super().config_part(config, family, county) | {"poverty_lines": lines}
 
     def poverty_line(self, year: int) -> float:
@@ -102,9 +103,9 @@ class WithPovertyLines(FamilySettings):
         InputError
             When the config has no line for that year.
         """
-        for entry in self.poverty_lines:
-            if entry.year == year:
-                return float(entry.value)
+        entry = entry_of_year(self.poverty_lines, year)
+        if entry is not None:
+            return float(entry.value)
         known = ", ".join(str(e.year) for e in self.poverty_lines)
         raise InputError(
             f"indicators.poverty_lines has no line for {year} (lines are given for {known}); add "
@@ -113,14 +114,17 @@ class WithPovertyLines(FamilySettings):
         )
 
 
-def county_poverty_lines(lines: list[dict[str, Any]], county: str) -> list[dict[str, Any]]:
-    """Return one line per year for ``county``: a line naming the county replaces the national one.
+def county_entries(entries: list[dict[str, Any]], county: str) -> list[dict[str, Any]]:
+    """Return one entry per year for ``county``: an entry naming the county replaces the national one.
+
+    Poverty lines (``indicators.poverty_lines``) and monitoring thresholds
+    (``indicators.monitoring.thresholds``) are both lists of this form, so that a province's own
+    line or threshold is given once, for its counties.
 
     Parameters
     ----------
-    lines : list of dict
-        ``indicators.poverty_lines`` entries (``year``, ``value``, ``source``, optional
-        ``counties`` and ``confidence``).
+    entries : list of dict
+        Entries with ``year``, ``value``, ``source``, optional ``counties`` and ``confidence``.
     county : str
         The county key.
 
@@ -130,10 +134,15 @@ def county_poverty_lines(lines: list[dict[str, Any]], county: str) -> list[dict[
         Sorted by year, without the ``counties`` field.
     """
     chosen: dict[int, dict[str, Any]] = {}
-    for entry in lines:
+    for entry in entries:
         regional = "counties" in entry
         if regional and county not in entry["counties"]:
             continue
         if regional or entry["year"] not in chosen:
             chosen[entry["year"]] = {k: v for k, v in entry.items() if k != "counties"}
     return [chosen[year] for year in sorted(chosen)]
+
+
+def entry_of_year(entries: tuple[PovertyLine, ...], year: int) -> PovertyLine | None:
+    """Return the entry of ``year`` among a county's lines (:func:`county_entries`), or None."""
+    return next((entry for entry in entries if entry.year == year), None)

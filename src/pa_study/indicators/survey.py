@@ -181,6 +181,27 @@ def proportion_interval(estimate: Estimate, *, method: str, design: SurveyDesign
     )
 
 
+def domain_proportion_intervals(
+    table: pd.DataFrame, *, method: str, design: SurveyDesign, level: float
+) -> pd.DataFrame:
+    """Return a :func:`ratio_by` table of proportions with each row's interval by ``method``.
+
+    ``korn_graubard`` replaces the Wald limits by :func:`pa_study.stats.korn_graubard_interval` on
+    the row's ``n_denominator`` and the design's degrees of freedom; ``wald`` keeps them, and so
+    does a census (:attr:`~pa_study.stats.SurveyDesign.fully_enumerated`), as
+    :func:`proportion_interval`.
+    """
+    if method == "wald" or design.fully_enumerated or table.empty:
+        return table
+    out = table.copy()
+    limits = [
+        korn_graubard_interval(float(r.estimate), float(r.se), int(r.n_denominator), design.df, level)
+        for r in out.itertuples(index=False)
+    ]
+    out[["ci_low", "ci_high"]] = limits
+    return out
+
+
 def varying_columns(frame: pd.DataFrame, columns: list[str]) -> tuple[list[str], list[str]]:
     """Split ``columns`` into those that vary in ``frame`` and those that do not.
 
