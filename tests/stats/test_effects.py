@@ -18,7 +18,13 @@ from numpy.polynomial.hermite_e import hermegauss
 from scipy import stats
 from scipy.special import expit
 
-from pa_study.stats import Estimate, StatsInputError, program_effect
+from pa_study.stats import (
+    Estimate,
+    StatsInputError,
+    minimum_detectable_effect,
+    program_effect,
+    rows_in_levels_with_both_groups,
+)
 from pa_study.stats.effects import EffectEstimate
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "stats"
@@ -38,7 +44,9 @@ def lalonde() -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def api() -> pd.DataFrame:
-    return pd.read_csv(FIXTURES / "effects_apiclus2.csv")
+    data = pd.read_csv(FIXTURES / "effects_apiclus2.csv")
+    # The domain of the reference script: schools where more than half the pupils get subsidised meals.
+    return data.assign(high_meals=(data["meals"] > 50).astype(float))
 
 
 LALONDE_CASES = {
@@ -79,6 +87,28 @@ API_CASES = {
     "api_ipw_ate": {"method": "ipw", "covariates": API_COVS, "estimand": "ate", **API_DESIGN},
     "api_aipw_att": {"method": "aipw", "covariates": API_COVS, **API_DESIGN},
     "api_aipw_ate": {"method": "aipw", "covariates": API_COVS, "estimand": "ate", **API_DESIGN},
+    "api_ra_att": {"method": "ra", "covariates": API_COVS, **API_DESIGN},
+    "api_ra_ate": {"method": "ra", "covariates": API_COVS, "estimand": "ate", **API_DESIGN},
+    "api_ra_att_fe": {"method": "ra", "covariates": API_COVS, "fixed_effects": "stype", **API_DESIGN},
+    "api_ra_att_fe_domain": {
+        "method": "ra",
+        "covariates": API_COVS,
+        "fixed_effects": "stype",
+        "domain": "high_meals",
+        **API_DESIGN,
+    },
+    "api_ipw_att_fe": {"method": "ipw", "covariates": API_COVS, "fixed_effects": "stype", **API_DESIGN},
+    "api_aipw_att_fe": {"method": "aipw", "covariates": API_COVS, "fixed_effects": "stype", **API_DESIGN},
+    "api_aipw_att_domain": {"method": "aipw", "covariates": API_COVS, "domain": "high_meals", **API_DESIGN},
+    "api_aipw_att_fe_domain": {
+        "method": "aipw",
+        "covariates": API_COVS,
+        "fixed_effects": "stype",
+        "domain": "high_meals",
+        **API_DESIGN,
+    },
+    "api_psm_weighted": {"method": "psm", "covariates": API_COVS, **API_DESIGN},
+    "api_psm_weighted_fe": {"method": "psm", "covariates": API_COVS, "fixed_effects": "stype", **API_DESIGN},
 }
 
 
@@ -384,10 +414,10 @@ def test_collinear_covariate_is_named() -> None:
         ({"method": "probit"}, "method must be one of"),
         ({"method": "psm", "estimand": "ate"}, "estimates att, not 'ate'"),
         ({"method": "ipw", "caliper": 0.1}, "does not use caliper"),
-        ({"method": "psm", "weight": "w"}, "does not use weight"),
-        ({"method": "psm", "cluster": "village"}, "does not use cluster"),
         ({"method": "ols", "n_boot": 100}, "does not use n_boot"),
-        ({"method": "ipw", "fixed_effects": "village"}, "does not use fixed_effects"),
+        ({"method": "diff", "fixed_effects": "village"}, "does not use fixed_effects"),
+        ({"method": "psm", "fixed_effects": ["village", "village"]}, "more than one fixed effect"),
+        ({"method": "psm", "domain": "d"}, "does not use domain"),
         ({"method": "did"}, "needs baseline_outcome"),
         ({"method": "psm", "n_neighbors": 0}, "positive integer"),
         ({"method": "psm", "n_neighbors": 100}, "exceeds the"),
@@ -407,3 +437,95 @@ def test_unknown_column_is_named() -> None:
 
 def test_errors_are_value_errors() -> None:
     assert issubclass(StatsInputError, ValueError)
+
+
+# ---- recovery: village confounding, informative sampling, domains ----------------------------------
+
+
+def clustered_sample(seed: int = 3) -> tuple[pd.DataFrame, dict[str, float]]:
+    """A sample of 60 villages of 25 households from a population where a village effect drives
+    both participation and the outcome, the effect is 1 + 1.5 z, and z = 1 households are sampled
+    three times as often (weights 1/3). Returns the sample and the population ATTs."""
+    rng = np.random.default_rng(seed)
+    n_villages, per_village = 60, 75
+    village = np.repeat(np.arange(n_villages), per_village)
+    u = rng.normal(size=n_villages)[village]
+    x, z = rng.normal(size=village.size), (rng.random(village.size) < 0.4).astype(float)
+    d = (rng.random(village.size) < expit(-0.3 + 0.8 * x + 0.5 * z + 1.0 * u)).astype(float)
+    effect = 1.0 + 1.5 * z
+    y = 1.0 + x + 2.0 * u + rng.normal(size=village.size) + d * effect
+    population = pd.DataFrame({"village": village, "x": x, "z": z, "d": d, "y": y})
+    # Within each village keep every z = 1 household with probability 1/2 and z = 0 with 1/6.
+    keep = rng.random(village.size) < np.where(z == 1, 0.5, 1 / 6)
+    sample = population[keep].assign(w=np.where(population["z"][keep] == 1, 2.0, 6.0))
+    treated = d == 1
+    truths = {"att": float(effect[treated].mean()), "att_z1": float(effect[treated & (z == 1)].mean())}
+    return sample.reset_index(drop=True), truths
+
+
+@pytest.fixture(scope="module")
+def villages() -> tuple[pd.DataFrame, dict[str, float]]:
+    sample, truths = clustered_sample()
+    return sample[rows_in_levels_with_both_groups(sample, "d", "village")], truths
+
+
+VILLAGE_DESIGN = {"outcome": "y", "treatment": "d", "covariates": ["x", "z"], "weight": "w", "cluster": "village"}
+
+
+@pytest.mark.parametrize("method", ["ra", "ipw", "aipw", "psm"])
+def test_village_fixed_effects_remove_village_confounding(villages, method: str) -> None:
+    data, truths = villages
+    within = program_effect(data, method=method, fixed_effects="village", **VILLAGE_DESIGN)
+    across = program_effect(data, method=method, **VILLAGE_DESIGN)
+    assert across.estimate - truths["att"] > 3 * across.se  # villages that join more are better off
+    if method == "psm":
+        # Nearest-neighbour matching among a village's few controls keeps a bias of its own (no
+        # bias correction, Abadie & Imbens 2011), so it only has to come much closer.
+        assert abs(within.estimate - truths["att"]) < (across.estimate - truths["att"]) / 2
+    else:
+        assert abs(within.estimate - truths["att"]) < 3 * within.se, (within.estimate, within.se, truths)
+
+
+def test_weighted_matching_estimates_the_population_att(villages) -> None:
+    data, truths = villages
+    weighted = program_effect(data, method="psm", fixed_effects="village", **VILLAGE_DESIGN)
+    unweighted = program_effect(
+        data, method="psm", fixed_effects="village", **{k: v for k, v in VILLAGE_DESIGN.items() if k != "weight"}
+    )
+    assert abs(weighted.estimate - truths["att"]) < abs(unweighted.estimate - truths["att"])
+    assert weighted.extra["se_method"] == "linearisation of the matched sample (clustered)"
+    assert weighted.extra["exact_on"] == "village" and weighted.df == data["village"].nunique() - 1
+
+
+@pytest.mark.parametrize("method", ["ra", "aipw"])
+def test_domain_effect_is_the_subgroup_att(villages, method: str) -> None:
+    data, truths = villages
+    data = data.assign(z1=data["z"])
+    result = program_effect(data, method=method, fixed_effects="village", domain="z1", **VILLAGE_DESIGN)
+    assert abs(result.estimate - truths["att_z1"]) < 3 * result.se
+    assert result.extra["n_domain_treated"] == int(((data["z"] == 1) & (data["d"] == 1)).sum())
+    # A domain covering every row is the whole-sample estimate.
+    whole = program_effect(data.assign(all=1.0), method=method, fixed_effects="village", domain="all", **VILLAGE_DESIGN)
+    plain = program_effect(data, method=method, fixed_effects="village", **VILLAGE_DESIGN)
+    assert whole.estimate == pytest.approx(plain.estimate, rel=1e-10)
+    assert whole.se == pytest.approx(plain.se, rel=1e-10)
+
+
+def test_levels_without_both_groups_are_refused_and_found(villages) -> None:
+    data, _ = villages
+    lonely = data.assign(
+        village=np.where((data["village"] == data["village"].iloc[0]) & (data["d"] == 0), -1, data["village"])
+    )
+    with pytest.raises(StatsInputError, match="hold only one group"):
+        program_effect(lonely, method="aipw", fixed_effects="village", **VILLAGE_DESIGN)
+    kept = rows_in_levels_with_both_groups(lonely, "d", "village")
+    assert not kept[lonely["village"].isin([-1, data["village"].iloc[0]]).to_numpy()].any()
+    assert kept[~lonely["village"].isin([-1, data["village"].iloc[0]]).to_numpy()].all()
+
+
+def test_every_estimate_reports_its_minimum_detectable_effect(api: pd.DataFrame) -> None:
+    for method in ("ols", "aipw"):
+        result = program_effect(api, method=method, covariates=API_COVS, **API_DESIGN)
+        expected = (stats.t.ppf(0.975, result.df) + stats.t.ppf(0.8, result.df)) * result.se
+        assert result.extra["mde"] == pytest.approx(expected, rel=1e-10)
+    assert minimum_detectable_effect(1.0) == pytest.approx(stats.norm.ppf(0.975) + stats.norm.ppf(0.8))

@@ -2,8 +2,8 @@
 
 from pa_study.stats._errors import StatsInputError
 from pa_study.stats._moments import weighted_quantile
-from pa_study.stats._results import Estimate, critical_value
-from pa_study.stats.effects import EffectEstimate, program_effect
+from pa_study.stats._results import Estimate, critical_value, minimum_detectable_effect
+from pa_study.stats.effects import EffectEstimate, program_effect, rows_in_levels_with_both_groups
 from pa_study.stats.poverty import AlkireFosterResult, alkire_foster, fgt
 from pa_study.stats.scales import (
     AlphaResult,
@@ -38,8 +38,10 @@ __all__ = [
     "first_principal_component",
     "korn_graubard_interval",
     "logit_interval",
+    "minimum_detectable_effect",
     "program_effect",
     "reverse_code",
+    "rows_in_levels_with_both_groups",
     "summary_index",
     "targeting_errors",
     "threshold_verdict",

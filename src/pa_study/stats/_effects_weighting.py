@@ -1,11 +1,13 @@
-"""Propensity-score logit, IPW and AIPW effect estimators with influence functions and bootstrap.
+"""Propensity-score logit and the IPW, AIPW and regression-adjustment estimators, with influence
+functions and bootstrap.
 
 Everything here works on plain arrays; validation and result assembly live in
 :mod:`pa_study.stats.effects`.  The logit and the point estimators are batched over a
 ``(B, n)`` matrix of unit weights so that bootstrap replicates are computed together.
 
-Notation: ``Z`` is the design matrix ``[1, X]`` (n x k), ``d`` the 0/1 treatment, ``w`` survey weights.
-Each arm's mean potential outcome is a Hajek (normalised) weighted mean with weight ``w * h(p)``:
+Notation: ``Z`` is the design matrix ``[1, X]`` (n x k), ``d`` the 0/1 treatment, ``w`` survey weights,
+``s`` the 0/1 domain (subpopulation) whose effect is wanted (all ones for the whole sample).
+Each arm's mean potential outcome is a Hajek (normalised) weighted mean with weight ``w * s * h(p)``:
 
 ========  ===============  ================
 estimand  treated ``h``    control ``h``
@@ -14,10 +16,20 @@ estimand  treated ``h``    control ``h``
 ``ate``   ``1 / p``        ``1 / (1 - p)``
 ========  ===============  ================
 
-The augmented (doubly robust) version adds a linear outcome model ``m_g(x) = z' beta_g`` fitted by
-WLS (weights ``w``) within arm ``g`` and estimates ``mu_g = mean_pi(m_g) + Hajek mean of (y - m_g)``,
-where ``mean_pi`` averages over the target population (the treated for the ATT, everyone for the
-ATE).  For the ATT the treated arm needs no model (it would cancel).
+The outcome-model methods fit a linear model ``m_g(x) = z' beta_g`` by WLS (weights ``w``) within
+arm ``g`` on the whole sample and average it over the target population ``pi`` (the treated of the
+domain for the ATT, the whole domain for the ATE):
+
+* ``ra`` (regression adjustment, fully interacted): ``mu_g = mean_pi(m_g)``; for the ATT the treated
+  arm is the Hajek mean of ``y`` over the treated of the domain (Imbens & Wooldridge 2009, §5.3);
+* ``aipw`` (doubly robust): ``mu_g = mean_pi(m_g) + Hajek mean of (y - m_g)``; for the ATT the treated
+  arm needs no model (it would cancel);
+* ``ipw``: ``mu_g = Hajek mean of y``.
+
+The nuisance models (logit and outcome models) use every unit; only the averages are restricted to
+the domain, as domain estimation in a survey keeps the whole design (Lumley 2010, §2.3), and as
+group effects are averages of doubly robust scores (Semenova & Chernozhukov 2021, Econometrics J.
+24(2)).
 """
 
 from __future__ import annotations
@@ -36,13 +48,17 @@ _MAX_HALVINGS = 30
 _CHUNK_CELLS = 4_000_000
 
 
-def outer_rows(Z: np.ndarray) -> np.ndarray:
-    """Return the row-wise outer products ``z_i z_i'`` flattened to an (n, k*k) matrix.
+def crossproducts(Z: np.ndarray, V: np.ndarray) -> np.ndarray:
+    """Return the stack of weighted cross-products ``Z' diag(V[b]) Z`` (B x k x k).
 
-    Lets a batch of weighted cross-products ``Z' diag(v_b) Z`` be computed as one matrix product.
+    Many weight rows (bootstrap replicates) share one matrix product with the row-wise outer
+    products of ``Z``; a single row (or a wide ``Z``, whose outer products would not fit in memory)
+    is done directly.
     """
     n, k = Z.shape
-    return (Z[:, :, None] * Z[:, None, :]).reshape(n, k * k)
+    if V.shape[0] == 1 or n * k * k > _CHUNK_CELLS:
+        return np.stack([Z.T @ (Z * v[:, None]) for v in V])
+    return (V @ (Z[:, :, None] * Z[:, None, :]).reshape(n, k * k)).reshape(V.shape[0], k, k)
 
 
 def batched_solve(A: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -97,7 +113,6 @@ def fit_logit(
     A Newton step is halved while it lowers the log-likelihood, so every iterate improves the fit.
     """
     n_fits, k = W.shape[0], Z.shape[1]
-    zz = outer_rows(Z)
     gamma = np.zeros((n_fits, k)) if start is None else np.tile(start, (n_fits, 1))
     eta = gamma @ Z.T
     softplus, p = _logit_terms(eta)
@@ -106,7 +121,7 @@ def fit_logit(
     converged = np.zeros(n_fits, dtype=bool)
     for _ in range(_MAX_NEWTON_ITER):
         grad = (W * (d - p)) @ Z
-        hess = ((W * p * (1.0 - p)) @ zz).reshape(n_fits, k, k)
+        hess = crossproducts(Z, W * p * (1.0 - p))
         step = batched_solve(hess, grad)
         failed |= ~np.isfinite(step).all(axis=1)
         step[failed] = 0.0
@@ -159,8 +174,20 @@ def balancing_weights(p: np.ndarray, d: np.ndarray, w: np.ndarray, estimand: str
     return w * np.where(d == 1, h1, h0)
 
 
-def _needs_outcome_model(estimand: str, arm: int, augmented: bool) -> bool:
-    return augmented and (estimand == "ate" or arm == 0)
+def arm_parts(method: str, estimand: str, arm: int) -> tuple[bool, bool]:
+    """Return whether ``arm``'s mean uses an outcome model and whether it adds a Hajek mean of
+    (residuals or outcomes) weighted by ``h(p)``, for ``method`` ``ipw``, ``aipw`` or ``ra``."""
+    if method == "ipw":
+        return False, True
+    model = estimand == "ate" or arm == 0
+    if method == "aipw":
+        return model, True
+    return model, not model
+
+
+def uses_propensity(method: str) -> bool:
+    """Whether ``method`` needs the propensity score (regression adjustment does not)."""
+    return method in ("ipw", "aipw")
 
 
 def effect_batch(
@@ -168,29 +195,32 @@ def effect_batch(
     d: np.ndarray,
     Z: np.ndarray,
     W: np.ndarray,
-    gamma: np.ndarray,
+    gamma: np.ndarray | None,
     *,
     estimand: str,
-    augmented: bool,
+    method: str,
+    domain: np.ndarray,
 ) -> np.ndarray:
-    """Return the (A)IPW effect for each row of weights ``W`` (B x n) given logit coefficients ``gamma``."""
-    p = expit(gamma @ Z.T)
-    target = W * (d if estimand == "att" else 1.0)
-    zz = outer_rows(Z) if augmented else None
+    """Return the effect for each row of weights ``W`` (B x n) given logit coefficients ``gamma``
+    (B x k; ``None`` for ``ra``) and the 0/1 ``domain``."""
+    p = expit(gamma @ Z.T) if gamma is not None else None
+    target = W * domain * (d if estimand == "att" else 1.0)
     tau = np.zeros(W.shape[0])
     with np.errstate(divide="ignore", invalid="ignore"):
         for arm, sign in ((1, 1.0), (0, -1.0)):
+            model, residual = arm_parts(method, estimand, arm)
             in_arm = W * (d == arm)
-            h, _ = arm_weights(p, estimand, arm)
-            if zz is not None and _needs_outcome_model(estimand, arm, augmented):
-                hess = (in_arm @ zz).reshape(W.shape[0], Z.shape[1], Z.shape[1])
+            fitted, mean = 0.0, np.zeros(W.shape[0])
+            if model:
+                hess = crossproducts(Z, in_arm)
                 beta = batched_solve(hess, (in_arm * y) @ Z)
                 fitted = beta @ Z.T
-                pop_mean = np.sum(target * fitted, axis=1) / target.sum(axis=1)
-            else:
-                fitted, pop_mean = 0.0, 0.0
-            wh = in_arm * h
-            tau += sign * (pop_mean + np.sum(wh * (y - fitted), axis=1) / wh.sum(axis=1))
+                mean = np.sum(target * fitted, axis=1) / target.sum(axis=1)
+            if residual:
+                h = arm_weights(p, estimand, arm)[0] if p is not None else 1.0
+                wh = in_arm * domain * h
+                mean = mean + np.sum(wh * (y - fitted), axis=1) / wh.sum(axis=1)
+            tau += sign * mean
     return tau
 
 
@@ -200,7 +230,7 @@ class WeightingFit:
 
     estimate: float
     influence: np.ndarray
-    ps: np.ndarray
+    ps: np.ndarray | None
 
 
 def effect_with_influence(
@@ -208,37 +238,28 @@ def effect_with_influence(
     d: np.ndarray,
     Z: np.ndarray,
     w: np.ndarray,
-    gamma: np.ndarray,
+    gamma: np.ndarray | None,
     *,
     estimand: str,
-    augmented: bool,
+    method: str,
+    domain: np.ndarray,
 ) -> WeightingFit:
-    """Return the (A)IPW effect and its influence values, accounting for the estimated nuisances.
+    """Return the effect and its influence values, accounting for the estimated nuisances.
 
     The influence value of unit ``i`` is its contribution to the linearised estimator
     ``tau_hat - tau ~ sum_i phi_i``: the stacked-M-estimator sandwich (logit score, within-arm WLS
     normal equations, Hajek means) reduced to the effect, so
     ``Var(tau_hat) = G/(G-1) sum_g (sum_{i in g} phi_i)^2`` over clusters ``g`` (units when unclustered).
+    ``gamma`` is ``None`` for ``ra``, which uses no propensity score (``ps`` is then ``None``).
     """
-    p = expit(Z @ gamma)
-    logit_hess = Z.T @ (Z * (w * p * (1.0 - p))[:, None])
-    logit_scores = Z * (w * (d - p))[:, None]
-    target = w * (d if estimand == "att" else 1.0)
+    p = expit(Z @ gamma) if gamma is not None else None
+    logit = None
+    if p is not None:
+        logit = (Z.T @ (Z * (w * p * (1.0 - p))[:, None]), Z * (w * (d - p))[:, None])
+    target = w * domain * (d if estimand == "att" else 1.0)
     tau, phi = 0.0, np.zeros_like(y)
     for arm, sign in ((1, 1.0), (0, -1.0)):
-        mean, arm_phi = _arm_mean_influence(
-            y,
-            d,
-            Z,
-            w,
-            p,
-            arm,
-            target,
-            logit_hess,
-            logit_scores,
-            estimand=estimand,
-            augmented=augmented,
-        )
+        mean, arm_phi = _arm_mean_influence(y, d, Z, w, p, arm, target, logit, estimand, method, domain)
         tau += sign * mean
         phi += sign * arm_phi
     return WeightingFit(float(tau), phi, p)
@@ -249,35 +270,39 @@ def _arm_mean_influence(
     d: np.ndarray,
     Z: np.ndarray,
     w: np.ndarray,
-    p: np.ndarray,
+    p: np.ndarray | None,
     arm: int,
     target: np.ndarray,
-    logit_hess: np.ndarray,
-    logit_scores: np.ndarray,
-    *,
+    logit: tuple[np.ndarray, np.ndarray] | None,
     estimand: str,
-    augmented: bool,
+    method: str,
+    domain: np.ndarray,
 ) -> tuple[float, np.ndarray]:
+    model, residual = arm_parts(method, estimand, arm)
     in_arm = w * (d == arm)
-    h, dlog_h = arm_weights(p, estimand, arm)
-    wh = in_arm * h
+    resid, mean, phi = y, 0.0, np.zeros_like(y)
+    h, dlog_h = arm_weights(p, estimand, arm) if p is not None else (np.ones_like(y), np.zeros_like(y))
+    wh = in_arm * domain * h
     total = wh.sum()
-    resid, pop_mean, phi = y, 0.0, np.zeros_like(y)
-    if _needs_outcome_model(estimand, arm, augmented):
+    if model:
         wls_hess = Z.T @ (Z * in_arm[:, None])
         beta = np.linalg.solve(wls_hess, Z.T @ (in_arm * y))
         fitted = Z @ beta
         resid = y - fitted
-        pop_mean = float(target @ fitted / target.sum())
-        # d(mu_g)/d(beta): the population mean of the fit rises, the residual mean falls.
-        grad_beta = Z.T @ target / target.sum() - Z.T @ wh / total
-        phi += target * (fitted - pop_mean) / target.sum()
+        mean = float(target @ fitted / target.sum())
+        # d(mu_g)/d(beta): the population mean of the fit rises, the residual mean (if any) falls.
+        grad_beta = Z.T @ target / target.sum() - (Z.T @ wh / total if residual else 0.0)
+        phi += target * (fitted - mean) / target.sum()
         phi += (Z * (in_arm * resid)[:, None]) @ np.linalg.solve(wls_hess, grad_beta)
-    resid_mean = float(wh @ resid / total)
-    grad_gamma = Z.T @ (wh * dlog_h * (resid - resid_mean)) / total
-    phi += wh * (resid - resid_mean) / total
-    phi += logit_scores @ np.linalg.solve(logit_hess, grad_gamma)
-    return pop_mean + resid_mean, phi
+    if residual:
+        resid_mean = float(wh @ resid / total)
+        phi += wh * (resid - resid_mean) / total
+        if logit is not None:
+            logit_hess, logit_scores = logit
+            grad_gamma = Z.T @ (wh * dlog_h * (resid - resid_mean)) / total
+            phi += logit_scores @ np.linalg.solve(logit_hess, grad_gamma)
+        mean += resid_mean
+    return mean, phi
 
 
 def influence_variance(phi: np.ndarray, cluster: np.ndarray | None) -> float:
@@ -292,19 +317,21 @@ def bootstrap_effects(
     d: np.ndarray,
     Z: np.ndarray,
     w: np.ndarray,
-    start: np.ndarray,
+    start: np.ndarray | None,
     *,
     estimand: str,
-    augmented: bool,
+    method: str,
+    domain: np.ndarray,
     cluster: np.ndarray | None,
     n_boot: int,
     seed: int | None,
 ) -> tuple[np.ndarray, int]:
-    """Nonparametric (cluster) bootstrap of the (A)IPW effect, re-estimating the propensity score.
+    """Nonparametric (cluster) bootstrap of the effect, re-estimating the propensity score (if any)
+    and the outcome models in each replicate.
 
     Units, or whole clusters when ``cluster`` is given, are resampled with replacement; a replicate's
     resampling counts multiply the survey weights.  All replicates of a chunk share one batched
-    Newton-Raphson logit started from the full-sample estimate ``start``.
+    Newton-Raphson logit started from the full-sample estimate ``start`` (``None`` for ``ra``).
 
     Returns
     -------
@@ -321,8 +348,11 @@ def bootstrap_effects(
     for first in range(0, n_boot, chunk):
         size = min(chunk, n_boot - first)
         W = _resampling_counts(rng, n_units, size)[:, units] * w
-        gamma, ok = fit_logit(Z, d, W, start=start)
-        tau = effect_batch(y, d, Z, W, gamma, estimand=estimand, augmented=augmented)
+        if start is None:
+            gamma, ok = None, np.ones(size, dtype=bool)
+        else:
+            gamma, ok = fit_logit(Z, d, W, start=start)
+        tau = effect_batch(y, d, Z, W, gamma, estimand=estimand, method=method, domain=domain)
         draws.append(tau[ok & np.isfinite(tau)])
     kept = np.concatenate(draws)
     return kept, n_boot - kept.shape[0]

@@ -2,7 +2,8 @@
 
 The single entry point is :func:`program_effect`; it validates the data, dispatches on ``method``
 and returns an :class:`EffectEstimate` carrying a covariate balance table and propensity-score
-overlap diagnostics next to the estimate.
+overlap diagnostics next to the estimate, and the minimum detectable effect of its standard error
+(for reading a null).
 """
 
 from __future__ import annotations
@@ -17,31 +18,35 @@ import pandas as pd
 from scipy.special import expit
 
 from pa_study.stats._effects_linear import check_full_rank, demean_within, wls_robust
-from pa_study.stats._effects_matching import psm_att
+from pa_study.stats._effects_matching import matched_weights, psm_att
 from pa_study.stats._effects_weighting import (
     balancing_weights,
     bootstrap_effects,
     effect_with_influence,
     fit_logit,
     influence_variance,
+    uses_propensity,
 )
 from pa_study.stats._errors import StatsInputError
 from pa_study.stats._moments import weighted_mean, weighted_var
-from pa_study.stats._results import Estimate, critical_value
+from pa_study.stats._results import Estimate, critical_value, minimum_detectable_effect
 
-__all__ = ["METHODS", "EffectEstimate", "program_effect"]
+__all__ = ["METHODS", "EffectEstimate", "program_effect", "rows_in_levels_with_both_groups"]
 
 #: Estimation methods accepted by :func:`program_effect`.
-METHODS = ("diff", "ols", "ipw", "psm", "aipw", "did")
+METHODS = ("diff", "ols", "ra", "ipw", "psm", "aipw", "did")
 _ESTIMANDS = {
     "diff": ("att", "ate"),
     "ols": ("att", "ate"),
     "did": ("att",),
+    "ra": ("att", "ate"),
     "ipw": ("att", "ate"),
     "aipw": ("att", "ate"),
     "psm": ("att",),
 }
-_PROPENSITY_METHODS = ("ipw", "aipw", "psm")
+#: Methods that compare treated and control units within each fixed-effect level, so every level
+#: needs both.
+_WITHIN_LEVEL_METHODS = ("ra", "ipw", "aipw", "psm")
 
 
 @dataclass(frozen=True)
@@ -52,7 +57,8 @@ class EffectEstimate(Estimate):
     ----------
     balance : pandas.DataFrame or None
         One row per covariate (index ``covariate``): ``mean_treated``, ``mean_control``, ``smd``,
-        ``var_ratio`` on the (survey-weighted) raw sample and, for ``ipw``/``aipw``/``psm``, the same
+        ``var_ratio`` on the (survey-weighted) raw sample (the domain's rows when a ``domain`` is
+        given) and, for ``ipw``/``aipw``/``psm``, the same
         after weighting or matching with an ``_adj`` suffix.  ``smd`` is the difference in means over
         the raw pooled standard deviation ``sqrt((v_T + v_C) / 2)`` (the same denominator before and
         after adjustment, Austin 2009); ``var_ratio`` is ``v_T / v_C``.  ``None`` without covariates.
@@ -87,6 +93,7 @@ class _Spec:
     cluster: str | None
     fixed_effects: tuple[str, ...]
     baseline_outcome: str | None
+    domain: str | None
     caliper: float | None
     n_neighbors: int
     n_boot: int | None
@@ -103,6 +110,7 @@ class _Sample:
     cluster: np.ndarray | None
     fixed_effects: tuple[np.ndarray, ...]
     fixed_effect_levels: tuple[pd.Index, ...]
+    domain: np.ndarray
     n_dropped: int
 
 
@@ -118,6 +126,7 @@ def program_effect(
     cluster: str | None = None,
     fixed_effects: str | Sequence[str] | None = None,
     baseline_outcome: str | None = None,
+    domain: str | None = None,
     caliper: float | None = None,
     n_neighbors: int = 1,
     n_boot: int | None = None,
@@ -135,20 +144,31 @@ def program_effect(
     covariates : sequence of str
         Numeric columns entered exactly as given (linear terms, no added interactions or powers) in
         the outcome regression and in the propensity-score logit.  Dummy-code categories beforehand.
-    method : {"diff", "ols", "ipw", "psm", "aipw", "did"}
+    method : {"diff", "ols", "ra", "ipw", "psm", "aipw", "did"}
         ``"diff"``: difference in (weighted) means, i.e. least squares of the outcome on treatment.
-        ``"ols"``: regression adjustment, least squares of the outcome on treatment and covariates,
-        optionally with ``fixed_effects``; the effect is the treatment coefficient.
+        ``"ols"``: additive regression, least squares of the outcome on treatment and covariates,
+        optionally with ``fixed_effects``; the effect is the treatment coefficient, a
+        conditional-variance-weighted average of effects, which is neither the ATT nor the ATE when
+        effects vary (Angrist 1998, Econometrica 66(2); Słoczyński 2022, Rev. Econ. Stat. 104(3)).
+        ``"ra"``: regression adjustment with separate (fully interacted) outcome models: weighted
+        least squares of the outcome on the covariates within each arm, averaged over the target
+        population (the treated for the ATT, whose own mean outcome is used as observed; Stata's
+        ``teffects ra``; Imbens & Wooldridge 2009, J. Econ. Lit. 47(1), §5.3).
         ``"ipw"``: inverse probability weighting with normalised (Hajek) weights.  For the ATT the
         treated get weight 1 and controls ``p / (1 - p)``; for the ATE ``1 / p`` and ``1 / (1 - p)``;
         all multiplied by the survey weight.  ``p`` comes from a (survey-weighted) logit of treatment
         on an intercept and the covariates as given.
         ``"psm"``: nearest-neighbour matching on that propensity score, with replacement,
-        ``n_neighbors`` matches (ties kept), optional ``caliper``; ATT only; Abadie-Imbens (2006)
-        standard errors (see Notes).  Survey weights and clusters are not supported.
+        ``n_neighbors`` matches (ties kept), optional ``caliper``; ATT only.  With ``weight`` each
+        treated unit counts with its survey weight and its matches carry it (as
+        ``Matching::Match(weights = )``), which estimates the population ATT; with
+        ``fixed_effects`` matching is exact within the levels of the (single) fixed effect.
         ``"aipw"``: augmented IPW (doubly robust): the IPW weights above plus linear outcome models
         fitted by weighted least squares on the covariates within each arm (controls only for the
         ATT), as in Sant'Anna & Zhao (2020, J. Econometrics 219(1)) for the ATT.
+        For ``ra``, ``ipw``, ``aipw`` and ``psm``, ``fixed_effects`` enter the propensity logit and
+        the outcome models as dummy variables, and every level must hold treated and control units
+        (restrict the data with :func:`rows_in_levels_with_both_groups`).
         ``"did"``: difference in differences for a two-period panel: least squares of
         ``outcome - baseline_outcome`` on treatment and the optional covariates and fixed effects,
         which equals the two-way fixed-effects estimate.  For a doubly robust DiD use
@@ -161,17 +181,23 @@ def program_effect(
     cluster : str, optional
         Cluster (PSU) column for cluster-robust inference; must be non-missing.
     fixed_effects : str or sequence of str, optional
-        Categorical columns whose levels get their own intercepts (``ols`` and ``did`` only).  The
-        first is absorbed by the within transformation; further ones enter as dummy variables.
+        Categorical columns whose levels get their own intercepts (every method but ``diff``; one
+        at most for ``psm``).  For ``ols`` and ``did`` the first is absorbed by the within
+        transformation and further ones enter as dummy variables.
     baseline_outcome : str, optional
         Pre-programme outcome column; required by and only used for ``did``.
+    domain : str, optional
+        ``ra``, ``ipw`` and ``aipw`` only: a 0/1 column marking the subpopulation whose effect is
+        wanted (e.g. registered households).  The propensity and outcome models are fitted on all
+        rows and only the averages are taken over the domain, as survey domain estimation does;
+        a grouping that is not a function of the covariates should be among them (as dummies).
     caliper : float, optional
         ``psm`` only: the largest allowed absolute propensity-score distance of a match (propensity
         units, as Stata's ``teffects psmatch, caliper()``; R's ``Matching`` counts in SDs).
     n_neighbors : int
         ``psm`` only: matches per treated unit.
     n_boot : int, optional
-        ``ipw``/``aipw`` only: replace the analytic standard error by a nonparametric bootstrap with
+        ``ra``/``ipw``/``aipw`` only: replace the analytic standard error by a nonparametric bootstrap with
         this many replicates, resampling clusters when ``cluster`` is given and re-estimating the
         propensity score (and outcome models) in each replicate.
     seed : int, optional
@@ -184,8 +210,9 @@ def program_effect(
     EffectEstimate
         ``estimate``, ``se``, ``ci_low``, ``ci_high``, ``n`` (units used), ``df``, plus
         ``balance`` and ``overlap`` tables and ``extra`` with ``method``, ``estimand``,
-        ``se_method``, ``n_treated``, ``n_control``, ``n_clusters``, ``n_dropped_missing`` and
-        method-specific counts (``n_matched_treated``, ``n_off_support``, ``n_boot_failed``, ...).
+        ``se_method``, ``n_treated``, ``n_control``, ``n_clusters``, ``n_dropped_missing``, ``mde``
+        (:func:`pa_study.stats.minimum_detectable_effect` at 80% power) and method-specific counts
+        (``n_matched_treated``, ``n_off_support``, ``n_boot_failed``, ``n_domain_treated``, ...).
 
     Raises
     ------
@@ -210,7 +237,7 @@ def program_effect(
       ``regress [pw=w], vce(cluster c)``, R's ``sandwich::vcovCL(type = "HC1")``); absorbed fixed
       effects count in ``K`` as dummies would.  Intervals use the t distribution with ``n - K``
       (``G - 1`` with clusters) degrees of freedom.
-    * ``ipw``, ``aipw``: the M-estimation sandwich of the stacked estimating equations (logit
+    * ``ra``, ``ipw``, ``aipw``: the M-estimation sandwich of the stacked estimating equations (logit
       score, within-arm WLS normal equations, Hajek means), which accounts for the estimated
       propensity score and outcome models (Lunceford & Davidian 2004, Stat. Med. 23(19)).  It is
       computed from per-unit influence values summed within clusters, scaled by ``G / (G - 1)``
@@ -218,10 +245,16 @@ def program_effect(
       uses for a with-replacement first stage.  Intervals are normal, or t with ``G - 1`` degrees of
       freedom with clusters.  With ``n_boot`` the standard error is the bootstrap standard
       deviation and the interval is normal.
-    * ``psm``: Abadie & Imbens (2006) heteroskedasticity-robust variance for the population ATT,
-      with the conditional outcome variance estimated from 2 same-arm matches, as R's
-      ``Matching::Match(Var.calc = 2)``; the propensity score is treated as known.  The bootstrap
-      is not offered because it is invalid for matching with replacement (Abadie & Imbens 2008).
+    * ``psm`` without weights, clusters or fixed effects: Abadie & Imbens (2006)
+      heteroskedasticity-robust variance for the population ATT, with the conditional outcome
+      variance estimated from 2 same-arm matches, as R's ``Matching::Match(Var.calc = 2)``; the
+      propensity score is treated as known.  The bootstrap is not offered because it is invalid for
+      matching with replacement (Abadie & Imbens 2008).
+    * ``psm`` with ``weight``, ``cluster`` or ``fixed_effects``: the linearisation (cluster-robust)
+      variance of the weighted difference in means of the matched sample, the matches held fixed
+      and the propensity score treated as known, as R's ``survey::svyglm`` on the matched data with
+      the matching weights (Ho, Imai, King & Stuart 2007, Political Analysis 15(3); the ``MatchIt``
+      workflow); it leaves out the uncertainty of the matching itself.
     """
     spec = _make_spec(
         outcome=outcome,
@@ -233,6 +266,7 @@ def program_effect(
         cluster=cluster,
         fixed_effects=fixed_effects,
         baseline_outcome=baseline_outcome,
+        domain=domain,
         caliper=caliper,
         n_neighbors=n_neighbors,
         n_boot=n_boot,
@@ -240,6 +274,8 @@ def program_effect(
         level=level,
     )
     sample = _prepare(data, spec)
+    if spec.method in _WITHIN_LEVEL_METHODS:
+        _check_levels_hold_both_groups(sample, spec)
     if spec.method in ("diff", "ols", "did"):
         return _regression_effect(sample, spec)
     if spec.method == "psm":
@@ -275,12 +311,12 @@ def _check_options(spec: _Spec) -> None:
     method = spec.method
     unsupported = {
         "baseline_outcome": spec.baseline_outcome is not None and method != "did",
-        "fixed_effects": bool(spec.fixed_effects) and method not in ("ols", "did"),
+        "fixed_effects": bool(spec.fixed_effects) and method == "diff",
+        "more than one fixed effect": len(spec.fixed_effects) > 1 and method == "psm",
+        "domain": spec.domain is not None and method not in ("ra", "ipw", "aipw"),
         "caliper": spec.caliper is not None and method != "psm",
         "n_neighbors": spec.n_neighbors != 1 and method != "psm",
-        "n_boot": spec.n_boot is not None and method not in ("ipw", "aipw"),
-        "weight": spec.weight is not None and method == "psm",
-        "cluster": spec.cluster is not None and method == "psm",
+        "n_boot": spec.n_boot is not None and method not in ("ra", "ipw", "aipw"),
     }
     bad = [name for name, flag in unsupported.items() if flag]
     if bad:
@@ -304,7 +340,7 @@ def _prepare(data: pd.DataFrame, spec: _Spec) -> _Sample:
     analysis = [spec.outcome, spec.treatment, *spec.covariates]
     if spec.baseline_outcome is not None:
         analysis.append(spec.baseline_outcome)
-    design = [c for c in (spec.weight, spec.cluster, *spec.fixed_effects) if c is not None]
+    design = [c for c in (spec.weight, spec.cluster, *spec.fixed_effects, spec.domain) if c is not None]
     missing_cols = [c for c in dict.fromkeys(analysis + design) if c not in data.columns]
     if missing_cols:
         raise StatsInputError(f"column(s) not in data: {', '.join(map(repr, missing_cols))}")
@@ -330,6 +366,7 @@ def _prepare(data: pd.DataFrame, spec: _Spec) -> _Sample:
         y = y - values[spec.baseline_outcome][complete]
     X = np.column_stack([values[c][complete] for c in spec.covariates]) if spec.covariates else np.empty((len(y), 0))
     fixed = [pd.factorize(data[c][complete]) for c in spec.fixed_effects]
+    domain = np.ones(d.shape[0]) if spec.domain is None else _domain(data, spec.domain, complete, d)
     return _Sample(
         y=y,
         d=d,
@@ -338,8 +375,72 @@ def _prepare(data: pd.DataFrame, spec: _Spec) -> _Sample:
         cluster=_clusters(data, spec.cluster, complete),
         fixed_effects=tuple(codes for codes, _ in fixed),
         fixed_effect_levels=tuple(pd.Index(levels) for _, levels in fixed),
+        domain=domain,
         n_dropped=n_dropped,
     )
+
+
+def _domain(data: pd.DataFrame, col: str, complete: np.ndarray, d: np.ndarray) -> np.ndarray:
+    values = _numeric_column(data, col)[complete]
+    if not np.isin(values, (0.0, 1.0)).all():
+        raise StatsInputError(f"domain {col!r} must be 0/1 (or boolean)")
+    n_treated, n_control = int((values * d).sum()), int((values * (1 - d)).sum())
+    if n_treated < 2 or n_control < 2:
+        raise StatsInputError(
+            f"domain {col!r} needs at least 2 treated and 2 control units, found {n_treated} treated and "
+            f"{n_control} control"
+        )
+    return values
+
+
+def rows_in_levels_with_both_groups(data: pd.DataFrame, treatment: str, column: str) -> np.ndarray:
+    """Return a boolean mask of the rows whose ``column`` level holds both treated and control rows.
+
+    The comparisons within fixed-effect levels (``ra``, ``ipw``, ``aipw``, ``psm`` with
+    ``fixed_effects``) need both groups in every level: a level without controls has no
+    counterfactual for its treated, one without treated units contributes nothing and separates
+    the propensity logit. Rows with a missing treatment or level are ``False``.
+    """
+    treated = pd.to_numeric(data[treatment], errors="coerce").astype(float)
+    level = data[column]
+    known = (treated.notna() & level.notna()).to_numpy(dtype=bool)
+    both = (
+        pd.DataFrame({"level": level[known], "treated": treated[known]})
+        .groupby("level", sort=False)["treated"]
+        .agg(lambda t: bool(t.min() == 0 and t.max() == 1))
+    )
+    return known & level.map(both).fillna(False).to_numpy(dtype=bool)
+
+
+def _check_levels_hold_both_groups(sample: _Sample, spec: _Spec) -> None:
+    for col, codes, levels in zip(spec.fixed_effects, sample.fixed_effects, sample.fixed_effect_levels, strict=True):
+        treated = np.bincount(codes, weights=sample.d, minlength=len(levels))
+        total = np.bincount(codes, minlength=len(levels))
+        lacking = [str(levels[i]) for i in range(len(levels)) if treated[i] == 0 or treated[i] == total[i]]
+        if lacking:
+            shown = ", ".join(lacking[:5]) + (", ..." if len(lacking) > 5 else "")
+            raise StatsInputError(
+                f"method {spec.method!r} compares treated and control units within the levels of {col!r}, "
+                f"but {len(lacking)} level(s) hold only one group ({shown}); keep the rows that "
+                "rows_in_levels_with_both_groups() marks"
+            )
+
+
+def _dummies(sample: _Sample) -> np.ndarray:
+    """Indicator columns of every fixed-effect level but each one's first (the intercept's)."""
+    columns = [
+        (codes[:, None] == np.arange(1, len(levels))).astype(float)
+        for codes, levels in zip(sample.fixed_effects, sample.fixed_effect_levels, strict=True)
+    ]
+    return np.column_stack(columns) if columns else np.empty((sample.y.shape[0], 0))
+
+
+def _dummy_names(spec: _Spec, sample: _Sample) -> list[str]:
+    return [
+        f"{col}[{level}]"
+        for col, levels in zip(spec.fixed_effects, sample.fixed_effect_levels, strict=True)
+        for level in levels[1:]
+    ]
 
 
 def _clusters(data: pd.DataFrame, col: str | None, complete: np.ndarray) -> np.ndarray | None:
@@ -430,14 +531,21 @@ def _regression_effect(sample: _Sample, spec: _Spec) -> EffectEstimate:
     )
 
 
-def _propensity(sample: _Sample, spec: _Spec) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Fit the propensity logit; return its design matrix ``[1, X]``, coefficients and scores."""
-    Z = np.column_stack([np.ones(sample.y.shape[0]), sample.X])
-    check_full_rank(Z * np.sqrt(sample.w)[:, None], ["(intercept)", *spec.covariates], "propensity-score logit")
+def _model_matrix(sample: _Sample, spec: _Spec) -> np.ndarray:
+    """The propensity and outcome models' design ``[1, X, fixed-effect dummies]``, checked for full rank."""
+    Z = np.column_stack([np.ones(sample.y.shape[0]), sample.X, _dummies(sample)])
+    names = ["(intercept)", *spec.covariates, *_dummy_names(spec, sample)]
+    check_full_rank(Z * np.sqrt(sample.w)[:, None], names, "propensity-score and outcome models")
+    return Z
+
+
+def _propensity(sample: _Sample, spec: _Spec, Z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Fit the propensity logit on ``Z``; return its coefficients and scores."""
     gamma, converged = fit_logit(Z, sample.d, sample.w[None, :])
+    terms = list(spec.covariates) + ([f"fixed effects {list(spec.fixed_effects)}"] if spec.fixed_effects else [])
     if not converged[0]:
         raise StatsInputError(
-            f"the propensity-score logit of {spec.treatment!r} on {list(spec.covariates)} did not converge: "
+            f"the propensity-score logit of {spec.treatment!r} on {terms} did not converge: "
             "the covariates (nearly) perfectly separate treated from control units, so there is no "
             "common support for some of them; restrict the sample or simplify the covariates"
         )
@@ -448,14 +556,21 @@ def _propensity(sample: _Sample, spec: _Spec) -> tuple[np.ndarray, np.ndarray, n
             f"{extreme} propensity score(s) are numerically 0 or 1, so their units have no counterparts "
             "in the other group (no common support); restrict the sample or simplify the covariates"
         )
-    return Z, gamma[0], ps
+    return gamma[0], ps
 
 
 def _weighting_effect(sample: _Sample, spec: _Spec) -> EffectEstimate:
-    Z, gamma, _ = _propensity(sample, spec)
-    augmented = spec.method == "aipw"
-    fit = effect_with_influence(sample.y, sample.d, Z, sample.w, gamma, estimand=spec.estimand, augmented=augmented)
+    Z = _model_matrix(sample, spec)
+    gamma = _propensity(sample, spec, Z)[0] if uses_propensity(spec.method) else None
+    options = {"estimand": spec.estimand, "method": spec.method, "domain": sample.domain}
+    fit = effect_with_influence(sample.y, sample.d, Z, sample.w, gamma, **options)
     extra: dict[str, Any] = {}
+    if spec.domain is not None:
+        extra |= {
+            "domain": spec.domain,
+            "n_domain_treated": int((sample.domain * sample.d).sum()),
+            "n_domain_control": int((sample.domain * (1 - sample.d)).sum()),
+        }
     if spec.n_boot is None:
         se = np.sqrt(influence_variance(fit.influence, sample.cluster))
         n_clusters = _n_clusters(sample)
@@ -468,8 +583,7 @@ def _weighting_effect(sample: _Sample, spec: _Spec) -> EffectEstimate:
             Z,
             sample.w,
             gamma,
-            estimand=spec.estimand,
-            augmented=augmented,
+            **options,
             cluster=sample.cluster,
             n_boot=spec.n_boot,
             seed=spec.seed,
@@ -489,9 +603,11 @@ def _weighting_effect(sample: _Sample, spec: _Spec) -> EffectEstimate:
             n_boot=spec.n_boot,
             n_boot_failed=n_failed,
         )
-    overlap = _overlap_table(fit.ps, sample.d)
-    extra["n_off_support"] = int(overlap["n_off_support"].sum())
-    adjusted = balancing_weights(fit.ps, sample.d, sample.w, spec.estimand)
+    overlap, adjusted = None, None
+    if fit.ps is not None:
+        overlap = _overlap_table(fit.ps, sample.d)
+        extra["n_off_support"] = int(overlap["n_off_support"].sum())
+        adjusted = balancing_weights(fit.ps, sample.d, sample.w, spec.estimand)
     return _result(
         spec,
         sample,
@@ -508,16 +624,28 @@ def _matching_effect(sample: _Sample, spec: _Spec) -> EffectEstimate:
     n_control = int((sample.d == 0).sum())
     if spec.n_neighbors > n_control:
         raise StatsInputError(f"n_neighbors={spec.n_neighbors} exceeds the {n_control} control units")
-    _, _, ps = _propensity(sample, spec)
-    fit = psm_att(sample.y, sample.d, ps, n_neighbors=spec.n_neighbors, caliper=spec.caliper)
-    adjusted = np.where(sample.d == 1, fit.treated_matched.astype(float), 0.0)
-    adjusted[sample.d == 0] = fit.control_weight
+    _, ps = _propensity(sample, spec, _model_matrix(sample, spec))
+    extra: dict[str, Any] = {"n_neighbors": spec.n_neighbors, "caliper": spec.caliper}
+    if spec.weight is None and spec.cluster is None and not spec.fixed_effects:
+        fit = psm_att(sample.y, sample.d, ps, n_neighbors=spec.n_neighbors, caliper=spec.caliper)
+        adjusted = np.where(sample.d == 1, fit.treated_matched.astype(float), 0.0)
+        adjusted[sample.d == 0] = fit.control_weight
+        estimate, se, df = fit.estimate, fit.se, None
+        extra["se_method"] = "Abadie-Imbens (2006)"
+    else:
+        groups = sample.fixed_effects[0] if sample.fixed_effects else None
+        adjusted = matched_weights(sample.d, ps, sample.w, groups, n_neighbors=spec.n_neighbors, caliper=spec.caliper)
+        estimate, se = _matched_difference(sample.y, sample.d, adjusted, sample.cluster)
+        n_clusters = _n_clusters(sample)
+        df = None if n_clusters is None else float(n_clusters - 1)
+        extra["se_method"] = "linearisation of the matched sample" + (
+            " (clustered)" if sample.cluster is not None else ""
+        )
+        if spec.fixed_effects:
+            extra["exact_on"] = spec.fixed_effects[0]
     overlap = _overlap_table(ps, sample.d)
-    n_matched = int(fit.treated_matched.sum())
-    extra = {
-        "se_method": "Abadie-Imbens (2006)",
-        "n_neighbors": spec.n_neighbors,
-        "caliper": spec.caliper,
+    n_matched = int((adjusted[sample.d == 1] > 0).sum())
+    extra |= {
         "n_matched_treated": n_matched,
         "n_unmatched_treated": int((sample.d == 1).sum()) - n_matched,
         "n_off_support": int(overlap["n_off_support"].sum()),
@@ -525,13 +653,31 @@ def _matching_effect(sample: _Sample, spec: _Spec) -> EffectEstimate:
     return _result(
         spec,
         sample,
-        fit.estimate,
-        fit.se,
-        df=None,
+        estimate,
+        se,
+        df=df,
         extra=extra,
         balance=_balance_table(sample, spec, adjusted=adjusted),
         overlap=overlap,
     )
+
+
+def _matched_difference(
+    y: np.ndarray, d: np.ndarray, weights: np.ndarray, cluster: np.ndarray | None
+) -> tuple[float, float]:
+    """Weighted difference of the arms' means in the matched sample and its linearisation SE.
+
+    The influence value of unit ``i`` in arm ``g`` is ``± a_i (y_i - ybar_g) / A_g``; their cluster
+    totals give ``G/(G-1) sum_g t_g^2``, the with-replacement PSU variance of ``svyglm``.
+    """
+    phi = np.zeros_like(y)
+    estimate = 0.0
+    for arm, sign in ((1, 1.0), (0, -1.0)):
+        a = weights * (d == arm)
+        mean = float(a @ y / a.sum())
+        estimate += sign * mean
+        phi += sign * a * (y - mean) / a.sum()
+    return estimate, float(np.sqrt(influence_variance(phi, cluster)))
 
 
 def _n_clusters(sample: _Sample) -> int | None:
@@ -542,10 +688,12 @@ def _n_clusters(sample: _Sample) -> int | None:
 
 
 def _balance_table(sample: _Sample, spec: _Spec, *, adjusted: np.ndarray | None) -> pd.DataFrame | None:
-    """Standardised mean differences and variance ratios, raw and (optionally) after adjustment."""
+    """Standardised mean differences and variance ratios, raw and (optionally) after adjustment,
+    over the domain's rows."""
     if not spec.covariates:
         return None
-    treated, control = sample.d == 1, sample.d == 0
+    in_domain = sample.domain == 1
+    treated, control = (sample.d == 1) & in_domain, (sample.d == 0) & in_domain
     X, w = sample.X, sample.w
     var_t, var_c = weighted_var(X[treated], w[treated]), weighted_var(X[control], w[control])
     scale = np.sqrt((var_t + var_c) / 2.0)
@@ -606,6 +754,7 @@ def _result(
         raise StatsInputError(f"{spec.method} produced a non-finite estimate or standard error; check the data")
     quantile = critical_value(spec.level, df)
     n_treated = int(sample.d.sum())
+    extra = {"mde": minimum_detectable_effect(se, spec.level, df), **extra}
     outcome = spec.outcome if spec.baseline_outcome is None else f"{spec.outcome} - {spec.baseline_outcome}"
     return EffectEstimate(
         name=f"{spec.estimand}[{spec.method}]({outcome} ~ {spec.treatment})",
