@@ -64,6 +64,34 @@ def test_unknown_key_is_reported(config, schema):
         validated_config(config, schema, check_files=False)
 
 
+def test_poverty_line_naming_an_unknown_county_is_refused(config, schema):
+    config["indicators"]["poverty_lines"].append(
+        {"year": 2016, "value": 3000, "counties": ["Yishui", "Juancheng"], "source": "x"}
+    )
+    with pytest.raises(InputError, match=r"poverty_lines\[\d+\] \(year 2016\) names county 'Juancheng'"):
+        validated_config(config, schema, check_files=False)
+
+
+@pytest.mark.parametrize(
+    ("extra", "whose"),
+    [
+        ({"year": 2020, "value": 4100, "source": "x"}, "the national line"),
+        ({"year": 2015, "value": 3400, "counties": ["Boxing"], "source": "x"}, "county 'Boxing'"),
+    ],
+)
+def test_two_lines_for_one_county_and_year_are_refused(config, schema, extra, whose):
+    config["indicators"]["poverty_lines"].append(extra)
+    with pytest.raises(InputError, match=f"gives {whose} a second line for {extra['year']}"):
+        validated_config(config, schema, check_files=False)
+
+
+def test_a_regional_line_replaces_the_national_one(config, schema):
+    checked = validated_config(config, schema, check_files=False)
+    lines = {(e["year"], tuple(e.get("counties", ()))): e["value"] for e in checked["indicators"]["poverty_lines"]}
+    assert lines[2015, ()] == 2855 and lines[2015, ("Yishui", "Boxing")] == 3372
+    assert [lines[year, ()] for year in (2011, 2012, 2013)] == [2536, 2625, 2736]
+
+
 def test_missing_file_is_named(config, schema, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     broken = copy.deepcopy(config)

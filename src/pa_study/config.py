@@ -51,7 +51,8 @@ def validated_config(config: dict[str, Any], schema: dict[str, Any], *, check_fi
     ------
     InputError
         Naming the key path and the expected value: the first schema violation, an unknown county in
-        ``focal`` or ``benchmarks``, or a data file that does not exist.
+        ``focal``, ``benchmarks`` or a poverty line's ``counties``, two poverty lines for one county
+        and year, or a data file that does not exist.
     """
     config = copy.deepcopy(config)
     errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(config), key=_error_order)
@@ -59,6 +60,7 @@ def validated_config(config: dict[str, Any], schema: dict[str, Any], *, check_fi
         raise InputError(_describe_schema_error(errors[0]), path="config")
     _fill_defaults(config, schema, schema)
     _check_counties_named(config)
+    _check_poverty_lines(config)
     if check_files:
         _check_files_exist(config)
     return config
@@ -125,6 +127,32 @@ def _check_counties_named(config: dict[str, Any]) -> None:
                 )
     if config["focal"] in config["benchmarks"]:
         raise InputError(f"county '{config['focal']}' is both focal and a benchmark", path="config")
+
+
+def _check_poverty_lines(config: dict[str, Any]) -> None:
+    """Every county a regional line names is configured, and no county has two lines for a year
+    (two national lines, or two regional lines naming it; a regional line replaces the national one)."""
+    known = sorted(config["counties"])
+    claimed: dict[tuple[int, str], int] = {}
+    for position, entry in enumerate(config.get("indicators", {}).get("poverty_lines", [])):
+        where = f"indicators.poverty_lines[{position}]"
+        for county in entry.get("counties", []):
+            if county not in config["counties"]:
+                raise InputError(
+                    f"{where} (year {entry['year']}) names county '{county}', which is not under 'counties'; "
+                    f"expected one of: {', '.join(known)}",
+                    path="config",
+                )
+        scopes = entry["counties"] if "counties" in entry else ["(national)"]
+        for scope in scopes:
+            earlier = claimed.setdefault((entry["year"], scope), position)
+            if earlier != position:
+                whose = "the national line" if scope == "(national)" else f"county '{scope}'"
+                raise InputError(
+                    f"{where} gives {whose} a second line for {entry['year']} (the first is "
+                    f"indicators.poverty_lines[{earlier}]); keep one",
+                    path="config",
+                )
 
 
 def _check_files_exist(config: dict[str, Any]) -> None:

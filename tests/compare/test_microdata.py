@@ -38,6 +38,23 @@ def test_difference_of_independent_estimates():
     assert "note" not in contrast
 
 
+def test_contrasts_between_counties_judged_against_different_lines_are_flagged():
+    same = {"2020": 4000}
+    args = {"focal": "H", "benchmark": "Yishui", "level": 0.95}
+    kept = difference_row(
+        "identification", row("x", 0.1, 0.02, poverty_lines=same), row("x", 0.05, 0.02, poverty_lines=same), **args
+    )
+    assert kept["different_lines"] is False and "note" not in kept
+    flagged = difference_row(
+        "identification",
+        row("x", 0.1, 0.02, poverty_lines={"2015": 2855, "2020": 4000}),
+        row("x", 0.05, 0.02, poverty_lines={"2015": 3372, "2020": 4000}),
+        **args,
+    )
+    assert flagged["different_lines"] is True and flagged["estimate"] == pytest.approx(0.05)
+    assert "H: 2015: 2855, 2020: 4000; Yishui: 2015: 3372, 2020: 4000" in flagged["note"]
+
+
 def test_contrasts_without_an_estimate_or_sampling_error_say_why():
     missing = difference_row(
         "income", row("att_earned_pc", 400.0, 90.0), None, focal="H", benchmark="Lankao", level=0.95

@@ -47,11 +47,28 @@ def test_settings_are_written_back_as_exactly_the_json_they_were_read_from(famil
 
 def test_typed_settings_keep_numbers_as_written_and_leave_absent_keys_out() -> None:
     line = family_settings(config(), "identification", "H").to_dict()["poverty_lines"][0]
-    assert line["value"] == 2800 and isinstance(line["value"], int)
+    assert line["value"] == 2536 and isinstance(line["value"], int)
     target = family_settings(config(), "formalism", "H").formalism.targets[1]
     assert target.reduction_max is None and "reduction_max" not in target.to_dict()
     education = family_settings(config(), "capability", "H").capability.dimensions["education"]
     assert education[0].to_dict() == {"column": "head_schooling"} and education[0].per_member is False
+
+
+def test_indicator_files_record_the_lines_they_used(tmp_path) -> None:
+    yishui = settings("identification", "Yishui")
+    assert [(e["year"], e["value"]) for e in yishui.lines_used([2020, 2015, 2015])] == [(2015, 3372), (2020, 4000)]
+    assert "Shandong" in yishui.lines_used([2015])[0]["source"]
+    with pytest.raises(InputError, match="no line for 2031"):
+        yishui.lines_used([2031])
+    result = FamilyResult("identification", "Yishui", yishui, poverty_lines=yishui.lines_used([2015]))
+    document = write_result(result, tmp_path / "identification.json", tmp_path / "identification")
+    assert document["poverty_lines_used"][0]["value"] == 3372
+    assert (
+        write_result(FamilyResult("income", "H", settings("income")), tmp_path / "i.json", tmp_path)[
+            "poverty_lines_used"
+        ]
+        == []
+    )
 
 
 def test_settings_with_an_unknown_key_are_refused_naming_it() -> None:

@@ -54,6 +54,7 @@ CONTRAST_COLUMNS = [
     "benchmark_n",
     "threshold",
     "reliable",
+    "different_lines",
     "note",
     "definition",
 ]
@@ -119,8 +120,10 @@ def difference_row(
         The indicator row format (``name`` and ``label`` of the indicator, ``estimate`` = the
         difference, ``se``, ``ci_low``, ``ci_high``, ``n`` = units in both estimates,
         ``definition``) plus ``family``, ``focal``, ``benchmark``, each side's estimate, SE and n,
-        ``p_value`` (``p_holm`` is added by :func:`family_contrasts`), ``reliable`` and, where
-        something is missing or the definitions differ, ``note``. A row that cannot be computed
+        ``p_value`` (``p_holm`` is added by :func:`family_contrasts`), ``reliable``,
+        ``different_lines`` (the two rows record different ``poverty_lines``: the counties were
+        judged against different lines) and, where something is missing, the definitions or the
+        lines differ, ``note``. A row that cannot be computed
         has ``estimate`` ``None``.
     """
     source = focal_row or benchmark_row or {}
@@ -140,6 +143,7 @@ def difference_row(
         "p_value": None,
         "n": int((focal_row or {}).get("n") or 0) + int((benchmark_row or {}).get("n") or 0),
         "reliable": bool((focal_row or {}).get("reliable", True) and (benchmark_row or {}).get("reliable", True)),
+        "different_lines": False,
     }
     if "threshold" in source:
         row["threshold"] = source["threshold"]
@@ -168,6 +172,14 @@ def difference_row(
             f"the SE of {exact[0]} is 0 (an estimate at its boundary, or a census), so the contrast's SE "
             "rests on the other county alone and may understate the uncertainty"
         )
+    lines = {county: r.get("poverty_lines") for county, r in ((focal, focal_row), (benchmark, benchmark_row))}
+    if lines[focal] != lines[benchmark]:
+        row["different_lines"] = True
+        notes.append(
+            "the two counties were judged against different poverty lines ("
+            + "; ".join(f"{county}: {_lines_text(used)}" for county, used in lines.items())
+            + "), so the difference mixes the counties' households with their lines"
+        )
     if focal_row.get("definition") != benchmark_row.get("definition"):
         notes.append(
             f"the two counties' definitions differ: {focal}: {focal_row.get('definition')}; "
@@ -176,6 +188,13 @@ def difference_row(
     if notes:
         row["note"] = "; ".join(notes)
     return row
+
+
+def _lines_text(lines: dict[str, Any] | None) -> str:
+    """``2015: 3372, 2020: 4000`` for a row's poverty lines by year."""
+    if not lines:
+        return "no line recorded"
+    return ", ".join(f"{year}: {value:g}" for year, value in sorted(lines.items()))
 
 
 def family_contrasts(

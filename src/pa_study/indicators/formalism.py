@@ -437,6 +437,8 @@ def _add_cadre_side(
         )
     units, slope, notes = burden_error_association(frame, households, settings)
     result.notes += notes
+    year = settings.study.survey_year
+    result.poverty_lines = settings.lines_used([year])
     if len(units):
         result.tables["association_units"] = units
     definition = (
@@ -460,6 +462,7 @@ def _add_cadre_side(
                 slope,
                 f"{definition} ({units['level'].iloc[0]} level)",
                 min_n=settings.min_sample.association_units,
+                poverty_lines={year: settings.poverty_line(year)},
             )
         )
 

@@ -518,6 +518,8 @@ def identification_indicators(
     year = settings.study.survey_year
     line = settings.poverty_line(year)
     result.definitions = _definitions(options, line, year)
+    result.poverty_lines = settings.lines_used([year, settings.study.baseline_year])
+    lines = {year: line}
     frame, counts = identification_frame(required_table(tables, "households"), settings)
     result.sample = counts
     if len(frame) < settings.min_sample.households:
@@ -542,7 +544,9 @@ def identification_indicators(
     if len(check):
         result.tables["registration_check"] = check
     min_n = settings.min_sample.group
-    result.headline = _rate_headline(rates, options, min_n) + _fgt_headline(result.tables["fgt"], options, min_n)
+    result.headline = _rate_headline(rates, options, min_n, lines) + _fgt_headline(
+        result.tables["fgt"], options, min_n, lines
+    )
     try:
         af = alkire_foster_result(persons, line, settings)
     except StatsInputError as exc:
@@ -551,13 +555,21 @@ def identification_indicators(
     else:
         result.tables["alkire_foster"] = af.to_frame()
         result.headline += [
-            headline_row("af_m0", "多维贫困指数 adjusted headcount ratio M0", af.M0, _AF_DEFINITION, min_n=min_n),
+            headline_row(
+                "af_m0",
+                "多维贫困指数 adjusted headcount ratio M0",
+                af.M0,
+                _AF_DEFINITION,
+                min_n=min_n,
+                poverty_lines=lines,
+            ),
             headline_row(
                 "af_h",
                 "多维贫困发生率 multidimensional headcount H",
                 proportion_interval(af.H, method=settings.proportion_interval, design=persons),
                 _AF_DEFINITION,
                 min_n=min_n,
+                poverty_lines=lines,
             ),
         ]
     return result
@@ -569,7 +581,9 @@ _AF_DEFINITION = (
 )
 
 
-def _rate_headline(rates: dict[str, Estimate], options: IdentificationOptions, min_n: int) -> list[dict[str, Any]]:
+def _rate_headline(
+    rates: dict[str, Estimate], options: IdentificationOptions, min_n: int, lines: dict[int, float]
+) -> list[dict[str, Any]]:
     names = [
         "eligible_share",
         f"inclusion_error_{options.inclusion_register}",
@@ -587,11 +601,15 @@ def _rate_headline(rates: dict[str, Estimate], options: IdentificationOptions, m
             rows.append(missing_row(public, label, definition, "undefined in this sample (empty denominator)"))
             continue
         threshold = options.thresholds.to_dict()[name] if name in _THRESHOLD_RATES else None
-        rows.append(headline_row(public, label, rates[name], definition, threshold=threshold, min_n=min_n))
+        rows.append(
+            headline_row(public, label, rates[name], definition, threshold=threshold, min_n=min_n, poverty_lines=lines)
+        )
     return rows
 
 
-def _fgt_headline(table: pd.DataFrame, options: IdentificationOptions, min_n: int) -> list[dict[str, Any]]:
+def _fgt_headline(
+    table: pd.DataFrame, options: IdentificationOptions, min_n: int, lines: dict[int, float]
+) -> list[dict[str, Any]]:
     rows = []
     unit = options.fgt_unit
     for group, label in (
@@ -604,7 +622,14 @@ def _fgt_headline(table: pd.DataFrame, options: IdentificationOptions, min_n: in
             rows.append(missing_row(f"p0_{group}", label, definition, f"no {group} household in the sample"))
             continue
         rows.append(
-            headline_row(f"p0_{group}", label, estimate_from_row(match.iloc[0], f"p0_{group}"), definition, min_n=min_n)
+            headline_row(
+                f"p0_{group}",
+                label,
+                estimate_from_row(match.iloc[0], f"p0_{group}"),
+                definition,
+                min_n=min_n,
+                poverty_lines=lines,
+            )
         )
     return rows
 

@@ -2,8 +2,9 @@
 
 ``results/<county>/indicators/<family>.json`` holds ``status`` (``ok``, ``partial``, ``skipped`` or
 ``too_small``), ``notes``, the ``headline`` estimates, the ``definitions`` and the ``settings``
-used, the ``sample`` sizes and, under ``tables``, the CSV files of the breakdowns written beside it
-in ``results/<county>/indicators/<family>/``. Later stages read only these files.
+used, the ``sample`` sizes, the ``poverty_lines_used`` and, under ``tables``, the CSV files of the
+breakdowns written beside it in ``results/<county>/indicators/<family>/``. Later stages read only
+these files.
 """
 
 from __future__ import annotations
@@ -50,6 +51,10 @@ class FamilyResult:
         Sample sizes (rows read, rows used, rows excluded and why).
     tables : dict
         Table name -> tidy DataFrame, written as ``<family>/<name>.csv``.
+    poverty_lines : list of dict
+        The poverty lines the family judged households against (year, value, source; see
+        :meth:`~pa_study.indicators.settings.WithPovertyLines.lines_used`), written as
+        ``poverty_lines_used`` (empty for a family that uses none).
     """
 
     family: str
@@ -61,6 +66,7 @@ class FamilyResult:
     definitions: dict[str, str] = field(default_factory=dict)
     sample: dict[str, Any] = field(default_factory=dict)
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    poverty_lines: list[dict[str, Any]] = field(default_factory=list)
 
 
 def headline_row(
@@ -72,6 +78,7 @@ def headline_row(
     threshold: float | None = None,
     operator: str = "<",
     min_n: int = 1,
+    poverty_lines: Mapping[int, float] | None = None,
 ) -> dict[str, Any]:
     """Return one headline entry from an :class:`~pa_study.stats.Estimate`.
 
@@ -95,6 +102,10 @@ def headline_row(
         Fewest units for a reliable estimate (``indicators.min_sample``), counted in the smallest
         group of a comparison (:func:`smallest_group`); below it the row says so in ``reliable``
         (False) and ``note``.
+    poverty_lines : mapping, optional
+        Year -> poverty line the estimate judged households against; written as
+        ``poverty_lines`` so that a comparison can tell when two counties were judged against
+        different lines.
 
     Returns
     -------
@@ -119,6 +130,8 @@ def headline_row(
             f"based on {smallest} sampled units (in its smallest group), fewer than the minimum {min_n} "
             "(indicators.min_sample)"
         )
+    if poverty_lines:
+        row["poverty_lines"] = {str(year): poverty_lines[year] for year in sorted(poverty_lines)}
     if threshold is not None:
         verdicts = threshold_verdicts(estimate, threshold, operator=operator)
         row.update(threshold=threshold, threshold_operator=operator, **verdicts)
@@ -229,6 +242,7 @@ def write_result(result: FamilyResult, json_path: str | Path, tables_dir: str | 
             "definitions": result.definitions,
             "settings": result.settings.to_dict(),
             "sample": result.sample,
+            "poverty_lines_used": result.poverty_lines,
             "tables": listed,
         }
     )

@@ -11,7 +11,7 @@ section it borrows); the values and their defaults are those of ``config.schema.
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, Self
 
 from pa_study.config import ConfigPart, Number
@@ -112,6 +112,22 @@ class WithPovertyLines(FamilySettings):
             f"{{year: {year}, value: ..., source: ...}}",
             path="config",
         )
+
+    def lines_used(self, years: Iterable[int]) -> list[dict[str, Any]]:
+        """Return the county's lines of ``years`` (each once, by year) as written into the indicator
+        file's ``poverty_lines_used``: year, value, source and confidence.
+
+        Raises
+        ------
+        InputError
+            When the config has no line for one of the years.
+        """
+        out = []
+        for year in sorted(set(years)):
+            self.poverty_line(year)
+            entry = next(e for e in self.poverty_lines if e.year == year)
+            out.append(entry.to_dict())
+        return out
 
 
 def county_entries(entries: list[dict[str, Any]], county: str) -> list[dict[str, Any]]:

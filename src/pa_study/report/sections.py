@@ -346,7 +346,9 @@ def contrast_blocks(ctx: ReportContext) -> list[b.Block]:
     for family in dict.fromkeys(str(r.get("family", "")) for r in rows):
         body = [
             [
-                label_of(r, ctx.language) + ("" if r.get("reliable", True) else " *"),
+                label_of(r, ctx.language)
+                + ("" if r.get("reliable", True) else " *")
+                + (" ‡" if r.get("different_lines") else ""),
                 ctx.results.names.get(str(r.get("benchmark")), str(r.get("benchmark", ""))),
                 format_value(r["estimate"], str(r["name"])),
                 format_interval(r),
@@ -360,6 +362,8 @@ def contrast_blocks(ctx: ReportContext) -> list[b.Block]:
         out.append(b.table(columns, body, caption, align=["left", "left", "right", "right", "right", "right"]))
     if any(r.get("reliable") is False for r in rows):
         out.append(b.par(w["unreliable_mark"]))
+    if any(r.get("different_lines") for r in rows):
+        out.append(b.par(w["different_lines_mark"]))
     return out
 
 
