@@ -22,10 +22,9 @@ from pa_study.demo.population import simulate_population
 from pa_study.demo.profiles import (
     BASELINE_YEAR,
     COUNTIES,
-    POVERTY_LINE,
-    POVERTY_LINE_BASELINE,
     SURVEY_YEAR,
     CountyProfile,
+    poverty_lines,
 )
 from pa_study.demo.survey import household_sample, table_columns
 from pa_study.demo.truth import (
@@ -348,14 +347,15 @@ def truth_document(
         "reference": {
             "survey_year": SURVEY_YEAR,
             "baseline_year": BASELINE_YEAR,
-            "poverty_line": POVERTY_LINE,
-            "poverty_line_baseline": POVERTY_LINE_BASELINE,
+            "poverty_line": poverty_lines(profile.key)[SURVEY_YEAR],
+            "poverty_line_baseline": poverty_lines(profile.key)[BASELINE_YEAR],
+            "poverty_lines": {str(year): value for year, value in sorted(poverty_lines(profile.key).items())},
         },
         "files": files_section(profile, codebook, results),
         "design": design_truths(county.frame, len(population), county.weights, county.scale),
         "parameters": profile.parameters(),
         "population": {
-            "identification": identification_truths(population, county.frame),
+            "identification": identification_truths(population, county.frame, profile.key),
             "industry": industry_truths(population, profile),
             "capability": capability_truths(population, profile),
             "burden": burden_truths(county.cadres),

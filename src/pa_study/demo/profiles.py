@@ -17,9 +17,34 @@ from typing import Any
 SURVEY_YEAR = 2020
 BASELINE_YEAR = 2015
 POVERTY_LINE = 4000.0  # yuan per person per year, 2020 (facts.md: "about 4,000")
-POVERTY_LINE_BASELINE = 2855.0  # 2015 current-price line (facts.md)
+#: National rural poverty lines at current prices, yuan per person per year (facts-2.md §1; the
+#: study's config.yaml carries the same values with their sources).
+NATIONAL_LINES: Mapping[int, float] = MappingProxyType(
+    {
+        2011: 2536.0,
+        2012: 2625.0,
+        2013: 2736.0,
+        2014: 2800.0,
+        2015: 2855.0,
+        2016: 2952.0,
+        2017: 2952.0,
+        2018: 2995.0,
+        2019: 3218.0,
+        2020: POVERTY_LINE,
+    }
+)
+#: Provincial lines that replace the national one for a demo county (facts-2.md §2: Shandong 2015).
+PROVINCIAL_LINES: Mapping[str, Mapping[int, float]] = MappingProxyType(
+    {"Yishui": MappingProxyType({2015: 3372.0}), "Boxing": MappingProxyType({2015: 3372.0})}
+)
 PROJECT_TYPES = ("planting", "livestock", "workshop", "ecommerce", "photovoltaic", "tourism", "dividend_only")
 ACTIVE_TYPES = PROJECT_TYPES[:-1]
+
+
+def poverty_lines(county: str) -> dict[int, float]:
+    """Return the lines a demo county is judged against, by year: the national ones, with its
+    province's where it set its own (the lines of the study's config.yaml)."""
+    return {**NATIONAL_LINES, **PROVINCIAL_LINES.get(county, {})}
 
 
 def _frozen(mapping: Mapping[str, Any]) -> Mapping[str, Any]:

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from pa_study.demo.design import DesignScale
-from pa_study.demo.profiles import POVERTY_LINE_BASELINE, CountyProfile
+from pa_study.demo.profiles import BASELINE_YEAR, CountyProfile, poverty_lines
 
 _POSITIVE_ITEMS = ("motiv_aspire_1", "motiv_aspire_2", "motiv_selfrely_1", "motiv_selfrely_2")
 _REVERSE_ITEMS = ("motiv_wait", "motiv_rely", "motiv_ask")
@@ -26,18 +26,20 @@ def ratio(numerator: np.ndarray, denominator: np.ndarray) -> float | None:
     return None if total == 0 else round(float(np.sum(numerator & denominator)) / total, 6)
 
 
-def identification_truths(pop: pd.DataFrame, frame: pd.DataFrame) -> dict[str, Any]:
+def identification_truths(pop: pd.DataFrame, frame: pd.DataFrame, county: str) -> dict[str, Any]:
     """Return eligibility, inclusion/exclusion errors, 错退率 and 漏评率 of the whole population.
 
     Besides the literal definitions, returns the inclusion error among registered households that
     have not exited (the literal one counts every correctly exited household as an inclusion error),
-    and income-only errors at registration (2015 per-capita total income against 2,855 yuan).
+    and income-only errors at registration (baseline-year per-capita total income against the county's
+    line of that year: 2,855 yuan, or Shandong's 3,372 for Yishui and Boxing).
     """
     registered = pop["registered"].to_numpy()
     eligible = pop["eligible"].to_numpy()
     exited = pop["exited"].to_numpy()
     in_sampled = frame["sampled"].to_numpy()[pop["village_idx"].to_numpy()]
-    baseline_poor = pop["inc_total_base"].to_numpy() / pop["hh_size"].to_numpy() < POVERTY_LINE_BASELINE
+    line = poverty_lines(county)[BASELINE_YEAR]
+    baseline_poor = pop["inc_total_base"].to_numpy() / pop["hh_size"].to_numpy() < line
     return {
         "n_households": len(pop),
         "n_registered": int(registered.sum()),
