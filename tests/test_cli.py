@@ -75,6 +75,47 @@ def test_bad_input_gives_one_message_and_exit_1(tmp_path, capsys, content, encod
     assert not (tmp_path / "out.parquet").exists()
 
 
+def test_personal_data_in_a_kept_column_stop_ingest_without_showing_it(tmp_path, capsys):
+    frame = household_rows()
+    frame.loc[2, "家庭人口数"] = frame.loc[2, "联系电话"]
+    path = tmp_path / "hh.csv"
+    frame.to_csv(path, index=False)
+    assert run_ingest(tmp_path, path) == 1
+    err = capsys.readouterr().err
+    assert f"{path}: column '家庭人口数', row 4: holds what looks like a mobile phone number" in err
+    log = (tmp_path / "ingest.log").read_text(encoding="utf-8")
+    assert frame.loc[2, "联系电话"] not in err + log
+    assert not (tmp_path / "out.parquet").exists() and not (tmp_path / "out.json").exists()
+
+
+def test_log_lines_and_messages_quoting_raw_values_are_masked(tmp_path, capsys):
+    households = household_rows()
+    households.to_csv(tmp_path / "hh.csv", index=False)
+    fixes = tmp_path / "fix.csv"
+    fixes.write_text("source_row,household_id,action,new_id\n3,HH001,13383374661,\n", encoding="utf-8")
+    county = {"corrections": str(fixes), "synthetic": True}
+    status = main(
+        [
+            "ingest-corrections",
+            "--county-config",
+            json.dumps(county),
+            "--pseudonym",
+            PSEUDONYM,
+            "--codebook",
+            str(ROOT / "data/codebook/codebook.yaml"),
+            "--output",
+            str(tmp_path / "fix.parquet"),
+            "--log",
+            str(tmp_path / "fix.log"),
+        ]
+    )
+    assert status == 1
+    err = capsys.readouterr().err
+    log = (tmp_path / "fix.log").read_text(encoding="utf-8")
+    assert "action '[removed: mobile phone number]' is not keep, drop or new_id" in err
+    assert "[removed: mobile phone number]" in log and "13383374661" not in err + log
+
+
 def test_real_data_without_a_salt_are_refused(tmp_path, capsys):
     path = tmp_path / "hh.csv"
     household_rows().to_csv(path, index=False)

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from pa_study.errors import InputError
+from pa_study.privacy import MaskingFormatter, mask_text
 
 log = logging.getLogger("pa_study")
 
@@ -25,7 +26,12 @@ def _setup_logging(path: str | None) -> None:
     if path:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         handlers.append(logging.FileHandler(path, mode="w", encoding="utf-8"))
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s", handlers=handlers or None, force=True)
+    else:
+        handlers.append(logging.StreamHandler())
+    # Log lines quote raw values (an unreadable cell, a duplicate id); personal data in them is masked.
+    for handler in handlers:
+        handler.setFormatter(MaskingFormatter("%(levelname)s %(message)s"))
+    logging.basicConfig(level=logging.INFO, handlers=handlers, force=True)
 
 
 def _salt(args: argparse.Namespace, county: dict[str, Any]) -> str:
@@ -328,8 +334,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InputError as exc:
         log.error("%s", exc)
         if args.log:
-            print(f"pa-study: error: {exc}", file=sys.stderr)
+            print(f"pa-study: error: {mask_text(str(exc))}", file=sys.stderr)
         return 1
+    except Exception as exc:
+        # A bug, not bad input: the traceback goes to the log (masked like every line), and the
+        # console gets one masked line instead of a traceback that may quote raw values.
+        log.exception("internal error in 'pa-study %s'", args.command)
+        if args.log:
+            print(
+                f"pa-study: internal error in 'pa-study {args.command}' (a bug; please report it with the log "
+                f"{args.log}): {type(exc).__name__}: {mask_text(str(exc))}",
+                file=sys.stderr,
+            )
+        return 2
     return 0
 
 

@@ -113,6 +113,9 @@ class Instrument:
     description: str
     key: tuple[str, ...]
     variables: tuple[Variable, ...]
+    #: Normalised words the codebook gives a meaning to (missing codes, yes/no words, category and
+    #: header spellings): never personal data, even when a personal column holds one ("无").
+    vocabulary: frozenset[str] = frozenset()
 
     def __getitem__(self, name: str) -> Variable:
         return self.by_name[name]
@@ -201,8 +204,11 @@ def load_codebook(path: str | Path) -> Codebook:
         raise InputError("codebook file not found", path=path) from None
     except yaml.YAMLError as exc:
         raise InputError(f"codebook is not valid YAML: {exc}", path=path) from None
-    instruments = {name: _parse_instrument(name, spec, path) for name, spec in raw.get("instruments", {}).items()}
     boolean = raw.get("boolean", {})
+    shared = [*raw.get("missing_codes", []), *boolean.get("true", []), *boolean.get("false", [])]
+    instruments = {
+        name: _parse_instrument(name, spec, path, shared) for name, spec in raw.get("instruments", {}).items()
+    }
     return Codebook(
         path=path,
         instruments=instruments,
@@ -213,14 +219,21 @@ def load_codebook(path: str | Path) -> Codebook:
     )
 
 
-def _parse_instrument(name: str, spec: dict[str, Any], path: str) -> Instrument:
+def _parse_instrument(name: str, spec: dict[str, Any], path: str, shared_words: list[Any]) -> Instrument:
     variables = tuple(_parse_variable(v, f"{name}.{v.get('name', '?')}", path) for v in spec["variables"])
+    words = [
+        *shared_words,
+        *(s for v in variables for c in v.categories for s in c.spellings()),
+        *(s for v in variables for s in v.missing_codes),
+        *(a.text for v in variables for a in v.header_spellings()),
+    ]
     instrument = Instrument(
         name=name,
         label_zh=spec.get("label_zh", name),
         description=spec.get("description", ""),
         key=tuple(spec["key"]) if isinstance(spec["key"], list) else (spec["key"],),
         variables=variables,
+        vocabulary=frozenset(normalise_label(w) for w in words),
     )
     _check_unique_headers(instrument, path)
     unknown = [k for k in instrument.key if k not in instrument.by_name]

@@ -9,7 +9,7 @@ import json
 import pytest
 
 from pa_study.demo import COUNTIES, Destinations
-from pa_study.demo._names import id_check_digit
+from pa_study.privacy import id_check_digit
 from tests.helpers.demo_files import read_table, truth_of
 
 

@@ -201,7 +201,8 @@ def run_clean(
         table = result.table if result else empty_table(instrument)
         write_parquet(table, outdir / f"{name}.parquet")
         quarantined = result.quarantine if result else pd.DataFrame(columns=[SOURCE_ROW, "reasons"])
-        write_csv(quarantined, outdir / f"quarantine_{name}.csv")
+        # Diagnostic copies of raw values: personal data in them is masked (and logged), not refused.
+        write_csv(quarantined, outdir / f"quarantine_{name}.csv", personal="mask")
         if result is None:
             summary["tables"][name] = {
                 "collected": False,
@@ -222,8 +223,9 @@ def run_clean(
             "format": report["format"],
             "encoding": report["encoding"],
         }
-    write_csv(pd.concat(logs, ignore_index=True) if logs else log_frame([]), outdir / "cleaning_log.csv")
+    log_table = pd.concat(logs, ignore_index=True) if logs else log_frame([])
+    write_csv(log_table, outdir / "cleaning_log.csv", personal="mask")
     duplicates = pd.concat(reports_dup, ignore_index=True) if reports_dup else pd.DataFrame()
-    write_csv(duplicates, outdir / "duplicates_report.csv")
+    write_csv(duplicates, outdir / "duplicates_report.csv", personal="mask")
     write_json(summary, outdir / "summary.json")
     return summary

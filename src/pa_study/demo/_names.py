@@ -9,6 +9,8 @@ import datetime as dt
 
 import numpy as np
 
+from pa_study.privacy import id_check_digit
+
 _TOWNSHIP_ROOTS = (
     "柳林",
     "石桥",
@@ -270,8 +272,6 @@ _GIVEN_FEMALE = (
     "彩",
     "艳",
 )
-_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_ID_CHECK = "10X98765432"
 _MOBILE_PREFIXES = (
     "130",
     "131",
@@ -367,22 +367,6 @@ def person_names(is_male: np.ndarray, rng: np.random.Generator) -> list[str]:
         given = pool[first[i] % len(pool)] + (pool[second[i] % len(pool)] if two_given[i] else "")
         names.append(_SURNAMES[surnames[i]] + given)
     return names
-
-
-def id_check_digit(first17: str) -> str:
-    """Return the GB 11643-1999 check character for the first 17 digits of an ID-card number.
-
-    Parameters
-    ----------
-    first17 : str
-        Region code (6), birth date YYYYMMDD (8) and sequence code (3).
-
-    Returns
-    -------
-    str
-        One of ``0``–``9`` or ``X``.
-    """
-    return _ID_CHECK[sum(int(c) * w for c, w in zip(first17, _ID_WEIGHTS, strict=True)) % 11]
 
 
 def id_numbers(

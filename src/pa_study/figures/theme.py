@@ -12,6 +12,7 @@ from pathlib import Path
 
 import matplotlib.pyplot as plt
 import seaborn as sns
+from matplotlib.text import Text
 
 from pa_study.files import write_bytes
 
@@ -50,8 +51,12 @@ def county_colours(order: list[str]) -> dict[str, str]:
 
 
 def save_figure(figure: plt.Figure, path: str | Path) -> None:
-    """Write ``figure`` as SVG without a date, so reruns give identical bytes, and close it."""
+    """Write ``figure`` as SVG without a date, so reruns give identical bytes, and close it.
+
+    Its text is drawn as paths, so the labels are screened for personal data as text.
+    """
     buffer = io.BytesIO()
     figure.savefig(buffer, format="svg", metadata=_METADATA, bbox_inches="tight")
+    labels = "\n".join(t.get_text() for t in figure.findobj(Text))
     plt.close(figure)
-    write_bytes(buffer.getvalue(), path)
+    write_bytes(buffer.getvalue(), path, text=labels)

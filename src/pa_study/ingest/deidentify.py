@@ -14,11 +14,14 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from pa_study.codebook import normalise_label
+from pa_study.codebook import SOURCE_ROW, normalise_label
 from pa_study.errors import InputError
+from pa_study.privacy import clear_personal_values, personal_cells, refusal, register_personal_values
 
 if TYPE_CHECKING:
     from pa_study.codebook import Instrument
+    from pa_study.ingest.headers import HeaderMap
+    from pa_study.ingest.readers import RawTable
 
 #: The salt used for the bundled synthetic demo data only. It is public, so pseudonyms made with it
 #: protect nothing: real data must use a secret salt (environment variable or salt file).
@@ -52,6 +55,39 @@ def pseudonym(value: str, salt: str) -> str:
 def pseudonymise_column(values: pd.Series, salt: str) -> pd.Series:
     """Return ``values`` with every non-missing identifier replaced by its pseudonym."""
     return values.map(lambda v: pseudonym(v, salt) if isinstance(v, str) else v).astype("string")
+
+
+def screen_personal_data(raw: RawTable, instrument: Instrument, headers: HeaderMap, kept: pd.DataFrame) -> None:
+    """Refuse a file whose kept columns hold personal data (cells shifted, a phone number in the
+    wrong field), naming the raw file's rows and headers but never the value.
+
+    The values of the file's personal columns are registered first (:mod:`pa_study.privacy`), so
+    that a name in a kept column is found as well as ID-card and mobile numbers, and so that this
+    process's writes and log lines are screened for them too. Pseudonymised ids are not screened:
+    they are hashed before anything is written.
+
+    Parameters
+    ----------
+    raw : RawTable
+        The raw file as read.
+    instrument : Instrument
+        Its codebook instrument.
+    headers : HeaderMap
+        How its headers map to the codebook.
+    kept : pandas.DataFrame
+        The canonical table without the personal columns, before pseudonymisation.
+
+    Raises
+    ------
+    pa_study.privacy.PersonalDataError
+    """
+    clear_personal_values()
+    personal = [p for p, name in headers.columns.items() if instrument[name].personal]
+    register_personal_values((row[p] for row in raw.rows for p in personal), vocabulary=instrument.vocabulary)
+    findings = personal_cells(kept, skip=[SOURCE_ROW, *instrument.pseudonymised])
+    if findings:
+        names = {name: raw.headers[p] for p, name in headers.columns.items()}
+        raise refusal(findings, raw.path, rows="source", headers=names)
 
 
 def deidentified(table: pd.DataFrame, instrument: Instrument, salt: str) -> pd.DataFrame:

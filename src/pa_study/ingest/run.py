@@ -11,7 +11,7 @@ import pandas as pd
 
 from pa_study.codebook import Instrument
 from pa_study.files import write_json, write_parquet
-from pa_study.ingest.deidentify import deidentified
+from pa_study.ingest.deidentify import deidentified, screen_personal_data
 from pa_study.ingest.headers import canonical_table, map_headers
 from pa_study.ingest.readers import read_raw
 from pa_study.ingest.settings import RawFile
@@ -57,6 +57,7 @@ def ingest(
     raw = read_raw(path, encoding=encoding, sheet=sheet, header_row=header_row)
     headers = map_headers(raw, instrument)
     table = canonical_table(raw, instrument, headers)
+    screen_personal_data(raw, instrument, headers, table.drop(columns=instrument.personal))
     table = deidentified(table, instrument, salt)
     report = {
         "file": str(path),

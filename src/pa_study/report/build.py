@@ -7,6 +7,7 @@ family, :mod:`.implications`), renders them with the template in ``templates/rep
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -97,7 +98,8 @@ def build_report(inputs: ReportInputs, output: str | Path) -> int:
         # No CJK font: Chinese names and glosses are dropped rather than printed as empty boxes.
         document = _without_cjk(document)
     pdf = compile_pdf(document, inputs.figures, font_files)
-    write_bytes(pdf, output)
+    # The PDF's text streams are compressed; the document it is typeset from is screened instead.
+    write_bytes(pdf, output, text=json.dumps(document, ensure_ascii=False, sort_keys=True))
     return page_count(pdf)
 
 
