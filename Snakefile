@@ -1,8 +1,18 @@
 # pa-study: county case study of targeted poverty alleviation, from raw survey files to results.
 # The rules live in rules/*.smk and call the pa_study package; see README.md.
+import sys
+
 from snakemake.utils import min_version
 
+from pa_study.resume import release_stale_locks
+
 min_version("8.20")
+
+# A run that was killed leaves Snakemake's locks behind; they are removed when no run is alive,
+# so the next `snakemake` carries on (profiles/default re-runs the jobs that were cut short).
+if workflow.is_main_process:
+    for stale in release_stale_locks(".snakemake"):
+        print(f"pa-study: removed {stale}, left by a run that was killed", file=sys.stderr)
 
 
 configfile: "config.yaml"

@@ -13,7 +13,7 @@ import yaml
 
 from pa_study.ingest.readers import read_raw
 from tests.helpers.demo_data import COUNTIES
-from tests.helpers.project import copy_project, snakemake, tree_digest
+from tests.helpers.project import copy_project, kill_run_when, snakemake, tree_digest
 
 pytestmark = pytest.mark.slow
 #: The ingest and clean stages' outputs: this module checks those stages, the later stages have their own tests.
@@ -126,9 +126,16 @@ def test_a_config_naming_a_missing_file_stops_with_a_message(unrun_project):
     )
 
 
-def test_rerun_gives_byte_identical_results(project, tmp_path):
+def test_a_run_killed_mid_ingest_and_mid_clean_resumes_to_byte_identical_results(project):
     first = tree_digest(project / "results")
     shutil.rmtree(project / "results")
+    ingested = lambda: len(list((project / "results").glob("*/ingest/*.parquet")))  # noqa: E731
+    kill_run_when(project, lambda: ingested() >= 3, *CLEAN_TARGETS)
+    assert 3 <= ingested() < 20, "killed mid-ingest"
+    cleaning = lambda: any((project / "results").glob("*/logs/clean.log"))  # noqa: E731
+    kill_run_when(project, cleaning, *CLEAN_TARGETS)
+    assert not all((project / target).exists() for target in CLEAN_TARGETS), "killed mid-clean"
+    # The plain command carries on: no --unlock, no --rerun-incomplete.
     proc = snakemake(project, *CLEAN_TARGETS)
     assert proc.returncode == 0, proc.stderr[-3000:]
     second = tree_digest(project / "results")

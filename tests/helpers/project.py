@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -42,7 +46,7 @@ def copy_project(workdir: Path) -> Path:
     """Copy what a researcher's checkout holds for a run (workflow, config, data) into ``workdir``."""
     for name in ("Snakefile", "config.yaml", "config.schema.yaml"):
         shutil.copy(ROOT / name, workdir / name)
-    for name in ("rules", "data"):
+    for name in ("rules", "data", "profiles"):
         shutil.copytree(ROOT / name, workdir / name)
     return workdir
 
@@ -52,6 +56,24 @@ def snakemake(workdir: Path, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "snakemake", "--cores", "2", *args], cwd=workdir, capture_output=True, text=True
     )
+
+
+def kill_run_when(workdir: Path, ready: Callable[[], bool], *targets: str, timeout: float = 120) -> None:
+    """Start snakemake on ``targets`` and SIGKILL it and its jobs (the whole process group, as the
+    out-of-memory killer or a pre-empted cluster node would) as soon as ``ready()`` holds."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "snakemake", "--cores", "2", *targets],
+        cwd=workdir,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + timeout
+    while not ready() and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert proc.poll() is None, "the run ended before the point where it was to be killed"
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
 
 
 def tree_digest(folder: Path) -> dict[str, str]:
