@@ -246,6 +246,27 @@ def _check_config(args: argparse.Namespace) -> None:
     print(f"{args.configfile}: valid")
 
 
+def _audit_personal_data(args: argparse.Namespace) -> None:
+    import yaml
+
+    from pa_study.audit import audit_folders, raw_personal_values
+    from pa_study.codebook import load_codebook
+
+    with open(args.configfile, encoding="utf-8") as fh:
+        config = yaml.safe_load(fh)
+    root = Path(args.configfile).parent
+    values = raw_personal_values(config, load_codebook(root / config["codebook"]), root)
+    leaks = audit_folders(args.folders, values)
+    for leak in leaks:
+        print(f"{leak.path}, {leak.where}: holds what looks like a {leak.kind}")
+    if leaks:
+        raise InputError(
+            f"personal data found in {len({leak.path for leak in leaks})} file(s) under {', '.join(args.folders)} "
+            "(listed above, values not shown); do not share these folders",
+        )
+    print(f"no personal data found under {', '.join(args.folders)} ({len(values)} raw personal values looked for)")
+
+
 def _demo(args: argparse.Namespace) -> None:
     from pa_study import demo
 
@@ -319,6 +340,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("check-config", _check_config, "validate a config file against the schema")
     p.add_argument("configfile")
     p.add_argument("--schema", default="config.schema.yaml")
+
+    p = command(
+        "audit-personal-data",
+        _audit_personal_data,
+        "search output folders for the raw files' personal values and ID-card or phone numbers",
+    )
+    p.add_argument("folders", nargs="*", default=["results", "reports"], help="folders to search (results reports)")
+    p.add_argument("--configfile", default="config.yaml", help="the study's config (names the raw files)")
 
     p = command("demo", _demo, "regenerate the synthetic demo data (see python -m pa_study.demo --help)")
     p.add_argument("rest", nargs=argparse.REMAINDER)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -87,3 +88,14 @@ def test_a_fifth_county_is_a_config_block_and_runs_only_its_own_jobs(project):
     per_county = [c for c in commands if not c.startswith("pa-study compare")]
     assert per_county and all("results/Lankao2/" in c for c in per_county), per_county
     assert sum(c.startswith("pa-study compare") for c in commands) == 3
+
+
+def test_no_personal_data_in_any_result(project):
+    status = subprocess.run(
+        [sys.executable, "-m", "pa_study.cli", "audit-personal-data", "results"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+    )
+    assert status.returncode == 0, status.stdout[-3000:] + status.stderr[-3000:]
+    assert (project / "results/comparison/contrasts.csv").is_file()
