@@ -216,3 +216,10 @@ class ConfigPart(pydantic.BaseModel):
     def to_dict(self) -> dict[str, Any]:
         """The part as the JSON dict it was parsed from (tuples as lists, absent keys left out)."""
         return self.model_dump(mode="json", exclude_unset=True)
+
+
+class DisclosureSettings(ConfigPart):
+    """Statistical disclosure control of what leaves the pipeline (``disclosure``; see
+    :mod:`pa_study.disclosure`): the fewest respondents a published cell or estimate may describe."""
+
+    min_cell: int = 5

@@ -27,6 +27,7 @@ from scipy.special import ndtr
 from pa_study.compare.part import ComparisonPart
 from pa_study.compare.settings import ComparisonSettings
 from pa_study.config import Number
+from pa_study.disclosure import FLAG, SUPPRESSED
 from pa_study.indicators import FAMILIES
 from pa_study.indicators.output import FamilyResult
 from pa_study.results import StudyResults
@@ -154,6 +155,13 @@ def difference_row(
     ]
     if missing:
         row |= {"reliable": False, "note": f"no estimate for {' and '.join(missing)}"}
+        hidden = [c for c, r in ((focal, focal_row), (benchmark, benchmark_row)) if r and r.get(FLAG) == SUPPRESSED]
+        if hidden:
+            # A contrast with a suppressed side is suppressed too (it would reveal that side).
+            row |= {
+                FLAG: SUPPRESSED,
+                "note": f"suppressed (x) for confidentiality: the estimate of {' and '.join(hidden)}",
+            }
         return row
     difference = float(focal_row["estimate"]) - float(benchmark_row["estimate"])
     se = math.hypot(float(focal_row["se"]), float(benchmark_row["se"]))
@@ -242,6 +250,7 @@ def county_estimates(results: StudyResults) -> pd.DataFrame:
             "ci_high": r.get("ci_high"),
             "n": r.get("n"),
             "reliable": r.get("reliable"),
+            FLAG: r.get(FLAG, ""),
         }
         for family in FAMILIES
         for county in results.counties
@@ -262,6 +271,7 @@ def county_estimates(results: StudyResults) -> pd.DataFrame:
             "ci_high",
             "n",
             "reliable",
+            FLAG,
         ],
     )
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Self
 
-from pa_study.config import ConfigPart
+from pa_study.config import ConfigPart, DisclosureSettings
 
 
 class CountyDisplay(ConfigPart):
@@ -32,6 +32,7 @@ class ComparisonSettings(ConfigPart):
     focal: str
     benchmarks: tuple[str, ...]
     counties: dict[str, CountyDisplay]
+    disclosure: DisclosureSettings = DisclosureSettings()
 
     @property
     def studied(self) -> list[str]:
@@ -47,12 +48,15 @@ class ComparisonSettings(ConfigPart):
     def config_part(cls, config: Mapping[str, Any], part: str) -> dict[str, Any]:
         """The part of the config these settings hold, as JSON; a part's settings type adds its own options."""
         studied = [config["focal"], *config["benchmarks"]]
-        return {
+        part_config = {
             "part": part,
             "focal": config["focal"],
             "benchmarks": list(config["benchmarks"]),
             "counties": {county: _display(config["counties"][county]) for county in studied},
         }
+        if "disclosure" in config:
+            part_config["disclosure"] = dict(config["disclosure"])
+        return part_config
 
 
 def _display(block: Mapping[str, Any]) -> dict[str, Any]:

@@ -59,4 +59,5 @@ def draw_figure(name: str, results: StudyResults, output: str | Path) -> None:
 
     spec = figure_spec(name)
     apply_theme()
-    save_figure(getattr(plots, spec.function)(results, **spec.arguments), output)
+    figure = getattr(plots, spec.function)(results, **spec.arguments)
+    save_figure(plots.footnote_if_suppressed(figure), output)

@@ -12,6 +12,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from pa_study.disclosure import FLAG, SUPPRESSED
 from pa_study.errors import InputError
 from pa_study.figures.theme import PALETTE, REFERENCE_COLOUR, WIDTH, county_colours
 from pa_study.results import Family, StudyResults, english_label
@@ -41,6 +42,7 @@ TIME_ACTIVITIES = {
     "share_inspections": "hosting inspections",
     "share_fieldwork": "field work with households",
 }
+SUPPRESSED_FOOTNOTE = "x: suppressed to protect respondents' confidentiality (too few respondents; disclosure.min_cell)"
 #: Rows of the capability figure, top to bottom: the registration split, then the exit split among
 #: registered households (the ``group`` values of the ``index_distribution`` table).
 CAPABILITY_GROUPS = {
@@ -49,6 +51,28 @@ CAPABILITY_GROUPS = {
     "registered_not_exited": "registered, not exited",
     "exited": "registered, exited",
 }
+
+
+def _flagged(frame: pd.DataFrame) -> pd.Series:
+    """Rows suppressed for confidentiality (:mod:`pa_study.disclosure`): drawn as an ``x``, never as a value."""
+    if FLAG not in frame.columns:
+        return pd.Series(False, index=frame.index)
+    return frame[FLAG].astype("string").eq(SUPPRESSED).fillna(False)
+
+
+def _mark(ax: plt.Axes, position: float, *, horizontal: bool = True) -> None:
+    """An ``x`` where a suppressed estimate would be: at the left of a row, or the foot of a bar."""
+    if horizontal:
+        ax.annotate(SUPPRESSED, xy=(0.02, position), xycoords=("axes fraction", "data"), va="center", fontsize=7)
+    else:
+        ax.annotate(SUPPRESSED, xy=(position, 0.02), xycoords=("data", "axes fraction"), ha="center", fontsize=7)
+
+
+def footnote_if_suppressed(figure: plt.Figure) -> plt.Figure:
+    """Explain ``x`` under a figure that shows one (every figure passes through here)."""
+    if any(t.get_text() == SUPPRESSED for ax in figure.axes for t in ax.texts):
+        figure.text(0.0, 0.0, SUPPRESSED_FOOTNOTE, fontsize=6, ha="left", va="bottom")
+    return figure
 
 
 def _require(frame: pd.DataFrame, what: str) -> pd.DataFrame:
@@ -72,7 +96,7 @@ def _headline_frame(results: StudyResults, family: str, names: list[str] | None 
         {**row, "county": results.names[f.county], "label_en": english_label(str(row.get("label", row["name"])))}
         for f in results.of_family(family)
         for row in f.headline
-        if row.get("estimate") is not None and (names is None or row["name"] in names)
+        if (row.get("estimate") is not None or row.get(FLAG) == SUPPRESSED) and (names is None or row["name"] in names)
     ]
     frame = pd.DataFrame(rows)
     if names is not None and not frame.empty:
@@ -87,6 +111,9 @@ def _dot_whisker(ax: plt.Axes, frame: pd.DataFrame, order: list[str], colours: d
     for position, county in enumerate(order):
         row = frame[frame["county"] == county]
         if row.empty:
+            continue
+        if _flagged(row).iloc[0]:
+            _mark(ax, position)
             continue
         est, low, high = (float(row[c].iloc[0]) for c in ("estimate", "ci_low", "ci_high"))
         ax.errorbar(
@@ -141,7 +168,14 @@ def registration_eligibility(results: StudyResults) -> plt.Figure:
     families = _families_with(results, "identification", "rates")
     figure, axes = _grid(len(families), 4, 1.8)
     for ax, (family, rates) in zip(axes, families, strict=False):
+        ax.set_title(results.names[family.county])
         value = rates.set_index("rate")["estimate"]
+        if value.reindex(["registered_share", "precision", "eligible_share"]).isna().any():
+            ax.grid(False)
+            ax.set_xticks([])
+            ax.set_yticks([])
+            ax.annotate(SUPPRESSED, xy=(0.5, 0.5), xycoords="axes fraction", ha="center", va="center", fontsize=9)
+            continue
         both = value["registered_share"] * value["precision"]
         cells = np.array(
             [
@@ -159,7 +193,6 @@ def registration_eligibility(results: StudyResults) -> plt.Figure:
         ax.set_xticks([0, 1], ["eligible", "not eligible"])
         ax.set_yticks([0, 1], ["registered", "not\nregistered"])
         ax.grid(False)
-        ax.set_title(results.names[family.county])
     figure.tight_layout()
     return figure
 
@@ -209,6 +242,9 @@ def _dodged_intervals(
         for position, category in enumerate(categories):
             if category not in rows.index:
                 continue
+            if _flagged(rows.loc[[category]]).any():
+                _mark(ax, position + offset)
+                continue
             est, low, high = (float(rows.loc[category, c]) for c in ("estimate", "ci_low", "ci_high"))
             ax.errorbar(
                 est,
@@ -248,12 +284,16 @@ def income_structure(results: StudyResults) -> plt.Figure:
     years = sorted(frame["year"].unique())
     figure, ax = plt.subplots(figsize=(WIDTH, 2.6))
     bars = [(county, year) for county in results.order for year in years]
+    hidden = set(frame.loc[_flagged(frame), ["county", "year"]].itertuples(index=False, name=None))
     bottom = np.zeros(len(bars))
     for colour, (component, label) in zip(PALETTE, INCOME_COMPONENTS.items(), strict=False):
         shares = frame[frame["component"] == component].set_index(["county", "year"])["estimate"]
-        heights = np.array([float(shares.get((county, year), 0.0)) for county, year in bars])
+        heights = np.array([0.0 if bar in hidden else float(shares.get(bar, 0.0)) for bar in bars])
         ax.bar(range(len(bars)), heights, bottom=bottom, color=colour, label=label, width=0.8)
         bottom += heights
+    for position, bar in enumerate(bars):
+        if bar in hidden:
+            _mark(ax, position, horizontal=False)
     ax.set_xticks(range(len(bars)), [f"{county}\n{year}" for county, year in bars])
     ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda y, _: f"{y:.0%}"))
     ax.set_ylabel("share of household income")
@@ -267,11 +307,15 @@ def _stacked_shares(
 ) -> None:
     """Horizontal stacked bars of shares, one bar per category."""
     left = np.zeros(len(categories))
+    hidden = set(table.loc[_flagged(table), key])
     for colour, (part, label) in zip(PALETTE, parts.items(), strict=False):
         shares = table[table[part_column] == part].set_index(key)["estimate"]
-        widths = np.array([float(shares.get(c, 0.0)) for c in categories])
+        widths = np.array([0.0 if c in hidden else float(shares.get(c, 0.0)) for c in categories])
         ax.barh(range(len(categories)), widths, left=left, color=colour, label=label, height=0.75)
         left += widths
+    for position, category in enumerate(categories):
+        if category in hidden:
+            _mark(ax, position)
     ax.set_yticks(range(len(categories)), categories)
     ax.set_ylim(len(categories) - 0.5, -0.5)
     ax.set_xlim(0, 1)
@@ -315,6 +359,10 @@ def capability_by_status(results: StudyResults) -> plt.Figure:
     step = 0.8 / len(results.order)
     for index, county in enumerate(results.order):
         rows = frame[frame["county"] == county].set_index("group")
+        for g in groups:
+            if g in rows.index and _flagged(rows.loc[[g]]).any():
+                _mark(ax, groups.index(g) - 0.4 + step * (index + 0.5))
+        rows = rows[~_flagged(rows)]
         stats = [
             {
                 "whislo": rows.loc[g, "q05"],
@@ -380,7 +428,8 @@ def cadre_time(results: StudyResults) -> plt.Figure:
     def panel(ax: plt.Axes, table: pd.DataFrame) -> None:
         table = table[table["measure"].isin(TIME_ACTIVITIES)]
         roles = ["all", *sorted(set(table["role"]) - {"all"})]
-        other = 1 - table.groupby("role")["estimate"].sum()
+        # "Other work" of a suppressed role would be 100% minus nothing: it gets no bar either.
+        other = 1 - table[~_flagged(table)].groupby("role")["estimate"].sum()
         table = pd.concat([table, pd.DataFrame({"measure": "other", "role": other.index, "estimate": other.values})])
         _stacked_shares(ax, table, roles, {**TIME_ACTIVITIES, "other": "other work"}, "role", "measure")
 
@@ -393,17 +442,20 @@ def burden_and_errors(results: StudyResults) -> plt.Figure:
     colours = county_colours(results.order)
     figure, ax = plt.subplots(figsize=(WIDTH, 3.0))
     for county in results.order:
-        units = frame[frame["county"] == county].dropna(subset=["cadre_formal_share", "error_rate"])
+        of_county = frame[frame["county"] == county]
+        suppressed = int(_flagged(of_county).sum())
+        units = of_county.dropna(subset=["cadre_formal_share", "error_rate"])
         if units.empty:
             continue
         level = units["level"].iloc[0]
+        hidden = f"; {suppressed} suppressed (x)" if suppressed else ""
         ax.scatter(
             units["cadre_formal_share"],
             units["error_rate"],
             s=12 + units["n_households"] / 4,
             color=colours[county],
             alpha=0.75,
-            label=f"{county} ({level}s)",
+            label=f"{county} ({level}s{hidden})",
             linewidths=0,
         )
         if units["cadre_formal_share"].nunique() > 1:

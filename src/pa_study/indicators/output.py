@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from pa_study.config import ConfigPart
+from pa_study.disclosure import FLAG, SUPPRESSED, min_cell_of, protect_headline, protect_tables
 from pa_study.files import write_csv, write_json
 from pa_study.stats import Estimate, threshold_verdict
 
@@ -226,10 +227,14 @@ def write_result(result: FamilyResult, json_path: str | Path, tables_dir: str | 
         raise ValueError(f"status {result.status!r} is not one of {STATUSES}")
     json_path, tables_dir = Path(json_path), Path(tables_dir)
     tables_dir.mkdir(parents=True, exist_ok=True)
+    # Every table and estimate leaving the pipeline is written here: small cells are suppressed here.
+    min_cell = min_cell_of(result.settings)
+    tables = protect_tables(result.family, result.tables, min_cell)
+    headline = protect_headline(result.headline, min_cell)
     listed = {}
-    for name in sorted(result.tables):
+    for name in sorted(tables):
         path = tables_dir / f"{name}.csv"
-        write_csv(_rounded(result.tables[name]), path)
+        write_csv(_rounded(tables[name]), path)
         beside = path.is_relative_to(json_path.parent)
         listed[name] = path.relative_to(json_path.parent).as_posix() if beside else str(path)
     document = json_ready(
@@ -238,16 +243,30 @@ def write_result(result: FamilyResult, json_path: str | Path, tables_dir: str | 
             "county": result.county,
             "status": result.status,
             "notes": result.notes,
-            "headline": result.headline,
+            "headline": headline,
             "definitions": result.definitions,
             "settings": result.settings.to_dict(),
             "sample": result.sample,
             "poverty_lines_used": result.poverty_lines,
             "tables": listed,
+            "disclosure": _disclosure_summary(min_cell, tables, headline),
         }
     )
     write_json(document, json_path)
     return document
+
+
+def _disclosure_summary(
+    min_cell: int, tables: Mapping[str, pd.DataFrame], headline: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """How many cells of each table, and which headline estimates, were suppressed."""
+    return {
+        "min_cell": min_cell,
+        "suppressed_cells": {
+            name: int(table[FLAG].eq(SUPPRESSED).sum()) for name, table in sorted(tables.items()) if FLAG in table
+        },
+        "suppressed_estimates": [row["name"] for row in headline if row.get(FLAG) == SUPPRESSED],
+    }
 
 
 def _rounded(table: pd.DataFrame) -> pd.DataFrame:

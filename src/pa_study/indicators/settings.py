@@ -14,7 +14,7 @@ import copy
 from collections.abc import Iterable, Mapping
 from typing import Any, Self
 
-from pa_study.config import ConfigPart, Number
+from pa_study.config import ConfigPart, DisclosureSettings, Number
 from pa_study.errors import InputError
 
 
@@ -47,8 +47,9 @@ class PovertyLine(ConfigPart):
 
 
 class FamilySettings(ConfigPart):
-    """What every family's job depends on: family and county, the study years and the shared
-    inference options (``level``, ``proportion_interval``, ``lonely_psu``, ``min_sample``).
+    """What every family's job depends on: family and county, the study years, the shared
+    inference options (``level``, ``proportion_interval``, ``lonely_psu``, ``min_sample``) and the
+    disclosure control of its tables (``disclosure``).
 
     A family's settings type adds a field for each section of the config's ``indicators`` part it
     reads, named as the section (``income: IncomeOptions``); :meth:`config_part` copies those.
@@ -61,6 +62,7 @@ class FamilySettings(ConfigPart):
     proportion_interval: str
     lonely_psu: str
     min_sample: MinSample
+    disclosure: DisclosureSettings = DisclosureSettings()
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any], family: str, county: str) -> Self:
@@ -80,6 +82,8 @@ class FamilySettings(ConfigPart):
             "county": county,
             "study": {"survey_year": study["survey_year"], "baseline_year": study["baseline_year"]},
         }
+        if "disclosure" in config:
+            part["disclosure"] = copy.deepcopy(config["disclosure"])
         declared = [name for name in cls.model_fields if name not in part and name in section]
         return part | {name: copy.deepcopy(section[name]) for name in declared}
 

@@ -16,6 +16,7 @@ import pandas as pd
 
 import pa_study.report.blocks as b
 from pa_study.codebook import Codebook
+from pa_study.disclosure import DEFAULT_MIN_CELL, FLAG, SUPPRESSED
 from pa_study.figures import FIGURES
 from pa_study.indicators import FAMILIES, IndicatorFamily
 from pa_study.report.text import format_interval, format_value, label_of
@@ -135,6 +136,9 @@ def headline_table(rows: Iterable[dict[str, Any]], ctx: ReportContext, caption: 
     body = []
     for row in rows:
         name = str(row["name"])
+        if is_suppressed(row):
+            body.append([label_of(row, ctx.language), SUPPRESSED, SUPPRESSED, SUPPRESSED, SUPPRESSED, ""])
+            continue
         verdict = w[threshold_verdict(row)] if row.get("threshold") is not None else ""
         body.append(
             [
@@ -152,6 +156,25 @@ def headline_table(rows: Iterable[dict[str, Any]], ctx: ReportContext, caption: 
 
 def _estimated(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     return [r for r in rows if r.get("estimate") is not None]
+
+
+def _shown(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows a table prints: the estimated ones and those suppressed for confidentiality."""
+    return [r for r in rows if r.get("estimate") is not None or is_suppressed(r)]
+
+
+def is_suppressed(row: dict[str, Any]) -> bool:
+    """Whether disclosure control suppressed the row's estimate (:mod:`pa_study.disclosure`)."""
+    return row.get(FLAG) == SUPPRESSED
+
+
+def suppression_mark(ctx: ReportContext, families: Iterable[Any]) -> list[b.Block]:
+    """The footnote explaining ``x``, when one of ``families``' headline rows is suppressed."""
+    documents = [f.document for f in families if f is not None]
+    if not any(is_suppressed(r) for d in documents for r in d.get("headline", [])):
+        return []
+    min_cell = max(d.get("disclosure", {}).get("min_cell", DEFAULT_MIN_CELL) for d in documents)
+    return [b.par(ctx.words["suppressed_mark"].format(min_cell=min_cell))]
 
 
 def title_facts(ctx: ReportContext, benchmarks: list[str]) -> list[str]:
@@ -271,9 +294,10 @@ def family_section(ctx: ReportContext, family: IndicatorFamily) -> list[b.Block]
         if result.status != "ok":
             out.append(b.note(w["status_note"].format(county=ctx.name(county), status=result.status)))
         rows = _estimated(result.headline)
-        if rows:
+        if _shown(result.headline):
             caption = w["headline_caption"].format(county=ctx.name(county), family=title)
-            out.append(headline_table(rows, ctx, caption))
+            out.append(headline_table(_shown(result.headline), ctx, caption))
+            out.extend(suppression_mark(ctx, [result]))
             out.append(
                 b.bullets(
                     [
@@ -306,12 +330,15 @@ def comparison_section(ctx: ReportContext) -> list[b.Block]:
     w = ctx.words
     out = [b.heading(w["comparison"]), b.par(w["comparison_intro"]), b.heading(w["comparison_survey"], level=2)]
     for family in FAMILIES:
-        names = list(dict.fromkeys(r["name"] for f in ctx.results.of_family(family) for r in _estimated(f.headline)))
+        names = list(dict.fromkeys(r["name"] for f in ctx.results.of_family(family) for r in _shown(f.headline)))
         body = []
         for name in names:
             rows = {f.county: row for f in ctx.results.of_family(family) if (row := f.row(name)) is not None}
             estimates = [
-                format_value(rows[c].get("estimate"), name) if c in rows else "–" for c in ctx.results.counties
+                (SUPPRESSED if is_suppressed(rows[c]) else format_value(rows[c].get("estimate"), name))
+                if c in rows
+                else "–"
+                for c in ctx.results.counties
             ]
             body.append([label_of(next(iter(rows.values())), ctx.language), *estimates])
         if body:
@@ -322,6 +349,7 @@ def comparison_section(ctx: ReportContext) -> list[b.Block]:
                     f"{ctx.family_title(family)} – {w['survey_estimate']}",
                 )
             )
+            out.extend(suppression_mark(ctx, ctx.results.of_family(family)))
     out.extend(figure_blocks(ctx, [f"county_panel_{f}" for f in FAMILIES]))
     out.append(b.heading(w["comparison_contrasts"], level=2))
     out.extend(contrast_blocks(ctx))

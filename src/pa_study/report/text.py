@@ -144,6 +144,8 @@ WORDS: dict[str, dict[str, str]] = {
         "unreliable": "Fewer sampled units than the configured minimum; read with caution.",
         "different_lines_mark": "‡ The two counties were judged against different poverty lines (a provincial "
         "line in one of them, see the note in contrasts.csv): the difference mixes the households with the lines.",
+        "suppressed_mark": "x: suppressed to protect respondents' confidentiality (an estimate describing fewer "
+        "than {min_cell} respondents, or one that would reveal such an estimate; disclosure.min_cell).",
         "unreliable_mark": "* The comparison stage marks this contrast as unreliable (a small group, or an SE of zero "
         "on one side); read with caution.",
         "missing_family": "The {family} results of {county} are not among the report's inputs.",
@@ -263,6 +265,8 @@ WORDS: dict[str, dict[str, str]] = {
         "unreliable": "样本单位少于设定的最小值，解读需谨慎。",
         "different_lines_mark": "‡ 两县采用的贫困线不同（其中一县采用省定标准，见contrasts.csv的注释）："
         "差异同时反映农户与标准的不同。",
+        "suppressed_mark": "x：为保护受访者隐私不予公布（所涉受访者少于{min_cell}人，或可据以推算此类估计值；"
+        "disclosure.min_cell）。",
         "unreliable_mark": "* 比较阶段将该差异标为不可靠（组样本过小或一方标准误为零），解读需谨慎。",
         "missing_family": "报告输入中没有{county}的{family}结果。",
         "pending": "暂缺：工作流尚未生成{what}。其结果文件生成后，本部分自动填充。",
