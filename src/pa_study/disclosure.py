@@ -119,9 +119,10 @@ def protect_table(table: pd.DataFrame, min_cell: int, *, margin: Margin | None =
     out = table.copy()
     values = [c for c in out.columns if _is_value(out[c], c)]
     for column in values:
-        if not pd.api.types.is_float_dtype(out[column]):
-            out[column] = out[column].astype("float64" if pd.api.types.is_numeric_dtype(out[column]) else object)
-        out.loc[suppressed.to_numpy(), column] = np.nan
+        # Counts stay whole numbers (nullable), so a published count never reads "939.0".
+        if pd.api.types.is_integer_dtype(out[column]):
+            out[column] = out[column].astype("Int64")
+        out.loc[suppressed.to_numpy(), column] = pd.NA if out[column].dtype == "Int64" else np.nan
     out[FLAG] = np.where(suppressed.to_numpy(), SUPPRESSED, "")
     return out
 

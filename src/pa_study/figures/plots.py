@@ -445,10 +445,14 @@ def burden_and_errors(results: StudyResults) -> plt.Figure:
         of_county = frame[frame["county"] == county]
         suppressed = int(_flagged(of_county).sum())
         units = of_county.dropna(subset=["cadre_formal_share", "error_rate"])
-        if units.empty:
+        if of_county.empty:
             continue
-        level = units["level"].iloc[0]
-        hidden = f"; {suppressed} suppressed (x)" if suppressed else ""
+        level = of_county["level"].iloc[0]
+        if units.empty:
+            if suppressed:
+                ax.plot([], [], "o", color=colours[county], label=f"{county}: all {suppressed} {level}s suppressed (x)")
+            continue
+        hidden = f"; {suppressed} suppressed (x), no fit drawn" if suppressed else ""
         ax.scatter(
             units["cadre_formal_share"],
             units["error_rate"],
@@ -458,7 +462,8 @@ def burden_and_errors(results: StudyResults) -> plt.Figure:
             label=f"{county} ({level}s{hidden})",
             linewidths=0,
         )
-        if units["cadre_formal_share"].nunique() > 1:
+        # A fit through the published units only would not be the association estimated on all of them.
+        if not suppressed and units["cadre_formal_share"].nunique() > 1:
             slope, intercept = np.polyfit(
                 units["cadre_formal_share"], units["error_rate"], 1, w=np.sqrt(units["n_households"])
             )

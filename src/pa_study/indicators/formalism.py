@@ -510,8 +510,9 @@ FAMILY = IndicatorFamily(
         ),
         "burden_and_errors": FigureSpec(
             ("formalism",),
-            "Cadre formalism burden against identification errors by unit, with weighted linear fits.",
-            "干部形式主义负担与识别误差（按单位），含加权线性拟合。",
+            "Cadre formalism burden against identification errors by unit, with weighted linear fits (none for "
+            "a county with units suppressed for confidentiality).",
+            "干部形式主义负担与识别误差（按单位），含加权线性拟合（有单位因保密不予公布的县不作拟合）。",
             "burden_and_errors",
         ),
     },
