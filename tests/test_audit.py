@@ -7,11 +7,12 @@ import json
 import pandas as pd
 import typst
 import yaml
-from conftest import ROOT, household_rows
 
 from pa_study.audit import RAW_VALUE, audit_folders, raw_personal_values
 from pa_study.cli import main
 from pa_study.privacy import MOBILE
+from tests.helpers.project import ROOT
+from tests.helpers.raw_tables import household_rows
 
 PSEUDONYM = "3a13383374661f0e"  # 16 hexadecimal digits, eleven of them in a row
 

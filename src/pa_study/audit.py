@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from pa_study.codebook import Codebook, normalise_label
-from pa_study.privacy import ID_CARD, MOBILE, personal_kind
+from pa_study.privacy import ID_CARD, MOBILE, personal_cells, personal_kind
 
 #: A raw personal value found verbatim.
 RAW_VALUE = "personal value of a raw file"
@@ -99,20 +100,34 @@ def audit_folders(folders: Iterable[str | Path], values: set[str]) -> list[Leak]
         if not root.is_dir():
             continue
         for path in sorted(p for p in root.rglob("*") if p.is_file()):
+            if path.suffix == ".parquet":
+                leaks += _table_leaks(path, needles)
+                continue
             for where, text in _texts(path):
                 leaks += [Leak(str(path), where, kind) for kind in _kinds(text, needles)]
     return leaks
 
 
+def _table_leaks(path: Path, needles: _Needles) -> list[Leak]:
+    """Leaks in the cells of a Parquet table: patterns screened column by column, raw values looked
+    for once per distinct cell text."""
+    frame = pd.read_parquet(path)
+    found = {(f.row, f.kind) for f in personal_cells(frame)}
+    for column in frame.columns:
+        cells = frame[column].astype("string")
+        distinct = [v for v in cells.dropna().unique() if needles.found_in(str(v))]
+        found |= {(int(row), RAW_VALUE) for row in np.flatnonzero(cells.isin(distinct).fillna(False).to_numpy())}
+    if any(needles.found_in(str(c)) or personal_kind(str(c)) for c in frame.columns):
+        found.add((None, RAW_VALUE))
+    return [
+        Leak(str(path), "column names" if row is None else f"record {row + 1}", kind)
+        for row, kind in sorted(found, key=lambda item: (-1 if item[0] is None else item[0], item[1]))
+    ]
+
+
 def _texts(path: Path) -> Iterator[tuple[str, str]]:
-    """The text of a file, piece by piece: each Parquet record, each PDF page, each text line."""
-    if path.suffix == ".parquet":
-        frame = pd.read_parquet(path)
-        cells = frame.astype("string").fillna("")
-        for index, record in enumerate(cells.itertuples(index=False, name=None)):
-            yield f"record {index + 1}", "\x1f".join(record)
-        yield "column names", "\x1f".join(map(str, frame.columns))
-    elif path.suffix == ".pdf":
+    """The text of a file, piece by piece: each PDF page, each text line."""
+    if path.suffix == ".pdf":
         from pypdf import PdfReader
 
         for number, page in enumerate(PdfReader(path).pages, start=1):
