@@ -1,21 +1,40 @@
 """Building the PDF report (pa_study.report.build): numbers match the results JSON, sections
-present, synthetic data flagged on every page, byte-identical rebuilds, provenance."""
+present, synthetic data flagged on every page, byte-identical rebuilds, provenance; a build killed
+midway leaves no PDF, and the text holds no personal data of the raw files."""
 
 from __future__ import annotations
 
 import copy
 import io
+import json
+import os
 import re
+import signal
+import subprocess
+import sys
+import time
 
 import pypdf
 import pytest
+import yaml
 
+from pa_study.audit import audit_folders, raw_personal_values
+from pa_study.codebook import load_codebook
 from pa_study.errors import InputError
 from pa_study.figures import draw_figure
 from pa_study.report import build_report, page_count, report_document
 from pa_study.report.sections import threshold_verdict
 from pa_study.report.text import format_interval, format_value
-from tests.helpers.results_fixture import SETTINGS, STUDY, fixture_results, report_inputs
+from tests.helpers.project import ROOT
+from tests.helpers.results_fixture import (
+    CODEBOOK,
+    SETTINGS,
+    STUDY,
+    fixture_results,
+    indicator_items,
+    report_inputs,
+    summaries,
+)
 
 FIGURES = ("identification_errors", "county_panel_income")
 
@@ -149,3 +168,59 @@ def test_an_english_report_without_a_cjk_font_leaves_chinese_out(tmp_path):
     text = "".join(page.extract_text() for page in pypdf.PdfReader(tmp_path / "en.pdf").pages)
     assert not re.search(r"[\u4e00-\u9fff]", text)
     assert "wrongful-exit rate" in text
+
+
+def _report_command(output, log) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "pa_study.cli",
+        "report",
+        "--study",
+        json.dumps(STUDY),
+        "--settings",
+        json.dumps(SETTINGS),
+        *(f"--indicators={item}" for item in indicator_items()),
+        *(f"--summary={county}={path}" for county, path in summaries().items()),
+        "--codebook",
+        str(CODEBOOK),
+        "--config-sha256",
+        "0" * 64,
+        "--output",
+        str(output),
+        "--log",
+        str(log),
+    ]
+
+
+@pytest.fixture(scope="module")
+def cli_reference(tmp_path_factory):
+    """The report built once, uninterrupted, in a folder of its own."""
+    folder = tmp_path_factory.mktemp("reference")
+    subprocess.run(_report_command(folder / "r.pdf", folder / "r.log"), check=True, capture_output=True)
+    (folder / "r.log").unlink()
+    return folder / "r.pdf"
+
+
+def test_a_report_killed_midway_leaves_nothing_and_the_rerun_the_same_pdf(cli_reference, tmp_path):
+    report, log = tmp_path / "reports" / "r.pdf", tmp_path / "r.log"
+    job = subprocess.Popen(_report_command(report, log), start_new_session=True, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while not log.exists() and job.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    time.sleep(0.5)  # into the build: reading results, laying out, compiling
+    assert job.poll() is None, "the report finished before it could be killed"
+    os.killpg(job.pid, signal.SIGKILL)
+    job.wait()
+    assert not report.exists() and "wrote" not in log.read_text(encoding="utf-8")
+    subprocess.run(_report_command(report, log), check=True, capture_output=True)
+    assert report.read_bytes() == cli_reference.read_bytes()
+    assert [p.name for p in report.parent.iterdir()] == ["r.pdf"]
+
+
+def test_the_report_text_holds_no_personal_data_of_the_raw_files(built, tmp_path):
+    (tmp_path / "report.pdf").write_bytes(built["a"])
+    config = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
+    values = raw_personal_values(config, load_codebook(ROOT / config["codebook"]), ROOT)
+    assert len(values) > 1000
+    assert audit_folders([tmp_path], values) == []
