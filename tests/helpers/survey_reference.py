@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 
 import numpy as np
@@ -16,6 +17,8 @@ FIXTURES = ROOT / "tests" / "fixtures" / "stats"
 # absolute floor only matters for exact zeros, e.g. the SE of a proportion that is 1 in a domain.
 EST_RTOL, SE_RTOL, ATOL = 1e-6, 1e-4, 1e-10
 
+TWO_STAGE = dict(weight="pw", strata=["stype", "grp"], psu=["dnum", "snum"], fpc=["fpc1", "fpc2"])
+
 # How each design key of make_survey_reference.R maps onto SurveyDesign.
 DESIGNS: dict[str, tuple[str, dict]] = {
     "strat": ("apistrat", dict(weight="pw", strata="stype", fpc="fpc")),
@@ -28,6 +31,28 @@ DESIGNS: dict[str, tuple[str, dict]] = {
     "lonely_strat_certainty": ("apistrat", dict(weight="pw", strata="cname", lonely_psu="certainty")),
     "lonely_clus_adjust": ("apistrat", dict(weight="pw", strata="cname", psu="dnum", lonely_psu="adjust")),
     "lonely_clus_certainty": ("apistrat", dict(weight="pw", strata="cname", psu="dnum", lonely_psu="certainty")),
+    # Two-stage designs: svydesign(ids=~dnum+snum, fpc=~fpc1+fpc2), and with strata at both stages.
+    "clus2_2stage": ("apiclus2", dict(weight="pw", psu=["dnum", "snum"], fpc=["fpc1", "fpc2"])),
+    "clus2_2stage_wr": ("apiclus2", dict(weight="pw", psu=["dnum", "snum"], fpc=["fpc1", None], lonely_psu="adjust")),
+    "twostage": ("apitwostage", TWO_STAGE),
+    "twostage_lonely_adjust": ("apitwostage_lonely", dict(TWO_STAGE, lonely_psu="adjust")),
+    "twostage_lonely_certainty": ("apitwostage_lonely", dict(TWO_STAGE, lonely_psu="certainty")),
+}
+
+# Population counts of apipop used for calibration in make_survey_reference.R.
+POP_STYPE = {"E": 4421, "H": 755, "M": 1018}
+POP_SCH_WIDE = {"No": 1072, "Yes": 5122}
+
+# Designs derived from those above: calibrated, replicate-weight, or both.
+DERIVED: dict[str, Callable[[], object]] = {
+    "clus1_ps": lambda: design("clus1").poststratify("stype", POP_STYPE),
+    "clus1_rake": lambda: design("clus1").rake({"stype": POP_STYPE, "sch_wide": POP_SCH_WIDE}),
+    "clus2_2stage_ps": lambda: design("clus2_2stage").poststratify("stype", POP_STYPE),
+    "clus2_2stage_rake": lambda: design("clus2_2stage").rake({"stype": POP_STYPE, "sch_wide": POP_SCH_WIDE}),
+    "clus1_jk1": lambda: design("clus1").replicate("jk1"),
+    "stratclus_jkn": lambda: design("stratclus").replicate("jkn"),
+    "clus1_jk1_ps": lambda: design("clus1").poststratify("stype", POP_STYPE).replicate("jk1"),
+    "clus1_jk1_rake": lambda: design("clus1").rake({"stype": POP_STYPE, "sch_wide": POP_SCH_WIDE}).replicate("jk1"),
 }
 
 
@@ -52,9 +77,13 @@ def reference(case: str) -> pd.DataFrame:
     return rows.reset_index(drop=True)
 
 
-def design(key: str) -> SurveyDesign:
+def design(key: str, **options: object) -> SurveyDesign:
+    """The design ``key`` of make_survey_reference.R; domains use the full design's degrees of
+    freedom, as R's ``confint(svyby(...), df = degf(design))`` in the reference."""
+    if key in DERIVED:
+        return DERIVED[key]()  # type: ignore[return-value]
     data_name, kwargs = DESIGNS[key]
-    return SurveyDesign(dataset(data_name), **kwargs)
+    return SurveyDesign(dataset(data_name), **{"domain_df": "design", **kwargs, **options})
 
 
 def assert_matches(ours: pd.DataFrame, ref: pd.DataFrame, *, check_df: bool = True) -> None:

@@ -1,10 +1,12 @@
 """Statistics core of pa-study: design-based survey inference and the study's estimators."""
 
 from pa_study.stats._errors import StatsInputError
+from pa_study.stats._estimators import kish_deff
 from pa_study.stats._moments import weighted_quantile
 from pa_study.stats._results import Estimate, critical_value, minimum_detectable_effect
 from pa_study.stats.effects import EffectEstimate, program_effect, rows_in_levels_with_both_groups
 from pa_study.stats.poverty import AlkireFosterResult, alkire_foster, fgt
+from pa_study.stats.replicate import ReplicateDesign
 from pa_study.stats.scales import (
     AlphaResult,
     PrincipalComponent,
@@ -25,6 +27,7 @@ __all__ = [
     "Estimate",
     "PrincipalComponent",
     "RegressionResult",
+    "ReplicateDesign",
     "StatsInputError",
     "SummaryIndex",
     "SurveyDesign",
@@ -36,6 +39,7 @@ __all__ = [
     "fgt",
     "intersection_union",
     "first_principal_component",
+    "kish_deff",
     "korn_graubard_interval",
     "logit_interval",
     "minimum_detectable_effect",

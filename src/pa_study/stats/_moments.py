@@ -37,7 +37,7 @@ def weighted_quantile(x: np.ndarray, w: np.ndarray, probs: np.ndarray | list[flo
     1; ``Q(p)`` interpolates linearly between the ``(p_k, x_k)``. With equal weights
     ``p_k = (k - 1) / (n - 1)``, which is type 7 (R's ``quantile`` and NumPy's default) exactly; it
     does not depend on the scale of ``w``. It is not the inverse of the weighted empirical CDF
-    (type 1, ``svyquantile``'s default ``qrule = "math"``), which steps between observed values.
+    (type 1, :func:`inverse_cdf_quantile`), which steps between observed values.
 
     Parameters
     ----------
@@ -51,10 +51,7 @@ def weighted_quantile(x: np.ndarray, w: np.ndarray, probs: np.ndarray | list[flo
     ndarray
         One quantile per probability; NaN when no unit carries weight.
     """
-    keep = w > 0
-    order = np.argsort(x[keep], kind="stable")
-    values, weights = x[keep][order], w[keep][order]
-    probs = np.asarray(probs, dtype=float)
+    values, weights, probs = _sorted_units(x, w, probs)
     if values.size == 0:
         return np.full(probs.shape, np.nan)
     if values.size == 1:
@@ -62,3 +59,38 @@ def weighted_quantile(x: np.ndarray, w: np.ndarray, probs: np.ndarray | list[flo
     span = weights.sum() - (weights[0] + weights[-1]) / 2
     positions = (np.cumsum(weights) - weights / 2 - weights[0] / 2) / span
     return np.interp(probs, positions, values)
+
+
+def inverse_cdf_quantile(x: np.ndarray, w: np.ndarray, probs: np.ndarray | list[float]) -> np.ndarray:
+    """Return the inverse of the weighted distribution function of ``x`` at ``probs``.
+
+    ``Q(p)`` is the smallest value ``x`` with ``F(x) >= p``, ``F`` the weighted empirical
+    distribution function: Hyndman & Fan's (1996) type 1 with weights, R ``survey``'s
+    ``svyquantile(qrule = "math")`` (its default). Cumulative weights within ``1e-12`` of ``p``
+    (relative to the total) count as reaching it, so that rounding in the running sum does not
+    move the quantile to the next value.
+
+    Parameters
+    ----------
+    x, w, probs
+        As :func:`weighted_quantile`.
+
+    Returns
+    -------
+    ndarray
+        One quantile per probability; NaN when no unit carries weight.
+    """
+    values, weights, probs = _sorted_units(x, w, probs)
+    if values.size == 0:
+        return np.full(probs.shape, np.nan)
+    cumulative = np.cumsum(weights)
+    total = cumulative[-1]
+    position = np.searchsorted(cumulative, probs * total - 1e-12 * total, side="left")
+    return values[np.minimum(position, values.size - 1)]
+
+
+def _sorted_units(x: np.ndarray, w: np.ndarray, probs: np.ndarray | list[float]) -> tuple[np.ndarray, ...]:
+    """The units of positive weight sorted by value (values, weights), and ``probs`` as an array."""
+    keep = w > 0
+    order = np.argsort(x[keep], kind="stable")
+    return x[keep][order], w[keep][order], np.asarray(probs, dtype=float)

@@ -94,6 +94,18 @@ class Estimate:
     level: float = 0.95
     extra: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def deff(self) -> float | None:
+        """Design effect against simple random sampling, when it was requested (``deff=True``)."""
+        value = self.extra.get("deff")
+        return None if value is None else float(value)
+
+    @property
+    def n_effective(self) -> float | None:
+        """Effective sample size ``n / deff``, when the design effect was requested."""
+        value = self.extra.get("n_effective")
+        return None if value is None else float(value)
+
     def to_dict(self) -> dict[str, Any]:
         """Return the estimate as a flat dict (``extra`` merged in), ready to be a table row."""
         row = asdict(self)

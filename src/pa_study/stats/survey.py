@@ -1,105 +1,84 @@
 """Design-based inference for complex surveys by Taylor linearisation.
 
 :class:`SurveyDesign` reproduces what R's ``survey`` package (Lumley 2004, 2010) computes for a
-one-stage design ``svydesign(ids=~psu, strata=~strata, weights=~weight, fpc=~fpc, nest=TRUE)``:
-``svymean``, ``svytotal``, ``svyratio``, ``svyby`` and ``svyglm``, including the handling of
-strata with a single PSU (``options(survey.lonely.psu=)``).
+design ``svydesign(ids=~psu1+psu2, strata=~strata1+strata2, weights=~weight, fpc=~fpc1+fpc2,
+nest=TRUE)``: one- and multistage stratified cluster samples with finite-population corrections
+at every stage (``svyrecvar``), calibrated by post-stratification or raking (``postStratify``,
+``rake`` / ``calibrate``); ``svymean``, ``svytotal``, ``svyratio``, ``svyby``, ``svyquantile``
+and ``svyglm``, design effects (``deff=TRUE``), and the handling of strata with a single unit
+(``options(survey.lonely.psu=)``). :meth:`SurveyDesign.replicate` turns it into a replicate-weight
+design (``as.svrepdesign``).
 
 Why the variance is implemented here: statsmodels has no design-based variance (its cluster-
 robust covariance lacks the stratum centring and the finite population correction); samplics
 is archived by its author; its successor svy (0.35) needs polars and a compiled extension and
 departs from R where this module must agree with it (it centres a lonely PSU on the mean PSU
 total, and gives each domain its own degrees of freedom). So the estimator follows
-``survey:::onestrat`` line by line, and statsmodels does what it does right: fitting the
+``survey:::svyrecvar`` line by line, and statsmodels does what it does right: fitting the
 survey-weighted GLM point estimates.
 
 References
 ----------
 Lumley, T. (2004). Analysis of complex survey samples. Journal of Statistical Software 9(8).
-Lumley, T. (2010). Complex Surveys: A Guide to Analysis Using R. Wiley, ch. 2-5.
+Lumley, T. (2010). Complex Surveys: A Guide to Analysis Using R. Wiley, ch. 2-5, 7.
 Binder, D. A. (1983). On the variances of asymptotically normal estimators from complex surveys.
 International Statistical Review 51(3), 279-292.
+Woodruff, R. S. (1952). Confidence intervals for medians and other position measures. JASA 47, 635-646.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import functools
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import pandas as pd
 import patsy
-from scipy import sparse, special
+from scipy import special
 
+from pa_study.stats._calibration import Calibration, Totals, calibrate
 from pa_study.stats._errors import StatsInputError
-from pa_study.stats._results import Estimate, critical_value
+from pa_study.stats._estimators import (
+    DesignEstimators,
+    Domains,
+    as_binary,
+    as_numeric,
+    require_column,
+    t_quantile,
+)
+from pa_study.stats._results import Estimate
+from pa_study.stats._stages import (
+    FULLY_ENUMERATED,
+    StageReader,
+    covariance,
+    domain_variance,
+    stage_columns,
+    variance,
+)
+
+if TYPE_CHECKING:
+    from pa_study.stats.replicate import ReplicateDesign, ReplicateMethod
+
+__all__ = [
+    "RegressionResult",
+    "SurveyDesign",
+    "as_binary",
+    "as_numeric",
+    "design_or_srs",
+    "design_values",
+    "korn_graubard_interval",
+    "rename",
+]
 
 LonelyPSU = Literal["error", "adjust", "certainty"]
+DomainDF = Literal["strata", "design"]
 Family = Literal["gaussian", "binomial"]
 
 _LONELY_OPTIONS = ("error", "adjust", "certainty")
-# R's onestrat() treats a stratum whose sampling fraction is within 1e-7 of 1 as fully enumerated.
-_FULLY_ENUMERATED = 1e-7
-
-
-@functools.lru_cache(maxsize=64)
-def _t_quantile(level: float, df: float) -> float:
-    if not 0 < level < 1:
-        raise StatsInputError(f"level must be strictly between 0 and 1, got {level!r}")
-    return critical_value(level, df)
-
-
-def _require_column(data: pd.DataFrame, name: str, role: str) -> pd.Series:
-    if not isinstance(name, str):
-        raise StatsInputError(f"{role} must be a column name (str), got {type(name).__name__}")
-    if name not in data.columns:
-        raise StatsInputError(f"{role} column {name!r} is not in the data")
-    return data[name]
-
-
-def as_numeric(column: pd.Series, name: str) -> np.ndarray:
-    """A column as float64 with NaN for missing; non-numeric data is a StatsInputError."""
-    try:
-        return column.to_numpy(dtype=float, na_value=np.nan)
-    except (TypeError, ValueError):
-        raise StatsInputError(f"column {name!r} is not numeric (dtype {column.dtype})") from None
-
-
-def _no_missing(column: pd.Series, name: str, role: str) -> None:
-    n_missing = int(column.isna().sum())
-    if n_missing:
-        raise StatsInputError(f"{role} column {name!r} has {n_missing} missing value(s)")
-
-
-def _as_names(var: str | Sequence[str]) -> list[str]:
-    names = [var] if isinstance(var, str) else list(var)
-    if not names:
-        raise StatsInputError("no variables given")
-    return names
-
-
-@dataclass(frozen=True)
-class _Domains:
-    """Row-to-domain coding for ``by=``: ``codes`` is -1 for rows in no domain."""
-
-    column: str | None
-    codes: np.ndarray
-    values: list
-
-    @property
-    def count(self) -> int:
-        return len(self.values)
-
-
-def _per_row(domains: _Domains, by_domain: np.ndarray) -> np.ndarray:
-    """Each row's value of a (D, k) domain array; broadcastable (1, k) without domains."""
-    if domains.column is None:
-        return by_domain
-    return by_domain[np.maximum(domains.codes, 0)]
+_DOMAIN_DF_OPTIONS = ("strata", "design")
 
 
 @dataclass(frozen=True)
@@ -146,7 +125,7 @@ class RegressionResult:
 
     def conf_int(self) -> pd.DataFrame:
         """Wald confidence intervals with t(:attr:`df`) quantiles, as ``confint.svyglm``."""
-        half = _t_quantile(self.level, self.df) * self.se
+        half = t_quantile(self.level, self.df) * self.se
         return pd.DataFrame({"ci_low": self.params - half, "ci_high": self.params + half})
 
     def to_frame(self) -> pd.DataFrame:
@@ -168,13 +147,8 @@ class RegressionResult:
         return table
 
 
-class SurveyDesign:
-    """A one-stage stratified cluster sample design with Taylor-linearisation variances.
-
-    Equivalent to R's ``svydesign(ids=~psu, strata=~strata, weights=~weight, fpc=~fpc,
-    nest=TRUE)``: the first stage is treated as sampled with replacement unless ``fpc`` is
-    given, PSU identifiers are read within strata, and later stages are not modelled (the
-    "ultimate cluster" approximation).
+class SurveyDesign(DesignEstimators):
+    """A stratified one- or multistage cluster sample with Taylor-linearisation variances.
 
     Parameters
     ----------
@@ -183,46 +157,74 @@ class SurveyDesign:
     weight : str
         Column of sampling weights (inverse inclusion probabilities); must be positive and
         complete.
-    strata : str, optional
-        Column of strata. Without it the design has a single stratum.
-    psu : str, optional
-        Column of primary sampling unit (cluster) identifiers, nested within strata. Without it
-        every row is its own PSU.
-    fpc : str, optional
-        Column holding the population size of each stratum: the number of PSUs in the stratum's
-        population (the number of units when there is no ``psu``), as R's ``svydesign(fpc=)``.
-        Must be constant within a stratum and at least the number of PSUs sampled there.
+    strata : str or sequence of (str or None), optional
+        Column of first-stage strata, or one entry per stage: the strata of stage ``s`` are read
+        within the stage ``s - 1`` unit (e.g. ``["township", "sample_group"]``: villages sampled
+        within townships, households within registered / other groups of each village).
+        Without it the design has a single stratum.
+    psu : str or sequence of str, optional
+        Column of primary sampling unit (cluster) identifiers, or one column per stage
+        (``["village", "household_id"]``); ids are read within their stratum and parent unit
+        (R's ``nest=TRUE``). Without it every row is its own PSU.
+    fpc : str or sequence of (str or None), optional
+        Population size of each stratum, in units of its stage: the number of PSUs in the
+        stratum's population at the first stage (units when there is no ``psu``), the number of
+        households in the group's population within the village at the second, as R's
+        ``svydesign(fpc=)``. Must be constant within a stratum and at least the number of units
+        sampled there. ``None`` for a stage sampled with replacement. A multistage ``psu`` needs
+        one entry per stage; with ``fpc=None`` only the first stage is used (see Notes).
     lonely_psu : {"error", "adjust", "certainty"}
-        What to do with a stratum holding a single PSU (unless ``fpc`` shows the stratum was
-        enumerated completely, which contributes no variance):
+        What to do with a stratum holding a single sampled unit, at any stage (unless ``fpc``
+        shows the stratum was enumerated completely, which contributes no variance):
 
         * ``"error"`` - raise :class:`StatsInputError` naming the stratum. R's default
           ``"fail"`` stops only when an estimate touches the stratum; this stops at once.
-        * ``"adjust"`` - as R's ``"adjust"`` (survey 4.1): the lonely PSU's total of influence
+        * ``"adjust"`` - as R's ``"adjust"`` (survey 4.1): the lonely unit's total of influence
           values is not centred on a stratum mean (there is none) but on zero. For means,
           ratios and regression coefficients, whose influence values sum to zero, that is
-          centring on the average PSU, the conservative choice R documents. Domains use the
+          centring on the average unit, the conservative choice R documents. Domains use the
           full design's strata, so a domain with one PSU in a stratum is not lonely (R's
           default ``survey.adjust.domain.lonely=FALSE``).
         * ``"certainty"`` - as R's ``"certainty"``: the stratum contributes no variance.
+    domain_df : {"strata", "design"}
+        Degrees of freedom of ``by=`` estimates. ``"strata"`` (default): a domain that is a
+        first-stage stratum or a union of strata (a township) gets ``#PSU - #strata`` counted
+        within it, which is what R's ``degf()`` gives for the design restricted to the domain;
+        other domains (cutting across strata) keep the full design's. ``"design"``: every domain
+        gets the full design's ``#PSU - #strata``, as R's ``confint(svyby(...), df = degf(design))``.
+        Results carry the degrees of freedom used in ``df``.
 
     Raises
     ------
     StatsInputError
-        Empty data; a missing design column; missing values in a design column; weights that
-        are zero, negative or missing; an ``fpc`` that varies within a stratum or is smaller
-        than the sample; a lonely PSU under ``lonely_psu="error"``; no degrees of freedom.
+        Empty data; a missing design column; missing values in a design column (a sampled unit
+        without its stage id); weights that are zero, negative or missing; an ``fpc`` that
+        varies within a stratum or is smaller than its stage's sample; a lonely unit under
+        ``lonely_psu="error"``; no degrees of freedom.
 
     Notes
     -----
-    Degrees of freedom are ``#PSU - #strata`` (R's ``degf``) for every estimate, domains
-    included. Confidence intervals use t quantiles with those degrees of freedom, i.e. what R
+    Equivalent R calls:
+
+    * ``SurveyDesign(d, weight="w", strata="h", psu="c", fpc="N")`` -
+      ``svydesign(ids=~c, strata=~h, weights=~w, fpc=~N, nest=TRUE)``, the first stage treated
+      as sampled without replacement when ``fpc`` is given, with replacement otherwise, later
+      stages not modelled (the "ultimate cluster" approximation).
+    * ``SurveyDesign(d, weight="w", strata=["h", "g"], psu=["c", "id"], fpc=["N1", "N2"])`` -
+      ``svydesign(ids=~c+id, strata=~h+g, weights=~w, fpc=~N1+N2, nest=TRUE)`` with ``g`` nested
+      in ``c``: the variance is the sum over stages of each stage's between-unit variance with its
+      own finite-population correction, times the sampling fractions of the stages above it
+      (``svyrecvar``). Without ``fpc`` R uses the first stage only; so does this.
+
+    Degrees of freedom are ``#PSU - #strata`` of the first stage (R's ``degf``); for domains see
+    ``domain_df``. Confidence intervals use t quantiles with those degrees of freedom, i.e. what R
     prints for ``confint(x, df = degf(design))`` (plain ``confint`` on a ``svystat`` uses normal
     quantiles; ``svyciprop`` and ``svyglm`` use t).
 
     References
     ----------
-    R package ``survey`` 4.1 (Lumley), functions ``svydesign``, ``svyrecvar`` and ``onestrat``.
+    R package ``survey`` 4.1 (Lumley), functions ``svydesign``, ``svyrecvar``, ``multistage``,
+    ``onestage`` and ``onestrat``.
     """
 
     def __init__(
@@ -230,10 +232,11 @@ class SurveyDesign:
         data: pd.DataFrame,
         *,
         weight: str,
-        strata: str | None = None,
-        psu: str | None = None,
-        fpc: str | None = None,
+        strata: str | Sequence[str | None] | None = None,
+        psu: str | Sequence[str] | None = None,
+        fpc: str | Sequence[str | None] | None = None,
         lonely_psu: LonelyPSU = "error",
+        domain_df: DomainDF = "strata",
     ) -> None:
         if not isinstance(data, pd.DataFrame):
             raise StatsInputError(f"data must be a pandas DataFrame, got {type(data).__name__}")
@@ -241,31 +244,36 @@ class SurveyDesign:
             raise StatsInputError("data is empty: a survey design needs at least one row")
         if lonely_psu not in _LONELY_OPTIONS:
             raise StatsInputError(f"lonely_psu must be one of {_LONELY_OPTIONS}, got {lonely_psu!r}")
+        if domain_df not in _DOMAIN_DF_OPTIONS:
+            raise StatsInputError(f"domain_df must be one of {_DOMAIN_DF_OPTIONS}, got {domain_df!r}")
         self._data = data.reset_index(drop=True)
+        columns = stage_columns(psu, strata, fpc)
+        self._stage_columns = columns
         self._columns = {"weight": weight, "strata": strata, "psu": psu, "fpc": fpc}
+        named = [weight] + [c for s in columns for c in (s.psu, s.strata, s.fpc) if c is not None]
+        self._design_columns = frozenset(named)
         self._lonely_psu = lonely_psu
+        self._domain_df_rule = domain_df
         self._weights = self._read_weights(weight)
-        stratum, self._strata_labels = self._read_strata(strata)
-        self._psu, self._psu_stratum = self._read_psu(psu, stratum)
-        n_psu_h = np.bincount(self._psu_stratum, minlength=len(self._strata_labels))
-        fraction_left = self._read_fpc(fpc, stratum, n_psu_h)
-        self._scale, self._centre = self._stratum_scales(n_psu_h, fraction_left)
-        self._fully_enumerated = bool(np.all(fraction_left < _FULLY_ENUMERATED))
-        self._n_psu_h = n_psu_h
+        self._design_weights = self._weights
+        self._calibrations: tuple[Calibration, ...] = ()
+        self._stages, self._strata_labels = StageReader(self._data, columns, lonely_psu).stages()
+        first = self._stages[0]
+        self._stratum_of_row = first.group if first.unit is None else first.group[first.unit]
         self._df = self.n_psu - self.n_strata
         if self._df < 1:
             raise StatsInputError(
                 f"the design has no degrees of freedom: {self.n_psu} PSU(s) in {self.n_strata} "
                 "stratum/strata; standard errors and confidence intervals are undefined"
             )
-        self._psu_sum = self._aggregator(self._psu, self.n_psu)
-        self._stratum_sum = self._aggregator(self._psu_stratum, self.n_strata)
 
     # ------------------------------------------------------------------ construction ---
 
     def _read_weights(self, weight: str) -> np.ndarray:
-        column = _require_column(self._data, weight, "weight")
-        _no_missing(column, weight, "weight")
+        column = require_column(self._data, weight, "weight")
+        n_missing = int(column.isna().sum())
+        if n_missing:
+            raise StatsInputError(f"weight column {weight!r} has {n_missing} missing value(s)")
         values = as_numeric(column, weight)
         bad = ~(np.isfinite(values) & (values > 0))
         if bad.any():
@@ -276,108 +284,22 @@ class SurveyDesign:
         values.setflags(write=False)
         return values
 
-    def _read_strata(self, strata: str | None) -> tuple[np.ndarray, list]:
-        if strata is None:
-            return np.zeros(len(self._data), dtype=np.intp), [None]
-        column = _require_column(self._data, strata, "strata")
-        _no_missing(column, strata, "strata")
-        codes, labels = pd.factorize(column, sort=True)
-        return codes.astype(np.intp), list(labels)
-
-    def _read_psu(self, psu: str | None, stratum: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        if psu is None:
-            return np.arange(len(self._data), dtype=np.intp), stratum
-        column = _require_column(self._data, psu, "psu")
-        _no_missing(column, psu, "psu")
-        raw, _ = pd.factorize(column)
-        # PSU labels are read within strata (R's nest=TRUE): the pair identifies the PSU.
-        key = stratum.astype(np.int64) * (int(raw.max()) + 1) + raw
-        _, first, codes = np.unique(key, return_index=True, return_inverse=True)
-        return codes.astype(np.intp), stratum[first]
-
-    def _read_fpc(self, fpc: str | None, stratum: np.ndarray, n_psu_h: np.ndarray) -> np.ndarray:
-        """Return, per stratum, ``1 - n_h / N_h`` (1 without fpc), as ``f`` in R's onestrat."""
-        if fpc is None:
-            return np.ones(len(n_psu_h))
-        column = _require_column(self._data, fpc, "fpc")
-        _no_missing(column, fpc, "fpc")
-        values = as_numeric(column, fpc)
-        by_stratum = pd.Series(values).groupby(stratum)
-        low, high = by_stratum.min().to_numpy(), by_stratum.max().to_numpy()
-        varying = np.flatnonzero(low != high)
-        if varying.size:
-            raise StatsInputError(
-                f"fpc column {fpc!r} is not constant within stratum {self._strata_labels[varying[0]]!r}"
-            )
-        too_small = np.flatnonzero(~(low >= n_psu_h))
-        if too_small.size:
-            h = too_small[0]
-            raise StatsInputError(
-                f"fpc column {fpc!r} gives population size {low[h]!r} for stratum "
-                f"{self._strata_labels[h]!r}, fewer than the {n_psu_h[h]} PSU(s) sampled there; "
-                "fpc must be the population size (number of PSUs), not a sampling fraction"
-            )
-        return (low - n_psu_h) / low
-
-    def _stratum_scales(self, n_psu_h: np.ndarray, fraction_left: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Per-stratum variance multiplier, and whether PSU totals are centred on their mean."""
-        scale = np.where(n_psu_h > 1, fraction_left * n_psu_h / np.maximum(n_psu_h - 1, 1), fraction_left)
-        scale[fraction_left < _FULLY_ENUMERATED] = 0.0
-        centre = np.ones(len(n_psu_h), dtype=bool)
-        lonely = np.flatnonzero((n_psu_h == 1) & (fraction_left >= _FULLY_ENUMERATED))
-        if lonely.size and self._lonely_psu == "error":
-            raise StatsInputError(self._lonely_message(lonely))
-        if self._lonely_psu == "certainty":
-            scale[lonely] = 0.0
-        else:
-            centre[lonely] = False
-        return scale, centre
-
-    def _lonely_message(self, lonely: np.ndarray) -> str:
-        if self._columns["strata"] is None:
-            return (
-                "the design has a single PSU; variances cannot be estimated "
-                "(lonely_psu='adjust' or 'certainty' override this)"
-            )
-        names = ", ".join(repr(self._strata_labels[h]) for h in lonely[:10])
-        more = f" and {lonely.size - 10} more" if lonely.size > 10 else ""
-        return (
-            f"stratum {names}{more} of strata column {self._columns['strata']!r} has a single "
-            "PSU; pass lonely_psu='adjust' or 'certainty' to SurveyDesign to proceed"
-        )
-
-    @staticmethod
-    def _aggregator(groups: np.ndarray, n_groups: int) -> sparse.csr_matrix:
-        """Sparse 0/1 matrix whose product with a column stack sums it by group."""
-        ones = np.ones(len(groups))
-        return sparse.csr_matrix((ones, (groups, np.arange(len(groups)))), shape=(n_groups, len(groups)))
-
     # ------------------------------------------------------------------ properties -----
-
-    @property
-    def data(self) -> pd.DataFrame:
-        """The sample, re-indexed 0..n-1 (do not modify it in place)."""
-        return self._data
-
-    @property
-    def weights(self) -> np.ndarray:
-        """Sampling weights (read-only array)."""
-        return self._weights
-
-    @property
-    def n(self) -> int:
-        """Number of sampled rows."""
-        return len(self._data)
 
     @property
     def n_psu(self) -> int:
         """Number of sampled PSUs (rows when the design has no ``psu``)."""
-        return len(self._psu_stratum)
+        return self._stages[0].n_units
 
     @property
     def n_strata(self) -> int:
-        """Number of strata (1 for an unstratified design)."""
-        return len(self._strata_labels)
+        """Number of first-stage strata (1 for an unstratified design)."""
+        return self._stages[0].n_groups
+
+    @property
+    def n_stages(self) -> int:
+        """Number of stages whose variance is estimated (1 for the ultimate-cluster approximation)."""
+        return len(self._stages)
 
     @property
     def df(self) -> int:
@@ -386,83 +308,166 @@ class SurveyDesign:
 
     @property
     def fully_enumerated(self) -> bool:
-        """Whether every stratum's PSUs were all taken (``fpc`` equal to the number of PSUs): a
-        census, whose estimates carry no sampling error."""
-        return self._fully_enumerated
+        """Whether every unit was taken at every stage whose variance is estimated (each ``fpc``
+        equal to its stage's sample): a census, whose estimates carry no sampling error."""
+        return all(bool((stage.fraction_left < FULLY_ENUMERATED).all()) for stage in self._stages)
+
+    @property
+    def design_weights(self) -> np.ndarray:
+        """The sampling weights before any calibration (read-only)."""
+        return self._design_weights
+
+    @property
+    def calibrated(self) -> list[str]:
+        """Columns the weights have been calibrated on, in order."""
+        return [c for step in self._calibrations for c in step.columns]
 
     def __repr__(self) -> str:
         cols = ", ".join(f"{k}={v!r}" for k, v in self._columns.items() if v is not None)
+        calibrated = f", calibrated on {self.calibrated}" if self._calibrations else ""
         return (
-            f"SurveyDesign({cols}, lonely_psu={self._lonely_psu!r}; n={self.n}, "
-            f"PSUs={self.n_psu}, strata={self.n_strata}, df={self.df})"
+            f"SurveyDesign({cols}, lonely_psu={self._lonely_psu!r}; n={self.n}, stages={self.n_stages}, "
+            f"PSUs={self.n_psu}, strata={self.n_strata}, df={self.df}{calibrated})"
         )
 
-    def assign(self, **columns: object) -> SurveyDesign:
-        """Return the same design with extra or replaced analysis columns.
+    # ------------------------------------------------------------------ calibration ----
+
+    def poststratify(self, column: str, totals: Totals) -> SurveyDesign:
+        """Return the design post-stratified on ``column`` to known population counts.
+
+        The weights of the sampled units in each category are scaled to sum to the category's
+        population count, and variances are those of the post-stratified estimator (residuals
+        from the weighted category means): R's ``postStratify(design, ~column, population)``.
 
         Parameters
         ----------
-        **columns
-            Column name to values, as :meth:`pandas.DataFrame.assign` (array-likes are taken
-            by position). Design columns (weight, strata, psu, fpc) cannot be replaced.
+        column : str
+            Categorical column of the sample (e.g. township, or township x register status).
+        totals : mapping or pandas.Series
+            Population count of every category present in the sample, ``{category: count}``.
 
         Returns
         -------
         SurveyDesign
-            A design sharing this one's structure, over the extended data.
+            A new design with calibrated :attr:`weights`; :attr:`design_weights` keeps the
+            sampling weights.
+
+        Raises
+        ------
+        StatsInputError
+            A sampled category has no total, a total names a category the sample lacks (R stops
+            too unless ``partial=TRUE``), or a total is not positive.
         """
-        clash = set(columns) & {v for v in self._columns.values() if v is not None}
-        if clash:
-            raise StatsInputError(f"cannot replace design column(s) {sorted(clash)}")
-        values = {k: (np.asarray(v) if isinstance(v, pd.Series) else v) for k, v in columns.items()}
+        return self.rake({column: totals})
+
+    def rake(self, margins: Mapping[str, Totals], *, max_iter: int = 100, tolerance: float = 1e-10) -> SurveyDesign:
+        """Return the design raked to known population counts of several columns.
+
+        Iterative proportional fitting: post-stratify on each column in turn until no cell of
+        their cross-classification changes its weighted count by ``tolerance`` times the total
+        weight (R's ``rake(control = list(epsilon = tolerance, maxit = max_iter))``; R's default
+        ``epsilon = 1`` stops earlier). Variances use the residuals of the linearised calibration
+        estimator (``calibrate(calfun = "raking")``; see :mod:`pa_study.stats._calibration`).
+
+        Parameters
+        ----------
+        margins : mapping
+            ``{column: {category: population count}}``; one column is post-stratification.
+        max_iter : int
+            Iterations before giving up.
+        tolerance : float
+            Convergence criterion, relative to the total weight.
+
+        Returns
+        -------
+        SurveyDesign
+
+        Raises
+        ------
+        StatsInputError
+            As :meth:`poststratify`, and when raking does not converge (margins whose totals
+            disagree, or an empty combination of categories that the margins need).
+        """
+        step = calibrate(self._data, self._weights, margins, max_iter=max_iter, tolerance=tolerance)
         clone = object.__new__(SurveyDesign)
         clone.__dict__.update(self.__dict__)
-        clone._data = self._data.assign(**values)
+        clone._weights = step.after
+        clone._calibrations = (*self._calibrations, step)
+        clone._design_columns = self._design_columns | frozenset(step.columns)
         return clone
+
+    def replicate(
+        self, method: ReplicateMethod, replicates: int | None = None, *, seed: int = 20240601
+    ) -> ReplicateDesign:
+        """Return a replicate-weight version of this design (R's ``as.svrepdesign``).
+
+        Parameters
+        ----------
+        method : {"jk1", "jkn", "bootstrap"}
+            ``"jk1"``: delete-one-PSU jackknife of an unstratified design (``type="JK1"``);
+            ``"jkn"``: the stratified jackknife (``type="JKn"``); ``"bootstrap"``: the Rao-Wu
+            rescaling bootstrap of PSUs within strata.
+        replicates : int, optional
+            Number of bootstrap replicates (default 500); the jackknives have one per PSU.
+        seed : int
+            Seed of the bootstrap's random draws.
+
+        Returns
+        -------
+        ReplicateDesign
+            See :class:`~pa_study.stats.ReplicateDesign`; calibration is repeated in every
+            replicate.
+        """
+        from pa_study.stats.replicate import ReplicateDesign
+
+        return ReplicateDesign.from_design(self, method, replicates, seed=seed)
 
     # ------------------------------------------------------------------ variance core --
 
-    def _variance(self, psu_totals: np.ndarray) -> np.ndarray:
-        """Variances from PSU totals of influence values, shape (PSU, k) -> (k,).
+    def _calibrated(self, influence: np.ndarray) -> np.ndarray:
+        # The last calibration is the outermost: its residuals are taken first.
+        for step in reversed(self._calibrations):
+            influence = step.residual(influence)
+        return influence
 
-        ``sum_h (1 - f_h) n_h / (n_h - 1) sum_i (t_hi - mean_h t)^2``, as R's onestrat().
-        """
-        deviations = self._deviations(psu_totals)
-        return self._scale[self._psu_stratum] @ deviations**2
-
-    def _covariance(self, psu_totals: np.ndarray) -> np.ndarray:
-        """Covariance matrix from PSU totals of influence values, shape (PSU, k) -> (k, k)."""
-        deviations = self._deviations(psu_totals)
-        return (deviations * self._scale[self._psu_stratum][:, None]).T @ deviations
-
-    def _deviations(self, psu_totals: np.ndarray) -> np.ndarray:
-        stratum_means = (self._stratum_sum @ psu_totals) / self._n_psu_h[:, None]
-        centre = self._centre[self._psu_stratum][:, None]
-        return psu_totals - np.where(centre, stratum_means[self._psu_stratum], 0.0)
-
-    def _domain_psu_totals(self, influence: np.ndarray, domains: _Domains) -> np.ndarray:
-        """PSU totals of each domain's influence: (n, k) -> (PSU, D * k), domain-major.
-
-        A row's influence counts only towards its own domain; every other domain sees a zero
-        there, which is what estimating the domain on the full design means (R's svyby keeps
-        all PSUs through ``nPSU`` and pads absent ones with zeros).
-        """
+    def _variance_cells(self, influence: np.ndarray, domains: Domains) -> np.ndarray:
         if domains.column is None:
-            return self._psu_sum @ influence
-        keep = domains.codes >= 0
-        rows = domains.codes[keep] * self.n_psu + self._psu[keep]
-        aggregate = sparse.csr_matrix(
-            (np.ones(int(keep.sum())), (rows, np.flatnonzero(keep))), shape=(domains.count * self.n_psu, self.n)
+            return variance(self._stages, self._calibrated(influence))[None, :]
+        if not self._calibrations:
+            return domain_variance(self._stages, influence, domains.codes, domains.count)
+        # Calibration residuals do not vanish outside the domain, so each domain is taken whole.
+        return np.vstack(
+            [
+                variance(self._stages, self._calibrated(influence * (domains.codes == d)[:, None]))
+                for d in range(domains.count)
+            ]
         )
-        totals = aggregate @ influence
-        k = influence.shape[1]
-        return totals.reshape(domains.count, self.n_psu, k).transpose(1, 0, 2).reshape(self.n_psu, domains.count * k)
+
+    def _domain_df(self, domains: Domains) -> np.ndarray:
+        """``#PSU - #strata`` within each domain that is a union of first-stage strata."""
+        result = np.full(domains.count, float(self.df))
+        if domains.column is None or self._domain_df_rule == "design":
+            return result
+        stratum = self._stratum_of_row
+        frame = pd.DataFrame({"stratum": stratum, "domain": domains.codes})
+        spread = frame.groupby("stratum")["domain"].agg(["min", "max"])
+        aligned = ((spread["min"] == spread["max"]) & (spread["min"] >= 0)).to_numpy()
+        pairs = frame[frame["domain"] >= 0].drop_duplicates()
+        crossing = np.unique(pairs["domain"].to_numpy()[~aligned[pairs["stratum"].to_numpy()]])
+        n_psu = self._stages[0].n_in_group
+        own = spread["min"].to_numpy()[aligned]
+        counted = np.bincount(own, weights=n_psu[aligned] - 1, minlength=domains.count)
+        whole = np.setdiff1d(np.unique(own), crossing)
+        # A domain that is one stratum with one PSU has no degrees of freedom; 1 keeps its interval finite.
+        result[whole] = np.maximum(counted[whole], 1.0)
+        return result
 
     def linearized(self, name: str, estimate: float, influence: np.ndarray, *, n: int, level: float = 0.95) -> Estimate:
         """Wrap a point estimate and its influence values into an :class:`Estimate`.
 
         The building block for estimators not provided here: the variance is that of the
-        estimated total of ``influence`` under this design (R's ``svyrecvar``).
+        estimated total of ``influence`` under this design (R's ``svyrecvar``, calibration
+        included).
 
         Parameters
         ----------
@@ -486,8 +491,8 @@ class SurveyDesign:
         influence = np.asarray(influence, dtype=float).reshape(self.n, 1)
         if not np.isfinite(influence).all() or not np.isfinite(estimate):
             raise StatsInputError(f"{name}: the estimate or its influence values are not finite")
-        se = float(np.sqrt(max(self._variance(self._psu_sum @ influence)[0], 0.0)))
-        half = _t_quantile(level, self.df) * se
+        se = float(np.sqrt(max(variance(self._stages, self._calibrated(influence))[0], 0.0)))
+        half = t_quantile(level, self.df) * se
         return Estimate(
             name=name,
             estimate=float(estimate),
@@ -499,256 +504,7 @@ class SurveyDesign:
             level=level,
         )
 
-    # ------------------------------------------------------------------ inputs ---------
-
-    def _numeric_matrix(self, names: list[str], na_rm: bool) -> tuple[np.ndarray, np.ndarray]:
-        """Analysis columns with missing values set to 0, and the observed mask (both n x k)."""
-        for name in names:
-            _require_column(self._data, name, "variable")
-        try:
-            values = self._data[names].to_numpy(dtype=float, na_value=np.nan)
-        except (TypeError, ValueError):
-            for name in names:
-                as_numeric(self._data[name], name)  # raises, naming the offending column
-            raise
-        infinite = np.flatnonzero(np.isinf(values).any(axis=0))
-        if infinite.size:
-            raise StatsInputError(f"variable {names[infinite[0]]!r} has infinite values")
-        observed = ~np.isnan(values)
-        self._check_missing(names, observed, na_rm)
-        return np.where(observed, values, 0.0), observed.astype(float)
-
-    def _check_missing(self, names: list[str], observed: np.ndarray, na_rm: bool) -> None:
-        missing = (~observed).sum(axis=0)
-        if na_rm or not missing.any():
-            return
-        j = int(np.flatnonzero(missing)[0])
-        raise StatsInputError(
-            f"variable {names[j]!r} has {int(missing[j])} missing value(s); pass na_rm=True to "
-            "estimate over the observed rows (R's na.rm=TRUE)"
-        )
-
-    def _domains(self, by: str | None) -> _Domains:
-        if by is None:
-            return _Domains(None, np.zeros(self.n, dtype=np.intp), [None])
-        column = _require_column(self._data, by, "by")
-        codes, values = pd.factorize(column, sort=True)
-        if len(values) == 0:
-            raise StatsInputError(f"by column {by!r} has no non-missing values")
-        return _Domains(by, codes.astype(np.intp), list(values))
-
     # ------------------------------------------------------------------ estimators -----
-
-    def _ratio_core(
-        self, num: np.ndarray, den: np.ndarray, observed: np.ndarray, domains: _Domains, labels: list[str]
-    ) -> tuple[np.ndarray, ...]:
-        """Domain ratios sum(w*num)/sum(w*den) with SEs; a mean is a ratio with den = 1.
-
-        ``num`` and ``den`` are n x k and already zero where not observed. Influence is
-        ``w (num - R den) / sum(w den)`` (svyratio); rows outside a domain contribute zero.
-        """
-        weighted_num = self._weights[:, None] * num
-        weighted_den = self._weights[:, None] * den
-        num_tot = self._domain_sum(domains, weighted_num)
-        den_tot = self._domain_sum(domains, weighted_den)
-        self._check_denominators(den_tot, domains, labels)
-        ratio = num_tot / den_tot
-        influence = (weighted_num - _per_row(domains, ratio) * weighted_den) / _per_row(domains, den_tot)
-        variance = self._variance(self._domain_psu_totals(influence, domains))
-        counts = self._domain_sum(domains, observed)
-        return ratio, np.sqrt(np.maximum(variance, 0.0)).reshape(ratio.shape), counts
-
-    def _total_core(self, values: np.ndarray, observed: np.ndarray, domains: _Domains) -> tuple[np.ndarray, ...]:
-        influence = self._weights[:, None] * values
-        total = self._domain_sum(domains, influence)
-        variance = self._variance(self._domain_psu_totals(influence, domains))
-        counts = self._domain_sum(domains, observed)
-        return total, np.sqrt(np.maximum(variance, 0.0)).reshape(total.shape), counts
-
-    def _domain_sum(self, domains: _Domains, values: np.ndarray) -> np.ndarray:
-        """Column sums of ``values`` (n x k) within each domain -> (D, k)."""
-        if domains.column is None:
-            return values.sum(axis=0, keepdims=True)
-        keep = domains.codes >= 0
-        indicator = sparse.csr_matrix(
-            (np.ones(int(keep.sum())), (domains.codes[keep], np.flatnonzero(keep))), shape=(domains.count, self.n)
-        )
-        return indicator @ values
-
-    @staticmethod
-    def _check_denominators(den_tot: np.ndarray, domains: _Domains, labels: list[str]) -> None:
-        zero = np.argwhere(den_tot == 0)
-        if zero.size == 0:
-            return
-        d, j = zero[0]
-        where = f" in domain {domains.column}={domains.values[d]!r}" if domains.column else ""
-        raise StatsInputError(f"{labels[j]}: the (weighted) denominator is zero{where}, so the estimate is undefined")
-
-    def _output(
-        self,
-        stat: str,
-        labels: list[str],
-        label_column: str | None,
-        result: tuple[np.ndarray, ...],
-        domains: _Domains,
-        level: float,
-        single: bool,
-    ) -> Estimate | pd.DataFrame:
-        """An Estimate for one unlabelled quantity, otherwise a table with one row per cell."""
-        estimate, se, counts = result
-        half = _t_quantile(level, self.df) * se
-        if single and domains.column is None:
-            return Estimate(
-                name=f"{stat}({labels[0]})",
-                estimate=float(estimate[0, 0]),
-                se=float(se[0, 0]),
-                ci_low=float(estimate[0, 0] - half[0, 0]),
-                ci_high=float(estimate[0, 0] + half[0, 0]),
-                n=int(round(counts[0, 0])),
-                df=self.df,
-                level=level,
-            )
-        d_index, j_index = np.meshgrid(np.arange(domains.count), np.arange(len(labels)), indexing="ij")
-        table = {}
-        if domains.column is not None:
-            table[domains.column] = [domains.values[d] for d in d_index.ravel()]
-        if not single:
-            table[label_column] = [labels[j] for j in j_index.ravel()]
-        table.update(
-            estimate=estimate.ravel(),
-            se=se.ravel(),
-            ci_low=(estimate - half).ravel(),
-            ci_high=(estimate + half).ravel(),
-            n=np.rint(counts.ravel()).astype(int),
-        )
-        return pd.DataFrame(table)
-
-    def mean(
-        self, var: str | Sequence[str], by: str | None = None, *, na_rm: bool = False, level: float = 0.95
-    ) -> Estimate | pd.DataFrame:
-        """Design-based mean (``svymean`` / ``svyby(..., svymean)``).
-
-        Parameters
-        ----------
-        var : str or sequence of str
-            Numeric (or boolean) column(s). Several columns are estimated in one vectorised
-            pass.
-        by : str, optional
-            Column defining domains; estimated on the full design (zero influence outside the
-            domain), not by subsetting. Rows with a missing ``by`` belong to no domain.
-        na_rm : bool
-            Estimate over the observed rows of each variable (R's ``na.rm=TRUE``). Without it,
-            a missing value raises :class:`StatsInputError`.
-        level : float
-            Confidence level.
-
-        Returns
-        -------
-        Estimate or pandas.DataFrame
-            An :class:`Estimate` for one variable without ``by``; otherwise a DataFrame with
-            columns ``variable`` (if a list was given), the ``by`` column, ``estimate``, ``se``,
-            ``ci_low``, ``ci_high``, ``n``.
-        """
-        names = _as_names(var)
-        values, observed = self._numeric_matrix(names, na_rm)
-        domains = self._domains(by)
-        result = self._ratio_core(values, observed, observed, domains, names)
-        return self._output("mean", names, "variable", result, domains, level, isinstance(var, str))
-
-    def total(
-        self, var: str | Sequence[str], by: str | None = None, *, na_rm: bool = False, level: float = 0.95
-    ) -> Estimate | pd.DataFrame:
-        """Design-based population total (``svytotal`` / ``svyby(..., svytotal)``).
-
-        Parameters
-        ----------
-        var, by, na_rm, level
-            As in :meth:`mean`; missing values count as zero when ``na_rm=True`` (as R).
-
-        Returns
-        -------
-        Estimate or pandas.DataFrame
-            As :meth:`mean`.
-        """
-        names = _as_names(var)
-        values, observed = self._numeric_matrix(names, na_rm)
-        domains = self._domains(by)
-        result = self._total_core(values, observed, domains)
-        return self._output("total", names, "variable", result, domains, level, isinstance(var, str))
-
-    def proportion(
-        self, var: str, by: str | None = None, *, na_rm: bool = False, level: float = 0.95
-    ) -> Estimate | pd.DataFrame:
-        """Design-based proportion of a 0/1 or categorical variable.
-
-        Parameters
-        ----------
-        var : str
-            A boolean or 0/1 numeric column (proportion of ones), or a categorical / string
-            column (proportion in each level, as ``svymean(~factor)``). A numeric column with
-            values other than 0 and 1 raises :class:`StatsInputError`.
-        by, na_rm, level
-            As in :meth:`mean`.
-
-        Returns
-        -------
-        Estimate or pandas.DataFrame
-            An :class:`Estimate` for a 0/1 variable without ``by``. For a categorical variable a
-            DataFrame with one row per level (and domain), the level in a column named ``var``.
-            Intervals are Wald t intervals, not ``svyciprop``'s logit intervals.
-        """
-        column = _require_column(self._data, var, "variable")
-        observed = column.notna().to_numpy()
-        self._check_missing([var], observed[:, None], na_rm)
-        domains = self._domains(by)
-        if pd.api.types.is_bool_dtype(column) or pd.api.types.is_numeric_dtype(column):
-            values = as_binary(column, var)[:, None]
-            mask = observed[:, None].astype(float)
-            result = self._ratio_core(values, mask, mask, domains, [var])
-            return self._output("proportion", [var], var, result, domains, level, True)
-        levels = list(pd.factorize(column, sort=True)[1])
-        indicators = np.column_stack([(column == lev).to_numpy(dtype=float, na_value=0.0) for lev in levels])
-        mask = np.repeat(observed[:, None].astype(float), len(levels), axis=1)
-        result = self._ratio_core(indicators, mask, mask, domains, [var] * len(levels))
-        return self._output("proportion", levels, var, result, domains, level, False)
-
-    def ratio(
-        self,
-        numerator: str | Sequence[str],
-        denominator: str | Sequence[str],
-        by: str | None = None,
-        *,
-        na_rm: bool = False,
-        level: float = 0.95,
-    ) -> Estimate | pd.DataFrame:
-        """Design-based ratio of totals, ``sum(w y) / sum(w x)`` (``svyratio``).
-
-        Parameters
-        ----------
-        numerator, denominator : str or sequence of str
-            Numeric columns. Two sequences are paired element by element; a single name is
-            paired with every name of the other argument. All pairs are estimated in one pass.
-        by, na_rm, level
-            As in :meth:`mean`; ``na_rm`` drops, pair by pair, rows where either column is
-            missing.
-
-        Returns
-        -------
-        Estimate or pandas.DataFrame
-            As :meth:`mean`, labelled ``"numerator/denominator"`` in the ``variable`` column.
-        """
-        nums, dens = _as_names(numerator), _as_names(denominator)
-        if len(nums) != len(dens) and 1 not in (len(nums), len(dens)):
-            raise StatsInputError(f"{len(nums)} numerators cannot be paired with {len(dens)} denominators")
-        nums, dens = nums * (len(dens) // len(nums) or 1), dens * (len(nums) // len(dens) or 1)
-        num_values, num_observed = self._numeric_matrix(nums, na_rm)
-        den_values, den_observed = self._numeric_matrix(dens, na_rm)
-        both = num_observed * den_observed
-        labels = [f"{a}/{b}" for a, b in zip(nums, dens, strict=True)]
-        domains = self._domains(by)
-        result = self._ratio_core(num_values * both, den_values * both, both, domains, labels)
-        single = isinstance(numerator, str) and isinstance(denominator, str)
-        return self._output("ratio", labels, "variable", result, domains, level, single)
 
     def ratio_difference(
         self, first: tuple[str, str], second: tuple[str, str], *, na_rm: bool = False, level: float = 0.95
@@ -776,6 +532,7 @@ class SurveyDesign:
         """
         names = [*first, *second]
         values, observed = self._numeric_matrix(names, na_rm)
+        observed = np.ones_like(values) if observed is None else observed
         estimates, influences, used = [], [], np.zeros(self.n, dtype=bool)
         for j, label in ((0, f"{first[0]}/{first[1]}"), (2, f"{second[0]}/{second[1]}")):
             both = observed[:, j] * observed[:, j + 1]
@@ -836,7 +593,7 @@ class SurveyDesign:
         bread = np.linalg.inv(x.to_numpy().T @ (x.to_numpy() * work[:, None]))
         influence = np.zeros((self.n, x.shape[1]))
         influence[rows] = (x.to_numpy() * (self._weights[rows] * (y - fitted))[:, None]) @ bread
-        cov = self._covariance(self._psu_sum @ influence)
+        cov = covariance(self._stages, self._calibrated(influence))
         df = self.df + 1 - x.shape[1]
         if df < 1:
             raise StatsInputError(
@@ -878,7 +635,9 @@ class SurveyDesign:
         return y.iloc[:, 0].to_numpy(dtype=float), x
 
 
-def korn_graubard_interval(estimate: float, se: float, n: int, df: float, level: float = 0.95) -> tuple[float, float]:
+def korn_graubard_interval(
+    estimate: float, se: float, n: int, df: float, level: float = 0.95, *, kish_deff: float = 1.0
+) -> tuple[float, float]:
     """Korn-Graubard confidence interval of a proportion estimated from a complex sample.
 
     A Clopper-Pearson interval on the effective sample size ``p (1 - p) / se^2``, scaled by
@@ -894,9 +653,12 @@ def korn_graubard_interval(estimate: float, se: float, n: int, df: float, level:
     n : int
         Sampled units behind the proportion (those in its denominator or domain).
     df : float
-        Design degrees of freedom.
+        Degrees of freedom of the estimate (the design's, or the domain's).
     level : float
         Confidence level.
+    kish_deff : float
+        Kish's design effect of the weights of the ``n`` units (:func:`~pa_study.stats.kish_deff`),
+        used only when no event (or no non-event) is observed.
 
     Returns
     -------
@@ -905,10 +667,13 @@ def korn_graubard_interval(estimate: float, se: float, n: int, df: float, level:
 
     Notes
     -----
-    Where R returns NaN, because the estimate is 0 or 1 or its SE is 0, the effective sample
-    size is the actual one, ``n`` (the rule of the NCHS data presentation standards for
-    proportions; Parker et al. 2017, Vital Health Stat 2(175)): with no event among ``n`` units
-    the upper limit is the exact binomial one.
+    Where R returns NaN, because the estimate is 0 or 1 or its SE is 0, the design effect cannot
+    be estimated from the data; the effective sample size is then ``n / kish_deff``, the nominal
+    size discounted for unequal weighting (Kish 1965; the NCHS data presentation standards for
+    proportions, Parker et al. 2017, Vital Health Stat 2(175), use ``n`` itself, i.e. equal
+    weights). With no event among ``n`` equally weighted units the upper limit is the exact
+    binomial one, ``1 - (alpha / 2)^(1 / n)``; unequal weights widen it. Clustering cannot be
+    accounted for without events, so the interval is still optimistic when events would cluster.
 
     References
     ----------
@@ -917,31 +682,21 @@ def korn_graubard_interval(estimate: float, se: float, n: int, df: float, level:
     """
     if not 0 <= estimate <= 1 or n < 1:
         raise StatsInputError(f"a proportion in [0, 1] from at least one unit is needed, got {estimate!r} from n={n!r}")
+    if not kish_deff >= 1 - 1e-12:
+        raise StatsInputError(f"kish_deff must be at least 1 (n sum(w^2) / sum(w)^2), got {kish_deff!r}")
     alpha = 1 - level
     if 0 < estimate < 1 and se > 0:
         n_eff = estimate * (1 - estimate) / se**2
         if n > 1:
-            n_eff *= (_t_quantile(level, n - 1) / _t_quantile(level, df)) ** 2
+            n_eff *= (t_quantile(level, n - 1) / t_quantile(level, df)) ** 2
     else:
-        n_eff = float(n)
+        n_eff = n / kish_deff
     # betaincinv(a, b, q) is the Beta(a, b) quantile function.
     low = 0.0 if estimate == 0 else float(special.betaincinv(n_eff * estimate, n_eff * (1 - estimate) + 1, alpha / 2))
     high = (
         1.0 if estimate == 1 else float(special.betaincinv(n_eff * estimate + 1, n_eff * (1 - estimate), 1 - alpha / 2))
     )
     return low, high
-
-
-def as_binary(column: pd.Series, name: str) -> np.ndarray:
-    """A boolean or 0/1 column as floats (missing kept as 0); anything else is an error."""
-    values = as_numeric(column, name)
-    present = values[~np.isnan(values)]
-    stray = present[(present != 0) & (present != 1)]
-    if stray.size:
-        raise StatsInputError(
-            f"{name!r} must be binary (0/1 or boolean) but takes value(s) {sorted(set(stray.tolist()))[:5]}"
-        )
-    return np.nan_to_num(values, nan=0.0)
 
 
 def _formula_order(x: pd.DataFrame, formula: str) -> pd.DataFrame:
@@ -1007,7 +762,7 @@ def design_or_srs(design: SurveyDesign | None, weight: object, first: object, ro
 def design_values(design: SurveyDesign, x: object, role: str) -> tuple[np.ndarray, str]:
     """Values of ``x`` for every row of ``design``: a column name, or array-like by position."""
     if isinstance(x, str):
-        column = _require_column(design.data, x, role)
+        column = require_column(design.data, x, role)
         return column.to_numpy(), x
     name = getattr(x, "name", None)
     return _positional(x, design.n, role), (name if isinstance(name, str) else role)
