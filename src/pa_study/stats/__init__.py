@@ -16,6 +16,7 @@ from pa_study.stats.scales import (
     reverse_code,
     summary_index,
 )
+from pa_study.stats.sensitivity import SensitivityResult, omitted_variable_sensitivity
 from pa_study.stats.survey import RegressionResult, SurveyDesign, korn_graubard_interval
 from pa_study.stats.targeting import TargetingResult, targeting_errors
 from pa_study.stats.thresholds import ThresholdVerdict, intersection_union, logit_interval, threshold_verdict
@@ -28,6 +29,7 @@ __all__ = [
     "PrincipalComponent",
     "RegressionResult",
     "ReplicateDesign",
+    "SensitivityResult",
     "StatsInputError",
     "SummaryIndex",
     "SurveyDesign",
@@ -43,6 +45,7 @@ __all__ = [
     "korn_graubard_interval",
     "logit_interval",
     "minimum_detectable_effect",
+    "omitted_variable_sensitivity",
     "program_effect",
     "reverse_code",
     "rows_in_levels_with_both_groups",
