@@ -1,5 +1,6 @@
 # Figures (issue 6): one rule per figure, each drawn from the indicator results of the study's
-# counties. Figures are registered for Snakemake's HTML report (snakemake --report report.html).
+# counties, in every language of the report (report.languages; one job draws them all). Figures are
+# registered for Snakemake's HTML report (snakemake --report report.html) with their captions.
 
 for figure in FIGURES:
 
@@ -9,15 +10,20 @@ for figure in FIGURES:
         input:
             **wf.figure_inputs(config, figure),
         output:
-            report(
-                wf.figure_output(figure),
-                category="Figures",
-                subcategory=", ".join(FIGURES[figure].families),
-                labels={"figure": figure},
-            ),
+            **{
+                language: report(
+                    path,
+                    caption="report/figure.rst",
+                    category="Figures",
+                    subcategory=", ".join(FIGURES[figure].families),
+                    labels={"figure": figure, "language": language},
+                )
+                for language, path in wf.figure_outputs(config, figure).items()
+            },
         params:
             figure=figure,
-            names=canonical_json(wf.county_names(config)),
+            names=canonical_json(wf.figure_names(config)),
+            captions={language: FIGURES[figure].caption(language) for language in wf.report_languages(config)},
             arguments=wf.figure_arguments(config, figure),
         log:
             f"results/logs/figure_{figure}.log",
@@ -28,5 +34,5 @@ for figure in FIGURES:
         conda:
             ENV
         shell:
-            "pa-study figure {params.figure} --names {params.names:q} {params.arguments}"
-            " --output {output:q} --log {log:q}"
+            "pa-study figure {params.figure} --names {params.names:q} --codebook {input.codebook:q}"
+            " {params.arguments} --log {log:q}"

@@ -1,20 +1,29 @@
-# The PDF report (issue 6), built from results files only: indicators, clean summaries, figures
-# and the comparison, with the hashes of the raw files, the config and the commit of the code.
+# The PDF report (issue 6), one per language of report.languages (reports/pa-study-report.pdf in
+# English, reports/pa-study-report.<language>.pdf in the others), built from results files only:
+# indicators, clean summaries, the figures in its language and the comparison, with the hashes of
+# the raw files, the config and the commit of the code.
 
 
 rule report_pdf:
     input:
-        **wf.report_inputs(config),
+        unpack(lambda w: wf.report_inputs(config, wf.report_language(w.suffix))),
     output:
-        wf.REPORT_PDF,
+        report(
+            "reports/pa-study-report{suffix}.pdf",
+            caption="report/report.rst",
+            category="Report",
+            labels=lambda w: {"language": wf.report_language(w.suffix)},
+        ),
     params:
         study=canonical_json(wf.report_study(config)),
-        settings=canonical_json(config["report"]),
-        arguments=wf.report_arguments(config),
+        settings=canonical_json(wf.report_settings(config)),
+        arguments=lambda w: wf.report_arguments(config, wf.report_language(w.suffix)),
         config_sha256=wf.config_sha256(config),
         commit=wf.git_commit(workflow.basedir),
+    wildcard_constraints:
+        suffix="|".join(wf.report_suffix(language) for language in wf.LANGUAGES).replace(".", r"\."),
     log:
-        "results/logs/report.log",
+        "results/logs/report{suffix}.log",
     threads: 1
     resources:
         mem_mb=2048,

@@ -212,3 +212,18 @@ def test_installed_command_prints_no_traceback(tmp_path):
     )
     assert proc.returncode == 1
     assert proc.stderr.strip() == f"pa-study: error: {path}: the file is empty; expected a header row and data rows"
+
+
+def test_figure_draws_each_language_with_the_counties_in_study_order(tmp_path):
+    from tests.helpers.results_fixture import indicator_items
+
+    names = {"en": [["H", "H county"], ["Lankao", "Lankao County"]], "zh": [["H", "H县"], ["Lankao", "兰考县"]]}
+    arguments = ["figure", "cadre_time", "--names", json.dumps(names), "--codebook"]
+    arguments += [str(ROOT / "data/codebook/codebook.yaml"), "--log", str(tmp_path / "figure.log")]
+    arguments += [f"--indicators={item}" for item in indicator_items()]
+    arguments += ["--output", f"en={tmp_path / 'en.svg'}", "--output", f"zh={tmp_path / 'zh.svg'}"]
+    assert main(arguments) == 0
+    assert (tmp_path / "en.svg").read_bytes() != (tmp_path / "zh.svg").read_bytes()
+    assert "(zh)" in (tmp_path / "figure.log").read_text(encoding="utf-8")
+    arguments[-1] = f"fr={tmp_path / 'fr.svg'}"
+    assert main(arguments) == 1

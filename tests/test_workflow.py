@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import copy
+import json
 import shlex
 
 import pytest
 
 from pa_study import workflow as wf
 from pa_study.compare import PARTS
-from pa_study.config import INSTRUMENTS
+from pa_study.config import INSTRUMENTS, canonical_json
 from pa_study.figures import FIGURES
 from pa_study.indicators import FAMILIES
 from tests.helpers import project
@@ -93,8 +94,28 @@ def test_each_figure_reads_and_passes_the_files_of_its_families(config):
     for name, spec in FIGURES.items():
         inputs = wf.figure_inputs(config, name)
         assert len(inputs["indicators"]) == len(spec.families) * len(wf.study_counties(config))
-        assert paths_of(values(wf.figure_arguments(config, name), "--indicators")) == inputs["indicators"]
+        arguments = wf.figure_arguments(config, name)
+        assert paths_of(values(arguments, "--indicators")) == inputs["indicators"]
         assert inputs["tables"] == [path.removesuffix(".json") for path in inputs["indicators"]]
+        assert inputs["codebook"] == config["codebook"]
+        assert values(arguments, "--output") == [f"en={wf.figure_output(name)}", f"zh={wf.figure_output(name, 'zh')}"]
+
+
+def test_each_language_has_its_figures_and_report_and_english_keeps_the_plain_names(config):
+    assert wf.report_languages(config) == ["en", "zh"]
+    assert wf.figure_output("cadre_time") == "results/figures/cadre_time.svg"
+    assert wf.figure_output("cadre_time", "zh") == "results/figures/zh/cadre_time.svg"
+    assert [wf.report_pdf(language) for language in ("en", "zh")] == [
+        "reports/pa-study-report.pdf",
+        "reports/pa-study-report.zh.pdf",
+    ]
+    for language in ("en", "zh"):
+        assert wf.report_language(wf.report_suffix(language)) == language
+        assert wf.report_pdf(language) == f"reports/pa-study-report{wf.report_suffix(language)}.pdf"
+    assert wf.county_names(config, "zh")["Lankao"] == "兰考县"
+    names = json.loads(canonical_json(wf.figure_names(config)))  # as the figure job receives them
+    assert names["zh"] == [["H", "H县"], ["Yishui", "沂水县"], ["Boxing", "博兴县"], ["Lankao", "兰考县"]]
+    assert "languages" not in wf.report_settings(config)
 
 
 def test_the_comparison_passes_only_declared_inputs(config):
@@ -108,13 +129,16 @@ def test_the_comparison_passes_only_declared_inputs(config):
     assert {"table", "vocabulary"} <= wf.comparison_inputs(config, "published").keys()
 
 
-def test_the_report_passes_only_declared_inputs(config):
-    inputs = wf.report_inputs(config)
-    arguments = wf.report_arguments(config)
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_the_report_passes_only_declared_inputs(config, language):
+    inputs = wf.report_inputs(config, language)
+    arguments = wf.report_arguments(config, language)
+    assert values(arguments, "--language") == [language]
     assert paths_of(values(arguments, "--indicators")) == inputs["indicators"]
     assert paths_of(values(arguments, "--summary")) == inputs["summaries"]
     assert [v.split("=")[0] for v in values(arguments, "--summary")] == wf.study_counties(config)
-    assert paths_of(values(arguments, "--figure")) == inputs["figures"] == [wf.figure_output(n) for n in FIGURES]
+    figures = [wf.figure_output(n, language) for n in FIGURES]
+    assert paths_of(values(arguments, "--figure")) == inputs["figures"] == figures
     assert values(arguments, "--provenance") == inputs["raw"]
     assert values(arguments, "--comparison") == [inputs["comparison"]] == [wf.comparison_outputs("microdata")["json"]]
     assert values(arguments, "--published") == [inputs["published"]]
@@ -132,7 +156,7 @@ def test_the_report_study_holds_only_what_the_report_prints(config):
 def test_the_default_targets_are_every_stage_output_once(config):
     targets = wf.study_targets(config)
     assert len(targets) == len(set(targets))
-    assert targets[-1] == wf.REPORT_PDF
+    assert targets[-2:] == [wf.REPORT_PDF, wf.report_pdf("zh")]
     for county in wf.study_counties(config):
         assert set(wf.output_paths(wf.clean_outputs(county))) <= set(targets)
         assert {wf.indicator_outputs(county, f)["json"] for f in FAMILIES} <= set(targets)

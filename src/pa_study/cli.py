@@ -119,11 +119,18 @@ def _indicators(args: argparse.Namespace) -> None:
 
 
 def _figure(args: argparse.Namespace) -> None:
+    from pa_study.codebook import load_codebook
     from pa_study.figures import draw_figure
     from pa_study.results import study_results
 
-    draw_figure(args.name, study_results(args.indicators, json.loads(args.names)), args.output)
-    log.info("drew %s from %d indicator files", args.name, len(args.indicators))
+    names = json.loads(args.names)
+    codebook = load_codebook(args.codebook)
+    for language, output in (item.split("=", 1) for item in args.output):
+        if language not in names:
+            raise InputError(f"--output {language}=…: no county names in that language in --names")
+        results = study_results(args.indicators, dict(names[language]))
+        draw_figure(args.name, results, output, language, codebook)
+        log.info("drew %s (%s) from %d indicator files", args.name, language, len(args.indicators))
 
 
 def _report(args: argparse.Namespace) -> None:
@@ -135,7 +142,7 @@ def _report(args: argparse.Namespace) -> None:
         ReportInputs(
             study=study,
             settings=settings,
-            results=study_results(args.indicators, county_names(study, settings.get("language", "en"))),
+            results=study_results(args.indicators, county_names(study, args.language)),
             summaries=dict(item.split("=", 1) for item in args.summary),
             figures=dict(item.split("=", 1) for item in args.figure),
             codebook=args.codebook,
@@ -146,8 +153,9 @@ def _report(args: argparse.Namespace) -> None:
             git_commit=args.git_commit,
         ),
         args.output,
+        args.language,
     )
-    log.info("wrote %s (%d pages)", args.output, pages)
+    log.info("wrote %s (%s, %d pages)", args.output, args.language, pages)
 
 
 def _compare_microdata(args: argparse.Namespace) -> None:
@@ -317,13 +325,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("figure", _figure, "draw one figure from the indicator results of the study's counties")
     p.add_argument("name", help="the figure (see pa_study.figures.FIGURES)")
-    p.add_argument("--names", required=True, help="county key -> display name as JSON, focal county first")
+    p.add_argument(
+        "--names", required=True, help="language -> [county key, display name] pairs as JSON, focal county first"
+    )
     p.add_argument("--indicators", action="append", default=[], help="county:family=path of an indicator JSON")
-    p.add_argument("--output", required=True, help="the SVG file")
+    p.add_argument("--codebook", required=True, help="labels the category codes a figure shows")
+    p.add_argument("--output", action="append", required=True, help="language=path of the SVG file (en or zh)")
 
     p = command("report", _report, "build the PDF report from the results files")
     p.add_argument("--study", required=True, help="study, focal, benchmarks and the counties' names as JSON")
     p.add_argument("--settings", required=True, help="the report config section as JSON")
+    p.add_argument("--language", default="en", choices=["en", "zh"], help="the report's language")
     p.add_argument("--indicators", action="append", default=[], help="county:family=path of an indicator JSON")
     p.add_argument("--summary", action="append", default=[], help="county=path of a clean summary.json")
     p.add_argument("--figure", action="append", default=[], help="name=path of a figure")

@@ -32,6 +32,8 @@ Config = Mapping[str, Any]
 RESULTS = "results"
 REPORT_PDF = "reports/pa-study-report.pdf"
 COMPARISON_DIR = f"{RESULTS}/comparison"
+#: The languages a report and its figures can be written in; English files keep the plain names.
+LANGUAGES = ("en", "zh")
 
 
 def study_counties(config: Config) -> list[str]:
@@ -168,26 +170,57 @@ def indicator_arguments(config: Config, families: Iterable[str] | None = None) -
 # --- figures ------------------------------------------------------------------------------------
 
 
-def figure_output(name: str) -> str:
-    """Return the SVG file of one figure."""
-    return f"{RESULTS}/figures/{name}.svg"
+def report_languages(config: Config) -> list[str]:
+    """Return the languages the report and the figures are made in (``report.languages``)."""
+    return list(config["report"]["languages"])
 
 
-def figure_inputs(config: Config, name: str) -> dict[str, list[str]]:
-    """Return what one figure's job reads: the ``indicators`` JSON of the families it draws for
-    every studied county, and their ``tables`` folders."""
+def figure_output(name: str, language: str = "en") -> str:
+    """Return the SVG file of one figure in ``language`` (English in ``results/figures/``, the others
+    in a folder per language)."""
+    folder = f"{RESULTS}/figures" if language == "en" else f"{RESULTS}/figures/{language}"
+    return f"{folder}/{name}.svg"
+
+
+def figure_outputs(config: Config, name: str) -> dict[str, str]:
+    """Return language -> SVG file of one figure, for each of the study's languages (one job draws
+    them all: the results are read once)."""
+    return {language: figure_output(name, language) for language in report_languages(config)}
+
+
+def figure_inputs(config: Config, name: str) -> dict[str, Any]:
+    """Return what one figure's job reads: the ``codebook`` (labels of category codes), the
+    ``indicators`` JSON of the families it draws for every studied county, and their ``tables`` folders."""
     families = FIGURES[name].families
-    return {"indicators": indicator_files(config, families), "tables": indicator_folders(config, families)}
+    return {
+        "codebook": config["codebook"],
+        "indicators": indicator_files(config, families),
+        "tables": indicator_folders(config, families),
+    }
 
 
 def figure_arguments(config: Config, name: str) -> str:
-    """Return the ``--indicators`` arguments of ``pa-study figure <name>``."""
-    return indicator_arguments(config, FIGURES[name].families)
+    """Return the ``--indicators`` and ``--output language=path`` arguments of ``pa-study figure <name>``."""
+    outputs = [f"{language}={path}" for language, path in figure_outputs(config, name).items()]
+    return f"{indicator_arguments(config, FIGURES[name].families)} {_arguments('--output', outputs)}"
 
 
-def county_names(config: Config) -> dict[str, str]:
-    """Return county key -> display name, focal county first (the order of every figure)."""
-    return {county: config["counties"][county]["name"] for county in study_counties(config)}
+def county_names(config: Config, language: str = "en") -> dict[str, str]:
+    """Return county key -> display name in ``language`` (``name_zh`` in Chinese where the config
+    gives one), focal county first (the order of every figure)."""
+    counties = config["counties"]
+    key = "name_zh" if language == "zh" else "name"
+    return {county: counties[county].get(key, counties[county]["name"]) for county in study_counties(config)}
+
+
+def figure_names(config: Config) -> dict[str, list[list[str]]]:
+    """Return language -> ``[county, name]`` pairs of :func:`county_names`, focal county first, for
+    each of the study's languages (a figure job's ``--names``: pairs, because the job's parameters are
+    key-sorted JSON and the figures draw the counties in this order)."""
+    return {
+        language: [list(pair) for pair in county_names(config, language).items()]
+        for language in report_languages(config)
+    }
 
 
 # --- comparison ---------------------------------------------------------------------------------
@@ -247,38 +280,61 @@ def study_input_files(config: Config) -> list[str]:
     return files
 
 
-def report_inputs(config: Config) -> dict[str, Any]:
-    """Return everything the report reads: the ``codebook``, the ``raw`` files, the ``indicators``
-    and their ``indicator_tables``, the clean ``summaries``, the ``figures``, and the comparison's
-    contrasts (``comparison``) and line-up of survey estimates beside published figures
-    (``published``)."""
+def report_pdf(language: str) -> str:
+    """Return the PDF report in ``language``: ``reports/pa-study-report.pdf`` in English,
+    ``reports/pa-study-report.<language>.pdf`` in the others."""
+    return REPORT_PDF if language == "en" else REPORT_PDF.replace(".pdf", f".{language}.pdf")
+
+
+def report_suffix(language: str) -> str:
+    """Return the part of :func:`report_pdf` that names the language (the report rule's wildcard)."""
+    return "" if language == "en" else f".{language}"
+
+
+def report_language(suffix: str) -> str:
+    """Return the language whose report file ends in ``suffix`` (the inverse of :func:`report_suffix`)."""
+    return suffix.lstrip(".") or "en"
+
+
+def report_inputs(config: Config, language: str = "en") -> dict[str, Any]:
+    """Return everything the report in ``language`` reads: the ``codebook``, the ``raw`` files, the
+    ``indicators`` and their ``indicator_tables``, the clean ``summaries``, the ``figures`` in that
+    language, and the comparison's contrasts (``comparison``) and line-up of survey estimates beside
+    published figures (``published``)."""
     return {
         "codebook": config["codebook"],
         "raw": study_input_files(config),
         "indicators": indicator_files(config),
         "indicator_tables": indicator_folders(config),
         "summaries": [clean_outputs(county)["summary"] for county in study_counties(config)],
-        "figures": [figure_output(name) for name in FIGURES],
+        "figures": [figure_output(name, language) for name in FIGURES],
         "comparison": comparison_outputs("microdata")["json"],
         "published": comparison_table("published", "published_lineup"),
     }
 
 
-def report_arguments(config: Config) -> str:
-    """Return the ``--indicators``/``--summary``/``--figure``/``--provenance``/``--comparison``/
-    ``--published`` arguments of ``pa-study report``."""
-    inputs = report_inputs(config)
+def report_arguments(config: Config, language: str = "en") -> str:
+    """Return the ``--language``/``--indicators``/``--summary``/``--figure``/``--provenance``/
+    ``--comparison``/``--published`` arguments of ``pa-study report``."""
+    inputs = report_inputs(config, language)
     counties = study_counties(config)
     return " ".join(
         [
+            _arguments("--language", [language]),
             indicator_arguments(config),
             _arguments("--summary", [f"{c}={clean_outputs(c)['summary']}" for c in counties]),
-            _arguments("--figure", [f"{name}={figure_output(name)}" for name in FIGURES]),
+            _arguments("--figure", [f"{name}={figure_output(name, language)}" for name in FIGURES]),
             _arguments("--provenance", inputs["raw"]),
             _arguments("--comparison", [inputs["comparison"]]),
             _arguments("--published", [inputs["published"]]),
         ]
     )
+
+
+def report_settings(config: Config) -> dict[str, Any]:
+    """Return the report's config part a report job depends on: the ``report`` section without
+    ``languages`` (each language's report is its own job)."""
+    return {key: value for key, value in config["report"].items() if key != "languages"}
 
 
 def report_study(config: Config) -> dict[str, Any]:
@@ -322,7 +378,7 @@ def study_targets(config: Config) -> list[str]:
         targets += [indicator_outputs(county, family)["json"] for family in FAMILIES]
     for part in PARTS:
         targets += output_paths(comparison_outputs(part))
-    return [*targets, REPORT_PDF]
+    return [*targets, *(report_pdf(language) for language in report_languages(config))]
 
 
 def output_paths(outputs: Mapping[str, str | list[str]]) -> list[str]:

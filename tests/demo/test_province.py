@@ -166,4 +166,4 @@ def test_workflow_accepts_the_province_folder(province: Path) -> None:
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
     jobs = dict(re.findall(r"^(\w+)\s+(\d+)$", proc.stdout, flags=re.MULTILINE))
-    assert jobs["clean"] == str(SMALL.counties) and jobs["report_pdf"] == "1"
+    assert jobs["clean"] == str(SMALL.counties) and jobs["report_pdf"] == "2"

@@ -10,10 +10,11 @@ from pa_study.figures import FIGURES, draw_figure
 from pa_study.results import StudyResults
 
 
+@pytest.mark.parametrize("language", ["en", "zh"])
 @pytest.mark.parametrize("name", list(FIGURES))
-def test_every_figure_is_drawn_as_undated_svg(results, name, tmp_path):
+def test_every_figure_is_drawn_as_undated_svg(results, name, language, tmp_path):
     path = tmp_path / f"{name}.svg"
-    draw_figure(name, results, path)
+    draw_figure(name, results, path, language)
     text = path.read_text(encoding="utf-8")
     assert text.lstrip().startswith("<?xml") and "<svg" in text
     assert "<dc:date>" not in text

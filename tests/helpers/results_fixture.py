@@ -31,7 +31,7 @@ STUDY = {
         "Lankao": {"name": "Lankao County", "name_zh": "兰考县", "synthetic": True},
     },
 }
-SETTINGS = {"language": "en", "cjk_font": "Noto Serif CJK SC", "cjk_font_files": "NotoSerifCJK*", "font_dirs": []}
+SETTINGS = {"cjk_font": "Noto Serif SC", "cjk_font_files": None, "font_dirs": []}
 NAMES = {"H": "H county", "Lankao": "Lankao County"}
 
 

@@ -146,8 +146,8 @@ def test_the_comparison_says_what_is_pending_without_the_comparison_stage():
 
 
 def test_an_unknown_language_is_refused(tmp_path):
-    with pytest.raises(InputError, match="report.language"):
-        build_report(report_inputs({}, settings={**SETTINGS, "language": "fr"}), tmp_path / "fr.pdf")
+    with pytest.raises(InputError, match="report language is 'fr'"):
+        build_report(report_inputs({}), tmp_path / "fr.pdf", "fr")
 
 
 def test_real_data_carry_no_synthetic_notice():

@@ -9,11 +9,15 @@ the workflow can read this table cheaply.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pa_study.errors import InputError
 from pa_study.indicators.family import FigureSpec
 from pa_study.indicators.registry import FAMILIES
 from pa_study.results import StudyResults
+
+if TYPE_CHECKING:
+    from pa_study.codebook import Codebook
 
 
 def county_panel(family: str) -> FigureSpec:
@@ -42,7 +46,9 @@ def figure_spec(name: str) -> FigureSpec:
     return FIGURES[name]
 
 
-def draw_figure(name: str, results: StudyResults, output: str | Path) -> None:
+def draw_figure(
+    name: str, results: StudyResults, output: str | Path, language: str = "en", codebook: Codebook | None = None
+) -> None:
     """Draw figure ``name`` and write it as deterministic SVG.
 
     Parameters
@@ -50,14 +56,21 @@ def draw_figure(name: str, results: StudyResults, output: str | Path) -> None:
     name : str
         A key of :data:`FIGURES`.
     results : StudyResults
-        The indicator results of the study's counties (:func:`pa_study.results.study_results`).
+        The indicator results of the study's counties (:func:`pa_study.results.study_results`),
+        with the county names in ``language``.
     output : str or Path
         The SVG file.
+    language : str
+        ``en`` or ``zh``: the language of the figure's titles, axes and legends.
+    codebook : Codebook, optional
+        Labels category codes (project types, roles, statuses); without it the codes are shown.
     """
     from pa_study.figures import plots
     from pa_study.figures.theme import apply_theme, save_figure
+    from pa_study.figures.words import figure_language
 
     spec = figure_spec(name)
-    apply_theme()
-    figure = getattr(plots, spec.function)(results, **spec.arguments)
-    save_figure(plots.footnote_if_suppressed(figure), output)
+    apply_theme(language)
+    with figure_language(language, codebook):
+        figure = getattr(plots, spec.function)(results, **spec.arguments)
+        save_figure(plots.footnote_if_suppressed(figure), output)

@@ -7,6 +7,7 @@ Every function takes a :class:`~pa_study.results.StudyResults` and returns a mat
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -15,41 +16,44 @@ import pandas as pd
 from pa_study.disclosure import FLAG, SUPPRESSED
 from pa_study.errors import InputError
 from pa_study.figures.theme import PALETTE, REFERENCE_COLOUR, WIDTH, county_colours
-from pa_study.results import Family, StudyResults, english_label
+from pa_study.figures.words import N_, category_label, label, tr
+from pa_study.results import Family, StudyResults
 
 #: Identification rates shown per county; the first two carry the 2% thresholds.
 ERROR_RATES = ["wrongful_exit_rate", "missed_rate", "inclusion_error", "exclusion_error"]
 SENSITIVITY_RATES = ["wrongful_exit_rate", "missed_rate", "inclusion_error_current", "exclusion_error"]
 EFFECT_METHODS = ["ols", "did", "aipw", "ipw", "psm"]
 METHOD_LABELS = {
-    "ols": "regression adjustment (main)",
-    "did": "difference in differences",
-    "aipw": "AIPW",
-    "ipw": "IPW",
-    "psm": "matching",
-    "dividend_only": "dividend only, regression (placebo)",
+    "ols": N_("regression adjustment (main)"),
+    "did": N_("difference in differences"),
+    "aipw": N_("AIPW"),
+    "ipw": N_("IPW"),
+    "psm": N_("matching"),
+    "dividend_only": N_("dividend only, regression (placebo)"),
 }
 INCOME_COMPONENTS = {
-    "inc_wage": "wages",
-    "inc_business": "business",
-    "inc_property": "property and dividends",
-    "inc_transfer": "transfers",
+    "inc_wage": N_("wages"),
+    "inc_business": N_("business"),
+    "inc_property": N_("property and dividends"),
+    "inc_transfer": N_("transfers"),
 }
 LEDGER_STATUSES = ["operating", "suspended", "failed"]
 TIME_ACTIVITIES = {
-    "share_paperwork": "paperwork",
-    "share_meetings": "meetings",
-    "share_inspections": "hosting inspections",
-    "share_fieldwork": "field work with households",
+    "share_paperwork": N_("paperwork"),
+    "share_meetings": N_("meetings"),
+    "share_inspections": N_("hosting inspections"),
+    "share_fieldwork": N_("field work with households"),
 }
-SUPPRESSED_FOOTNOTE = "x: suppressed to protect respondents' confidentiality (too few respondents; disclosure.min_cell)"
+SUPPRESSED_FOOTNOTE = N_(
+    "x: suppressed to protect respondents' confidentiality (too few respondents; disclosure.min_cell)"
+)
 #: Rows of the capability figure, top to bottom: the registration split, then the exit split among
 #: registered households (the ``group`` values of the ``index_distribution`` table).
 CAPABILITY_GROUPS = {
-    "unregistered": "not registered",
-    "registered": "registered",
-    "registered_not_exited": "registered, not exited",
-    "exited": "registered, exited",
+    "unregistered": N_("not registered"),
+    "registered": N_("registered"),
+    "registered_not_exited": N_("registered, not exited"),
+    "exited": N_("registered, exited"),
 }
 
 
@@ -71,7 +75,7 @@ def _mark(ax: plt.Axes, position: float, *, horizontal: bool = True) -> None:
 def footnote_if_suppressed(figure: plt.Figure) -> plt.Figure:
     """Explain ``x`` under a figure that shows one (every figure passes through here)."""
     if any(t.get_text() == SUPPRESSED for ax in figure.axes for t in ax.texts):
-        figure.text(0.0, 0.0, SUPPRESSED_FOOTNOTE, fontsize=6, ha="left", va="bottom")
+        figure.text(0.0, 0.0, tr(SUPPRESSED_FOOTNOTE), fontsize=6, ha="left", va="bottom")
     return figure
 
 
@@ -93,7 +97,7 @@ def _families_with(results: StudyResults, family: str, table: str) -> list[tuple
 def _headline_frame(results: StudyResults, family: str, names: list[str] | None = None) -> pd.DataFrame:
     """Headline rows of ``family`` over the counties (``names`` only, in that order, if given)."""
     rows = [
-        {**row, "county": results.names[f.county], "label_en": english_label(str(row.get("label", row["name"])))}
+        {**row, "county": results.names[f.county], "label_text": label(str(row.get("label", row["name"])))}
         for f in results.of_family(family)
         for row in f.headline
         if (row.get("estimate") is not None or row.get(FLAG) == SUPPRESSED) and (names is None or row["name"] in names)
@@ -151,8 +155,8 @@ def identification_errors(results: StudyResults) -> plt.Figure:
         threshold = panel["threshold"].dropna().unique() if "threshold" in panel else []
         for value in threshold:
             ax.axvline(value, color=REFERENCE_COLOUR, linestyle="--", linewidth=0.9)
-            ax.text(value, -0.45, f" threshold {value:.0%}", fontsize=6, va="bottom")
-        ax.set_title(panel["label_en"].iloc[0])
+            ax.text(value, -0.45, " " + tr("threshold {value}", value=f"{value:.0%}"), fontsize=6, va="bottom")
+        ax.set_title(panel["label_text"].iloc[0])
         ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda x, _: f"{x:.0%}"))
         ax.set_xlim(left=0)
     figure.tight_layout()
@@ -190,8 +194,8 @@ def registration_eligibility(results: StudyResults) -> plt.Figure:
             ax.text(
                 j, i, f"{share:.1%}", ha="center", va="center", fontsize=7, color="white" if share > 0.5 else "black"
             )
-        ax.set_xticks([0, 1], ["eligible", "not eligible"])
-        ax.set_yticks([0, 1], ["registered", "not\nregistered"])
+        ax.set_xticks([0, 1], [tr("eligible"), tr("not eligible")])
+        ax.set_yticks([0, 1], [tr("registered"), tr("not\nregistered")])
         ax.grid(False)
     figure.tight_layout()
     return figure
@@ -202,10 +206,8 @@ def poverty_line_sensitivity(results: StudyResults) -> plt.Figure:
     frame = _require(results.tables("identification", "sensitivity"), "sensitivity tables")
     colours = county_colours(results.order)
     rates = [r for r in SENSITIVITY_RATES if r in set(frame["rate"])]
-    labels = {
-        row["name"]: english_label(row["label"]) for f in results.of_family("identification") for row in f.headline
-    }
-    labels["inclusion_error_current"] = labels.get("inclusion_error", "inclusion error")
+    labels = {row["name"]: label(row["label"]) for f in results.of_family("identification") for row in f.headline}
+    labels["inclusion_error_current"] = labels.get("inclusion_error", tr("inclusion error"))
     figure, axes = _grid(len(rates), 2, 2.1)
     for ax, rate in zip(axes, rates, strict=False):
         panel = frame[frame["rate"] == rate]
@@ -221,7 +223,7 @@ def poverty_line_sensitivity(results: StudyResults) -> plt.Figure:
             ax.axhline(value, color=REFERENCE_COLOUR, linestyle="--", linewidth=0.9)
         ax.axvline(1.0, color="grey", linewidth=0.7)
         ax.set_title(labels.get(rate, rate))
-        ax.set_xlabel("poverty line × factor")
+        ax.set_xlabel(tr("poverty line × factor"))
         ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda y, _: f"{y:.0%}"))
     axes[0].legend(loc="best", frameon=False)
     figure.tight_layout()
@@ -258,7 +260,7 @@ def _dodged_intervals(
                 label=county if position == 0 else None,
             )
     ax.axvline(0, color=REFERENCE_COLOUR, linewidth=0.8)
-    ax.set_yticks(range(len(categories)), list(labels.values()))
+    ax.set_yticks(range(len(categories)), [tr(text) for text in labels.values()])
     ax.set_ylim(len(categories) - 0.5, -0.5)
     ax.set_xlabel(xlabel)
     ax.legend(loc="lower right", frameon=False, ncols=min(4, len(order)))
@@ -273,7 +275,7 @@ def income_effects(results: StudyResults) -> plt.Figure:
     frame = frame.assign(method=np.where(frame["treatment"] == "dividend_only", "dividend_only", frame["method"]))
     methods = [m for m in [*EFFECT_METHODS, "dividend_only"] if m in set(frame["method"])]
     return _dodged_intervals(
-        frame, "method", {m: METHOD_LABELS[m] for m in methods}, results.order, "yuan per person per year (95% CI)"
+        frame, "method", {m: METHOD_LABELS[m] for m in methods}, results.order, tr("yuan per person per year (95% CI)")
     )
 
 
@@ -286,37 +288,44 @@ def income_structure(results: StudyResults) -> plt.Figure:
     bars = [(county, year) for county in results.order for year in years]
     hidden = set(frame.loc[_flagged(frame), ["county", "year"]].itertuples(index=False, name=None))
     bottom = np.zeros(len(bars))
-    for colour, (component, label) in zip(PALETTE, INCOME_COMPONENTS.items(), strict=False):
+    for colour, (component, text) in zip(PALETTE, INCOME_COMPONENTS.items(), strict=False):
         shares = frame[frame["component"] == component].set_index(["county", "year"])["estimate"]
         heights = np.array([0.0 if bar in hidden else float(shares.get(bar, 0.0)) for bar in bars])
-        ax.bar(range(len(bars)), heights, bottom=bottom, color=colour, label=label, width=0.8)
+        ax.bar(range(len(bars)), heights, bottom=bottom, color=colour, label=tr(text), width=0.8)
         bottom += heights
     for position, bar in enumerate(bars):
         if bar in hidden:
             _mark(ax, position, horizontal=False)
     ax.set_xticks(range(len(bars)), [f"{county}\n{year}" for county, year in bars])
     ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda y, _: f"{y:.0%}"))
-    ax.set_ylabel("share of household income")
+    ax.set_ylabel(tr("share of household income"))
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
     figure.tight_layout()
     return figure
 
 
 def _stacked_shares(
-    ax: plt.Axes, table: pd.DataFrame, categories: list[str], parts: dict[str, str], key: str, part_column: str
+    ax: plt.Axes,
+    table: pd.DataFrame,
+    categories: list[str],
+    parts: dict[str, str],
+    key: str,
+    part_column: str,
+    tick: Callable[[str], str],
 ) -> None:
-    """Horizontal stacked bars of shares, one bar per category."""
+    """Horizontal stacked bars of shares, one bar per category (``tick`` labels it), stacked by
+    ``parts`` (part -> legend label)."""
     left = np.zeros(len(categories))
     hidden = set(table.loc[_flagged(table), key])
-    for colour, (part, label) in zip(PALETTE, parts.items(), strict=False):
+    for colour, (part, text) in zip(PALETTE, parts.items(), strict=False):
         shares = table[table[part_column] == part].set_index(key)["estimate"]
         widths = np.array([0.0 if c in hidden else float(shares.get(c, 0.0)) for c in categories])
-        ax.barh(range(len(categories)), widths, left=left, color=colour, label=label, height=0.75)
+        ax.barh(range(len(categories)), widths, left=left, color=colour, label=text, height=0.75)
         left += widths
     for position, category in enumerate(categories):
         if category in hidden:
             _mark(ax, position)
-    ax.set_yticks(range(len(categories)), categories)
+    ax.set_yticks(range(len(categories)), [tick(c) for c in categories])
     ax.set_ylim(len(categories) - 0.5, -0.5)
     ax.set_xlim(0, 1)
     ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda x, _: f"{x:.0%}"))
@@ -340,7 +349,10 @@ def ledger_status(results: StudyResults) -> plt.Figure:
 
     def panel(ax: plt.Axes, table: pd.DataFrame) -> None:
         types = ["all", *sorted(set(table["project_type"]) - {"all"})]
-        _stacked_shares(ax, table, types, {s: s for s in LEDGER_STATUSES}, "project_type", "status")
+        statuses = {s: category_label("projects", "status", s) for s in LEDGER_STATUSES}
+        _stacked_shares(
+            ax, table, types, statuses, "project_type", "status", partial(category_label, "projects", "project_type")
+        )
 
     return _share_panels(results, _families_with(results, "income", "ledger_status"), panel)
 
@@ -403,7 +415,7 @@ def capability_by_status(results: StudyResults) -> plt.Figure:
         markeredgecolor="grey",
         markersize=3.5,
         linestyle="none",
-        label="weighted mean",
+        label=tr("weighted mean"),
     )
     # The registration split and the exit split are separate comparisons; a rule keeps them apart.
     exit_rows = [i for i, g in enumerate(groups) if g in ("registered_not_exited", "exited")]
@@ -412,10 +424,10 @@ def capability_by_status(results: StudyResults) -> plt.Figure:
     ax.axvline(0, color=REFERENCE_COLOUR, linewidth=0.8)
     # Rows are categories: a horizontal grid line would run through the middle box of each row.
     ax.grid(False, axis="y")
-    ax.set_yticks(range(len(groups)), [CAPABILITY_GROUPS[g] for g in groups])
+    ax.set_yticks(range(len(groups)), [tr(CAPABILITY_GROUPS[g]) for g in groups])
     ax.set_ylim(len(groups) - 0.5, -0.5)
     ax.set_xlabel(
-        "capability index (standard deviations of the reference group); box 25-75%, whiskers 5-95%, line: median"
+        tr("capability index (standard deviations of the reference group); box 25-75%, whiskers 5-95%, line: median")
     )
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
     figure.tight_layout()
@@ -431,7 +443,8 @@ def cadre_time(results: StudyResults) -> plt.Figure:
         # "Other work" of a suppressed role would be 100% minus nothing: it gets no bar either.
         other = 1 - table[~_flagged(table)].groupby("role")["estimate"].sum()
         table = pd.concat([table, pd.DataFrame({"measure": "other", "role": other.index, "estimate": other.values})])
-        _stacked_shares(ax, table, roles, {**TIME_ACTIVITIES, "other": "other work"}, "role", "measure")
+        activities = {m: tr(text) for m, text in {**TIME_ACTIVITIES, "other": N_("other work")}.items()}
+        _stacked_shares(ax, table, roles, activities, "role", "measure", partial(category_label, "cadres", "role"))
 
     return _share_panels(results, _families_with(results, "formalism", "by_role"), panel)
 
@@ -450,16 +463,22 @@ def burden_and_errors(results: StudyResults) -> plt.Figure:
         level = of_county["level"].iloc[0]
         if units.empty:
             if suppressed:
-                ax.plot([], [], "o", color=colours[county], label=f"{county}: all {suppressed} {level}s suppressed (x)")
+                ax.plot(
+                    [],
+                    [],
+                    "o",
+                    color=colours[county],
+                    label=tr("{county}: all {n} {level}s suppressed (x)", county=county, n=suppressed, level=tr(level)),
+                )
             continue
-        hidden = f"; {suppressed} suppressed (x), no fit drawn" if suppressed else ""
+        hidden = tr("; {n} suppressed (x), no fit drawn", n=suppressed) if suppressed else ""
         ax.scatter(
             units["cadre_formal_share"],
             units["error_rate"],
             s=12 + units["n_households"] / 4,
             color=colours[county],
             alpha=0.75,
-            label=f"{county} ({level}s{hidden})",
+            label=tr("{county} ({level}s{hidden})", county=county, level=tr(level), hidden=hidden),
             linewidths=0,
         )
         # A fit through the published units only would not be the association estimated on all of them.
@@ -469,8 +488,8 @@ def burden_and_errors(results: StudyResults) -> plt.Figure:
             )
             xs = np.linspace(units["cadre_formal_share"].min(), units["cadre_formal_share"].max(), 20)
             ax.plot(xs, intercept + slope * xs, color=colours[county], linewidth=1.1)
-    ax.set_xlabel("cadres' share of weekly hours on formal activities")
-    ax.set_ylabel("identification error rate")
+    ax.set_xlabel(tr("cadres' share of weekly hours on formal activities"))
+    ax.set_ylabel(tr("identification error rate"))
     ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda x, _: f"{x:.0%}"))
     ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda y, _: f"{y:.0%}"))
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
@@ -489,7 +508,7 @@ def county_panel(results: StudyResults, family: str) -> plt.Figure:
         _dot_whisker(ax, panel, results.order, colours)
         for value in panel["threshold"].dropna().unique() if "threshold" in panel else []:
             ax.axvline(value, color=REFERENCE_COLOUR, linestyle="--", linewidth=0.9)
-        ax.set_title(_wrapped(panel["label_en"].iloc[0]), fontsize=7)
+        ax.set_title(_wrapped(panel["label_text"].iloc[0]), fontsize=7)
     figure.tight_layout()
     return figure
 

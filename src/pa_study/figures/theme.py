@@ -1,8 +1,9 @@
 """One look for every figure, and deterministic vector output.
 
 The palette is Okabe & Ito's (2008) colour-blind-safe set; each county keeps its colour in every
-figure (focal county first). Text is drawn as paths with matplotlib's bundled DejaVu Sans, so a
-figure looks, and hashes, the same on every machine.
+figure (focal county first). Text is drawn as paths with matplotlib's bundled DejaVu Sans and, for
+Chinese, the Noto Sans SC that comes with pa-study (:mod:`pa_study.fonts`), so a figure looks, and
+hashes, the same on every machine.
 """
 
 from __future__ import annotations
@@ -12,9 +13,11 @@ from pathlib import Path
 
 import matplotlib.pyplot as plt
 import seaborn as sns
+from matplotlib import font_manager
 from matplotlib.text import Text
 
 from pa_study.files import write_bytes
+from pa_study.fonts import FIGURE_CJK_FONT, packaged_font
 
 #: Okabe-Ito colours without black (kept for reference lines) and yellow (too light on white).
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442"]
@@ -24,11 +27,21 @@ WIDTH = 6.5
 _METADATA = {"Date": None, "Creator": "pa-study"}
 
 
-def apply_theme() -> None:
-    """Set the study's matplotlib/seaborn theme: print-size fonts, light grid, fixed SVG ids."""
-    sns.set_theme(context="paper", style="whitegrid", palette=PALETTE, font="DejaVu Sans")
+def apply_theme(language: str = "en") -> None:
+    """Set the study's matplotlib/seaborn theme: print-size fonts, light grid, fixed SVG ids.
+
+    Text is set in DejaVu Sans and Noto Sans SC: a Chinese figure (``language`` ``zh``) takes Noto
+    Sans SC first, an English one DejaVu Sans first, falling back on the other for the glyphs it
+    lacks (Chinese county names in an English figure).
+    """
+    cjk = str(packaged_font(FIGURE_CJK_FONT))
+    if cjk not in {font.fname for font in font_manager.fontManager.ttflist}:
+        font_manager.fontManager.addfont(cjk)
+    fonts = ["DejaVu Sans", FIGURE_CJK_FONT]
+    sns.set_theme(context="paper", style="whitegrid", palette=PALETTE, font=fonts[0])
     plt.rcParams.update(
         {
+            "font.family": fonts[::-1] if language == "zh" else fonts,
             "font.size": 8,
             "axes.titlesize": 9,
             "axes.labelsize": 8,

@@ -47,7 +47,7 @@ class ReportInputs:
         The config parts the report needs: ``study``, ``focal``, ``benchmarks`` and per county its
         ``name``, ``name_zh`` and ``synthetic`` flag (under ``counties``).
     settings : dict
-        The config's ``report`` section (language, fonts).
+        The config's ``report`` section (fonts).
     results : StudyResults
         The indicator families of the study's counties.
     summaries : dict
@@ -81,17 +81,17 @@ class ReportInputs:
     git_commit: str = "unknown"
 
 
-def build_report(inputs: ReportInputs, output: str | Path) -> int:
-    """Build the PDF report and write it to ``output``; return its page count.
+def build_report(inputs: ReportInputs, output: str | Path, language: str = "en") -> int:
+    """Build the PDF report in ``language`` (``en`` or ``zh``) and write it to ``output``; return
+    its page count.
 
     Raises
     ------
     InputError
         For an unknown language, a Chinese report without a CJK font, or a Typst error.
     """
-    language = inputs.settings.get("language", "en")
     if language not in LANGUAGES:
-        raise InputError(f"report.language is '{language}'; expected one of {', '.join(LANGUAGES)}", path="config")
+        raise InputError(f"the report language is '{language}'; expected one of {', '.join(LANGUAGES)}", path="config")
     fonts, font_files = font_setup(inputs.settings, language)
     document = report_document(inputs, language, fonts)
     if not font_files:

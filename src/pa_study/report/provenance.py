@@ -22,6 +22,7 @@ PACKAGES = (
     "seaborn",
     "snakemake",
     "typst",
+    "pylopdf-fonts-zh-cn",
 )
 
 

@@ -1,8 +1,8 @@
 """Compiling the report with Typst: fonts, fixed metadata, byte-identical output.
 
-The English report uses the fonts embedded in the ``typst`` package only (system fonts are
-ignored, so the PDF does not depend on what a machine has installed); a CJK font is added from
-the font folders when one is found, for Chinese names and terms. The Chinese report needs it.
+Latin text is set in the fonts embedded in the ``typst`` package, Chinese text in the CJK font that
+comes with pa-study (:mod:`pa_study.fonts`) or, if the config names one, a font installed on the
+system; no other system font is read, so the PDF does not depend on what a machine has installed.
 The document date is left out and the compile time fixed, so the same inputs give the same bytes.
 """
 
@@ -17,50 +17,46 @@ from pathlib import Path
 from typing import Any
 
 from pa_study.errors import InputError
+from pa_study.fonts import packaged_font, system_font_files
 
-#: Font folders searched for the CJK font, after those named in the config.
-FONT_DIRS = (
-    "/usr/share/fonts",
-    "/usr/local/share/fonts",
-    "~/.local/share/fonts",
-    "~/.fonts",
-    "/Library/Fonts",
-    "/System/Library/Fonts",
-    "C:/Windows/Fonts",
-)
 LATIN_FONT = "Libertinus Serif"
 #: 2000-01-01T00:00:00Z: what ``datetime.today()`` would give inside the template; nothing prints it.
 FIXED_TIMESTAMP = 946684800
 
 
-def cjk_font_files(pattern: str, extra_dirs: list[str]) -> list[Path]:
-    """Font files matching ``pattern`` (e.g. ``NotoSerifCJK*``) in the font folders, sorted."""
-    found: set[Path] = set()
-    for folder in [*extra_dirs, *FONT_DIRS]:
-        root = Path(folder).expanduser()
-        if root.is_dir():
-            found.update(p for p in root.rglob(pattern) if p.suffix.lower() in {".ttc", ".otf", ".ttf"})
-    return sorted(found)
+def font_setup(settings: Mapping[str, Any], language: str) -> tuple[list[str], list[Path]]:
+    """The font families (in fallback order) and font files for the report in ``language``.
 
+    With ``cjk_font_files`` null the CJK font is the one shipped with pa-study; with a pattern, the
+    system font files matching it (in ``font_dirs`` and the usual font folders).
 
-def font_setup(settings: dict[str, Any], language: str) -> tuple[list[str], list[Path]]:
-    """The font families (in fallback order) and font files for the report.
+    Returns
+    -------
+    (list of str, list of Path)
+        Families, Chinese first in a Chinese report and Latin first otherwise; and the CJK font
+        files (none when a system font is not found for an English report, which then leaves out
+        Chinese text).
 
     Raises
     ------
     InputError
-        For a Chinese report when no CJK font is found, naming the package that provides it.
+        When the shipped font is missing, or for a Chinese report when the system font is not found.
     """
-    files = cjk_font_files(settings["cjk_font_files"], settings.get("font_dirs", []))
+    family, pattern = settings["cjk_font"], settings.get("cjk_font_files")
+    if pattern is None:
+        files = [packaged_font(family)]
+    else:
+        files = system_font_files(pattern, list(settings.get("font_dirs", [])))
     if not files:
         if language == "zh":
             raise InputError(
-                f"the Chinese report needs the CJK font '{settings['cjk_font']}' (files {settings['cjk_font_files']}), "
-                "which was not found in the font folders; install it (Debian/Ubuntu: apt-get install fonts-noto-cjk) "
-                "or name its folder in report.font_dirs"
+                f"the Chinese report needs the CJK font '{family}' (files {pattern}), which was not found in "
+                "the font folders; install it (Debian/Ubuntu: apt-get install fonts-noto-cjk), name its folder "
+                "in report.font_dirs, or set report.cjk_font_files to null for the font shipped with pa-study",
+                path="config",
             )
         return [LATIN_FONT], []
-    families = [settings["cjk_font"], LATIN_FONT] if language == "zh" else [LATIN_FONT, settings["cjk_font"]]
+    families = [family, LATIN_FONT] if language == "zh" else [LATIN_FONT, family]
     return families, files
 
 

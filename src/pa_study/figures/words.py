@@ -1,0 +1,117 @@
+"""The figures' words in English and Chinese.
+
+Every text a figure draws goes through :func:`tr` (the figure's own words, written in English in
+:mod:`.plots` and looked up in :data:`ZH` for a Chinese figure, as gettext does), :func:`label`
+(the bilingual labels of the results rows) or :func:`category_label` (the codebook's labels of category
+codes). :func:`figure_language` sets the language while a figure is drawn. Constants that hold
+words are marked with :func:`N_` so that a test can check that each has its Chinese entry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from pa_study.codebook import Codebook
+from pa_study.results import chinese_label, english_label
+
+#: Chinese for each English text the figures draw. A text missing here is drawn in English; the
+#: figure tests fail on it.
+ZH: dict[str, str] = {
+    # methods of the income effect
+    "regression adjustment (main)": "回归调整（主估计）",
+    "difference in differences": "双重差分",
+    "AIPW": "增强逆概率加权（AIPW）",
+    "IPW": "逆概率加权（IPW）",
+    "matching": "倾向得分匹配",
+    "dividend only, regression (placebo)": "仅分红，回归（安慰剂检验）",
+    # income components
+    "wages": "工资性收入",
+    "business": "家庭经营收入",
+    "property and dividends": "财产性收入与分红",
+    "transfers": "转移性收入",
+    # cadre time
+    "paperwork": "填表报数",
+    "meetings": "开会",
+    "hosting inspections": "迎检",
+    "field work with households": "入户走访",
+    "other work": "其他工作",
+    # capability groups
+    "not registered": "非建档立卡户",
+    "registered": "建档立卡户",
+    "registered, not exited": "建档立卡户，未脱贫",
+    "registered, exited": "建档立卡户，已脱贫",
+    "weighted mean": "加权均值",
+    # axes and annotations
+    "threshold {value}": "阈值 {value}",
+    "eligible": "符合识别标准",
+    "not eligible": "不符合识别标准",
+    "not\nregistered": "非建档\n立卡户",
+    "inclusion error": "纳入误差",
+    "poverty line × factor": "贫困线 × 系数",
+    "yuan per person per year (95% CI)": "元/人·年（95%置信区间）",
+    "share of household income": "占家庭收入比重",
+    "capability index (standard deviations of the reference group); box 25-75%, whiskers 5-95%, line: median": (
+        "能力指数（参照组标准差）；箱体25%–75%，须线5%–95%，中线为中位数"
+    ),
+    "all": "全部",
+    "{county} ({level}s{hidden})": "{county}（{level}{hidden}）",
+    "; {n} suppressed (x), no fit drawn": "；{n}个已隐去（x），未画拟合线",
+    "{county}: all {n} {level}s suppressed (x)": "{county}：全部{n}个{level}已隐去（x）",
+    "x: suppressed to protect respondents' confidentiality (too few respondents; disclosure.min_cell)": (
+        "x：受访者过少，为保护受访者隐私已隐去（disclosure.min_cell）"
+    ),
+    "village": "村",
+    "township": "乡镇",
+    "cadres' share of weekly hours on formal activities": "干部每周用于形式性事务的时间占比",
+    "identification error rate": "识别误差率",
+}
+
+_LANGUAGE: ContextVar[str] = ContextVar("figure_language", default="en")
+_CODEBOOK: ContextVar[Codebook | None] = ContextVar("figure_codebook", default=None)
+
+
+@contextmanager
+def figure_language(language: str, codebook: Codebook | None = None) -> Iterator[None]:
+    """Draw the figures inside this block in ``language`` (``en`` or ``zh``), labelling category
+    codes from ``codebook`` when given."""
+    language_token, codebook_token = _LANGUAGE.set(language), _CODEBOOK.set(codebook)
+    try:
+        yield
+    finally:
+        _LANGUAGE.reset(language_token)
+        _CODEBOOK.reset(codebook_token)
+
+
+def current_language() -> str:
+    """The language figures are drawn in (``en`` unless :func:`figure_language` says otherwise)."""
+    return _LANGUAGE.get()
+
+
+def N_(text: str) -> str:
+    """Mark ``text`` as a figure word to be translated where it is drawn; returns it unchanged."""
+    return text
+
+
+def tr(text: str, **fields: object) -> str:
+    """``text`` in the figure's language (then its ``{fields}`` filled in)."""
+    translated = ZH.get(text, text) if current_language() == "zh" else text
+    return translated.format(**fields) if fields else translated
+
+
+def label(bilingual: str) -> str:
+    """The part of a results row's bilingual label (``错退率 wrongful-exit rate``) in the figure's language."""
+    return chinese_label(bilingual) if current_language() == "zh" else english_label(bilingual)
+
+
+def category_label(instrument: str, variable: str, code: str) -> str:
+    """The codebook's label of a category ``code`` of ``variable`` in the figure's language; ``all``
+    (a total row) and codes the codebook does not know are passed through :func:`tr`."""
+    codebook = _CODEBOOK.get()
+    if codebook is not None and instrument in codebook.instruments:
+        var = codebook[instrument].by_name.get(variable)
+        found = next((c for c in var.categories if c.code == code), None) if var is not None else None
+        if found is not None:
+            return found.label_zh if current_language() == "zh" else found.label_en
+    return tr(code)
