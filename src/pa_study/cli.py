@@ -275,6 +275,38 @@ def _audit_personal_data(args: argparse.Namespace) -> None:
     print(f"no personal data found under {', '.join(args.folders)} ({len(values)} raw personal values looked for)")
 
 
+def _check(args: argparse.Namespace) -> None:
+    from pa_study.codebook import load_codebook
+    from pa_study.ingest.check import check_file, format_check
+
+    codebook = load_codebook(args.codebook)
+    instrument = codebook[args.instrument]
+    sheet = int(args.sheet) if args.sheet is not None and args.sheet.isdigit() else args.sheet
+    report = check_file(
+        args.file, instrument, codebook, encoding=args.encoding, sheet=sheet, header_row=args.header_row
+    )
+    print(format_check(report, instrument))
+    if not report.ready:
+        raise InputError("the file is not ready for ingest (see above)", path=args.file)
+
+
+def _new_county(args: argparse.Namespace) -> None:
+    from pa_study.codebook import load_codebook
+    from pa_study.ingest.newcounty import format_new_county, new_county
+
+    result = new_county(
+        args.key,
+        args.raw_dir,
+        load_codebook(args.codebook),
+        name=args.name,
+        name_zh=args.name_zh,
+        config_path=args.output,
+        corrections_dir=args.corrections_dir,
+        force=args.force,
+    )
+    print(format_new_county(result))
+
+
 def _demo(args: argparse.Namespace) -> None:
     from pa_study import demo
 
@@ -360,6 +392,24 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("folders", nargs="*", default=["results", "reports"], help="folders to search (results reports)")
     p.add_argument("--configfile", default="config.yaml", help="the study's config (names the raw files)")
+
+    p = command("check", _check, "check one's own raw file against the codebook before the first run")
+    p.add_argument("file")
+    p.add_argument("--instrument", required=True, help="households, cadres, projects or villages")
+    p.add_argument("--codebook", default="data/codebook/codebook.yaml")
+    p.add_argument("--encoding", help="read a CSV in this encoding instead of the one found")
+    p.add_argument("--sheet", help="read this Excel sheet (name or 0-based index) instead of the one found")
+    p.add_argument("--header-row", type=int, help="read the headers from this 1-based row instead of the one found")
+
+    p = command("new-county", _new_county, "write the config block and corrections file of a new county")
+    p.add_argument("key", help="the county's key in the config, e.g. Fuping")
+    p.add_argument("--raw-dir", required=True, help="the folder of its raw files, e.g. data/raw/Fuping")
+    p.add_argument("--name", help="its English name (default: the key)")
+    p.add_argument("--name-zh", help="its Chinese name, e.g. 阜平县")
+    p.add_argument("--codebook", default="data/codebook/codebook.yaml")
+    p.add_argument("--output", help="the config file to write (default: config.<key>.yaml)")
+    p.add_argument("--corrections-dir", default="data/corrections")
+    p.add_argument("--force", action="store_true", help="overwrite files that exist")
 
     p = command("demo", _demo, "regenerate the synthetic demo data (see python -m pa_study.demo --help)")
     p.add_argument("rest", nargs=argparse.REMAINDER)

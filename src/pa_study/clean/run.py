@@ -26,6 +26,7 @@ from pa_study.clean.steps import (
 from pa_study.codebook import CLEANED_DTYPES, SOURCE_ROW, Codebook, Instrument
 from pa_study.design import design_columns
 from pa_study.files import read_json, write_csv, write_json, write_parquet
+from pa_study.progress import progress
 
 
 def clean_table(
@@ -81,7 +82,7 @@ def clean_table(
         lambda t: outlier_flags(t, instrument, options.outlier_iqr_multiplier),
     ]
     result = duplicates
-    for step in [None, *steps]:
+    for step in progress([None, *steps], f"clean {instrument.name}"):
         if step is not None:
             result = step(result.table)
         log += result.log

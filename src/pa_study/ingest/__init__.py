@@ -12,7 +12,11 @@ so that every change made to a value is recorded there.
 * :mod:`.deidentify`: the de-identification hook and the salted pseudonyms;
 * :mod:`.corrections`: the researcher's duplicates corrections file;
 * :mod:`.settings`: a raw file's reading options and an ingest job's config part;
-* :mod:`.run`: :func:`.run.ingest` and the entry point ``pa-study ingest`` calls.
+* :mod:`.run`: :func:`.run.ingest` and the entry point ``pa-study ingest`` calls;
+* :mod:`.detect`: a file's real format, encoding, sheet and header row (used by the readers'
+  and header messages and by the two commands below);
+* :mod:`.check` and :mod:`.newcounty`: ``pa-study check`` and ``pa-study new-county``, for the
+  first hour with one's own data.
 
 Only the light config helpers are imported here, so that the workflow (which needs them to build
 its jobs) does not load pandas.

@@ -76,12 +76,32 @@ def map_headers(raw: RawTable, instrument: Instrument) -> HeaderMap:
             spellings = ", ".join(a.text for a in instrument[name].header_spellings())
             raise InputError(
                 f"required column '{name}' ({instrument[name].label_zh}) is missing; "
-                f"expected a header named one of: {spellings}",
+                f"expected a header named one of: {spellings}{layout_hint(raw, instrument, len(seen))}",
                 path=raw.path,
                 column=name,
             )
     absent = [v.name for v in instrument.variables if v.name not in seen and not v.personal]
     return HeaderMap(columns, scales, extra, absent)
+
+
+def layout_hint(raw: RawTable, instrument: Instrument, recognised: int) -> str:
+    """A hint for a missing-column message: the sheet and header row where more of the instrument's
+    headers are (title rows above the headers, a notes sheet first), or an empty string."""
+    from pa_study.ingest.detect import detect_layout
+    from pa_study.ingest.readers import FORMATS
+
+    if raw.format not in ("csv", "xlsx"):
+        return ""
+    layout = detect_layout(raw.path, instrument, FORMATS)
+    if layout.recognised <= recognised:
+        return ""
+    where = f"row {layout.header_row}" + (f" of sheet '{layout.sheet}'" if layout.sheet else "")
+    options = {k: v for k, v in layout.config_entry(raw.path).items() if k in ("sheet", "header_row")}
+    settings = " and ".join(f"{k}: {v}" for k, v in options.items())
+    return (
+        f". {where.capitalize()} holds {layout.recognised} of the {instrument.name} headers: set {settings} "
+        "for this file in config.yaml (pa-study check shows the whole mapping)"
+    )
 
 
 def canonical_table(raw: RawTable, instrument: Instrument, headers: HeaderMap) -> pd.DataFrame:

@@ -105,6 +105,7 @@ def read_raw(
         raise InputError("file not found", path=path)
     if Path(path).stat().st_size == 0:
         raise InputError("the file is empty; expected a header row and data rows", path=path)
+    _check_contents_match_extension(path, fmt)
     if fmt == "csv":
         raw = _read_csv(path, encoding, header_row)
     elif fmt == "xlsx":
@@ -115,6 +116,22 @@ def read_raw(
     if require_rows and not raw.rows:
         raise InputError("the file has a header row but no data rows", path=path)
     return raw
+
+
+def _check_contents_match_extension(path: str, fmt: str) -> None:
+    """Refuse a file whose bytes are another format than its extension names (an Excel workbook
+    renamed ``.csv`` would otherwise be reported as undecodable text)."""
+    from pa_study.ingest.detect import sniff_format
+
+    found = sniff_format(path)
+    if found == fmt or (found == "csv" and fmt in ("stata", "spss")):
+        return
+    extension = {"xlsx": ".xlsx", "csv": ".csv", "stata": ".dta", "spss": ".sav"}.get(found)
+    fix = f"rename it to end in {extension}" if extension else "open it in Excel and save it as .xlsx"
+    raise InputError(
+        f"the file's contents are {found} but its name ends in '{Path(path).suffix}'; {fix}",
+        path=path,
+    )
 
 
 def decode_text(data: bytes, encoding: str, path: str) -> tuple[str, str]:
