@@ -19,8 +19,8 @@ RESULTS = ROOT / "tests" / "fixtures" / "report" / "results"
 #: The report's config part (pa_study.workflow.report_study) for the fixture study.
 STUDY = {
     "study": {
-        "title": "Targeted poverty alleviation in H county: a comparative case study",
-        "title_zh": "H县精准扶贫的县域实施：比较案例研究",
+        "title": "Targeted poverty alleviation in {focal}: a comparative case study",
+        "title_zh": "{focal}精准扶贫的县域实施：比较案例研究",
         "survey_year": 2020,
         "baseline_year": 2015,
     },

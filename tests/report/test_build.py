@@ -22,9 +22,11 @@ from pa_study.audit import audit_folders, raw_personal_values
 from pa_study.codebook import load_codebook
 from pa_study.errors import InputError
 from pa_study.figures import draw_figure
+from pa_study.indicators import FAMILIES
 from pa_study.report import build_report, page_count, report_document
 from pa_study.report.sections import threshold_verdict
 from pa_study.report.text import format_interval, format_value
+from pa_study.results import study_results
 from tests.helpers.project import ROOT
 from tests.helpers.results_fixture import (
     CODEBOOK,
@@ -90,23 +92,24 @@ def test_every_headline_number_matches_the_results_json(built):
     assert checked > 60
 
 
-def test_the_summary_states_the_threshold_verdicts_of_the_focal_county(built):
-    summary = next(t for t in built["texts"] if "Summary of findings" in t and "verdict" in t)
+def test_the_first_page_holds_the_questions_the_key_findings_and_a_figure(built):
+    first = built["texts"][0]
+    for family in FAMILIES.values():
+        assert squeezed(family.question("en")) in squeezed(first)
+    assert squeezed("Key findings: H county and the benchmark counties") in squeezed(first)
+    assert re.search(r"Table\s1 answers them", first) and re.search(r"Figure\s1:", first)
     row = fixture_results().get("H", "identification").row("wrongful_exit_rate")
     expected = {"pass": "passes", "fail": "fails", "inconclusive": "inconclusive"}[threshold_verdict(row)]
-    assert squeezed(f"{format_value(row['estimate'], row['name'])}") in squeezed(summary)
-    assert f'"{expected}"' in summary
+    key = squeezed(first[first.index("Verdict, H county") :])
+    estimate = squeezed(format_value(row["estimate"], row["name"]) + format_interval(row))
+    assert key.index(estimate) < key.index(f"<2.00%{expected}", key.index(estimate))
 
 
 def test_every_section_is_present(built):
     text = "\n".join(built["texts"])
     for heading in (
-        "Summary of findings",
+        "Findings",
         "Data and sample",
-        "Identification accuracy",
-        "Industry income effect",
-        "Capability and endogenous motivation",
-        "Formalism burden",
         "Comparison with the benchmark",
         "Survey estimates by county",
         "Implications",
@@ -114,17 +117,45 @@ def test_every_section_is_present(built):
         "Industrial blood-making",
         "Endogenous motivation",
         "Monitoring after 2020",
-        "Appendix A",
-        "Appendix B",
+        "Appendix A: Detail by county",
+        "Appendix B: Settings and definitions",
         "Appendix C",
+        "Appendix D",
     ):
         assert heading in text, heading
+    for family in FAMILIES.values():
+        assert squeezed(family.question("en")) in squeezed(text)
+
+
+def test_every_table_and_figure_is_numbered_and_cited_in_the_text(tmp_path):
+    (tmp_path / "x.svg").write_text("<svg/>")
+    figures = {name: str(tmp_path / "x.svg") for name in ("identification_errors", "cadre_time")}
+    document = report_document(report_inputs(figures), "en", ["Libertinus Serif"])
+    blocks = document["front"] + document["blocks"]
+    labels = [block["label"] for block in blocks if block["kind"] in ("table", "figure")]
+    assert len(labels) == len(set(labels)) and all(labels)
+    cited = {value for block in blocks if block["kind"] == "par" for kind, value in block["parts"] if kind == "ref"}
+    assert set(labels) <= cited
 
 
 def test_title_page_names_the_counties_and_the_survey_year_and_flags_synthetic_data(built):
     title = built["texts"][0]
+    assert squeezed("Targeted poverty alleviation in H county: a comparative case study") in squeezed(title)
     assert "Focal county: H county" in title and "Lankao County" in title
-    assert "surveys of 2020" in title and "SYNTHETIC DATA" in title
+    assert "surveys of 2020" in title and squeezed("SYNTHETIC DATA: the data of H county, Lankao County") in squeezed(
+        title
+    )
+
+
+def test_the_title_and_the_synthetic_notice_follow_the_counties():
+    study = copy.deepcopy(STUDY)
+    study["focal"], study["benchmarks"] = "Lankao", ["H"]
+    study["counties"]["Lankao"]["synthetic"] = False
+    results = study_results(indicator_items(), {"Lankao": "兰考县", "H": "H县"})
+    meta = report_document(report_inputs({}, study=study, results=results), "zh", ["Noto Serif SC"])["meta"]
+    assert meta["title"] == "兰考县精准扶贫的县域实施：比较案例研究"
+    assert "H县" in meta["synthetic_notice"] and "兰考" not in meta["synthetic_notice"]
+    assert "H县为合成演示数据" in meta["footer"]
 
 
 def test_every_page_after_the_title_says_the_data_are_synthetic(built):

@@ -101,6 +101,12 @@ class IndicatorFamily(Generic[S]):
     figures : dict
         Figure name -> :class:`FigureSpec` of the figures drawn from this family, in report order;
         they are shown in the family's section of the report.
+    question_en, question_zh : str
+        The study question the family answers, as the report's first page and findings put it
+        (the title when empty).
+    key_headlines : tuple of str
+        The headline names the report's first page shows in its key-findings table, in order
+        (empty: those with a threshold, else the first contrast).
     """
 
     name: str
@@ -112,10 +118,17 @@ class IndicatorFamily(Generic[S]):
     compute: Callable[[CleanedTables, S], FamilyResult]
     contrasts: tuple[str, ...] = ()
     figures: Mapping[str, FigureSpec] = field(default_factory=dict)
+    question_en: str = ""
+    question_zh: str = ""
+    key_headlines: tuple[str, ...] = ()
 
     def title(self, language: str) -> str:
         """The family's name in ``language`` (``en`` or ``zh``)."""
         return self.title_zh if language == "zh" else self.title_en
+
+    def question(self, language: str) -> str:
+        """The study question the family answers, in ``language`` (its title when none is given)."""
+        return (self.question_zh if language == "zh" else self.question_en) or self.title(language)
 
     def settings_from_config(self, config: Mapping[str, Any], county: str) -> S:
         """The family's settings for ``county`` from the validated config (schema defaults filled in)."""

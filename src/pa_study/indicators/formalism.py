@@ -496,6 +496,11 @@ FAMILY = IndicatorFamily(
     name="formalism",
     title_en="Formalism burden",
     title_zh="形式主义负担",
+    question_en=(
+        "How much of cadres' time goes to forms, meetings and inspections, and does it go with identification errors?"
+    ),
+    question_zh="干部有多少时间用于填表、开会和迎检，这与识别误差是否相关？",
+    key_headlines=("share_formalism", "burden_error_association"),
     settings=FormalismSettings,
     instruments=("cadres", "households"),
     required=("households",),

@@ -585,6 +585,11 @@ FAMILY = IndicatorFamily(
     name="income",
     title_en="Industry income effect (blood-making)",
     title_zh="产业扶贫收入效应（造血）",
+    question_en=(
+        "Do households active in industrial projects earn more from their own work (造血) than comparable households?"
+    ),
+    question_zh="参与产业项目的农户，自身劳动收入是否高于可比农户（造血）？",
+    key_headlines=("att_earned_pc", "transfer_share_change_registered"),
     settings=IncomeSettings,
     instruments=("households", "projects"),
     required=("households",),

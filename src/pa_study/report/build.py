@@ -19,7 +19,7 @@ import pa_study.report.blocks as b
 from pa_study.codebook import load_codebook
 from pa_study.errors import InputError
 from pa_study.files import read_json, write_bytes
-from pa_study.indicators import FAMILIES
+from pa_study.report.findings import county_appendix, findings_section, front_page
 from pa_study.report.implications import implications_section
 from pa_study.report.provenance import input_hashes, package_versions
 from pa_study.report.render import compile_pdf, font_setup
@@ -28,11 +28,9 @@ from pa_study.report.sections import (
     codebook_appendix,
     comparison_section,
     data_section,
-    family_section,
-    methods_appendix,
-    summary_section,
     title_facts,
 )
+from pa_study.report.settings_appendix import settings_appendix
 from pa_study.report.text import LANGUAGES, words
 from pa_study.results import StudyResults, has_cjk, strip_cjk
 
@@ -130,10 +128,16 @@ def report_document(inputs: ReportInputs, language: str, fonts: list[str]) -> di
         comparison=read_json(inputs.comparison) if inputs.comparison else None,
         published=pd.read_csv(inputs.published, encoding="utf-8-sig") if inputs.published else None,
     )
-    counties = study.get("counties", {})
-    synthetic = any(block.get("synthetic", False) for block in counties.values())
     version = dict(package_versions()).get("pa-study", "")
-    title = study.get("study", {}).get("title_zh" if language == "zh" else "title") or w["subtitle"]
+    title = study_title(study, ctx.name(ctx.focal), language) or w["subtitle"]
+    synthetic = synthetic_counties(study, ctx)
+    notice = footer = None
+    if synthetic:
+        names = w["list_sep"].join(synthetic)
+        them = w["synthetic_them_one" if len(synthetic) == 1 else "synthetic_them_many"]
+        notice = w["synthetic"].format(counties=names, them=them)
+        every = len(synthetic) == len(ctx.results.counties)
+        footer = f"{title} · {w['synthetic_footer_all'] if every else w['synthetic_footer'].format(counties=names)}"
     meta = {
         "title": title,
         "subtitle": w["subtitle"],
@@ -141,20 +145,69 @@ def report_document(inputs: ReportInputs, language: str, fonts: list[str]) -> di
         "lang": language,
         "fonts": fonts,
         "title_lines": title_facts(ctx, study.get("benchmarks", [])),
-        "synthetic_notice": w["synthetic"] if synthetic else None,
-        "footer": f"{title} · {w['synthetic_footer']}" if synthetic else title,
+        "synthetic_notice": notice,
+        "footer": footer or title,
         "colophon": w["colophon"].format(version=version, commit=inputs.git_commit),
         "contents_title": w["contents"],
     }
-    blocks: list[b.Block] = [*summary_section(ctx), *data_section(ctx)]
-    for family in FAMILIES.values():
-        blocks.extend(family_section(ctx, family))
-    blocks.extend(comparison_section(ctx))
-    blocks.extend(implications_section(ctx))
-    blocks.extend(methods_appendix(ctx))
-    blocks.extend(codebook_appendix(ctx, load_codebook(inputs.codebook)))
-    blocks.extend(provenance_appendix(ctx, inputs))
-    return {"meta": meta, "blocks": blocks}
+    blocks: list[b.Block] = [
+        *findings_section(ctx),
+        *data_section(ctx),
+        *comparison_section(ctx),
+        *implications_section(ctx),
+        *county_appendix(ctx),
+        *settings_appendix(ctx),
+        *codebook_appendix(ctx, load_codebook(inputs.codebook)),
+        *provenance_appendix(ctx, inputs),
+    ]
+    front = front_page(ctx)
+    label_all(front + blocks)
+    return {"meta": meta, "front": front, "blocks": cited_sections(blocks, w)}
+
+
+def study_title(study: dict[str, Any], focal_name: str, language: str) -> str:
+    """The study's title in ``language`` (``study.title`` or ``study.title_zh``) with ``{focal}``
+    replaced by the focal county's name, so that swapping counties changes the title."""
+    title = str(study.get("study", {}).get("title_zh" if language == "zh" else "title") or "")
+    return title.replace("{focal}", focal_name)
+
+
+def synthetic_counties(study: dict[str, Any], ctx: ReportContext) -> list[str]:
+    """The names of the study's counties whose data are synthetic (``synthetic: true``), in study order."""
+    counties = study.get("counties", {})
+    return [ctx.name(c) for c in ctx.results.counties if counties.get(c, {}).get("synthetic", False)]
+
+
+def label_all(blocks: list[b.Block]) -> None:
+    """Give every table and figure without one a label (``tab:n``, ``fig:n``), in place."""
+    numbers = {"table": 0, "figure": 0}
+    for block in blocks:
+        if block["kind"] in numbers and block.get("label") is None:
+            numbers[block["kind"]] += 1
+            block["label"] = f"{'tab' if block['kind'] == 'table' else 'fig'}:{numbers[block['kind']]}"
+
+
+def cited_sections(blocks: list[b.Block], words_: dict[str, str]) -> list[b.Block]:
+    """``blocks`` with a sentence after each top-level heading citing the tables and figures of that
+    section that its text does not cite, so that every table and figure is cited in the text."""
+    sections: list[list[b.Block]] = []
+    for block in blocks:
+        if block["kind"] == "heading" and block["level"] == 1 or not sections:
+            sections.append([])
+        sections[-1].append(block)
+    out: list[b.Block] = []
+    for section in sections:
+        refs = {value for block in section if block["kind"] == "par" for kind, value in block["parts"] if kind == "ref"}
+        uncited = [
+            block["label"] for block in section if block["kind"] in ("table", "figure") and block["label"] not in refs
+        ]
+        if uncited:
+            sentence = b.par(
+                words_["section_cites"].format(refs=words_["list_sep"].join(b.ref(label) for label in uncited))
+            )
+            section.insert(1, sentence)
+        out.extend(section)
+    return out
 
 
 def provenance_appendix(ctx: ReportContext, inputs: ReportInputs) -> list[b.Block]:

@@ -1,8 +1,9 @@
 """The report's sections, each a list of blocks built from results files only.
 
-Sentences are generated from the numbers they print (:func:`row_sentences`): a threshold verdict
-comes from comparing the estimate and its interval with the threshold, a sign from the interval
-against zero, so no sentence can contradict its numbers.
+Verdicts are read from the numbers they sit beside (:func:`threshold_verdict`, :func:`zero_side`):
+a threshold verdict comes from comparing the interval with the threshold, a sign from the interval
+against zero, so no sentence or verdict column can contradict its numbers. The first page and the
+findings are :mod:`.findings`, the settings appendix :mod:`.settings_appendix`.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import pa_study.report.blocks as b
 from pa_study.codebook import Codebook
 from pa_study.disclosure import DEFAULT_MIN_CELL, FLAG, SUPPRESSED
 from pa_study.figures import FIGURES
-from pa_study.indicators import FAMILIES, IndicatorFamily
+from pa_study.indicators import FAMILIES
 from pa_study.report.text import format_interval, format_value, label_of
 from pa_study.results import StudyResults
 from pa_study.stats.thresholds import threshold_verdict as threshold_rule
@@ -103,35 +104,10 @@ def is_contrast(row: dict[str, Any]) -> bool:
     return str(row["name"]).startswith(_CONTRAST_PREFIXES)
 
 
-def row_sentences(row: dict[str, Any], ctx: ReportContext) -> str:
-    """The generated interpretation of one headline row: its numbers, then what they imply."""
-    w, name = ctx.words, str(row["name"])
-    text = w["row_sentence"].format(
-        label=label_of(row, ctx.language),
-        estimate=format_value(row["estimate"], name),
-        low=format_value(row["ci_low"], name),
-        high=format_value(row["ci_high"], name),
-        n=row["n"],
-    )
-    if row.get("threshold") is not None:
-        verdict = threshold_verdict(row)
-        est, threshold = float(row["estimate"]), float(row["threshold"])
-        # Where the numbers lie; whether that passes is the verdict's (the criterion may be "above").
-        low, high = float(row["ci_low"]), float(row["ci_high"])
-        ci_side = "ci_below" if high < threshold else "ci_above" if low > threshold else "ci_straddles"
-        side = "side_below" if est < threshold else "side_above" if est > threshold else "side_at"
-        text += w["gap"] + w["threshold_sentence"].format(
-            threshold=format_value(threshold, name), side=w[side], ci_side=w[ci_side], verdict=w[verdict]
-        )
-    elif is_contrast(row):
-        text += w["gap"] + w[f"zero_{zero_side(row)}"]
-    if row.get("reliable") is False:
-        text += w["gap"] + w["unreliable"]
-    return text
-
-
-def headline_table(rows: Iterable[dict[str, Any]], ctx: ReportContext, caption: str) -> b.Block:
-    """Estimate, SE, CI, n (and the threshold verdict) of headline rows."""
+def headline_table(
+    rows: Iterable[dict[str, Any]], ctx: ReportContext, caption: str, label: str | None = None
+) -> b.Block:
+    """Estimate, SE, CI, n (and the threshold verdict) of headline rows; ``label`` lets the text cite it."""
     w = ctx.words
     body = []
     for row in rows:
@@ -151,7 +127,7 @@ def headline_table(rows: Iterable[dict[str, Any]], ctx: ReportContext, caption: 
             ]
         )
     columns = [w["col_indicator"], w["col_estimate"], w["col_se"], w["col_ci"], w["col_n"], w["col_verdict"]]
-    return b.table(columns, body, caption)
+    return b.table(columns, body, caption, label=label)
 
 
 def _estimated(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -185,22 +161,6 @@ def title_facts(ctx: ReportContext, benchmarks: list[str]) -> list[str]:
         w["benchmarks"].format(names=", ".join(ctx.name(c) for c in benchmarks)),
         w["data_year"].format(year=ctx.study.get("survey_year"), baseline=ctx.study.get("baseline_year")),
     ]
-
-
-def summary_section(ctx: ReportContext) -> list[b.Block]:
-    """The headline findings of the focal county, with numbers and threshold verdicts."""
-    w = ctx.words
-    out = [b.heading(w["summary"]), b.par(w["summary_intro"].format(county=ctx.name(ctx.focal)))]
-    for family in FAMILIES:
-        result = ctx.results.get(ctx.focal, family)
-        if result is None:
-            out.append(b.note(w["missing_family"].format(family=ctx.family_title(family), county=ctx.name(ctx.focal))))
-            continue
-        rows = _estimated(result.headline)
-        key = [r for r in rows if r.get("threshold") is not None or is_contrast(r)] or rows[:3]
-        out.append(b.heading(ctx.family_title(family), level=2))
-        out.append(b.bullets([row_sentences(r, ctx) for r in key]))
-    return out
 
 
 def data_section(ctx: ReportContext) -> list[b.Block]:
@@ -277,40 +237,6 @@ def data_section(ctx: ReportContext) -> list[b.Block]:
                 align=["left", "left", "left", "right"],
             )
         )
-    return out
-
-
-def family_section(ctx: ReportContext, family: IndicatorFamily) -> list[b.Block]:
-    """One indicator family: per county a table and interpretations, then the family's figures."""
-    w = ctx.words
-    title = family.title(ctx.language)
-    out = [b.heading(title)]
-    for county in ctx.results.counties:
-        result = ctx.results.get(county, family.name)
-        out.append(b.heading(ctx.name(county), level=2))
-        if result is None:
-            out.append(b.note(w["missing_family"].format(family=title, county=ctx.name(county))))
-            continue
-        if result.status != "ok":
-            out.append(b.note(w["status_note"].format(county=ctx.name(county), status=result.status)))
-        rows = _estimated(result.headline)
-        if _shown(result.headline):
-            caption = w["headline_caption"].format(county=ctx.name(county), family=title)
-            out.append(headline_table(_shown(result.headline), ctx, caption))
-            out.extend(suppression_mark(ctx, [result]))
-            out.append(
-                b.bullets(
-                    [
-                        row_sentences(r, ctx)
-                        for r in rows
-                        if r.get("threshold") is not None or is_contrast(r) or county == ctx.focal
-                    ]
-                )
-            )
-        if result.document.get("notes"):
-            out.append(b.par(w["notes_intro"].format(county=ctx.name(county))))
-            out.append(b.bullets([str(n) for n in result.document["notes"]]))
-    out.extend(figure_blocks(ctx, list(family.figures)))
     return out
 
 
@@ -461,54 +387,6 @@ def lineup_interval(row: dict[str, Any]) -> str:
 
 def _text(value: Any) -> str:
     return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
-
-
-def methods_appendix(ctx: ReportContext) -> list[b.Block]:
-    """Definitions and the settings each family used, as written beside the focal county's results."""
-    w = ctx.words
-    out = [b.heading(w["appendix_methods"]), b.par(w["methods_intro"])]
-    for family in FAMILIES:
-        result = ctx.results.get(ctx.focal, family)
-        if result is None:
-            continue
-        out.append(b.heading(ctx.family_title(family), level=2))
-        definitions = sorted(result.document.get("definitions", {}).items())
-        if definitions:
-            out.append(
-                b.table(
-                    [w["col_variable"], w["col_definition"]],
-                    [[k, v] for k, v in definitions],
-                    w["col_definition"],
-                    align=["left", "left"],
-                )
-            )
-        settings = sorted(flatten(result.document.get("settings", {})).items())
-        out.append(
-            b.table(
-                [w["col_setting"], w["col_value"]],
-                [[k, v] for k, v in settings],
-                w["col_setting"],
-                align=["left", "left"],
-            )
-        )
-    return out
-
-
-def flatten(value: Any, prefix: str = "") -> dict[str, str]:
-    """Nested settings as ``a.b.c -> value`` lines (lists of mappings printed compactly)."""
-    if isinstance(value, dict) and value:
-        out: dict[str, str] = {}
-        for key, sub in value.items():
-            out.update(flatten(sub, f"{prefix}.{key}" if prefix else str(key)))
-        return out
-    if isinstance(value, list):
-        return {
-            prefix: "; ".join(
-                ", ".join(f"{k}={v}" for k, v in item.items()) if isinstance(item, dict) else str(item)
-                for item in value
-            )
-        }
-    return {prefix: "{}" if value == {} else str(value)}
 
 
 def codebook_appendix(ctx: ReportContext, codebook: Codebook) -> list[b.Block]:

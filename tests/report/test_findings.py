@@ -1,0 +1,35 @@
+"""The first page and the findings (pa_study.report.findings): verdicts from the numbers, cells with
+their verdicts, the key headlines each family names."""
+
+from __future__ import annotations
+
+from pa_study.indicators import FAMILIES
+from pa_study.report.findings import estimate_cell, key_names, verdict
+from tests.helpers.results_fixture import focal_context, rate_row
+
+
+def test_verdicts_come_from_the_interval_against_the_threshold_or_zero():
+    assert verdict(rate_row(0.05, 0.03, 0.07)) == "fail"
+    assert verdict(rate_row(0.01, 0.005, 0.015)) == "pass"
+    assert verdict({"name": "att_earned_pc", "estimate": 400, "ci_low": 100, "ci_high": 700}) == "positive"
+    assert verdict({"name": "att_earned_pc", "estimate": 40, "ci_low": -100, "ci_high": 170}) == "none"
+    assert verdict({"name": "eligible_share", "estimate": 0.1, "ci_low": 0.05, "ci_high": 0.15}) is None
+    assert verdict({"name": "att_earned_pc", "estimate": None, "flag": "x"}) is None
+
+
+def test_a_cell_carries_estimate_interval_and_verdict():
+    ctx = focal_context(wrongful_exit_rate=rate_row(0.05, 0.03, 0.07))
+    assert (
+        estimate_cell(rate_row(0.05, 0.03, 0.07) | {"name": "wrongful_exit_rate"}, ctx)
+        == "5.00%\n[3.00%, 7.00%]\nfails"
+    )
+    assert estimate_cell(None, ctx) == "–"
+
+
+def test_the_key_headlines_are_the_families_own_else_the_thresholds():
+    ctx = focal_context(
+        missed_rate=rate_row(0.05, 0.03, 0.07), eligible_share=rate_row(0.2, 0.1, 0.3) | {"threshold": None}
+    )
+    identification = FAMILIES["identification"]
+    assert key_names(identification, ctx.results.get("H", "identification")) == ["missed_rate"]
+    assert identification.key_headlines[0] == "wrongful_exit_rate"
