@@ -15,7 +15,8 @@ rule report_pdf:
             labels=lambda w: {"language": wf.report_language(w.suffix)},
         ),
     params:
-        study=canonical_json(wf.report_study(config)),
+        # A function, so that Snakemake does not read "{focal}" in the study title as a wildcard.
+        study=lambda w: canonical_json(wf.report_study(config)),
         settings=canonical_json(wf.report_settings(config)),
         arguments=lambda w: wf.report_arguments(config, wf.report_language(w.suffix)),
         config_sha256=wf.config_sha256(config),
