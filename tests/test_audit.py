@@ -78,3 +78,9 @@ def test_the_command_lists_places_not_values_and_fails(tmp_path, capsys):
     assert "t.csv, line 2: holds what looks like a mobile phone number" in out.out
     assert "personal data found in 3 file(s)" in out.err
     assert not any(value in out.out + out.err for value in [*frame["户主姓名"], *frame["联系电话"]])
+
+
+def test_the_geometry_of_an_svg_is_not_read_as_text(tmp_path):
+    glyphs = '<path id="g" d="M 1446 166\nC 166 1952 1184 1952 2432 Z"/>'
+    (tmp_path / "f.svg").write_text(f"<svg>\n{glyphs}\n<title>138 1234 5678</title>\n</svg>\n", encoding="utf-8")
+    assert [(leak.where, leak.kind) for leak in audit_folders([tmp_path], set())] == [("line 4", MOBILE)]

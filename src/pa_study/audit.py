@@ -136,8 +136,20 @@ def _texts(path: Path) -> Iterator[tuple[str, str]]:
             yield f"page {number}", f"{text}\x1f{''.join(text.split())}"
     else:
         text = path.read_bytes().decode("utf-8", errors="replace")
+        if path.suffix == ".svg":
+            text = _without_path_data(text)
         for number, line in enumerate(text.splitlines(), start=1):
             yield f"line {number}", line
+
+
+_PATH_DATA = re.compile(r'\bd="[^"]*"')
+
+
+def _without_path_data(svg: str) -> str:
+    """An SVG without its path geometry (``d="M 1446 166 …"``), keeping its line numbers: the
+    coordinates of the glyphs matplotlib draws as paths (a CJK font's run to four digits) are not
+    text, and runs of them look like phone numbers."""
+    return _PATH_DATA.sub(lambda m: 'd=""' + "\n" * m.group().count("\n"), svg)
 
 
 class _Needles:

@@ -23,10 +23,13 @@ if TYPE_CHECKING:
 def county_panel(family: str) -> FigureSpec:
     """The figure comparing the counties' headline indicators of ``family`` (shown in the
     report's comparison section)."""
+    spec = FAMILIES[family]
     return FigureSpec(
         (family,),
-        f"County comparison of the {family} headline indicators (95% CIs).",
-        f"各县{family}核心指标比较（95%置信区间）。",
+        f"{spec.title_en}: every headline estimate by county, a dot with its 95% CI (dashed: policy thresholds). "
+        "Look for intervals that do not overlap: only there do the counties clearly differ.",
+        f"{spec.title_zh}：各县全部核心估计，圆点为估计值，横线为95%置信区间（虚线为政策阈值）。"
+        "置信区间互不重叠之处，各县差异才明确。",
         "county_panel",
         {"family": family},
     )
