@@ -63,6 +63,26 @@ def write_csv(frame: pd.DataFrame, path: Path, encoding: str) -> None:
     path.write_bytes(frame.to_csv(index=False).encode(encoding))
 
 
+def workbook_with_notes(
+    frame: pd.DataFrame, path: Path, *, notes: tuple[str, ...], sheet: str, titles: tuple[str, ...]
+) -> None:
+    """Write ``frame`` as an Excel workbook the way field teams send them: a sheet of ``notes`` first,
+    then ``sheet`` with ``titles`` rows above the headers (empty cells left empty)."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.title = "说明"
+    for note in notes:
+        book.active.append([note])
+    data = book.create_sheet(sheet)
+    for title in titles:
+        data.append([title] if title else [])
+    data.append(list(frame.columns))
+    for row in frame.itertuples(index=False):
+        data.append([None if pd.isna(v) else v for v in row])
+    book.save(path)
+
+
 def stat_file(folder: Path, kind: str) -> Path:
     """A three-household Stata (``dta``) or SPSS (``sav``) file in ``folder``: English variable names,
     Chinese variable labels and value labels (是/否, 男/女), and a personal column (``name``)."""

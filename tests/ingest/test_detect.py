@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import openpyxl
-
 from pa_study.ingest.detect import detect_encoding, detect_layout, sniff_format
 from pa_study.ingest.readers import FORMATS
 from tests.helpers import project
-from tests.helpers.raw_tables import household_rows, write_csv
+from tests.helpers.raw_tables import household_rows, workbook_with_notes, write_csv
 
 
 def test_formats_come_from_the_bytes_not_the_name(tmp_path):
@@ -34,17 +32,8 @@ def test_encodings_bom_and_a_file_that_changes_encoding_midway():
 
 def test_title_rows_above_the_header_and_a_notes_sheet_first_are_found(tmp_path):
     path = tmp_path / "households.xlsx"
-    book = openpyxl.Workbook()
-    book.active.title = "说明"
-    book.active.append(["本表为2020年农户调查"])
-    sheet = book.create_sheet("农户")
-    sheet.append(["H县2020年农户问卷"])
-    sheet.append([])
     frame = household_rows()
-    sheet.append(list(frame.columns))
-    for row in frame.itertuples(index=False):
-        sheet.append(list(row))
-    book.save(path)
+    workbook_with_notes(frame, path, notes=("本表为2020年农户调查",), sheet="农户", titles=("H县2020年农户问卷", ""))
     layout = detect_layout(path, project.codebook()["households"], FORMATS)
     assert (layout.sheet, layout.header_row, layout.sheets) == ("农户", 3, ["说明", "农户"])
     assert layout.recognised == len(frame.columns)
@@ -57,17 +46,8 @@ def test_ingest_suggests_the_header_row_and_sheet_it_finds(tmp_path):
     from pa_study.ingest.run import ingest
 
     path = tmp_path / "households.xlsx"
-    book = openpyxl.Workbook()
-    book.active.title = "说明"
-    for note in ("本表为2020年农户调查", "调查员：第一组", "填表说明见附件"):
-        book.active.append([note])
-    sheet = book.create_sheet("农户")
-    sheet.append(["H县2020年农户问卷"])
-    frame = household_rows()
-    sheet.append(list(frame.columns))
-    for row in frame.itertuples(index=False):
-        sheet.append(list(row))
-    book.save(path)
+    notes = ("本表为2020年农户调查", "调查员：第一组", "填表说明见附件")
+    workbook_with_notes(household_rows(), path, notes=notes, sheet="农户", titles=("H县2020年农户问卷",))
     households = load_codebook(project.ROOT / "data/codebook/codebook.yaml")["households"]
     try:
         ingest(path, households, salt="s")

@@ -11,6 +11,7 @@ from pa_study.config import load_schema, validated_config
 from pa_study.errors import InputError
 from pa_study.ingest.newcounty import CORRECTIONS_HEADER, new_county
 from tests.helpers import project
+from tests.helpers.raw_tables import workbook_with_notes
 
 
 def test_a_folder_of_renamed_files_becomes_a_config_block(tmp_path):
@@ -56,7 +57,6 @@ def test_a_key_that_is_not_a_plain_name_is_refused(tmp_path):
 
 def test_the_readme_walk_through_check_new_county_then_snakemake(tmp_path, capsys):
     """README, "Your own county's data": a folder as a field team sends it runs as the focal county."""
-    import openpyxl
     import pandas as pd
 
     from pa_study.cli import main
@@ -65,16 +65,8 @@ def test_the_readme_walk_through_check_new_county_then_snakemake(tmp_path, capsy
     raw = workdir / "data/raw/Fuping"
     raw.mkdir()
     households = pd.read_excel(workdir / "data/raw/H/households.xlsx", dtype=str, engine="calamine")
-    book = openpyxl.Workbook()
-    book.active.title = "填表说明"
-    for note in ("本表为2020年农户调查", "金额单位：元", "调查员按户编号顺序录入"):
-        book.active.append([note])
-    sheet = book.create_sheet("农户")
-    sheet.append(["阜平县2020年农户调查"])
-    sheet.append(list(households.columns))
-    for row in households.itertuples(index=False):
-        sheet.append([None if pd.isna(v) else v for v in row])
-    book.save(raw / "农户调查.xlsx")
+    notes = ("本表为2020年农户调查", "金额单位：元", "调查员按户编号顺序录入")
+    workbook_with_notes(households, raw / "农户调查.xlsx", notes=notes, sheet="农户", titles=("阜平县2020年农户调查",))
     shutil.copy(workdir / "data/raw/Yishui/cadres.csv", raw / "干部问卷.csv")
     shutil.copy(workdir / "data/raw/H/villages.xlsx", raw / "村抽样框.xlsx")
 
