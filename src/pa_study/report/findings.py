@@ -212,8 +212,11 @@ def question_findings(ctx: ReportContext, family: IndicatorFamily) -> list[b.Blo
         )
     )
     out.extend(suppression_mark(ctx, results))
-    for name in figures:
-        out.append(b.figure(ctx.figures[name], FIGURES[name].caption(ctx.language), label=f"fig:{name}"))
+    for name in family.figures:
+        if name in ctx.figures:
+            out.append(b.figure(ctx.figures[name], FIGURES[name].caption(ctx.language), label=f"fig:{name}"))
+        else:
+            out.append(b.note(w["figure_missing"].format(name=name)))
     return out
 
 

@@ -216,7 +216,10 @@ def data_section(ctx: ReportContext) -> list[b.Block]:
         if not failing
         else w["some_fail"].format(n=len(failing), tables=", ".join(failing))
     )
-    out.append(b.par(w["reconciles_sentence"].format(verdict=verdict)))
+    cite = w["data_tables_cite"].format(counts=b.ref("tab:data-counts"))
+    if reason_rows:
+        cite += w["gap"] + w["data_reasons_cite"].format(reasons=b.ref("tab:data-reasons"))
+    out.append(b.par(w["reconciles_sentence"].format(verdict=verdict) + w["gap"] + cite))
     columns = [
         w["col_county"],
         w["col_table"],
@@ -227,7 +230,7 @@ def data_section(ctx: ReportContext) -> list[b.Block]:
         w["col_rows_out"],
         w["col_reconciles"],
     ]
-    out.append(b.table(columns, count_rows, w["data"], align=["left", "left"] + ["right"] * 6))
+    out.append(b.table(columns, count_rows, w["data"], align=["left", "left"] + ["right"] * 6, label="tab:data-counts"))
     if reason_rows:
         out.append(
             b.table(
@@ -235,19 +238,10 @@ def data_section(ctx: ReportContext) -> list[b.Block]:
                 reason_rows,
                 w["col_reason"],
                 align=["left", "left", "left", "right"],
+                label="tab:data-reasons",
             )
         )
     return out
-
-
-def figure_blocks(ctx: ReportContext, names: list[str]) -> list[b.Block]:
-    """The named figures with their captions (a note for a figure not given)."""
-    return [
-        b.figure(ctx.figures[name], FIGURES[name].caption(ctx.language))
-        if name in ctx.figures
-        else b.note(ctx.words["figure_missing"].format(name=name))
-        for name in names
-    ]
 
 
 def comparison_section(ctx: ReportContext) -> list[b.Block]:
@@ -255,33 +249,29 @@ def comparison_section(ctx: ReportContext) -> list[b.Block]:
     with their sources, each under its own heading so the two kinds of evidence stay apart."""
     w = ctx.words
     out = [b.heading(w["comparison"]), b.par(w["comparison_intro"]), b.heading(w["comparison_survey"], level=2)]
-    for family in FAMILIES:
-        names = list(dict.fromkeys(r["name"] for f in ctx.results.of_family(family) for r in _shown(f.headline)))
-        body = []
-        for name in names:
-            rows = {f.county: row for f in ctx.results.of_family(family) if (row := f.row(name)) is not None}
-            estimates = [
-                (SUPPRESSED if is_suppressed(rows[c]) else format_value(rows[c].get("estimate"), name))
-                if c in rows
-                else "–"
-                for c in ctx.results.counties
-            ]
-            body.append([label_of(next(iter(rows.values())), ctx.language), *estimates])
-        if body:
-            out.append(
-                b.table(
-                    [w["col_indicator"], *ctx.results.order],
-                    body,
-                    f"{ctx.family_title(family)} – {w['survey_estimate']}",
-                )
+    # The estimates by county are the findings tables; here they are drawn side by side.
+    tables = [b.ref(f"tab:findings-{f}") for f in FAMILIES if ctx.results.of_family(f)]
+    panels = [f"county_panel_{f}" for f in FAMILIES if f"county_panel_{f}" in ctx.figures]
+    figures = [b.ref(f"fig:{name}") for name in panels]
+    out.append(
+        b.par(
+            w["comparison_survey_cite"].format(
+                tables=w["list_sep"].join(tables) or "–", figures=w["list_sep"].join(figures) or "–"
             )
-            out.extend(suppression_mark(ctx, ctx.results.of_family(family)))
-    out.extend(figure_blocks(ctx, [f"county_panel_{f}" for f in FAMILIES]))
+        )
+    )
+    out.extend(b.figure(ctx.figures[name], FIGURES[name].caption(ctx.language), label=f"fig:{name}") for name in panels)
     out.append(b.heading(w["comparison_contrasts"], level=2))
-    out.extend(contrast_blocks(ctx))
+    out.extend(cited_first(contrast_blocks(ctx), w["contrasts_cite"], w))
     out.append(b.heading(w["comparison_published"], level=2))
-    out.extend(published_blocks(ctx))
+    out.extend(cited_first(published_blocks(ctx), w["published_cite"], w))
     return out
+
+
+def cited_first(blocks: list[b.Block], sentence: str, w: dict[str, str]) -> list[b.Block]:
+    """``blocks`` after a paragraph citing their tables (``sentence`` with ``{tables}``), when they hold any."""
+    labels = [b.ref(block["label"]) for block in blocks if block["kind"] == "table" and block.get("label")]
+    return [b.par(sentence.format(tables=w["list_sep"].join(labels))), *blocks] if labels else blocks
 
 
 def contrast_blocks(ctx: ReportContext) -> list[b.Block]:
@@ -313,7 +303,8 @@ def contrast_blocks(ctx: ReportContext) -> list[b.Block]:
             if str(r.get("family", "")) == family
         ]
         caption = f"{w['comparison_contrasts']}: {ctx.family_title(family)}"
-        out.append(b.table(columns, body, caption, align=["left", "left", "right", "right", "right", "right"]))
+        align = ["left", "left", "right", "right", "right", "right"]
+        out.append(b.table(columns, body, caption, align=align, label=f"tab:contrasts-{family}"))
     if any(r.get("reliable") is False for r in rows):
         out.append(b.par(w["unreliable_mark"]))
     if any(r.get("different_lines") for r in rows):
@@ -365,6 +356,7 @@ def published_blocks(ctx: ReportContext) -> list[b.Block]:
                 body,
                 f"{w['comparison_published']}: {label}",
                 align=["left", "left", "right", "right", "right", "left", "left"],
+                label=f"tab:published-{len(out) + 1}",
             )
         )
     return out

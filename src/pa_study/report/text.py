@@ -102,6 +102,14 @@ WORDS: dict[str, dict[str, str]] = {
         "contrast_count": "Of {county}'s {n} effects, gaps and associations, {positive} lie above zero, {negative} "
         "below zero and {none} cannot be told apart from zero.",
         "list_sep": ", ",
+        "comparison_survey_cite": "The survey estimates of every county, with their intervals and verdicts, are the "
+        "findings tables ({tables}); {figures} draw them side by side, family by family.",
+        "data_tables_cite": "{counts} gives the counts for every table of every county.",
+        "contrasts_cite": "{tables} give the differences between the focal county and each benchmark, family by "
+        "family, with Holm-adjusted p-values.",
+        "published_cite": "{tables} set the survey estimates beside the figures published by or about the counties, "
+        "each with its source.",
+        "data_reasons_cite": "{reasons} counts the quarantined rows by reason.",
         "title_sep": ": ",
         "section_cites": "This section's tables and figures: {refs}.",
         "none_word": "none",
@@ -248,6 +256,12 @@ WORDS: dict[str, dict[str, str]] = {
         "contrast_count": "{county}的{n}项效应、差距与相关中，{positive}项位于零以上，{negative}项位于零以下，"
         "{none}项与零无法区分。",
         "list_sep": "、",
+        "comparison_survey_cite": "各县调查估计及其置信区间与结论见研究发现各表（{tables}）；"
+        "{figures}按指标族并列展示。",
+        "data_tables_cite": "{counts}列出各县每张表的行数。",
+        "contrasts_cite": "{tables}按指标族给出案例县与各对照县之差及Holm校正p值。",
+        "published_cite": "{tables}将调查估计与各县公开发布的数据并列，并注明来源。",
+        "data_reasons_cite": "{reasons}按原因统计隔离行数。",
         "title_sep": "：",
         "section_cites": "本节图表：{refs}。",
         "none_word": "无",
