@@ -9,11 +9,13 @@ log, quarantine, duplicates report: ``personal="mask"``) have it masked, with a 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import logging
 import os
 import tempfile
+from collections.abc import Iterable
 from glob import escape as glob_escape
 from pathlib import Path
 from typing import Any
@@ -55,16 +57,18 @@ def _umask() -> int:
     return mask
 
 
-def _screened(frame: pd.DataFrame, path: str | Path, personal: str, *, rows: str) -> pd.DataFrame:
+def _screened(frame: pd.DataFrame, path: str | Path, personal: str, *, rows: str, offset: int = 0) -> pd.DataFrame:
     """``frame`` checked for personal data: refused (raises) or with those cells masked."""
     if personal not in PERSONAL_ACTIONS:
         raise ValueError(f"personal must be one of {PERSONAL_ACTIONS}, not {personal!r}")
     findings = personal_cells(frame)
     if not findings:
         return frame
+    # A chunk of a larger table (write_parquet_chunks) names its records by their place in the table.
+    located = [dataclasses.replace(f, row=f.row + offset) for f in findings] if offset else findings
     if personal == "refuse":
-        raise refusal(findings, str(path), rows=rows)
-    _log_masked(findings, path, rows)
+        raise refusal(located, str(path), rows=rows)
+    _log_masked(located, path, rows)
     return masked_frame(frame, findings)
 
 
@@ -90,6 +94,42 @@ def write_parquet(frame: pd.DataFrame, path: str | Path, *, personal: str = "ref
     """
     frame = _screened(frame, path, personal, rows="records")
     _atomic_write(path, lambda tmp: frame.to_parquet(tmp, index=False, engine="pyarrow", compression="zstd"))
+
+
+def write_parquet_chunks(frames: Iterable[pd.DataFrame], path: str | Path, *, personal: str = "refuse") -> int:
+    """Write a table that arrives in chunks to one Parquet file, one chunk in memory at a time.
+
+    Every chunk must have the columns and dtypes of the first, and is screened for personal data as
+    :func:`write_parquet` screens a table (records are numbered across chunks). A table of one chunk
+    gets the bytes :func:`write_parquet` writes. Nothing is written when ``frames`` raises part way.
+
+    Returns
+    -------
+    int
+        Rows written.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    def write(tmp: str) -> None:
+        writer = None
+        try:
+            for frame in frames:
+                frame = _screened(frame, path, personal, rows="records", offset=rows[0])
+                table = pa.Table.from_pandas(frame, preserve_index=False)
+                if writer is None:
+                    writer = pq.ParquetWriter(tmp, table.schema, compression="zstd")
+                writer.write_table(table.cast(writer.schema))
+                rows[0] += len(frame)
+        finally:
+            if writer is not None:
+                writer.close()
+        if writer is None:
+            raise ValueError(f"no chunk to write to {path}")
+
+    rows = [0]
+    _atomic_write(path, write)
+    return rows[0]
 
 
 def write_bytes(data: bytes, path: str | Path, *, text: str | None = None) -> None:

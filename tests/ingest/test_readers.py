@@ -7,7 +7,7 @@ import openpyxl
 import pytest
 
 from pa_study.errors import InputError
-from pa_study.ingest.readers import read_raw
+from pa_study.ingest.readers import read_raw, stream_raw
 from tests.helpers.raw_tables import household_rows, stat_file, write_csv
 
 
@@ -106,3 +106,53 @@ def test_stata_and_spss_value_labels_are_applied(tmp_path, kind):
     registered = [row[raw.headers.index("registered")] for row in raw.rows]
     assert registered == ["是", "否", "是"]
     assert raw.column_labels[raw.headers.index("hhid")] == "户编号"
+
+
+def test_a_file_read_in_chunks_gives_the_records_of_the_whole(tmp_path):
+    path = tmp_path / "many.csv"
+    lines = ["县,乡镇,备注"] + [f"H,镇{i}," for i in range(1, 26)]
+    lines[7] = ","  # a blank row (row 8)
+    lines[10] = 'H,镇10,"两行\n的备注"'  # a quoted cell over two lines is one record (row 11)
+    path.write_text("\n".join(lines) + "\n", encoding="gbk")
+    whole = read_raw(path)
+    stream = stream_raw(path, chunk_rows=4)
+    chunks = list(stream.chunks)
+    assert stream.header.headers == whole.headers == ["县", "乡镇", "备注"]
+    assert all(len(chunk.rows) <= 4 for chunk in chunks) and len(chunks) == 6
+    assert [row for chunk in chunks for row in chunk.rows] == whole.rows
+    assert [n for chunk in chunks for n in chunk.source_rows] == whole.source_rows
+    assert whole.blank_rows == [8] and whole.source_rows[-1] == 26
+    assert whole.rows[whole.source_rows.index(11)][2] == "两行\n的备注"
+
+
+def test_a_fault_deep_in_a_streamed_file_names_its_row(tmp_path):
+    wide = tmp_path / "wide.csv"
+    wide.write_text("县,乡镇\n" + "H,镇\n" * 10 + "H,镇,多出\n", encoding="utf-8")
+    stream = stream_raw(wide, chunk_rows=3)
+    with pytest.raises(InputError, match=r"wide.csv, row 12: the row has 3 cells but the header has 2"):
+        list(stream.chunks)
+    undecodable = tmp_path / "gbk.csv"
+    undecodable.write_bytes("县,乡镇\n".encode("gbk") + "H,镇\n".encode("gbk") * 7 + b"H,\xff\xfe\n")
+    with pytest.raises(InputError, match=r"row 9: cannot decode the text as gbk \(line 9, byte 45: b'\\xff\\xfe\\n'\)"):
+        read_raw(undecodable, encoding="gbk")
+
+
+def test_xlsx_data_off_the_top_left_corner_keep_their_columns(tmp_path):
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet["C3"], sheet["D3"], sheet["C4"], sheet["D6"] = "县", "乡镇", "H", "西镇"
+    path = tmp_path / "offset.xlsx"
+    workbook.save(path)
+    raw = read_raw(path, header_row=3)
+    assert raw.headers == ["", "", "县", "乡镇"]
+    assert raw.rows == [[None, None, "H", None], [None, None, None, "西镇"]]
+    assert raw.source_rows == [4, 6] and raw.blank_rows == [5]
+
+
+@pytest.mark.parametrize("kind", ["dta", "sav"])
+def test_stata_and_spss_read_in_chunks_give_the_cases_of_the_whole(tmp_path, kind):
+    path = stat_file(tmp_path, kind)
+    chunks = list(stream_raw(path, chunk_rows=2).chunks)
+    assert [len(chunk.rows) for chunk in chunks] == [2, 1]
+    assert [row for chunk in chunks for row in chunk.rows] == read_raw(path).rows
+    assert [n for chunk in chunks for n in chunk.source_rows] == [1, 2, 3]

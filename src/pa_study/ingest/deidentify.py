@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -57,19 +58,39 @@ def pseudonymise_column(values: pd.Series, salt: str) -> pd.Series:
     return values.map(lambda v: pseudonym(v, salt) if isinstance(v, str) else v).astype("string")
 
 
-def screen_personal_data(raw: RawTable, instrument: Instrument, headers: HeaderMap, kept: pd.DataFrame) -> None:
-    """Refuse a file whose kept columns hold personal data (cells shifted, a phone number in the
-    wrong field), naming the raw file's rows and headers but never the value.
+def register_personal_data(chunks: Iterable[RawTable], instrument: Instrument, headers: HeaderMap) -> None:
+    """Register the values of a file's personal columns (:mod:`pa_study.privacy`), forgetting any
+    registered before, so that a name in a kept column is found as well as ID-card and mobile
+    numbers, and so that this process's writes and log lines are screened for them too.
 
-    The values of the file's personal columns are registered first (:mod:`pa_study.privacy`), so
-    that a name in a kept column is found as well as ID-card and mobile numbers, and so that this
-    process's writes and log lines are screened for them too. Pseudonymised ids are not screened:
-    they are hashed before anything is written.
+    Parameters
+    ----------
+    chunks : iterable of RawTable
+        The whole file as read (in chunks, for a file read as a stream: a value must be registered
+        before any chunk is screened, as a shifted cell may come before the row it belongs to).
+    instrument : Instrument
+        Its codebook instrument.
+    headers : HeaderMap
+        How its headers map to the codebook.
+    """
+    clear_personal_values()
+    personal = [p for p, name in headers.columns.items() if instrument[name].personal]
+    if not personal:
+        return
+    for raw in chunks:
+        register_personal_values((row[p] for row in raw.rows for p in personal), vocabulary=instrument.vocabulary)
+
+
+def refuse_personal_data(raw: RawTable, instrument: Instrument, headers: HeaderMap, kept: pd.DataFrame) -> None:
+    """Refuse a file whose kept columns hold personal data (cells shifted, a phone number in the
+    wrong field), naming the raw file's rows and headers but never the value. The file's own
+    personal values must be registered first (:func:`register_personal_data`). Pseudonymised ids
+    are not screened: they are hashed before anything is written.
 
     Parameters
     ----------
     raw : RawTable
-        The raw file as read.
+        The raw file as read, or the chunk of it that ``kept`` holds.
     instrument : Instrument
         Its codebook instrument.
     headers : HeaderMap
@@ -81,9 +102,6 @@ def screen_personal_data(raw: RawTable, instrument: Instrument, headers: HeaderM
     ------
     pa_study.privacy.PersonalDataError
     """
-    clear_personal_values()
-    personal = [p for p, name in headers.columns.items() if instrument[name].personal]
-    register_personal_values((row[p] for row in raw.rows for p in personal), vocabulary=instrument.vocabulary)
     findings = personal_cells(kept, skip=[SOURCE_ROW, *instrument.pseudonymised])
     if findings:
         names = {name: raw.headers[p] for p, name in headers.columns.items()}

@@ -4,15 +4,22 @@ CSV (UTF-8 with or without BOM, GBK, GB18030), Excel ``.xlsx``, Stata ``.dta`` a
 (value labels applied, variable labels kept as a second chance to recognise a header). Every cell
 comes back as text, with the row a researcher finds it on, so that parsing values is left to the
 cleaning stage, which logs every change.
+
+A file is read as a stream of chunks of :data:`CHUNK_ROWS` records (:func:`stream_raw`), so that a
+census of a million households is read in bounded memory: CSV line by line, Stata and SPSS in
+chunks through ReadStat, and Excel row by row from calamine's compact copy of the sheet (an
+``.xlsx`` stores its cells compressed and out of order, so a sheet is read whole, but as calamine's
+cells rather than Python objects).
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
-import io
 import math
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,6 +31,9 @@ from pa_study.errors import InputError
 
 FORMATS = {".csv": "csv", ".txt": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx", ".dta": "stata", ".sav": "spss"}
 _AUTO_ENCODINGS = ("utf-8-sig", "gb18030")
+#: Records per chunk of a streamed file: about 50 MB of Python text objects for a 60-column survey.
+CHUNK_ROWS = 50_000
+_SCAN_BYTES = 1 << 20
 
 
 @dataclass
@@ -95,6 +105,56 @@ def read_raw(
         Unsupported extension, empty file, undecodable text, unknown sheet, merged header cells
         spanning several columns, or duplicate headers.
     """
+    stream = stream_raw(path, encoding=encoding, sheet=sheet, header_row=header_row)
+    raw = stream.header
+    for chunk in stream.chunks:
+        raw.rows += chunk.rows
+        raw.source_rows += chunk.source_rows
+        raw.blank_rows += chunk.blank_rows
+    if require_rows and not raw.rows:
+        raise InputError("the file has a header row but no data rows", path=raw.path)
+    return raw
+
+
+@dataclass
+class RawStream:
+    """A raw file read as a stream.
+
+    Attributes
+    ----------
+    header : RawTable
+        The file's headers, labels, format and encoding, with no records.
+    chunks : iterator of RawTable
+        The records, at most :data:`CHUNK_ROWS` at a time, each chunk with the file's headers.
+    """
+
+    header: RawTable
+    chunks: Iterator[RawTable]
+
+
+def stream_raw(
+    path: str | Path,
+    *,
+    encoding: str = "auto",
+    sheet: str | int | None = None,
+    header_row: int = 1,
+    chunk_rows: int = CHUNK_ROWS,
+) -> RawStream:
+    """Open a raw survey file for reading in chunks, whatever its format.
+
+    The options are those of :func:`read_raw`. The headers are read and checked now; the records as
+    the chunks are taken. A problem found in a later chunk (a row with more cells than headers, an
+    undecodable byte) raises then, naming its row.
+
+    Returns
+    -------
+    RawStream
+
+    Raises
+    ------
+    InputError
+        As :func:`read_raw`, except that an empty data part is left to the caller.
+    """
     path = str(path)
     fmt = FORMATS.get(Path(path).suffix.lower())
     if fmt is None:
@@ -107,15 +167,13 @@ def read_raw(
         raise InputError("the file is empty; expected a header row and data rows", path=path)
     _check_contents_match_extension(path, fmt)
     if fmt == "csv":
-        raw = _read_csv(path, encoding, header_row)
+        header, records = _stream_csv(path, encoding, header_row)
     elif fmt == "xlsx":
-        raw = _read_xlsx(path, sheet, header_row)
+        header, records = _stream_xlsx(path, sheet, header_row)
     else:
-        raw = _read_stat(path, fmt)
-    _check_headers(raw)
-    if require_rows and not raw.rows:
-        raise InputError("the file has a header row but no data rows", path=path)
-    return raw
+        header, records = _stream_stat(path, fmt, chunk_rows)
+    _check_headers(header)
+    return RawStream(header, _chunks(header, records, chunk_rows))
 
 
 def _check_contents_match_extension(path: str, fmt: str) -> None:
@@ -134,69 +192,130 @@ def _check_contents_match_extension(path: str, fmt: str) -> None:
     )
 
 
-def decode_text(data: bytes, encoding: str, path: str) -> tuple[str, str]:
-    """Decode the bytes of a text file, trying UTF-8 then GB18030 when ``encoding`` is ``auto``.
+def _chunks(header: RawTable, records: Iterator[tuple[int, list[str | None]]], chunk_rows: int) -> Iterator[RawTable]:
+    """Group ``(source row, cells)`` records into chunks, setting blank rows apart."""
+    chunk = _empty_like(header)
+    for row_number, cells in records:
+        if all(c is None or not c.strip() for c in cells):
+            chunk.blank_rows.append(row_number)
+            continue
+        chunk.rows.append(cells)
+        chunk.source_rows.append(row_number)
+        if len(chunk.rows) >= chunk_rows:
+            yield chunk
+            chunk = _empty_like(header)
+    if chunk.rows or chunk.blank_rows:
+        yield chunk
 
-    Returns
-    -------
-    (str, str)
-        The text and the encoding that decoded it.
 
-    Raises
-    ------
-    InputError
-        Naming the line and byte where decoding failed and the encodings tried.
-    """
-    candidates = _AUTO_ENCODINGS if encoding == "auto" else (encoding,)
-    failure: UnicodeDecodeError | None = None
-    for codec in candidates:
+def _empty_like(header: RawTable) -> RawTable:
+    return RawTable(header.path, header.format, header.headers, [], [], header.column_labels, header.encoding)
+
+
+def _stream_csv(path: str, encoding: str, header_row: int) -> tuple[RawTable, Iterator[tuple[int, list[str | None]]]]:
+    codec = _csv_encoding(path, encoding)
+    handle = open(path, encoding=codec, newline="")  # closed when the records are exhausted
+    reader = csv.reader(handle)
+    try:
+        preamble = [record for _, record in zip(range(header_row), reader, strict=False)]
+    except UnicodeDecodeError:
+        handle.close()
+        raise _decoding_error(path, (codec,), encoding) from None
+    if not any(cell.strip() for record in preamble for cell in record):
+        handle.close()
+        raise InputError("the file is empty; expected a header row and data rows", path=path)
+    if len(preamble) < header_row:
+        handle.close()
+        raise InputError(f"header_row is {header_row} but the file has only {len(preamble)} rows", path=path)
+    header = RawTable(path, "csv", [h.strip() for h in preamble[header_row - 1]], [], [], encoding=codec)
+    return header, _csv_records(handle, reader, header, header_row, encoding)
+
+
+def _csv_records(
+    handle: Any, reader: Any, header: RawTable, header_row: int, encoding: str
+) -> Iterator[tuple[int, list[str | None]]]:
+    """The records after the header row, each with its spreadsheet row (headers are row ``header_row``)."""
+    width = len(header.headers)
+    try:
+        for row_number, record in enumerate(reader, start=header_row + 1):
+            cells = [c if c != "" else None for c in record]
+            if len(cells) > width:
+                raise InputError(
+                    f"the row has {len(cells)} cells but the header has {width} columns",
+                    path=header.path,
+                    row=row_number,
+                )
+            yield row_number, cells + [None] * (width - len(cells))
+    except UnicodeDecodeError:
+        raise _decoding_error(header.path, (str(header.encoding),), encoding) from None
+    finally:
+        handle.close()
+
+
+def _csv_encoding(path: str, encoding: str) -> str:
+    """Return the codec that decodes the whole file: ``encoding``, or for ``auto`` UTF-8 (with or
+    without BOM) if it decodes, else GB18030 (a superset of GBK and GB2312)."""
+    if encoding != "auto":
         try:
-            return data.decode(codec), codec
-        except UnicodeDecodeError as exc:
-            failure = failure or exc
+            codecs.lookup(encoding)
         except LookupError:
-            raise InputError(f"unknown text encoding '{codec}'", path=path) from None
-    assert failure is not None
-    line = data[: failure.start].count(b"\n") + 1
-    tried = " or ".join(candidates)
+            raise InputError(f"unknown text encoding '{encoding}'", path=path) from None
+        return encoding
+    for codec in _AUTO_ENCODINGS:
+        if _first_undecodable(path, codec) is None:
+            return codec
+    raise _decoding_error(path, _AUTO_ENCODINGS, encoding)
+
+
+def _first_undecodable(path: str, codec: str) -> int | None:
+    """Return the byte offset where ``codec`` first fails on the file, or None; the file is read in
+    blocks, so a large file costs no more memory than a block."""
+    decoder = codecs.getincrementaldecoder(codec)()
+    offset = 0
+    with open(path, "rb") as handle:
+        while block := handle.read(_SCAN_BYTES):
+            try:
+                decoder.decode(block)
+            except UnicodeDecodeError as exc:
+                # exc.object is the bytes the decoder held back from the previous block, then this block.
+                return offset - (len(exc.object) - len(block)) + exc.start
+            offset += len(block)
+    try:
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError as exc:
+        return offset - len(exc.object) + exc.start
+    return None
+
+
+def _line_of(path: str, offset: int) -> int:
+    """The 1-based line holding byte ``offset`` of the file."""
+    lines, done = 1, 0
+    with open(path, "rb") as handle:
+        while done < offset and (block := handle.read(min(_SCAN_BYTES, offset - done))):
+            lines += block.count(b"\n")
+            done += len(block)
+    return lines
+
+
+def _decoding_error(path: str, codecs_tried: tuple[str, ...], encoding: str) -> InputError:
+    """The message for a file that no codec tried decodes, naming the line and byte where the first fails."""
+    start = _first_undecodable(path, codecs_tried[0]) or 0
+    line = _line_of(path, start)
+    with open(path, "rb") as handle:
+        handle.seek(start)
+        data = handle.read(4)
+    tried = " or ".join(codecs_tried)
     hint = "set the file's `encoding` in config.yaml (e.g. gbk)" if encoding != "auto" else "re-save the file as UTF-8"
-    raise InputError(
-        f"cannot decode the text as {tried} (line {line}, byte {failure.start}: "
-        f"{data[failure.start : failure.start + 4]!r}); {hint}",
-        path=path,
-        row=line,
+    return InputError(
+        f"cannot decode the text as {tried} (line {line}, byte {start}: {data!r}); {hint}", path=path, row=line
     )
 
 
-def _read_csv(path: str, encoding: str, header_row: int) -> RawTable:
-    text, codec = decode_text(Path(path).read_bytes(), encoding, path)
-    if not text.strip():
-        raise InputError("the file is empty; expected a header row and data rows", path=path)
-    records = list(csv.reader(io.StringIO(text, newline="")))
-    if len(records) < header_row:
-        raise InputError(f"header_row is {header_row} but the file has only {len(records)} rows", path=path)
-    headers = [h.strip() for h in records[header_row - 1]]
-    body = records[header_row:]
-    rows, source_rows, blank = [], [], []
-    for offset, record in enumerate(body):
-        row_number = header_row + 1 + offset
-        cells = [c if c != "" else None for c in record]
-        if all(c is None or not c.strip() for c in cells):
-            blank.append(row_number)
-            continue
-        if len(cells) > len(headers):
-            raise InputError(
-                f"the row has {len(cells)} cells but the header has {len(headers)} columns",
-                path=path,
-                row=row_number,
-            )
-        rows.append(cells + [None] * (len(headers) - len(cells)))
-        source_rows.append(row_number)
-    return RawTable(path, "csv", headers, rows, source_rows, encoding=codec, blank_rows=blank)
-
-
-def _read_xlsx(path: str, sheet: str | int | None, header_row: int) -> RawTable:
-    # python-calamine reads .xlsx an order of magnitude faster than openpyxl and reports merged cells.
+def _stream_xlsx(
+    path: str, sheet: str | int | None, header_row: int
+) -> tuple[RawTable, Iterator[tuple[int, list[str | None]]]]:
+    # python-calamine reads .xlsx an order of magnitude faster than openpyxl, reports merged cells,
+    # and hands rows to Python one at a time.
     import python_calamine
 
     try:
@@ -214,21 +333,21 @@ def _read_xlsx(path: str, sheet: str | int | None, header_row: int) -> RawTable:
         if sheet not in names:
             raise InputError(f"sheet '{sheet}' does not exist; sheets are: {', '.join(names)}", path=path)
         worksheet = workbook.get_sheet_by_name(sheet)
-    grid = worksheet.to_python(skip_empty_area=False)
+    # iter_rows yields every row from the first, but only the columns from the first used one.
+    rows = worksheet.iter_rows()
+    left = worksheet.start[1] if worksheet.start else 0
+    grid = [[None] * left + list(r) for _, r in zip(range(header_row), rows, strict=False)]
     if len(grid) < header_row:
         raise InputError(f"sheet '{worksheet.name}' has no row {header_row} to read headers from", path=path)
     header_cells = _header_with_merges(grid, worksheet.merged_cell_ranges or [], header_row, path, worksheet.name)
-    headers = [_cell_text(c) or "" for c in header_cells]
-    rows, source_rows, blank = [], [], []
-    for offset, record in enumerate(grid[header_row:]):
-        row_number = header_row + 1 + offset
-        cells = [_cell_text(c) for c in record][: len(headers)]
-        if all(c is None for c in cells):
-            blank.append(row_number)
-            continue
-        rows.append(cells + [None] * (len(headers) - len(cells)))
-        source_rows.append(row_number)
-    return RawTable(path, "xlsx", headers, rows, source_rows, blank_rows=blank)
+    header = RawTable(path, "xlsx", [_cell_text(c) or "" for c in header_cells], [], [])
+    return header, _xlsx_records(rows, len(header.headers), left, header_row)
+
+
+def _xlsx_records(rows: Iterator[list[Any]], columns: int, left: int, header_row: int) -> Iterator[tuple[int, list]]:
+    for row_number, record in enumerate(rows, start=header_row + 1):
+        cells = [_cell_text(c) for c in [None] * left + list(record)][:columns]
+        yield row_number, cells + [None] * (columns - len(cells))
 
 
 def _header_with_merges(
@@ -266,25 +385,39 @@ def column_letter(index: int) -> str:
     return letters
 
 
-def _read_stat(path: str, fmt: str) -> RawTable:
+def _stream_stat(path: str, fmt: str, chunk_rows: int) -> tuple[RawTable, Iterator[tuple[int, list]]]:
     import pyreadstat
 
     reader = pyreadstat.read_dta if fmt == "stata" else pyreadstat.read_sav
+    kind = "Stata" if fmt == "stata" else "SPSS"
     try:
-        frame, meta = reader(path, apply_value_formats=True, formats_as_category=False)
+        _, meta = reader(path, metadataonly=True)
     except Exception as exc:  # pyreadstat.ReadstatError and decoding errors
-        kind = "Stata" if fmt == "stata" else "SPSS"
         raise InputError(f"cannot read the file as {kind} data: {exc}", path=path) from None
-    headers = [str(c) for c in frame.columns]
-    columns = [[_cell_text(v) for v in frame[c].tolist()] for c in frame.columns]
-    rows = [list(r) for r in zip(*columns, strict=True)] if columns else []
+    headers = [str(c) for c in meta.column_names]
     labels = [meta.column_names_to_labels.get(h) for h in headers]
-    source_rows = list(range(1, len(rows) + 1))
-    kept = [(r, n) for r, n in zip(rows, source_rows, strict=True) if any(c is not None for c in r)]
-    blank = [n for r, n in zip(rows, source_rows, strict=True) if all(c is None for c in r)]
-    return RawTable(
-        path, fmt, headers, [r for r, _ in kept], [n for _, n in kept], column_labels=labels, blank_rows=blank
+    header = RawTable(path, fmt, headers, [], [], column_labels=labels)
+    return header, _stat_records(reader, path, kind, chunk_rows)
+
+
+def _stat_records(reader: Any, path: str, kind: str, chunk_rows: int) -> Iterator[tuple[int, list]]:
+    """The cases in chunks through ReadStat, each with its case number."""
+    import pyreadstat
+
+    case = 0
+    chunks = pyreadstat.read_file_in_chunks(
+        reader, path, chunksize=chunk_rows, apply_value_formats=True, formats_as_category=False
     )
+    try:
+        for frame, _ in chunks:
+            columns = [[_cell_text(v) for v in frame[c].tolist()] for c in frame.columns]
+            for cells in zip(*columns, strict=True):
+                case += 1
+                yield case, list(cells)
+    except InputError:
+        raise
+    except Exception as exc:  # pyreadstat.ReadstatError and decoding errors
+        raise InputError(f"cannot read the file as {kind} data: {exc}", path=path) from None
 
 
 def _cell_text(value: Any) -> str | None:
