@@ -27,7 +27,7 @@ import pandas as pd
 
 from pa_study.codebook import INCOME_TOTALS
 from pa_study.config import ConfigPart, Number
-from pa_study.design import FPC, PSU, STRATUM, WEIGHT
+from pa_study.design import DESIGN_COLUMNS, FPC, PSU, STRATUM, WEIGHT
 from pa_study.indicators.family import FigureSpec, IndicatorFamily
 from pa_study.indicators.output import FamilyResult, estimate_from_row, estimate_table, headline_row, missing_row
 from pa_study.indicators.settings import WithPovertyLines
@@ -79,6 +79,9 @@ RATES: dict[str, tuple[str, str]] = {
 
 #: Rates that are proportions of the households in their denominator (f1 and kappa are not).
 _PROPORTIONS = tuple(name for name in RATES if name not in ("f1", "kappa"))
+#: The columns of the identification frame that the targeting rates read (:func:`error_rates`,
+#: :func:`township_table`, :func:`sensitivity_curve`).
+_REGISTER = ["township", "registered", "exited", "current", "eligible"]
 
 
 # ---- settings --------------------------------------------------------------------------------
@@ -312,32 +315,56 @@ def rates_table(rates: dict[str, Estimate], thresholds: Mapping[str, float], **k
 def sensitivity_curve(
     frame: pd.DataFrame, design: SurveyDesign, failures: pd.DataFrame, line: float, settings: IdentificationSettings
 ) -> pd.DataFrame:
-    """Return the error rates with the poverty line scaled over the configured range (±30%)."""
+    """Return the error rates with the poverty line scaled over the configured range (±30%).
+
+    At each line: the eligible share, the inclusion error (on the register ``inclusion_register``
+    names), the exclusion error, the wrongful-exit rate and the missed rate, with the definitions of
+    :func:`error_rates`, in one ratio pass per line (not the full set of targeting statistics: a
+    county census of a million households pays for every pass). A rate whose denominator is empty at
+    a line is left out of that line.
+    """
     options = settings.identification
     grid = options.sensitivity
-    factors = np.round(np.linspace(grid.low, grid.high, grid.points), 6)
-    tables = []
-    for factor in factors:
-        eligible = eligibility(
-            frame["income_pc"].to_numpy(),
-            failures,
-            line * factor,
-            rule=options.eligibility,
-            missing_item=options.missing_item,
+    data = design.data
+    registered, exited = data["registered"].to_numpy(), data["exited"].to_numpy()
+    register = data["current" if options.inclusion_register == "current" else "registered"].to_numpy()
+    base = design.assign(_one=1.0, _register=register, _exited=exited, _unregistered=1 - registered)
+    thresholds = options.thresholds.to_dict()
+    rows = []
+    for factor in np.round(np.linspace(grid.low, grid.high, grid.points), 6):
+        eligible = as_float(
+            eligibility(
+                frame["income_pc"].to_numpy(),
+                failures,
+                line * factor,
+                rule=options.eligibility,
+                missing_item=options.missing_item,
+            )
         )
-        rates, _ = error_rates(design, as_float(eligible), settings)
-        wanted = (
-            "eligible_share",
-            f"inclusion_error_{options.inclusion_register}",
-            "exclusion_error",
-            "wrongful_exit_rate",
-            "missed_rate",
+        ds = base.assign(
+            _eligible=eligible,
+            _included=register * (1 - eligible),
+            _excluded=eligible * (1 - registered),
+            _wrongly_exited=exited * eligible,
         )
-        kept = {name: rates[name] for name in wanted if name in rates}
-        tables.append(
-            rates_table(kept, options.thresholds.to_dict(), line_factor=float(factor), line=line * float(factor))
-        )
-    return pd.concat(tables, ignore_index=True)
+        parts = {
+            "eligible_share": ("_eligible", "_one"),
+            f"inclusion_error_{options.inclusion_register}": ("_included", "_register"),
+            "exclusion_error": ("_excluded", "_eligible"),
+            "wrongful_exit_rate": ("_wrongly_exited", "_exited"),
+            "missed_rate": ("_excluded", "_unregistered"),
+        }
+        names = [name for name in RATES if name in parts and ds.data[parts[name][1]].to_numpy().any()]
+        if not names:
+            continue
+        table = ds.ratio([parts[n][0] for n in names], [parts[n][1] for n in names], level=settings.level)
+        for name, row in zip(names, cast(pd.DataFrame, table).itertuples(index=False), strict=True):
+            n = int(np.count_nonzero(ds.data[parts[name][1]].to_numpy()))
+            estimate = Estimate(name, row.estimate, row.se, row.ci_low, row.ci_high, n, df=ds.df, level=settings.level)
+            keys = {"line_factor": float(factor), "line": line * float(factor), "rate": name}
+            keys["threshold"] = thresholds.get(name)
+            rows.append((keys, proportion_interval(estimate, method=settings.proportion_interval, design=ds)))
+    return estimate_table(rows)
 
 
 def township_table(design: SurveyDesign, settings: IdentificationSettings) -> pd.DataFrame:
@@ -530,12 +557,15 @@ def identification_indicators(
         )
         return result
     design = household_design(frame, lonely_psu=settings.lonely_psu)
+    # The rates read only the register columns: a design of those alone is copied far faster by
+    # each estimate's assign (the township table and the line sensitivity take dozens of passes).
+    register = household_design(frame[[*DESIGN_COLUMNS, *_REGISTER]], lonely_psu=settings.lonely_psu)
     failures = frame[[c for c in frame.columns if c.startswith("fails_")]].rename(columns=lambda c: c[6:])
-    rates, notes = error_rates(design, frame["eligible"].to_numpy(), settings)
+    rates, notes = error_rates(register, frame["eligible"].to_numpy(), settings)
     result.notes += notes
     result.tables["rates"] = rates_table(rates, options.thresholds.to_dict())
-    result.tables["by_township"] = township_table(design, settings)
-    result.tables["sensitivity"] = sensitivity_curve(frame, design, failures.astype("boolean"), line, settings)
+    result.tables["by_township"] = township_table(register, settings)
+    result.tables["sensitivity"] = sensitivity_curve(frame, register, failures.astype("boolean"), line, settings)
     persons = unit_design(frame, settings)
     result.tables["fgt"] = fgt_table(persons, line, settings)
     result.tables["causes"] = causes_table(design, settings.level)
