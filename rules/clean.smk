@@ -16,8 +16,8 @@ rule clean:
         "results/{county}/logs/clean.log",
     threads: 1
     resources:
-        mem_mb=4096,
-        runtime=30,
+        mem_mb=wf.mem_mb("clean"),
+        runtime=wf.runtime("clean"),
     conda:
         ENV
     shell:

@@ -19,8 +19,8 @@ rule compare_microdata:
         "results/logs/compare_microdata.log",
     threads: 1
     resources:
-        mem_mb=1024,
-        runtime=5,
+        mem_mb=wf.mem_mb("compare_microdata"),
+        runtime=wf.runtime("compare_microdata"),
     conda:
         ENV
     shell:
@@ -41,8 +41,8 @@ rule compare_pooled:
         "results/logs/compare_pooled.log",
     threads: 1
     resources:
-        mem_mb=4096,
-        runtime=10,
+        mem_mb=wf.mem_mb("compare_pooled"),
+        runtime=wf.runtime("compare_pooled"),
     conda:
         ENV
     shell:
@@ -63,8 +63,8 @@ rule compare_published:
         "results/logs/compare_published.log",
     threads: 1
     resources:
-        mem_mb=1024,
-        runtime=5,
+        mem_mb=wf.mem_mb("compare_published"),
+        runtime=wf.runtime("compare_published"),
     conda:
         ENV
     shell:

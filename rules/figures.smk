@@ -29,8 +29,8 @@ for figure in FIGURES:
             f"results/logs/figure_{figure}.log",
         threads: 1
         resources:
-            mem_mb=1024,
-            runtime=5,
+            mem_mb=wf.mem_mb(f"figure_{figure}"),
+            runtime=wf.runtime(f"figure_{figure}"),
         conda:
             ENV
         shell:

@@ -17,8 +17,8 @@ rule indicators:
         "results/{county}/logs/indicators_{family}.log",
     threads: 1
     resources:
-        mem_mb=2048,
-        runtime=10,
+        mem_mb=wf.mem_mb("indicators"),
+        runtime=wf.runtime("indicators"),
     conda:
         ENV
     shell:

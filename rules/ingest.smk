@@ -14,8 +14,8 @@ rule ingest:
         "results/{county}/logs/ingest_{instrument}.log",
     threads: 1
     resources:
-        mem_mb=2048,
-        runtime=15,
+        mem_mb=wf.mem_mb("ingest"),
+        runtime=wf.runtime("ingest"),
     conda:
         ENV
     shell:
@@ -37,8 +37,8 @@ rule ingest_corrections:
         "results/{county}/logs/ingest_corrections.log",
     threads: 1
     resources:
-        mem_mb=1024,
-        runtime=5,
+        mem_mb=wf.mem_mb("ingest_corrections"),
+        runtime=wf.runtime("ingest_corrections"),
     conda:
         ENV
     shell:

@@ -27,8 +27,8 @@ rule report_pdf:
         "results/logs/report{suffix}.log",
     threads: 1
     resources:
-        mem_mb=2048,
-        runtime=10,
+        mem_mb=wf.mem_mb("report_pdf"),
+        runtime=wf.runtime("report_pdf"),
     conda:
         ENV
     shell:

@@ -174,3 +174,41 @@ def test_config_hash_is_stable_and_follows_the_config(config):
 def test_git_commit_outside_a_checkout_is_unknown(tmp_path):
     assert wf.git_commit(tmp_path) == "unknown"
     assert len(wf.git_commit(project.ROOT)) in (40, len("unknown"))
+
+
+def test_every_rule_has_a_footprint_and_every_readable_format_too(config):
+    from pa_study.ingest.readers import FORMATS
+
+    assert {wf.footprint_kind("ingest", f"x{suffix}") for suffix in FORMATS} <= set(wf.FOOTPRINTS)
+    rules = ["ingest_corrections", "clean", "indicators", "report_pdf", *(f"compare_{p}" for p in PARTS)]
+    rules += [f"figure_{name}" for name in FIGURES]
+    assert {wf.footprint_kind(rule) for rule in rules} <= set(wf.FOOTPRINTS)
+    assert set(wf.SIZED_INPUTS) == {"ingest", "figure", *(r for r in rules if not r.startswith("figure_"))}
+
+
+def test_requests_grow_with_the_input_and_the_attempt():
+    small, census = wf.memory_request_mb("clean", 1.0), wf.memory_request_mb("clean", 200.0)
+    assert wf.FOOTPRINTS["clean"].memory_mb < small < census
+    assert wf.memory_request_mb("clean", 200.0, attempt=2) == pytest.approx(2 * census, abs=1)
+    assert wf.runtime_request_minutes("clean", 1.0) == wf.MIN_RUNTIME_MINUTES
+    assert wf.runtime_request_minutes("clean", 5000.0) > wf.MIN_RUNTIME_MINUTES
+    # an .xlsx packs more cells into each MB than a CSV
+    assert wf.memory_request_mb("ingest:xlsx", 50.0) > wf.memory_request_mb("ingest:csv", 50.0)
+
+
+def test_a_rule_resource_sizes_the_job_by_its_inputs_and_waits_for_missing_ones(tmp_path):
+    table = tmp_path / "households.parquet"
+    table.write_bytes(b"x" * 3_000_000)
+    summary = tmp_path / "summary.json"
+    summary.write_text("{}")
+    inputs = {"codebook": str(summary), "summary": str(summary), "households": str(table)}
+    assert wf.job_size("indicators", inputs) == ("indicators", pytest.approx(3.0))
+    assert wf.mem_mb("indicators")(None, inputs, 1) == wf.memory_request_mb("indicators", 3.0)
+    assert wf.runtime("indicators")(None, inputs, 2) == wf.runtime_request_minutes("indicators", 3.0, 2)
+    raw = {"raw": str(tmp_path / "households.xlsx"), "codebook": str(summary)}
+    # Snakemake re-evaluates a request whose input is not written yet when it sees this error.
+    with pytest.raises(FileNotFoundError) as missing:
+        wf.mem_mb("ingest")(None, raw, 1)
+    assert missing.value.filename == raw["raw"]
+    (tmp_path / "households.xlsx").write_bytes(b"x" * 1_000_000)
+    assert wf.job_size("ingest", raw) == ("ingest:xlsx", pytest.approx(1.0))

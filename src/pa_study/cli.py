@@ -11,6 +11,7 @@ import argparse
 import json
 import logging
 import sys
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -416,8 +417,22 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def used_resources(started: float) -> str:
+    """What this process used: its peak resident memory and its wall and CPU time since ``started``
+    (a :func:`time.perf_counter` reading). The last line of every log, so that a job's request
+    (``mem_mb``, ``runtime``) can be checked against its use (``benchmarks/bench_province.py``)."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return (
+        f"used: peak memory {usage.ru_maxrss / 1024:.0f} MB, wall {time.perf_counter() - started:.2f} s, "
+        f"CPU {usage.ru_utime + usage.ru_stime:.2f} s"
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``pa-study`` command; return its exit status (1 for bad input)."""
+    started = time.perf_counter()
     args = build_parser().parse_args(argv)
     _setup_logging(args.log)
     try:
@@ -438,6 +453,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 file=sys.stderr,
             )
         return 2
+    log.info("%s", used_resources(started))
     return 0
 
 

@@ -16,9 +16,11 @@ Only light modules are imported here: Snakemake reads this module whenever it bu
 from __future__ import annotations
 
 import hashlib
+import math
 import shlex
 import subprocess
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -364,6 +366,132 @@ def git_commit(folder: str | Path) -> str:
     except FileNotFoundError:  # no git on this machine
         return "unknown"
     return proc.stdout.strip() if proc.returncode == 0 else "unknown"
+
+
+# --- resources ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Footprint:
+    """What one kind of job uses, as lines in the size of the files it reads: peak resident memory
+    ``memory_mb + memory_per_mb × input MB`` and CPU time ``seconds + seconds_per_mb × input MB``
+    (a job given its cores runs in about its CPU time).
+
+    Fitted to measured jobs, not guessed: ``benchmarks/bench_province.py`` prints every job's use
+    (from the ``used:`` line that ends each ``pa-study`` log) and the lines refitted.
+    """
+
+    memory_mb: float
+    memory_per_mb: float
+    seconds: float
+    seconds_per_mb: float
+
+
+#: Footprints by kind of job, from ``benchmarks/bench_province.py`` on a 4-county province (two
+#: 30,000-household censuses, CSV and Excel) and on a 1,000,000-household census county (GBK CSV,
+#: 258 MB; ingested table 40 MB, cleaned households 33 MB): e.g. clean 3.3 GB and 42 s CPU, the
+#: income family 3.4 GB and 46 s, the pooled comparison 2.8 GB and 20 s, the streamed CSV ingest
+#: 0.56 GB and 42 s. An ingest's line depends on the raw format: a CSV or Stata/SPSS file is read in
+#: chunks, an .xlsx sheet is held whole by calamine (each MB of it many cells). The Stata/SPSS lines
+#: are the CSV's (read in chunks alike; measured only up to 0.3 MB). Indicator families share the
+#: line of the largest (income).
+FOOTPRINTS: dict[str, Footprint] = {
+    "ingest:csv": Footprint(200, 1.5, 2.0, 0.2),
+    "ingest:txt": Footprint(200, 1.5, 2.0, 0.2),
+    "ingest:xlsx": Footprint(200, 21.0, 2.0, 2.0),
+    "ingest:xlsm": Footprint(200, 21.0, 2.0, 2.0),
+    "ingest:dta": Footprint(200, 1.5, 2.0, 0.2),
+    "ingest:sav": Footprint(200, 1.5, 2.0, 0.2),
+    "ingest_corrections": Footprint(200, 30.0, 2.0, 1.0),
+    "clean": Footprint(200, 85.0, 4.0, 1.1),
+    "indicators": Footprint(200, 100.0, 4.0, 1.4),
+    "compare_microdata": Footprint(200, 10.0, 2.0, 1.0),
+    "compare_pooled": Footprint(250, 80.0, 4.0, 0.6),
+    "compare_published": Footprint(200, 10.0, 2.0, 1.0),
+    "figure": Footprint(250, 5.0, 4.0, 1.0),
+    "report_pdf": Footprint(300, 5.0, 10.0, 1.0),
+}
+#: The inputs whose size a job's footprint follows, by kind (the others are small or only hashed).
+SIZED_INPUTS: dict[str, tuple[str, ...]] = {
+    "ingest": ("raw",),
+    "ingest_corrections": ("corrections",),
+    "clean": ("tables",),
+    "indicators": INSTRUMENTS,
+    "compare_microdata": ("indicators",),
+    "compare_pooled": ("clean",),
+    "compare_published": ("indicators",),
+    "figure": ("indicators",),
+    "report_pdf": ("indicators", "summaries", "figures"),
+}
+#: A job asks for this many times its footprint's memory (peaks vary with the data beyond its size)
+#: and this many times its CPU time as run time (a node's disk and start-up add to it), at least
+#: :data:`MIN_RUNTIME_MINUTES`; each retry of a failed job asks for its attempt number times as much.
+MEMORY_MARGIN = 1.5
+RUNTIME_MARGIN = 3.0
+MIN_RUNTIME_MINUTES = 5
+
+
+def footprint_kind(rule: str, raw_file: str | None = None) -> str:
+    """Return the key of :data:`FOOTPRINTS` of a rule's job (an ingest's by the raw file's format,
+    every figure rule's ``figure``)."""
+    if rule == "ingest":
+        return f"ingest:{Path(raw_file or '').suffix.lower().lstrip('.')}"
+    return "figure" if rule.startswith("figure_") else rule
+
+
+def input_megabytes(paths: Iterable[str]) -> float:
+    """Return the size in MB of the files among ``paths`` (folders are not counted).
+
+    Raises
+    ------
+    FileNotFoundError
+        Naming a path that does not exist yet: Snakemake then evaluates the request again once
+        the job's inputs have been written.
+    """
+    return sum(Path(path).stat().st_size for path in paths if not Path(path).is_dir()) / 1e6
+
+
+def memory_request_mb(kind: str, input_mb: float, attempt: int = 1) -> int:
+    """Return the ``mem_mb`` a job of ``kind`` reading ``input_mb`` MB asks for (``attempt`` 1, 2, …)."""
+    footprint = FOOTPRINTS[kind]
+    return math.ceil(MEMORY_MARGIN * attempt * (footprint.memory_mb + footprint.memory_per_mb * input_mb))
+
+
+def runtime_request_minutes(kind: str, input_mb: float, attempt: int = 1) -> int:
+    """Return the ``runtime`` in minutes a job of ``kind`` reading ``input_mb`` MB asks for."""
+    footprint = FOOTPRINTS[kind]
+    seconds = RUNTIME_MARGIN * attempt * (footprint.seconds + footprint.seconds_per_mb * input_mb)
+    return max(MIN_RUNTIME_MINUTES * attempt, math.ceil(seconds / 60))
+
+
+def job_size(rule: str, input: Any) -> tuple[str, float]:
+    """Return the footprint kind of a job of ``rule`` and the MB of its :data:`SIZED_INPUTS`
+    (``input`` is the job's named input files, as Snakemake gives them to a resource function)."""
+    paths: list[str] = []
+    for key in SIZED_INPUTS["figure" if rule.startswith("figure_") else rule]:
+        value = input.get(key) if isinstance(input, Mapping) else getattr(input, key, None)
+        if value is not None:
+            paths += [value] if isinstance(value, str) else list(value)
+    return footprint_kind(rule, paths[0] if paths else None), input_megabytes(paths)
+
+
+def mem_mb(rule: str) -> Callable[..., int]:
+    """Return the ``mem_mb`` resource of ``rule``: a function of the job's input and attempt, for
+    the rule's ``resources:`` (Snakemake calls it once the inputs exist)."""
+
+    def request(wildcards: Any, input: Any, attempt: int) -> int:
+        return memory_request_mb(*job_size(rule, input), attempt)
+
+    return request
+
+
+def runtime(rule: str) -> Callable[..., int]:
+    """Return the ``runtime`` resource (minutes) of ``rule``, as :func:`mem_mb` does its memory."""
+
+    def request(wildcards: Any, input: Any, attempt: int) -> int:
+        return runtime_request_minutes(*job_size(rule, input), attempt)
+
+    return request
 
 
 # --- the study ----------------------------------------------------------------------------------
