@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from pa_study.codebook import normalise_label
@@ -36,7 +37,15 @@ def is_census(design: str | dict[str, Any]) -> bool:
 def village_key(frame: pd.DataFrame) -> pd.Series:
     """Return the key that links a household to its village in the frame: ``township/village``,
     normalised (half-width, no white space) so the two files need not spell names identically."""
-    return frame["township"].map(normalise_label) + "/" + frame["village"].map(normalise_label)
+    return normalised_labels(frame["township"]) + "/" + normalised_labels(frame["village"])
+
+
+def normalised_labels(values: pd.Series) -> pd.Series:
+    """Return :func:`~pa_study.codebook.normalise_label` of every value, as ``Series.map`` would,
+    computed once per distinct value: a census repeats each village name hundreds of times."""
+    codes, distinct = pd.factorize(values, use_na_sentinel=False)
+    labels = np.array([normalise_label(v) for v in distinct], dtype=object)
+    return pd.Series(labels[codes], index=values.index, dtype="string")
 
 
 def design_columns(
@@ -74,12 +83,12 @@ def design_columns(
     for row in households.index[in_frame & ~key.isin(sampled_keys)]:
         quarantine[int(row)] = ["village_not_sampled_in_frame"]
     usable = ~households.index.isin(list(quarantine))
-    township = households["township"].map(normalise_label)
+    township = normalised_labels(households["township"])
     if census:
         # Every village with households is enumerated: N_h = n_h, no sampling variance.
         villages_in_stratum = key[usable].groupby(township[usable]).nunique()
     else:
-        villages_in_stratum = frame.groupby(frame["township"].map(normalise_label))["_key"].nunique()
+        villages_in_stratum = frame.groupby(normalised_labels(frame["township"]))["_key"].nunique()
     households[STRATUM] = households["township"].astype("string")
     households[PSU] = (households["township"] + "/" + households["village"]).astype("string")
     households[FPC] = pd.array(township.map(villages_in_stratum), dtype="Int64")
@@ -116,8 +125,8 @@ def _frame_weights(
     that group), the group being registered / not registered when registered households were
     sampled separately, else the whole village."""
     frame = frame.set_index("_key")
-    township = households["township"].map(normalise_label)
-    villages_total = frame.groupby(frame["township"].map(normalise_label)).size()
+    township = normalised_labels(households["township"])
+    villages_total = frame.groupby(normalised_labels(frame["township"])).size()
     villages_responding = key.groupby(township).nunique()
     first_stage = township.map(villages_total) / township.map(villages_responding)
     if oversample_registered:

@@ -7,7 +7,7 @@ fast on 100,000-household files.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -50,7 +50,7 @@ class Source:
 def normalise_cells(table: pd.DataFrame, instrument: Instrument) -> StepResult:
     """Fold full-width characters to half-width and trim white space in every text cell."""
     columns = [v.name for v in instrument.kept if not v.pseudonymise]
-    return _map_cells(table, instrument.name, "normalise", columns, normalised_text)
+    return _map_cells(table, instrument.name, "normalise", columns, normalised_text, may_change=_text_may_change)
 
 
 def missing_codes_to_na(table: pd.DataFrame, instrument: Instrument, codebook: Codebook) -> StepResult:
@@ -66,6 +66,7 @@ def missing_codes_to_na(table: pd.DataFrame, instrument: Instrument, codebook: C
             "missing_codes",
             [var.name],
             lambda v, codes=codes: (pd.NA, "missing_code") if normalise_label(v) in codes else (v, None),
+            may_change=lambda distinct, codes=codes: _may_be_code(distinct, codes),
         )
         table = step.table
         log += step.log
@@ -117,14 +118,14 @@ def typed_values(
 def _numbers(
     column: pd.Series, distinct: np.ndarray, var: Variable, scale: float, table: str
 ) -> tuple[pd.Series, list[dict[str, Any]], list[str]]:
-    parsed = {v: parsed_number(v) for v in distinct}
+    parsed = parsed_numbers(distinct)
     bad = [
         v for v, p in parsed.items() if p is None or (var.type == "integer" and not float(p[0] * scale).is_integer())
     ]
     values = {v: p[0] * scale for v, p in parsed.items() if v not in bad}
     rules = {v: p[1] for v, p in parsed.items() if v not in bad and p[1]}
     dtype = "Int64" if var.type == "integer" else "Float64"
-    converted = pd.array(column.map(values), dtype="Float64")
+    converted = pd.array(mapped(column, values), dtype="Float64")
     converted = pd.Series(converted.astype(dtype) if dtype == "Int64" else converted, index=column.index)
     log = _cell_log(column, rules, values, table, "types", var.name)
     if scale != 1.0 and column.notna().any():
@@ -134,6 +135,53 @@ def _numbers(
             )
         )
     return converted, log, bad
+
+
+#: Unsigned decimal numbers of at most 15 digits either side of the point: Arrow reads them as
+#: :func:`parsed_number` does (both round correctly; the sign and the units need the latter).
+_PLAIN_NUMBER = r"^\d{1,15}(\.\d{1,15})?$"
+#: The ASCII characters Python's ``str.isspace`` counts as white space (``str.strip`` removes them).
+_ASCII_SPACE = "\\t\\n\\x0b\\x0c\\r\\x1c-\\x1f "
+
+
+def parsed_numbers(distinct: Any) -> dict[str, tuple[float, str | None] | None]:
+    """Return :func:`parsed_number` of each distinct text value; the plain numbers, which are most
+    of a census's cells, are read by Arrow in one pass and the others one by one."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    values = pa.array(distinct, type=pa.string())
+    plain = pc.match_substring_regex(values, _PLAIN_NUMBER)
+    numbers = pc.cast(values.filter(plain), pa.float64())
+    parsed: dict[str, tuple[float, str | None] | None] = {
+        text: (number, None) for text, number in zip(values.filter(plain).to_pylist(), numbers.to_pylist(), strict=True)
+    }
+    parsed.update({text: parsed_number(text) for text in values.filter(pc.invert(plain)).to_pylist()})
+    return parsed
+
+
+def _may_be_code(distinct: Any, codes: frozenset[str]) -> np.ndarray:
+    """Whether each value may be one of ``codes`` once normalised: every non-ASCII value, and the
+    ASCII values whose :func:`~pa_study.codebook.normalise_label` (white space removed, lower case)
+    is one."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    values = pa.array(distinct, type=pa.string())
+    folded = pc.utf8_lower(pc.replace_substring_regex(values, f"[{_ASCII_SPACE}]", ""))
+    coded = pc.is_in(folded, value_set=pa.array(sorted(codes), type=pa.string()))
+    return pc.or_(pc.invert(pc.string_is_ascii(values)), coded).to_numpy(zero_copy_only=False)
+
+
+def _text_may_change(distinct: Any) -> np.ndarray:
+    """Whether folding to half-width and trimming may change each value: all but ASCII text without
+    white space at either end, which NFKC and ``str.strip`` leave as it is."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    values = pa.array(distinct, type=pa.string())
+    edge = pc.match_substring_regex(values, f"^[{_ASCII_SPACE}]|[{_ASCII_SPACE}]$")
+    return pc.or_(pc.invert(pc.string_is_ascii(values)), edge).to_numpy(zero_copy_only=False)
 
 
 def _refuse_unparseable(
@@ -165,7 +213,7 @@ def _dates(
     column: pd.Series, distinct: np.ndarray, var: Variable, table: str
 ) -> tuple[pd.Series, list[dict[str, Any]]]:
     parsed = {v: parsed_date(v) for v in distinct}
-    converted = pd.to_datetime(column.map({v: p for v, p in parsed.items() if p is not None}))
+    converted = pd.to_datetime(mapped(column, {v: p for v, p in parsed.items() if p is not None}))
     unknown = {v: "unparseable_date" for v, p in parsed.items() if p is None}
     return converted.astype("datetime64[ns]"), _cell_log(column, unknown, {}, table, "types", var.name)
 
@@ -185,7 +233,7 @@ def _codes(
     mapping = {v: lookup.get(normalise_label(v)) for v in distinct}
     unknown = {v: "unknown_category" for v, code in mapping.items() if code is None}
     known = {v: code for v, code in mapping.items() if code is not None}
-    converted = column.map(known).astype("boolean" if var.type == "boolean" else "string")
+    converted = mapped(column, known).astype("boolean" if var.type == "boolean" else "string")
     log = [
         log_entry(table, "types", None, var.name, v, code, "harmonise", int((column == v).sum()))
         for v, code in sorted(known.items())
@@ -305,21 +353,44 @@ def _beyond_fences(values: pd.Series, multiplier: float) -> np.ndarray:
 
 
 def _map_cells(
-    table: pd.DataFrame, name: str, step: str, columns: list[str], rule: Callable[[str], tuple[Any, str | None]]
+    table: pd.DataFrame,
+    name: str,
+    step: str,
+    columns: list[str],
+    rule: Callable[[str], tuple[Any, str | None]],
+    may_change: Callable[[Any], np.ndarray] | None = None,
 ) -> StepResult:
-    """Apply ``rule`` to the distinct values of each column; log every cell it changed."""
+    """Apply ``rule`` to the distinct values of each column; log every cell it changed.
+
+    ``may_change`` marks, in one vectorised pass, the distinct values ``rule`` may change (the
+    others it would leave as they are), so that ``rule`` runs on those only.
+    """
     table = table.copy()
     log: list[dict[str, Any]] = []
     for column in columns:
-        results = {v: rule(v) for v in table[column].dropna().unique()}
+        distinct = table[column].dropna().unique()
+        if may_change is not None and len(distinct):
+            distinct = distinct[may_change(distinct)]
+        results = {v: rule(v) for v in distinct}
         changed = {v: r for v, r in results.items() if r[1] is not None}
         if not changed:
             continue
         new_values = {v: r[0] for v, r in changed.items()}
         log += _cell_log(table[column], {v: r[1] for v, r in changed.items()}, new_values, name, step, column)
         mask = table[column].isin(list(changed))
-        table.loc[mask, column] = table.loc[mask, column].map(new_values)
+        table.loc[mask, column] = mapped(table.loc[mask, column], new_values)
     return StepResult(table, log)
+
+
+def mapped(column: pd.Series, mapping: Mapping[Any, Any]) -> pd.Series:
+    """Return ``column.map(mapping)`` (values without a key become missing), looking each distinct
+    value up once: ``Series.map`` looks up every cell, which a census-size column of text makes slow."""
+    codes, distinct = pd.factorize(column)
+    mapper = pd.Series(mapping) if mapping else pd.Series(dtype=np.float64)
+    positions = mapper.index.get_indexer(distinct)
+    indexer = np.where(codes >= 0, positions[np.maximum(codes, 0)] if len(positions) else -1, -1)
+    values = pd.api.extensions.take(mapper.to_numpy(), indexer, allow_fill=True)
+    return pd.Series(values, index=column.index, name=column.name)
 
 
 def _cell_log(
