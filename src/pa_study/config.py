@@ -7,13 +7,15 @@ import copy
 import json
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
-import jsonschema
 import pydantic
 import yaml
 
 from pa_study.errors import InputError
+
+if TYPE_CHECKING:
+    import jsonschema
 
 #: A config number as written: kept an ``int`` or a ``float``, so a part written back out is the
 #: JSON it was read from (``2800`` stays ``2800``, not ``2800.0``).
@@ -55,6 +57,9 @@ def validated_config(config: dict[str, Any], schema: dict[str, Any], *, check_fi
         and year, or a data file that does not exist.
     """
     config = copy.deepcopy(config)
+    # Imported here: every job reads its settings through this module, only the workflow validates.
+    import jsonschema
+
     errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(config), key=_error_order)
     if errors:
         raise InputError(_describe_schema_error(errors[0]), path="config")
@@ -73,7 +78,9 @@ def _error_order(error: jsonschema.ValidationError) -> tuple[int, str]:
 def _describe_schema_error(error: jsonschema.ValidationError) -> str:
     if error.validator == "oneOf" and isinstance(error.instance, dict) and error.context:
         # A mapping where a value may also be a word (`design`): the mapping form's own error says more.
-        error = jsonschema.exceptions.best_match(e for e in error.context if e.validator != "const")
+        from jsonschema.exceptions import best_match
+
+        error = best_match(e for e in error.context if e.validator != "const")
     elif error.validator == "oneOf":
         forms = " or ".join(
             repr(n["const"]) if "const" in n else "a mapping" if n.get("type") == "object" else f"a {n.get('type')}"
