@@ -12,6 +12,7 @@ from pa_study.compare.pooled import (
     PART,
     TREATED,
     indicator_settings,
+    pooled_columns,
     pooled_result,
     stacked,
     with_treatment,
@@ -105,3 +106,22 @@ def test_every_coefficient_and_each_countys_effect_are_tabled(pooled):
         rows[("att_earned_pc", None)]["estimate"] + rows[("att_earned_pc_difference", "Yishui")]["estimate"]
     )
     assert list(dict.fromkeys(r.get("benchmark") for r in result.headline if r.get("benchmark"))) == list(BENCHMARKS)
+
+
+def test_the_pooled_models_need_only_the_columns_they_declare(pooled):
+    full, _ = pooled
+    study, options = demo_study(), settings("pooled")
+    wanted = pooled_columns(study, options)
+    tables = {
+        county: {
+            instrument: table[[c for c in wanted[instrument] if c in table.columns]]
+            for instrument, table in demo_tables(county).items()
+            if table is not None and instrument in wanted
+        }
+        for county in ("H", *BENCHMARKS)
+    }
+    assert len(wanted["households"]) <= len(demo_tables("H")["households"].columns) / 2
+    result = pooled_result(study, tables, options, codebook())
+    assert result.headline == full.headline
+    for name, table in full.tables.items():
+        pd.testing.assert_frame_equal(result.tables[name], table)

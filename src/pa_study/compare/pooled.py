@@ -44,7 +44,7 @@ from pa_study.codebook import Codebook
 from pa_study.compare.part import ComparisonPart
 from pa_study.compare.settings import ComparisonSettings
 from pa_study.config import ConfigPart
-from pa_study.design import PSU, STRATUM
+from pa_study.design import DESIGN_COLUMNS, PSU, STRATUM
 from pa_study.errors import InputError
 from pa_study.indicators.capability import (
     INDEX,
@@ -291,6 +291,51 @@ def burden_model(
     terms = [*dummies, *controls]
     fit = design.regression(f"{BURDEN} ~ {' + '.join(terms)}", na_rm=True, level=settings.level)
     return fit, frame.assign(_used=used_rows(frame, BURDEN, terms))
+
+
+# ---- the columns read -------------------------------------------------------------------------
+
+#: Household columns the pooled models read whatever their settings: the design, the places, the
+#: household size, the register and project participation.
+_HOUSEHOLD_COLUMNS = (
+    *DESIGN_COLUMNS,
+    "township",
+    "village",
+    "hh_size",
+    "registered",
+    "project_participant",
+    "project_type",
+)
+
+
+def pooled_columns(results: StudyResults, settings: PooledSettings) -> dict[str, list[str]]:
+    """Return the cleaned columns the pooled models read, by instrument, so that a province's
+    counties are read without the columns no model uses (ids, dates, answers of other families).
+
+    Names of derived columns (an income covariate such as ``earned_pc_base``) are included; the
+    reader keeps the names a table has.
+    """
+    earnings = indicator_settings(results, income.FAMILY).income
+    capabilities = indicator_settings(results, capability.FAMILY).capability
+    burden = indicator_settings(results, formalism.FAMILY).formalism
+    households = [
+        *_HOUSEHOLD_COLUMNS,
+        *(f"{component}{suffix}" for component in earnings.earned_components for suffix in ("", "_base")),
+        *earnings.covariates,
+        *(item.column for items in capabilities.dimensions.values() for item in items),
+        *capabilities.association.controls,
+    ]
+    cadres = [
+        "township",
+        "village",
+        "hours_total",
+        *(f"hours_{activity}" for activity in formalism.ACTIVITIES),
+        *formalism.COUNTS,
+        *burden.perception_items,
+        *burden.burden_items,
+        *settings.pooled.burden_controls,
+    ]
+    return {"households": list(dict.fromkeys(households)), "cadres": list(dict.fromkeys(cadres))}
 
 
 # ---- settings from the indicator files -------------------------------------------------------

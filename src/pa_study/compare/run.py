@@ -12,7 +12,7 @@ from typing import Any
 
 from pa_study.codebook import Codebook
 from pa_study.compare.microdata import MicrodataSettings, microdata_result
-from pa_study.compare.pooled import PooledSettings, pooled_result
+from pa_study.compare.pooled import PooledSettings, pooled_columns, pooled_result
 from pa_study.compare.published import PublishedSettings, load_published, load_vocabulary, published_result
 from pa_study.compare.settings import ComparisonSettings
 from pa_study.errors import InputError
@@ -67,8 +67,12 @@ def run_pooled(
     absent = [county for county in settings.studied if county not in clean_dirs]
     if absent:
         raise InputError(f"no cleaned tables given for {', '.join(absent)} (--clean-dir county=folder)")
-    tables = {county: cleaned_tables(clean_dirs[county], POOLED_INSTRUMENTS) for county in settings.studied}
-    result = pooled_result(study_of(indicators, settings), tables, settings, codebook)
+    results = study_of(indicators, settings)
+    columns = pooled_columns(results, settings) if settings.benchmarks else {}
+    tables = {
+        county: cleaned_tables(clean_dirs[county], POOLED_INSTRUMENTS, columns=columns) for county in settings.studied
+    }
+    result = pooled_result(results, tables, settings, codebook)
     return write_result(result, output, tables_dir)
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow.parquet as pq
 
 from pa_study.codebook import Codebook
 from pa_study.errors import InputError
@@ -17,8 +19,13 @@ from pa_study.indicators.settings import FamilySettings
 from pa_study.stats import StatsInputError
 
 
-def cleaned_tables(clean_dir: str | Path, instruments: tuple[str, ...]) -> dict[str, pd.DataFrame | None]:
+def cleaned_tables(
+    clean_dir: str | Path, instruments: tuple[str, ...], *, columns: Mapping[str, Sequence[str]] | None = None
+) -> dict[str, pd.DataFrame | None]:
     """Return the county's cleaned tables of ``instruments``; ``None`` for one it did not collect.
+
+    ``columns`` limits an instrument's table to the named columns it has (all columns for an
+    instrument it does not name), so that only what a job uses is read.
 
     Raises
     ------
@@ -40,7 +47,11 @@ def cleaned_tables(clean_dir: str | Path, instruments: tuple[str, ...]) -> dict[
             raise InputError(
                 f"summary.json says {instrument} was collected but its cleaned table is missing", path=str(path)
             )
-        tables[instrument] = pd.read_parquet(path)
+        wanted = (columns or {}).get(instrument)
+        if wanted is not None:
+            present = set(pq.read_schema(path).names)
+            wanted = [column for column in wanted if column in present]
+        tables[instrument] = pd.read_parquet(path, columns=wanted)
     return tables
 
 
