@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers.project import ROOT, copy_project, tree_digest
+from tests.helpers.project import copy_project, tree_digest
 
 pytestmark = [pytest.mark.slow, pytest.mark.cluster]
 
@@ -70,7 +70,6 @@ def test_workflow_on_slurm_gives_the_local_outputs_byte_for_byte(slurm, tmp_path
     for workdir in (local, on_slurm):
         workdir.mkdir()
         copy_project(workdir)
-        shutil.copytree(ROOT / "profiles", workdir / "profiles")
     # Every rule runs; two counties keep the run short on a one-node cluster, where each Slurm job
     # pays Snakemake's start-up. The local run overlaps the Slurm run, which mostly waits.
     study = ("--config", "focal=H", "benchmarks=[Lankao]")
