@@ -20,8 +20,11 @@ from pa_study.figures import FIGURES
 from pa_study.indicators import FAMILIES, IndicatorFamily
 from pa_study.report.sections import (
     ReportContext,
+    distribution_cells,
+    distribution_columns,
     headline_table,
     is_contrast,
+    is_province,
     is_suppressed,
     suppression_mark,
     threshold_verdict,
@@ -111,23 +114,29 @@ def key_findings_table(ctx: ReportContext) -> b.Block:
     """Table 1: per study question its key headlines, for the focal county and each benchmark (no
     verdicts in the county cells), the threshold and the focal county's verdict."""
     w = ctx.words
+    province = is_province(ctx)
     body = []
     for family in FAMILIES.values():
         for name in key_names(family, ctx.results.get(ctx.focal, family.name)):
             rows = county_rows(ctx, family.name, name)
             row = first_row(rows, ctx)
             focal = rows.get(ctx.focal)
+            counties = (
+                [estimate_cell(focal, ctx, with_verdict=False), *distribution_cells(rows, ctx, name)[:2]]
+                if province
+                else [estimate_cell(rows.get(c), ctx, with_verdict=False) for c in ctx.results.counties]
+            )
             body.append(
                 [
                     label_of(row, ctx.language),
-                    *(estimate_cell(rows.get(c), ctx, with_verdict=False) for c in ctx.results.counties),
+                    *counties,
                     threshold_cell(row),
                     verdict_word(focal, ctx) if focal is not None else "",
                 ]
             )
     columns = [
         w["col_indicator"],
-        *ctx.results.order,
+        *([ctx.name(ctx.focal), *distribution_columns(ctx)[:2]] if province else ctx.results.order),
         w["col_threshold"],
         w["col_verdict_of"].format(county=ctx.name(ctx.focal)),
     ]
@@ -193,23 +202,25 @@ def question_findings(ctx: ReportContext, family: IndicatorFamily) -> list[b.Blo
         if f.status != "ok":
             sentences.append(w["status_note"].format(county=ctx.name(f.county), status=f.status))
     out.append(b.par(w["gap"].join(sentences)))
+    # A province's table: the focal county beside the distribution of the benchmarks' estimates.
+    province = is_province(ctx)
     body = []
     for name in names:
         rows = county_rows(ctx, family.name, name)
         row = first_row(rows, ctx)
-        body.append(
-            [
-                label_of(row, ctx.language),
-                threshold_cell(row),
-                *(estimate_cell(rows.get(c), ctx) for c in ctx.results.counties),
-            ]
+        counties = (
+            [estimate_cell(rows.get(ctx.focal), ctx), *distribution_cells(rows, ctx, name)]
+            if province
+            else [estimate_cell(rows.get(c), ctx) for c in ctx.results.counties]
         )
-    columns = [w["col_indicator"], w["col_threshold"], *ctx.results.order]
+        body.append([label_of(row, ctx.language), threshold_cell(row), *counties])
+    counted = [ctx.name(ctx.focal), *distribution_columns(ctx)] if province else ctx.results.order
+    columns = [w["col_indicator"], w["col_threshold"], *counted]
     caption = w["findings_caption"].format(family=family.title(ctx.language))
+    if province:
+        caption += w["province_caption"].format(county=ctx.name(ctx.focal))
     out.append(
-        b.table(
-            columns, body, caption, align=["left", "left"] + ["right"] * len(ctx.results.counties), label=table_label
-        )
+        b.table(columns, body, caption, align=["left", "left"] + ["right"] * (len(columns) - 2), label=table_label)
     )
     out.extend(suppression_mark(ctx, results))
     for name in family.figures:
@@ -265,10 +276,15 @@ def county_appendix(ctx: ReportContext) -> list[b.Block]:
     notes the indicator stage wrote."""
     w = ctx.words
     out = [b.heading(w["appendix_counties"]), b.par(w["appendix_counties_intro"])]
+    counties = ctx.results.counties
+    if is_province(ctx):
+        # A province: the focal county's detail; the benchmarks' is in their indicator files.
+        counties = counties[:1]
+        out.append(b.par(w["province_detail"].format(county=ctx.name(ctx.focal), n=len(ctx.results.counties) - 1)))
     for family in FAMILIES.values():
         title = family.title(ctx.language)
         out.append(b.heading(title, level=2))
-        for county in ctx.results.counties:
+        for county in counties:
             result = ctx.results.get(county, family.name)
             if result is None:
                 out.append(b.note(w["missing_family"].format(family=title, county=ctx.name(county))))

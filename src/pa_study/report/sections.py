@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 import pa_study.report.blocks as b
@@ -199,8 +200,6 @@ def data_section(ctx: ReportContext) -> list[b.Block]:
                 failing.append(f"{ctx.name(county)}/{table_name}")
             for reason, n in sorted(counts.get("quarantine_reasons", {}).items()):
                 reason_rows.append([ctx.name(county), table_name, reason, n])
-    out.append(b.heading(w["col_design"], level=2))
-    out.append(b.bullets(design_lines))
     sample_lines = [
         w["sample_sentence"].format(
             county=ctx.name(f.county),
@@ -209,6 +208,18 @@ def data_section(ctx: ReportContext) -> list[b.Block]:
         )
         for f in ctx.results.of_family("identification")
     ]
+    if is_province(ctx):
+        # The focal county in full, the benchmarks together (every failing table is still named).
+        design_lines, sample_lines = [*design_lines[:1], benchmark_designs(ctx)], sample_lines[:1]
+        focal = ctx.name(ctx.focal)
+        count_rows = [r for r in count_rows if r[0] == focal] + _together(
+            [r for r in count_rows if r[0] != focal], w["all_benchmarks"], keys=1, last=w["yes"]
+        )
+        reason_rows = [r for r in reason_rows if r[0] == focal] + _together(
+            [r for r in reason_rows if r[0] != focal], w["all_benchmarks"], keys=2
+        )
+    out.append(b.heading(w["col_design"], level=2))
+    out.append(b.bullets(design_lines))
     out.append(b.bullets(sample_lines))
     out.append(b.heading(w["col_reconciles"], level=2))
     verdict = (
@@ -244,6 +255,80 @@ def data_section(ctx: ReportContext) -> list[b.Block]:
     return out
 
 
+#: With more benchmarks than this, a table with a column per county no longer fits the page: the
+#: report is a province's, which sets the focal county against the distribution of the others and
+#: names the comparison stage's CSV files for the full tables.
+WIDE_COMPARISON = 6
+#: Holm-adjusted p-values below this count a contrast as a difference in a province's summary.
+HOLM_ALPHA = 0.05
+
+
+def is_province(ctx: ReportContext) -> bool:
+    """Whether the study has more than :data:`WIDE_COMPARISON` benchmark counties."""
+    return len(ctx.results.counties) - 1 > WIDE_COMPARISON
+
+
+def distribution_cells(rows: dict[str, dict[str, Any]], ctx: ReportContext, name: str) -> list[str]:
+    """The benchmarks' estimates of headline ``name`` summarised for a province's tables: their
+    median, middle half (25th to 75th percentile) and range, the focal county's rank among all the
+    counties from the lowest, and how many benchmarks have an estimate."""
+    shown = {c: float(r["estimate"]) for c, r in rows.items() if r.get("estimate") is not None and not is_suppressed(r)}
+    others = [v for c, v in shown.items() if c != ctx.focal]
+    if not others:
+        return ["–", "–", "–", "–", "0"]
+    low, q1, median, q3, high = (float(v) for v in np.percentile(others, [0, 25, 50, 75, 100]))
+    rank = (
+        ctx.words["rank_of"].format(rank=1 + sum(v < shown[ctx.focal] for v in others), n=len(shown))
+        if ctx.focal in shown
+        else "–"
+    )
+    return [
+        format_value(median, name),
+        f"{format_value(q1, name)} – {format_value(q3, name)}",
+        f"{format_value(low, name)} – {format_value(high, name)}",
+        rank,
+        str(len(others)),
+    ]
+
+
+def distribution_columns(ctx: ReportContext) -> list[str]:
+    """The headers of :func:`distribution_cells`."""
+    w = ctx.words
+    return [w["col_median"], w["col_middle_half"], w["col_range"], w["col_rank"], w["col_benchmarks"]]
+
+
+def benchmark_designs(ctx: ReportContext) -> str:
+    """One sentence on the benchmark counties' designs: how many sampled (with the range of their
+    townships and sampled villages) and how many enumerated every household."""
+    designs = [ctx.summaries[c].get("design", {}) for c in ctx.results.counties[1:] if c in ctx.summaries]
+    samples = [d for d in designs if not d.get("census")]
+    strata = [int(d["strata"]) for d in samples if d.get("strata") is not None] or [0]
+    psus = [int(d["psus"]) for d in samples if d.get("psus") is not None] or [0]
+    return ctx.words["benchmark_designs"].format(
+        n=len(designs),
+        samples=len(samples),
+        censuses=len(designs) - len(samples),
+        strata=f"{min(strata)}–{max(strata)}",
+        psus=f"{min(psus)}–{max(psus)}",
+    )
+
+
+def _together(rows: list[list[Any]], name: str, *, keys: int, last: str | None = None) -> list[list[Any]]:
+    """Rows of several counties summed into one row per key (the ``keys`` columns after the county),
+    named ``name``; with ``last``, the last column is a yes/no that holds for the sum when it holds
+    for every row."""
+    groups: dict[tuple[Any, ...], list[list[Any]]] = {}
+    for row in rows:
+        groups.setdefault(tuple(row[1 : 1 + keys]), []).append(row)
+    together = []
+    for key, group in groups.items():
+        end = len(group[0]) - (1 if last is not None else 0)
+        sums = [sum(int(r[i] or 0) for r in group) for i in range(1 + keys, end)]
+        flag = [next((r[-1] for r in group if r[-1] != last), last)] if last is not None else []
+        together.append([name, *key, *sums, *flag])
+    return together
+
+
 def comparison_section(ctx: ReportContext) -> list[b.Block]:
     """Survey estimates by county, the focal − benchmark contrasts, and the published figures
     with their sources, each under its own heading so the two kinds of evidence stay apart."""
@@ -262,7 +347,8 @@ def comparison_section(ctx: ReportContext) -> list[b.Block]:
     )
     out.extend(b.figure(ctx.figures[name], FIGURES[name].caption(ctx.language), label=f"fig:{name}") for name in panels)
     out.append(b.heading(w["comparison_contrasts"], level=2))
-    out.extend(cited_first(contrast_blocks(ctx), w["contrasts_cite"], w))
+    contrasts = contrast_summary_blocks(ctx) if is_province(ctx) else contrast_blocks(ctx)
+    out.extend(cited_first(contrasts, w["contrasts_cite"], w))
     out.append(b.heading(w["comparison_published"], level=2))
     out.extend(cited_first(published_blocks(ctx), w["published_cite"], w))
     return out
@@ -309,6 +395,33 @@ def contrast_blocks(ctx: ReportContext) -> list[b.Block]:
         out.append(b.par(w["unreliable_mark"]))
     if any(r.get("different_lines") for r in rows):
         out.append(b.par(w["different_lines_mark"]))
+    return out
+
+
+def contrast_summary_blocks(ctx: ReportContext) -> list[b.Block]:
+    """A province's contrasts: per family and indicator, how many benchmarks the focal county is
+    above or below (Holm-adjusted p under :data:`HOLM_ALPHA`, Holm over the family's contrasts) and
+    the median difference; the full table is the comparison stage's ``contrasts.csv``."""
+    w = ctx.words
+    rows = _estimated((ctx.comparison or {}).get("headline", []))
+    if not rows:
+        return [b.note(w["pending"].format(what=w["pending_contrasts"]))]
+    columns = [w["col_indicator"], w["col_benchmarks"], w["col_higher"], w["col_lower"], w["col_neither"]]
+    columns.append(w["col_median_difference"])
+    out: list[b.Block] = []
+    for family in dict.fromkeys(str(r.get("family", "")) for r in rows):
+        body = []
+        for name in dict.fromkeys(str(r["name"]) for r in rows if str(r.get("family", "")) == family):
+            own = [r for r in rows if str(r.get("family", "")) == family and str(r["name"]) == name]
+            apart = [r for r in own if r.get("p_holm") is not None and float(r["p_holm"]) < HOLM_ALPHA]
+            higher = sum(float(r["estimate"]) > 0 for r in apart)
+            lower = sum(float(r["estimate"]) < 0 for r in apart)
+            median = format_value(float(np.median([float(r["estimate"]) for r in own])), name)
+            body.append([label_of(own[0], ctx.language), len(own), higher, lower, len(own) - higher - lower, median])
+        caption = f"{w['comparison_contrasts']}: {ctx.family_title(family)}"
+        align = ["left"] + ["right"] * 5
+        out.append(b.table(columns, body, caption, align=align, label=f"tab:contrasts-{family}"))
+    out.append(b.par(w["full_contrasts"].format(n=len(rows), focal=ctx.name(ctx.focal))))
     return out
 
 

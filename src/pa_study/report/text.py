@@ -207,6 +207,28 @@ WORDS: dict[str, dict[str, str]] = {
         "the counties, each with its source.",
         "comparison_survey": "Survey estimates by county",
         "comparison_contrasts": "Differences focal − benchmark (survey estimates)",
+        "province_caption": " ({county} beside the benchmark counties' median, middle half and range, and its rank "
+        "among all the counties from the lowest; each county's estimates are in "
+        "results/comparison/county_estimates.csv)",
+        "col_median": "Benchmarks' median",
+        "col_middle_half": "Middle half",
+        "col_range": "Range",
+        "col_rank": "Rank (1 = lowest)",
+        "rank_of": "{rank} of {n}",
+        "col_benchmarks": "Benchmarks",
+        "col_higher": "Focal higher",
+        "col_lower": "Focal lower",
+        "col_neither": "No difference shown",
+        "col_median_difference": "Median difference",
+        "full_contrasts": "A benchmark counts as higher or lower when the contrast's Holm-adjusted p (over all "
+        "contrasts of its family) is below 0.05. The full table of the {n} contrasts ({focal} − each benchmark, "
+        "with SE, 95% CI, p and Holm-adjusted p) is results/comparison/contrasts.csv.",
+        "all_benchmarks": "All benchmarks",
+        "benchmark_designs": "The {n} benchmark counties: {samples} surveyed a sample ({strata} townships as "
+        "strata, {psus} sampled villages as PSUs), {censuses} enumerated every household (census: no sampling "
+        "error in their household estimates). Each county's design is in its results/<county>/clean/summary.json.",
+        "province_detail": "This appendix gives {county}'s detail; the {n} benchmark counties' is in their "
+        "results/<county>/indicators/ files.",
         "comparison_published": "Survey estimates beside published figures",
         "codebook_intro": "The codebook {path} (version {version}) defines every instrument and variable; "
         "personal-data variables never leave the ingest step.",
@@ -351,6 +373,24 @@ WORDS: dict[str, dict[str, str]] = {
         "得调查估计，以及各县公开发布的数据（注明来源）。",
         "comparison_survey": "各县调查估计",
         "comparison_contrasts": "案例县与对照县之差（调查估计）",
+        "province_caption": "（{county}与对照县估计的中位数、中间一半和范围并列，并给出其在全部县中由低到高的位次；"
+        "各县估计见 results/comparison/county_estimates.csv）",
+        "col_median": "对照县中位数",
+        "col_middle_half": "中间一半",
+        "col_range": "范围",
+        "col_rank": "位次（1为最低）",
+        "rank_of": "{n}个县中第{rank}",
+        "col_benchmarks": "对照县数",
+        "col_higher": "案例县较高",
+        "col_lower": "案例县较低",
+        "col_neither": "未显示差异",
+        "col_median_difference": "差值中位数",
+        "full_contrasts": "对比的Holm校正p值（在同一指标族的全部对比中校正）低于0.05时计为较高或较低。全部{n}项对比"
+        "（{focal}减各对照县，含标准误、95%置信区间、p值和Holm校正p值）见 results/comparison/contrasts.csv。",
+        "all_benchmarks": "全部对照县",
+        "benchmark_designs": "{n}个对照县：{samples}个为抽样调查（{strata}个乡镇为层，{psus}个样本村为初级抽样单位），"
+        "{censuses}个为全县入户大排查（普查，农户指标无抽样误差）。各县设计见 results/<县>/clean/summary.json。",
+        "province_detail": "本附录列出{county}的详细结果；{n}个对照县的详细结果见 results/<县>/indicators/ 下的文件。",
         "comparison_published": "调查估计与公开数据对照",
         "codebook_intro": "变量编码手册 {path}（版本 {version}）定义了每个问卷与变量；个人信息变量在读入阶段即被删除。",
         "provenance_intro": "本报告及研究的输入文件及其SHA-256哈希值。",
