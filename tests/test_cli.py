@@ -53,7 +53,7 @@ def test_ingest_writes_table_and_report(tmp_path):
 @pytest.mark.parametrize(
     "content, encoding, message",
     [
-        (household_rows().to_csv(index=False).encode("gbk"), "utf-8", "cannot decode the text as utf-8"),
+        (household_rows().to_csv(index=False).encode("gbk"), "utf-8", "the text is GB18030 (GBK), not UTF-8"),
         (b"", "auto", "the file is empty"),
         (
             household_rows().drop(columns=["户编号"]).to_csv(index=False).encode(),

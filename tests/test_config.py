@@ -7,7 +7,8 @@ import copy
 import pytest
 import yaml
 
-from pa_study.config import instruments_of, load_schema, validated_config
+from pa_study.cli import main
+from pa_study.config import instruments_of, load_schema, load_yaml, validated_config
 from pa_study.errors import InputError
 from tests.helpers.project import ROOT
 
@@ -100,3 +101,16 @@ def test_missing_file_is_named(config, schema, tmp_path, monkeypatch):
         match="data/raw/H/households.xlsx: counties.H.files.households.path names a file that does not exist",
     ):
         validated_config(broken, schema)
+
+
+def test_a_yaml_syntax_error_names_file_line_and_column(tmp_path, capsys):
+    path = tmp_path / "other.yaml"
+    path.write_text("focal: Lankao\nbenchmarks: [H, Yishui\ncounties: {}\n", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_yaml(path)
+    assert str(caught.value) == (
+        f"{path}: not valid YAML: line 3, column 9: expected ',' or ']', but got ':' "
+        "(while parsing a flow sequence at line 2, column 13)"
+    )
+    assert main(["check-config", str(path), "--schema", str(ROOT / "config.schema.yaml")]) == 1
+    assert "other.yaml: not valid YAML: line 3, column 9" in capsys.readouterr().err

@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pa_study.design import design_columns
+from pa_study.design import design_columns, frame_problems, weight_column
+from pa_study.errors import InputError
 
 
 def frame() -> pd.DataFrame:
@@ -99,3 +100,28 @@ def test_a_census_weighs_every_household_one_and_has_no_sampling_error():
     assert estimate.estimate == pytest.approx((len(usable) - 1) / 2) and estimate.se == 0.0
     sample, _, _ = design_columns(households(np.random.default_rng(5)), frame(), {"weights": "frame"})
     assert not household_design(sample, lonely_psu="adjust").fully_enumerated
+
+
+def test_weight_column_may_be_named_as_in_the_raw_file(codebook):
+    households = codebook["households"]
+    assert weight_column({"weights": "column", "weight_column": "wt"}, households) == "weight"
+    assert weight_column({"weights": "column", "weight_column": "抽样权重"}, households) == "weight"
+    assert weight_column({"weights": "column"}, households) == "weight"
+    with pytest.raises(InputError, match=r"design.weight_column is 'wgt', which is no numeric household variable"):
+        weight_column({"weights": "column", "weight_column": "wgt"}, households)
+
+
+def test_a_frame_that_cannot_hold_the_sample_is_refused_naming_its_rows():
+    hh = households(np.random.default_rng(1))
+    villages = frame().assign(source_row=range(2, 9))
+    villages.loc[0, "n_registered"] = 120  # 一村: more registered households than households
+    villages.loc[3, "n_registered"] = 0  # 四村: five registered households were sampled there
+    villages.loc[5, "n_households"] = 10  # 六村: 7 other households sampled, 10 - 6 = 4 in the frame
+    assert frame_problems(hh, villages, oversample_registered=True) == [
+        "row 2, village 甲镇/一村: 120 registered households (n_registered) but 100 in all",
+        "row 5, village 乙镇/四村: the frame counts 0 registered households but 5 were sampled there",
+        "row 7, village 乙镇/六村: the frame counts 4 other households but 7 were sampled there",
+    ]
+    with pytest.raises(InputError, match=r"^v.xlsx: the village frame does not fit the sample drawn from it"):
+        design_columns(hh, villages, {"weights": "frame", "oversample_registered": True}, frame_path="v.xlsx")
+    assert frame_problems(hh, frame(), oversample_registered=True) == []

@@ -245,13 +245,9 @@ def _add_compare(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
 
 
 def _check_config(args: argparse.Namespace) -> None:
-    import yaml
+    from pa_study.config import load_schema, load_yaml, validated_config
 
-    from pa_study.config import load_schema, validated_config
-
-    with open(args.configfile, encoding="utf-8") as fh:
-        config = yaml.safe_load(fh)
-    validated_config(config, load_schema(args.schema))
+    validated_config(load_yaml(args.configfile), load_schema(args.schema))
     print(f"{args.configfile}: valid")
 
 

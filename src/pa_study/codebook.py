@@ -13,8 +13,6 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
-
 from pa_study.errors import InputError
 
 if TYPE_CHECKING:
@@ -25,6 +23,11 @@ OUT_OF_RANGE_ACTIONS = ("missing", "quarantine")
 
 #: Columns the ingest step adds to every table: where the row came from.
 SOURCE_ROW = "source_row"
+#: Excel's error values (a formula that failed). Ingest keeps them as text; cleaning sets them to
+#: missing with a log line of their own, so a broken formula is never silently an empty answer.
+EXCEL_ERRORS = frozenset(
+    {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA", "#SPILL!", "#CALC!"}
+)
 
 #: Totals that must equal the sum of their components (households): total -> components. The
 #: cleaning stage checks them; the indicator families build incomes from the components.
@@ -196,14 +199,10 @@ def load_codebook(path: str | Path) -> Codebook:
     InputError
         If the file is missing, not YAML, or defines a variable inconsistently.
     """
+    from pa_study.config import load_yaml
+
     path = str(path)
-    try:
-        with open(path, encoding="utf-8") as fh:
-            raw = yaml.safe_load(fh)
-    except FileNotFoundError:
-        raise InputError("codebook file not found", path=path) from None
-    except yaml.YAMLError as exc:
-        raise InputError(f"codebook is not valid YAML: {exc}", path=path) from None
+    raw = load_yaml(path)
     boolean = raw.get("boolean", {})
     shared = [*raw.get("missing_codes", []), *boolean.get("true", []), *boolean.get("false", [])]
     instruments = {

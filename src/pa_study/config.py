@@ -26,6 +26,37 @@ SCHEMA_FILE = "config.schema.yaml"
 INSTRUMENTS = ("households", "cadres", "projects", "villages")
 
 
+def load_yaml(path: str | Path) -> Any:
+    """Read a YAML file (the config, a config overlay, the codebook), saying where it is broken.
+
+    Raises
+    ------
+    InputError
+        The file is missing, or is not valid YAML: naming the line and column of the problem and
+        what the parser expected, instead of a bare "not valid YAML".
+    """
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return yaml.safe_load(fh)
+    except FileNotFoundError:
+        raise InputError("file not found", path=str(path)) from None
+    except yaml.MarkedYAMLError as exc:
+        raise InputError(_yaml_problem(exc), path=str(path)) from None
+    except yaml.YAMLError as exc:
+        raise InputError(f"not valid YAML: {exc}", path=str(path)) from None
+
+
+def _yaml_problem(exc: yaml.MarkedYAMLError) -> str:
+    """``line L, column C: <problem> (<context> at line L', column C')`` from a YAML parser error."""
+    where = f"line {exc.problem_mark.line + 1}, column {exc.problem_mark.column + 1}: " if exc.problem_mark else ""
+    context = ""
+    if exc.context and exc.context_mark is not None:
+        context = f" ({exc.context} at line {exc.context_mark.line + 1}, column {exc.context_mark.column + 1})"
+    elif exc.context:
+        context = f" ({exc.context})"
+    return f"not valid YAML: {where}{exc.problem}{context}"
+
+
 def load_schema(path: str | Path) -> dict[str, Any]:
     """Return the config JSON schema stored as YAML at ``path``."""
     with open(path, encoding="utf-8") as fh:

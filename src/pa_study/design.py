@@ -21,7 +21,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from pa_study.codebook import normalise_label
+from pa_study.codebook import Instrument, normalise_label
+from pa_study.errors import InputError
 
 STRATUM, PSU, FPC, WEIGHT = "stratum", "psu", "fpc_villages", "weight"
 DESIGN_COLUMNS = [STRATUM, PSU, FPC, WEIGHT]
@@ -48,8 +49,74 @@ def normalised_labels(values: pd.Series) -> pd.Series:
     return pd.Series(labels[codes], index=values.index, dtype="string")
 
 
+def weight_column(design: dict[str, Any], households: Instrument) -> str:
+    """Return the cleaned-table column ``design.weight_column`` names: the codebook name of a
+    household variable, or any header spelling of it (``wt`` for ``weight``), as a researcher would
+    write the column they see in the raw file.
+
+    Raises
+    ------
+    InputError
+        When it names no numeric household variable of the codebook, listing those that are.
+    """
+    named = design.get("weight_column", WEIGHT)
+    if named in households.by_name:
+        variable = households[named]
+    else:
+        match = households.header_lookup.get(normalise_label(named))
+        variable = households[match[0]] if match else None
+    if variable is None or variable.type != "number":
+        numbers = [v.name for v in households.kept if v.type == "number"]
+        spellings = ", ".join(dict.fromkeys(a.text for a in households[WEIGHT].header_spellings()))
+        raise InputError(
+            f"design.weight_column is '{named}', which is no numeric household variable of the codebook; "
+            f"expected the weight's name or a header spelling of it ({spellings}), or another of: {', '.join(numbers)}",
+            path="config",
+        )
+    return variable.name
+
+
+def frame_problems(households: pd.DataFrame, villages: pd.DataFrame, oversample_registered: bool) -> list[str]:
+    """Return what in the village frame cannot hold for the sample drawn from it, one line per
+    village: more registered households than households, or fewer households (of the group sampled
+    separately) than were sampled there. Either would give negative, zero or below-one weights.
+
+    Parameters
+    ----------
+    households : DataFrame
+        The usable households (``township``, ``village``, ``registered``).
+    villages : DataFrame
+        The cleaned village frame (``source_row``, ``n_households``, ``n_registered``).
+    oversample_registered : bool
+        Whether registered households were sampled as a group of their own.
+    """
+    frame = villages.assign(_key=village_key(villages)).drop_duplicates("_key").set_index("_key")
+    key = village_key(households)
+    problems = []
+    for village, row in frame.loc[frame.index.isin(key)].iterrows():
+        where = f"village {row['township']}/{row['village']}"
+        if pd.notna(row.get("source_row")):
+            where = f"row {int(row['source_row'])}, {where}"
+        total, registered = row["n_households"], row["n_registered"]
+        sampled = households[key == village]
+        if oversample_registered and pd.notna(total) and pd.notna(registered) and registered > total:
+            problems.append(f"{where}: {registered} registered households (n_registered) but {total} in all")
+            continue
+        groups = {"households": (len(sampled), total)}
+        if oversample_registered:
+            is_registered = sampled["registered"].astype("boolean").fillna(False)
+            groups = {
+                "registered households": (int(is_registered.sum()), registered),
+                "other households": (int((~is_registered).sum()), None if pd.isna(total) else total - registered),
+            }
+        for group, (drawn, population) in groups.items():
+            if drawn and pd.notna(population) and population < drawn:
+                problems.append(f"{where}: the frame counts {population} {group} but {drawn} were sampled there")
+    return problems
+
+
 def design_columns(
-    households: pd.DataFrame, villages: pd.DataFrame, design: str | dict[str, Any]
+    households: pd.DataFrame, villages: pd.DataFrame, design: str | dict[str, Any], *, frame_path: str | None = None
 ) -> tuple[pd.DataFrame, dict[int, list[str]], dict[str, Any]]:
     """Attach the design columns (stratum, PSU, FPC, weight) to the cleaned household table.
 
@@ -61,7 +128,10 @@ def design_columns(
         The cleaned village frame (every village of the county, with ``sampled``).
     design : str or dict
         The county's ``design`` config: ``census``, or ``weights`` (``frame`` or ``column``),
-        ``weight_column``, ``oversample_registered``.
+        ``weight_column`` (a canonical name, see :func:`weight_column`), ``oversample_registered``.
+    frame_path : str, optional
+        The village frame's raw file, named when the frame cannot hold for the sample
+        (:func:`frame_problems`).
 
     Returns
     -------
@@ -95,7 +165,18 @@ def design_columns(
     if census:
         weights = pd.Series(1.0, index=households.index[usable], dtype="Float64")
     elif design["weights"] == "frame":
-        weights = _frame_weights(households[usable], key[usable], frame, design.get("oversample_registered", True))
+        oversample = design.get("oversample_registered", True)
+        problems = frame_problems(households[usable], villages, oversample)
+        if problems:
+            more = f" (and {len(problems) - 5} more villages)" if len(problems) > 5 else ""
+            raise InputError(
+                "the village frame does not fit the sample drawn from it, so the design weights would be "
+                f"negative, zero or below one: {'; '.join(problems[:5])}{more}. Correct the frame's counts "
+                "(总户数, 建档立卡户数), or set design.oversample_registered: false if registered households "
+                "were not sampled separately",
+                path=frame_path,
+            )
+        weights = _frame_weights(households[usable], key[usable], frame, oversample)
     else:
         weights = households.loc[usable, design.get("weight_column", "weight")].astype("Float64")
     households[WEIGHT] = pd.array(weights.reindex(households.index), dtype="Float64")

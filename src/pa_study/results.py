@@ -52,7 +52,13 @@ class Family:
         if relative is None:
             return None
         path = self.path.parent / relative
-        return pd.read_csv(path, encoding="utf-8-sig") if path.is_file() else None
+        if not path.is_file():
+            return None
+        try:
+            return pd.read_csv(path, encoding="utf-8-sig")
+        except pd.errors.EmptyDataError:
+            # A table with no rows and no columns: nothing could be estimated (e.g. no registered household).
+            return None
 
 
 def load_family(path: str | Path, county: str | None = None, family: str | None = None) -> Family:

@@ -72,6 +72,16 @@ def test_editing_one_county_reruns_only_its_jobs(project):
     assert sum(line.startswith("pa-study clean") for line in commands) == 1
 
 
+def test_a_config_yaml_syntax_error_names_line_and_column(tmp_path):
+    broken = copy_project(tmp_path)
+    text = (broken / "config.yaml").read_text(encoding="utf-8")
+    (broken / "config.yaml").write_text(text.replace("focal: H", "focal: H\nbenchmarks: [Yishui", 1), encoding="utf-8")
+    proc = snakemake(broken, "--dry-run")
+    assert proc.returncode != 0
+    assert "pa-study: error: config.yaml: not valid YAML: line " in proc.stderr
+    assert "while parsing a flow sequence" in proc.stderr and "Traceback" not in proc.stderr
+
+
 def test_unknown_benchmark_county_stops_with_a_message(unrun_project):
     proc = snakemake(unrun_project, "--dry-run", "--config", "benchmarks=[Yishui,Atlantis]")
     assert proc.returncode != 0

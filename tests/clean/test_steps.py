@@ -31,6 +31,18 @@ def test_missing_codes_become_missing_and_are_logged(codebook):
     assert {e["rule"] for e in result.log} == {"missing_code"}
 
 
+def test_excel_error_values_become_missing_with_a_log_line_of_their_own(codebook):
+    table = text_table(codebook, hh_size=["#VALUE!", "4", "#N/A"], township=["#REF!", "城关镇", "城关镇"])
+    result = missing_codes_to_na(table, codebook["households"], codebook)
+    assert result.table["hh_size"].isna().tolist() == [True, False, True]
+    assert result.table["township"].isna().tolist() == [True, False, False]
+    assert sorted((e["source_row"], e["column"], e["old_value"], e["rule"]) for e in result.log) == [
+        (2, "hh_size", "#VALUE!", "excel_error"),
+        (2, "township", "#REF!", "excel_error"),
+        (4, "hh_size", "#N/A", "excel_error"),
+    ]
+
+
 def test_types_harmonise_labels_codes_and_units(codebook):
     table = text_table(
         codebook,
@@ -67,6 +79,18 @@ def test_unit_scale_of_the_header_applies(codebook):
     result = typed_values(table, projects, codebook, {"fiscal_investment": 10000.0}, CleaningOptions(), Source("p.csv"))
     assert result.table["fiscal_investment"].iloc[0] == 355000.0
     assert [e["rule"] for e in result.log] == ["unit_scale"]
+
+
+def test_a_value_stating_its_own_unit_is_not_scaled_by_the_header_again(codebook):
+    projects = codebook["projects"]
+    table = pd.DataFrame({v.name: pd.array([None] * 4, dtype="string") for v in projects.kept})
+    table["fiscal_investment"] = pd.array(["35.5", "10万", "3200元", "1.5万元"], dtype="string")
+    table.index = pd.Index([2, 3, 4, 5], name="source_row")
+    result = typed_values(table, projects, codebook, {"fiscal_investment": 10000.0}, CleaningOptions(), Source("p.csv"))
+    assert result.table["fiscal_investment"].tolist() == [355000.0, 100000.0, 3200.0, 15000.0]
+    own = [(e["source_row"], e["new_value"]) for e in result.log if e["rule"] == "own_unit"]
+    assert own == [(3, "100000.0"), (4, "3200.0"), (5, "15000.0")]
+    assert [e["n_rows"] for e in result.log if e["rule"] == "unit_scale"] == [1]
 
 
 def test_unreadable_number_is_an_error_naming_file_row_and_header(codebook):

@@ -224,3 +224,23 @@ def test_cli_writes_the_contract_and_reports_bad_input(tmp_path, capsys) -> None
     arguments[arguments.index("--family") + 1] = "income"
     assert main(arguments) == 1
     assert "settings are those of family 'identification'" in capsys.readouterr().err
+
+
+def test_bad_input_met_inside_a_family_is_named_with_family_and_county() -> None:
+    from types import SimpleNamespace
+
+    from pa_study.indicators.run import family_result
+    from pa_study.indicators.survey import household_design
+
+    one = households([{}], townships=1, villages=1)
+    family = SimpleNamespace(
+        name="formalism",
+        required=("households",),
+        compute=lambda t, s: household_design(t["households"], lonely_psu="adjust"),
+    )
+    with pytest.raises(InputError) as caught:
+        family_result(family, {"households": one}, settings("identification", county="Yishui"))
+    assert str(caught.value).startswith(
+        "formalism indicators of Yishui: cannot build the household survey design from 1 usable "
+        "household(s) in 1 village(s) of 1 township(s): the design has no degrees of freedom"
+    )

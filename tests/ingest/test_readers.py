@@ -22,11 +22,50 @@ def test_csv_encodings_are_detected(tmp_path, codebook, encoding):
     assert raw.encoding in ("utf-8-sig", "gb18030")
 
 
-def test_wrong_explicit_encoding_names_file_and_line(tmp_path):
+def test_wrong_explicit_encoding_names_file_line_and_the_right_encoding(tmp_path):
     path = tmp_path / "hh.csv"
     write_csv(household_rows(), path, "gbk")
-    with pytest.raises(InputError, match=r"hh.csv, row 1: cannot decode the text as utf-8.*encoding"):
+    with pytest.raises(InputError, match=r"hh.csv: the text is GB18030 \(GBK\), not UTF-8.*`encoding`.* gb18030"):
         read_raw(path, encoding="utf-8")
+    # GBK decodes UTF-8 bytes into nonsense without an error: the headers would just be "missing".
+    write_csv(household_rows(), path, "utf-8")
+    with pytest.raises(InputError, match=r"hh.csv: the text is UTF-8, not gbk"):
+        read_raw(path, encoding="gbk")
+
+
+def test_a_bom_is_not_part_of_the_first_header_under_an_explicit_utf8(tmp_path):
+    path = tmp_path / "hh.csv"
+    write_csv(household_rows(), path, "utf-8-sig")
+    raw = read_raw(path, encoding="utf-8")
+    assert raw.headers[0] == "县" and raw.encoding == "utf-8-sig"
+
+
+def test_a_file_pasted_from_two_encodings_is_named_at_the_line_where_they_change(tmp_path):
+    path = tmp_path / "hh.csv"
+    lines = household_rows(8).to_csv(index=False).splitlines(keepends=True)
+    path.write_bytes("".join(lines[:6]).encode("gbk") + "".join(lines[6:]).encode("utf-8"))
+    with pytest.raises(InputError) as caught:
+        read_raw(path)
+    assert str(caught.value) == (
+        f"{path}, row 7: the file mixes text encodings: lines 1-6 are GB18030 (GBK) but line 7 is UTF-8 (it was "
+        "probably pasted together from two files); re-save the whole file in one encoding, UTF-8"
+    )
+
+
+def test_excel_error_cells_are_kept_as_their_text_and_counted(tmp_path):
+    path = tmp_path / "hh.xlsx"
+    frame = household_rows()
+    workbook = openpyxl.Workbook()
+    workbook.active.append(list(frame.columns))
+    for row in frame.itertuples(index=False):
+        workbook.active.append(list(row))
+    workbook.active["I3"] = "#VALUE!"  # 家庭人口数 of the second household: a formula that failed
+    workbook.active["M4"] = "#DIV/0!"
+    workbook.save(path)
+    raw = read_raw(path)
+    assert raw.error_cells == 2
+    assert raw.rows[1][raw.headers.index("家庭人口数")] == "#VALUE!"
+    assert raw.rows[2][raw.headers.index("工资性收入")] == "#DIV/0!"
 
 
 def test_undecodable_bytes_are_refused_even_in_auto_mode(tmp_path):

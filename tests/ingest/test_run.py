@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import openpyxl
 import pandas as pd
 import pytest
 
@@ -52,3 +53,29 @@ def test_a_personal_value_is_found_in_a_chunk_before_the_row_it_belongs_to(tmp_p
     with pytest.raises(PersonalDataError, match=r"row 2"):
         write_parquet_chunks(stream.tables(), tmp_path / "t.parquet")
     assert not (tmp_path / "t.parquet").exists()
+
+
+def test_headers_in_the_wrong_place_stop_ingest_with_the_fix_first(tmp_path, codebook):
+    path = tmp_path / "hh.csv"
+    path.write_text("沂水县农户调查\n" + household_rows().to_csv(index=False), encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        ingest(path, codebook["households"], salt=SALT)
+    assert str(caught.value).endswith(
+        "Row 2 holds 19 of the households headers: set header_row: 2 for this file in config.yaml (pa-study check "
+        "shows the whole mapping)"
+    )
+    assert len(ingest(path, codebook["households"], salt=SALT, header_row=2).table) == 6
+
+
+def test_excel_error_cells_are_counted_in_the_report(tmp_path, codebook):
+    path = tmp_path / "hh.xlsx"
+    frame = household_rows()
+    workbook = openpyxl.Workbook()
+    workbook.active.append(list(frame.columns))
+    for row in frame.itertuples(index=False):
+        workbook.active.append(list(row))
+    workbook.active["I3"] = "#VALUE!"
+    workbook.save(path)
+    result = ingest(path, codebook["households"], salt=SALT)
+    assert result.report["excel_error_cells"] == 1
+    assert result.table.loc[result.table["source_row"] == 3, "hh_size"].iloc[0] == "#VALUE!"

@@ -3,8 +3,10 @@ their verdicts, the key headlines each family names."""
 
 from __future__ import annotations
 
+import json
+
 from pa_study.indicators import FAMILIES
-from pa_study.report.findings import estimate_cell, key_names, verdict
+from pa_study.report.findings import county_appendix, estimate_cell, key_names, verdict
 from tests.helpers.results_fixture import focal_context, rate_row
 
 
@@ -33,3 +35,11 @@ def test_the_key_headlines_are_the_families_own_else_the_thresholds():
     identification = FAMILIES["identification"]
     assert key_names(identification, ctx.results.get("H", "identification")) == ["missed_rate"]
     assert identification.key_headlines[0] == "wrongful_exit_rate"
+
+
+def test_estimates_undefined_in_the_sample_are_listed_with_their_reason():
+    undefined = {"estimate": None, "n": 0, "label": "包含误差 inclusion error", "note": "no registered household"}
+    ctx = focal_context(eligible_share=rate_row(0.05, 0.03, 0.07), inclusion_error=undefined)
+    text = json.dumps(county_appendix(ctx), ensure_ascii=False)
+    assert "Not estimated for H county, as undefined in this sample" in text
+    assert "inclusion error: no registered household" in text

@@ -75,6 +75,13 @@ def parsed_number(text: str) -> tuple[float, str | None] | None:
     return float(number), rule
 
 
+def states_own_unit(text: str) -> bool:
+    """Whether a number cell states its own money unit (``10万``, ``3200元``, ``1.2千块``), which then
+    takes precedence over the unit of its column's header."""
+    match = _NUMBER.match(text)
+    return bool(match and (match["mult"] or match["unit"] in ("元", "块")))
+
+
 _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T].*)?$")
 _COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")

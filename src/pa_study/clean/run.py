@@ -3,6 +3,7 @@ and the entry point ``pa-study clean`` calls."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,8 @@ from pa_study.clean.steps import (
     typed_values,
 )
 from pa_study.codebook import CLEANED_DTYPES, SOURCE_ROW, Codebook, Instrument
-from pa_study.design import design_columns
+from pa_study.design import design_columns, weight_column
+from pa_study.errors import InputError
 from pa_study.files import read_json, write_csv, write_json, write_parquet
 from pa_study.progress import progress
 
@@ -136,12 +138,39 @@ def clean_county(
         )
         if name == "households":
             usable = cleaned.loc[~cleaned.index.isin(list(quarantine))]
-            with_design, design_quarantine, design_summary = design_columns(usable, results["villages"].table, design)
+            if usable.empty:
+                raise nothing_usable(cleaned, quarantine, instrument, Source.from_report(report), fixes is not None)
+            frame_path = Source.from_report(ingested["villages"][1]).path
+            if isinstance(design, dict) and design.get("weights") == "column":
+                design = {**design, "weight_column": weight_column(design, instrument)}
+            with_design, design_quarantine, design_summary = design_columns(
+                usable, results["villages"].table, design, frame_path=frame_path
+            )
             cleaned = pd.concat([with_design, cleaned.loc[cleaned.index.isin(list(quarantine))]]).sort_index()
             for row, reasons in design_quarantine.items():
                 quarantine.setdefault(row, []).extend(reasons)
         results[name] = finish_table(table, cleaned, instrument, log, quarantine, removed, duplicates)
     return results, design_summary
+
+
+def nothing_usable(
+    cleaned: pd.DataFrame, quarantine: dict[int, list[str]], instrument: Instrument, source: Source, corrected: bool
+) -> InputError:
+    """The error for a household file of which no row survives cleaning: what the rows were
+    quarantined for and, when one id covers most rows, that the id column is the likely cause."""
+    reasons = Counter(reason.split(":")[0] for row in quarantine.values() for reason in set(row))
+    listed = ", ".join(f"{reason}: {count}" for reason, count in reasons.most_common())
+    message = f"no household is left to analyse: all {len(cleaned)} rows were quarantined ({listed})"
+    key = instrument.key[0]
+    top = cleaned[key].value_counts()
+    if len(top) and top.iloc[0] > len(cleaned) / 2:
+        message += (
+            f"; {top.iloc[0]} rows share one value of column '{source.header_of(key)}, which should identify "
+            "each household: check that it is the household id column"
+        )
+        if not corrected:
+            message += ", or resolve the duplicates in a corrections file (counties.<county>.corrections)"
+    return InputError(message, path=source.path)
 
 
 def empty_table(instrument: Instrument) -> pd.DataFrame:

@@ -14,10 +14,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from pa_study.clean.cells import normalised_text, parsed_date, parsed_number
+from pa_study.clean.cells import normalised_text, parsed_date, parsed_number, states_own_unit
 from pa_study.clean.log import StepResult, log_entry
 from pa_study.clean.settings import CleaningOptions
-from pa_study.codebook import INCOME_TOTALS, Codebook, Instrument, Variable, normalise_label
+from pa_study.codebook import EXCEL_ERRORS, INCOME_TOTALS, Codebook, Instrument, Variable, normalise_label
 from pa_study.errors import InputError
 
 OUTLIER_FLAGS = "outlier_flags"
@@ -54,7 +54,8 @@ def normalise_cells(table: pd.DataFrame, instrument: Instrument) -> StepResult:
 
 
 def missing_codes_to_na(table: pd.DataFrame, instrument: Instrument, codebook: Codebook) -> StepResult:
-    """Set cells holding a missing-value code (``-99``, ``不知道``, ``拒答``, …) to missing."""
+    """Set cells holding a missing-value code (``-99``, ``不知道``, ``拒答``, …) or an Excel error value
+    (``#VALUE!``, ``#DIV/0!`` …, rule ``excel_error``) to missing."""
     log: list[dict[str, Any]] = []
     for var in instrument.kept:
         if var.pseudonymise:
@@ -65,12 +66,24 @@ def missing_codes_to_na(table: pd.DataFrame, instrument: Instrument, codebook: C
             instrument.name,
             "missing_codes",
             [var.name],
-            lambda v, codes=codes: (pd.NA, "missing_code") if normalise_label(v) in codes else (v, None),
-            may_change=lambda distinct, codes=codes: _may_be_code(distinct, codes),
+            lambda v, codes=codes: _missing(v, codes),
+            may_change=lambda distinct, codes=codes: _may_be_code(distinct, codes | _EXCEL_ERRORS_FOLDED),
         )
         table = step.table
         log += step.log
     return StepResult(table, log)
+
+
+#: Excel's error values as :func:`_may_be_code` compares them (lower case).
+_EXCEL_ERRORS_FOLDED = frozenset(e.lower() for e in EXCEL_ERRORS)
+
+
+def _missing(value: str, codes: frozenset[str]) -> tuple[Any, str | None]:
+    if value.strip().upper() in EXCEL_ERRORS:
+        return pd.NA, "excel_error"
+    if normalise_label(value) in codes:
+        return pd.NA, "missing_code"
+    return value, None
 
 
 def typed_values(
@@ -119,21 +132,24 @@ def _numbers(
     column: pd.Series, distinct: np.ndarray, var: Variable, scale: float, table: str
 ) -> tuple[pd.Series, list[dict[str, Any]], list[str]]:
     parsed = parsed_numbers(distinct)
+    # "10万" under a 万元 header, or "3200元" under it, states its own unit: the header's is not
+    # applied on top (which would make 10万 a billion yuan). Plain numbers never do.
+    own = {v for v, p in parsed.items() if scale != 1.0 and p is not None and p[1] and states_own_unit(v)}
     bad = [
-        v for v, p in parsed.items() if p is None or (var.type == "integer" and not float(p[0] * scale).is_integer())
+        v
+        for v, p in parsed.items()
+        if p is None or (var.type == "integer" and not float(p[0] * (1.0 if v in own else scale)).is_integer())
     ]
-    values = {v: p[0] * scale for v, p in parsed.items() if v not in bad}
-    rules = {v: p[1] for v, p in parsed.items() if v not in bad and p[1]}
+    values = {v: p[0] * (1.0 if v in own else scale) for v, p in parsed.items() if v not in bad}
+    rules = {v: "own_unit" if v in own else p[1] for v, p in parsed.items() if v not in bad and (v in own or p[1])}
     dtype = "Int64" if var.type == "integer" else "Float64"
     converted = pd.array(mapped(column, values), dtype="Float64")
     converted = pd.Series(converted.astype(dtype) if dtype == "Int64" else converted, index=column.index)
     log = _cell_log(column, rules, values, table, "types", var.name)
     if scale != 1.0 and column.notna().any():
-        log.append(
-            log_entry(
-                table, "types", None, var.name, "header unit", f"x{scale:g}", "unit_scale", int(column.notna().sum())
-            )
-        )
+        scaled = int(column.notna().sum()) - (int(column.isin(list(own)).sum()) if own else 0)
+        if scaled:
+            log.append(log_entry(table, "types", None, var.name, "header unit", f"x{scale:g}", "unit_scale", scaled))
     return converted, log, bad
 
 

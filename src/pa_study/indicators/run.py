@@ -84,6 +84,14 @@ def family_result(family: IndicatorFamily[S], tables: CleanedTables, settings: S
         return family.compute(tables, settings)
     except StatsInputError as exc:
         raise InputError(f"{family.name} indicators of {settings.county}: {exc}") from None
+    except InputError as exc:
+        # Every message of an indicator job names the family and the county it was computing.
+        raise InputError(
+            f"{family.name} indicators of {settings.county}: {exc.detail}",
+            path=exc.path,
+            row=exc.row,
+            column=exc.column,
+        ) from None
 
 
 def run_indicators(

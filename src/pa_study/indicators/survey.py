@@ -78,7 +78,14 @@ def household_design(households: pd.DataFrame, *, lonely_psu: LonelyPSU) -> Surv
             households.reset_index(drop=True), weight=WEIGHT, strata=STRATUM, psu=PSU, fpc=FPC, lonely_psu=lonely_psu
         )
     except StatsInputError as exc:
-        raise InputError(f"cannot build the household survey design: {exc}") from None
+        sample = (
+            f"{len(households)} usable household(s) in {households[PSU].nunique()} village(s) of "
+            f"{households[STRATUM].nunique()} township(s)"
+        )
+        raise InputError(
+            f"cannot build the household survey design from {sample}: {exc}; design-based standard errors "
+            "need at least two sampled villages"
+        ) from None
 
 
 def respondent_design(frame: pd.DataFrame, *, census: bool = False) -> SurveyDesign:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -61,30 +62,87 @@ class TextEncoding:
 
 
 def detect_encoding(data: bytes) -> TextEncoding:
-    """Find the encoding of a CSV file's bytes (see :class:`TextEncoding`)."""
-    if data.startswith(_UTF8_BOM):
-        return TextEncoding("utf-8-sig", bom=True, mixed_from_line=_first_non_utf8_line(data))
-    failure = _first_non_utf8_line(data)
-    if failure is None:
-        return TextEncoding("utf-8")
-    before = data[: _line_start(data, failure)]
-    mixed = failure if any(b > 0x7F for b in before) else None
-    return TextEncoding("gb18030", mixed_from_line=mixed)
+    """Find the encoding of a CSV file's bytes (see :class:`TextEncoding`).
+
+    A file whose lines are partly UTF-8 and partly GBK, in either order, is ``mixed_from_line`` the
+    first line in the other encoding than the first non-ASCII line's.
+    """
+    scan = scan_lines(data.split(b"\n"))
+    utf8 = scan.undecodable is None and scan.switch is None and scan.first in (None, "utf-8")
+    bom = data.startswith(_UTF8_BOM)
+    codec = ("utf-8-sig" if bom else "utf-8") if utf8 else "gb18030"
+    return TextEncoding(codec, bom=bom, mixed_from_line=scan.switch)
 
 
-def _first_non_utf8_line(data: bytes) -> int | None:
+@dataclass(frozen=True)
+class LineScan:
+    """What :func:`scan_lines` found, up to the first line that settles it.
+
+    Attributes
+    ----------
+    first : str or None
+        The encoding of the first line that is not plain ASCII: ``utf-8`` or ``gb18030``.
+    switch : int or None
+        The first line (1-based) in the other of the two encodings: the file mixes them.
+    switch_codec : str or None
+        That line's encoding.
+    undecodable : int or None
+        The first line that neither decodes.
+    """
+
+    first: str | None = None
+    switch: int | None = None
+    switch_codec: str | None = None
+    undecodable: int | None = None
+
+
+def scan_lines(lines: Iterable[bytes]) -> LineScan:
+    """Classify a text file's lines, one at a time, until the first that is undecodable or in
+    another encoding than the first non-ASCII line (UTF-8 is tried first: GBK text is almost never
+    valid UTF-8; else GB18030, a superset of GBK). The lines may be a file opened in binary mode,
+    so a large file is scanned in bounded memory."""
+    first: str | None = None
+    for number, line in enumerate(lines, start=1):
+        line = line.removeprefix(_UTF8_BOM) if number == 1 else line
+        if line.isascii():
+            continue
+        codec = _line_codec(line)
+        if codec == "either":
+            continue
+        if codec is None:
+            return LineScan(first, undecodable=number)
+        if first is None:
+            first = codec
+        elif codec != first:
+            return LineScan(first, switch=number, switch_codec=codec)
+    return LineScan(first)
+
+
+def _line_codec(line: bytes) -> str | None:
+    """``utf-8``, ``gb18030``, ``either`` (a line both read plausibly) or ``None`` (neither reads).
+
+    A GBK line can happen to be valid UTF-8, but then only as two-byte sequences (Latin, Greek,
+    Cyrillic letters); Chinese in UTF-8 takes three bytes. So a line that decodes as UTF-8 counts as
+    UTF-8 when it holds a character of three bytes or more, else as either when GB18030 reads it too.
+    """
     try:
-        data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        return data[: exc.start].count(b"\n") + 1
+        text = line.decode("utf-8")
+    except UnicodeDecodeError:
+        text = None
+    gbk = _decodes(line, "gb18030")
+    if text is not None and (not gbk or any(ord(c) >= 0x800 for c in text)):
+        return "utf-8"
+    if gbk:
+        return "either" if text is not None else "gb18030"
     return None
 
 
-def _line_start(data: bytes, line: int) -> int:
-    position = 0
-    for _ in range(line - 1):
-        position = data.index(b"\n", position) + 1
-    return position
+def _decodes(line: bytes, codec: str) -> bool:
+    try:
+        line.decode(codec)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def recognised_headers(cells: list[object], instrument: Instrument) -> int:

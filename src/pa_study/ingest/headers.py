@@ -73,7 +73,7 @@ def map_headers(raw: RawTable, instrument: Instrument) -> HeaderMap:
         scales[name] = scale
     for name in instrument.required:
         if name not in seen:
-            spellings = ", ".join(a.text for a in instrument[name].header_spellings())
+            spellings = ", ".join(dict.fromkeys(a.text for a in instrument[name].header_spellings()))
             raise InputError(
                 f"required column '{name}' ({instrument[name].label_zh}) is missing; "
                 f"expected a header named one of: {spellings}{layout_hint(raw, instrument, len(seen))}",

@@ -18,6 +18,7 @@ import codecs
 import csv
 import datetime as dt
 import math
+import zipfile
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -28,12 +29,14 @@ import pandas as pd
 
 from pa_study.codebook import normalise_label
 from pa_study.errors import InputError
+from pa_study.ingest.detect import LineScan, scan_lines
 
 FORMATS = {".csv": "csv", ".txt": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx", ".dta": "stata", ".sav": "spss"}
 _AUTO_ENCODINGS = ("utf-8-sig", "gb18030")
 #: Records per chunk of a streamed file: about 50 MB of Python text objects for a 60-column survey.
 CHUNK_ROWS = 50_000
 _SCAN_BYTES = 1 << 20
+_ENCODING_NAMES = {"utf-8-sig": "UTF-8", "utf-8": "UTF-8", "gb18030": "GB18030 (GBK)", "gbk": "GBK"}
 
 
 @dataclass
@@ -59,6 +62,9 @@ class RawTable:
         The text encoding used (CSV only).
     blank_rows : list of int
         Rows skipped because every cell was empty.
+    error_cells : int
+        Excel error values (``#VALUE!``, ``#DIV/0!`` …) among the data cells (Excel only), kept as
+        their text so that the cleaning stage logs each as it sets it to missing.
     """
 
     path: str
@@ -69,6 +75,7 @@ class RawTable:
     column_labels: list[str | None] = field(default_factory=list)
     encoding: str | None = None
     blank_rows: list[int] = field(default_factory=list)
+    error_cells: int = 0
 
 
 def read_raw(
@@ -254,17 +261,47 @@ def _csv_records(
 
 def _csv_encoding(path: str, encoding: str) -> str:
     """Return the codec that decodes the whole file: ``encoding``, or for ``auto`` UTF-8 (with or
-    without BOM) if it decodes, else GB18030 (a superset of GBK and GB2312)."""
+    without BOM) if it decodes, else GB18030 (a superset of GBK and GB2312).
+
+    An explicit ``utf-8`` reads past a byte-order mark (Excel's "CSV UTF-8"), which would otherwise
+    stick to the first header. An explicit GBK-family encoding on a file that is UTF-8 text, and
+    GB18030 on a file that is partly UTF-8, are refused: GBK decodes most UTF-8 bytes without an
+    error, into nonsense, and the headers would only be reported missing.
+    """
     if encoding != "auto":
         try:
-            codecs.lookup(encoding)
+            name = codecs.lookup(encoding).name
         except LookupError:
             raise InputError(f"unknown text encoding '{encoding}'", path=path) from None
+        if name == "utf-8":
+            with open(path, "rb") as handle:
+                return "utf-8-sig" if handle.read(3) == codecs.BOM_UTF8 else encoding
+        if _is_utf8_text(path):
+            raise InputError(
+                f"the text is UTF-8, not {encoding}: set the file's `encoding` in config.yaml to utf-8 or to auto",
+                path=path,
+            )
         return encoding
     for codec in _AUTO_ENCODINGS:
         if _first_undecodable(path, codec) is None:
+            if codec == "gb18030" and _scan(path).switch is not None:
+                break
             return codec
     raise _decoding_error(path, _AUTO_ENCODINGS, encoding)
+
+
+def _is_utf8_text(path: str) -> bool:
+    """Whether the file is valid UTF-8 with some non-ASCII text (GBK text almost never is)."""
+    if _first_undecodable(path, "utf-8") is not None:
+        return False
+    with open(path, "rb") as handle:
+        return any(not block.isascii() for block in iter(lambda: handle.read(_SCAN_BYTES), b""))
+
+
+def _scan(path: str) -> LineScan:
+    """:func:`~pa_study.ingest.detect.scan_lines` over the file, line by line."""
+    with open(path, "rb") as handle:
+        return scan_lines(line.rstrip(b"\r\n") for line in handle)
 
 
 def _first_undecodable(path: str, codec: str) -> int | None:
@@ -298,16 +335,35 @@ def _line_of(path: str, offset: int) -> int:
 
 
 def _decoding_error(path: str, codecs_tried: tuple[str, ...], encoding: str) -> InputError:
-    """The message for a file that no codec tried decodes, naming the line and byte where the first fails."""
+    """The message for a file that no codec tried decodes: which line, and whether the file mixes
+    encodings (each line is classified on its own, so a file pasted together from a GBK and a UTF-8
+    file is reported at the line where the encoding changes, in either order)."""
+    scan = _scan(path)
+    tried = " or ".join(_ENCODING_NAMES.get(c, c) for c in codecs_tried)
+    if scan.switch is not None:
+        return InputError(
+            f"the file mixes text encodings: lines 1-{scan.switch - 1} are {_ENCODING_NAMES[str(scan.first)]} but "
+            f"line {scan.switch} is {_ENCODING_NAMES[str(scan.switch_codec)]} (it was probably pasted together "
+            "from two files); re-save the whole file in one encoding, UTF-8",
+            path=path,
+            row=scan.switch,
+        )
+    if scan.undecodable is None and scan.first is not None:
+        return InputError(
+            f"the text is {_ENCODING_NAMES[scan.first]}, not {tried}; set the file's `encoding` in config.yaml to "
+            f"{scan.first} or to auto",
+            path=path,
+        )
     start = _first_undecodable(path, codecs_tried[0]) or 0
     line = _line_of(path, start)
     with open(path, "rb") as handle:
         handle.seek(start)
         data = handle.read(4)
-    tried = " or ".join(codecs_tried)
     hint = "set the file's `encoding` in config.yaml (e.g. gbk)" if encoding != "auto" else "re-save the file as UTF-8"
     return InputError(
-        f"cannot decode the text as {tried} (line {line}, byte {start}: {data!r}); {hint}", path=path, row=line
+        f"cannot decode the text as {' or '.join(codecs_tried)} (line {line}, byte {start}: {data!r}); {hint}",
+        path=path,
+        row=line,
     )
 
 
@@ -341,13 +397,61 @@ def _stream_xlsx(
         raise InputError(f"sheet '{worksheet.name}' has no row {header_row} to read headers from", path=path)
     header_cells = _header_with_merges(grid, worksheet.merged_cell_ranges or [], header_row, path, worksheet.name)
     header = RawTable(path, "xlsx", [_cell_text(c) or "" for c in header_cells], [], [])
-    return header, _xlsx_records(rows, len(header.headers), left, header_row)
+    errors = _excel_error_cells(path, worksheet.name)
+    header.error_cells = sum(1 for row, column in errors if row > header_row and column < len(header.headers))
+    return header, _xlsx_records(rows, len(header.headers), left, header_row, errors)
 
 
-def _xlsx_records(rows: Iterator[list[Any]], columns: int, left: int, header_row: int) -> Iterator[tuple[int, list]]:
+def _xlsx_records(
+    rows: Iterator[list[Any]], columns: int, left: int, header_row: int, errors: dict[tuple[int, int], str]
+) -> Iterator[tuple[int, list]]:
+    by_row: dict[int, list[tuple[int, str]]] = {}
+    for (row, column), value in errors.items():
+        by_row.setdefault(row, []).append((column, value))
     for row_number, record in enumerate(rows, start=header_row + 1):
         cells = [_cell_text(c) for c in [None] * left + list(record)][:columns]
-        yield row_number, cells + [None] * (columns - len(cells))
+        cells += [None] * (columns - len(cells))
+        for column, value in by_row.get(row_number, ()):
+            if column < columns:
+                cells[column] = value
+        yield row_number, cells
+
+
+def _excel_error_cells(path: str, sheet: str) -> dict[tuple[int, int], str]:
+    """(1-based row, 0-based column) -> the Excel error value (``#VALUE!``, ``#DIV/0!`` …) of each cell
+    of ``sheet`` that holds one.
+
+    calamine reads error cells as empty, which would drop them without a trace; openpyxl tells them
+    apart (``data_type == "e"``) but is slow, so it is used only when a worksheet holds one (the
+    cell's ``t="e"`` in the sheet's XML).
+    """
+    with zipfile.ZipFile(path) as archive:
+        parts = [n for n in archive.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")]
+        if not any(_holds_error_cell(archive, name) for name in parts):
+            return {}
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        return {
+            (cell.row, cell.column - 1): str(cell.value)
+            for row in workbook[sheet].iter_rows()
+            for cell in row
+            if getattr(cell, "data_type", None) == "e"
+        }
+    finally:
+        workbook.close()
+
+
+def _holds_error_cell(archive: zipfile.ZipFile, name: str) -> bool:
+    """Whether a worksheet's XML has an error cell, read in blocks (a census sheet is large)."""
+    tail = b""
+    with archive.open(name) as part:
+        while block := part.read(_SCAN_BYTES):
+            if b't="e"' in tail + block:
+                return True
+            tail = block[-8:]
+    return False
 
 
 def _header_with_merges(

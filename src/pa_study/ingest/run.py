@@ -117,6 +117,7 @@ class IngestStream:
             "encoding": raw.encoding,
             "rows_read": self.rows_read,
             "blank_rows_skipped": self.blank_rows,
+            "excel_error_cells": raw.error_cells,
             "columns_mapped": {raw.headers[p]: name for p, name in sorted(headers.columns.items())},
             "extra_columns_left_out": headers.extra,
             "absent_optional_columns": headers.absent,

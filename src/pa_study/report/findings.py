@@ -298,6 +298,12 @@ def county_appendix(ctx: ReportContext) -> list[b.Block]:
                 out.append(b.par(w["detail_cite"].format(table=b.ref(label), county=ctx.name(county))))
                 out.append(headline_table(rows, ctx, caption, label=label))
                 out.extend(suppression_mark(ctx, [result]))
+            undefined = [r for r in result.headline if r.get("estimate") is None and not is_suppressed(r)]
+            if undefined:
+                out.append(b.par(w["undefined_intro"].format(county=ctx.name(county))))
+                out.append(
+                    b.bullets([f"{label_of(r, ctx.language)}: {r.get('note', '')}".rstrip(": ") for r in undefined])
+                )
             if result.document.get("notes"):
                 out.append(b.par(w["notes_intro"].format(county=ctx.name(county))))
                 out.append(b.bullets([str(n) for n in result.document["notes"]]))

@@ -181,6 +181,8 @@ WORDS: dict[str, dict[str, str]] = {
         "notes_intro": "Notes written by the indicator stage for {county}:",
         "different_lines_mark": "‡ The two counties were judged against different poverty lines (a provincial "
         "line in one of them, see the note in contrasts.csv): the difference mixes the households with the lines.",
+        "undefined_intro": "Not estimated for {county}, as undefined in this sample (for instance a rate whose "
+        "denominator group is absent):",
         "suppressed_mark": "x: suppressed to protect respondents' confidentiality (an estimate describing fewer "
         "than {min_cell} respondents, or one that would reveal such an estimate; disclosure.min_cell).",
         "unreliable_mark": "* The comparison stage marks this contrast as unreliable (a small group, or an SE of zero "
@@ -352,6 +354,7 @@ WORDS: dict[str, dict[str, str]] = {
         "notes_intro": "指标计算阶段对{county}的说明：",
         "different_lines_mark": "‡ 两县采用的贫困线不同（其中一县采用省定标准，见contrasts.csv的注释）："
         "差异同时反映农户与标准的不同。",
+        "undefined_intro": "{county}以下指标在本样本中无定义（例如分母所在组为空），未作估计：",
         "suppressed_mark": "x：为保护受访者隐私不予公布（所涉受访者少于{min_cell}人，或可据以推算此类估计值；"
         "disclosure.min_cell）。",
         "unreliable_mark": "* 比较阶段将该差异标为不可靠（组样本过小或一方标准误为零），解读需谨慎。",
