@@ -263,8 +263,8 @@ def format_check(report: CheckReport, instrument: Instrument) -> str:
     lines.append("  found: " + ", ".join(found) + (f"; {report.rows} data rows" if report.rows else ""))
     if layout.encoding is not None and layout.encoding.mixed_from_line:
         lines.append(
-            f"  warning: the file is UTF-8 up to line {layout.encoding.mixed_from_line - 1} but not from line "
-            f"{layout.encoding.mixed_from_line} on: it mixes encodings; re-save it in one encoding (UTF-8)"
+            f"  warning: the file changes encoding at line {layout.encoding.mixed_from_line} (between UTF-8 and "
+            "GBK): it mixes encodings; re-save it in one encoding (UTF-8)"
         )
     for error in report.errors:
         lines.append(f"  error: {error}")
