@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pa_study.stats import StatsInputError, SurveyDesign, TargetingResult, targeting_errors
-from tests.helpers.survey_reference import assert_matches, dataset, design, reference
+from pa_study.stats import StatsInputError, SurveyDesign, TargetingResult, composite_incidence, targeting_errors
+from tests.helpers.survey_reference import DESIGNS, FIXTURES, assert_matches, dataset, design, reference
 
 RATES = (
     "inclusion_error",
@@ -169,3 +169,44 @@ def test_bad_input_raises() -> None:
         targeting_errors("registered", "eligible")
     with pytest.raises(StatsInputError, match="not both"):
         targeting_errors("registered", "eligible", design=design("strat"), weight=ones)
+
+
+@pytest.mark.parametrize("case", ["strat/households", "strat/persons", "clus1/households", "clus1/persons"])
+def test_composite_incidence_matches_svycontrast_of_totals(case: str) -> None:
+    ref = pd.read_csv(FIXTURES / "composite_incidence_reference.csv").set_index("case").loc[case]
+    key, unit = case.split("/")
+    data = dataset("apistrat" if key == "strat" else "apiclus1")
+    data = data.assign(
+        remaining=(data["api00"] < 550).astype(float),
+        exited=((data["api00"] >= 550) & (data["api00"] < 700)).astype(float),
+        missed=((data["api00"] >= 700) & (data["meals"] > 40)).astype(float),
+        size=data["enroll"] / 100,
+    )
+    data["evaluated"] = data["exited"] * (data["stype"] != "E")
+    data["wrongly"] = data["evaluated"] * (data["meals"] > 50)
+    des = (
+        SurveyDesign(data, **DESIGNS[key][1])
+        if key == "clus1"
+        else SurveyDesign(data, weight="pw", strata="stype", fpc="fpc")
+    )
+    result = composite_incidence(
+        des,
+        remaining="remaining",
+        missed="missed",
+        exited="exited",
+        wrongly_exited="wrongly",
+        evaluated="evaluated",
+        size="size" if unit == "persons" else None,
+    )
+    assert (result.estimate, result.se) == pytest.approx((ref["estimate"], ref["se"]), rel=1e-8)
+
+
+def test_composite_incidence_refuses_inconsistent_groups() -> None:
+    data = pd.DataFrame({"w": [1.0] * 4, "a": [1, 0, 0, 0], "b": [1, 0, 0, 0], "c": [0, 1, 1, 0]})
+    des = SurveyDesign(data, weight="w")
+    with pytest.raises(StatsInputError, match="mutually exclusive"):
+        composite_incidence(des, remaining="a", missed="b", exited="c", wrongly_exited="b")
+    with pytest.raises(StatsInputError, match="must be evaluated"):
+        composite_incidence(des, remaining="a", missed=[0, 0, 0, 0], exited="c", wrongly_exited="b")
+    plain = composite_incidence(des, remaining="a", missed=[0, 0, 0, 1], exited="c", wrongly_exited=[0, 1, 0, 0])
+    assert plain.estimate == pytest.approx((1 + 1 + 0.5 * 2) / 4) and plain.extra["wrongful_exit_rate"] == 0.5

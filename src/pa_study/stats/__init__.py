@@ -18,7 +18,7 @@ from pa_study.stats.scales import (
 )
 from pa_study.stats.sensitivity import SensitivityResult, omitted_variable_sensitivity
 from pa_study.stats.survey import RegressionResult, SurveyDesign, korn_graubard_interval
-from pa_study.stats.targeting import TargetingResult, targeting_errors
+from pa_study.stats.targeting import TargetingResult, composite_incidence, targeting_errors
 from pa_study.stats.thresholds import ThresholdVerdict, intersection_union, logit_interval, threshold_verdict
 
 __all__ = [
@@ -36,6 +36,7 @@ __all__ = [
     "TargetingResult",
     "ThresholdVerdict",
     "alkire_foster",
+    "composite_incidence",
     "critical_value",
     "cronbach_alpha",
     "fgt",

@@ -14,6 +14,7 @@ World Bank. (Inclusion / exclusion errors.)
 Cohen, J. (1960). A coefficient of agreement for nominal scales. Educational and Psychological
 Measurement 20(1), 37-46.
 国务院扶贫开发领导小组 (2016). 《贫困县退出专项评估检查实施办法》: 错退率、漏评率 below 2%.
+综合贫困发生率 as the evaluation computes it: shared/domain/facts-2.md §4 (yunnanlong.com/c/4255203.html).
 """
 
 from __future__ import annotations
@@ -179,6 +180,88 @@ def targeting_errors(
         if rates[name] is not None:
             rates[name] = _verdict(rates[name], limits[name])
     return TargetingResult(**rates, confusion=_confusion(design.weights, reg, elig))
+
+
+def composite_incidence(
+    design: SurveyDesign,
+    *,
+    remaining: object,
+    missed: object,
+    exited: object,
+    wrongly_exited: object,
+    evaluated: object = None,
+    size: object = None,
+    level: float = 0.95,
+) -> Estimate:
+    """综合贫困发生率, the composite poverty incidence of the county exit evaluation, with its SE.
+
+    ``(remaining + missed + wrongful-exit rate × exited) ÷ population``: the registered poor not yet
+    exited, the poor never registered, and the wrongly exited, scaled up as the evaluation does from
+    the wrongful-exit rate of the exited units it checked (``evaluated``) to every exited unit.
+
+    Parameters
+    ----------
+    design : SurveyDesign
+        The survey design.
+    remaining, missed, exited : str or array-like of bool / 0-1
+        Registered and not exited (未脱贫); unregistered and below the standard (漏评); exited.
+        Columns of ``design.data`` or arrays in its row order; mutually exclusive.
+    wrongly_exited : str or array-like of bool / 0-1
+        Evaluated exited units that did not meet the standard (错退).
+    evaluated : str or array-like of bool / 0-1, optional
+        The exited units the wrongful-exit rate is estimated on (all exited by default; the latest
+        exit cohort when only its exits can be judged).
+    size : str or array-like, optional
+        Persons per unit (household size) to count persons; households are counted without it.
+    level : float
+        Confidence level.
+
+    Returns
+    -------
+    Estimate
+        ``n`` is the number of sampled units; ``extra`` holds ``wrongful_exit_rate``.
+
+    Raises
+    ------
+    StatsInputError
+        Non-binary or missing indicators, overlapping groups, wrongly exited units that were not
+        evaluated or evaluated units that did not exit, or exited units with none evaluated.
+
+    Notes
+    -----
+    A smooth function of six estimated totals (remaining R, missed M, exited X, wrongly exited W,
+    evaluated E, population N), ``θ = (R + M + (W / E) X) / N``, linearised by the delta method as
+    R's ``svycontrast`` does for ``svytotal`` objects.
+    """
+    parts = {
+        role: _indicator(design, values, role)
+        for role, values in (("remaining", remaining), ("missed", missed), ("exited", exited))
+    }
+    wrong = _indicator(design, wrongly_exited, "wrongly_exited")
+    checked = parts["exited"] if evaluated is None else _indicator(design, evaluated, "evaluated")
+    if (parts["remaining"] + parts["missed"] + parts["exited"] > 1).any():
+        raise StatsInputError("remaining, missed and exited must be mutually exclusive")
+    if (wrong > checked).any() or (checked > parts["exited"]).any():
+        raise StatsInputError("wrongly exited units must be evaluated, and evaluated units must have exited")
+    persons = np.ones(design.n) if size is None else pd.to_numeric(design_values(design, size, "size")[0])
+    persons = np.asarray(persons, dtype=float)
+    if np.isnan(persons).any() or (persons <= 0).any():
+        raise StatsInputError("size must be positive and known for every unit")
+    w = design.weights
+    totals = {
+        key: float(w @ (persons * values)) for key, values in {**parts, "wrong": wrong, "checked": checked}.items()
+    }
+    population = float(w @ persons)
+    if totals["checked"] == 0 and totals["exited"] > 0:
+        raise StatsInputError("exited units but none evaluated: the wrongful-exit rate is undefined")
+    rate = totals["wrong"] / totals["checked"] if totals["checked"] > 0 else 0.0
+    scale = totals["exited"] / totals["checked"] if totals["checked"] > 0 else 0.0
+    estimate = (totals["remaining"] + totals["missed"] + rate * totals["exited"]) / population
+    linear = persons * (
+        parts["remaining"] + parts["missed"] + rate * parts["exited"] + scale * (wrong - rate * checked) - estimate
+    )
+    result = design.linearized("composite_incidence", estimate, w * linear / population, n=design.n, level=level)
+    return rename(result, "composite_incidence", wrongful_exit_rate=rate)
 
 
 def _indicator(design: SurveyDesign, x: object, role: str) -> np.ndarray:
