@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pa_study.stats import StatsInputError, SurveyDesign, alkire_foster, fgt
+from pa_study.stats import StatsInputError, SurveyDesign, alkire_foster, alkire_foster_curve, fgt
 from tests.helpers.survey_reference import assert_matches, dataset, design, reference
 
 KEYS = ["strat", "clus1", "stratclus", "srs_unweighted", "srs_weighted"]
@@ -67,6 +67,33 @@ def test_alkire_foster_matches_r(key: str) -> None:
     assert result.M0.estimate == pytest.approx(result.H.estimate * result.A.estimate)
     long = result.to_frame()
     assert list(long["measure"].unique()) == ["H", "A", "M0", "censored_headcount", "contribution"]
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_alkire_foster_curve_gives_h_and_m0_of_every_cutoff(key: str) -> None:
+    des, data, weight = _design_or_arrays(key)
+    achievements = DIMS if des is not None else data[DIMS]
+    options = {name: value for name, value in AF.items() if name != "k"}
+    ks = [AF["k"], 0.9, 1.0]
+    curve = alkire_foster_curve(achievements, design=des, weight=weight, ks=ks, **options).set_index(["k", "measure"])
+    result = alkire_foster(achievements, design=des, weight=weight, **AF)
+    for measure in ("H", "M0"):
+        ours = curve.loc[(AF["k"], measure)]
+        theirs = getattr(result, measure)
+        assert (ours["estimate"], ours["se"], ours["ci_low"]) == pytest.approx(
+            (theirs.estimate, theirs.se, theirs.ci_low)
+        )
+    assert (
+        curve.loc[(1.0, "H"), "estimate"] <= curve.loc[(0.9, "H"), "estimate"] <= curve.loc[(AF["k"], "H"), "estimate"]
+    )
+
+
+def test_alkire_foster_curve_is_zero_where_nobody_is_poor() -> None:
+    achievements = pd.DataFrame({"a": [0, 1, 1, 1], "b": [1, 1, 1, 1]})
+    curve = alkire_foster_curve(achievements, cutoffs=[1, 1], weights=[0.5, 0.5], ks=[0.5, 1.0])
+    assert curve["estimate"].tolist() == pytest.approx([0.25, 0.125, 0.0, 0.0])
+    with pytest.raises(StatsInputError, match="nobody is multidimensionally poor"):
+        alkire_foster(achievements, cutoffs=[1, 1], weights=[0.5, 0.5], k=1.0)
 
 
 def test_fgt_hand_example_and_strict_line() -> None:

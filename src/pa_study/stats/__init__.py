@@ -5,7 +5,7 @@ from pa_study.stats._estimators import kish_deff
 from pa_study.stats._moments import weighted_quantile
 from pa_study.stats._results import Estimate, critical_value, minimum_detectable_effect
 from pa_study.stats.effects import EffectEstimate, program_effect, rows_in_levels_with_both_groups
-from pa_study.stats.poverty import AlkireFosterResult, alkire_foster, fgt
+from pa_study.stats.poverty import AlkireFosterResult, alkire_foster, alkire_foster_curve, fgt
 from pa_study.stats.replicate import ReplicateDesign
 from pa_study.stats.scales import (
     AlphaResult,
@@ -36,6 +36,7 @@ __all__ = [
     "TargetingResult",
     "ThresholdVerdict",
     "alkire_foster",
+    "alkire_foster_curve",
     "composite_incidence",
     "critical_value",
     "cronbach_alpha",

@@ -196,18 +196,7 @@ def alkire_foster(
         Weights not summing to 1, ``k`` outside (0, 1], unknown or non-numeric dimensions,
         missing achievements without ``na_rm``, or nobody poor (A is then undefined).
     """
-    frame, design = _achievements(achievements, weight, design)
-    dims = list(frame.columns)
-    z = _per_dimension(cutoffs, dims, "cutoffs")
-    w = _per_dimension(weights, dims, "weights")
-    _check_af_parameters(w, float(k))
-    x = frame.to_numpy(dtype=float)
-    complete = ~np.isnan(x).any(axis=1)
-    if not na_rm and not complete.all():
-        raise StatsInputError(
-            f"{int((~complete).sum())} row(s) have a missing achievement; pass na_rm=True to use complete profiles only"
-        )
-    deprived = (x < z).astype(float)
+    design, dims, w, deprived, complete = _deprivations(achievements, cutoffs, weights, [k], weight, design, na_rm)
     score = deprived @ w
     poor = (score >= float(k) - _K_TOLERANCE).astype(float)
     if not (poor * complete).any():
@@ -236,6 +225,80 @@ def alkire_foster(
         contributions=contributions.assign(dimension=dims, n=n_poor)[table_columns],
         k=float(k),
     )
+
+
+def alkire_foster_curve(
+    achievements: pd.DataFrame | Sequence[str],
+    *,
+    cutoffs: Mapping[str, float] | Sequence[float],
+    weights: Mapping[str, float] | Sequence[float],
+    ks: Sequence[float],
+    weight: object = None,
+    design: SurveyDesign | None = None,
+    na_rm: bool = False,
+    level: float = 0.95,
+) -> pd.DataFrame:
+    """Alkire-Foster H and M0 over several poverty cutoffs ``k`` (the dominance analysis over k).
+
+    Parameters are those of :func:`alkire_foster`, with ``ks`` the cutoffs. Unlike there, a cutoff
+    at which nobody is poor is not an error: H and M0 are then zero (only A is undefined).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``k``, ``measure`` (``H`` or ``M0``), ``estimate``, ``se``, ``ci_low``, ``ci_high``, ``n``,
+        ``df``, ``level``, in the order of ``ks``.
+
+    References
+    ----------
+    Alkire, S. et al. (2015). Multidimensional Poverty Measurement and Analysis, ch. 8 (robustness
+    of comparisons to the poverty cutoff).
+    """
+    design, _, w, deprived, complete = _deprivations(achievements, cutoffs, weights, ks, weight, design, na_rm)
+    score = deprived @ w
+    columns = {}
+    for i, k in enumerate(ks):
+        poor = (score >= float(k) - _K_TOLERANCE).astype(float)
+        columns[f"{_PREFIX}H{i}"] = np.where(complete, poor, np.nan)
+        columns[f"{_PREFIX}M{i}"] = np.where(complete, poor * score, np.nan)
+    table = design.assign(**columns).mean(list(columns), na_rm=na_rm, level=level)
+    assert isinstance(table, pd.DataFrame)
+    keys = {name: (float(ks[i]), "H" if kind == "H" else "M0") for name, (i, kind) in _curve_keys(columns).items()}
+    table["k"] = table["variable"].map(lambda v: keys[v][0])
+    table["measure"] = table["variable"].map(lambda v: keys[v][1])
+    table["df"], table["level"] = design.df, level
+    return table[["k", "measure", "estimate", "se", "ci_low", "ci_high", "n", "df", "level"]]
+
+
+def _curve_keys(columns: Mapping[str, np.ndarray]) -> dict[str, tuple[int, str]]:
+    """Column name -> (position of its k, ``H`` or ``M``) of :func:`alkire_foster_curve`'s columns."""
+    return {name: (int(name[len(_PREFIX) + 1 :]), name[len(_PREFIX)]) for name in columns}
+
+
+def _deprivations(
+    achievements: pd.DataFrame | Sequence[str],
+    cutoffs: Mapping[str, float] | Sequence[float],
+    weights: Mapping[str, float] | Sequence[float],
+    ks: Sequence[float],
+    weight: object,
+    design: SurveyDesign | None,
+    na_rm: bool,
+) -> tuple[SurveyDesign, list[str], np.ndarray, np.ndarray, np.ndarray]:
+    """The checked inputs of an Alkire-Foster measure: the design, the dimensions, their weights,
+    the 0/1 deprivation matrix and which rows have a complete profile."""
+    frame, design = _achievements(achievements, weight, design)
+    dims = list(frame.columns)
+    z = _per_dimension(cutoffs, dims, "cutoffs")
+    w = _per_dimension(weights, dims, "weights")
+    for k in ks:
+        _check_af_parameters(w, float(k))
+    x = frame.to_numpy(dtype=float)
+    complete = ~np.isnan(x).any(axis=1)
+    if not na_rm and not complete.all():
+        raise StatsInputError(
+            f"{int((~complete).sum())} row(s) have a missing achievement; pass na_rm=True to use complete profiles only"
+        )
+    return design, dims, w, (x < z).astype(float), complete
 
 
 def _achievements(
