@@ -24,6 +24,7 @@ from pa_study.demo.profiles import (
     COUNTIES,
     SURVEY_YEAR,
     CountyProfile,
+    FileSpec,
     poverty_lines,
 )
 from pa_study.demo.survey import household_sample, table_columns
@@ -252,7 +253,7 @@ def simulate_county(profile: CountyProfile, codebook: Codebook, scale: DesignSca
         county=profile.name_zh, n_registered=np.bincount(village_idx[registered], minlength=len(frame))
     )
     chosen, weights = draw_households(village_idx, registered, frame, scale.per_village_take, rng_sample)
-    household_vars = [v.name for v in codebook["households"] if v.name != "weight" or profile.files.with_weight]
+    household_vars = [v.name for v in codebook["households"] if _delivered(v.name, profile.files)]
     return SimulatedCounty(
         scale=scale,
         frame=frame,
@@ -262,6 +263,19 @@ def simulate_county(profile: CountyProfile, codebook: Codebook, scale: DesignSca
         households=household_sample(profile, population, frame, chosen, weights, household_vars, rng_survey),
         weights=weights,
     )
+
+
+#: Household variables only some field teams deliver: the design weight, and the register's records.
+_OPTIONAL_HOUSEHOLD_VARIABLES = {
+    "weight": "with_weight",
+    "income_at_registration_pc": "with_register_records",
+    "income_at_exit_pc": "with_register_records",
+}
+
+
+def _delivered(variable: str, files: FileSpec) -> bool:
+    flag = _OPTIONAL_HOUSEHOLD_VARIABLES.get(variable)
+    return flag is None or bool(getattr(files, flag))
 
 
 def generate_county(

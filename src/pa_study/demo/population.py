@@ -12,8 +12,12 @@ Causal order (what each step may depend on):
    trends in levels), plus the planted effect for active participants; dividends go to property
    income only;
 7. 两不愁三保障 items and true eligibility;
-8. exits among registered households, with planted wrongful exits;
-9. monitoring, poverty causes, capability and contact items.
+8. exits among registered households, with a planted share of exited households below the standard
+   in the survey year;
+9. monitoring, poverty causes, capability and contact items;
+10. the register's records: the per-capita income registration judged (the year before
+    registration) and the income of the exit year, read off each household's income path (drawn
+    after step 6 from its own random stream).
 
 Income components are whole multiples of 10 yuan and add up exactly to the totals.
 """
@@ -23,7 +27,15 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from pa_study.demo.profiles import ACTIVE_TYPES, POVERTY_LINE, CountyProfile
+from pa_study.demo.profiles import (
+    ACTIVE_TYPES,
+    BASELINE_YEAR,
+    NATIONAL_LINES,
+    POVERTY_LINE,
+    SURVEY_YEAR,
+    CountyProfile,
+    poverty_lines,
+)
 
 # Relative size of the per-capita effect by project type (normalised to the county's mix).
 _EFFECT_BY_TYPE = {
@@ -55,6 +67,11 @@ _FAILURE_ITEMS = ("medical_insured", "housing", "safe_water", "child_out_of_scho
 _FAILURE_ITEM_P = np.array([0.36, 0.3, 0.2, 0.08, 0.03, 0.03])
 _CAUSES = ("illness", "disability", "lack_labour", "lack_skills", "lack_funds", "disaster", "schooling", "other")
 _HOUSEHOLD_SIZE_P = np.array([0.09, 0.22, 0.2, 0.21, 0.14, 0.09, 0.04, 0.01])
+# Nominal growth of per-capita income before the baseline year, carrying incomes back to the years
+# registration judged (2013-2014): round, near the national rural income growth of those years.
+_GROWTH_BEFORE_BASELINE = 0.09
+# Spread (log points) of a year's per-capita income around its path.
+_PATH_NOISE = 0.12
 
 
 def expit(x: np.ndarray) -> np.ndarray:
@@ -133,10 +150,13 @@ def simulate_population(
     pop = pop.assign(**capability(pop, profile, rng))
     pop = pop.assign(**participation(pop, frame, profile, ledger, rng))
     pop = pop.assign(**survey_year_incomes(pop, profile, rng))
+    # The income paths have their own stream, so that they move nothing drawn after them.
+    pop = pop.assign(**income_paths(pop, np.random.default_rng(np.random.SeedSequence([profile.seed, 2]))))
     pop = pop.assign(**two_assurances(pop, profile, rng))
     pop = pop.assign(**exits(pop, profile, rng))
     pop = pop.assign(**monitoring_and_causes(pop, profile, rng))
-    return pop.assign(**contact(pop, profile, rng))
+    pop = pop.assign(**contact(pop, profile, rng))
+    return pop.assign(**register_records(pop))
 
 
 def demographics(n: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
@@ -418,11 +438,16 @@ def two_assurances(pop: pd.DataFrame, profile: CountyProfile, rng: np.random.Gen
 
 
 def exits(pop: pd.DataFrame, profile: CountyProfile, rng: np.random.Generator) -> dict[str, np.ndarray]:
-    """Return exit status and year, planting wrongful exits and inclusion errors.
+    """Return exit status and year, planting exits below the standard now and inclusion errors.
 
-    The number of exits is chosen so that, after ``wrongful_exit_target`` of them are taken from
-    still-eligible registered households, the share not eligible among registered households that
-    have not exited equals ``inclusion_error_target``.
+    The number of exits is chosen so that, after ``below_standard_exit_target`` of them are taken
+    from registered households eligible in the survey year, the share not eligible among registered
+    households that have not exited equals ``inclusion_error_target``. The year is drawn from
+    ``exit_year_weights`` (the campaign that declared the exit), not before registration; a household
+    exiting correctly is declared out no earlier than the first year its income (:func:`income_paths`)
+    reached that year's line. Those below the standard now were declared out in the drawn year
+    whatever their income: wrongly when it was below that year's line, else they met the standard
+    at exit and have fallen back since (relapse).
     """
     n = len(pop)
     registered = pop["registered"].to_numpy()
@@ -432,19 +457,30 @@ def exits(pop: pd.DataFrame, profile: CountyProfile, rng: np.random.Generator) -
     ineligible_reg = np.flatnonzero(registered & ~eligible)
     n_reg = len(eligible_reg) + len(ineligible_reg)
     share = (len(ineligible_reg) / max(n_reg, 1) - profile.inclusion_error_target) / (
-        1.0 - profile.wrongful_exit_target - profile.inclusion_error_target
+        1.0 - profile.below_standard_exit_target - profile.inclusion_error_target
     )
     n_exits = round(float(np.clip(share, 0.0, 1.0)) * n_reg)
-    n_wrongful = min(round(profile.wrongful_exit_target * n_exits), len(eligible_reg))
-    n_correct = min(n_exits - n_wrongful, len(ineligible_reg))
-    # Wrongful exits are mostly households just under the line (数字脱贫); correct exits favour the better-off.
+    n_below = min(round(profile.below_standard_exit_target * n_exits), len(eligible_reg))
+    n_correct = min(n_exits - n_below, len(ineligible_reg))
+    # Exits below the standard are mostly households just under the line (数字脱贫); correct exits
+    # favour the better-off.
     near_line = np.exp(-np.abs(pc_total[eligible_reg] - POVERTY_LINE) / 800.0) + 0.05
     exited = np.zeros(n, dtype=bool)
-    exited[eligible_reg[weighted_pick(near_line, n_wrongful, rng)]] = True
+    exited[eligible_reg[weighted_pick(near_line, n_below, rng)]] = True
     exited[ineligible_reg[weighted_pick(pc_total[ineligible_reg], n_correct, rng)]] = True
     drawn = rng.choice(np.arange(2015, 2021), size=n, p=np.array(profile.exit_year_weights))
     year = np.maximum(drawn, pop["registration_year"].to_numpy())
+    year = np.where(exited & ~eligible, np.maximum(year, first_year_above_line(pop, profile.key)), year)
     return {"exited": exited, "exit_year": np.where(exited, year, -1)}
+
+
+def first_year_above_line(pop: pd.DataFrame, county: str) -> np.ndarray:
+    """Return the first year from the baseline year on in which a household's per-capita income
+    (:func:`income_paths`) reached that year's poverty line (the survey year when it never did)."""
+    lines = poverty_lines(county)
+    years = range(BASELINE_YEAR, SURVEY_YEAR + 1)
+    above = np.column_stack([pop[f"pc_income_{y}"].to_numpy() >= lines[y] for y in years])
+    return np.where(above.any(axis=1), BASELINE_YEAR + above.argmax(axis=1), SURVEY_YEAR)
 
 
 def monitoring_and_causes(pop: pd.DataFrame, profile: CountyProfile, rng: np.random.Generator) -> dict[str, np.ndarray]:
@@ -496,5 +532,54 @@ def contact(pop: pd.DataFrame, profile: CountyProfile, rng: np.random.Generator)
         "help_visits": np.minimum(visits, 365),
         "forms_inspections": np.minimum(forms, 365),
         "satisfaction": satisfaction.astype(np.int64),
-        "recognises_exit": np.where(exited, recognises, None),
+        # Asked of every registered household, as the exit evaluation's 群众认可度 is.
+        "recognises_exit": np.where(registered, recognises, None),
+    }
+
+
+def income_paths(pop: pd.DataFrame, rng: np.random.Generator) -> dict[str, np.ndarray]:
+    """Return each household's per-capita total income in every year the register may have judged.
+
+    Income moves from the baseline year to the survey year along a concave path (most of the gain
+    early, as transfers and projects arrived from 2016), with a transitory deviation in the years
+    between; before the baseline year it is carried back at 9% a year. Columns
+    ``pc_income_<year>`` for the first line year to the survey year.
+    """
+    n = len(pop)
+    size = pop["hh_size"].to_numpy()
+    base = np.log(np.maximum(pop["inc_total_base"].to_numpy() / size, 200.0))
+    now = np.log(np.maximum(pop["inc_total"].to_numpy() / size, 200.0))
+    paths = {}
+    for year in range(min(NATIONAL_LINES), SURVEY_YEAR + 1):
+        t = year - BASELINE_YEAR
+        deviation = rng.normal(0.0, _PATH_NOISE, n)
+        if t < 0:
+            path = base + t * np.log1p(_GROWTH_BEFORE_BASELINE) + deviation
+        else:
+            progress = 1 - (1 - t / (SURVEY_YEAR - BASELINE_YEAR)) ** 2
+            path = base + progress * (now - base) + deviation * (0 < t < SURVEY_YEAR - BASELINE_YEAR)
+        paths[f"pc_income_{year}"] = np.exp(path)
+    return paths
+
+
+def register_records(pop: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Return the incomes the poverty-alleviation information system recorded for registered households.
+
+    ``income_at_registration_pc`` is the per-capita income of the year before registration (what
+    registration judged), ``income_at_exit_pc`` that of the exit year (what the exit judged), both
+    from :func:`income_paths`, rounded to 10 yuan: the records are true (no misreporting is
+    planted). ``None`` for households not registered, or not exited.
+    """
+
+    def income_in(years: np.ndarray) -> np.ndarray:
+        known = [y for y in range(min(NATIONAL_LINES), SURVEY_YEAR + 1)]
+        table = np.column_stack([pop[f"pc_income_{y}"].to_numpy() for y in known])
+        column = np.clip(years - known[0], 0, len(known) - 1)
+        return round10(table[np.arange(len(years)), column])
+
+    return {
+        "income_at_registration_pc": np.where(
+            pop["registered"].to_numpy(), income_in(pop["registration_year"].to_numpy() - 1), None
+        ),
+        "income_at_exit_pc": np.where(pop["exited"].to_numpy(), income_in(pop["exit_year"].to_numpy()), None),
     }

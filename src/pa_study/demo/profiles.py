@@ -69,6 +69,9 @@ class FileSpec:
         Header -> constant cell value, appended to every file of the county.
     with_weight : bool
         Whether the household file carries the design weight column.
+    with_register_records : bool
+        Whether the household file carries the incomes the poverty-alleviation information system
+        recorded at registration and at exit (``income_at_registration_pc``, ``income_at_exit_pc``).
     """
 
     file_format: str
@@ -77,6 +80,7 @@ class FileSpec:
     scaled: Mapping[str, Mapping[str, str]] = field(default_factory=lambda: _frozen({}))
     extra_columns: Mapping[str, str] = field(default_factory=lambda: _frozen({}))
     with_weight: bool = False
+    with_register_records: bool = False
 
 
 @dataclass(frozen=True)
@@ -100,7 +104,7 @@ class CountyProfile:
     registration_rate: float
     appraisal_noise: float
     inclusion_error_target: float
-    wrongful_exit_target: float
+    below_standard_exit_target: float
     missed_rate_target: float
     registered_item_failure: float
     exit_year_weights: tuple[float, ...]
@@ -158,6 +162,7 @@ H = CountyProfile(
         file_format="xlsx",
         header_style="label_zh",
         scaled=_frozen({"projects": _frozen({"fiscal_investment": "财政投资（万元）"})}),
+        with_register_records=True,
     ),
     n_townships=11,
     sampled_villages_per_township=4,
@@ -165,7 +170,7 @@ H = CountyProfile(
     registration_rate=0.16,
     appraisal_noise=0.6,
     inclusion_error_target=0.10,
-    wrongful_exit_target=0.04,
+    below_standard_exit_target=0.04,
     missed_rate_target=0.03,
     registered_item_failure=0.04,
     exit_year_weights=(0.04, 0.16, 0.24, 0.26, 0.22, 0.08),
@@ -222,6 +227,7 @@ YISHUI = CountyProfile(
             }
         ),
         extra_columns=_frozen({"数据来源": "模拟数据（synthetic）"}),
+        with_register_records=True,
     ),
     n_townships=12,
     sampled_villages_per_township=4,
@@ -229,7 +235,7 @@ YISHUI = CountyProfile(
     registration_rate=0.09,
     appraisal_noise=0.3,
     inclusion_error_target=0.04,
-    wrongful_exit_target=0.012,
+    below_standard_exit_target=0.012,
     missed_rate_target=0.012,
     registered_item_failure=0.015,
     exit_year_weights=(0.12, 0.3, 0.3, 0.22, 0.05, 0.01),
@@ -294,7 +300,7 @@ BOXING = CountyProfile(
     registration_rate=0.08,
     appraisal_noise=0.3,
     inclusion_error_target=0.035,
-    wrongful_exit_target=0.01,
+    below_standard_exit_target=0.01,
     missed_rate_target=0.01,
     registered_item_failure=0.015,
     exit_year_weights=(0.12, 0.3, 0.3, 0.22, 0.05, 0.01),
@@ -329,14 +335,14 @@ LANKAO = CountyProfile(
     id_prefix="LK",
     region_code="410225",
     seed=20204,
-    files=FileSpec(file_format="dta", header_style="canonical", with_weight=True),
+    files=FileSpec(file_format="dta", header_style="canonical", with_weight=True, with_register_records=True),
     n_townships=13,
     sampled_villages_per_township=4,
     poor_village_share=0.25,
     registration_rate=0.12,  # facts.md: 23,275 registered households, incidence 11.8% (2014)
     appraisal_noise=0.2,
     inclusion_error_target=0.015,
-    wrongful_exit_target=0.006,
+    below_standard_exit_target=0.006,
     missed_rate_target=0.002,
     registered_item_failure=0.005,
     exit_year_weights=(0.3, 0.45, 0.15, 0.06, 0.03, 0.01),  # county exit (摘帽) March 2017

@@ -1,7 +1,8 @@
 """Truths of a simulated county, computed on the full population (not the sample).
 
 Identification rates use the study's default rule: a household is eligible in 2020 when its
-per-capita total income is below 4,000 yuan or any 两不愁三保障 item fails.
+per-capita total income is below 4,000 yuan or any 两不愁三保障 item fails (on pre-transfer income
+for the targeting rates); each exit is judged by its own year's line.
 """
 
 from __future__ import annotations
@@ -13,48 +14,129 @@ import numpy as np
 import pandas as pd
 
 from pa_study.demo.design import DesignScale
-from pa_study.demo.profiles import BASELINE_YEAR, CountyProfile, poverty_lines
+from pa_study.demo.profiles import BASELINE_YEAR, SURVEY_YEAR, CountyProfile, poverty_lines
 
 _POSITIVE_ITEMS = ("motiv_aspire_1", "motiv_aspire_2", "motiv_selfrely_1", "motiv_selfrely_2")
 _REVERSE_ITEMS = ("motiv_wait", "motiv_rely", "motiv_ask")
 _HOURS = ("paperwork", "meetings", "inspections", "fieldwork", "projects")
 
 
-def ratio(numerator: np.ndarray, denominator: np.ndarray) -> float | None:
-    """Return ``sum(numerator & denominator) / sum(denominator)`` rounded, or ``None`` if empty."""
-    total = int(np.sum(denominator))
-    return None if total == 0 else round(float(np.sum(numerator & denominator)) / total, 6)
+def ratio(numerator: np.ndarray, denominator: np.ndarray, size: np.ndarray | None = None) -> float | None:
+    """Return ``sum(numerator & denominator) / sum(denominator)`` rounded, or ``None`` if empty; with
+    ``size`` (persons per household) the sums count persons."""
+    weight = np.ones(len(denominator)) if size is None else size
+    total = float(np.sum(weight * denominator))
+    return None if total == 0 else round(float(np.sum(weight * (numerator & denominator))) / total, 6)
+
+
+def agreement(register: np.ndarray, eligible: np.ndarray) -> dict[str, float]:
+    """Return the CGH/ADePT classification rates of a register against eligibility (households)."""
+    everyone = np.ones(len(register), dtype=bool)
+    p_o, p_r, p_e = (float(v.mean()) for v in (register == eligible, register, eligible))
+    chance = p_r * p_e + (1 - p_r) * (1 - p_e)
+    precision = ratio(eligible, register)
+    recall = ratio(register, eligible)
+    return {
+        "eligible_share": ratio(eligible, everyone),
+        "inclusion_error": ratio(~eligible, register),
+        "exclusion_error": ratio(~register, eligible),
+        "accuracy": round(p_o, 6),
+        "precision": precision,
+        "recall": recall,
+        "f1": None if not precision or not recall else round(2 * precision * recall / (precision + recall), 6),
+        "kappa": round((p_o - chance) / (1 - chance), 6),
+    }
 
 
 def identification_truths(pop: pd.DataFrame, frame: pd.DataFrame, county: str) -> dict[str, Any]:
-    """Return eligibility, inclusion/exclusion errors, 错退率 and 漏评率 of the whole population.
+    """Return the identification and exit truths of the whole population, by the study's estimands.
 
-    Besides the literal definitions, returns the inclusion error among registered households that
-    have not exited (the literal one counts every correctly exited household as an inclusion error),
-    and income-only errors at registration (baseline-year per-capita total income against the county's
-    line of that year: 2,855 yuan, or Shandong's 3,372 for Yishui and Boxing).
+    Targeting (Coady-Grosh-Hoddinott / ADePT, households): the current register (registered, not
+    exited) against eligibility in the survey year on pre-transfer (income minus transfers) and on
+    post-transfer income, each with the 两不愁三保障 items. The exit evaluation (persons, post-transfer
+    standard): 错退率 judges each exit by the income recorded for its exit year against that year's
+    line (``wrongful_exit_rate``), or, as the study estimates it without the register's records, the
+    latest exit cohort (exit year >= survey year - 1) by survey-year income against its exit year's
+    line (``wrongful_exit_rate_latest_cohort``); the below-standard share of all exited now; relapse
+    (met the standard at exit, below it now); 漏评率; 群众认可度 (registered households); 综合贫困发生率
+    ((remaining registered + missed + wrongful rate x exited) / population). Registration: the
+    income registration judged (the year before registration) against that year's line, and the
+    baseline-year recall against the baseline line (2,855 yuan, Shandong's 3,372 for Yishui and
+    Boxing). The older literal definitions are kept under their own names.
     """
+    lines = poverty_lines(county)
+    size = pop["hh_size"].to_numpy().astype(float)
+    everyone = np.ones(len(pop), dtype=bool)
     registered = pop["registered"].to_numpy()
     eligible = pop["eligible"].to_numpy()
     exited = pop["exited"].to_numpy()
+    current = registered & ~exited
+    fails = ~pop["food_secure"].to_numpy() | ~pop["clothing_secure"].to_numpy() | ~pop["safe_water"].to_numpy()
+    fails |= pop["child_out_of_school"].to_numpy() | ~pop["medical_insured"].to_numpy()
+    fails |= pop["housing_grade"].isin(["c", "d"]).to_numpy()
+    pc_now = pop["inc_total"].to_numpy() / size
+    pc_pre = (pop["inc_total"].to_numpy() - pop["inc_transfer"].to_numpy()) / size
+    eligible_pre = (pc_pre < lines[SURVEY_YEAR]) | fails
+    exit_year = pop["exit_year"].to_numpy()
+    exit_line = np.array([lines.get(int(y), np.nan) for y in exit_year])
+    at_exit = pd.to_numeric(pop["income_at_exit_pc"]).to_numpy(dtype=float)
+    wrong = exited & ((at_exit < exit_line) | fails)
+    met = exited & ~wrong
+    relapsed = met & eligible
+    latest = exited & (exit_year >= SURVEY_YEAR - 1)
+    wrong_latest = latest & ((pc_now < exit_line) | fails)
+    missed = ~registered & eligible
     in_sampled = frame["sampled"].to_numpy()[pop["village_idx"].to_numpy()]
-    line = poverty_lines(county)[BASELINE_YEAR]
-    baseline_poor = pop["inc_total_base"].to_numpy() / pop["hh_size"].to_numpy() < line
+    baseline_poor = pop["inc_total_base"].to_numpy() / size < lines[BASELINE_YEAR]
+    registration_year = pop["registration_year"].to_numpy()
+    judged_line = np.array([lines.get(int(y) - 1, np.nan) for y in registration_year])
+    judged = pd.to_numeric(pop["income_at_registration_pc"]).to_numpy(dtype=float)
+    recognises = pop["recognises_exit"].to_numpy() == True  # noqa: E712 - None for the unregistered
+    persons = float(size.sum())
+
+    def incidence(rate: float | None) -> float:
+        scaled = (rate or 0.0) * float(size[exited].sum())
+        return round((float(size[current].sum()) + float(size[missed].sum()) + scaled) / persons, 6)
+
+    latest_rate = ratio(wrong_latest, latest, size)
     return {
         "n_households": len(pop),
         "n_registered": int(registered.sum()),
-        "registered_share": ratio(registered, np.ones_like(registered)),
-        "eligible_rate": ratio(eligible, np.ones_like(eligible)),
-        "income_poverty_rate": ratio(pop["income_poor"].to_numpy(), np.ones_like(eligible)),
+        "registered_share": ratio(registered, everyone),
+        "current_share": ratio(current, everyone),
+        "eligible_rate": ratio(eligible, everyone),
+        "income_poverty_rate": ratio(pop["income_poor"].to_numpy(), everyone),
+        "targeting": {
+            "pre_transfer": agreement(current, eligible_pre),
+            "post_transfer": agreement(current, eligible),
+        },
+        "wrongful_exit_rate": ratio(wrong, exited, size),
+        "wrongful_exit_rate_latest_cohort": latest_rate,
+        "below_standard_exited": ratio(eligible, exited, size),
+        "relapse_rate": ratio(relapsed, met, size),
+        "missed_rate": ratio(eligible, ~registered, size),
+        "missed_rate_households": ratio(eligible, ~registered),
+        "missed_rate_sampled_villages": ratio(eligible, ~registered & in_sampled, size),
+        "recognition_rate": ratio(recognises, registered),
+        "poverty_incidence": incidence(ratio(wrong, exited, size)),
+        "poverty_incidence_latest_cohort": incidence(latest_rate),
+        "exit_cohorts": {
+            str(year): {
+                "n_exited_households": int((exited & (exit_year == year)).sum()),
+                "wrongful_exit_rate": ratio(wrong, exited & (exit_year == year), size),
+                "below_standard_exited": ratio(eligible, exited & (exit_year == year), size),
+                "relapse_rate": ratio(relapsed, met & (exit_year == year), size),
+            }
+            for year in sorted({int(y) for y in exit_year[exited]})
+        },
         "inclusion_error": ratio(~eligible, registered),
-        "inclusion_error_not_exited": ratio(~eligible, registered & ~exited),
-        "exclusion_error": ratio(~registered, eligible),
+        "inclusion_error_not_exited": ratio(~eligible, current),
+        "exclusion_error_never_registered": ratio(~registered, eligible),
         "exited_share_of_registered": ratio(exited, registered),
-        "wrongful_exit_rate": ratio(eligible, exited),
-        "missed_rate": ratio(eligible, ~registered),
-        "missed_rate_sampled_villages": ratio(eligible, ~registered & in_sampled),
+        "inclusion_error_at_registration_record": ratio(~(judged < judged_line), registered),
         "inclusion_error_at_registration_income": ratio(~baseline_poor, registered),
         "exclusion_error_at_registration_income": ratio(~registered, baseline_poor),
+        "units": "exit-evaluation rates count persons (household size); targeting and recognition count households",
     }
 
 
