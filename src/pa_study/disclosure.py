@@ -38,7 +38,19 @@ DEFAULT_MIN_CELL = DisclosureSettings.model_fields["min_cell"].default
 #: Columns counting the respondents behind a cell; the smallest of those present is the cell's size.
 COUNT_COLUMNS = ("n", "n_denominator", "n_smallest_group", "n_treated", "n_control", "n_cadres", "n_households")
 #: Number columns that say which cell a row is (not what it estimates), so they stay.
-KEY_NUMBERS = ("year", "alpha", "line_factor", "line", "threshold", "level", "reduction_min", "reduction_max")
+KEY_NUMBERS = (
+    "year",
+    "alpha",
+    "line_factor",
+    "line",
+    "threshold",
+    "level",
+    "reduction_min",
+    "reduction_max",
+    "k",
+    "group",
+    "upper_limit",
+)
 #: Headline fields that describe the estimate (emptied when it is suppressed).
 HEADLINE_VALUES = ("estimate", "se", "ci_low", "ci_high", "passes", "passes_ci", "p_value", "p_holm")
 
@@ -67,6 +79,8 @@ MARGINS: dict[tuple[str, str], Margin] = {
     ("identification", "by_township"): Margin("township", ("rate",)),
     ("identification", "causes"): Margin("cause"),
     ("identification", "fgt"): Margin("group", ("measure", "alpha"), total="all"),
+    ("identification", "exit_cohorts"): Margin("exit_cohort", ("rate",), total="all"),
+    ("identification", "coverage_by_quintile"): Margin("group", ("register", "measure")),
     ("capability", "means_by_group"): Margin("group", ("outcome",)),
     ("capability", "index_distribution"): Margin("group", ("split",)),
     ("formalism", "by_role"): Margin("role", ("measure",), total="all"),

@@ -1,4 +1,5 @@
-"""Identification family: constructs and rates on small hand-made tables."""
+"""Identification and exit: constructs, targeting, the replicated exit evaluation and the poverty
+measures on small hand-made tables whose answers are known."""
 
 from __future__ import annotations
 
@@ -7,22 +8,30 @@ import pandas as pd
 import pytest
 
 from pa_study.indicators.identification import (
+    INDICATIVE,
     eligibility,
     identification_frame,
     identification_indicators,
     item_failures,
     per_capita_income,
+    pre_transfer_income,
 )
 from tests.helpers.indicator_data import households, settings
 
-POOR = {"inc_total": 8000.0, "inc_wage": 4000.0, "inc_business": 2000.0}  # 2,000 yuan per person
+POOR = {"inc_total": 8000.0, "inc_wage": 4000.0, "inc_business": 2000.0}  # 2,000 yuan per person, before and after
+LIFTED = {"inc_total": 20000.0, "inc_wage": 6000.0, "inc_transfer": 13000.0}  # 5,000 after transfers, 1,750 before
+SMALL = {"min_sample": {"households": 10}}
+
+
+def row(result, name):
+    return next(r for r in result.headline if r["name"] == name)
 
 
 def register(n_exited_eligible=2, n_exited_ok=8, n_current_eligible=4, n_current_ok=2, n_missed=3, n_ok=21):
-    """Households with known counts in every cell of register x exit x eligibility."""
+    """Households with known counts in every cell of register x exit x eligibility (4 persons each)."""
     rows = (
-        [{"registered": True, "exited": True, **POOR}] * n_exited_eligible
-        + [{"registered": True, "exited": True}] * n_exited_ok
+        [{"registered": True, "exited": True, "exit_year": 2020, **POOR}] * n_exited_eligible
+        + [{"registered": True, "exited": True, "exit_year": 2020}] * n_exited_ok
         + [{"registered": True, **POOR}] * n_current_eligible
         + [{"registered": True}] * n_current_ok
         + [POOR] * n_missed
@@ -65,57 +74,232 @@ def test_eligibility_uses_three_valued_logic_and_the_missing_item_rule() -> None
         False,
     ]
     assert pd.isna(eligibility(income, fails, 4000, rule="income", missing_item="not_failed").iloc[1])
+    # each household against its own line (an exit judged by its exit year's line)
+    own = eligibility(np.array([3000.0, 3000.0]), fails.iloc[:2] * False, np.array([2952.0, 4000.0]), **RULE)
+    assert own.tolist() == [False, True]
 
 
-def test_per_capita_income_falls_back_to_the_sum_of_components() -> None:
-    table = households([{"inc_total": None}, {"inc_total": None, "inc_wage": None}, {"hh_size": 2}])
+RULE = {"rule": "income", "missing_item": "not_failed"}
+
+
+def test_per_capita_income_before_and_after_transfers_fall_back_to_components() -> None:
+    table = households([{"inc_total": None}, {"inc_total": None, "inc_wage": None}, {"hh_size": 2}, LIFTED])
     income = per_capita_income(table)
     assert income[0] == pytest.approx(30000 / 4)
     assert np.isnan(income[1])
     assert income[2] == pytest.approx(15000)
     assert np.isnan(per_capita_income(table, from_components=False)[0])
+    before = pre_transfer_income(table)
+    assert before[0] == pytest.approx(29000 / 4) and before[2] == pytest.approx(29000 / 2)
+    assert before[3] == pytest.approx(7000 / 4) and income[3] == pytest.approx(5000)
 
 
-def test_rates_have_their_own_denominators_and_thresholds() -> None:
-    options = settings("identification", proportion_interval="wald", min_sample={"households": 10})
-    result = identification_indicators({"households": register()}, options)
-    rates = result.tables["rates"].set_index("rate")["estimate"]
-    assert rates["wrongful_exit_rate"] == pytest.approx(2 / 10)  # wrongly exited / exited
-    assert rates["inclusion_error_current"] == pytest.approx(2 / 6)  # not eligible / still registered
-    assert rates["inclusion_error_ever"] == pytest.approx(10 / 16)  # correct exits count as errors here
-    assert rates["missed_rate"] == pytest.approx(3 / 24)  # eligible unregistered / unregistered
-    assert rates["exclusion_error"] == pytest.approx(3 / 9)  # eligible unregistered / eligible
-    assert rates["eligible_share"] == pytest.approx(9 / 40)
-    wrongful = next(r for r in result.headline if r["name"] == "wrongful_exit_rate")
-    assert wrongful["threshold"] == 0.02 and wrongful["passes"] is False
-    inclusion = next(r for r in result.headline if r["name"] == "inclusion_error")
-    assert inclusion["n"] == 6 and inclusion["reliable"] is False and "fewer than the minimum" in inclusion["note"]
+def test_targeting_judges_the_current_register_so_a_correct_exit_is_no_error() -> None:
+    result = identification_indicators({"households": register()}, settings("identification", **SMALL))
+    rates = result.tables["rates"]
+    pre = rates[rates["welfare"] == "pre_transfer"].set_index("rate")["estimate"]
+    assert pre["inclusion_error"] == pytest.approx(2 / 6)  # not eligible / still on the register
+    assert pre["inclusion_error_ever"] == pytest.approx(10 / 16)  # the literal one counts correct exits
+    assert pre["exclusion_error"] == pytest.approx(5 / 9)  # eligible, not on the current register / eligible
+    assert pre["accuracy"] == pytest.approx((4 + 8 + 21) / 40)  # the 8 correct exits agree
+    assert pre["precision"] == pytest.approx(4 / 6) and pre["recall"] == pytest.approx(4 / 9)
+    p_o, p_r, p_e = 33 / 40, 6 / 40, 9 / 40
+    chance = p_r * p_e + (1 - p_r) * (1 - p_e)
+    assert pre["kappa"] == pytest.approx((p_o - chance) / (1 - chance))
+    assert set(rates["welfare"]) == {"pre_transfer", "post_transfer"}
+    assert row(result, "kappa")["welfare"] == "pre_transfer"
 
 
-def test_korn_graubard_interval_does_not_collapse_without_events() -> None:
-    options = settings("identification", min_sample={"households": 10})
-    result = identification_indicators({"households": register(n_exited_eligible=0, n_exited_ok=30)}, options)
-    wrongful = next(r for r in result.headline if r["name"] == "wrongful_exit_rate")
-    assert wrongful["estimate"] == 0 and wrongful["ci_low"] == 0
-    assert wrongful["ci_high"] == pytest.approx(1 - 0.025 ** (1 / 30))
-    assert wrongful["passes"] is True and wrongful["passes_ci"] == "inconclusive"  # 30 exits cannot show < 2%
+def test_targeting_on_income_before_transfers_does_not_count_the_lifted_as_wrongly_registered() -> None:
+    table = households([{"registered": True, **LIFTED}] * 10 + [POOR] + [{}] * 20)
+    result = identification_indicators({"households": table}, settings("identification", **SMALL))
+    rates = result.tables["rates"].set_index(["welfare", "rate"])["estimate"]
+    assert rates["pre_transfer", "inclusion_error"] == 0
+    assert rates["post_transfer", "inclusion_error"] == 1
+    assert row(result, "inclusion_error")["estimate"] == 0  # the configured welfare (pre_transfer)
 
 
-def test_sensitivity_curve_spans_the_configured_range_of_the_line() -> None:
-    options = settings("identification", min_sample={"households": 10})
-    curve = identification_indicators({"households": register()}, options).tables["sensitivity"]
+def exits_table(records: bool = True) -> pd.DataFrame:
+    """Twenty exited households (persons = hh_size) judged by their exit year, and twenty others."""
+    exited = [
+        # wrongly exited: 2016 income 2,500 below the 2016 line (2,952); 2 persons
+        {"exit_year": 2016, "income_at_exit_pc": 2500.0, "hh_size": 2},
+        # met the 2018 standard (2,995) but below the 2020 one now: relapse; 4 persons
+        {"exit_year": 2018, "income_at_exit_pc": 3500.0, **POOR},
+        # exited in 2020 while poor: wrong by the proxy too; 4 persons
+        {"exit_year": 2020, "income_at_exit_pc": 2000.0, **POOR},
+    ] + [{"exit_year": year, "income_at_exit_pc": 9000.0} for year in (2016, 2017, 2018, 2019, 2020) * 3 + (2019, 2020)]
+    rows = [{"registered": True, "exited": True, "recognises_exit": True, **r} for r in exited]
+    rows += [{"registered": True, "recognises_exit": False, **POOR}] * 2 + [{"registered": True}] * 2
+    rows += [POOR] + [{}] * 15
+    table = households(rows)
+    if not records:
+        table["income_at_exit_pc"] = pd.array([None] * len(table), dtype="Float64")
+    return table
+
+
+def test_exits_are_judged_by_the_income_recorded_for_their_exit_year() -> None:
+    result = identification_indicators({"households": exits_table()}, settings("identification", **SMALL))
+    exited_persons = 2 + 4 + 4 + 17 * 4
+    wrongful = row(result, "wrongful_exit_rate")
+    assert wrongful["estimate"] == pytest.approx((2 + 4) / exited_persons)  # the 2016 and the 2020 exits
+    assert wrongful["basis"] == "register" and wrongful["threshold_operator"] == "<"
+    assert wrongful["poverty_lines"] == {"2016": 2952, "2017": 2952, "2018": 2995, "2019": 3218, "2020": 4000}
+    assert row(result, "below_standard_exited")["estimate"] == pytest.approx(8 / exited_persons)
+    assert row(result, "relapse_rate")["estimate"] == pytest.approx(4 / (exited_persons - 6))
+    assert "relapse and wrongful exit together" in row(result, "below_standard_exited")["label"]
+    cohorts = result.tables["exit_cohorts"].set_index(["exit_cohort", "rate"])
+    assert cohorts.loc[("2016", "wrongful_exit_rate"), "estimate"] == pytest.approx(2 / (2 + 3 * 4))
+    assert cohorts.loc[("2016", "wrongful_exit_rate"), "line"] == 2952
+    assert cohorts.loc[("all", "wrongful_exit_rate"), "estimate"] == pytest.approx(wrongful["estimate"])
+    assert set(cohorts.index.get_level_values(0)) == {"all", "2016", "2017", "2018", "2019", "2020"}
+
+
+def test_without_the_register_the_latest_exit_cohort_is_judged_by_survey_income_and_the_row_says_so() -> None:
+    result = identification_indicators({"households": exits_table(records=False)}, settings("identification", **SMALL))
+    wrongful = row(result, "wrongful_exit_rate")
+    # the 2019 and 2020 exits: eight households that are not poor and the poor 2020 one, 4 persons each
+    assert wrongful["estimate"] == pytest.approx(4 / (9 * 4))
+    assert wrongful["n"] == 9 and wrongful["basis"] == "latest_cohort"
+    assert "estimated on the 2019-2020 exits" in wrongful["label"]
+    relapse = row(result, "relapse_rate")
+    assert relapse["estimate"] is None and "income_at_exit_pc" in relapse["note"]
+    assert any("2019-2020" in note for note in result.notes)
+    cohorts = result.tables["exit_cohorts"]
+    judged = cohorts[cohorts["rate"] == "wrongful_exit_rate"]
+    assert set(judged["exit_cohort"]) == {"all", "2019", "2020"} and set(judged["basis"]) == {"latest_cohort"}
+
+
+def test_missed_rate_counts_persons_unless_told_households() -> None:
+    table = households([{**POOR, "hh_size": 8, "inc_total": 16000.0, "inc_wage": 12000.0}] + [{}] * 19)
+    persons = identification_indicators({"households": table}, settings("identification", **SMALL))
+    assert row(persons, "missed_rate")["estimate"] == pytest.approx(8 / (8 + 19 * 4))
+    by_household = settings("identification", **SMALL, identification={"threshold_unit": "households"})
+    assert row(identification_indicators({"households": table}, by_household), "missed_rate")[
+        "estimate"
+    ] == pytest.approx(1 / 20)
+
+
+def test_the_four_criteria_and_their_intersection_union_verdict() -> None:
+    result = identification_indicators({"households": exits_table()}, settings("identification", **SMALL))
+    recognition = row(result, "recognition_rate")
+    assert recognition["estimate"] == pytest.approx(20 / 22)  # registered households answering (households)
+    assert (recognition["threshold"], recognition["threshold_operator"]) == (0.9, ">")
+    assert recognition["n"] == 22
+    incidence = row(result, "poverty_incidence")
+    exited, persons = 2 + 4 + 4 + 17 * 4, 78 + 4 * 4 + 4 + 15 * 4
+    wrongful = row(result, "wrongful_exit_rate")["estimate"]
+    expected = (4 * 4 + 4 + wrongful * exited) / persons  # remaining + missed + wrongful rate x exited
+    assert incidence["estimate"] == pytest.approx(expected)
+    assert incidence["threshold"] == 0.02 and 0 <= incidence["ci_low"] <= incidence["ci_high"] <= 1
+    verdict = row(result, "exit_verdict")
+    assert verdict["kind"] == "verdict" and verdict["estimate"] is None and verdict["note"] == INDICATIVE
+    assert set(verdict["criteria"]) == {"wrongful_exit_rate", "missed_rate", "recognition_rate", "poverty_incidence"}
+    assert verdict["verdict"] == "fail"  # the incidence interval lies wholly above 2%
+    assert verdict["criteria"]["poverty_incidence"] == "fail"
+
+
+def test_a_western_county_is_held_to_three_percent() -> None:
+    western = settings("identification", **SMALL, region="western")
+    result = identification_indicators({"households": exits_table()}, western)
+    assert row(result, "poverty_incidence")["threshold"] == 0.03
+
+
+def test_coverage_by_quintile_is_the_adept_table() -> None:
+    rows = [
+        {"registered": i < 12, "exited": i < 4, "inc_total": 2000.0 + 1000 * i, "inc_wage": 1000.0 * i}
+        for i in range(50)
+    ]
+    result = identification_indicators({"households": households(rows)}, settings("identification", **SMALL))
+    table = result.tables["coverage_by_quintile"]
+    shares = table[table["measure"] == "beneficiary_share"].groupby("register")["estimate"].sum()
+    assert shares.to_dict() == pytest.approx({"current": 1.0, "ever": 1.0})
+    coverage = table[(table["measure"] == "coverage") & (table["register"] == "current")].set_index("group")
+    assert coverage.loc[1, "estimate"] > coverage.loc[5, "estimate"]
+    assert table["upper_limit"].isna().sum() == 4  # the top group has no upper limit
+
+
+def test_registration_is_judged_by_the_income_and_line_of_the_year_it_looked_at() -> None:
+    recalled_poor = {"inc_total_base": 8000.0}  # 2,000 yuan per person in 2015
+    rows = (
+        [
+            {"registered": True, "registration_year": 2014, "income_at_registration_pc": 2700.0, **recalled_poor},
+            {"registered": True, "registration_year": 2014, "income_at_registration_pc": 2780.0},  # 2013 line: 2,736
+            {"registered": True, "registration_year": 2016, "income_at_registration_pc": 2900.0},  # 2015 line: 2,855
+        ]
+        * 10
+        + [recalled_poor] * 5
+        + [{}] * 20
+    )
+    result = identification_indicators({"households": households(rows)}, settings("identification", **SMALL))
+    check = result.tables["registration_check"].set_index(["basis", "rate"])
+    assert check.loc[("register", "inclusion_error"), "estimate"] == pytest.approx(2 / 3)
+    assert check.loc[("baseline_recall", "exclusion_error"), "estimate"] == pytest.approx(5 / 15)
+    assert "2013: 2736" in check.loc[("register", "inclusion_error"), "reference"]
+    assert check.loc[("baseline_recall", "exclusion_error"), "line"] == 2855
+    assert {e["year"] for e in result.poverty_lines} >= {2013, 2015, 2020}
+    assert "规模控制" in result.definitions["registration_check"]
+
+
+def test_shandong_counties_are_judged_against_their_own_2015_line() -> None:
+    table = households([{"registered": True, "exited": True, "exit_year": 2015, "income_at_exit_pc": 3000.0}] * 10)
+    table = pd.concat([table, households([{}] * 10)], ignore_index=True)
+    yishui = identification_indicators({"households": table}, settings("identification", "Yishui", **SMALL))
+    h = identification_indicators({"households": table}, settings("identification", "H", **SMALL))
+    assert row(yishui, "wrongful_exit_rate")["estimate"] == 1  # 3,000 is below Shandong's 3,372
+    assert row(h, "wrongful_exit_rate")["estimate"] == 0  # ... and above the national 2,855
+    assert row(yishui, "wrongful_exit_rate")["poverty_lines"] == {"2015": 3372}
+    assert [e["value"] for e in yishui.poverty_lines if e["year"] == 2015] == [3372]
+
+
+def test_alkire_foster_by_default_needs_more_than_income_poverty_and_is_given_over_k() -> None:
+    rows = [{**POOR, "registered": True}] * 10 + [{**POOR, "medical_insured": False}] * 5 + [{}] * 25
+    result = identification_indicators({"households": households(rows)}, settings("identification", **SMALL))
+    h = row(result, "af_h")
+    assert h["estimate"] == pytest.approx(5 / 40)  # income poverty alone is not enough at k = 0.4
+    grid = result.tables["af_grid"].set_index(["k", "measure"])["estimate"]
+    assert grid[0.3, "H"] == pytest.approx(15 / 40)  # below the income weight it is the income headcount
+    assert grid[1.0, "H"] == 0 and grid[1.0, "M0"] == 0  # nobody deprived in everything: no error
+    m0 = row(result, "af_m0")
+    assert m0["estimate"] == pytest.approx(5 / 40 * (4 + 1) / 12) and 0 < m0["ci_low"] < m0["ci_high"] < 1
+    low_k = settings("identification", **SMALL, identification={"alkire_foster": {"k": 0.3}})
+    notes = identification_indicators({"households": households(rows)}, low_k).notes
+    assert any("not above the income weight" in note for note in notes)
+
+
+def test_bounded_indices_keep_their_intervals_inside_zero_and_one() -> None:
+    rows = [{"registered": True, "hh_size": 5, **POOR}, {"registered": True, "hh_size": 1}, {}, {}] * 10
+    result = identification_indicators({"households": households(rows)}, settings("identification", **SMALL))
+    fgt = result.tables["fgt"].set_index(["group", "measure"])
+    assert fgt.loc[("registered", "P0"), "estimate"] == pytest.approx(5 / 6)  # persons: 5 of the 6 people are poor
+    assert fgt.loc[("registered", "P1"), "estimate"] == pytest.approx(5 / 6 * (4000 - 8000 / 5) / 4000)
+    assert (fgt["ci_low"] >= 0).all() and (fgt["ci_high"] <= 1).all()
+    zero = fgt.loc[("unregistered", "P1")]
+    assert zero["estimate"] == 0 and zero["ci_high"] == pytest.approx(fgt.loc[("unregistered", "P0"), "ci_high"])
+    assert zero["ci_high"] > 0  # bounded by the headcount's interval, not collapsed
+    kappa = row(result, "kappa")
+    assert -1 <= kappa["ci_low"] <= kappa["estimate"] <= kappa["ci_high"] <= 1
+
+
+def test_sensitivity_curve_scales_every_line_over_the_configured_range() -> None:
+    curve = identification_indicators({"households": exits_table()}, settings("identification", **SMALL)).tables[
+        "sensitivity"
+    ]
     assert curve["line_factor"].min() == pytest.approx(0.7) and curve["line_factor"].max() == pytest.approx(1.3)
     assert curve["line_factor"].nunique() == 13
-    shares = curve[curve["rate"] == "eligible_share"].sort_values("line")["estimate"]
-    assert shares.is_monotonic_increasing
+    for rate in ("eligible_share", "wrongful_exit_rate"):
+        shares = curve[curve["rate"] == rate].sort_values("line")["estimate"]
+        assert shares.is_monotonic_increasing, rate
+    assert set(curve["rate"]) >= {"inclusion_error_current", "exclusion_error", "missed_rate"}
 
 
 def test_township_breakdown_leaves_out_townships_without_a_denominator() -> None:
     table = register()
     table.loc[table["exited"].fillna(False).to_numpy(dtype=bool), ["township", "stratum"]] = "镇0"
     table["psu"] = table["township"] + "/" + table["village"]
-    options = settings("identification", min_sample={"households": 10})
-    by_township = identification_indicators({"households": table}, options).tables["by_township"]
+    by_township = identification_indicators({"households": table}, settings("identification", **SMALL)).tables[
+        "by_township"
+    ]
     wrongful = by_township[by_township["rate"] == "wrongful_exit_rate"]
     assert wrongful["township"].tolist() == ["镇0"]
     assert set(by_township.loc[by_township["rate"] == "missed_rate", "township"]) == {"镇0", "镇1"}
@@ -128,18 +312,6 @@ def test_unknown_eligibility_is_left_out_and_counted() -> None:
     frame, counts = identification_frame(table, settings("identification"))
     assert counts == {"households_read": 3, "eligibility_unknown": 1, "exit_status_unknown": 0, "households_used": 2}
     assert frame["eligible"].tolist() == [0.0, 1.0]
-
-
-def test_fgt_counts_persons_and_alkire_foster_reports_m0() -> None:
-    rows = [{"registered": True, "hh_size": 5, **POOR}, {"registered": True, "hh_size": 1}, {}, {}] * 10
-    options = settings("identification", min_sample={"households": 10})
-    result = identification_indicators({"households": households(rows)}, options)
-    fgt = result.tables["fgt"].set_index(["group", "measure"])["estimate"]
-    assert fgt["registered", "P0"] == pytest.approx(5 / 6)  # persons: 5 of the 6 people are poor
-    assert fgt["unregistered", "P0"] == 0
-    assert fgt["registered", "P1"] == pytest.approx(5 / 6 * (4000 - 8000 / 5) / 4000)
-    m0 = next(r for r in result.headline if r["name"] == "af_m0")
-    assert m0["estimate"] == pytest.approx(50 / 140 * 4 / 12)  # poor persons x their income weight
 
 
 def test_too_small_sample_is_reported_not_estimated() -> None:

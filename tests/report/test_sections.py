@@ -49,7 +49,7 @@ def test_contrasts_and_published_figures_are_printed_apart(tmp_path):
         report_inputs({}, comparison=str(contrasts), published=str(lineup)), "en", ["Libertinus Serif"]
     )
     tables = {b["caption"]: b for b in document["blocks"] if b["kind"] == "table"}
-    contrast = tables["Differences focal − benchmark (survey estimates): Identification accuracy"]
+    contrast = tables["Differences focal − benchmark (survey estimates): Identification and exit"]
     assert contrast["rows"][0][1:5] == ["Lankao County", "2.13%", "[0.56%, 3.70%]", "0.031"]
     side_by_side = tables["Survey estimates beside published figures: poverty incidence"]
     assert [row[:4] for row in side_by_side["rows"]] == [

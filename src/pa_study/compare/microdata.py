@@ -30,7 +30,7 @@ from pa_study.config import Number
 from pa_study.disclosure import FLAG, SUPPRESSED
 from pa_study.indicators import FAMILIES
 from pa_study.indicators.output import FamilyResult
-from pa_study.results import StudyResults
+from pa_study.results import Family, StudyResults
 from pa_study.stats import critical_value
 
 _SIDE = ("estimate", "se", "n")
@@ -205,20 +205,27 @@ def _lines_text(lines: dict[str, Any] | None) -> str:
     return ", ".join(f"{year}: {value:g}" for year, value in sorted(lines.items()))
 
 
+def estimate_rows(family: Family | None) -> list[dict[str, Any]]:
+    """The family's headline rows that are estimates: verdict rows (``kind: verdict``, the exit
+    evaluation's four criteria together) judge other rows and are not contrasted."""
+    return [r for r in (family.headline if family else []) if r.get("kind") != "verdict"]
+
+
 def family_contrasts(
     results: StudyResults, family: str, *, focal: str, benchmarks: list[str], level: float
 ) -> list[dict[str, Any]]:
-    """Return every focal − benchmark contrast of one family's headline indicators, Holm-adjusted.
+    """Return every focal − benchmark contrast of one family's headline estimates, Holm-adjusted.
 
     Indicators are those of the focal county in its order, then any only a benchmark has; each is
-    contrasted with every benchmark in turn. ``p_holm`` adjusts across all rows of the family.
+    contrasted with every benchmark in turn (verdict rows are not, :func:`estimate_rows`).
+    ``p_holm`` adjusts across all rows of the family.
     """
     focal_family = results.get(focal, family)
     rows = []
     for benchmark in benchmarks:
         benchmark_family = results.get(benchmark, family)
-        names = [r["name"] for r in (focal_family.headline if focal_family else [])]
-        names += [r["name"] for r in (benchmark_family.headline if benchmark_family else []) if r["name"] not in names]
+        names = [r["name"] for r in estimate_rows(focal_family)]
+        names += [r["name"] for r in estimate_rows(benchmark_family) if r["name"] not in names]
         for name in names:
             rows.append(
                 difference_row(
@@ -239,7 +246,7 @@ def county_estimates(results: StudyResults) -> pd.DataFrame:
     """Return every county's headline estimates side by side: one row per family, indicator and county."""
     records = [
         {
-            "family": f.family,
+            "family": family,
             "name": r["name"],
             "label": r.get("label"),
             "county": county,
@@ -254,8 +261,7 @@ def county_estimates(results: StudyResults) -> pd.DataFrame:
         }
         for family in FAMILIES
         for county in results.counties
-        if (f := results.get(county, family)) is not None
-        for r in f.headline
+        for r in estimate_rows(results.get(county, family))
     ]
     return pd.DataFrame.from_records(
         records,

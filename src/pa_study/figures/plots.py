@@ -19,8 +19,16 @@ from pa_study.figures.theme import PALETTE, REFERENCE_COLOUR, WIDTH, county_colo
 from pa_study.figures.words import N_, category_label, label, tr
 from pa_study.results import Family, StudyResults
 
-#: Identification rates shown per county; the first two carry the 2% thresholds.
-ERROR_RATES = ["wrongful_exit_rate", "missed_rate", "inclusion_error", "exclusion_error"]
+#: Identification rates shown per county: the four exit-evaluation criteria (with their thresholds),
+#: then the targeting errors of the current register.
+ERROR_RATES = [
+    "wrongful_exit_rate",
+    "missed_rate",
+    "recognition_rate",
+    "poverty_incidence",
+    "inclusion_error",
+    "exclusion_error",
+]
 SENSITIVITY_RATES = ["wrongful_exit_rate", "missed_rate", "inclusion_error_current", "exclusion_error"]
 EFFECT_METHODS = ["ols", "did", "aipw", "ipw", "psm"]
 METHOD_LABELS = {
@@ -55,6 +63,16 @@ CAPABILITY_GROUPS = {
     "registered_not_exited": N_("registered, not exited"),
     "exited": N_("registered, exited"),
 }
+
+
+#: The welfare measure each county's targeting judged need by (``identification.welfare``).
+WELFARE_WORDS = {"pre_transfer": N_("(pre-transfer income)"), "post_transfer": N_("(post-transfer income)")}
+REGISTERS = {"current": N_("current"), "ever": N_("ever")}
+COVERAGE_TITLES = {
+    "coverage": N_("coverage: share of the group's persons\non the {register} register"),
+    "beneficiary_share": N_("beneficiaries: share of the {register}\nregister's persons in the group"),
+}
+AF_MEASURES = {"H": N_("headcount H"), "M0": N_("adjusted headcount M0")}
 
 
 def _flagged(frame: pd.DataFrame) -> pd.Series:
@@ -144,7 +162,8 @@ def _grid(n_panels: int, ncols: int, height: float) -> tuple[plt.Figure, np.ndar
 
 
 def identification_errors(results: StudyResults) -> plt.Figure:
-    """Identification error rates by county with 95% CIs and the policy thresholds."""
+    """The exit-evaluation criteria and the targeting errors by county with 95% CIs; each county's
+    threshold of a criterion (the incidence limit depends on the county's region) as a dashed line."""
     frame = _require(_headline_frame(results, "identification", ERROR_RATES), "identification error rates")
     colours = county_colours(results.order)
     names = [n for n in ERROR_RATES if n in set(frame["name"])]
@@ -156,35 +175,46 @@ def identification_errors(results: StudyResults) -> plt.Figure:
         for value in threshold:
             ax.axvline(value, color=REFERENCE_COLOUR, linestyle="--", linewidth=0.9)
             ax.text(value, -0.45, " " + tr("threshold {value}", value=f"{value:.0%}"), fontsize=6, va="bottom")
-        ax.set_title(panel["label_text"].iloc[0])
+        # A county without the register's income at exit has its wrongful-exit rate estimated on its
+        # latest exit cohort only: its tick says so, and the panel's title is the rate's own name.
+        basis = panel["basis"] if "basis" in panel else pd.Series("", index=panel.index)
+        latest = set(panel.loc[basis == "latest_cohort", "county"])
+        ax.set_yticklabels([f"{c} †" if c in latest else c for c in results.order])
+        title = label(str(panel["label"].iloc[0]).split(", estimated on")[0])
+        ax.set_title(_wrapped(title, 60), fontsize=7)
         ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda x, _: f"{x:.0%}"))
-        ax.set_xlim(left=0)
+        if name != "recognition_rate":
+            ax.set_xlim(left=0)
     figure.tight_layout()
     return figure
 
 
 def registration_eligibility(results: StudyResults) -> plt.Figure:
-    """Registration against eligibility: weighted shares of households in each cell, by county.
+    """The current register against eligibility: weighted shares of households in each cell, by county.
 
-    The cells come from the identification rates: registered share, eligible share and the
-    share eligible among the registered (``precision``).
+    The cells come from the identification rates on the welfare measure each county's targeting
+    used: the current-register share, the eligible share and the share eligible on the current
+    register (``precision``).
     """
     families = _families_with(results, "identification", "rates")
     figure, axes = _grid(len(families), 4, 1.8)
     for ax, (family, rates) in zip(axes, families, strict=False):
-        ax.set_title(results.names[family.county])
+        welfare = family.document.get("settings", {}).get("identification", {}).get("welfare", "pre_transfer")
+        ax.set_title(f"{results.names[family.county]}\n{tr(WELFARE_WORDS[welfare])}", fontsize=7)
+        if "welfare" in rates:
+            rates = rates[rates["welfare"] == welfare]
         value = rates.set_index("rate")["estimate"]
-        if value.reindex(["registered_share", "precision", "eligible_share"]).isna().any():
+        if value.reindex(["current_share", "precision", "eligible_share"]).isna().any():
             ax.grid(False)
             ax.set_xticks([])
             ax.set_yticks([])
             ax.annotate(SUPPRESSED, xy=(0.5, 0.5), xycoords="axes fraction", ha="center", va="center", fontsize=9)
             continue
-        both = value["registered_share"] * value["precision"]
+        both = value["current_share"] * value["precision"]
         cells = np.array(
             [
-                [both, value["registered_share"] - both],
-                [value["eligible_share"] - both, 1 - value["registered_share"] - value["eligible_share"] + both],
+                [both, value["current_share"] - both],
+                [value["eligible_share"] - both, 1 - value["current_share"] - value["eligible_share"] + both],
             ]
         )
         # Shares derived from rounded-free estimates can dip a hair below zero; a share cannot.
@@ -194,9 +224,76 @@ def registration_eligibility(results: StudyResults) -> plt.Figure:
             ax.text(
                 j, i, f"{share:.1%}", ha="center", va="center", fontsize=7, color="white" if share > 0.5 else "black"
             )
-        ax.set_xticks([0, 1], [tr("eligible"), tr("not eligible")])
-        ax.set_yticks([0, 1], [tr("registered"), tr("not\nregistered")])
+        ax.set_xticks([0, 1], [tr("eligible"), tr("not\neligible")])
+        ax.set_yticks([0, 1], [tr("on the\ncurrent register"), tr("not on it")])
         ax.grid(False)
+    figure.tight_layout()
+    return figure
+
+
+def coverage_by_quintile(results: StudyResults) -> plt.Figure:
+    """Coverage of the current and the ever register, and the distribution of their beneficiaries,
+    by quintile of pre-transfer income per person (ADePT), one line per county with 95% CIs; a
+    suppressed cell is left out of its line and marked ``x``."""
+    frame = _require(results.tables("identification", "coverage_by_quintile"), "coverage tables")
+    colours = county_colours(results.order)
+    panels = [
+        (register, measure)
+        for measure in COVERAGE_TITLES
+        for register in REGISTERS
+        if not frame[(frame["register"] == register) & (frame["measure"] == measure)].empty
+    ]
+    figure, axes = _grid(len(panels), 2, 2.0)
+    for ax, (register, measure) in zip(axes, panels, strict=False):
+        panel = frame[(frame["register"] == register) & (frame["measure"] == measure)]
+        for offset, county in zip(np.linspace(-0.12, 0.12, len(results.order)), results.order, strict=False):
+            line = panel[panel["county"] == county].sort_values("group")
+            hidden = _flagged(line)
+            for group in line.loc[hidden, "group"]:
+                _mark(ax, float(group) + offset, horizontal=False)
+            line = line[~hidden]
+            if line.empty:
+                continue
+            ax.errorbar(
+                line["group"].to_numpy(dtype=float) + offset,
+                line["estimate"],
+                yerr=[line["estimate"] - line["ci_low"], line["ci_high"] - line["estimate"]],
+                color=colours[county],
+                marker="o",
+                markersize=3,
+                capsize=1.5,
+                linewidth=1.0,
+                label=county,
+            )
+        ax.set_title(tr(COVERAGE_TITLES[measure], register=tr(REGISTERS[register])), fontsize=7)
+        ax.set_xticks(sorted(panel["group"].dropna().astype(int).unique()))
+        ax.set_xlabel(tr("pre-transfer income group (1 = poorest)"))
+        ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda y, _: f"{y:.0%}"))
+        ax.set_ylim(bottom=0)
+    axes[0].legend(loc="best", frameon=False)
+    figure.tight_layout()
+    return figure
+
+
+def af_dominance(results: StudyResults) -> plt.Figure:
+    """Alkire-Foster H and M0 against the poverty cutoff k, one line per county with 95% bands: a
+    ranking of counties holds for every k where their curves do not cross."""
+    frame = _require(results.tables("identification", "af_grid"), "Alkire-Foster grids")
+    colours = county_colours(results.order)
+    figure, axes = _grid(2, 2, 2.2)
+    for ax, measure in zip(axes, AF_MEASURES, strict=True):
+        panel = frame[frame["measure"] == measure]
+        for county in results.order:
+            line = panel[panel["county"] == county].sort_values("k")
+            line = line[~_flagged(line)]
+            if line.empty:
+                continue
+            ax.plot(line["k"], line["estimate"], color=colours[county], label=county, linewidth=1.3, marker="o", ms=2.5)
+            ax.fill_between(line["k"], line["ci_low"], line["ci_high"], color=colours[county], alpha=0.12, linewidth=0)
+        ax.set_title(tr(AF_MEASURES[measure]))
+        ax.set_xlabel(tr("poverty cutoff k (weighted share of deprivations)"))
+        ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda y, _: f"{y:.1%}"))
+    axes[0].legend(loc="best", frameon=False)
     figure.tight_layout()
     return figure
 

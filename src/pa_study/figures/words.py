@@ -66,6 +66,20 @@ ZH: dict[str, str] = {
     "township": "乡镇",
     "cadres' share of weekly hours on formal activities": "干部每周用于形式性事务的时间占比",
     "identification error rate": "识别误差率",
+    # identification and exit
+    "not\neligible": "不符合\n识别标准",
+    "on the\ncurrent register": "在册\n贫困户",
+    "not on it": "不在册",
+    "(pre-transfer income)": "（转移前收入）",
+    "(post-transfer income)": "（转移后收入）",
+    "current": "在册",
+    "ever": "历年建档立卡",
+    "coverage: share of the group's persons\non the {register} register": "覆盖率：该组人口中{register}户人口比例",
+    "beneficiaries: share of the {register}\nregister's persons in the group": "受益者分布：{register}户人口中\n该组所占比例",
+    "pre-transfer income group (1 = poorest)": "转移前收入分组（1 = 最低）",
+    "headcount H": "多维贫困发生率 H",
+    "adjusted headcount M0": "调整后多维贫困指数 M0",
+    "poverty cutoff k (weighted share of deprivations)": "贫困临界值 k（加权剥夺比例）",
 }
 
 _LANGUAGE: ContextVar[str] = ContextVar("figure_language", default="en")

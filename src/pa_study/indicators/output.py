@@ -175,6 +175,32 @@ def missing_row(name: str, label: str, definition: str, note: str) -> dict[str, 
     }
 
 
+def verdict_row(
+    name: str,
+    label: str,
+    verdict: str,
+    criteria: Mapping[str, str | None],
+    definition: str,
+    note: str,
+    *,
+    reliable: bool = True,
+) -> dict[str, Any]:
+    """Return a headline entry that is a verdict over other rows, not an estimate.
+
+    ``kind`` is ``verdict``; ``verdict`` is ``pass``, ``fail`` or ``inconclusive``; ``criteria``
+    gives each criterion's own interval verdict (``None`` where it was not estimated); ``note``
+    says what kind of evidence the verdict rests on. Its estimate fields are empty, so stages that
+    read estimates pass over it.
+    """
+    return {
+        **missing_row(name, label, definition, note),
+        "kind": "verdict",
+        "verdict": verdict,
+        "criteria": dict(criteria),
+        "reliable": reliable,
+    }
+
+
 def estimate_from_row(row: Mapping[str, Any], name: str, *, n: int | None = None) -> Estimate:
     """Return one row of a tidy estimate table (``estimate``, ``se``, ``ci_low``, ``ci_high`` and
     ``n`` or ``n_denominator``) as an :class:`~pa_study.stats.Estimate`; ``n`` overrides the row's."""

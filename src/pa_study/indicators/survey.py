@@ -11,7 +11,14 @@ import pandas as pd
 
 from pa_study.design import FPC, PSU, STRATUM, WEIGHT
 from pa_study.errors import InputError
-from pa_study.stats import Estimate, RegressionResult, StatsInputError, SurveyDesign, korn_graubard_interval
+from pa_study.stats import (
+    Estimate,
+    RegressionResult,
+    StatsInputError,
+    SurveyDesign,
+    korn_graubard_interval,
+    logit_interval,
+)
 from pa_study.stats.survey import LonelyPSU
 
 _ONE = "_one"
@@ -186,6 +193,32 @@ def proportion_interval(estimate: Estimate, *, method: str, design: SurveyDesign
     return dataclasses.replace(
         estimate, ci_low=low, ci_high=high, extra={**estimate.extra, "interval": "korn_graubard"}
     )
+
+
+def bounded_interval(
+    estimate: Estimate,
+    *,
+    design: SurveyDesign,
+    lower: float = 0.0,
+    upper: float = 1.0,
+    at_bound: tuple[float, float] | None = None,
+) -> Estimate:
+    """Return a bounded estimate that is not a share of units (FGT P1 and P2, the Alkire-Foster M0,
+    F1, Cohen's kappa, the composite incidence) with limits inside ``[lower, upper]``.
+
+    The limits are built on the logit scale (:func:`pa_study.stats.logit_interval`) with the
+    design's degrees of freedom. On a bound, or without sampling error, the transform is undefined:
+    the limits are then ``at_bound`` when given (a poverty gap of zero is bounded by its headcount's
+    interval, as P2 <= P1 <= P0 and M0 <= H), else the point. A census keeps its interval of zero
+    width, as :func:`proportion_interval` does.
+    """
+    if design.fully_enumerated:
+        return estimate
+    df = estimate.df if estimate.df is not None else design.df
+    low, high = logit_interval(estimate.estimate, estimate.se, df, estimate.level, lower=lower, upper=upper)
+    if low == high and at_bound is not None:
+        low, high = at_bound
+    return dataclasses.replace(estimate, ci_low=low, ci_high=high, extra={**estimate.extra, "interval": "logit"})
 
 
 def domain_proportion_intervals(

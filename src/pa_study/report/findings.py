@@ -47,9 +47,12 @@ _VERDICT_WORDS = {
 
 
 def verdict(row: Row) -> str | None:
-    """The verdict of a headline row: ``pass``, ``fail`` or ``inconclusive`` against its threshold;
+    """The verdict of a headline row: ``pass``, ``fail`` or ``inconclusive`` against its threshold,
+    or over the criteria of a verdict row (``kind: verdict``, the exit evaluation's four together);
     ``positive``, ``negative`` or ``none`` for an effect, gap or association against zero; ``None``
     for a level without a threshold, a suppressed estimate or one without an interval."""
+    if row.get("kind") == "verdict":
+        return row.get("verdict")
     if is_suppressed(row) or row.get("estimate") is None or row.get("ci_low") is None or row.get("ci_high") is None:
         return None
     if row.get("threshold") is not None:
@@ -67,7 +70,9 @@ def verdict_word(row: Row, ctx: ReportContext) -> str:
 
 def estimate_cell(row: Row | None, ctx: ReportContext, with_verdict: bool = True) -> str:
     """A county's cell: the estimate, its 95% interval and (when ``with_verdict``) its verdict;
-    ``x`` when suppressed, ``–`` when not estimated."""
+    ``x`` when suppressed, ``–`` when not estimated; a verdict row's verdict, called indicative."""
+    if row is not None and row.get("kind") == "verdict":
+        return f"{verdict_word(row, ctx)}\n({ctx.words['indicative_short']})"
     if row is None or (row.get("estimate") is None and not is_suppressed(row)):
         return "–"
     if is_suppressed(row):
@@ -189,13 +194,17 @@ def question_findings(ctx: ReportContext, family: IndicatorFamily) -> list[b.Blo
         return [*out, b.note(w["missing_family"].format(family=family.title(ctx.language), county=ctx.name(ctx.focal)))]
     names = list(
         dict.fromkeys(
-            r["name"] for f in results for r in f.headline if r.get("estimate") is not None or is_suppressed(r)
+            r["name"]
+            for f in results
+            for r in f.headline
+            if r.get("estimate") is not None or is_suppressed(r) or r.get("kind") == "verdict"
         )
     )
     table_label = f"tab:findings-{family.name}"
     figures = [name for name in family.figures if name in ctx.figures]
     sentences = [w["findings_table_cite"].format(table=b.ref(table_label), family=family.title(ctx.language))]
     sentences += verdict_sentences(ctx, family.name, names)
+    sentences += criteria_sentences(ctx, family.name)
     if figures:
         sentences.append(w["findings_figures_cite"].format(figures=", ".join(b.ref(f"fig:{n}") for n in figures)))
     for f in results:
@@ -266,6 +275,34 @@ def verdict_sentences(ctx: ReportContext, family: str, names: list[str]) -> list
                 positive=counts["positive"],
                 negative=counts["negative"],
                 none=counts["none"],
+            )
+        )
+    return out
+
+
+def criteria_sentences(ctx: ReportContext, family: str) -> list[str]:
+    """The focal county's verdict rows (``kind: verdict``) in words: the verdict, the kind of
+    evidence it rests on (indicative) and each criterion's own verdict, by the criteria's labels."""
+    w = ctx.words
+    focal = ctx.results.get(ctx.focal, family)
+    if focal is None:
+        return []
+    labels = {str(r["name"]): label_of(r, ctx.language) for r in focal.headline}
+    out = []
+    for row in focal.headline:
+        if row.get("kind") != "verdict" or row.get("verdict") not in ("pass", "fail", "inconclusive"):
+            continue
+        criteria = w["list_sep"].join(
+            f"{labels.get(name, name)} {w[found] if found else w['not_estimated']}"
+            for name, found in row.get("criteria", {}).items()
+        )
+        out.append(
+            w["verdict_sentence"].format(
+                county=ctx.name(ctx.focal),
+                label=label_of(row, ctx.language),
+                verdict=w[row["verdict"]],
+                indicative=w["indicative"],
+                criteria=criteria,
             )
         )
     return out

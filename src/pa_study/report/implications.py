@@ -11,28 +11,35 @@ from collections.abc import Callable
 from typing import Any
 
 import pa_study.report.blocks as b
-from pa_study.report.sections import ReportContext, threshold_verdict, zero_side
-from pa_study.report.text import format_interval, format_percent, format_value
+from pa_study.report.sections import ReportContext, zero_side
+from pa_study.report.text import format_interval, format_percent, format_value, label_of
 
 Row = dict[str, Any]
 
 #: Statement templates; ``{x}`` fields are filled with formatted numbers from the rows cited.
 STATEMENTS: dict[str, dict[str, str]] = {
     "en": {
-        "thresholds_pass": "Both exit-evaluation thresholds are met: the "
-        "wrongful-exit rate is {wrongful} {wrongful_ci} "
-        "and the missed-registration rate {missed} {missed_ci}, each interval below {threshold}.",
-        "thresholds_fail": "The identification-and-exit mechanism misses the national standard: {failing} "
-        "lies wholly above the {threshold} threshold.",
-        "thresholds_open": "The sample cannot settle whether the thresholds are met: {open} contains the "
-        "{threshold} threshold, and no rate lies wholly above it.",
-        "kappa": "Agreement between the register and eligibility in the survey year is {band} "
-        "(Cohen's kappa {kappa} {kappa_ci}; bands of Landis and Koch 1977).",
-        "errors_side": "The register errs more by {side}: exclusion error {exclusion} against inclusion error "
-        "{inclusion} among current registered households.",
+        "exit_pass": "Every criterion of the county exit evaluation is met ({indicative}): {criteria}.",
+        "exit_fail": "The county misses the national exit standard ({indicative}): {failing} lies wholly on the "
+        "failing side of its threshold.",
+        "exit_open": "The survey cannot settle whether the county meets the exit standard ({indicative}): {open} "
+        "contains its threshold, and no criterion fails.",
+        "criterion": "{label} {value} {ci} (criterion {operator} {threshold})",
+        "wrongful_latest": "The wrongful-exit rate is estimated on the exits of {years} only, with survey-year "
+        "income standing in for the income of the exit year (the register's income at exit is not supplied).",
+        "below_standard": "Below-standard share among exited households in {year} (relapse and wrongful exit "
+        "together): {value} {ci}.",
+        "relapse": "Relapse alone (met the standard at exit, below it now): {value} {ci} of those that met it.",
+        "kappa": "Agreement between the current register and eligibility on {welfare} in the survey year is "
+        "{band} (Cohen's kappa {kappa} {kappa_ci}; bands of Landis and Koch 1977).",
+        "errors_side": "The current register errs more by {side}: exclusion error {exclusion} against inclusion "
+        "error {inclusion}.",
         "side_exclusion": "leaving eligible households out",
         "side_inclusion": "keeping ineligible households on the register",
         "side_equal": "neither side clearly (the two error intervals overlap)",
+        "quota": "Registration filled county quotas (规模控制), so part of any exclusion error is by design.",
+        "welfare_pre_transfer": "income before transfers",
+        "welfare_post_transfer": "income after transfers",
         "effect_positive": "Active participation in industrial projects raised per-capita earned income by {effect} "
         "yuan {ci}: blood-making is visible in the survey.",
         "effect_negative": "Active participants earn less per person than comparable non-participants ({effect} "
@@ -71,7 +78,7 @@ STATEMENTS: dict[str, dict[str, str]] = {
         "({effect} {ci}, {n} units).",
         "burden_assoc_some": "Cadre burden and identification errors are associated ({effect} {ci}, {n} units).",
         "missed_margin": "Monitoring after 2020 has to look for the eligible who were never registered: "
-        "{p0} of unregistered households are below the line {ci}, and the upper end of the "
+        "{p0} of the persons in unregistered households are below the line {ci}, and the upper end of the "
         "missed-registration interval ({upper}) is {relation} the {threshold} threshold.",
         "relation_above": "above",
         "relation_below": "below",
@@ -85,16 +92,23 @@ STATEMENTS: dict[str, dict[str, str]] = {
         "relation_similar": "cannot be told apart from",
     },
     "zh": {
-        "thresholds_pass": "两项退出评估阈值均达标：错退率{wrongful}{wrongful_ci}，漏"
-        "评率{missed}{missed_ci}，置信区间均低于{threshold}。",
-        "thresholds_fail": "识别与退出机制未达到国家标准：{failing}整体高于{threshold}阈值。",
-        "thresholds_open": "样本无法判定是否达标：{open}包含{threshold}阈值，且没有指标整体高于阈值。",
-        "kappa": "调查年度建档立卡与识别标准的一致性为“{band}”（Cohen's kappa "
+        "exit_pass": "贫困县退出评估的各项指标均达标（{indicative}）：{criteria}。",
+        "exit_fail": "未达到国家退出标准（{indicative}）：{failing}整体位于阈值的不达标一侧。",
+        "exit_open": "调查无法判定是否达到退出标准（{indicative}）：{open}包含阈值，且没有指标不达标。",
+        "criterion": "{label}{value}{ci}（标准{operator}{threshold}）",
+        "wrongful_latest": "错退率仅依据{years}年退出户估计，以调查年度收入代替退出年度收入"
+        "（未提供系统中的脱贫时收入）。",
+        "below_standard": "{year}年已脱贫户中低于标准的比例（返贫与错退合计）：{value}{ci}。",
+        "relapse": "其中返贫（退出时达标、现低于标准）：{value}{ci}（占退出时达标者）。",
+        "kappa": "调查年度在册贫困户与按{welfare}判定的识别标准的一致性为“{band}”（Cohen's kappa "
         "{kappa}{kappa_ci}；Landis与Koch 1977分级）。",
-        "errors_side": "建档立卡的偏差主要在于{side}：漏保率{exclusion}，在册户错评率{inclusion}。",
+        "errors_side": "在册贫困户的偏差主要在于{side}：漏保率{exclusion}，错评率{inclusion}。",
         "side_exclusion": "遗漏符合条件的农户",
         "side_inclusion": "保留不符合条件的农户",
         "side_equal": "两类误差难分高下（置信区间重叠）",
+        "quota": "建档立卡实行规模控制，部分遗漏误差源于制度设计。",
+        "welfare_pre_transfer": "转移前收入",
+        "welfare_post_transfer": "转移后收入",
         "effect_positive": "积极参与产业项目使人均务工经营收入提高{effect}元{ci}：调查数据显示出造血效应。",
         "effect_negative": "积极参与者人均收入低于可比的未参与者（{effect}元{ci}）：项目未能造血。",
         "effect_none": "积极参与的收入效应与零无法区分（{effect}元{ci}）。",
@@ -119,7 +133,7 @@ STATEMENTS: dict[str, dict[str, str]] = {
         "household_ratio": "建档立卡户每接受一次帮扶走访，要填表或迎检{ratio}次。",
         "burden_assoc_none": "未发现干部负担与识别误差之间的关联（{effect}{ci}，{n}个单位）。",
         "burden_assoc_some": "干部负担与识别误差存在关联（{effect}{ci}，{n}个单位）。",
-        "missed_margin": "2020年后的监测需要寻找从未建档的符合条件者：非建档立卡户中{p0}{ci}低于贫困"
+        "missed_margin": "2020年后的监测需要寻找从未建档的符合条件者：非建档立卡户人口中{p0}{ci}低于贫困"
         "线，漏评率置信区间上限（{upper}）{relation}{threshold}阈值。",
         "relation_above": "高于",
         "relation_below": "低于",
@@ -177,35 +191,15 @@ def _either(when_none: str, otherwise: str) -> dict[str, str]:
 
 
 def mechanism(ctx: ReportContext, s: dict[str, str]) -> list[str]:
-    """Thresholds of the exit evaluation, agreement (kappa) and the side the register errs on."""
-    out = []
-    rows = _rows(ctx, "identification", "wrongful_exit_rate", "missed_rate")
-    if rows:
-        wrongful, missed = rows
-        verdicts = {r["name"]: threshold_verdict(r) for r in rows}
-        threshold = format_percent(float(wrongful["threshold"]))
-        labels = {"wrongful_exit_rate": f"{_f(wrongful)} {_ci(wrongful)}", "missed_rate": f"{_f(missed)} {_ci(missed)}"}
-        if all(v == "pass" for v in verdicts.values()):
-            out.append(
-                s["thresholds_pass"].format(
-                    wrongful=_f(wrongful),
-                    wrongful_ci=_ci(wrongful),
-                    missed=_f(missed),
-                    missed_ci=_ci(missed),
-                    threshold=threshold,
-                )
-            )
-        elif any(v == "fail" for v in verdicts.values()):
-            failing = "; ".join(labels[n] for n, v in verdicts.items() if v == "fail")
-            out.append(s["thresholds_fail"].format(failing=failing, threshold=threshold))
-        else:
-            open_ = "; ".join(labels[n] for n, v in verdicts.items() if v == "inconclusive")
-            out.append(s["thresholds_open"].format(open=open_, threshold=threshold))
+    """The replicated exit evaluation (always called indicative), the below-standard share of the
+    exited, agreement (kappa) and the side the current register errs on."""
+    out = exit_statements(ctx, s)
+    welfare = s[f"welfare_{_focal_row(ctx, 'kappa', 'welfare') or 'pre_transfer'}"]
     kappa = _rows(ctx, "identification", "kappa")
     if kappa:
         value = float(kappa[0]["estimate"])
         band = next(label for bound, label in _KAPPA_BANDS[ctx.language] if value < bound)
-        out.append(s["kappa"].format(band=band, kappa=_f(kappa[0]), kappa_ci=_ci(kappa[0])))
+        out.append(s["kappa"].format(welfare=welfare, band=band, kappa=_f(kappa[0]), kappa_ci=_ci(kappa[0])))
     errors = _rows(ctx, "identification", "exclusion_error", "inclusion_error")
     if errors:
         exclusion, inclusion = errors
@@ -222,7 +216,64 @@ def mechanism(ctx: ReportContext, s: dict[str, str]) -> list[str]:
                 inclusion=f"{_f(inclusion)} {_ci(inclusion)}",
             )
         )
+        out.append(s["quota"])
     return out
+
+
+def exit_statements(ctx: ReportContext, s: dict[str, str]) -> list[str]:
+    """The four criteria of the exit evaluation together (the ``exit_verdict`` row), always called
+    indicative; how the wrongful-exit rate was estimated; the below-standard share and relapse."""
+    out: list[str] = []
+    result = ctx.results.get(ctx.focal, "identification")
+    verdict = result.row("exit_verdict") if result else None
+    if verdict is not None and verdict.get("verdict") in ("pass", "fail", "inconclusive"):
+        criteria = verdict.get("criteria", {})
+        rows = {name: result.row(name) for name in criteria} if result else {}
+        described = {
+            name: _criterion(row, s, ctx.language)
+            for name, row in rows.items()
+            if row and row.get("estimate") is not None
+        }
+        indicative = ctx.words["indicative"]
+        if verdict["verdict"] == "pass":
+            out.append(s["exit_pass"].format(indicative=indicative, criteria="; ".join(described.values())))
+        elif verdict["verdict"] == "fail":
+            failing = "; ".join(described[n] for n, v in criteria.items() if v == "fail" and n in described)
+            out.append(s["exit_fail"].format(indicative=indicative, failing=failing))
+        else:
+            open_ = [described[n] for n, v in criteria.items() if v != "pass" and n in described]
+            out.append(s["exit_open"].format(indicative=indicative, open="; ".join(open_)))
+    wrongful = _rows(ctx, "identification", "wrongful_exit_rate")
+    if wrongful and wrongful[0].get("basis") == "latest_cohort":
+        years = sorted({int(y) for y in wrongful[0].get("poverty_lines", {})})
+        span = f"{years[0]}-{years[-1]}" if len(years) > 1 else "-".join(map(str, years))
+        out.append(s["wrongful_latest"].format(years=span))
+    below = _rows(ctx, "identification", "below_standard_exited")
+    if below:
+        year = ctx.study.get("survey_year")
+        out.append(s["below_standard"].format(year=year, value=_f(below[0]), ci=_ci(below[0])))
+    relapse = _rows(ctx, "identification", "relapse_rate")
+    if relapse:
+        out.append(s["relapse"].format(value=_f(relapse[0]), ci=_ci(relapse[0])))
+    return out
+
+
+def _criterion(row: Row, s: dict[str, str], language: str) -> str:
+    """One criterion with its estimate, interval and threshold (``... 3.81% [...] (criterion < 2.00%)``)."""
+    return s["criterion"].format(
+        label=label_of(row, language),
+        value=_f(row),
+        ci=_ci(row),
+        operator=row.get("threshold_operator", "<"),
+        threshold=format_value(float(row["threshold"]), str(row["name"])),
+    )
+
+
+def _focal_row(ctx: ReportContext, name: str, key: str) -> Any:
+    """A field of the focal county's identification row ``name`` (None when absent)."""
+    result = ctx.results.get(ctx.focal, "identification")
+    row = result.row(name) if result else None
+    return None if row is None else row.get(key)
 
 
 def industry(ctx: ReportContext, s: dict[str, str]) -> list[str]:

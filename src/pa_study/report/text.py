@@ -15,7 +15,7 @@ from pa_study.results import chinese_label, english_label
 LANGUAGES = ("en", "zh")
 MINUS = "\u2212"
 #: Headline names shown as percentages (shares, rates and error rates; P0 and H are headcounts).
-_PERCENT = re.compile(r"(_share|^share_|_rate$|_error$|^accuracy$|^p0_|^af_h$)")
+_PERCENT = re.compile(r"(_share|^share_|_rate$|_error$|^accuracy$|^p0_|^af_h$|_incidence$|^below_standard_exited$)")
 #: Of those, the ones that are changes in a share: percentage points.
 _POINTS = re.compile(r"_change")
 
@@ -174,6 +174,7 @@ WORDS: dict[str, dict[str, str]] = {
         "pass": "passes",
         "fail": "fails",
         "inconclusive": "inconclusive",
+        "not_estimated": "not estimated",
         "survey_estimate": "survey estimate (this study)",
         "published_figure": "published figure",
         "headline_caption": "Headline estimates, {county}: {family}.",
@@ -188,6 +189,9 @@ WORDS: dict[str, dict[str, str]] = {
         "unreliable_mark": "* The comparison stage marks this contrast as unreliable (a small group, or an SE of zero "
         "on one side); read with caution.",
         "missing_family": "The {family} results of {county} are not among the report's inputs.",
+        "indicative": "indicative: a survey of the survey year, not the exit evaluation's own protocol",
+        "verdict_sentence": "{county}, {label}: {verdict} ({indicative}); by criterion: {criteria}.",
+        "indicative_short": "indicative",
         "pending": "Not yet available: the {what} has not been produced by the workflow. This part of the "
         "report fills in once its results file exists.",
         "pending_contrasts": "comparison stage (results/comparison/)",
@@ -347,6 +351,7 @@ WORDS: dict[str, dict[str, str]] = {
         "pass": "达标",
         "fail": "未达标",
         "inconclusive": "无法判定",
+        "not_estimated": "未估计",
         "survey_estimate": "调查估计（本研究）",
         "published_figure": "公开数据",
         "headline_caption": "{county}核心估计：{family}。",
@@ -359,6 +364,9 @@ WORDS: dict[str, dict[str, str]] = {
         "disclosure.min_cell）。",
         "unreliable_mark": "* 比较阶段将该差异标为不可靠（组样本过小或一方标准误为零），解读需谨慎。",
         "missing_family": "报告输入中没有{county}的{family}结果。",
+        "indicative": "指示性：基于调查年度的抽样调查，并非退出评估本身的程序",
+        "verdict_sentence": "{county}，{label}：{verdict}（{indicative}）；各项指标：{criteria}。",
+        "indicative_short": "指示性",
         "pending": "暂缺：工作流尚未生成{what}。其结果文件生成后，本部分自动填充。",
         "pending_contrasts": "比较阶段结果（results/comparison/）",
         "pending_published": "比较阶段的公开数据表",
