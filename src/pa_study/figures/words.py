@@ -75,7 +75,9 @@ ZH: dict[str, str] = {
     "current": "在册",
     "ever": "历年建档立卡",
     "coverage: share of the group's persons\non the {register} register": "覆盖率：该组人口中{register}户人口比例",
-    "beneficiaries: share of the {register}\nregister's persons in the group": "受益者分布：{register}户人口中\n该组所占比例",
+    "beneficiaries: share of the {register}\nregister's persons in the group": (
+        "受益者分布：{register}户人口中\n该组所占比例"
+    ),
     "pre-transfer income group (1 = poorest)": "转移前收入分组（1 = 最低）",
     "headcount H": "多维贫困发生率 H",
     "adjusted headcount M0": "调整后多维贫困指数 M0",
