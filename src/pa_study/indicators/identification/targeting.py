@@ -34,7 +34,7 @@ from pa_study.indicators.survey import (
     ratio_by,
     ratio_estimate,
 )
-from pa_study.stats import Estimate, StatsInputError, SurveyDesign, targeting_errors, weighted_quantile
+from pa_study.stats import Estimate, StatsInputError, SurveyDesign, targeting_errors
 
 WELFARE = ("pre_transfer", "post_transfer")
 #: Eligibility column of the identification frame for each welfare measure.
@@ -132,11 +132,13 @@ def coverage_table(frame: pd.DataFrame, settings: IdentificationSettings) -> pd.
     """
     groups = settings.identification.quantile_groups
     level = settings.level
-    persons = frame.assign(weight=frame["weight"] * frame["persons"])
-    income = persons["income_pc_pre"].to_numpy()
-    cuts = weighted_quantile(income, persons["weight"].to_numpy(), np.arange(1, groups) / groups)
-    group = np.searchsorted(cuts, income, side="left") + 1
-    design = household_design(persons.assign(_group=group.astype(str)), lonely_psu=settings.lonely_psu)
+    persons = household_design(frame.assign(weight=frame["weight"] * frame["persons"]), lonely_psu=settings.lonely_psu)
+    # The weighted distribution's quantiles (svyquantile's default rule): a person at a cut point
+    # belongs to the group below it, as Stata's xtile and ADePT assign them.
+    cuts = cast(pd.DataFrame, persons.quantile("income_pc_pre", list(np.arange(1, groups) / groups), level=level))
+    cuts = cuts["estimate"].to_numpy()
+    group = np.searchsorted(cuts, persons.data["income_pc_pre"].to_numpy(), side="left") + 1
+    design = persons.assign(_group=group.astype(str))
     rows = []
     for register, name in (("current", "current"), ("registered", "ever")):
         ds = design.assign(_reg=design.data[register].to_numpy())
