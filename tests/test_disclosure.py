@@ -127,7 +127,7 @@ def test_suppressed_estimates_are_marked_x_in_figures_and_contrasts(tmp_path):
 
     figure = plots.footnote_if_suppressed(plots.identification_errors(_suppressed_study()))
     texts = [t.get_text() for ax in figure.axes for t in ax.texts] + [t.get_text() for t in figure.texts]
-    assert texts.count("x") == 4 and plots.SUPPRESSED_FOOTNOTE in texts
+    assert texts.count("x") == len(plots.ERROR_RATES) and plots.SUPPRESSED_FOOTNOTE in texts
     hidden = protect_headline([{"name": "missed_rate", "estimate": 0.1, "se": 0.05, "n": 3}], 5)[0]
     shown = {"name": "missed_rate", "estimate": 0.02, "se": 0.01, "n": 500}
     contrast = difference_row("identification", hidden, shown, focal="H", benchmark="Lankao", level=0.95)
