@@ -34,7 +34,7 @@ def test_the_key_headlines_are_the_families_own_else_the_thresholds():
     )
     identification = FAMILIES["identification"]
     assert key_names(identification, ctx.results.get("H", "identification")) == ["missed_rate"]
-    assert identification.key_headlines[0] == "wrongful_exit_rate"
+    assert identification.key_headlines[:2] == ("exit_verdict", "wrongful_exit_rate")
 
 
 def test_estimates_undefined_in_the_sample_are_listed_with_their_reason():
@@ -43,3 +43,15 @@ def test_estimates_undefined_in_the_sample_are_listed_with_their_reason():
     text = json.dumps(county_appendix(ctx), ensure_ascii=False)
     assert "Not estimated for H county, as undefined in this sample" in text
     assert "inclusion error: no registered household" in text
+
+
+def test_the_exit_verdict_is_a_finding_called_indicative():
+    from pa_study.report.findings import criteria_sentences, estimate_cell
+
+    verdict = {"kind": "verdict", "verdict": "fail", "criteria": {"missed_rate": "fail", "recognition_rate": None}}
+    ctx = focal_context(missed_rate=rate_row(0.05, 0.03, 0.07), exit_verdict=verdict)
+    cell = estimate_cell(ctx.results.get("H", "identification").row("exit_verdict"), ctx)
+    assert cell == "fails\n(indicative)"
+    (sentence,) = criteria_sentences(ctx, "identification")
+    assert "fails (indicative: a survey of the survey year, not the exit evaluation's own protocol)" in sentence
+    assert "missed_rate fails" in sentence and "recognition_rate not estimated" in sentence

@@ -167,7 +167,7 @@ def identification_errors(results: StudyResults) -> plt.Figure:
     frame = _require(_headline_frame(results, "identification", ERROR_RATES), "identification error rates")
     colours = county_colours(results.order)
     names = [n for n in ERROR_RATES if n in set(frame["name"])]
-    figure, axes = _grid(len(names), 2, 1.9)
+    figure, axes = _grid(len(names), 3, 1.9)
     for ax, name in zip(axes, names, strict=False):
         panel = frame[frame["name"] == name]
         _dot_whisker(ax, panel, results.order, colours)
