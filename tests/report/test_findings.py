@@ -6,7 +6,14 @@ from __future__ import annotations
 import json
 
 from pa_study.indicators import FAMILIES
-from pa_study.report.findings import county_appendix, estimate_cell, key_names, verdict
+from pa_study.report.findings import (
+    county_appendix,
+    criteria_sentences,
+    estimate_cell,
+    key_names,
+    verdict,
+    verdict_sentences,
+)
 from tests.helpers.results_fixture import focal_context, rate_row
 
 
@@ -46,8 +53,6 @@ def test_estimates_undefined_in_the_sample_are_listed_with_their_reason():
 
 
 def test_the_exit_verdict_is_a_finding_called_indicative():
-    from pa_study.report.findings import criteria_sentences, estimate_cell
-
     verdict = {"kind": "verdict", "verdict": "fail", "criteria": {"missed_rate": "fail", "recognition_rate": None}}
     ctx = focal_context(missed_rate=rate_row(0.05, 0.03, 0.07), exit_verdict=verdict)
     cell = estimate_cell(ctx.results.get("H", "identification").row("exit_verdict"), ctx)
@@ -55,3 +60,5 @@ def test_the_exit_verdict_is_a_finding_called_indicative():
     (sentence,) = criteria_sentences(ctx, "identification")
     assert "fails (indicative: a survey of the survey year, not the exit evaluation's own protocol)" in sentence
     assert "missed_rate fails" in sentence and "recognition_rate not estimated" in sentence
+    counted = verdict_sentences(ctx, "identification", ["missed_rate", "exit_verdict"])
+    assert len(counted) == 1 and "fails 1 of 1" in counted[0]  # the verdict row is no effect or gap

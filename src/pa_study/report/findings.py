@@ -265,7 +265,7 @@ def verdict_sentences(ctx: ReportContext, family: str, names: list[str]) -> list
                 failing=w["list_sep"].join(counts["fail"]) or w["none_word"],
             )
         )
-    contrasts = [r for r in rows if r.get("threshold") is None and verdict(r)]
+    contrasts = [r for r in rows if r.get("threshold") is None and r.get("kind") != "verdict" and verdict(r)]
     if contrasts:
         counts = {v: sum(verdict(r) == v for r in contrasts) for v in ("positive", "negative", "none")}
         out.append(
