@@ -138,9 +138,9 @@ def test_simulated_surveys_of_the_plan_reach_its_power(
     plan = verdict_sample_size(
         true_rate, 0.02, per_village=per_village, rho=rho, weighting_deff=weighting_deff, strata=8, verdict=verdict
     )
-    village_weights = np.resize(weights, plan.design.villages)
+    household_weights = np.repeat(np.resize(weights, plan.design.villages), per_village)
     achieved = simulated_verdict_power(
-        true_rate, 0.02, plan.design, verdict=verdict, village_weights=village_weights, replications=400, seed=11
+        true_rate, 0.02, plan.design, verdict=verdict, weights=household_weights, replications=400, seed=11
     )
     # Monte Carlo SE at 80% power with 400 draws is 2 points.
     assert achieved == pytest.approx(plan.power, abs=0.05)

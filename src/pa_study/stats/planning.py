@@ -579,7 +579,7 @@ def simulated_verdict_power(
     operator: str = "<",
     level: float = 0.95,
     interval: str = "korn_graubard",
-    village_weights: Sequence[float] | np.ndarray | None = None,
+    weights: Sequence[float] | np.ndarray | None = None,
     replications: int = 500,
     seed: int = 0,
 ) -> float:
@@ -597,10 +597,10 @@ def simulated_verdict_power(
     Parameters
     ----------
     true_rate, threshold, design, verdict, operator, level, interval
-        As :func:`verdict_power` (plan with ``weighting_deff = kish_deff(village_weights)`` to match).
-    village_weights : array-like of float, optional
-        The weight of each village's households, unrelated to the outcome (weights from a village
-        frame differ between villages); equal weights when None. Fixed across replications, as a
+        As :func:`verdict_power` (plan with ``weighting_deff = kish_deff(weights)`` to match).
+    weights : array-like of float, optional
+        The weight of each sampled household, village by village (``per_village`` of each, in
+        order), unrelated to the outcome; equal weights when None. Fixed across replications, as a
         design's weights are; the outcomes are redrawn.
     replications : int
         Simulated surveys.
@@ -617,12 +617,9 @@ def simulated_verdict_power(
     per_village = max(1, round(design.per_village))
     villages = design.villages
     village = np.repeat(np.arange(villages), per_village)
-    if village_weights is None:
-        village_weights = np.ones(villages)
-    village_weights = np.asarray(village_weights, dtype=float)
-    if village_weights.shape != (villages,):
-        raise StatsInputError(f"village_weights needs one weight for each of the {villages} villages")
-    weight = village_weights[village]
+    weight = np.ones(village.size) if weights is None else np.asarray(weights, dtype=float)
+    if weight.shape != village.shape:
+        raise StatsInputError(f"weights needs one weight for each of the {village.size} sampled households")
     frame = pd.DataFrame({"stratum": village % design.strata, "village": village, "weight": weight, "one": 1.0})
     survey = SurveyDesign(frame, weight="weight", strata="stratum", psu="village")
     weights_deff = kish_deff(weight)
