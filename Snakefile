@@ -40,6 +40,7 @@ include: "rules/clean.smk"
 include: "rules/indicators.smk"
 include: "rules/compare.smk"
 include: "rules/figures.smk"
+include: "rules/plan.smk"
 include: "rules/report.smk"
 
 

@@ -19,5 +19,6 @@ from pa_study.compare import comparison_settings
 from pa_study.figures import FIGURES
 from pa_study.indicators import FAMILIES, family_settings
 from pa_study.ingest import corrections_settings, ingest_settings
+from pa_study.plan import PlanSettings
 
 ENV = "envs/pa-study.yaml"

@@ -142,6 +142,7 @@ def test_the_report_passes_only_declared_inputs(config, language):
     assert values(arguments, "--provenance") == inputs["raw"]
     assert values(arguments, "--comparison") == [inputs["comparison"]] == [wf.comparison_outputs("microdata")["json"]]
     assert values(arguments, "--published") == [inputs["published"]]
+    assert values(arguments, "--plan") == [inputs["plan"]] == [wf.plan_output("H")]
     assert inputs["published"] in wf.comparison_outputs("published")["tables"]
     assert len(inputs["raw"]) == 4 * 4 + 4  # four files and a corrections file per county
 
@@ -164,6 +165,16 @@ def test_the_default_targets_are_every_stage_output_once(config):
         assert set(wf.output_paths(wf.comparison_outputs(part))) <= set(targets)
 
 
+def test_the_plan_passes_only_declared_inputs_and_the_focal_county_is_planned_by_default(config):
+    for county, others in (("H", ["Yishui", "Boxing", "Lankao"]), ("Lankao", ["H"])):
+        inputs = wf.plan_inputs(config, county)
+        arguments = values(wf.plan_arguments(config, county), "--indicators")
+        expected = [wf.indicator_outputs(c, f)["json"] for c in [county, *others] for f in FAMILIES]
+        assert paths_of(arguments) == inputs["indicators"] == expected
+        assert inputs["households"] == wf.clean_outputs(county)["households"]
+    assert [t for t in wf.study_targets(config) if t.endswith("plan.json")] == [wf.plan_output("H")]
+
+
 def test_config_hash_is_stable_and_follows_the_config(config):
     assert wf.config_sha256(config) == wf.config_sha256(dict(reversed(list(config.items()))))
     edited = copy.deepcopy(config)
@@ -180,7 +191,7 @@ def test_every_rule_has_a_footprint_and_every_readable_format_too(config):
     from pa_study.ingest.readers import FORMATS
 
     assert {wf.footprint_kind("ingest", f"x{suffix}") for suffix in FORMATS} <= set(wf.FOOTPRINTS)
-    rules = ["ingest_corrections", "clean", "indicators", "report_pdf", *(f"compare_{p}" for p in PARTS)]
+    rules = ["ingest_corrections", "clean", "indicators", "plan", "report_pdf", *(f"compare_{p}" for p in PARTS)]
     rules += [f"figure_{name}" for name in FIGURES]
     assert {wf.footprint_kind(rule) for rule in rules} <= set(wf.FOOTPRINTS)
     assert set(wf.SIZED_INPUTS) == {"ingest", "figure", *(r for r in rules if not r.startswith("figure_"))}

@@ -119,6 +119,55 @@ def _indicators(args: argparse.Namespace) -> None:
         log.info("note: %s", note)
 
 
+def _plan(args: argparse.Namespace) -> None:
+    from pa_study.codebook import load_codebook
+    from pa_study.plan import PlanSettings
+    from pa_study.plan.run import run_plan
+
+    if args.output is None:
+        _print_plan(args)
+        return
+    for flag in ("settings", "clean_dir", "codebook"):
+        if getattr(args, flag) is None:
+            raise InputError(f"pa-study plan --output needs --{flag.replace('_', '-')}")
+    indicators: dict[str, dict[str, str]] = {}
+    for item in args.indicators:
+        key, path = item.split("=", 1)
+        county, family = key.split(":", 1)
+        indicators.setdefault(county, {})[family] = path
+    document = run_plan(
+        settings=PlanSettings.parse(json.loads(args.settings), "--settings"),
+        clean_dir=args.clean_dir,
+        codebook=load_codebook(args.codebook),
+        indicators=indicators,
+        output=args.output,
+    )
+    log.info(
+        "%s: planned %d criteria, %d effects", document["county"], len(document["criteria"]), len(document["effects"])
+    )
+    for note in document["notes"]:
+        log.info("note: %s", note)
+
+
+def _print_plan(args: argparse.Namespace) -> None:
+    from pa_study.codebook import load_codebook
+    from pa_study.config import load_schema, load_yaml, validated_config
+    from pa_study.plan.table import study_plan_text
+
+    config = validated_config(load_yaml(args.configfile), load_schema(args.schema), check_files=False)
+    county = args.county or config["focal"]
+    print(
+        study_plan_text(
+            config,
+            county,
+            load_codebook(args.codebook or config["codebook"]),
+            target=args.target,
+            true_rate=args.true_rate,
+            mde=args.mde,
+        )
+    )
+
+
 def _figure(args: argparse.Namespace) -> None:
     from pa_study.codebook import load_codebook
     from pa_study.figures import draw_figure
@@ -149,6 +198,7 @@ def _report(args: argparse.Namespace) -> None:
             codebook=args.codebook,
             comparison=args.comparison,
             published=args.published,
+            plan=args.plan,
             provenance_files=args.provenance,
             config_sha256=args.config_sha256,
             git_commit=args.git_commit,
@@ -352,6 +402,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--output", required=True, help="the family's JSON file")
     p.add_argument("--tables-dir", required=True, help="folder for the family's tables")
 
+    p = command(
+        "plan",
+        _plan,
+        "the sample a county's next survey needs: print a table, or write plan.json (--output; the plan rule)",
+    )
+    p.add_argument("--county", help="the county to plan for (default: the focal county)")
+    p.add_argument("--target", help="a criterion (wrongful_exit_rate, missed_rate) or an effect (att_earned_pc)")
+    p.add_argument("--true-rate", type=float, help="the true rate of --target to plan for (default: planning.criteria)")
+    p.add_argument(
+        "--mde", type=float, help="the minimum detectable effect of --target wanted (default: planning.effects)"
+    )
+    p.add_argument("--configfile", default="config.yaml", help="the study's config (its results/ must exist)")
+    p.add_argument("--schema", default="config.schema.yaml")
+    p.add_argument("--settings", help="the county's plan settings as JSON (PlanSettings; with --output)")
+    p.add_argument("--clean-dir", help="the county's cleaned tables (with --output)")
+    p.add_argument("--codebook", help="the codebook (default: the config's)")
+    p.add_argument("--indicators", action="append", default=[], help="county:family=path of an indicator JSON")
+    p.add_argument("--output", help="write the plan as JSON here instead of printing it")
+
     p = command("figure", _figure, "draw one figure from the indicator results of the study's counties")
     p.add_argument("name", help="the figure (see pa_study.figures.FIGURES)")
     p.add_argument(
@@ -371,6 +440,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--codebook", required=True)
     p.add_argument("--comparison", help="the comparison stage's headline contrasts (JSON)")
     p.add_argument("--published", help="the comparison stage's line-up of survey estimates and published figures (CSV)")
+    p.add_argument("--plan", help="the focal county's plan for its next survey (plan.json)")
     p.add_argument("--provenance", action="append", default=[], help="an input file or folder whose hash to list")
     p.add_argument("--config-sha256", required=True, help="hash of the merged config")
     p.add_argument("--git-commit", default="unknown", help="commit of the code")

@@ -28,6 +28,7 @@ from pa_study.compare import PARTS
 from pa_study.config import INSTRUMENTS, canonical_json, instruments_of
 from pa_study.figures import FIGURES
 from pa_study.indicators import FAMILIES
+from pa_study.plan.settings import contrasted_counties
 
 Config = Mapping[str, Any]
 
@@ -169,6 +170,55 @@ def indicator_arguments(config: Config, families: Iterable[str] | None = None) -
     return _arguments("--indicators", items)
 
 
+# --- planning the next survey ---------------------------------------------------------------------
+
+
+def plan_families() -> list[str]:
+    """Return the families whose indicator files a plan reads: every registered one (the criteria's
+    thresholds, the effects and the contrasts may come from any)."""
+    return list(FAMILIES)
+
+
+def plan_output(county: str) -> str:
+    """Return the plan of a county's next survey (``pa-study plan --output``)."""
+    return f"{RESULTS}/{county}/plan.json"
+
+
+def plan_counties(config: Config) -> list[str]:
+    """Return the counties planned by default: the focal county (any studied county on request,
+    ``snakemake results/<county>/plan.json``)."""
+    return study_counties(config)[:1]
+
+
+def plan_contrasted(config: Config, county: str) -> list[str]:
+    """Return ``county`` and the counties its plan contrasts it with (:class:`pa_study.plan.PlanSettings`):
+    every benchmark for the focal county, the focal county for a benchmark."""
+    return [county, *contrasted_counties(config, county)]
+
+
+def plan_inputs(config: Config, county: str) -> dict[str, Any]:
+    """Return what a county's plan job reads: the ``codebook``, its cleaned ``households`` (and the
+    other tables of the families), and the ``indicators`` of it and the counties it is contrasted with."""
+    cleaned = clean_outputs(county)
+    instruments = dict.fromkeys(i for f in plan_families() for i in FAMILIES[f].instruments)
+    return {
+        "codebook": config["codebook"],
+        "summary": cleaned["summary"],
+        **{instrument: cleaned[instrument] for instrument in instruments},
+        "indicators": [
+            indicator_outputs(c, f)["json"] for c in plan_contrasted(config, county) for f in plan_families()
+        ],
+    }
+
+
+def plan_arguments(config: Config, county: str) -> str:
+    """Return the ``--indicators county:family=path`` arguments of ``pa-study plan --output``."""
+    items = [
+        f"{c}:{f}={indicator_outputs(c, f)['json']}" for c in plan_contrasted(config, county) for f in plan_families()
+    ]
+    return _arguments("--indicators", items)
+
+
 # --- figures ------------------------------------------------------------------------------------
 
 
@@ -301,8 +351,8 @@ def report_language(suffix: str) -> str:
 def report_inputs(config: Config, language: str = "en") -> dict[str, Any]:
     """Return everything the report in ``language`` reads: the ``codebook``, the ``raw`` files, the
     ``indicators`` and their ``indicator_tables``, the clean ``summaries``, the ``figures`` in that
-    language, and the comparison's contrasts (``comparison``) and line-up of survey estimates beside
-    published figures (``published``)."""
+    language, the comparison's contrasts (``comparison``) and line-up of survey estimates beside
+    published figures (``published``), and the focal county's ``plan`` for its next survey."""
     return {
         "codebook": config["codebook"],
         "raw": study_input_files(config),
@@ -312,12 +362,13 @@ def report_inputs(config: Config, language: str = "en") -> dict[str, Any]:
         "figures": [figure_output(name, language) for name in FIGURES],
         "comparison": comparison_outputs("microdata")["json"],
         "published": comparison_table("published", "published_lineup"),
+        "plan": plan_output(study_counties(config)[0]),
     }
 
 
 def report_arguments(config: Config, language: str = "en") -> str:
     """Return the ``--language``/``--indicators``/``--summary``/``--figure``/``--provenance``/
-    ``--comparison``/``--published`` arguments of ``pa-study report``."""
+    ``--comparison``/``--published``/``--plan`` arguments of ``pa-study report``."""
     inputs = report_inputs(config, language)
     counties = study_counties(config)
     return " ".join(
@@ -329,6 +380,7 @@ def report_arguments(config: Config, language: str = "en") -> str:
             _arguments("--provenance", inputs["raw"]),
             _arguments("--comparison", [inputs["comparison"]]),
             _arguments("--published", [inputs["published"]]),
+            _arguments("--plan", [inputs["plan"]]),
         ]
     )
 
@@ -410,6 +462,7 @@ FOOTPRINTS: dict[str, Footprint] = {
     "compare_published": Footprint(200, 10.0, 2.0, 1.0),
     "figure": Footprint(250, 5.0, 4.0, 1.0),
     "report_pdf": Footprint(300, 5.0, 10.0, 1.0),
+    "plan": Footprint(250, 100.0, 6.0, 1.4),
 }
 #: The inputs whose size a job's footprint follows, by kind (the others are small or only hashed).
 SIZED_INPUTS: dict[str, tuple[str, ...]] = {
@@ -422,6 +475,7 @@ SIZED_INPUTS: dict[str, tuple[str, ...]] = {
     "compare_published": ("indicators",),
     "figure": ("indicators",),
     "report_pdf": ("indicators", "summaries", "figures"),
+    "plan": INSTRUMENTS,
 }
 #: A job asks for this many times its footprint's memory (peaks vary with the data beyond its size)
 #: and this many times its CPU time as run time (a node's disk and start-up add to it), at least
@@ -504,6 +558,7 @@ def study_targets(config: Config) -> list[str]:
     for county in study_counties(config):
         targets += output_paths(clean_outputs(county))
         targets += [indicator_outputs(county, family)["json"] for family in FAMILIES]
+    targets += [plan_output(county) for county in plan_counties(config)]
     for part in PARTS:
         targets += output_paths(comparison_outputs(part))
     return [*targets, *(report_pdf(language) for language in report_languages(config))]

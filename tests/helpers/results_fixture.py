@@ -59,6 +59,7 @@ def report_inputs(figures: dict[str, str], **changes: Any) -> ReportInputs:
         summaries=summaries(),
         figures=figures,
         codebook=str(CODEBOOK),
+        plan=str(RESULTS / "H" / "plan.json"),
         config_sha256="0" * 64,
         git_commit="abc1234",
     )

@@ -121,6 +121,7 @@ def test_every_section_is_present(built):
         "Appendix B: Settings and definitions",
         "Appendix C",
         "Appendix D",
+        "Appendix E: Planning the next survey",
     ):
         assert heading in text, heading
     for family in FAMILIES.values():

@@ -107,6 +107,11 @@ class IndicatorFamily(Generic[S]):
     key_headlines : tuple of str
         The headline names the report's first page shows in its key-findings table, in order
         (empty: those with a threshold, else the first contrast).
+    threshold_units : callable, optional
+        ``threshold_units(tables, settings)`` for a family whose threshold rates a next survey can
+        be planned for (:mod:`pa_study.plan`): rate name -> one row per sampled unit of the rate's
+        denominator, with the design columns (``stratum``, ``psu``, and ``weight`` counting the
+        rate's unit, persons or households) and ``below`` (1 when the unit is in the numerator).
     """
 
     name: str
@@ -121,6 +126,7 @@ class IndicatorFamily(Generic[S]):
     question_en: str = ""
     question_zh: str = ""
     key_headlines: tuple[str, ...] = ()
+    threshold_units: Callable[[CleanedTables, S], Mapping[str, pd.DataFrame]] | None = None
 
     def title(self, language: str) -> str:
         """The family's name in ``language`` (``en`` or ``zh``)."""

@@ -21,6 +21,7 @@ from pa_study.errors import InputError
 from pa_study.files import read_json, write_bytes
 from pa_study.report.findings import county_appendix, findings_section, front_page
 from pa_study.report.implications import implications_section
+from pa_study.report.planning import planning_appendix
 from pa_study.report.provenance import input_hashes, package_versions
 from pa_study.report.render import compile_pdf, font_setup
 from pa_study.report.sections import (
@@ -58,6 +59,9 @@ class ReportInputs:
         The comparison stage's headline contrasts (``contrasts.json``) and its line-up of survey
         estimates beside published figures (``published_lineup.csv``); without them the
         comparison section says they are pending.
+    plan : str, optional
+        The focal county's plan for its next survey (``plan.json``); without it the planning
+        appendix says it is missing.
     provenance_files : list of str
         Files (or folders) whose hashes the provenance appendix lists.
     config_sha256 : str
@@ -74,6 +78,7 @@ class ReportInputs:
     codebook: str
     comparison: str | None = None
     published: str | None = None
+    plan: str | None = None
     provenance_files: list[str] = field(default_factory=list)
     config_sha256: str = ""
     git_commit: str = "unknown"
@@ -159,6 +164,7 @@ def report_document(inputs: ReportInputs, language: str, fonts: list[str]) -> di
         *settings_appendix(ctx),
         *codebook_appendix(ctx, load_codebook(inputs.codebook)),
         *provenance_appendix(ctx, inputs),
+        *planning_appendix(ctx, read_json(inputs.plan) if inputs.plan else None),
     ]
     front = front_page(ctx)
     label_all(front + blocks)

@@ -10,7 +10,8 @@ exits met the standard, measured as the exit evaluation and the targeting litera
   群众认可度, 综合贫困发生率 and the four together), the below-standard share of the exited, relapse,
   and all of these by exit cohort;
 * :mod:`.poverty`: FGT indices by registration and the Alkire-Foster index over a grid of cutoffs;
-* :mod:`.compute`: the family for one county (headline rows, tables, definitions).
+* :mod:`.compute`: the family for one county (headline rows, tables, definitions);
+* :mod:`.planning`: the households behind 错退率 and 漏评率, for planning the next survey.
 
 References
 ----------
@@ -32,6 +33,7 @@ from pa_study.indicators.identification.constructs import (
     pre_transfer_income,
 )
 from pa_study.indicators.identification.exit import INDICATIVE, exit_evaluation
+from pa_study.indicators.identification.planning import threshold_units
 from pa_study.indicators.identification.settings import IdentificationOptions, IdentificationSettings
 
 __all__ = [
@@ -59,6 +61,7 @@ FAMILY = IndicatorFamily(
     instruments=("households",),
     required=("households",),
     compute=identification_indicators,
+    threshold_units=threshold_units,
     figures={
         "identification_errors": FigureSpec(
             ("identification",),
