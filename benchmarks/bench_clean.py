@@ -26,6 +26,7 @@ from pa_study.clean.run import run_clean
 from pa_study.clean.settings import CleaningOptions
 from pa_study.codebook import load_codebook
 from pa_study.config import instruments_of, load_schema, validated_config
+from pa_study.design import design_options
 from pa_study.ingest.corrections import ingest_corrections
 from pa_study.ingest.deidentify import resolve_salt
 from pa_study.ingest.run import run_ingest
@@ -40,7 +41,7 @@ def ingest_and_clean(
     """Run both stages for one county; return (county, seconds, peak RSS of this worker in MB)."""
     started = time.perf_counter()
     codebook = load_codebook(CODEBOOK)
-    salt = resolve_salt(**pseudonym, synthetic=block.get("synthetic", False))
+    salt = resolve_salt(**pseudonym, synthetic=block["synthetic"])
     folder = outdir / county
     tables, reports = {}, {}
     for name in instruments_of(block):
@@ -63,9 +64,9 @@ def ingest_and_clean(
         reports=reports,
         codebook=codebook,
         options=CleaningOptions.from_config(cleaning),
-        design=block["design"],
+        design=design_options(block["design"]),
         corrections=corrections,
-        corrections_source=block.get("corrections"),
+        corrections_source=block["corrections"],
         outdir=folder / "clean",
     )
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -8,19 +8,22 @@ import sys
 
 import pandas as pd
 import pytest
+import yaml
 
 from pa_study.cli import main
-from tests.helpers.project import ROOT
+from tests.helpers.project import ROOT, config
 from tests.helpers.raw_tables import household_rows, village_rows
 
 PSEUDONYM = json.dumps({"salt_env": "PA_STUDY_TEST_SALT_UNSET", "salt_file": None})
 
 
+def raw_entry(path, **options) -> dict:
+    """A ``files.<instrument>`` entry for ``path`` as the workflow passes it (the schema's defaults filled in)."""
+    return {**config()["counties"]["H"]["files"]["households"], "path": str(path), **options}
+
+
 def run_ingest(tmp_path, path, *, encoding="auto", synthetic=True):
-    county = {
-        "files": {"households": {"path": str(path), "encoding": encoding, "header_row": 1}},
-        "synthetic": synthetic,
-    }
+    county = {"files": {"households": raw_entry(path, encoding=encoding)}, "synthetic": synthetic}
     return main(
         [
             "ingest",
@@ -133,7 +136,7 @@ def test_unreadable_number_stops_clean_naming_file_row_and_column(tmp_path, caps
     village_rows().to_csv(tmp_path / "v.csv", index=False)
     tables = []
     for name, file in (("households", "hh.csv"), ("villages", "v.csv")):
-        county = {"files": {name: {"path": str(tmp_path / file)}}, "synthetic": True}
+        county = {"files": {name: raw_entry(tmp_path / file)}, "synthetic": True}
         assert (
             main(
                 [
@@ -164,9 +167,9 @@ def test_unreadable_number_stops_clean_naming_file_row_and_column(tmp_path, caps
         [
             "clean",
             "--county-config",
-            json.dumps({"design": {"weights": "frame"}}),
+            json.dumps({"design": config()["counties"]["H"]["design"], "corrections": None}),
             "--cleaning",
-            "{}",
+            json.dumps(config()["cleaning"]),
             "--codebook",
             str(ROOT / "data/codebook/codebook.yaml"),
             *tables,
@@ -185,7 +188,7 @@ def test_unreadable_number_stops_clean_naming_file_row_and_column(tmp_path, caps
 def test_installed_command_prints_no_traceback(tmp_path):
     path = tmp_path / "hh.csv"
     path.write_bytes(b"")
-    county = {"files": {"households": {"path": str(path)}}, "synthetic": True}
+    county = {"files": {"households": raw_entry(path)}, "synthetic": True}
     proc = subprocess.run(
         [
             sys.executable,
@@ -227,3 +230,11 @@ def test_figure_draws_each_language_with_the_counties_in_study_order(tmp_path):
     assert "(zh)" in (tmp_path / "figure.log").read_text(encoding="utf-8")
     arguments[-1] = f"fr={tmp_path / 'fr.svg'}"
     assert main(arguments) == 1
+
+
+def test_check_config_prints_every_value_in_effect(capsys, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    assert main(["check-config", "config.yaml", "--resolved"]) == 0
+    resolved = yaml.safe_load(capsys.readouterr().out)
+    assert resolved == config()
+    assert resolved["indicators"]["level"] == 0.95 and resolved["counties"]["H"]["design"]["oversample_registered"]

@@ -3,13 +3,27 @@
 from __future__ import annotations
 
 import copy
+import importlib
+import pkgutil
 
 import pytest
 import yaml
 
+import pa_study
 from pa_study.cli import main
-from pa_study.config import instruments_of, load_schema, load_yaml, validated_config
+from pa_study.compare.settings import ComparisonSettings
+from pa_study.config import (
+    ConfigPart,
+    DisclosureSettings,
+    instruments_of,
+    load_schema,
+    load_yaml,
+    repeated_defaults,
+    validated_config,
+)
 from pa_study.errors import InputError
+from pa_study.indicators.capability import CapabilityItem
+from pa_study.indicators.settings import FamilySettings
 from tests.helpers.project import ROOT
 
 
@@ -31,6 +45,86 @@ def test_repository_config_is_valid_and_defaults_are_filled(config, schema):
     assert checked["counties"]["H"]["files"]["households"]["header_row"] == 1
     assert checked["cleaning"]["unparseable_numbers"] == "error"
     assert instruments_of(checked["counties"]["H"]) == ["households", "cadres", "projects", "villages"]
+
+
+def test_defaults_are_filled_inside_the_form_a_value_takes(config, schema):
+    config["counties"]["H"]["design"] = {"weights": "column"}
+    config["counties"]["Lankao"]["design"] = "census"
+    checked = validated_config(config, schema, check_files=False)
+    assert checked["counties"]["H"]["design"] == {
+        "weights": "column",
+        "weight_column": "weight",
+        "oversample_registered": True,
+    }
+    assert checked["counties"]["Lankao"]["design"] == "census"
+
+
+def test_config_yaml_holds_only_what_the_study_sets(config, schema):
+    # Every other value is the schema's default, stated once, there.
+    assert repeated_defaults(config, schema) == []
+
+
+def test_the_national_poverty_lines_config_yaml_restates_are_the_schemas(config, schema):
+    # A list replaces its default, so adding Shandong's line means restating the national ones.
+    national = [line for line in config["indicators"]["poverty_lines"] if "counties" not in line]
+    assert national == schema["properties"]["indicators"]["properties"]["poverty_lines"]["default"]
+
+
+def test_a_value_repeating_its_schema_default_is_found(schema):
+    config = {
+        "indicators": {"level": 0.95, "min_sample": {"households": 100, "group": 25}},
+        "cleaning": {"income_tolerance_absolute": 100.0},
+        "counties": {"X": {"synthetic": True, "design": {"weights": "frame", "oversample_registered": True}}},
+    }
+    assert repeated_defaults(config, schema) == [
+        "indicators.level",
+        "indicators.min_sample.households",
+        "cleaning.income_tolerance_absolute",
+        "counties.X.design.oversample_registered",
+    ]
+
+
+def _config_parts() -> set[type[ConfigPart]]:
+    """Every typed config part the package defines."""
+    for module in pkgutil.walk_packages(pa_study.__path__, "pa_study."):
+        importlib.import_module(module.name)
+    found, todo = set(), [ConfigPart]
+    while todo:
+        for sub in todo.pop().__subclasses__():
+            found.add(sub)
+            todo.append(sub)
+    return found
+
+
+def _code_defaults() -> dict[tuple[type, str], object]:
+    """(class declaring the field, field) -> default, for every field of a typed config part whose
+    default is not None (None marks an optional key that may be absent)."""
+    found = {}
+    for part in _config_parts():
+        for name, field in part.model_fields.items():
+            if not field.is_required() and field.default is not None:
+                owner = next(c for c in part.__mro__ if name in c.__dict__.get("__annotations__", {}))
+                found[(owner, name)] = field.default
+    return found
+
+
+def test_a_default_in_code_is_the_schema_default(schema):
+    # Validation fills every default, so a typed part needs one only where a value can arrive
+    # without it: items of arrays (validation does not fill inside them) and the disclosure settings
+    # (settings written before disclosure control existed). Each must be the schema's.
+    item = schema["$defs"]["capability_item"]["properties"]
+    disclosure = schema["properties"]["disclosure"]
+    mirrored = {
+        (CapabilityItem, "per_member"): item["per_member"]["default"],
+        (CapabilityItem, "negative"): item["negative"]["default"],
+        (DisclosureSettings, "min_cell"): disclosure["properties"]["min_cell"]["default"],
+        (FamilySettings, "disclosure"): disclosure["default"],
+        (ComparisonSettings, "disclosure"): disclosure["default"],
+    }
+    found = _code_defaults()
+    assert set(found) == set(mirrored), "a default in code that the schema does not mirror"
+    for key, default in found.items():
+        assert (default.to_dict() if isinstance(default, ConfigPart) else default) == mirrored[key], key
 
 
 def test_unknown_focal_county_is_named(config, schema):
@@ -60,7 +154,7 @@ def test_bad_value_is_reported_with_its_key(config, schema):
 
 
 def test_unknown_key_is_reported(config, schema):
-    config["cleaning"]["tolerance"] = 3
+    config["cleaning"] = {"tolerance": 3}
     with pytest.raises(InputError, match="key 'cleaning' has an unknown entry.*tolerance"):
         validated_config(config, schema, check_files=False)
 

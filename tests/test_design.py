@@ -8,6 +8,7 @@ import pytest
 
 from pa_study.design import design_columns, frame_problems, weight_column
 from pa_study.errors import InputError
+from tests.helpers.project import sample_design
 
 
 def frame() -> pd.DataFrame:
@@ -38,7 +39,7 @@ def households(rng: np.random.Generator) -> pd.DataFrame:
 
 def test_frame_weights_reproduce_the_population_of_each_group():
     hh = households(np.random.default_rng(1))
-    out, quarantine, summary = design_columns(hh, frame(), {"weights": "frame", "oversample_registered": True})
+    out, quarantine, summary = design_columns(hh, frame(), sample_design(oversample_registered=True))
     assert quarantine == {}
     f = frame().set_index("village")
     for village, group in out.groupby("village"):
@@ -52,7 +53,7 @@ def test_frame_weights_reproduce_the_population_of_each_group():
 
 def test_without_oversampling_weights_are_equal_within_a_village():
     hh = households(np.random.default_rng(1))
-    out, _, _ = design_columns(hh, frame(), {"weights": "frame", "oversample_registered": False})
+    out, _, _ = design_columns(hh, frame(), sample_design(oversample_registered=False))
     assert out.groupby("village")["weight"].nunique().eq(1).all()
     assert out.loc[out["village"] == "一村", "weight"].iloc[0] == pytest.approx(1.5 * 100 / 12)
 
@@ -60,7 +61,7 @@ def test_without_oversampling_weights_are_equal_within_a_village():
 def test_weight_column_is_used_and_missing_weights_quarantined():
     hh = households(np.random.default_rng(2))
     hh.loc[3, "weight"] = np.nan
-    out, quarantine, _ = design_columns(hh, frame(), {"weights": "column", "weight_column": "weight"})
+    out, quarantine, _ = design_columns(hh, frame(), sample_design(weights="column", weight_column="weight"))
     assert quarantine == {3: ["missing_weight"]}
     assert out.loc[2, "weight"] == pytest.approx(hh.loc[2, "weight"])
 
@@ -69,14 +70,14 @@ def test_households_outside_the_frame_or_unsampled_villages_are_quarantined():
     hh = households(np.random.default_rng(3))
     hh.loc[2, "village"] = "不存在村"
     hh.loc[3, "village"] = "三村"
-    _, quarantine, _ = design_columns(hh, frame(), {"weights": "frame"})
+    _, quarantine, _ = design_columns(hh, frame(), sample_design())
     assert quarantine == {2: ["village_not_in_frame"], 3: ["village_not_sampled_in_frame"]}
 
 
 def test_a_stratum_with_one_responding_village_is_reported():
     hh = households(np.random.default_rng(4))
     hh = hh[hh["village"] != "六村"]
-    _, _, summary = design_columns(hh, frame(), {"weights": "frame"})
+    _, _, summary = design_columns(hh, frame(), sample_design())
     assert summary["single_psu_strata"] == ["乙镇"]
 
 
@@ -98,17 +99,17 @@ def test_a_census_weighs_every_household_one_and_has_no_sampling_error():
     assert design.fully_enumerated
     estimate = design.mean("y")
     assert estimate.estimate == pytest.approx((len(usable) - 1) / 2) and estimate.se == 0.0
-    sample, _, _ = design_columns(households(np.random.default_rng(5)), frame(), {"weights": "frame"})
+    sample, _, _ = design_columns(households(np.random.default_rng(5)), frame(), sample_design())
     assert not household_design(sample, lonely_psu="adjust").fully_enumerated
 
 
 def test_weight_column_may_be_named_as_in_the_raw_file(codebook):
     households = codebook["households"]
-    assert weight_column({"weights": "column", "weight_column": "wt"}, households) == "weight"
-    assert weight_column({"weights": "column", "weight_column": "抽样权重"}, households) == "weight"
-    assert weight_column({"weights": "column"}, households) == "weight"
+    assert weight_column(sample_design(weights="column", weight_column="wt"), households) == "weight"
+    assert weight_column(sample_design(weights="column", weight_column="抽样权重"), households) == "weight"
+    assert weight_column(sample_design(weights="column"), households) == "weight"
     with pytest.raises(InputError, match=r"design.weight_column is 'wgt', which is no numeric household variable"):
-        weight_column({"weights": "column", "weight_column": "wgt"}, households)
+        weight_column(sample_design(weights="column", weight_column="wgt"), households)
 
 
 def test_a_frame_that_cannot_hold_the_sample_is_refused_naming_its_rows():
@@ -123,5 +124,5 @@ def test_a_frame_that_cannot_hold_the_sample_is_refused_naming_its_rows():
         "row 7, village 乙镇/六村: the frame counts 4 other households but 7 were sampled there",
     ]
     with pytest.raises(InputError, match=r"^v.xlsx: the village frame does not fit the sample drawn from it"):
-        design_columns(hh, villages, {"weights": "frame", "oversample_registered": True}, frame_path="v.xlsx")
+        design_columns(hh, villages, sample_design(), frame_path="v.xlsx")
     assert frame_problems(hh, frame(), oversample_registered=True) == []

@@ -39,7 +39,7 @@ def _salt(args: argparse.Namespace, county: dict[str, Any]) -> str:
     """The pseudonym salt for a county, from the --pseudonym config part."""
     from pa_study.ingest.deidentify import resolve_salt
 
-    return resolve_salt(**json.loads(args.pseudonym), synthetic=county.get("synthetic", False))
+    return resolve_salt(**json.loads(args.pseudonym), synthetic=county["synthetic"])
 
 
 def _ingest(args: argparse.Namespace) -> None:
@@ -77,6 +77,7 @@ def _clean(args: argparse.Namespace) -> None:
     from pa_study.clean.run import run_clean
     from pa_study.clean.settings import CleaningOptions
     from pa_study.codebook import load_codebook
+    from pa_study.design import design_options
 
     county = json.loads(args.county_config)
     tables = dict(item.split("=", 1) for item in args.table)
@@ -86,9 +87,9 @@ def _clean(args: argparse.Namespace) -> None:
         reports=reports,
         codebook=load_codebook(args.codebook),
         options=CleaningOptions.from_config(json.loads(args.cleaning)),
-        design=county["design"],
+        design=design_options(county["design"]),
         corrections=args.corrections,
-        corrections_source=county.get("corrections"),
+        corrections_source=county["corrections"],
         outdir=args.outdir,
     )
     for name, counts in summary["tables"].items():
@@ -184,10 +185,11 @@ def _figure(args: argparse.Namespace) -> None:
 
 
 def _report(args: argparse.Namespace) -> None:
-    from pa_study.report import ReportInputs, build_report, county_names
+    from pa_study.report import ReportInputs, ReportSettings, build_report, county_names
     from pa_study.results import study_results
 
-    study, settings = json.loads(args.study), json.loads(args.settings)
+    study = json.loads(args.study)
+    settings = ReportSettings.parse(json.loads(args.settings), "the report settings")
     pages = build_report(
         ReportInputs(
             study=study,
@@ -297,7 +299,12 @@ def _add_compare(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
 def _check_config(args: argparse.Namespace) -> None:
     from pa_study.config import load_schema, load_yaml, validated_config
 
-    validated_config(load_yaml(args.configfile), load_schema(args.schema))
+    checked = validated_config(load_yaml(args.configfile), load_schema(args.schema))
+    if args.resolved:
+        import yaml
+
+        print(yaml.safe_dump(checked, allow_unicode=True, sort_keys=False), end="")
+        return
     print(f"{args.configfile}: valid")
 
 
@@ -451,6 +458,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("check-config", _check_config, "validate a config file against the schema")
     p.add_argument("configfile")
     p.add_argument("--schema", default="config.schema.yaml")
+    p.add_argument(
+        "--resolved", action="store_true", help="print every value in effect (the schema's defaults filled in) as YAML"
+    )
 
     p = command(
         "audit-personal-data",

@@ -135,13 +135,53 @@ def _resolve(node: dict[str, Any], root: dict[str, Any]) -> dict[str, Any]:
     return target
 
 
+def repeated_defaults(config: Any, schema: dict[str, Any]) -> list[str]:
+    """Return the key paths at which ``config`` states a value its schema gives as the default.
+
+    Such a value is a second copy of the default: the config then shows what the study did not
+    choose, and the two copies can drift apart.
+
+    Parameters
+    ----------
+    config : dict
+        A config as read from YAML (before validation fills the defaults).
+    schema : dict
+        The JSON schema (``config.schema.yaml``).
+    """
+    found: list[str] = []
+    _collect_repeated(config, schema, schema, "", found)
+    return found
+
+
+def _collect_repeated(value: Any, node: dict[str, Any], root: dict[str, Any], path: str, found: list[str]) -> None:
+    node = _object_form(_resolve(node, root), value, root)
+    if path and "default" in node and node["default"] == value:
+        found.append(path)
+    if isinstance(value, dict):
+        properties, extra = node.get("properties", {}), node.get("additionalProperties")
+        for key, sub in value.items():
+            child = properties.get(key, extra if isinstance(extra, dict) else None)
+            if child is not None:
+                _collect_repeated(sub, child, root, f"{path}.{key}" if path else str(key), found)
+    elif isinstance(value, list) and isinstance(node.get("items"), dict):
+        for i, item in enumerate(value):
+            _collect_repeated(item, node["items"], root, f"{path}[{i}]", found)
+
+
+def _object_form(node: dict[str, Any], value: Any, root: dict[str, Any]) -> dict[str, Any]:
+    """For a mapping whose schema allows several forms (a county's `design`: `census` or a mapping),
+    the mapping form; else the node itself."""
+    if not isinstance(value, dict):
+        return node
+    return next((_resolve(n, root) for n in node.get("oneOf", []) if _resolve(n, root).get("type") == "object"), node)
+
+
 def _fill_defaults(value: Any, node: dict[str, Any], root: dict[str, Any]) -> None:
     node = _resolve(node, root)
     if not isinstance(value, dict):
         return
-    # A value that may take several forms (a county's `design`: `census` or a mapping) gets the
-    # defaults of its mapping form.
-    node = next((_resolve(n, root) for n in node.get("oneOf", []) if _resolve(n, root).get("type") == "object"), node)
+    # A value that may take several forms gets the defaults of its mapping form.
+    node = _object_form(node, value, root)
     for key, sub in node.get("properties", {}).items():
         sub = _resolve(sub, root)
         if key not in value and "default" in sub:

@@ -16,12 +16,14 @@ gives for ``fpc`` equal to the number of PSUs.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from pa_study.codebook import Instrument, normalise_label
+from pa_study.config import ConfigPart
 from pa_study.errors import InputError
 
 STRATUM, PSU, FPC, WEIGHT = "stratum", "psu", "fpc_villages", "weight"
@@ -30,8 +32,31 @@ DESIGN_COLUMNS = [STRATUM, PSU, FPC, WEIGHT]
 CENSUS = "census"
 
 
-def is_census(design: str | dict[str, Any]) -> bool:
-    """Whether a county's ``design`` config says every household was enumerated."""
+class SurveyDesignOptions(ConfigPart):
+    """The ``design`` of a sampled county (its defaults are the schema's).
+
+    Attributes
+    ----------
+    weights : str
+        ``frame`` (derived from the village frame) or ``column`` (read from ``weight_column``).
+    weight_column : str
+        The household column holding the weights when ``weights`` is ``column``.
+    oversample_registered : bool
+        Whether registered households were sampled separately within villages.
+    """
+
+    weights: str
+    weight_column: str
+    oversample_registered: bool
+
+
+def design_options(config: str | Mapping[str, Any]) -> str | SurveyDesignOptions:
+    """Return a county's validated ``design`` config, typed: :data:`CENSUS`, or the sample's options."""
+    return CENSUS if config == CENSUS else SurveyDesignOptions.parse(config, "the county's design settings")
+
+
+def is_census(design: str | SurveyDesignOptions) -> bool:
+    """Whether a county's ``design`` says every household was enumerated."""
     return design == CENSUS
 
 
@@ -49,7 +74,7 @@ def normalised_labels(values: pd.Series) -> pd.Series:
     return pd.Series(labels[codes], index=values.index, dtype="string")
 
 
-def weight_column(design: dict[str, Any], households: Instrument) -> str:
+def weight_column(design: SurveyDesignOptions, households: Instrument) -> str:
     """Return the cleaned-table column ``design.weight_column`` names: the codebook name of a
     household variable, or any header spelling of it (``wt`` for ``weight``), as a researcher would
     write the column they see in the raw file.
@@ -59,7 +84,7 @@ def weight_column(design: dict[str, Any], households: Instrument) -> str:
     InputError
         When it names no numeric household variable of the codebook, listing those that are.
     """
-    named = design.get("weight_column", WEIGHT)
+    named = design.weight_column
     if named in households.by_name:
         variable = households[named]
     else:
@@ -116,7 +141,11 @@ def frame_problems(households: pd.DataFrame, villages: pd.DataFrame, oversample_
 
 
 def design_columns(
-    households: pd.DataFrame, villages: pd.DataFrame, design: str | dict[str, Any], *, frame_path: str | None = None
+    households: pd.DataFrame,
+    villages: pd.DataFrame,
+    design: str | SurveyDesignOptions,
+    *,
+    frame_path: str | None = None,
 ) -> tuple[pd.DataFrame, dict[int, list[str]], dict[str, Any]]:
     """Attach the design columns (stratum, PSU, FPC, weight) to the cleaned household table.
 
@@ -126,9 +155,9 @@ def design_columns(
         Cleaned households, indexed by source row.
     villages : DataFrame
         The cleaned village frame (every village of the county, with ``sampled``).
-    design : str or dict
-        The county's ``design`` config: ``census``, or ``weights`` (``frame`` or ``column``),
-        ``weight_column`` (a canonical name, see :func:`weight_column`), ``oversample_registered``.
+    design : str or SurveyDesignOptions
+        The county's ``design`` (:func:`design_options`): :data:`CENSUS`, or the sample's weights
+        (``weight_column`` a canonical name, see :func:`weight_column`).
     frame_path : str, optional
         The village frame's raw file, named when the frame cannot hold for the sample
         (:func:`frame_problems`).
@@ -164,8 +193,8 @@ def design_columns(
     households[FPC] = pd.array(township.map(villages_in_stratum), dtype="Int64")
     if census:
         weights = pd.Series(1.0, index=households.index[usable], dtype="Float64")
-    elif design["weights"] == "frame":
-        oversample = design.get("oversample_registered", True)
+    elif design.weights == "frame":
+        oversample = design.oversample_registered
         problems = frame_problems(households[usable], villages, oversample)
         if problems:
             more = f" (and {len(problems) - 5} more villages)" if len(problems) > 5 else ""
@@ -178,12 +207,12 @@ def design_columns(
             )
         weights = _frame_weights(households[usable], key[usable], frame, oversample)
     else:
-        weights = households.loc[usable, design.get("weight_column", "weight")].astype("Float64")
+        weights = households.loc[usable, design.weight_column].astype("Float64")
     households[WEIGHT] = pd.array(weights.reindex(households.index), dtype="Float64")
     for row in households.index[usable & households[WEIGHT].isna().to_numpy()]:
         quarantine[int(row)] = ["missing_weight"]
     summary = {
-        "weights": CENSUS if census else design["weights"],
+        "weights": CENSUS if census else design.weights,
         "strata": int(households.loc[usable, STRATUM].nunique()),
         "psus": int(households.loc[usable, PSU].nunique()),
         "frame_villages": int(len(frame)),

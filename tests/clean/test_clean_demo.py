@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from pa_study.clean.run import clean_county
-from pa_study.clean.settings import CleaningOptions
+from pa_study.design import design_options
 from pa_study.ingest.corrections import ingest_corrections
 from pa_study.ingest.deidentify import DEMO_SALT
 from pa_study.ingest.run import ingest
@@ -23,14 +23,14 @@ def cleaned(request, monkeypatch_module):
     codebook = project.codebook()
     ingested = {}
     for name, spec in block["files"].items():
-        result = ingest(spec["path"], codebook[name], salt=DEMO_SALT, encoding=spec.get("encoding", "auto"))
+        result = ingest(spec["path"], codebook[name], salt=DEMO_SALT, encoding=spec["encoding"])
         ingested[name] = (result.table, result.report)
     corrections = ingest_corrections(block["corrections"], codebook["households"], salt=DEMO_SALT)
     results, design = clean_county(
         ingested,
         codebook,
-        CleaningOptions(),
-        block["design"],
+        project.cleaning_options(),
+        design_options(block["design"]),
         corrections=corrections,
         corrections_path=block["corrections"],
     )

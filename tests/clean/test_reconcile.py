@@ -7,9 +7,9 @@ import pytest
 
 from pa_study.clean.reconcile import finish_table
 from pa_study.clean.run import clean_table
-from pa_study.clean.settings import CleaningOptions
 from pa_study.clean.steps import Source
 from pa_study.ingest.run import ingest
+from tests.helpers.project import cleaning_options
 from tests.helpers.raw_tables import SALT, village_rows
 
 
@@ -19,7 +19,7 @@ def villages(tmp_path, codebook):
     village_rows().to_csv(tmp_path / "v.csv", index=False)
     ingested = ingest(tmp_path / "v.csv", codebook["villages"], salt=SALT)
     steps = clean_table(
-        ingested.table, codebook["villages"], codebook, CleaningOptions(), Source.from_report(ingested.report)
+        ingested.table, codebook["villages"], codebook, cleaning_options(), Source.from_report(ingested.report)
     )
     return ingested.table, steps
 

@@ -6,12 +6,10 @@ import pandas as pd
 import pytest
 
 from pa_study.clean.run import clean_county
-from pa_study.clean.settings import CleaningOptions
 from pa_study.errors import InputError
 from pa_study.ingest.run import ingest
+from tests.helpers.project import cleaning_options, sample_design
 from tests.helpers.raw_tables import SALT, household_rows, village_rows
-
-DESIGN = {"weights": "frame", "oversample_registered": True}
 
 
 def test_clean_county_reconciles_and_accounts_for_every_row(tmp_path, codebook):
@@ -26,7 +24,7 @@ def test_clean_county_reconciles_and_accounts_for_every_row(tmp_path, codebook):
     for name, file in (("households", "hh.csv"), ("villages", "v.csv")):
         result = ingest(tmp_path / file, codebook[name], salt=SALT)
         ingested[name] = (result.table, result.report)
-    results, design = clean_county(ingested, codebook, CleaningOptions(), DESIGN)
+    results, design = clean_county(ingested, codebook, cleaning_options(), sample_design())
     hh = results["households"]
     assert hh.reconciliation == {
         "rows_in": 9,
@@ -55,7 +53,7 @@ def test_a_household_file_with_one_id_for_every_row_says_so(tmp_path, codebook):
         result = ingest(path, codebook[name], salt=SALT)
         ingested[name] = (result.table, result.report)
     with pytest.raises(InputError) as caught:
-        clean_county(ingested, codebook, CleaningOptions(), DESIGN)
+        clean_county(ingested, codebook, cleaning_options(), sample_design())
     assert str(caught.value) == (
         f"{tmp_path / 'households.csv'}: no household is left to analyse: all 6 rows were quarantined "
         "(conflicting_duplicate: 6); 6 rows share one value of column '户编号' (household_id), which should "

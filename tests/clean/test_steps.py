@@ -6,7 +6,6 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from pa_study.clean.settings import CleaningOptions
 from pa_study.clean.steps import (
     Source,
     household_consistency,
@@ -16,6 +15,7 @@ from pa_study.clean.steps import (
     typed_values,
 )
 from pa_study.errors import InputError
+from tests.helpers.project import cleaning_options
 from tests.helpers.raw_tables import text_table
 
 
@@ -52,7 +52,7 @@ def test_types_harmonise_labels_codes_and_units(codebook):
         hh_size=["4", "5", "6"],
         interview_date=["2020/8/15", "bad", None],
     )
-    result = typed_values(table, codebook["households"], codebook, {}, CleaningOptions(), Source("hh.csv"))
+    result = typed_values(table, codebook["households"], codebook, {}, "error", Source("hh.csv"))
     t = result.table
     assert t["registered"].tolist() == [True, False, True]
     assert t["poverty_cause"].tolist() == ["illness", "lack_labour", "lack_funds"]
@@ -64,7 +64,7 @@ def test_types_harmonise_labels_codes_and_units(codebook):
 
 def test_unknown_category_becomes_missing_with_a_log_line(codebook):
     table = text_table(codebook, head_sex=["男", "外星"])
-    result = typed_values(table, codebook["households"], codebook, {}, CleaningOptions(), Source("hh.csv"))
+    result = typed_values(table, codebook["households"], codebook, {}, "error", Source("hh.csv"))
     assert result.table["head_sex"].isna().tolist() == [False, True]
     assert [(e["source_row"], e["rule"]) for e in result.log if e["rule"] == "unknown_category"] == [
         (3, "unknown_category")
@@ -76,7 +76,7 @@ def test_unit_scale_of_the_header_applies(codebook):
     table = pd.DataFrame({v.name: pd.array([None], dtype="string") for v in projects.kept})
     table["fiscal_investment"] = pd.array(["35.5"], dtype="string")
     table.index = pd.Index([2], name="source_row")
-    result = typed_values(table, projects, codebook, {"fiscal_investment": 10000.0}, CleaningOptions(), Source("p.csv"))
+    result = typed_values(table, projects, codebook, {"fiscal_investment": 10000.0}, "error", Source("p.csv"))
     assert result.table["fiscal_investment"].iloc[0] == 355000.0
     assert [e["rule"] for e in result.log] == ["unit_scale"]
 
@@ -86,7 +86,9 @@ def test_a_value_stating_its_own_unit_is_not_scaled_by_the_header_again(codebook
     table = pd.DataFrame({v.name: pd.array([None] * 4, dtype="string") for v in projects.kept})
     table["fiscal_investment"] = pd.array(["35.5", "10万", "3200元", "1.5万元"], dtype="string")
     table.index = pd.Index([2, 3, 4, 5], name="source_row")
-    result = typed_values(table, projects, codebook, {"fiscal_investment": 10000.0}, CleaningOptions(), Source("p.csv"))
+    result = typed_values(
+        table, projects, codebook, {"fiscal_investment": 10000.0}, cleaning_options(), Source("p.csv")
+    )
     assert result.table["fiscal_investment"].tolist() == [355000.0, 100000.0, 3200.0, 15000.0]
     own = [(e["source_row"], e["new_value"]) for e in result.log if e["rule"] == "own_unit"]
     assert own == [(3, "100000.0"), (4, "3200.0"), (5, "15000.0")]
@@ -100,20 +102,19 @@ def test_unreadable_number_is_an_error_naming_file_row_and_header(codebook):
         InputError,
         match=r"data/raw/X/hh.csv, row 3: cannot read '四口人' in column '家庭人口数' \(hh_size\) as a whole number",
     ):
-        typed_values(table, codebook["households"], codebook, {}, CleaningOptions(), source)
+        typed_values(table, codebook["households"], codebook, {}, "error", source)
 
 
 def test_unreadable_number_can_quarantine_instead(codebook):
     table = text_table(codebook, hh_size=["4", "四口人"])
-    options = CleaningOptions(unparseable_numbers="quarantine")
-    result = typed_values(table, codebook["households"], codebook, {}, options, Source("hh.csv"))
+    result = typed_values(table, codebook["households"], codebook, {}, "quarantine", Source("hh.csv"))
     assert result.quarantine == {3: ["unparseable:hh_size"]}
 
 
 def test_fractional_value_for_a_whole_number_is_unreadable(codebook):
     table = text_table(codebook, hh_size=["4.5"])
     with pytest.raises(InputError, match="as a whole number"):
-        typed_values(table, codebook["households"], codebook, {}, CleaningOptions(), Source("hh.csv"))
+        typed_values(table, codebook["households"], codebook, {}, "error", Source("hh.csv"))
 
 
 def test_range_checks_set_missing_or_quarantine(codebook):
@@ -132,7 +133,7 @@ def test_range_checks_set_missing_or_quarantine(codebook):
 
 def _typed(codebook, **columns):
     table = text_table(codebook, **columns)
-    return typed_values(table, codebook["households"], codebook, {}, CleaningOptions(), Source("hh.csv")).table
+    return typed_values(table, codebook["households"], codebook, {}, "error", Source("hh.csv")).table
 
 
 def test_consistency_rules(codebook):
@@ -150,7 +151,7 @@ def test_consistency_rules(codebook):
         inc_transfer=["500"] * 4,
         inc_total=["1500", "1550", "1500", "9000"],
     )
-    result = household_consistency(table, CleaningOptions())
+    result = household_consistency(table, cleaning_options())
     assert result.quarantine == {3: ["labour_exceeds_size"], 4: ["exit_before_registration"]}
     log = {(e["source_row"], e["column"], e["rule"]) for e in result.log}
     assert log == {(2, "project_income", "skip_logic"), (5, "inc_total", "total_mismatch")}

@@ -16,6 +16,7 @@ import pandas as pd
 from pa_study.clean.run import run_clean
 from pa_study.clean.settings import CleaningOptions
 from pa_study.config import INSTRUMENTS
+from pa_study.design import design_options
 from pa_study.files import write_parquet
 from pa_study.indicators import FAMILIES, CleanedTables
 from pa_study.indicators.output import FamilyResult
@@ -53,7 +54,7 @@ def demo_clean_dir(county: str) -> Path:
     if _fresh(folder, county):
         return folder
     block = config()["counties"][county]
-    salt = resolve_salt(**config()["pseudonym"], synthetic=block.get("synthetic", False))
+    salt = resolve_salt(**config()["pseudonym"], synthetic=block["synthetic"])
     work = _scratch() / county
     tables, reports = {}, {}
     for instrument, spec in block["files"].items():
@@ -75,9 +76,9 @@ def demo_clean_dir(county: str) -> Path:
         reports={k: str(v) for k, v in reports.items()},
         codebook=codebook(),
         options=CleaningOptions.from_config(config()["cleaning"]),
-        design=block["design"],
+        design=design_options(block["design"]),
         corrections=None if corrections is None else str(corrections),
-        corrections_source=block.get("corrections"),
+        corrections_source=block["corrections"],
         outdir=work / "clean",
     )
     return work / "clean"

@@ -18,8 +18,10 @@ from typing import Any
 
 import yaml
 
+from pa_study.clean.settings import CleaningOptions
 from pa_study.codebook import Codebook, load_codebook
 from pa_study.config import load_schema, validated_config
+from pa_study.design import SurveyDesignOptions
 
 ROOT = Path(__file__).resolve().parents[2]
 CODEBOOK = ROOT / "data" / "codebook" / "codebook.yaml"
@@ -40,6 +42,18 @@ def _config() -> dict[str, Any]:
 def config() -> dict[str, Any]:
     """The repository's validated config (a copy the test may change)."""
     return copy.deepcopy(_config())
+
+
+def cleaning_options(**changes: Any) -> CleaningOptions:
+    """The cleaning choices in effect for the repository's config (the schema's defaults), with ``changes``."""
+    return CleaningOptions.from_config({**config()["cleaning"], **changes})
+
+
+def sample_design(**changes: Any) -> SurveyDesignOptions:
+    """The survey design of the repository's focal county (weights from the frame, registered households
+    sampled separately, the schema's defaults), with ``changes``."""
+    block = config()["counties"][config()["focal"]]
+    return SurveyDesignOptions.parse({**block["design"], **changes}, "test design")
 
 
 def copy_project(workdir: Path) -> Path:

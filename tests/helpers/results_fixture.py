@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from pa_study.indicators import FAMILIES
-from pa_study.report import ReportInputs
+from pa_study.report import ReportInputs, ReportSettings
 from pa_study.report.sections import ReportContext
 from pa_study.report.text import words
 from pa_study.results import Family, StudyResults, study_results
@@ -50,11 +50,17 @@ def summaries() -> dict[str, str]:
     return {c: str(RESULTS / c / "clean" / "summary.json") for c in NAMES}
 
 
-def report_inputs(figures: dict[str, str], **changes: Any) -> ReportInputs:
-    """The report's inputs for the fixture study with ``figures`` (name -> SVG), fields replaced by ``changes``."""
+def report_settings(settings: dict[str, Any]) -> ReportSettings:
+    """The report's font settings from their JSON (as the workflow passes them)."""
+    return ReportSettings.parse(settings, "the report settings")
+
+
+def report_inputs(figures: dict[str, str], *, settings: dict[str, Any] | None = None, **changes: Any) -> ReportInputs:
+    """The report's inputs for the fixture study with ``figures`` (name -> SVG), the report ``settings``
+    (default :data:`SETTINGS`), and other fields replaced by ``changes``."""
     inputs = ReportInputs(
         study=STUDY,
-        settings=SETTINGS,
+        settings=report_settings(settings or SETTINGS),
         results=fixture_results(),
         summaries=summaries(),
         figures=figures,

@@ -6,6 +6,7 @@ import pytest
 
 from pa_study.errors import InputError
 from pa_study.ingest.settings import RawFile, corrections_settings, ingest_settings
+from tests.helpers.project import config
 
 
 def test_an_ingest_job_depends_on_its_own_file_entry_only():
@@ -17,6 +18,11 @@ def test_an_ingest_job_depends_on_its_own_file_entry_only():
         ingest_settings(config, "Y", "households")
 
 
-def test_a_raw_file_entry_reads_with_the_documented_defaults():
-    assert RawFile.from_config({"path": "hh.csv"}) == RawFile("hh.csv", encoding="auto", sheet=None, header_row=1)
-    assert RawFile.from_config({"path": "v.xlsx", "sheet": "村", "header_row": 2}).header_row == 2
+def test_a_raw_file_entry_takes_the_schema_defaults_and_refuses_a_partial_entry():
+    entry = config()["counties"]["H"]["files"]["households"]
+    assert RawFile.from_config(entry) == RawFile(
+        path="data/raw/H/households.xlsx", encoding="auto", sheet=None, header_row=1
+    )
+    assert RawFile.from_config({**entry, "sheet": "村", "header_row": 2}).sheet == "村"
+    with pytest.raises(InputError, match="raw file's settings: key 'encoding'"):
+        RawFile.from_config({"path": "hh.csv"})

@@ -25,7 +25,7 @@ from pa_study.clean.steps import (
     typed_values,
 )
 from pa_study.codebook import CLEANED_DTYPES, SOURCE_ROW, Codebook, Instrument
-from pa_study.design import design_columns, weight_column
+from pa_study.design import SurveyDesignOptions, design_columns, weight_column
 from pa_study.errors import InputError
 from pa_study.files import read_json, write_csv, write_json, write_parquet
 from pa_study.progress import progress
@@ -74,7 +74,7 @@ def clean_table(
     steps: list[Callable[[pd.DataFrame], StepResult]] = [
         lambda t: normalise_cells(t, instrument),
         lambda t: missing_codes_to_na(t, instrument, codebook),
-        lambda t: typed_values(t, instrument, codebook, scales, options, source),
+        lambda t: typed_values(t, instrument, codebook, scales, options.unparseable_numbers, source),
         lambda t: range_checks(t, instrument),
     ]
     if instrument.name == "households":
@@ -98,7 +98,7 @@ def clean_county(
     ingested: dict[str, tuple[pd.DataFrame, dict[str, Any]]],
     codebook: Codebook,
     options: CleaningOptions,
-    design: dict[str, Any],
+    design: str | SurveyDesignOptions,
     *,
     corrections: pd.DataFrame | None = None,
     corrections_path: str | None = None,
@@ -111,8 +111,9 @@ def clean_county(
         Instrument name -> (ingest table, ingest report), for the instruments the county has.
     codebook, options
         The codebook and the ``cleaning`` config.
-    design : dict
-        The county's ``design`` config (see :func:`pa_study.design.design_columns`).
+    design : str or SurveyDesignOptions
+        The county's ``design`` (:func:`pa_study.design.design_options`; see
+        :func:`pa_study.design.design_columns`).
     corrections, corrections_path
         Pseudonymised duplicates corrections for the households and their file.
 
@@ -141,8 +142,8 @@ def clean_county(
             if usable.empty:
                 raise nothing_usable(cleaned, quarantine, instrument, Source.from_report(report), fixes is not None)
             frame_path = Source.from_report(ingested["villages"][1]).path
-            if isinstance(design, dict) and design.get("weights") == "column":
-                design = {**design, "weight_column": weight_column(design, instrument)}
+            if isinstance(design, SurveyDesignOptions) and design.weights == "column":
+                design = design.model_copy(update={"weight_column": weight_column(design, instrument)})
             with_design, design_quarantine, design_summary = design_columns(
                 usable, results["villages"].table, design, frame_path=frame_path
             )
@@ -187,7 +188,7 @@ def run_clean(
     reports: dict[str, str],
     codebook: Codebook,
     options: CleaningOptions,
-    design: dict[str, Any],
+    design: str | SurveyDesignOptions,
     corrections: str | None,
     corrections_source: str | None,
     outdir: str | Path,

@@ -3,25 +3,24 @@ config its clean job depends on."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
 from typing import Any
 
-from pa_study.config import county_block
+from pa_study.config import ConfigPart, Number, county_block
 
 
-@dataclass(frozen=True)
-class CleaningOptions:
-    """The cleaning choices read from ``config.yaml`` (``cleaning:``)."""
+class CleaningOptions(ConfigPart):
+    """The cleaning choices of the validated config (``cleaning:``; their defaults are the schema's)."""
 
-    income_tolerance_relative: float = 0.05
-    income_tolerance_absolute: float = 100.0
-    unparseable_numbers: str = "error"
-    outlier_iqr_multiplier: float = 3.0
+    income_tolerance_relative: Number
+    income_tolerance_absolute: Number
+    unparseable_numbers: str
+    outlier_iqr_multiplier: Number
 
     @classmethod
-    def from_config(cls, section: dict[str, Any] | None) -> CleaningOptions:
-        """Build the options from the config's ``cleaning`` section (missing keys keep defaults)."""
-        return cls(**(section or {}))
+    def from_config(cls, section: Mapping[str, Any]) -> CleaningOptions:
+        """Build the options from the validated config's ``cleaning`` section (a job's JSON parameter)."""
+        return cls.parse(section, "the cleaning settings")
 
 
 def clean_settings(config: dict[str, Any], county: str) -> dict[str, Any]:
@@ -31,4 +30,4 @@ def clean_settings(config: dict[str, Any], county: str) -> dict[str, Any]:
     The ``cleaning`` section is a parameter of its own (:class:`CleaningOptions`), shared by every county.
     """
     block = county_block(config, county)
-    return {"design": block["design"], "corrections": block.get("corrections")}
+    return {"design": block["design"], "corrections": block["corrections"]}

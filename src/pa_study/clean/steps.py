@@ -91,7 +91,7 @@ def typed_values(
     instrument: Instrument,
     codebook: Codebook,
     scales: dict[str, float],
-    options: CleaningOptions,
+    unparseable_numbers: str,
     source: Source,
 ) -> StepResult:
     """Convert the text columns to their codebook types.
@@ -99,8 +99,9 @@ def typed_values(
     Numbers are read with :func:`parsed_number` and multiplied by the unit scale of their header
     (e.g. 万元 → yuan); booleans and categories are harmonised to canonical codes through the
     codebook's spellings (Chinese or English labels, numeric codes); dates through
-    :func:`parsed_date`. Unreadable numbers stop the run (or quarantine the row, if configured);
-    unknown category labels and unreadable dates become missing, logged per cell.
+    :func:`parsed_date`. Unreadable numbers stop the run (``unparseable_numbers`` ``error``) or
+    quarantine the row (``quarantine``; ``cleaning.unparseable_numbers``); unknown category labels and
+    unreadable dates become missing, logged per cell.
 
     Raises
     ------
@@ -118,7 +119,7 @@ def typed_values(
         if var.type in ("integer", "number"):
             converted, entries, bad = _numbers(column, distinct, var, scales.get(var.name, 1.0), instrument.name)
             if bad:
-                _refuse_unparseable(table, var, bad, options, source, quarantine)
+                _refuse_unparseable(table, var, bad, unparseable_numbers, source, quarantine)
         elif var.type == "date":
             converted, entries = _dates(column, distinct, var, instrument.name)
         else:
@@ -204,13 +205,13 @@ def _refuse_unparseable(
     table: pd.DataFrame,
     var: Variable,
     bad: list[str],
-    options: CleaningOptions,
+    unparseable_numbers: str,
     source: Source,
     quarantine: dict[int, list[str]],
 ) -> None:
     rows = table.index[table[var.name].isin(bad)]
     expected = "a whole number" if var.type == "integer" else "a number"
-    if options.unparseable_numbers == "error":
+    if unparseable_numbers == "error":
         first_row = int(rows[0])
         value = table.at[first_row, var.name]
         more = f" ({len(rows) - 1} more rows have unreadable values in this column)" if len(rows) > 1 else ""

@@ -63,5 +63,5 @@ def _display(block: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "name": block["name"],
         "name_zh": block.get("name_zh", block["name"]),
-        "synthetic": bool(block.get("synthetic", False)),
+        "synthetic": block["synthetic"],
     }

@@ -204,7 +204,6 @@ def value_problems(raw: RawTable, instrument: Instrument, codebook: Codebook) ->
     """The values the cleaning stage would change to missing, refuse or quarantine, per column and
     kind, with their counts and first rows; found by running its own steps (normalising, missing
     codes, types, ranges) on the file's text."""
-    from pa_study.clean.settings import CleaningOptions
     from pa_study.clean.steps import Source, missing_codes_to_na, normalise_cells, range_checks, typed_values
     from pa_study.ingest.headers import canonical_table, map_headers
 
@@ -214,8 +213,8 @@ def value_problems(raw: RawTable, instrument: Instrument, codebook: Codebook) ->
     text = table.copy()
     table = normalise_cells(table, instrument).table
     table = missing_codes_to_na(table, instrument, codebook).table
-    options = CleaningOptions(unparseable_numbers="quarantine")
-    typed = typed_values(table, instrument, codebook, headers.scales, options, Source(raw.path))
+    # Counted, not stopped at: the cleaning stage's quarantine mode.
+    typed = typed_values(table, instrument, codebook, headers.scales, "quarantine", Source(raw.path))
     ranged = range_checks(typed.table, instrument)
     found: dict[tuple[str, str], list[int]] = {}
     for row, reasons in typed.quarantine.items():

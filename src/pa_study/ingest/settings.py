@@ -6,15 +6,14 @@ parameter, so editing another file's options, or another county, does not re-run
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
 from typing import Any
 
-from pa_study.config import county_block
+from pa_study.config import ConfigPart, county_block
 
 
-@dataclass(frozen=True)
-class RawFile:
-    """How to read one raw file: a county's ``files.<instrument>`` entry in ``config.yaml``.
+class RawFile(ConfigPart):
+    """How to read one raw file: a county's ``files.<instrument>`` entry (its defaults are the schema's).
 
     Attributes
     ----------
@@ -29,14 +28,14 @@ class RawFile:
     """
 
     path: str
-    encoding: str = "auto"
-    sheet: str | int | None = None
-    header_row: int = 1
+    encoding: str
+    sheet: str | int | None
+    header_row: int
 
     @classmethod
-    def from_config(cls, entry: dict[str, Any]) -> RawFile:
-        """Build it from a ``files.<instrument>`` entry (the schema refuses unknown keys)."""
-        return cls(**entry)
+    def from_config(cls, entry: Mapping[str, Any]) -> RawFile:
+        """Build it from a ``files.<instrument>`` entry of the validated config (a job's JSON parameter)."""
+        return cls.parse(entry, "the raw file's settings")
 
 
 def ingest_settings(config: dict[str, Any], county: str, instrument: str) -> dict[str, Any]:
@@ -57,11 +56,11 @@ def ingest_settings(config: dict[str, Any], county: str, instrument: str) -> dic
         ``files`` (the instrument's entry only) and ``synthetic`` (which salt the pseudonyms use).
     """
     block = county_block(config, county)
-    return {"files": {instrument: block["files"][instrument]}, "synthetic": block.get("synthetic", False)}
+    return {"files": {instrument: block["files"][instrument]}, "synthetic": block["synthetic"]}
 
 
 def corrections_settings(config: dict[str, Any], county: str) -> dict[str, Any]:
     """Return the part of a county's config the ingest of its duplicates corrections depends on:
     ``corrections`` (the file) and ``synthetic``."""
     block = county_block(config, county)
-    return {"corrections": block["corrections"], "synthetic": block.get("synthetic", False)}
+    return {"corrections": block["corrections"], "synthetic": block["synthetic"]}

@@ -31,6 +31,7 @@ from pa_study.report.sections import (
     data_section,
     title_facts,
 )
+from pa_study.report.settings import ReportSettings
 from pa_study.report.settings_appendix import settings_appendix
 from pa_study.report.text import LANGUAGES, words
 from pa_study.results import StudyResults, has_cjk, strip_cjk
@@ -45,7 +46,7 @@ class ReportInputs:
     study : dict
         The config parts the report needs: ``study``, ``focal``, ``benchmarks`` and per county its
         ``name``, ``name_zh`` and ``synthetic`` flag (under ``counties``).
-    settings : dict
+    settings : ReportSettings
         The config's ``report`` section (fonts).
     results : StudyResults
         The indicator families of the study's counties.
@@ -71,7 +72,7 @@ class ReportInputs:
     """
 
     study: dict[str, Any]
-    settings: dict[str, Any]
+    settings: ReportSettings
     results: StudyResults
     summaries: dict[str, str]
     figures: dict[str, str]
@@ -180,8 +181,7 @@ def study_title(study: dict[str, Any], focal_name: str, language: str) -> str:
 
 def synthetic_counties(study: dict[str, Any], ctx: ReportContext) -> list[str]:
     """The names of the study's counties whose data are synthetic (``synthetic: true``), in study order."""
-    counties = study.get("counties", {})
-    return [ctx.name(c) for c in ctx.results.counties if counties.get(c, {}).get("synthetic", False)]
+    return [ctx.name(c) for c in ctx.results.counties if study["counties"][c]["synthetic"]]
 
 
 def label_all(blocks: list[b.Block]) -> None:

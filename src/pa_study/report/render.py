@@ -18,13 +18,14 @@ from typing import Any
 
 from pa_study.errors import InputError
 from pa_study.fonts import packaged_font, system_font_files
+from pa_study.report.settings import ReportSettings
 
 LATIN_FONT = "Libertinus Serif"
 #: 2000-01-01T00:00:00Z: what ``datetime.today()`` would give inside the template; nothing prints it.
 FIXED_TIMESTAMP = 946684800
 
 
-def font_setup(settings: Mapping[str, Any], language: str) -> tuple[list[str], list[Path]]:
+def font_setup(settings: ReportSettings, language: str) -> tuple[list[str], list[Path]]:
     """The font families (in fallback order) and font files for the report in ``language``.
 
     With ``cjk_font_files`` null the CJK font is the one shipped with pa-study; with a pattern, the
@@ -42,11 +43,11 @@ def font_setup(settings: Mapping[str, Any], language: str) -> tuple[list[str], l
     InputError
         When the shipped font is missing, or for a Chinese report when the system font is not found.
     """
-    family, pattern = settings["cjk_font"], settings.get("cjk_font_files")
+    family, pattern = settings.cjk_font, settings.cjk_font_files
     if pattern is None:
         files = [packaged_font(family)]
     else:
-        files = system_font_files(pattern, list(settings.get("font_dirs", [])))
+        files = system_font_files(pattern, list(settings.font_dirs))
     if not files:
         if language == "zh":
             raise InputError(
