@@ -36,7 +36,7 @@ class PlanningOptions(ConfigPart):
     effects: dict[str, Number]
     contrast_mde: dict[str, Number]
     simulations: int
-    evaluation_samples: tuple[EvaluationSample, ...] = ()
+    evaluation_samples: tuple[EvaluationSample, ...]
 
 
 def contrasted_counties(config: Mapping[str, Any], county: str) -> list[str]:
