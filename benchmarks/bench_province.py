@@ -19,8 +19,10 @@ use against the resources its rule asks for, and the cold demo run.
    ``snakemake --cores 2`` run from nothing, ``--runs`` times (median).
 
     python benchmarks/bench_province.py                              # the 100-county province, then the demo
-    python benchmarks/bench_province.py --counties 6 --households 300000 --census 2 --skip-demo
     python benchmarks/bench_province.py --demo-only --runs 5
+    # a census of 1,000,000 households (GBK CSV) beside a small sample county: ingest, clean and
+    # every indicator family on census size, each job's peak memory and CPU time
+    python benchmarks/bench_province.py --counties 2 --households 1000000 --sample 200 --census 1 --skip-demo
 """
 
 from __future__ import annotations
