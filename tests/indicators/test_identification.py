@@ -318,3 +318,36 @@ def test_too_small_sample_is_reported_not_estimated() -> None:
     result = identification_indicators({"households": register(n_ok=1)}, settings("identification"))
     assert result.status == "too_small" and result.headline == []
     assert "fewer than the minimum" in result.notes[0]
+
+
+@pytest.mark.parametrize(
+    ("counts", "defined", "undefined"),
+    [
+        # nobody registered: the exclusion error (every eligible household missed) is still defined
+        (
+            {"n_exited_eligible": 0, "n_exited_ok": 0, "n_current_eligible": 0, "n_current_ok": 0},
+            {"eligible_share": 3 / 24, "exclusion_error": 1.0, "accuracy": 21 / 24, "kappa": 0.0},
+            ("inclusion_error",),
+        ),
+        # everyone on the register: the inclusion error is defined, the missed rate is not
+        (
+            {
+                "n_exited_eligible": 4,
+                "n_exited_ok": 8,
+                "n_current_eligible": 8,
+                "n_current_ok": 4,
+                "n_missed": 0,
+                "n_ok": 0,
+            },
+            {"inclusion_error": 4 / 12, "exclusion_error": 4 / 12, "wrongful_exit_rate": 4 / 12},
+            ("missed_rate",),
+        ),
+    ],
+)
+def test_a_county_without_one_group_keeps_every_rate_that_is_defined(counts, defined, undefined) -> None:
+    result = identification_indicators({"households": register(**counts)}, settings("identification", **SMALL))
+    for name, value in defined.items():
+        assert row(result, name)["estimate"] == pytest.approx(value, abs=1e-12), name
+    for name in undefined:
+        assert row(result, name)["estimate"] is None
+        assert row(result, name)["note"].startswith(f"{name} "), row(result, name)["note"]

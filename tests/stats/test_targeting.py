@@ -210,3 +210,20 @@ def test_composite_incidence_refuses_inconsistent_groups() -> None:
         composite_incidence(des, remaining="a", missed=[0, 0, 0, 0], exited="c", wrongly_exited="b")
     plain = composite_incidence(des, remaining="a", missed=[0, 0, 0, 1], exited="c", wrongly_exited=[0, 1, 0, 0])
     assert plain.estimate == pytest.approx((1 + 1 + 0.5 * 2) / 4) and plain.extra["wrongful_exit_rate"] == 0.5
+
+
+def test_undefined_rates_can_be_left_out_while_the_defined_ones_are_estimated() -> None:
+    # Nobody registered: inclusion error and precision have no denominator; kappa is 0.
+    result = targeting_errors([0, 0, 0, 0, 0], [1, 0, 0, 1, 0], undefined="omit")
+    assert result.inclusion_error is None and result.precision is None
+    assert set(result.undefined) == {"inclusion_error", "precision"}
+    assert result.kappa.estimate == pytest.approx(0.0, abs=1e-12)
+    assert "no registered households" in result.undefined["inclusion_error"]
+    assert result.exclusion_error.estimate == pytest.approx(1.0)
+    assert result.missed_rate.estimate == pytest.approx(2 / 5)
+    assert result.accuracy.estimate == pytest.approx(3 / 5)
+    assert "inclusion_error" not in result.to_frame()["rate"].tolist()
+    # Nobody registered and nobody eligible: no variation, so chance agreement is 1 and kappa undefined.
+    constant = targeting_errors([0, 0, 0], [0, 0, 0], undefined="omit")
+    assert constant.kappa is None and "chance agreement is 1" in constant.undefined["kappa"]
+    assert constant.accuracy.estimate == 1.0

@@ -20,7 +20,8 @@ Measurement 20(1), 37-46.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -47,7 +48,7 @@ class TargetingResult:
 
     Attributes
     ----------
-    inclusion_error : Estimate
+    inclusion_error : Estimate or None
         Registered but not eligible, as a share of the registered (leakage).
     exclusion_error : Estimate
         Eligible but not registered, as a share of the eligible (under-coverage).
@@ -61,26 +62,30 @@ class TargetingResult:
     confusion : pandas.DataFrame
         Estimated population counts (weighted) by registration (rows) and eligibility
         (columns).
+    undefined : dict
+        Rate name -> why it is undefined in this sample (``undefined="omit"``); those rates are ``None``.
 
     The error rates carry ``threshold``, ``verdict`` ("pass" when the estimate is below the
     threshold) and ``verdict_ci`` ("pass" when the whole CI is below it, "fail" when the whole
     CI is at or above it, otherwise "inconclusive") in their ``extra``.
     """
 
-    inclusion_error: Estimate
-    exclusion_error: Estimate
+    inclusion_error: Estimate | None
+    exclusion_error: Estimate | None
     accuracy: Estimate
-    precision: Estimate
-    recall: Estimate
-    f1: Estimate
-    kappa: Estimate
+    precision: Estimate | None
+    recall: Estimate | None
+    f1: Estimate | None
+    kappa: Estimate | None
     wrongful_exit_rate: Estimate | None
-    missed_rate: Estimate
+    missed_rate: Estimate | None
     confusion: pd.DataFrame
+    undefined: dict[str, str] = field(default_factory=dict)
 
     @property
     def rates(self) -> dict[str, Estimate]:
-        """The computed rates by name (``wrongful_exit_rate`` omitted when not computed)."""
+        """The computed rates by name (``wrongful_exit_rate`` omitted when not computed, and rates
+        undefined in the sample)."""
         names = (
             "inclusion_error",
             "exclusion_error",
@@ -110,6 +115,7 @@ def targeting_errors(
     wrongly_exited: object = None,
     thresholds: float | Mapping[str, float] = DEFAULT_THRESHOLD,
     level: float = 0.95,
+    undefined: Literal["raise", "omit"] = "raise",
 ) -> TargetingResult:
     """Estimate targeting errors of a register, with design-based SEs and threshold verdicts.
 
@@ -134,6 +140,11 @@ def targeting_errors(
         leaves out keep 2%.
     level : float
         Confidence level.
+    undefined : {"raise", "omit"}
+        What a rate whose denominator is empty (no registered, eligible, unregistered or exited
+        household), or kappa when chance agreement is 1, does: raise, or be left out (``None``, the
+        reason in :attr:`TargetingResult.undefined`) while every defined rate is estimated — a
+        county where every household is registered still has its inclusion error.
 
     Returns
     -------
@@ -143,9 +154,8 @@ def targeting_errors(
     Raises
     ------
     StatsInputError
-        Non-binary or missing indicators; wrongly exited households that did not exit; a rate
-        whose denominator is empty (no registered, eligible, unregistered or exited household);
-        kappa undefined because chance agreement is 1.
+        Non-binary or missing indicators; wrongly exited households that did not exit; with
+        ``undefined="raise"``, a rate whose denominator is empty or kappa undefined.
 
     Notes
     -----
@@ -172,14 +182,27 @@ def targeting_errors(
     }
     parts |= _exits(design, exited, wrongly_exited)
     ds = design.assign(**{_PREFIX + key: values for key, values in parts.items()})
-    rates: dict[str, Estimate | None] = {"wrongful_exit_rate": None}
-    rates |= _ratios(ds, parts, level)
+    empty = {
+        name: f"the sample has no {_DENOMINATORS[den]}"
+        for name, (_, den) in _RATIOS.items()
+        if den in parts and not parts[den].any()
+    }
+    if empty and undefined == "raise":
+        name, why = next(iter(empty.items()))
+        raise StatsInputError(f"{name}: {why}, so the rate over them is undefined")
+    rates: dict[str, Estimate | None] = dict.fromkeys(("wrongful_exit_rate", *empty))
+    rates |= _ratios(ds, parts, level, skip=set(empty))
     rates["accuracy"] = rename(ds.mean(_PREFIX + "agree", level=level), "accuracy")
-    rates["kappa"] = _kappa(ds, reg, elig, level)
+    try:
+        rates["kappa"] = _kappa(ds, reg, elig, level)
+    except StatsInputError as exc:
+        if undefined == "raise":
+            raise
+        rates["kappa"], empty["kappa"] = None, str(exc)
     for name in ERROR_RATES:
         if rates[name] is not None:
             rates[name] = _verdict(rates[name], limits[name])
-    return TargetingResult(**rates, confusion=_confusion(design.weights, reg, elig))
+    return TargetingResult(**rates, confusion=_confusion(design.weights, reg, elig), undefined=empty)
 
 
 def composite_incidence(
@@ -307,12 +330,11 @@ _DENOMINATORS = {
 }
 
 
-def _ratios(ds: SurveyDesign, parts: dict[str, np.ndarray], level: float) -> dict[str, Estimate]:
-    """All ratio rates whose indicators are in ``parts``, estimated in one vectorised pass."""
-    pairs = {name: pair for name, pair in _RATIOS.items() if pair[1] in parts}
-    for name, (_, den) in pairs.items():
-        if not parts[den].any():
-            raise StatsInputError(f"{name}: the sample has no {_DENOMINATORS[den]}, so the rate over them is undefined")
+def _ratios(ds: SurveyDesign, parts: dict[str, np.ndarray], level: float, skip: set[str]) -> dict[str, Estimate]:
+    """The ratio rates whose indicators are in ``parts`` (but those in ``skip``), in one vectorised pass."""
+    pairs = {name: pair for name, pair in _RATIOS.items() if pair[1] in parts and name not in skip}
+    if not pairs:
+        return {}
     table = ds.ratio(
         [_PREFIX + num for num, _ in pairs.values()], [_PREFIX + den for _, den in pairs.values()], level=level
     )

@@ -143,7 +143,7 @@ def identification_indicators(
     result.tables["causes"] = causes_table(design, level)
     min_n = settings.min_sample.group
     lines_now = {year: line}
-    result.headline = _targeting_headline(targeting[options.welfare], options, min_n, lines_now)
+    result.headline = _targeting_headline(targeting[options.welfare], options, min_n, lines_now, result.notes)
     result.headline += _exit_headline(exits, settings, min_n)
     result.headline += _fgt_headline(result.tables["fgt"], options, min_n, lines_now)
     result.headline += _af_headline(persons, line, settings, result, lines_now)
@@ -342,7 +342,11 @@ def _thresholds(settings: IdentificationSettings) -> dict[str, float]:
 
 
 def _targeting_headline(
-    rates: dict[str, Estimate], options: IdentificationOptions, min_n: int, lines: dict[int, float]
+    rates: dict[str, Estimate],
+    options: IdentificationOptions,
+    min_n: int,
+    lines: dict[int, float],
+    notes: list[str],
 ) -> list[dict[str, Any]]:
     welfare = welfare_words(options.welfare)
     rows = []
@@ -351,7 +355,8 @@ def _targeting_headline(
         label, definition = TARGETING_RATES[key]
         definition = f"{definition}; eligibility on {welfare} (households)"
         if key not in rates:
-            rows.append(missing_row(name, label, definition, "undefined in this sample (empty denominator)"))
+            note = next((n for n in notes if n.startswith(f"{key} ")), "undefined in this sample")
+            rows.append(missing_row(name, label, definition, note))
             continue
         row = headline_row(name, label, rates[key], definition, min_n=min_n, poverty_lines=lines)
         rows.append(row | {"welfare": options.welfare})

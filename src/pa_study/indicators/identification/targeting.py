@@ -34,7 +34,7 @@ from pa_study.indicators.survey import (
     ratio_by,
     ratio_estimate,
 )
-from pa_study.stats import Estimate, StatsInputError, SurveyDesign, targeting_errors
+from pa_study.stats import Estimate, SurveyDesign, targeting_errors
 
 WELFARE = ("pre_transfer", "post_transfer")
 #: Eligibility column of the identification frame for each welfare measure.
@@ -68,6 +68,9 @@ _WELFARE_WORDS = {
 }
 
 
+_REGISTRATION_RATES = ("inclusion_error", "exclusion_error", "accuracy", "kappa")
+
+
 def welfare_words(welfare: str) -> str:
     """How a welfare measure is named in labels and definitions."""
     return _WELFARE_WORDS[welfare]
@@ -79,7 +82,8 @@ def targeting_rates(
     """Return the rates of :data:`TARGETING_RATES` of the current register against ``eligible``.
 
     Proportions carry the configured proportion interval, F1 and kappa logit-scale limits inside
-    their ranges ([0, 1] and [-1, 1]). Rates whose denominator is empty are left out with a note.
+    their ranges ([0, 1] and [-1, 1]). Rates undefined in the sample (an empty denominator, kappa
+    without variation) are left out with a note starting with the rate's name; the others are kept.
     """
     data = design.data
     registered, current = data["registered"].to_numpy(), data["current"].to_numpy()
@@ -93,12 +97,13 @@ def targeting_rates(
     if registered.any():
         ever = ratio_estimate(ds, "_fp", "_reg", level=level)
         rates["inclusion_error_ever"] = dataclasses.replace(ever, n=int(registered.sum()))
-    try:
-        result = targeting_errors(current, eligible, design=design, level=level)
-    except StatsInputError as exc:
-        notes.append(f"targeting rates against the current register undefined: {exc}")
-    else:
-        rates |= {name: result.rates[name] for name in TARGETING_RATES if name in result.rates}
+    result = targeting_errors(current, eligible, design=design, level=level, undefined="omit")
+    rates |= {name: result.rates[name] for name in TARGETING_RATES if name in result.rates}
+    notes += [
+        f"{name} is undefined against the current register: {why}"
+        for name, why in result.undefined.items()
+        if name in TARGETING_RATES
+    ]
     bounds = {"f1": (0.0, 1.0), "kappa": (-1.0, 1.0)}
     return {
         name: bounded_interval(e, design=design, lower=bounds[name][0], upper=bounds[name][1])
@@ -230,27 +235,29 @@ def registration_check(
         years.add(year)
         design = household_design(known, lonely_psu=settings.lonely_psu)
         poor = (known["income_pc_base"] < line).to_numpy(dtype=float)
-        try:
-            result = targeting_errors(known["registered"].to_numpy(), poor, design=design, level=level)
-        except StatsInputError as exc:
-            notes.append(f"registration check on recalled income skipped: {exc}")
-        else:
-            keys = {
-                "basis": "baseline_recall",
-                "reference": f"income of {year} recalled in the survey against the {year} line (a proxy for the "
-                "income registration judged)",
-                "year": year,
-                "line": line,
-            }
-            rows = [
-                (
-                    {**keys, "rate": name},
-                    bounded_interval(result.rates[name], design=design, lower=-1.0)
-                    if name == "kappa"
-                    else proportion_interval(result.rates[name], method=method, design=design),
-                )
-                for name in ("inclusion_error", "exclusion_error", "accuracy", "kappa")
-            ]
-            tables.append(estimate_table(rows))
+        result = targeting_errors(known["registered"].to_numpy(), poor, design=design, level=level, undefined="omit")
+        notes += [
+            f"registration check on recalled income: {name} undefined: {why}"
+            for name, why in result.undefined.items()
+            if name in _REGISTRATION_RATES
+        ]
+        keys = {
+            "basis": "baseline_recall",
+            "reference": f"income of {year} recalled in the survey against the {year} line (a proxy for the "
+            "income registration judged)",
+            "year": year,
+            "line": line,
+        }
+        rows = [
+            (
+                {**keys, "rate": name},
+                bounded_interval(result.rates[name], design=design, lower=-1.0)
+                if name == "kappa"
+                else proportion_interval(result.rates[name], method=method, design=design),
+            )
+            for name in _REGISTRATION_RATES
+            if name in result.rates
+        ]
+        tables.append(estimate_table(rows))
     table = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame()
     return table, notes, years
