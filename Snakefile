@@ -41,6 +41,7 @@ include: "rules/indicators.smk"
 include: "rules/compare.smk"
 include: "rules/figures.smk"
 include: "rules/plan.smk"
+include: "rules/multiverse.smk"
 include: "rules/report.smk"
 
 

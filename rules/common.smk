@@ -8,8 +8,9 @@ from pa_study.config import INSTRUMENTS, canonical_json, load_schema, validated_
 from pa_study.errors import InputError
 
 # The config is checked before the stages are imported, so that a bad config is reported at once.
+SCHEMA = load_schema(Path(workflow.basedir) / "config.schema.yaml")
 try:
-    config.update(validated_config(config, load_schema(Path(workflow.basedir) / "config.schema.yaml")))
+    config.update(validated_config(config, SCHEMA))
 except InputError as exc:
     sys.exit(f"pa-study: error: {exc}")
 
@@ -20,5 +21,12 @@ from pa_study.figures import FIGURES
 from pa_study.indicators import FAMILIES, family_settings
 from pa_study.ingest import corrections_settings, ingest_settings
 from pa_study.plan import PlanSettings
+from pa_study.multiverse import check_multiverse
+
+# The multiverse's values are checked against the families' choices and the schema as a whole.
+try:
+    check_multiverse(config, SCHEMA)
+except InputError as exc:
+    sys.exit(f"pa-study: error: {exc}")
 
 ENV = "envs/pa-study.yaml"

@@ -138,7 +138,14 @@ def test_the_report_passes_only_declared_inputs(config, language):
     assert paths_of(values(arguments, "--summary")) == inputs["summaries"]
     assert [v.split("=")[0] for v in values(arguments, "--summary")] == wf.study_counties(config)
     figures = [wf.figure_output(n, language) for n in FIGURES]
-    assert paths_of(values(arguments, "--figure")) == inputs["figures"] == figures
+    assert paths_of(values(arguments, "--figure"))[: len(FIGURES)] == inputs["figures"] == figures
+    # The specification curves are files in the curve folders the report declares.
+    curves = paths_of(values(arguments, "--figure"))[len(FIGURES) :]
+    assert len(curves) == 4
+    assert all(any(path.startswith(f"{folder}/") for folder in inputs["multiverse"]) for path in curves)
+    verdicts = paths_of(values(arguments, "--multiverse"))
+    assert verdicts == [wf.multiverse_outputs("H", f)["verdicts"] for f in ("identification", "income", "capability")]
+    assert set(verdicts) <= set(inputs["multiverse"])
     assert values(arguments, "--provenance") == inputs["raw"]
     assert values(arguments, "--comparison") == [inputs["comparison"]] == [wf.comparison_outputs("microdata")["json"]]
     assert values(arguments, "--published") == [inputs["published"]]
@@ -175,6 +182,28 @@ def test_the_plan_passes_only_declared_inputs_and_the_focal_county_is_planned_by
     assert [t for t in wf.study_targets(config) if t.endswith("plan.json")] == [wf.plan_output("H")]
 
 
+def test_the_multiverse_jobs_read_declared_inputs_and_are_default_targets(config):
+    targets = wf.study_targets(config)
+    for family in ("identification", "income", "capability"):
+        specs = wf.multiverse_specifications(config, "H", family)
+        inputs = wf.multiverse_family_inputs(config, "H", family)
+        assert inputs["baseline"] == wf.indicator_outputs("H", family)["json"]
+        assert inputs["specifications"] == [
+            wf.multiverse_specification_output("H", family, s.key) for s in specs if not s.baseline
+        ]
+        arguments = wf.multiverse_table_arguments(config, "H", family)
+        assert values(arguments, "--specification") == inputs["specifications"]
+        assert values(arguments, "--baseline") == [inputs["baseline"]]
+        grid = wf.multiverse_grid(config, "H", family)
+        assert list(grid["choices"]) == [s.key for s in specs]
+        job = wf.multiverse_specification(config, "H", family, specs[1].key)
+        assert job == {"settings": specs[1].settings.to_dict(), "choices": specs[1].choices}
+        assert set(wf.multiverse_outputs("H", family).values()) <= set(targets)
+    assert not any("/Lankao/multiverse/" in t for t in targets)  # the focal county only, by default
+    with pytest.raises(KeyError, match="no specification"):
+        wf.multiverse_specification(config, "H", "income", "s0000000000")
+
+
 def test_config_hash_is_stable_and_follows_the_config(config):
     assert wf.config_sha256(config) == wf.config_sha256(dict(reversed(list(config.items()))))
     edited = copy.deepcopy(config)
@@ -192,6 +221,7 @@ def test_every_rule_has_a_footprint_and_every_readable_format_too(config):
 
     assert {wf.footprint_kind("ingest", f"x{suffix}") for suffix in FORMATS} <= set(wf.FOOTPRINTS)
     rules = ["ingest_corrections", "clean", "indicators", "plan", "report_pdf", *(f"compare_{p}" for p in PARTS)]
+    rules += ["multiverse_specification", "multiverse_table"]
     rules += [f"figure_{name}" for name in FIGURES]
     assert {wf.footprint_kind(rule) for rule in rules} <= set(wf.FOOTPRINTS)
     assert set(wf.SIZED_INPUTS) == {"ingest", "figure", *(r for r in rules if not r.startswith("figure_"))}

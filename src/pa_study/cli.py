@@ -169,6 +169,51 @@ def _print_plan(args: argparse.Namespace) -> None:
     )
 
 
+def _multiverse_specification(args: argparse.Namespace) -> None:
+    from pa_study.codebook import load_codebook
+    from pa_study.indicators import indicator_family
+    from pa_study.multiverse.run import run_specification
+
+    spec = json.loads(args.specification)
+    document = run_specification(
+        family=args.family,
+        settings=indicator_family(args.family).settings_from_json(spec["settings"]),
+        key=args.key,
+        choices=spec["choices"],
+        clean_dir=args.clean_dir,
+        codebook=load_codebook(args.codebook),
+        output=args.output,
+    )
+    log.info("%s %s %s: %s", document["county"], args.family, args.key, json.dumps(spec["choices"], sort_keys=True))
+    for note in document["notes"]:
+        log.info("note: %s", note)
+
+
+def _multiverse_table(args: argparse.Namespace) -> None:
+    from pa_study.multiverse.run import run_multiverse_table
+
+    grid = json.loads(args.grid)
+    shares = run_multiverse_table(
+        family=args.family,
+        baseline=args.baseline,
+        specifications=args.specification,
+        choices=grid["choices"],
+        headlines=grid["headlines"],
+        table_out=args.table,
+        verdicts_out=args.verdicts,
+        curves_dir=args.curves,
+        languages=args.language,
+    )
+    for row in shares.itertuples():
+        log.info(
+            "%s: verdict '%s' holds in %d of %d specifications",
+            row.headline,
+            row.baseline_verdict,
+            row.agreeing,
+            row.specifications,
+        )
+
+
 def _figure(args: argparse.Namespace) -> None:
     from pa_study.codebook import load_codebook
     from pa_study.figures import draw_figure
@@ -201,6 +246,7 @@ def _report(args: argparse.Namespace) -> None:
             comparison=args.comparison,
             published=args.published,
             plan=args.plan,
+            multiverse=dict(item.split("=", 1) for item in args.multiverse),
             provenance_files=args.provenance,
             config_sha256=args.config_sha256,
             git_commit=args.git_commit,
@@ -298,8 +344,11 @@ def _add_compare(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
 
 def _check_config(args: argparse.Namespace) -> None:
     from pa_study.config import load_schema, load_yaml, validated_config
+    from pa_study.multiverse import check_multiverse
 
-    checked = validated_config(load_yaml(args.configfile), load_schema(args.schema))
+    schema = load_schema(args.schema)
+    checked = validated_config(load_yaml(args.configfile), schema)
+    check_multiverse(checked, schema)
     if args.resolved:
         import yaml
 
@@ -428,6 +477,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--indicators", action="append", default=[], help="county:family=path of an indicator JSON")
     p.add_argument("--output", help="write the plan as JSON here instead of printing it")
 
+    p = command("multiverse-specification", _multiverse_specification, "compute one specification of a family")
+    p.add_argument("--family", required=True)
+    p.add_argument("--key", required=True, help="the specification's name")
+    p.add_argument("--specification", required=True, help="its settings and choices as JSON")
+    p.add_argument("--clean-dir", required=True)
+    p.add_argument("--codebook", required=True)
+    p.add_argument("--output", required=True)
+
+    p = command("multiverse-table", _multiverse_table, "stack a family's specifications, count verdicts, draw curves")
+    p.add_argument("--family", required=True)
+    p.add_argument("--grid", required=True, help="headlines and each specification's choices as JSON")
+    p.add_argument("--baseline", required=True, help="the family's indicator file")
+    p.add_argument("--specification", action="append", default=[], help="a specification's JSON")
+    p.add_argument("--table", required=True)
+    p.add_argument("--verdicts", required=True)
+    p.add_argument("--curves", required=True, help="folder of the specification curves")
+    p.add_argument("--language", action="append", default=[], help="a language to draw the curves in")
+
     p = command("figure", _figure, "draw one figure from the indicator results of the study's counties")
     p.add_argument("name", help="the figure (see pa_study.figures.FIGURES)")
     p.add_argument(
@@ -448,6 +515,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--comparison", help="the comparison stage's headline contrasts (JSON)")
     p.add_argument("--published", help="the comparison stage's line-up of survey estimates and published figures (CSV)")
     p.add_argument("--plan", help="the focal county's plan for its next survey (plan.json)")
+    p.add_argument("--multiverse", action="append", default=[], help="family=path of a multiverse verdict table")
     p.add_argument("--provenance", action="append", default=[], help="an input file or folder whose hash to list")
     p.add_argument("--config-sha256", required=True, help="hash of the merged config")
     p.add_argument("--git-commit", default="unknown", help="commit of the code")

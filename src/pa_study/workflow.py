@@ -28,6 +28,13 @@ from pa_study.compare import PARTS
 from pa_study.config import INSTRUMENTS, canonical_json, instruments_of
 from pa_study.figures import FIGURES
 from pa_study.indicators import FAMILIES
+from pa_study.multiverse import (
+    Specification,
+    family_specifications,
+    multiverse_counties,
+    multiverse_families,
+    multiverse_settings,
+)
 from pa_study.plan.settings import contrasted_counties
 
 Config = Mapping[str, Any]
@@ -219,6 +226,124 @@ def plan_arguments(config: Config, county: str) -> str:
     return _arguments("--indicators", items)
 
 
+# --- specification multiverse --------------------------------------------------------------------
+
+
+def multiverse_folder(county: str) -> str:
+    """Return the folder of a county's multiverse."""
+    return f"{RESULTS}/{county}/multiverse"
+
+
+def multiverse_specification_output(county: str, family: str, key: str) -> str:
+    """Return the JSON one specification's job writes."""
+    return f"{multiverse_folder(county)}/{family}/{key}.json"
+
+
+def multiverse_outputs(county: str, family: str) -> dict[str, str]:
+    """Return the files the multiverse of one family and county ends in: the ``table`` of every
+    specification's headline rows, the ``verdicts`` (the share of specifications in which each
+    verdict holds) and the folder of ``curves`` (``<headline>.svg``, ``zh/<headline>.svg``)."""
+    folder = multiverse_folder(county)
+    return {
+        "table": f"{folder}/{family}.csv",
+        "verdicts": f"{folder}/{family}_verdicts.csv",
+        "curves": f"{folder}/{family}_curves",
+    }
+
+
+def multiverse_specifications(config: Config, county: str, family: str) -> list[Specification]:
+    """Return the specifications of ``family`` for ``county`` (the baseline first)."""
+    return family_specifications(config, family, county)
+
+
+def multiverse_specification(config: Config, county: str, family: str, key: str) -> dict[str, Any]:
+    """Return the ``settings`` and ``choices`` of the specification ``key`` (a job's parameters)."""
+    for spec in multiverse_specifications(config, county, family):
+        if spec.key == key:
+            return {"settings": spec.settings.to_dict(), "choices": spec.choices}
+    raise KeyError(f"no specification {key} of {family} for {county} in the config's multiverse")
+
+
+def multiverse_specification_inputs(config: Config, county: str, family: str) -> dict[str, str]:
+    """Return what one specification's job reads: the inputs of the family's indicator job."""
+    return indicator_inputs(config, county, family)
+
+
+def multiverse_family_inputs(config: Config, county: str, family: str) -> dict[str, Any]:
+    """Return what a family's multiverse table reads: the ``baseline`` (the family's indicator file)
+    and the JSON of each other specification."""
+    return {
+        "baseline": indicator_outputs(county, family)["json"],
+        "specifications": [
+            multiverse_specification_output(county, family, spec.key)
+            for spec in multiverse_specifications(config, county, family)
+            if not spec.baseline
+        ],
+    }
+
+
+def multiverse_grid(config: Config, county: str, family: str) -> dict[str, Any]:
+    """Return the part of the multiverse a family's table job depends on: its ``headlines`` and
+    each specification's ``choices`` (key -> choices), the baseline first."""
+    specs = multiverse_specifications(config, county, family)
+    headlines = multiverse_settings(config).families[family].headlines
+    return {"headlines": list(headlines), "choices": {spec.key: spec.choices for spec in specs}}
+
+
+def multiverse_table_arguments(config: Config, county: str, family: str) -> str:
+    """Return the ``--baseline``/``--specification``/``--language`` arguments of ``pa-study multiverse-table``."""
+    inputs = multiverse_family_inputs(config, county, family)
+    return " ".join(
+        [
+            _arguments("--baseline", [inputs["baseline"]]),
+            _arguments("--specification", inputs["specifications"]),
+            _arguments("--language", report_languages(config)),
+        ]
+    )
+
+
+def report_multiverse_verdicts(config: Config) -> dict[str, str]:
+    """Return family -> the focal county's multiverse verdict table, when its multiverse is run."""
+    focal = study_counties(config)[0]
+    if focal not in multiverse_counties(config):
+        return {}
+    return {family: multiverse_outputs(focal, family)["verdicts"] for family in multiverse_families(config)}
+
+
+def report_multiverse_curves(config: Config, language: str) -> dict[str, str]:
+    """Return the report's figure name -> SVG of each specification curve of the focal county in ``language``."""
+    focal = study_counties(config)[0]
+    curves = {}
+    for family in report_multiverse_verdicts(config):
+        folder = multiverse_outputs(focal, family)["curves"]
+        for headline in multiverse_settings(config).families[family].headlines:
+            path = f"{folder}/{headline}.svg" if language == "en" else f"{folder}/{language}/{headline}.svg"
+            curves[f"multiverse_{family}_{headline}"] = path
+    return curves
+
+
+def report_multiverse(config: Config) -> list[str]:
+    """Return the multiverse files the report reads: the focal county's verdict tables and the
+    folders of their curves."""
+    focal = study_counties(config)[0]
+    return [
+        path
+        for family in report_multiverse_verdicts(config)
+        for key, path in multiverse_outputs(focal, family).items()
+        if key != "table"
+    ]
+
+
+def multiverse_targets(config: Config) -> list[str]:
+    """Return the multiverse's outputs for the counties and families the config lists."""
+    return [
+        path
+        for county in multiverse_counties(config)
+        for family in multiverse_families(config)
+        for path in multiverse_outputs(county, family).values()
+    ]
+
+
 # --- figures ------------------------------------------------------------------------------------
 
 
@@ -352,7 +477,8 @@ def report_inputs(config: Config, language: str = "en") -> dict[str, Any]:
     """Return everything the report in ``language`` reads: the ``codebook``, the ``raw`` files, the
     ``indicators`` and their ``indicator_tables``, the clean ``summaries``, the ``figures`` in that
     language, the comparison's contrasts (``comparison``) and line-up of survey estimates beside
-    published figures (``published``), and the focal county's ``plan`` for its next survey."""
+    published figures (``published``), the focal county's ``plan`` for its next survey and its
+    ``multiverse`` (verdict tables and folders of specification curves)."""
     return {
         "codebook": config["codebook"],
         "raw": study_input_files(config),
@@ -363,12 +489,14 @@ def report_inputs(config: Config, language: str = "en") -> dict[str, Any]:
         "comparison": comparison_outputs("microdata")["json"],
         "published": comparison_table("published", "published_lineup"),
         "plan": plan_output(study_counties(config)[0]),
+        "multiverse": report_multiverse(config),
     }
 
 
 def report_arguments(config: Config, language: str = "en") -> str:
     """Return the ``--language``/``--indicators``/``--summary``/``--figure``/``--provenance``/
-    ``--comparison``/``--published``/``--plan`` arguments of ``pa-study report``."""
+    ``--comparison``/``--published``/``--plan``/``--multiverse`` arguments of ``pa-study report``
+    (the specification curves as further ``--figure`` arguments)."""
     inputs = report_inputs(config, language)
     counties = study_counties(config)
     return " ".join(
@@ -381,6 +509,11 @@ def report_arguments(config: Config, language: str = "en") -> str:
             _arguments("--comparison", [inputs["comparison"]]),
             _arguments("--published", [inputs["published"]]),
             _arguments("--plan", [inputs["plan"]]),
+            _arguments("--multiverse", [f"{f}={path}" for f, path in report_multiverse_verdicts(config).items()]),
+            _arguments(
+                "--figure",
+                [f"{name}={path}" for name, path in report_multiverse_curves(config, language).items()],
+            ),
         ]
     )
 
@@ -463,6 +596,8 @@ FOOTPRINTS: dict[str, Footprint] = {
     "figure": Footprint(250, 5.0, 4.0, 1.0),
     "report_pdf": Footprint(300, 5.0, 10.0, 1.0),
     "plan": Footprint(250, 100.0, 6.0, 1.4),
+    "multiverse_specification": Footprint(200, 100.0, 4.0, 1.4),
+    "multiverse_table": Footprint(250, 5.0, 6.0, 1.0),
 }
 #: The inputs whose size a job's footprint follows, by kind (the others are small or only hashed).
 SIZED_INPUTS: dict[str, tuple[str, ...]] = {
@@ -476,6 +611,8 @@ SIZED_INPUTS: dict[str, tuple[str, ...]] = {
     "figure": ("indicators",),
     "report_pdf": ("indicators", "summaries", "figures"),
     "plan": INSTRUMENTS,
+    "multiverse_specification": INSTRUMENTS,
+    "multiverse_table": ("baseline", "specifications"),
 }
 #: A job asks for this many times its footprint's memory (peaks vary with the data beyond its size)
 #: and this many times its CPU time as run time (a node's disk and start-up add to it), at least
@@ -559,6 +696,7 @@ def study_targets(config: Config) -> list[str]:
         targets += output_paths(clean_outputs(county))
         targets += [indicator_outputs(county, family)["json"] for family in FAMILIES]
     targets += [plan_output(county) for county in plan_counties(config)]
+    targets += multiverse_targets(config)
     for part in PARTS:
         targets += output_paths(comparison_outputs(part))
     return [*targets, *(report_pdf(language) for language in report_languages(config))]

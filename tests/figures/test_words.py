@@ -11,7 +11,7 @@ import matplotlib.pyplot as plt
 import pytest
 
 from pa_study.codebook import load_codebook
-from pa_study.figures import plots
+from pa_study.figures import plots, specification
 from pa_study.figures.theme import apply_theme
 from pa_study.figures.words import ZH, category_label, figure_language, label, tr
 
@@ -19,10 +19,11 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def marked_words() -> set[str]:
-    """The string literals passed to tr() and N_() in the plots module."""
-    tree = ast.parse(inspect.getsource(plots))
+    """The string literals passed to tr() and N_() in the modules that draw figures."""
+    trees = [ast.parse(inspect.getsource(module)) for module in (plots, specification)]
     return {
         call.args[0].value
+        for tree in trees
         for call in ast.walk(tree)
         if isinstance(call, ast.Call)
         and isinstance(call.func, ast.Name)

@@ -19,6 +19,12 @@ from pa_study.results import chinese_label, english_label
 #: Chinese for each English text the figures draw. A text missing here is drawn in English; the
 #: figure tests fail on it.
 ZH: dict[str, str] = {
+    # specification curves
+    "baseline (as configured)": "基准设定（按配置）",
+    "estimate and 95% CI": "估计值及95%置信区间",
+    "threshold": "阈值",
+    "specifications, sorted by estimate": "各设定（按估计值排序）",
+    "{n} of {total} specifications without an estimate": "{total}个设定中{n}个无估计值",
     # methods of the income effect
     "regression adjustment (main)": "回归调整（主估计）",
     "difference in differences": "双重差分",

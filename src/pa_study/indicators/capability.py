@@ -26,7 +26,7 @@ import pandas as pd
 from pa_study.codebook import Codebook
 from pa_study.config import ConfigPart
 from pa_study.errors import InputError
-from pa_study.indicators.family import CleanedTables, FigureSpec, IndicatorFamily
+from pa_study.indicators.family import Choice, CleanedTables, FigureSpec, IndicatorFamily
 from pa_study.indicators.output import FamilyResult, estimate_from_row, estimate_table, headline_row, missing_row
 from pa_study.indicators.settings import FamilySettings
 from pa_study.indicators.survey import (
@@ -528,6 +528,26 @@ def _definitions(options: CapabilityOptions, reversed_items: list[str], explaine
     }
 
 
+#: The analysis choices of the capability family the specification multiverse may vary.
+CHOICES = {
+    "index_method": Choice(
+        "capability.index_method",
+        "index weights",
+        "指数权重",
+        {
+            "equal": ("equal (Kling et al.)", "等权（Kling等）"),
+            "inverse_covariance": ("inverse covariance (Anderson)", "逆协方差（Anderson）"),
+        },
+    ),
+    "reference_group": Choice(
+        "capability.reference_group",
+        "standardised against",
+        "标准化参照组",
+        {"all": ("all households", "全部农户"), "unregistered": ("unregistered households", "非建档立卡户")},
+    ),
+}
+
+
 FAMILY = IndicatorFamily(
     name="capability",
     title_en="Capability and endogenous motivation",
@@ -539,6 +559,7 @@ FAMILY = IndicatorFamily(
     instruments=("households",),
     required=("households",),
     compute=capability_indicators,
+    choices=CHOICES,
     contrasts=("capability_gap", "scale_gap", "pc1_gap", "association_"),
     figures={
         "capability_by_status": FigureSpec(

@@ -74,6 +74,74 @@ class FigureSpec:
         return self.caption_zh if language == "zh" else self.caption_en
 
 
+#: A choice's value as the multiverse config lists it: a word naming an option, a number, a list, or
+#: null (a setting switched off).
+ChoiceValue = Any
+
+
+@dataclass(frozen=True)
+class Choice:
+    """An analysis choice behind a family's estimates, which the specification multiverse may vary.
+
+    A specification writes a value of each varied choice into the config's ``indicators`` section
+    at :attr:`path` before the family's settings are parsed, so a specification is an override of
+    the family's settings and the schema judges its values as it judges the config's.
+
+    Attributes
+    ----------
+    path : str
+        Where the choice sits in the ``indicators`` section, dotted (``identification.eligibility``).
+    label_en, label_zh : str
+        The choice's name in figures and the report.
+    values : dict
+        Labels (English, Chinese) of the words the choice takes (``income_or_items``); numbers are
+        printed as numbers. Empty for a choice whose values are numbers only.
+    setting : callable, optional
+        ``setting(value, indicators, county)``: the setting written at :attr:`path` for a value
+        that stands for a longer one (a quantile for both winsorising limits, a covariate set by
+        name, the national line), given the configured ``indicators`` section; the value itself
+        when not given.
+    """
+
+    path: str
+    label_en: str
+    label_zh: str
+    values: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    setting: Callable[[ChoiceValue, Mapping[str, Any], str], Any] | None = None
+
+    def label(self, language: str) -> str:
+        """The choice's name in ``language`` (``en`` or ``zh``)."""
+        return self.label_zh if language == "zh" else self.label_en
+
+    def value_label(self, value: ChoiceValue, language: str) -> str:
+        """A value's label in ``language``: its declared label, a number as written, a list joined,
+        ``none`` for null."""
+        if isinstance(value, str) and value in self.values:
+            english, chinese = self.values[value]
+            return chinese if language == "zh" else english
+        if value is None:
+            return "无" if language == "zh" else "none"
+        if isinstance(value, list):
+            return "、".join(map(str, value)) if language == "zh" else ", ".join(map(str, value))
+        return str(value)
+
+    def configured(self, indicators: Mapping[str, Any]) -> Any:
+        """The setting at :attr:`path` in the configured ``indicators`` section."""
+        node: Any = indicators
+        for key in self.path.split("."):
+            node = node[key]
+        return node
+
+    def apply(self, indicators: dict[str, Any], value: ChoiceValue, county: str) -> None:
+        """Write the setting of ``value`` at :attr:`path` of ``indicators`` (a copy the caller owns)."""
+        setting = value if self.setting is None else self.setting(value, indicators, county)
+        *parents, last = self.path.split(".")
+        node = indicators
+        for key in parents:
+            node = node[key]
+        node[last] = setting
+
+
 @dataclass(frozen=True)
 class IndicatorFamily(Generic[S]):
     """One indicator family: everything the stages after it need to know.
@@ -107,6 +175,9 @@ class IndicatorFamily(Generic[S]):
     key_headlines : tuple of str
         The headline names the report's first page shows in its key-findings table, in order
         (empty: those with a threshold, else the first contrast).
+    choices : dict
+        Name -> :class:`Choice`: the analysis choices the specification multiverse may vary
+        (``multiverse.families.<family>.choices`` in the config names them).
     threshold_units : callable, optional
         ``threshold_units(tables, settings)`` for a family whose threshold rates a next survey can
         be planned for (:mod:`pa_study.plan`): rate name -> one row per sampled unit of the rate's
@@ -126,6 +197,7 @@ class IndicatorFamily(Generic[S]):
     question_en: str = ""
     question_zh: str = ""
     key_headlines: tuple[str, ...] = ()
+    choices: Mapping[str, Choice] = field(default_factory=dict)
     threshold_units: Callable[[CleanedTables, S], Mapping[str, pd.DataFrame]] | None = None
 
     def title(self, language: str) -> str:

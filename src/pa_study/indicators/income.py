@@ -30,7 +30,7 @@ from pa_study.codebook import INCOME_TOTALS
 from pa_study.config import ConfigPart, Number
 from pa_study.design import PSU, WEIGHT
 from pa_study.errors import InputError
-from pa_study.indicators.family import FigureSpec, IndicatorFamily
+from pa_study.indicators.family import Choice, FigureSpec, IndicatorFamily
 from pa_study.indicators.output import FamilyResult, estimate_from_row, estimate_table, headline_row, missing_row
 from pa_study.indicators.settings import FamilySettings
 from pa_study.indicators.survey import (
@@ -581,6 +581,32 @@ def _definitions(options: IncomeOptions) -> dict[str, str]:
     }
 
 
+def winsorising_limits(value: Any, indicators: Mapping[str, Any], county: str) -> Any:
+    """The winsorising limits of the ``winsorise`` choice: a quantile ``q`` clips both tails at ``q``
+    and ``1 - q``, null clips none; a mapping of ``lower`` and ``upper`` is taken as it is."""
+    if value is None:
+        return {"lower": None, "upper": None}
+    if isinstance(value, (int, float)):
+        return {"lower": value, "upper": round(1 - value, 12)}
+    return value
+
+
+#: The analysis choices of the income family the specification multiverse may vary.
+CHOICES = {
+    "winsorise": Choice("income.winsorise", "winsorised at", "缩尾分位数", setting=winsorising_limits),
+    "covariates": Choice("income.covariates", "covariates", "协变量"),
+    "comparison": Choice(
+        "income.comparison",
+        "comparison group",
+        "对照组",
+        {
+            "non_participants": ("non-participants", "未参与户"),
+            "not_active": ("not active (incl. dividend only)", "未主动参与（含仅分红）"),
+        },
+    ),
+}
+
+
 FAMILY = IndicatorFamily(
     name="income",
     title_en="Industry income effect (blood-making)",
@@ -594,6 +620,7 @@ FAMILY = IndicatorFamily(
     instruments=("households", "projects"),
     required=("households",),
     compute=income_indicators,
+    choices=CHOICES,
     contrasts=("att_",),
     figures={
         "income_effects": FigureSpec(

@@ -21,6 +21,7 @@ from pa_study.errors import InputError
 from pa_study.files import read_json, write_bytes
 from pa_study.report.findings import county_appendix, findings_section, front_page
 from pa_study.report.implications import implications_section
+from pa_study.report.multiverse import multiverse_section
 from pa_study.report.planning import planning_appendix
 from pa_study.report.provenance import input_hashes, package_versions
 from pa_study.report.render import compile_pdf, font_setup
@@ -60,6 +61,10 @@ class ReportInputs:
         The comparison stage's headline contrasts (``contrasts.json``) and its line-up of survey
         estimates beside published figures (``published_lineup.csv``); without them the
         comparison section says they are pending.
+    multiverse : dict
+        Family -> the focal county's multiverse verdict table (``<family>_verdicts.csv``); empty
+        when no multiverse was run. Its specification curves are among ``figures``
+        (:func:`~pa_study.report.multiverse.curve_figure_name`).
     plan : str, optional
         The focal county's plan for its next survey (``plan.json``); without it the planning
         appendix says it is missing.
@@ -80,6 +85,7 @@ class ReportInputs:
     comparison: str | None = None
     published: str | None = None
     plan: str | None = None
+    multiverse: dict[str, str] = field(default_factory=dict)
     provenance_files: list[str] = field(default_factory=list)
     config_sha256: str = ""
     git_commit: str = "unknown"
@@ -160,6 +166,7 @@ def report_document(inputs: ReportInputs, language: str, fonts: list[str]) -> di
         *findings_section(ctx),
         *data_section(ctx),
         *comparison_section(ctx),
+        *multiverse_section(ctx, {f: pd.read_csv(path, encoding="utf-8-sig") for f, path in inputs.multiverse.items()}),
         *implications_section(ctx),
         *county_appendix(ctx),
         *settings_appendix(ctx),

@@ -11,7 +11,8 @@ exits met the standard, measured as the exit evaluation and the targeting litera
   and all of these by exit cohort;
 * :mod:`.poverty`: FGT indices by registration and the Alkire-Foster index over a grid of cutoffs;
 * :mod:`.compute`: the family for one county (headline rows, tables, definitions);
-* :mod:`.planning`: the households behind 错退率 and 漏评率, for planning the next survey.
+* :mod:`.planning`: the households behind 错退率 and 漏评率, for planning the next survey;
+* :mod:`.choices`: the analysis choices the specification multiverse may vary.
 
 References
 ----------
@@ -24,6 +25,7 @@ Economics 95(7-8) (multidimensional poverty). 国务院扶贫开发领导小组 
 from __future__ import annotations
 
 from pa_study.indicators.family import FigureSpec, IndicatorFamily
+from pa_study.indicators.identification.choices import CHOICES
 from pa_study.indicators.identification.compute import identification_indicators
 from pa_study.indicators.identification.constructs import (
     eligibility,
@@ -61,6 +63,7 @@ FAMILY = IndicatorFamily(
     instruments=("households",),
     required=("households",),
     compute=identification_indicators,
+    choices=CHOICES,
     threshold_units=threshold_units,
     figures={
         "identification_errors": FigureSpec(
