@@ -48,9 +48,8 @@ class MultiverseSettings(ConfigPart):
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> MultiverseSettings:
-        """The section of the validated config (empty when the config has none)."""
-        section = config.get("multiverse") or {"counties": "focal", "families": {}}
-        return cls.parse(section, "multiverse")
+        """The section of the validated config (the schema's defaults fill it: no family, the focal county)."""
+        return cls.parse(config["multiverse"], "multiverse")
 
 
 @dataclass(frozen=True)
