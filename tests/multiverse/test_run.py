@@ -148,3 +148,27 @@ def test_the_curves_are_drawn_in_each_language_and_the_same_on_a_rerun(documents
     }
     assert list(shares["agreeing"]) == [2]
     assert pd.read_csv(tmp_path / "a" / "table.csv", encoding="utf-8-sig").shape[0] == 4
+
+
+def test_the_table_command_writes_its_outputs_and_refuses_an_unknown_headline(documents, tmp_path, capsys):
+    import json
+
+    from pa_study.cli import main
+
+    baseline, paths, choices = documents
+
+    def table_command(headlines, out):
+        grid = json.dumps({"headlines": headlines, "choices": choices})
+        specs = [a for path in paths for a in ("--specification", str(path))]
+        return main(
+            ["multiverse-table", "--family", "identification", "--grid", grid, "--baseline", str(baseline), *specs]
+            + ["--table", str(out / "t.csv"), "--verdicts", str(out / "v.csv"), "--curves", str(out / "c")]
+            + ["--language", "en", "--log", str(out / "log.txt")]
+        )
+
+    assert table_command(["wrongful_exit_rate"], tmp_path / "ok") == 0
+    assert (tmp_path / "ok" / "c" / "wrongful_exit_rate.svg").is_file()
+    assert "holds in 2 of 3 specifications" in (tmp_path / "ok" / "log.txt").read_text(encoding="utf-8")
+    assert table_command(["no_such_rate"], tmp_path / "bad") == 1
+    assert "which the identification family does not report" in capsys.readouterr().err
+    assert not (tmp_path / "bad" / "t.csv").exists()
