@@ -39,7 +39,7 @@ def households(rng: np.random.Generator) -> pd.DataFrame:
 
 def test_frame_weights_reproduce_the_population_of_each_group():
     hh = households(np.random.default_rng(1))
-    out, quarantine, summary = design_columns(hh, frame(), sample_design(oversample_registered=True))
+    out, quarantine, summary, log = design_columns(hh, frame(), sample_design(oversample_registered=True))
     assert quarantine == {}
     f = frame().set_index("village")
     for village, group in out.groupby("village"):
@@ -49,19 +49,39 @@ def test_frame_weights_reproduce_the_population_of_each_group():
         assert group["weight"].sum() == pytest.approx(first_stage * f.at[village, "n_households"])
     assert out["fpc_villages"].tolist() == [3] * 24 + [4] * 24
     assert summary["strata"] == 2 and summary["psus"] == 4 and summary["single_psu_strata"] == []
+    # The second stage: the group's households in the village's frame entry.
+    registered_sizes = out.loc[out["design_group"] == "registered"].groupby("village")["fpc_households"].first()
+    assert registered_sizes.to_dict() == {v: f.at[v, "n_registered"] for v in registered_sizes.index}
+    other = out.loc[out["design_group"] == "other"].groupby("village")["fpc_households"].first()
+    assert other.to_dict() == {v: f.at[v, "n_households"] - f.at[v, "n_registered"] for v in other.index}
+    # Without sample_group the answer stands in, and the log says so.
+    assert summary["second_stage_groups"].startswith("registered (survey answer")
+    assert [(e["rule"], e["n_rows"]) for e in log] == [("group_from_answer", 48)]
+    weights = out["weight"].to_numpy(dtype=float)
+    distribution = summary["weight_distribution"]
+    assert distribution["min"] == pytest.approx(weights.min()) and distribution["max"] == pytest.approx(weights.max())
+    assert distribution["kish_deff"] == pytest.approx(1 + (weights.std() / weights.mean()) ** 2)
+    assert distribution["cv"] == pytest.approx(weights.std() / weights.mean())
 
 
 def test_without_oversampling_weights_are_equal_within_a_village():
     hh = households(np.random.default_rng(1))
-    out, _, _ = design_columns(hh, frame(), sample_design(oversample_registered=False))
+    out, _, summary, _ = design_columns(hh, frame(), sample_design(oversample_registered=False))
     assert out.groupby("village")["weight"].nunique().eq(1).all()
     assert out.loc[out["village"] == "一村", "weight"].iloc[0] == pytest.approx(1.5 * 100 / 12)
+    assert (out["design_group"] == "all").all() and summary["second_stage_groups"] == "village"
+    assert out.groupby("village")["fpc_households"].first().to_dict() == {
+        "一村": 100,
+        "二村": 200,
+        "四村": 80,
+        "六村": 60,
+    }
 
 
 def test_weight_column_is_used_and_missing_weights_quarantined():
     hh = households(np.random.default_rng(2))
     hh.loc[3, "weight"] = np.nan
-    out, quarantine, _ = design_columns(hh, frame(), sample_design(weights="column", weight_column="weight"))
+    out, quarantine, _, _ = design_columns(hh, frame(), sample_design(weights="column", weight_column="weight"))
     assert quarantine == {3: ["missing_weight"]}
     assert out.loc[2, "weight"] == pytest.approx(hh.loc[2, "weight"])
 
@@ -70,14 +90,14 @@ def test_households_outside_the_frame_or_unsampled_villages_are_quarantined():
     hh = households(np.random.default_rng(3))
     hh.loc[2, "village"] = "不存在村"
     hh.loc[3, "village"] = "三村"
-    _, quarantine, _ = design_columns(hh, frame(), sample_design())
+    _, quarantine, _, _ = design_columns(hh, frame(), sample_design())
     assert quarantine == {2: ["village_not_in_frame"], 3: ["village_not_sampled_in_frame"]}
 
 
 def test_a_stratum_with_one_responding_village_is_reported():
     hh = households(np.random.default_rng(4))
     hh = hh[hh["village"] != "六村"]
-    _, _, summary = design_columns(hh, frame(), sample_design())
+    _, _, summary, _ = design_columns(hh, frame(), sample_design())
     assert summary["single_psu_strata"] == ["乙镇"]
 
 
@@ -87,7 +107,7 @@ def test_a_census_weighs_every_household_one_and_has_no_sampling_error():
     hh = households(np.random.default_rng(5))
     hh.loc[3, "village"] = "三村"  # not drawn in the frame's sample: a census visits every village
     hh.loc[4, "village"] = "不存在村"
-    out, quarantine, summary = design_columns(hh, frame(), "census")
+    out, quarantine, summary, _ = design_columns(hh, frame(), "census")
     assert quarantine == {4: ["village_not_in_frame"]}
     usable = out.drop(index=4)
     assert usable["weight"].eq(1.0).all()
@@ -99,7 +119,7 @@ def test_a_census_weighs_every_household_one_and_has_no_sampling_error():
     assert design.fully_enumerated
     estimate = design.mean("y")
     assert estimate.estimate == pytest.approx((len(usable) - 1) / 2) and estimate.se == 0.0
-    sample, _, _ = design_columns(households(np.random.default_rng(5)), frame(), sample_design())
+    sample, _, _, _ = design_columns(households(np.random.default_rng(5)), frame(), sample_design())
     assert not household_design(sample, lonely_psu="adjust").fully_enumerated
 
 
@@ -126,3 +146,43 @@ def test_a_frame_that_cannot_hold_the_sample_is_refused_naming_its_rows():
     with pytest.raises(InputError, match=r"^v.xlsx: the village frame does not fit the sample drawn from it"):
         design_columns(hh, villages, sample_design(), frame_path="v.xlsx")
     assert frame_problems(hh, frame(), oversample_registered=True) == []
+
+
+def test_the_sampling_list_decides_the_group_not_the_answer():
+    # An exited household drawn from the register answers "not registered": it keeps the weight of
+    # the register list it was drawn from.
+    hh = households(np.random.default_rng(6)).assign(
+        sample_group=lambda d: d["registered"].map({True: "registered", False: "other"})
+    )
+    hh["sample_group"] = hh["sample_group"].astype("string")
+    listed, _, _, log = design_columns(hh, frame(), sample_design())
+    answered = hh.copy()
+    answered.loc[2, "registered"] = False
+    moved, _, summary, log = design_columns(answered, frame(), sample_design())
+    assert log == [] and summary["second_stage_groups"] == "sample_group"
+    assert moved.loc[2, "design_group"] == "registered" and moved.loc[2, "weight"] == listed.loc[2, "weight"]
+    # With the answer standing in, the household would move to the other group and its weight.
+    fallback, _, _, _ = design_columns(answered.drop(columns="sample_group"), frame(), sample_design())
+    assert fallback.loc[2, "design_group"] == "other" and fallback.loc[2, "weight"] != listed.loc[2, "weight"]
+
+
+def test_missing_sample_groups_fall_back_to_the_answer_row_by_row():
+    hh = households(np.random.default_rng(7)).assign(sample_group=pd.NA)
+    hh["sample_group"] = hh["sample_group"].astype("string")
+    hh.loc[hh.index[:10], "sample_group"] = "registered"
+    out, _, summary, log = design_columns(hh, frame(), sample_design())
+    assert summary["second_stage_groups"] == "sample_group (registered where missing)"
+    assert summary["groups_from_answer"] == len(hh) - 10 == log[0]["n_rows"]
+
+
+def test_a_group_sampled_beyond_its_frame_count_is_logged_under_given_weights():
+    # Frame weights refuse such a frame (above); given weights only need the group's size as FPC.
+    short = frame()
+    short.loc[0, "n_registered"] = 3  # 一村: 5 registered households sampled, 3 in the frame
+    hh = households(np.random.default_rng(8)).assign(weight=10.0)
+    out, _, summary, log = design_columns(hh, short, sample_design(weights="column", weight_column="weight"))
+    assert summary["frame_groups_below_sample"] == ["甲镇/一村|registered"]
+    assert ("frame_group_below_sample:甲镇/一村|registered", "3", "5") in [
+        (e["rule"], e["old_value"], e["new_value"]) for e in log
+    ]
+    assert (out.loc[(out["village"] == "一村") & out["registered"], "fpc_households"] == 5).all()

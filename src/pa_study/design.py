@@ -1,4 +1,4 @@
-"""Survey design of the household sample: strata, PSUs, finite-population sizes and weights.
+"""Survey design of the household sample: strata, PSUs, groups, finite-population sizes and weights.
 
 The study's household surveys follow a stratified two-stage design: townships are strata, villages
 the primary sampling units (drawn by simple random sampling within a township), and households are
@@ -7,6 +7,12 @@ that registered households can be oversampled. Weights either come from a column
 are derived here from the village frame as the inverse of the two stage-wise inclusion
 probabilities, with the realised sample counts (so household non-response within a village is
 absorbed by its village's other respondents).
+
+The second-stage group of a household is the list it was drawn from: ``sample_group``, written by
+the field team from the sampling list. Where the data lack it, the survey answer ``registered``
+stands in, and the cleaning log says so: a household drawn from the register that has exited and
+answers "not registered" would then be weighted as an other household, which the sampling list
+avoids.
 
 A county that enumerated every household (全县入户大排查, ``design: census`` in its config) has no
 sampling: every weight is 1 and each township's villages are all "sampled", so the finite-population
@@ -22,12 +28,18 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from pa_study.clean.log import log_entry
 from pa_study.codebook import Instrument, normalise_label
 from pa_study.config import ConfigPart
 from pa_study.errors import InputError
+from pa_study.stats import kish_deff
 
 STRATUM, PSU, FPC, WEIGHT = "stratum", "psu", "fpc_villages", "weight"
-DESIGN_COLUMNS = [STRATUM, PSU, FPC, WEIGHT]
+#: Second stage: the household's sampling group in its village and the group's size in the frame.
+GROUP, FPC_GROUP = "design_group", "fpc_households"
+DESIGN_COLUMNS = [STRATUM, PSU, FPC, GROUP, FPC_GROUP, WEIGHT]
+#: Second-stage groups: drawn from the register list, the other households, or the whole village.
+REGISTERED, OTHER, WHOLE_VILLAGE = "registered", "other", "all"
 #: The ``design`` of a county that enumerated every household.
 CENSUS = "census"
 
@@ -109,7 +121,8 @@ def frame_problems(households: pd.DataFrame, villages: pd.DataFrame, oversample_
     Parameters
     ----------
     households : DataFrame
-        The usable households (``township``, ``village``, ``registered``).
+        The usable households (``township``, ``village``, and ``design_group``, the list each was
+        drawn from, or else the answer ``registered``).
     villages : DataFrame
         The cleaned village frame (``source_row``, ``n_households``, ``n_registered``).
     oversample_registered : bool
@@ -129,7 +142,11 @@ def frame_problems(households: pd.DataFrame, villages: pd.DataFrame, oversample_
             continue
         groups = {"households": (len(sampled), total)}
         if oversample_registered:
-            is_registered = sampled["registered"].astype("boolean").fillna(False)
+            is_registered = (
+                sampled[GROUP] == REGISTERED
+                if GROUP in sampled.columns
+                else sampled["registered"].astype("boolean").fillna(False)
+            )
             groups = {
                 "registered households": (int(is_registered.sum()), registered),
                 "other households": (int((~is_registered).sum()), None if pd.isna(total) else total - registered),
@@ -146,8 +163,8 @@ def design_columns(
     design: str | SurveyDesignOptions,
     *,
     frame_path: str | None = None,
-) -> tuple[pd.DataFrame, dict[int, list[str]], dict[str, Any]]:
-    """Attach the design columns (stratum, PSU, FPC, weight) to the cleaned household table.
+) -> tuple[pd.DataFrame, dict[int, list[str]], dict[str, Any], list[dict[str, Any]]]:
+    """Attach the design columns (stratum, PSU, FPCs, group, weight) to the cleaned household table.
 
     Parameters
     ----------
@@ -164,11 +181,16 @@ def design_columns(
 
     Returns
     -------
-    (DataFrame, dict, dict)
+    (DataFrame, dict, dict, list)
         The households with ``stratum`` (township), ``psu`` (township/village), ``fpc_villages``
-        (villages of the township in the frame, R's ``svydesign(fpc=)``; in a census, the villages
-        enumerated) and ``weight`` (1 in a census); the rows to quarantine with reasons (village not
-        in frame, village not sampled, no usable weight); and a summary of the design for the report.
+        (villages of the township in the frame, R's ``svydesign(fpc=)`` of the first stage; in a
+        census, the villages enumerated), ``design_group`` (``registered`` / ``other`` when
+        registered households were sampled separately, else ``all``), ``fpc_households`` (the
+        group's households in the village's frame entry; in a census, those enumerated) and
+        ``weight`` (1 in a census); the rows to quarantine with reasons (village not in frame,
+        village not sampled, no usable weight); a summary of the design for the report, with the
+        distribution of the weights; and cleaning-log rows (groups taken from the survey answer,
+        frame counts below the sample).
     """
     census = is_census(design)
     households = households.copy()
@@ -191,11 +213,19 @@ def design_columns(
     households[STRATUM] = households["township"].astype("string")
     households[PSU] = (households["township"] + "/" + households["village"]).astype("string")
     households[FPC] = pd.array(township.map(villages_in_stratum), dtype="Int64")
+    oversampled = census or design.oversample_registered
+    group, log = sampling_groups(households, oversampled)
+    households[GROUP] = group
+    population, short = group_population(households[usable], key[usable], frame, census)
+    households[FPC_GROUP] = pd.array(population.reindex(households.index), dtype="Int64")
+    log += [
+        log_entry("households", "design", None, FPC_GROUP, n_frame, n_sample, f"frame_group_below_sample:{where}")
+        for where, n_frame, n_sample in short
+    ]
     if census:
         weights = pd.Series(1.0, index=households.index[usable], dtype="Float64")
     elif design.weights == "frame":
-        oversample = design.oversample_registered
-        problems = frame_problems(households[usable], villages, oversample)
+        problems = frame_problems(households[usable], villages, oversampled)
         if problems:
             more = f" (and {len(problems) - 5} more villages)" if len(problems) > 5 else ""
             raise InputError(
@@ -205,12 +235,13 @@ def design_columns(
                 "were not sampled separately",
                 path=frame_path,
             )
-        weights = _frame_weights(households[usable], key[usable], frame, oversample)
+        weights = _frame_weights(households[usable], key[usable], frame)
     else:
         weights = households.loc[usable, design.weight_column].astype("Float64")
     households[WEIGHT] = pd.array(weights.reindex(households.index), dtype="Float64")
     for row in households.index[usable & households[WEIGHT].isna().to_numpy()]:
         quarantine[int(row)] = ["missing_weight"]
+    kept = usable & households[WEIGHT].notna().to_numpy()
     summary = {
         "weights": CENSUS if census else design.weights,
         "strata": int(households.loc[usable, STRATUM].nunique()),
@@ -220,33 +251,112 @@ def design_columns(
         "single_psu_strata": sorted(
             str(s) for s, n in households[usable].groupby(STRATUM)[PSU].nunique().items() if n < 2
         ),
+        "second_stage_groups": _group_source(households, oversampled),
+        "groups_from_answer": int(sum(entry["n_rows"] for entry in log if entry["rule"] == "group_from_answer")),
+        "frame_groups_below_sample": [where for where, _, _ in short],
+        "weight_distribution": weight_distribution(households.loc[kept, WEIGHT].to_numpy(dtype=float)),
     }
     if census:
         summary["census"] = True
         summary["frame_villages_without_households"] = int((~frame["_key"].isin(key[usable])).sum())
-    return households, quarantine, summary
+    return households, quarantine, summary, log
 
 
-def _frame_weights(
-    households: pd.DataFrame, key: pd.Series, frame: pd.DataFrame, oversample_registered: bool
-) -> pd.Series:
+def sampling_groups(households: pd.DataFrame, oversampled: bool) -> tuple[pd.Series, list[dict[str, Any]]]:
+    """Return each household's second-stage group and the log rows of groups read from the answer.
+
+    With registered households sampled separately, the group is ``sample_group`` (the list the
+    household was drawn from); where that is missing, the answer ``registered`` stands in and a
+    log row counts the households concerned. Without separate sampling every household is in the
+    village's one group, ``all``.
+    """
+    if not oversampled:
+        return pd.Series(WHOLE_VILLAGE, index=households.index, dtype="string"), []
+    answer = households["registered"].astype("boolean").map({True: REGISTERED, False: OTHER}).astype("string")
+    listed = (
+        households["sample_group"].astype("string")
+        if "sample_group" in households.columns
+        else pd.Series(pd.NA, index=households.index, dtype="string")
+    )
+    from_answer = listed.isna() & answer.notna()
+    log = []
+    if from_answer.any():
+        rule = "group_from_answer"
+        log.append(
+            log_entry(
+                "households", "design", None, GROUP, "sample_group missing", "registered", rule, int(from_answer.sum())
+            )
+        )
+    return listed.fillna(answer), log
+
+
+def _group_source(households: pd.DataFrame, oversampled: bool) -> str:
+    if not oversampled:
+        return "village"
+    if "sample_group" not in households.columns or households["sample_group"].isna().all():
+        return "registered (survey answer; no sample_group)"
+    return "sample_group" if households["sample_group"].notna().all() else "sample_group (registered where missing)"
+
+
+def group_population(
+    households: pd.DataFrame, key: pd.Series, frame: pd.DataFrame, census: bool
+) -> tuple[pd.Series, list[tuple[str, int, int]]]:
+    """Return the frame size of each household's second-stage group, and the groups whose frame
+    count is below the number sampled from them (``(village/group, frame count, sampled)``).
+
+    The frame gives ``n_registered`` and ``n_households`` per village; the other households are the
+    difference. A group sampled beyond its frame count (a frame out of date, or groups taken from
+    the survey answer) gets the sample count instead: its households are then treated as all the
+    group has, and the cleaning log names it.
+    """
+    frame = frame.set_index("_key")
+    group = households[GROUP]
+    cell = key + "|" + group
+    sampled = cell.map(cell.value_counts()).astype("Int64")
+    if census:
+        return sampled, []
+    registered = key.map(frame["n_registered"]).astype("Int64")
+    everyone = key.map(frame["n_households"]).astype("Int64")
+    population = everyone.where(group == WHOLE_VILLAGE, registered.where(group == REGISTERED, everyone - registered))
+    below = population < sampled
+    short = sorted({(str(cell[i]), int(population[i]), int(sampled[i])) for i in below[below.fillna(False)].index})
+    return population.where(~below.fillna(False), sampled), short
+
+
+def weight_distribution(weights: np.ndarray) -> dict[str, float | int | None]:
+    """Return the minimum, maximum, mean, coefficient of variation and Kish design effect of the weights.
+
+    Kish's ``n sum(w^2) / sum(w)^2 = 1 + CV^2`` (CV with divisor ``n``) is the variance inflation of
+    a mean from unequal weighting alone (Kish 1965, section 11.7).
+    """
+    if weights.size == 0:
+        return {"n": 0, "min": None, "max": None, "mean": None, "cv": None, "kish_deff": None}
+    mean = float(weights.mean())
+    return {
+        "n": int(weights.size),
+        "min": float(weights.min()),
+        "max": float(weights.max()),
+        "mean": mean,
+        "cv": float(weights.std() / mean),
+        "kish_deff": kish_deff(weights),
+    }
+
+
+def _frame_weights(households: pd.DataFrame, key: pd.Series, frame: pd.DataFrame) -> pd.Series:
     """Weight = (villages in township ÷ responding sampled villages in township)
     × (frame households of the household's group in its village ÷ responding sample households of
-    that group), the group being registered / not registered when registered households were
-    sampled separately, else the whole village."""
+    that group), the group being its ``design_group`` (the list it was drawn from, or the whole
+    village)."""
     frame = frame.set_index("_key")
     township = normalised_labels(households["township"])
     villages_total = frame.groupby(normalised_labels(frame["township"])).size()
     villages_responding = key.groupby(township).nunique()
     first_stage = township.map(villages_total) / township.map(villages_responding)
-    if oversample_registered:
-        registered = households["registered"].astype("boolean")
-        population = key.map(frame["n_registered"]).where(
-            registered, key.map(frame["n_households"] - frame["n_registered"])
-        )
-        group = key + "|" + registered.astype("string")
-    else:
-        population = key.map(frame["n_households"])
-        group = key
-    sample = group.map(group.value_counts())
-    return (first_stage * population.astype("Float64") / sample).astype("Float64")
+    return (first_stage * households[FPC_GROUP].astype("Float64") / _sampled_in_group(households, key)).astype(
+        "Float64"
+    )
+
+
+def _sampled_in_group(households: pd.DataFrame, key: pd.Series) -> pd.Series:
+    cell = key + "|" + households[GROUP]
+    return cell.map(cell.value_counts())

@@ -105,6 +105,9 @@ def households(rows: list[dict[str, Any]], *, townships: int = 2, villages: int 
     table["stratum"] = table["township"]
     table["psu"] = table["township"] + "/" + table["village"]
     table["fpc_villages"] = pd.array(frame.get("fpc_villages", pd.Series([10] * len(frame))), dtype="Int64")
+    registered = table["registered"].astype("boolean").fillna(False)
+    table["design_group"] = pd.array(np.where(registered, "registered", "other"), dtype="string")
+    table["fpc_households"] = pd.array(frame.get("fpc_households", pd.Series([1000] * len(frame))), dtype="Int64")
     table["weight"] = pd.array(frame.get("weight", pd.Series([1.0] * len(frame))), dtype="Float64")
     return table
 

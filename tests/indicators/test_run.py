@@ -141,7 +141,10 @@ def _clean_dir_without_cadres(folder, n: int = 120, *, census: bool = False):
         }
         for i in range(n)
     ]
-    write_parquet(households(rows), folder / "households.parquet")
+    table = households(rows)
+    if census:  # every household of every village's groups enumerated
+        table["fpc_households"] = table.groupby(["psu", "design_group"])["psu"].transform("size").astype("Int64")
+    write_parquet(table, folder / "households.parquet")
     write_json(
         {
             **({"design": {"census": True, "weights": "census"}} if census else {}),

@@ -108,6 +108,23 @@ def test_single_estimate_carries_deff_and_effective_n() -> None:
     assert design("clus2_2stage").mean("api00", deff="replace").deff < est.deff  # no fpc in the SRS variance
 
 
+def test_a_design_can_report_design_effects_with_every_estimate() -> None:
+    des = design("clus2_2stage").with_design_effects()
+    mean = des.mean("api00")
+    assert mean.deff == pytest.approx(reference("clus2_2stage/deff/mean/api00")["deff"][0], rel=SE_RTOL)
+    assert mean.extra["kish_deff"] == pytest.approx(kish_deff(des.weights))
+    assert des.mean("api00", deff=False).deff is None
+    # An intercept-only regression is the mean: same influence, same design effect.
+    fit = des.regression("api00 ~ 1")
+    assert fit.deff["Intercept"] == pytest.approx(mean.deff, rel=1e-9)
+    data = des.data
+    influence = des.weights * (data["api00"] - mean.estimate) / des.weights.sum()
+    assert des.linearized("m", mean.estimate, influence, n=des.n).deff == pytest.approx(mean.deff, rel=1e-12)
+    assert design("clus2_2stage").regression("api00 ~ 1").deff is None
+    with pytest.raises(StatsInputError, match="deff must be"):
+        des.with_design_effects("srs")
+
+
 @pytest.mark.parametrize("case", reference_cases(contains="/domaindf/"))
 def test_domains_that_are_strata_get_their_own_degrees_of_freedom(case: str) -> None:
     key = case.split("/")[0]

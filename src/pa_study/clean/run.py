@@ -144,9 +144,10 @@ def clean_county(
             frame_path = Source.from_report(ingested["villages"][1]).path
             if isinstance(design, SurveyDesignOptions) and design.weights == "column":
                 design = design.model_copy(update={"weight_column": weight_column(design, instrument)})
-            with_design, design_quarantine, design_summary = design_columns(
+            with_design, design_quarantine, design_summary, design_log = design_columns(
                 usable, results["villages"].table, design, frame_path=frame_path
             )
+            log = [*log, *design_log]
             cleaned = pd.concat([with_design, cleaned.loc[cleaned.index.isin(list(quarantine))]]).sort_index()
             for row, reasons in design_quarantine.items():
                 quarantine.setdefault(row, []).extend(reasons)

@@ -82,6 +82,8 @@ def household_sample(
         "id_number": id_numbers(profile.region_code, sample["head_age"].to_numpy(), is_male, dates, rng),
         "phone": [None if skip else phone for phone, skip in zip(phones, no_phone, strict=True)],
         "weight": weights.tolist(),
+        # The list each household was drawn from (the second-stage strata), as the field team records it.
+        "sample_group": np.where(sample["registered"].to_numpy(dtype=bool), "registered", "other").tolist(),
     }
     columns: Columns = {}
     for name in variables:

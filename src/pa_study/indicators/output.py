@@ -111,12 +111,19 @@ def headline_row(
     Returns
     -------
     dict
+        With ``deff`` (the design effect against simple random sampling of the same number of
+        units, R's ``deff``; None where the estimator has none: a census, bootstrap or
+        model-based effects) and ``n_effective`` (``n / deff``) beside ``se``.
     """
+    deff = estimate.deff
+    usable = deff is not None and math.isfinite(deff) and deff > 0
     row: dict[str, Any] = {
         "name": name,
         "label": label,
         "estimate": estimate.estimate,
         "se": estimate.se,
+        "deff": deff if usable else None,
+        "n_effective": int(estimate.n) / deff if usable else None,
         "ci_low": estimate.ci_low,
         "ci_high": estimate.ci_high,
         "n": int(estimate.n),
@@ -166,6 +173,8 @@ def missing_row(name: str, label: str, definition: str, note: str) -> dict[str, 
         "label": label,
         "estimate": None,
         "se": None,
+        "deff": None,
+        "n_effective": None,
         "ci_low": None,
         "ci_high": None,
         "n": 0,
@@ -205,6 +214,7 @@ def estimate_from_row(row: Mapping[str, Any], name: str, *, n: int | None = None
     """Return one row of a tidy estimate table (``estimate``, ``se``, ``ci_low``, ``ci_high`` and
     ``n`` or ``n_denominator``) as an :class:`~pa_study.stats.Estimate`; ``n`` overrides the row's."""
     count = n if n is not None else row["n"] if "n" in row else row["n_denominator"]
+    extra = {k: float(row[k]) for k in _DESIGN_EFFECTS if k in row and row[k] is not None and not pd.isna(row[k])}
     return Estimate(
         name=name,
         estimate=float(row["estimate"]),
@@ -212,7 +222,12 @@ def estimate_from_row(row: Mapping[str, Any], name: str, *, n: int | None = None
         ci_low=float(row["ci_low"]),
         ci_high=float(row["ci_high"]),
         n=int(count),
+        extra=extra,
     )
+
+
+#: The design-effect fields a tidy estimate row may carry (see :meth:`pa_study.stats.SurveyDesign.mean`).
+_DESIGN_EFFECTS = ("deff", "n_effective", "kish_deff")
 
 
 def estimate_table(rows: Sequence[tuple[dict[str, Any], Estimate]]) -> pd.DataFrame:

@@ -9,7 +9,7 @@ from typing import cast
 import numpy as np
 import pandas as pd
 
-from pa_study.design import FPC, PSU, STRATUM, WEIGHT
+from pa_study.design import FPC, FPC_GROUP, GROUP, PSU, STRATUM, WEIGHT
 from pa_study.errors import InputError
 from pa_study.stats import (
     Estimate,
@@ -22,6 +22,7 @@ from pa_study.stats import (
 from pa_study.stats.survey import LonelyPSU
 
 _ONE = "_one"
+_HOUSEHOLD = "_household"
 _DOMAIN = "_domain"
 
 
@@ -53,18 +54,24 @@ def per_member_sum(households: pd.DataFrame, columns: Sequence[str], *, suffix: 
 
 
 def household_design(households: pd.DataFrame, *, lonely_psu: LonelyPSU) -> SurveyDesign:
-    """Return the design of the cleaned household sample.
+    """Return the two-stage design of the cleaned household sample.
 
-    Townships are strata, villages PSUs (sampled without replacement, so ``fpc_villages`` gives
-    the finite-population correction), households carry their ``weight``: R's
-    ``svydesign(ids=~psu, strata=~stratum, fpc=~fpc_villages, weights=~weight, nest=TRUE)``.
+    Townships are strata and villages PSUs sampled without replacement (``fpc_villages``, the
+    township's villages in the frame); within each sampled village households are drawn from
+    their ``design_group`` (the register list or the other households, or the whole village)
+    without replacement (``fpc_households``, the group's households in the frame). The variance
+    adds both stages, each with its finite-population correction, as R's
+    ``svydesign(ids=~psu+household, strata=~stratum+design_group, fpc=~fpc_villages+fpc_households,
+    weights=~weight, nest=TRUE)`` (``svyrecvar``); the first-stage correction alone would shrink the
+    within-village variance too (issue 9). Every row is one household.
 
     Parameters
     ----------
     households : DataFrame
         Cleaned households (or a slice of their columns that keeps the design columns).
     lonely_psu : str
-        ``adjust``, ``certainty`` or ``error`` for a township with one sampled village.
+        ``adjust``, ``certainty`` or ``error`` for a township with one sampled village, or a
+        village group with one sampled household.
 
     Returns
     -------
@@ -75,14 +82,20 @@ def household_design(households: pd.DataFrame, *, lonely_psu: LonelyPSU) -> Surv
     InputError
         A design column is absent, or the design itself is unusable (naming why).
     """
-    absent = [c for c in (STRATUM, PSU, FPC, WEIGHT) if c not in households.columns]
+    absent = [c for c in (STRATUM, PSU, FPC, GROUP, FPC_GROUP, WEIGHT) if c not in households.columns]
     if absent:
         raise InputError(
             f"the cleaned household table lacks the design column(s) {absent}; re-run the clean stage", column=absent[0]
         )
+    data = households.reset_index(drop=True).assign(**{_HOUSEHOLD: np.arange(len(households))})
     try:
-        return SurveyDesign(
-            households.reset_index(drop=True), weight=WEIGHT, strata=STRATUM, psu=PSU, fpc=FPC, lonely_psu=lonely_psu
+        design = SurveyDesign(
+            data,
+            weight=WEIGHT,
+            strata=[STRATUM, GROUP],
+            psu=[PSU, _HOUSEHOLD],
+            fpc=[FPC, FPC_GROUP],
+            lonely_psu=lonely_psu,
         )
     except StatsInputError as exc:
         sample = (
@@ -93,6 +106,22 @@ def household_design(households: pd.DataFrame, *, lonely_psu: LonelyPSU) -> Surv
             f"cannot build the household survey design from {sample}: {exc}; design-based standard errors "
             "need at least two sampled villages"
         ) from None
+    return with_design_effects(design)
+
+
+def with_design_effects(design: SurveyDesign) -> SurveyDesign:
+    """Return ``design`` reporting design effects with its estimates (:func:`design_effects_kind`)."""
+    return design.with_design_effects(design_effects_kind(design))
+
+
+def design_effects_kind(design: SurveyDesign) -> bool | str:
+    """Which design effect a design's estimates report: against simple random sampling without
+    replacement when the weights are inverse inclusion probabilities (they sum to more units than
+    were sampled), with replacement when they are not (equal weights of 1); none for a census,
+    which has no sampling variance to compare."""
+    if design.fully_enumerated:
+        return False
+    return True if design.weights.sum() > design.n else "replace"
 
 
 def respondent_design(frame: pd.DataFrame, *, census: bool = False) -> SurveyDesign:
@@ -105,7 +134,7 @@ def respondent_design(frame: pd.DataFrame, *, census: bool = False) -> SurveyDes
     data = frame.reset_index(drop=True).assign(**{_ONE: 1.0})
     if census:
         return SurveyDesign(data.assign(_population=float(len(data))), weight=_ONE, fpc="_population")
-    return SurveyDesign(data, weight=_ONE)
+    return with_design_effects(SurveyDesign(data, weight=_ONE))
 
 
 def ratio_by(design: SurveyDesign, numerator: str, denominator: str | None, by: str, *, level: float) -> pd.DataFrame:
@@ -118,8 +147,11 @@ def ratio_by(design: SurveyDesign, numerator: str, denominator: str | None, by: 
     Returns
     -------
     DataFrame
-        ``by``, ``estimate``, ``se``, ``ci_low``, ``ci_high`` and ``n_denominator`` (sampled rows
-        with a positive denominator); empty when no domain qualifies.
+        ``by``, ``estimate``, ``se``, ``ci_low``, ``ci_high``, ``n_denominator`` (sampled rows
+        with a positive denominator), ``df`` (the domain's degrees of freedom: a township's own
+        ``#villages - 1``), and, where the design reports design effects, ``deff``,
+        ``n_effective`` (``n_denominator / deff``) and ``kish_deff`` (of the weights of the rows
+        in the denominator); empty when no domain qualifies.
     """
     data = design.data
     num = as_float(data[numerator])
@@ -128,7 +160,7 @@ def ratio_by(design: SurveyDesign, numerator: str, denominator: str | None, by: 
     domain = data[by].astype("string")
     has_weight = pd.Series(counted).groupby(domain.to_numpy(), dropna=True).transform("any")
     keep = domain.notna().to_numpy() & has_weight.reindex(range(len(data))).fillna(False).to_numpy(dtype=bool)
-    columns = [by, "estimate", "se", "ci_low", "ci_high", "n_denominator"]
+    columns = [by, "estimate", "se", "ci_low", "ci_high", "n_denominator", "df"]
     if not keep.any():
         return pd.DataFrame(columns=columns)
     ds = design.assign(**{_DOMAIN: domain.where(keep), "_num": num, "_den": den})
@@ -136,6 +168,13 @@ def ratio_by(design: SurveyDesign, numerator: str, denominator: str | None, by: 
     counts = pd.Series(counted).groupby(domain.to_numpy()).sum()
     table = table.rename(columns={_DOMAIN: by}).drop(columns="n")
     table["n_denominator"] = table[by].map(counts).astype(int)
+    if "deff" in table.columns:
+        table["n_effective"] = table["n_denominator"] / table["deff"]
+        weights = pd.Series(np.where(counted, design.weights, 0.0))
+        groups = domain.to_numpy()
+        kish = counts * (weights**2).groupby(groups).sum() / weights.groupby(groups).sum() ** 2
+        table["kish_deff"] = table[by].map(kish)
+        columns += ["deff", "n_effective", "kish_deff"]
     return table[columns]
 
 
@@ -150,8 +189,13 @@ def ratio_estimate(design: SurveyDesign, numerator: str, denominator: str, *, le
 
 
 def coefficient(fit: RegressionResult, term: str) -> Estimate:
-    """Return one regression coefficient as an :class:`Estimate` (``n`` = rows in the fit)."""
+    """Return one regression coefficient as an :class:`Estimate` (``n`` = rows in the fit), with
+    its design effect when the fit has them."""
     ci = fit.conf_int()
+    extra = {}
+    if fit.deff is not None:
+        deff = float(fit.deff[term])
+        extra = {"deff": deff, "n_effective": fit.n / deff if deff > 0 else np.nan}
     return Estimate(
         name=f"{fit.formula}: {term}",
         estimate=float(fit.params[term]),
@@ -161,6 +205,7 @@ def coefficient(fit: RegressionResult, term: str) -> Estimate:
         n=fit.n,
         df=fit.df,
         level=fit.level,
+        extra=extra,
     )
 
 
@@ -176,20 +221,26 @@ def group_difference(design: SurveyDesign, outcome: str, group: str, *, level: f
     data = design.data
     used = data[outcome].notna() & data[group].notna()
     smallest = int(min((data.loc[used, group] == 1).sum(), (data.loc[used, group] == 0).sum()))
-    return dataclasses.replace(coefficient(fit, group), extra={"n_smallest_group": smallest})
+    estimate = coefficient(fit, group)
+    return dataclasses.replace(estimate, extra={**estimate.extra, "n_smallest_group": smallest})
 
 
 def proportion_interval(estimate: Estimate, *, method: str, design: SurveyDesign) -> Estimate:
     """Return a proportion with its interval by ``method`` (``korn_graubard`` or ``wald``).
 
     ``korn_graubard`` replaces the Wald limits by :func:`pa_study.stats.korn_graubard_interval`
-    on the proportion's ``n`` (units in its denominator) and the design's degrees of freedom. A
-    census (:attr:`~pa_study.stats.SurveyDesign.fully_enumerated`) keeps its interval of zero
-    width: its proportions are the population's, with no sampling error to allow for.
+    on the proportion's ``n`` (units in its denominator) and the design's degrees of freedom; with
+    no event observed, on ``n`` over the Kish design effect of those units' weights (carried by the
+    estimate as ``kish_deff``). A census (:attr:`~pa_study.stats.SurveyDesign.fully_enumerated`)
+    keeps its interval of zero width: its proportions are the population's, with no sampling error
+    to allow for.
     """
     if method == "wald" or design.fully_enumerated:
         return estimate
-    low, high = korn_graubard_interval(estimate.estimate, estimate.se, estimate.n, design.df, estimate.level)
+    kish = float(estimate.extra.get("kish_deff", 1.0))
+    low, high = korn_graubard_interval(
+        estimate.estimate, estimate.se, estimate.n, design.df, estimate.level, kish_deff=max(kish, 1.0)
+    )
     return dataclasses.replace(
         estimate, ci_low=low, ci_high=high, extra={**estimate.extra, "interval": "korn_graubard"}
     )
@@ -227,16 +278,24 @@ def domain_proportion_intervals(
     """Return a :func:`ratio_by` table of proportions with each row's interval by ``method``.
 
     ``korn_graubard`` replaces the Wald limits by :func:`pa_study.stats.korn_graubard_interval` on
-    the row's ``n_denominator`` and the design's degrees of freedom; ``wald`` keeps them, and so
-    does a census (:attr:`~pa_study.stats.SurveyDesign.fully_enumerated`), as
-    :func:`proportion_interval`.
+    the row's ``n_denominator`` (over its ``kish_deff`` when no event is observed) and the row's
+    degrees of freedom (the domain's: a township's own); ``wald`` keeps them, and so does a census
+    (:attr:`~pa_study.stats.SurveyDesign.fully_enumerated`), as :func:`proportion_interval`.
     """
     if method == "wald" or design.fully_enumerated or table.empty:
         return table
     out = table.copy()
+    rows = out.to_dict("records")
     limits = [
-        korn_graubard_interval(float(r.estimate), float(r.se), int(r.n_denominator), design.df, level)
-        for r in out.itertuples(index=False)
+        korn_graubard_interval(
+            float(r["estimate"]),
+            float(r["se"]),
+            int(r["n_denominator"]),
+            float(r.get("df", design.df)),
+            level,
+            kish_deff=max(float(r.get("kish_deff", 1.0)), 1.0),
+        )
+        for r in rows
     ]
     out[["ci_low", "ci_high"]] = limits
     return out

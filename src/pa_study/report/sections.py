@@ -208,9 +208,11 @@ def data_section(ctx: ReportContext) -> list[b.Block]:
         )
         for f in ctx.results.of_family("identification")
     ]
+    weight_lines = [line for county in ctx.results.counties if (line := _weights_sentence(ctx, county))]
     if is_province(ctx):
         # The focal county in full, the benchmarks together (every failing table is still named).
         design_lines, sample_lines = [*design_lines[:1], benchmark_designs(ctx)], sample_lines[:1]
+        weight_lines = [line for line in [_weights_sentence(ctx, ctx.focal)] if line]
         focal = ctx.name(ctx.focal)
         count_rows = [r for r in count_rows if r[0] == focal] + _together(
             [r for r in count_rows if r[0] != focal], w["all_benchmarks"], keys=1, last=w["yes"]
@@ -220,6 +222,8 @@ def data_section(ctx: ReportContext) -> list[b.Block]:
         )
     out.append(b.heading(w["col_design"], level=2))
     out.append(b.bullets(design_lines))
+    if weight_lines:
+        out.append(b.bullets(weight_lines))
     out.append(b.bullets(sample_lines))
     out.append(b.heading(w["col_reconciles"], level=2))
     verdict = (
@@ -492,6 +496,24 @@ def lineup_interval(row: dict[str, Any]) -> str:
 
 def _text(value: Any) -> str:
     return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+
+
+def _weights_sentence(ctx: ReportContext, county: str) -> str | None:
+    """The weight distribution of a county's households (min, max, CV, Kish deff), from its clean summary."""
+    design = (ctx.summaries.get(county) or {}).get("design", {})
+    weights = design.get("weight_distribution")
+    if not weights or not weights.get("n"):
+        return None
+    return ctx.words["weights_sentence"].format(
+        county=ctx.name(county),
+        n=weights["n"],
+        min=f"{weights['min']:.3g}",
+        max=f"{weights['max']:.3g}",
+        cv=f"{weights['cv']:.2f}",
+        kish=f"{weights['kish_deff']:.2f}",
+        n_eff=f"{weights['n'] / weights['kish_deff']:.0f}",
+        groups=design.get("second_stage_groups", "?"),
+    )
 
 
 def codebook_appendix(ctx: ReportContext, codebook: Codebook) -> list[b.Block]:

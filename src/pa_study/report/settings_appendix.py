@@ -86,7 +86,7 @@ def settings_appendix(ctx: ReportContext) -> list[b.Block]:
     """Appendix B: the settings (grouped tables of path and value, tables for lists of entries) and
     the definitions of each family's headline estimates."""
     w = ctx.words
-    out = [b.heading(w["appendix_methods"]), b.par(w["settings_intro"])]
+    out = [b.heading(w["appendix_methods"]), b.par(w["design_methods"]), b.par(w["settings_intro"])]
     settings = recorded_settings(ctx)
     groups: dict[str, list[str]] = {}
     for path in sorted(settings):

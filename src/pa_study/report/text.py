@@ -202,6 +202,9 @@ WORDS: dict[str, dict[str, str]] = {
         "townships, each weighted 1; its household estimates carry no sampling error (SE 0, the 95% interval "
         "is the estimate itself), while model-based estimates (programme effects, Cronbach's alpha) keep "
         "their model-based SEs.",
+        "weights_sentence": "{county}: {n} household weights from {min} to {max} (coefficient of variation {cv}); "
+        "unequal weighting alone inflates variances by Kish's design effect {kish} (an effective sample of {n_eff}); "
+        "second-stage groups from {groups}.",
         "sample_sentence": "{county}: {used} of {read} households used in the identification family.",
         "reconciles_sentence": "In every table, rows in = rows out + exact duplicates + rows dropped by "
         "corrections + quarantined rows: {verdict}.",
@@ -236,6 +239,14 @@ WORDS: dict[str, dict[str, str]] = {
         "province_detail": "This appendix gives {county}'s detail; the {n} benchmark counties' is in their "
         "results/<county>/indicators/ files.",
         "comparison_published": "Survey estimates beside published figures",
+        "design_methods": "Household estimates use the two-stage design of the sample: townships are strata, "
+        "villages drawn without replacement within them are the first stage (with the township's villages in the "
+        "frame as finite-population correction), and households drawn without replacement from the register list "
+        "or the other households of each village are the second (with the group's households in the frame as "
+        "correction); variances add both stages by Taylor linearisation, as R's survey package computes "
+        "svydesign(ids = ~village + household, strata = ~township + group, fpc = ~N_villages + N_group, weights "
+        "= ~weight, nest = TRUE). Every headline estimate carries its design effect against simple random "
+        "sampling (deff) and the effective sample size n / deff.",
         "codebook_intro": "The codebook {path} (version {version}) defines every instrument and variable; "
         "personal-data variables never leave the ingest step.",
         "provenance_intro": "Inputs of this report and of the study, with their SHA-256 hashes.",
@@ -375,6 +386,8 @@ WORDS: dict[str, dict[str, str]] = {
         "census_sentence": "{county}：全县入户大排查，{strata}个乡镇{psus}个村的全部农户，权数均为1；"
         "农户指标没有抽样误差（标准误为0，95%区间即估计值本身），基于模型的估计（项目效应、Cronbach α）"
         "保留基于模型的标准误。",
+        "weights_sentence": "{county}：{n}户的权数介于{min}与{max}之间（变异系数{cv}）；"
+        "仅权数不等即使方差放大Kish设计效应{kish}倍（有效样本量约{n_eff}）；第二阶段抽样组别取自{groups}。",
         "sample_sentence": "{county}：精准识别指标使用{read}户中的{used}户。",
         "reconciles_sentence": "每张表均满足：读入行数 = 输出行数 + 完全重复 + 按更正删除 + 隔离行数：{verdict}。",
         "all_reconcile": "全部{n}张表均成立",
@@ -403,6 +416,12 @@ WORDS: dict[str, dict[str, str]] = {
         "{censuses}个为全县入户大排查（普查，农户指标无抽样误差）。各县设计见 results/<县>/clean/summary.json。",
         "province_detail": "本附录列出{county}的详细结果；{n}个对照县的详细结果见 results/<县>/indicators/ 下的文件。",
         "comparison_published": "调查估计与公开数据对照",
+        "design_methods": "农户指标按样本的两阶段设计估计：乡镇为层；第一阶段在乡镇内不放回抽取行政村"
+        "（有限总体校正为抽样框中该乡镇的村数），第二阶段在每个样本村的建档立卡户名单与一般户中分别不放回抽取农户"
+        "（有限总体校正为抽样框中该组的户数）；方差以泰勒线性化合计两个阶段，与R语言survey包 "
+        "svydesign(ids = ~village + household, strata = ~township + group, fpc = ~N_villages + N_group, "
+        "weights = ~weight, nest = TRUE) 的结果一致。每项核心估计同时给出相对简单随机抽样的设计效应（deff）"
+        "与有效样本量 n / deff。",
         "codebook_intro": "变量编码手册 {path}（版本 {version}）定义了每个问卷与变量；个人信息变量在读入阶段即被删除。",
         "provenance_intro": "本报告及研究的输入文件及其SHA-256哈希值。",
         "config_hash": "配置（合并后规范JSON）SHA-256：{sha}",

@@ -117,6 +117,7 @@ class Cells:
     counts: np.ndarray
     df: np.ndarray
     deff: np.ndarray | None = None
+    kish: np.ndarray | None = None
 
 
 class DesignEstimators:
@@ -125,6 +126,7 @@ class DesignEstimators:
     _data: pd.DataFrame
     _weights: np.ndarray
     _design_columns: frozenset[str]
+    _deff_default: Deff = False
 
     # ------------------------------------------------------------------ to implement ----
 
@@ -186,6 +188,30 @@ class DesignEstimators:
         clone.__dict__.update(self.__dict__)
         clone._data = self._data.assign(**values)
         return clone
+
+    def with_design_effects(self, deff: Deff = True) -> Self:
+        """Return the same design reporting design effects with every estimate unless told otherwise.
+
+        Parameters
+        ----------
+        deff : bool or "replace"
+            The default of the estimators' ``deff=`` (see :meth:`mean`); False turns it off.
+
+        Returns
+        -------
+        A design of the same kind whose means, totals, proportions and ratios (and, for
+        :class:`~pa_study.stats.SurveyDesign`, linearised estimates and regression coefficients)
+        carry ``deff``, ``n_effective`` and the Kish design effect of their units' weights.
+        """
+        if deff not in (True, False, "replace"):
+            raise StatsInputError(f"deff must be True, False or 'replace', got {deff!r}")
+        clone = object.__new__(type(self))
+        clone.__dict__.update(self.__dict__)
+        clone._deff_default = deff
+        return clone
+
+    def _deff_kind(self, deff: Deff | None) -> Deff:
+        return self._deff_default if deff is None else deff
 
     # ------------------------------------------------------------------ inputs ---------
 
@@ -274,8 +300,8 @@ class DesignEstimators:
             influence /= domains.per_row(den_tot)
         variance = np.maximum(self._ratio_variance(num, den, ratio, influence, domains), 0.0)
         counts = _counts(observed, domains, num.shape[1])
-        design_effect = self._deff(variance, influence, observed, domains, deff) if deff else None
-        return Cells(ratio, np.sqrt(variance), counts, self._domain_df(domains), design_effect)
+        design_effect, kish = self._deff(variance, influence, observed, domains, deff) if deff else (None, None)
+        return Cells(ratio, np.sqrt(variance), counts, self._domain_df(domains), design_effect, kish)
 
     def _total_cells(
         self, values: np.ndarray, observed: np.ndarray | None, domains: Domains, deff: Deff = False
@@ -284,19 +310,20 @@ class DesignEstimators:
         total = domains.sum(influence)
         variance = np.maximum(self._variance_cells(influence, domains), 0.0)
         counts = _counts(observed, domains, values.shape[1])
-        design_effect = self._deff(variance, influence, observed, domains, deff) if deff else None
-        return Cells(total, np.sqrt(variance), counts, self._domain_df(domains), design_effect)
+        design_effect, kish = self._deff(variance, influence, observed, domains, deff) if deff else (None, None)
+        return Cells(total, np.sqrt(variance), counts, self._domain_df(domains), design_effect, kish)
 
     def _deff(
         self, variance: np.ndarray, influence: np.ndarray, observed: np.ndarray | None, domains: Domains, deff: Deff
-    ) -> np.ndarray:
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Design effect: ``variance`` over its value under simple random sampling, as R's ``deff=``.
 
         With ``r = influence / w`` (the unweighted influence of a row), the SRS variance of the
         estimated total of ``r`` over the ``n`` observed rows of a domain whose weights sum to ``N``
         is ``s2 N^2 (N - n) / (N n)`` (``s2 N^2 / n`` for ``deff="replace"``), ``s2`` the weighted
         variance of ``r`` with divisor ``n - 1`` (``svyvar``): R's ``svymean``/``svytotal`` formula,
-        and for ratios ``deff(svytotal(r))`` as ``svyratio`` computes it.
+        and for ratios ``deff(svytotal(r))`` as ``svyratio`` computes it. Also returns Kish's design
+        effect of the same units' weights, ``n sum(w^2) / sum(w)^2`` (:func:`kish_deff`).
         """
         if deff not in (True, "replace"):
             raise StatsInputError(f"deff must be True, False or 'replace', got {deff!r}")
@@ -306,24 +333,26 @@ class DesignEstimators:
         population = domains.sum(weights)
         mean = domains.sum(weights * r) / np.where(population > 0, population, 1.0)
         squares = domains.sum(weights * (r - domains.per_row(mean)) ** 2)
-        small = np.argwhere(n < 2)
-        if small.size:
-            raise StatsInputError(f"a design effect needs at least 2 observed units{_where(domains, small[0][0])}")
-        s2 = squares / population * n / (n - 1)
+        # Fewer than two observed units leave the SRS variance undefined: NaN, as R's NA (n - 1 = 0).
+        with np.errstate(divide="ignore", invalid="ignore"):
+            s2 = np.where(n >= 2, squares / np.where(population > 0, population, 1.0) * n / (n - 1), np.nan)
         if deff == "replace":
-            srs = s2 * population**2 / n
+            with np.errstate(divide="ignore", invalid="ignore"):
+                srs = s2 * population**2 / n
         else:
-            short = np.argwhere(population <= n)
-            if short.size:
-                d, j = short[0]
+            total = float(self._weights.sum())
+            if total <= self._weights.size:
                 raise StatsInputError(
                     f"deff=True compares with simple random sampling without replacement from a population of "
-                    f"sum(weights) units, but the weights sum to {population[d, j]:g} for {int(n[d, j])} units"
-                    f"{_where(domains, d)}; pass deff='replace' (or weights that are inverse probabilities)"
+                    f"sum(weights) units, but the weights sum to {total:g} for {self._weights.size} units; pass "
+                    "deff='replace' (or weights that are inverse probabilities)"
                 )
-            srs = s2 * population**2 * (population - n) / (population * n)
         with np.errstate(divide="ignore", invalid="ignore"):
-            return np.where(srs > 0, variance / srs, np.nan)
+            if deff is True:
+                # A domain whose weights sum to no more than its units has no SRS variance to compare: NaN.
+                srs = np.where(population > n, s2 * population**2 * (population - n) / (population * n), np.nan)
+            kish = n * domains.sum(weights * self._weights[:, None]) / population**2
+            return np.where(srs > 0, variance / srs, np.nan), np.broadcast_to(kish, variance.shape).copy()
 
     # ------------------------------------------------------------------ output ---------
 
@@ -341,9 +370,13 @@ class DesignEstimators:
         half = np.array([t_quantile(level, df) for df in cells.df])[:, None] * cells.se
         if single and domains.column is None:
             extra = {}
-            if cells.deff is not None:
+            if cells.deff is not None and cells.kish is not None:
                 deff = float(cells.deff[0, 0])
-                extra = {"deff": deff, "n_effective": float(cells.counts[0, 0] / deff) if deff > 0 else np.nan}
+                extra = {
+                    "deff": deff,
+                    "n_effective": float(cells.counts[0, 0] / deff) if deff > 0 else np.nan,
+                    "kish_deff": float(cells.kish[0, 0]),
+                }
             return Estimate(
                 name=f"{stat}({labels[0]})",
                 estimate=float(cells.estimate[0, 0]),
@@ -370,10 +403,11 @@ class DesignEstimators:
         )
         if domains.column is not None:
             table["df"] = np.repeat(cells.df, len(labels))
-        if cells.deff is not None:
+        if cells.deff is not None and cells.kish is not None:
             table["deff"] = cells.deff.ravel()
             with np.errstate(divide="ignore", invalid="ignore"):
                 table["n_effective"] = cells.counts.ravel() / cells.deff.ravel()
+            table["kish_deff"] = cells.kish.ravel()
         return pd.DataFrame(table)
 
     # ------------------------------------------------------------------ estimators -----
@@ -385,7 +419,7 @@ class DesignEstimators:
         *,
         na_rm: bool = False,
         level: float = 0.95,
-        deff: Deff = False,
+        deff: Deff | None = None,
     ) -> Estimate | pd.DataFrame:
         """Design-based mean (``svymean`` / ``svyby(..., svymean)``).
 
@@ -402,10 +436,11 @@ class DesignEstimators:
             a missing value raises :class:`StatsInputError`.
         level : float
             Confidence level.
-        deff : bool or "replace"
+        deff : bool or "replace", optional
             Also return the design effect against simple random sampling without replacement
-            (``"replace"``: with replacement) of the same number of units, as R's ``deff=``, and
-            the effective sample size ``n / deff``.
+            (``"replace"``: with replacement) of the same number of units, as R's ``deff=``, the
+            effective sample size ``n / deff`` and Kish's design effect of the units' weights.
+            Default: the design's (:meth:`with_design_effects`; off unless set).
 
         Returns
         -------
@@ -419,7 +454,7 @@ class DesignEstimators:
         names = as_names(var)
         values, observed = self._numeric_matrix(names, na_rm)
         domains = self._domains(by)
-        cells = self._ratio_cells(values, observed, observed, domains, names, deff)
+        cells = self._ratio_cells(values, observed, observed, domains, names, self._deff_kind(deff))
         return self._output("mean", names, "variable", cells, domains, level, isinstance(var, str))
 
     def total(
@@ -429,7 +464,7 @@ class DesignEstimators:
         *,
         na_rm: bool = False,
         level: float = 0.95,
-        deff: Deff = False,
+        deff: Deff | None = None,
     ) -> Estimate | pd.DataFrame:
         """Design-based population total (``svytotal`` / ``svyby(..., svytotal)``).
 
@@ -446,11 +481,11 @@ class DesignEstimators:
         names = as_names(var)
         values, observed = self._numeric_matrix(names, na_rm)
         domains = self._domains(by)
-        cells = self._total_cells(values, observed, domains, deff)
+        cells = self._total_cells(values, observed, domains, self._deff_kind(deff))
         return self._output("total", names, "variable", cells, domains, level, isinstance(var, str))
 
     def proportion(
-        self, var: str, by: str | None = None, *, na_rm: bool = False, level: float = 0.95, deff: Deff = False
+        self, var: str, by: str | None = None, *, na_rm: bool = False, level: float = 0.95, deff: Deff | None = None
     ) -> Estimate | pd.DataFrame:
         """Design-based proportion of a 0/1 or categorical variable.
 
@@ -478,12 +513,12 @@ class DesignEstimators:
         if pd.api.types.is_bool_dtype(column) or pd.api.types.is_numeric_dtype(column):
             values = as_binary(column, var)[:, None]
             mask = observed[:, None].astype(float)
-            cells = self._ratio_cells(values, mask, mask, domains, [var], deff)
+            cells = self._ratio_cells(values, mask, mask, domains, [var], self._deff_kind(deff))
             return self._output("proportion", [var], var, cells, domains, level, True)
         levels = list(pd.factorize(column, sort=True)[1])
         indicators = np.column_stack([(column == lev).to_numpy(dtype=float, na_value=0.0) for lev in levels])
         mask = np.repeat(observed[:, None].astype(float), len(levels), axis=1)
-        cells = self._ratio_cells(indicators, mask, mask, domains, [var] * len(levels), deff)
+        cells = self._ratio_cells(indicators, mask, mask, domains, [var] * len(levels), self._deff_kind(deff))
         return self._output("proportion", levels, var, cells, domains, level, False)
 
     def ratio(
@@ -494,7 +529,7 @@ class DesignEstimators:
         *,
         na_rm: bool = False,
         level: float = 0.95,
-        deff: Deff = False,
+        deff: Deff | None = None,
     ) -> Estimate | pd.DataFrame:
         """Design-based ratio of totals, ``sum(w y) / sum(w x)`` (``svyratio``).
 
@@ -520,6 +555,7 @@ class DesignEstimators:
         den_values, den_observed = self._numeric_matrix(dens, na_rm)
         labels = [f"{a}/{b}" for a, b in zip(nums, dens, strict=True)]
         domains = self._domains(by)
+        deff = self._deff_kind(deff)
         if num_observed is None and den_observed is None:
             cells = self._ratio_cells(num_values, den_values, None, domains, labels, deff)
         else:

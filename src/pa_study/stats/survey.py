@@ -42,6 +42,7 @@ from scipy import special
 from pa_study.stats._calibration import Calibration, Totals, calibrate
 from pa_study.stats._errors import StatsInputError
 from pa_study.stats._estimators import (
+    Deff,
     DesignEstimators,
     Domains,
     as_binary,
@@ -102,6 +103,10 @@ class RegressionResult:
         Observations used in the fit.
     level : float
         Confidence level of :meth:`conf_int` and :meth:`to_frame`.
+    deff : pandas.Series or None
+        Design effects of the coefficients (variance over that of the same scores under simple
+        random sampling, as Stata's ``estat effects``), when the design reports them
+        (:meth:`SurveyDesign.with_design_effects`).
     """
 
     formula: str
@@ -112,6 +117,7 @@ class RegressionResult:
     df: float
     n: int
     level: float = 0.95
+    deff: pd.Series | None = None
 
     @property
     def tvalues(self) -> pd.Series:
@@ -462,7 +468,16 @@ class SurveyDesign(DesignEstimators):
         result[whole] = np.maximum(counted[whole], 1.0)
         return result
 
-    def linearized(self, name: str, estimate: float, influence: np.ndarray, *, n: int, level: float = 0.95) -> Estimate:
+    def linearized(
+        self,
+        name: str,
+        estimate: float,
+        influence: np.ndarray,
+        *,
+        n: int,
+        level: float = 0.95,
+        deff: Deff | None = None,
+    ) -> Estimate:
         """Wrap a point estimate and its influence values into an :class:`Estimate`.
 
         The building block for estimators not provided here: the variance is that of the
@@ -482,6 +497,10 @@ class SurveyDesign(DesignEstimators):
             Number of observations that entered the estimate.
         level : float
             Confidence level.
+        deff : bool or "replace", optional
+            Add the design effect (the variance over that of the same estimator's influence
+            values under simple random sampling of all rows, as Stata's ``estat effects``) and
+            ``n_effective = n / deff``; default the design's (:meth:`with_design_effects`).
 
         Returns
         -------
@@ -491,8 +510,15 @@ class SurveyDesign(DesignEstimators):
         influence = np.asarray(influence, dtype=float).reshape(self.n, 1)
         if not np.isfinite(influence).all() or not np.isfinite(estimate):
             raise StatsInputError(f"{name}: the estimate or its influence values are not finite")
-        se = float(np.sqrt(max(variance(self._stages, self._calibrated(influence))[0], 0.0)))
+        var = np.maximum(variance(self._stages, self._calibrated(influence)), 0.0)
+        se = float(np.sqrt(var[0]))
         half = t_quantile(level, self.df) * se
+        extra = {}
+        kind = self._deff_kind(deff)
+        if kind:
+            design_effect, kish = self._deff(var[None, :], influence, None, self._domains(None), kind)
+            value = float(design_effect[0, 0])
+            extra = {"deff": value, "n_effective": n / value if value > 0 else np.nan, "kish_deff": float(kish[0, 0])}
         return Estimate(
             name=name,
             estimate=float(estimate),
@@ -502,6 +528,7 @@ class SurveyDesign(DesignEstimators):
             n=int(n),
             df=self.df,
             level=level,
+            extra=extra,
         )
 
     # ------------------------------------------------------------------ estimators -----
@@ -594,6 +621,12 @@ class SurveyDesign(DesignEstimators):
         influence = np.zeros((self.n, x.shape[1]))
         influence[rows] = (x.to_numpy() * (self._weights[rows] * (y - fitted))[:, None]) @ bread
         cov = covariance(self._stages, self._calibrated(influence))
+        kind = self._deff_kind(None)
+        deff = None
+        if kind:
+            used = np.zeros((self.n, 1))
+            used[rows] = 1.0
+            deff = self._deff(np.diag(cov)[None, :], influence, used, self._domains(None), kind)[0][0]
         df = self.df + 1 - x.shape[1]
         if df < 1:
             raise StatsInputError(
@@ -609,6 +642,7 @@ class SurveyDesign(DesignEstimators):
             df=df,
             n=len(rows),
             level=level,
+            deff=None if deff is None else pd.Series(deff, index=terms),
         )
 
     def _model_matrices(self, formula: str, na_rm: bool, env: patsy.EvalEnvironment) -> tuple[np.ndarray, pd.DataFrame]:

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from pa_study.stats._errors import StatsInputError
+from pa_study.stats._estimators import kish_deff
 from pa_study.stats._results import Estimate
 from pa_study.stats.survey import (
     SurveyDesign,
@@ -338,20 +339,27 @@ def _ratios(ds: SurveyDesign, parts: dict[str, np.ndarray], level: float, skip: 
     table = ds.ratio(
         [_PREFIX + num for num, _ in pairs.values()], [_PREFIX + den for _, den in pairs.values()], level=level
     )
-    # n is the number of sampled households in the rate's denominator.
-    return {
-        name: Estimate(
+    # n is the number of sampled households in the rate's denominator; with design effects, the
+    # effective n is that n over the rate's deff, and the Kish deff is of those households' weights.
+    rates = {}
+    for (name, (_, den)), row in zip(pairs.items(), table.to_dict("records"), strict=True):
+        n = int(np.count_nonzero(parts[den]))
+        extra = {}
+        if "deff" in row:
+            in_denominator = ds.weights[parts[den] > 0]
+            extra = {"deff": row["deff"], "n_effective": n / row["deff"], "kish_deff": kish_deff(in_denominator)}
+        rates[name] = Estimate(
             name=name,
-            estimate=row.estimate,
-            se=row.se,
-            ci_low=row.ci_low,
-            ci_high=row.ci_high,
-            n=int(np.count_nonzero(parts[den])),
+            estimate=row["estimate"],
+            se=row["se"],
+            ci_low=row["ci_low"],
+            ci_high=row["ci_high"],
+            n=n,
             df=ds.df,
             level=level,
+            extra=extra,
         )
-        for (name, (_, den)), row in zip(pairs.items(), table.itertuples(index=False), strict=True)
-    }
+    return rates
 
 
 def _kappa(ds: SurveyDesign, reg: np.ndarray, elig: np.ndarray, level: float) -> Estimate:

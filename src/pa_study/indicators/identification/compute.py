@@ -538,8 +538,10 @@ def _definitions(settings: IdentificationSettings, line: float) -> dict[str, str
         f"the line of the year {options.registration_income_lag} before registration, or the recalled "
         f"{settings.study.baseline_year} income against that year's line. Registration filled county quotas "
         "(规模控制), so part of any exclusion error at registration is by design",
-        "inference": "design-based (townships strata, villages PSUs with FPC, survey weights), Taylor "
-        "linearisation; t intervals on #PSU - #strata degrees of freedom; proportions "
+        "inference": "design-based, two stages: townships strata, villages PSUs (fpc: villages in the township), "
+        "households within the register / other group of each village (fpc: the group's households in the frame), "
+        "survey weights; Taylor linearisation summed over both stages; t intervals on #PSU - #strata degrees of "
+        "freedom (a township's own for township breakdowns); proportions "
         f"{settings.proportion_interval.replace('_', '-')}, other bounded indices (P1, P2, M0, F1, kappa, the "
         "composite incidence) on the logit scale",
         "thresholds": "a criterion passes when its whole interval meets it, fails when none of it does "

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from pa_study.codebook import INCOME_TOTALS
-from pa_study.design import FPC, PSU, STRATUM, WEIGHT
+from pa_study.design import DESIGN_COLUMNS
 from pa_study.indicators.exits import EXIT_COHORT, exit_cohorts
 from pa_study.indicators.identification.settings import IdentificationSettings
 from pa_study.indicators.survey import as_float, per_member_sum
@@ -147,10 +147,7 @@ def identification_frame(
     exited = registered & exited_answer.fillna(False).to_numpy(dtype=bool)
     frame = pd.DataFrame(
         {
-            STRATUM: households[STRATUM],
-            PSU: households[PSU],
-            FPC: households[FPC],
-            WEIGHT: households[WEIGHT],
+            **{c: households[c] for c in DESIGN_COLUMNS},
             "township": households["township"],
             "village": households["village"],
             "registered": registered.astype(float),
