@@ -5,7 +5,7 @@ from pa_study.errors import InputError
 
 
 def test_every_instrument_has_its_key_and_required_variables(codebook):
-    assert set(codebook.instruments) == {"households", "cadres", "projects", "villages"}
+    assert set(codebook.instruments) == {"households", "cadres", "cadre_roster", "projects", "villages"}
     assert codebook["households"].key == ("household_id",)
     assert codebook["villages"].key == ("township", "village")
     assert {"county", "township", "village", "household_id", "registered", "hh_size"} <= set(

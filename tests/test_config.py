@@ -44,7 +44,7 @@ def test_repository_config_is_valid_and_defaults_are_filled(config, schema):
     assert checked["counties"]["H"]["files"]["households"]["encoding"] == "auto"
     assert checked["counties"]["H"]["files"]["households"]["header_row"] == 1
     assert checked["cleaning"]["unparseable_numbers"] == "error"
-    assert instruments_of(checked["counties"]["H"]) == ["households", "cadres", "projects", "villages"]
+    assert instruments_of(checked["counties"]["H"]) == ["households", "cadres", "cadre_roster", "projects", "villages"]
 
 
 def test_defaults_are_filled_inside_the_form_a_value_takes(config, schema):

@@ -151,7 +151,8 @@ def test_the_report_passes_only_declared_inputs(config, language):
     assert values(arguments, "--published") == [inputs["published"]]
     assert values(arguments, "--plan") == [inputs["plan"]] == [wf.plan_output("H")]
     assert inputs["published"] in wf.comparison_outputs("published")["tables"]
-    assert len(inputs["raw"]) == 4 * 4 + 4  # four files and a corrections file per county
+    # four files and a corrections file per county, and the cadre rosters of H and Yishui
+    assert len(inputs["raw"]) == 4 * 4 + 4 + 2
 
 
 def test_the_report_study_holds_only_what_the_report_prints(config):

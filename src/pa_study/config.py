@@ -23,7 +23,7 @@ Number = int | float
 
 #: The schema that sits beside config.yaml at the top of the repository.
 SCHEMA_FILE = "config.schema.yaml"
-INSTRUMENTS = ("households", "cadres", "projects", "villages")
+INSTRUMENTS = ("households", "cadres", "cadre_roster", "projects", "villages")
 
 
 def load_yaml(path: str | Path) -> Any:

@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
-from pa_study.indicators.formalism import cadre_measures, formalism_indicators, target_assessment
+from pa_study.indicators.formalism import (
+    cadre_clusters,
+    cadre_design,
+    cadre_measures,
+    cadre_weights,
+    formalism_indicators,
+    target_assessment,
+)
 from pa_study.indicators.survey import respondent_design
 from tests.helpers.indicator_data import cadres, households, settings
 
@@ -101,7 +109,12 @@ def test_family_reports_shares_targets_and_the_household_side() -> None:
         options,
     )
     names = [row["name"] for row in result.headline]
-    assert names[:3] == ["share_paperwork", "share_meetings", "share_inspections"]
+    # Role-specific shares come first; then the county means, here unweighted over roles (no roster).
+    assert names[:4] == [f"share_formalism__{role}" for role in ROLES]
+    assert names[8:11] == ["share_paperwork", "share_meetings", "share_inspections"]
+    county_mean = next(r for r in result.headline if r["name"] == "share_formalism")
+    assert "unweighted over roles" in county_mean["definition"] and county_mean["deff"] is not None
+    assert any("no cadre roster" in note for note in result.notes)
     reduction = next(r for r in result.headline if r["name"] == "reduction_hours_meetings")
     assert reduction["threshold"] == 0.30 and "passes_ci" in reduction
     per_visit = next(r for r in result.headline if r["name"] == "household_forms_per_visit")
@@ -131,3 +144,37 @@ def test_association_without_variation_in_errors_is_undefined_not_a_crash() -> N
     association = next(r for r in result.headline if r["name"] == "burden_error_association")
     assert association["estimate"] is None
     assert any("does not vary" in note or "fewer than" in note for note in result.notes)
+
+
+def test_cadres_cluster_by_township_or_village_and_weigh_by_the_roster() -> None:
+    frame = cadre_measures(cadres(cadre_rows()), settings("formalism").formalism)
+    clusters = cadre_clusters(frame)
+    assert clusters[frame["role"] == "county_dept"].str.startswith("cadre/").all()
+    assert clusters[frame["role"] == "township"].str.startswith("township/").all()
+    assert clusters[frame["role"] == "village_committee"].str.startswith("village/").all()
+    # Surveyed: 10 county-department cadres, 10 first secretaries in 镇0, 10 township cadres and 10
+    # village committee members in 镇1.
+    roster = pd.DataFrame(
+        {
+            "township": [None, "镇1", "镇0", "镇1", "镇0"],
+            "role": ["county_dept", "township", "first_secretary", "village_committee", "village_committee"],
+            "n_cadres": [100, 30, 20, 4, 200],
+        }
+    )
+    weights, notes = cadre_weights(frame, roster)
+    role = frame["role"].to_numpy()
+    assert weights[role == "county_dept"] == pytest.approx(10.0)
+    assert weights[role == "township"] == pytest.approx(3.0)
+    assert weights[role == "first_secretary"] == pytest.approx(2.0)
+    # 镇1 lists 4 village committee members but 10 were surveyed: they weigh one, and a note says so.
+    assert weights[role == "village_committee"] == pytest.approx(1.0)
+    assert any("fewer cadres than were surveyed" in n for n in notes)
+    design, _ = cadre_design(frame, roster, lonely_psu="adjust")
+    assert design.n_strata == 4 and design.weights.sum() == pytest.approx(100 + 30 + 20 + 10)
+    # A cell the roster lacks weighs by its role's roster total over the role's surveyed cadres.
+    partial, notes = cadre_weights(
+        frame, roster[roster["role"] != "first_secretary"].assign(township=["", "镇1", "镇1", "镇0"])
+    )
+    assert any("no count for" in n for n in notes)
+    unweighted, _ = cadre_design(frame, None, lonely_psu="adjust")
+    assert (unweighted.weights == 1).all()

@@ -16,7 +16,7 @@ import pandas as pd
 from pa_study.demo._codebook import Codebook, Variable, load_codebook, variables_by_name
 from pa_study.demo.design import DEFAULT_HOUSEHOLDS, DesignScale, build_frame, design_scale, draw_households
 from pa_study.demo.encode import CellEncoder, header_of, is_text_format, scale_of, value_labels
-from pa_study.demo.ledgers import cadre_survey, complete_ledger, project_ledger
+from pa_study.demo.ledgers import cadre_roster, cadre_survey, complete_ledger, project_ledger
 from pa_study.demo.mess import MessResult, MessSpec, inject
 from pa_study.demo.population import simulate_population
 from pa_study.demo.profiles import (
@@ -143,6 +143,12 @@ PROJECT_MESS = MessSpec(
     },
 )
 VILLAGE_MESS = MessSpec(key="village")
+ROSTER_MESS = MessSpec(key="role")
+
+
+def rng_roster_mess(profile: CountyProfile) -> np.random.Generator:
+    """The cadre roster's own stream of mess (none is planted; the stream keeps it apart)."""
+    return np.random.default_rng(np.random.SeedSequence([profile.seed, 2]))
 
 
 @dataclass(frozen=True)
@@ -217,6 +223,8 @@ class SimulatedCounty:
         Clean household survey (canonical name -> semantic cells).
     weights : numpy.ndarray
         True design weight of each sampled household (same row order).
+    roster : pandas.DataFrame or None
+        Cadres per role and township, for a county that delivers the roster.
     """
 
     scale: DesignScale
@@ -226,6 +234,7 @@ class SimulatedCounty:
     cadres: pd.DataFrame
     households: dict[str, list]
     weights: np.ndarray
+    roster: pd.DataFrame | None = None
 
 
 def simulate_county(profile: CountyProfile, codebook: Codebook, scale: DesignScale) -> SimulatedCounty:
@@ -241,8 +250,9 @@ def simulate_county(profile: CountyProfile, codebook: Codebook, scale: DesignSca
         Design sizes (:func:`pa_study.demo.design.design_scale`; a census takes every household).
     """
     # Independent streams per stage, so that e.g. a new survey-only field never changes the population.
-    rng_frame, rng_ledger, rng_population, rng_sample, rng_survey, rng_cadres = (
-        np.random.default_rng(s) for s in np.random.SeedSequence(profile.seed).spawn(6)
+    # (spawn(n) children do not depend on n: the roster's stream leaves the others as they were)
+    rng_frame, rng_ledger, rng_population, rng_sample, rng_survey, rng_cadres, rng_roster = (
+        np.random.default_rng(s) for s in np.random.SeedSequence(profile.seed).spawn(7)
     )
     frame = build_frame(profile, scale, rng_frame)
     ledger = project_ledger(profile, frame, rng_ledger)
@@ -254,14 +264,16 @@ def simulate_county(profile: CountyProfile, codebook: Codebook, scale: DesignSca
     )
     chosen, weights = draw_households(village_idx, registered, frame, scale.per_village_take, rng_sample)
     household_vars = [v.name for v in codebook["households"] if _delivered(v.name, profile.files)]
+    cadres = cadre_survey(profile, frame, rng_cadres)
     return SimulatedCounty(
         scale=scale,
         frame=frame,
         ledger=complete_ledger(ledger, population, rng_ledger),
         population=population,
-        cadres=cadre_survey(profile, frame, rng_cadres),
+        cadres=cadres,
         households=household_sample(profile, population, frame, chosen, weights, household_vars, rng_survey),
         weights=weights,
+        roster=cadre_roster(profile, frame, cadres, rng_roster) if profile.files.with_cadre_roster else None,
     )
 
 
@@ -334,6 +346,19 @@ def generate_county(
             path,
             profile.files.file_format,
             file_label(profile, codebook, instrument),
+        )
+        written.append(path)
+    if county.roster is not None:
+        # Its own stream, so a roster leaves the other tables' mess as it was; a clean table.
+        roster = table_columns(county.roster, [v.name for v in codebook["cadre_roster"]])
+        result = messy_table(profile, codebook, "cadre_roster", roster, ROSTER_MESS, rng_roster_mess(profile))
+        results["cadre_roster"] = result
+        path = county_dir / f"cadre_roster.{profile.files.file_format}"
+        write_sheet(
+            build_sheet(profile, codebook, "cadre_roster", result),
+            path,
+            profile.files.file_format,
+            file_label(profile, codebook, "cadre_roster"),
         )
         written.append(path)
     written.append(write_corrections(destinations.corrections / profile.key, results["households"].corrections))
@@ -487,10 +512,10 @@ Names, ID-card numbers and phone numbers are fake (the ID numbers only have vali
 
 | county | format | files |
 |---|---|---|
-| H (H县, focal county) | Excel .xlsx, Chinese headers | households, cadres, projects, villages |
+| H (H县, focal county) | Excel .xlsx, Chinese headers | households, cadres, cadre_roster, projects, villages |
 | Yishui (沂水县) | CSV in GBK, Chinese headers (some variant spellings), extra column 数据来源 | same |
-| Boxing (博兴县) | SPSS .sav, ASCII names, Chinese variable and value labels | same |
-| Lankao (兰考县) | Stata .dta, ASCII names, Chinese labels, design `weight` column | same |
+| Boxing (博兴县) | SPSS .sav, ASCII names, Chinese variable and value labels | same, without cadre_roster |
+| Lankao (兰考县) | Stata .dta, ASCII names, Chinese labels, design `weight` column | same, without cadre_roster |
 
 The files contain planted mess (duplicates, full-width digits, units, missing codes, out-of-range
 values, inconsistent rows). What was planted, and the true population values, are in

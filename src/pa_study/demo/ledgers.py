@@ -154,3 +154,37 @@ def cadre_survey(profile: CountyProfile, frame: pd.DataFrame, rng: np.random.Gen
         p_agree = expit(latent + rng.normal(0.0, 1.0, n))
         columns[name] = np.clip(np.rint(1 + 4 * p_agree + rng.normal(0.0, 0.5, n)), 1, 5).astype(np.int64)
     return pd.DataFrame(columns)
+
+
+def cadre_roster(
+    profile: CountyProfile, frame: pd.DataFrame, cadres: pd.DataFrame, rng: np.random.Generator
+) -> pd.DataFrame:
+    """Return the roster of the county's poverty-alleviation cadres: how many hold each role in each
+    township (one row for county departments).
+
+    County departments second 60-120 cadres; each township has 12-30 township cadres, a first
+    secretary for each poor village and some others, and 3-5 village committee members per
+    village. Every count is at least the number of surveyed cadres it covers, as a roster drawn up
+    independently of the survey would be.
+    """
+    townships = frame.groupby("township", sort=False)
+    rows = [{"township": None, "role": "county_dept", "n_cadres": int(rng.integers(60, 121))}]
+    for township, villages in townships:
+        rows += [
+            {"township": township, "role": "township", "n_cadres": int(rng.integers(12, 31))},
+            {
+                "township": township,
+                "role": "first_secretary",
+                "n_cadres": int(villages["poor_village"].sum() + rng.integers(0, 4)),
+            },
+            {
+                "township": township,
+                "role": "village_committee",
+                "n_cadres": int(rng.integers(3, 6, len(villages)).sum()),
+            },
+        ]
+    roster = pd.DataFrame(rows)
+    surveyed = cadres.groupby([cadres["township"].fillna(""), "role"]).size()
+    key = list(zip(roster["township"].fillna(""), roster["role"], strict=True))
+    roster["n_cadres"] = np.maximum(roster["n_cadres"], [int(surveyed.get(k, 0)) for k in key])
+    return roster.assign(county=profile.name_zh)

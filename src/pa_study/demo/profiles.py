@@ -72,6 +72,8 @@ class FileSpec:
     with_register_records : bool
         Whether the household file carries the incomes the poverty-alleviation information system
         recorded at registration and at exit (``income_at_registration_pc``, ``income_at_exit_pc``).
+    with_cadre_roster : bool
+        Whether the county also delivers the roster of cadres per role and township (帮扶干部花名册).
     """
 
     file_format: str
@@ -81,6 +83,7 @@ class FileSpec:
     extra_columns: Mapping[str, str] = field(default_factory=lambda: _frozen({}))
     with_weight: bool = False
     with_register_records: bool = False
+    with_cadre_roster: bool = False
 
 
 @dataclass(frozen=True)
@@ -163,6 +166,7 @@ H = CountyProfile(
         header_style="label_zh",
         scaled=_frozen({"projects": _frozen({"fiscal_investment": "财政投资（万元）"})}),
         with_register_records=True,
+        with_cadre_roster=True,
     ),
     n_townships=11,
     sampled_villages_per_township=4,
@@ -228,6 +232,7 @@ YISHUI = CountyProfile(
         ),
         extra_columns=_frozen({"数据来源": "模拟数据（synthetic）"}),
         with_register_records=True,
+        with_cadre_roster=True,
     ),
     n_townships=12,
     sampled_villages_per_township=4,

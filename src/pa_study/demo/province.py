@@ -255,6 +255,7 @@ def province_config(spec: ProvinceSpec, counties: list[ProvinceCounty]) -> dict[
             "files": {
                 i: {"path": f"data/raw/{profile.key}/{i}.{extension}", **encoding}
                 for i in ("households", "cadres", "projects", "villages")
+                + (("cadre_roster",) if profile.files.with_cadre_roster else ())
             },
             "corrections": f"data/corrections/{profile.key}/households_duplicates.csv",
             "design": design,

@@ -8,8 +8,13 @@ against the burden-reduction targets of 2019 (基层减负年, e.g. meetings −
 times asked to fill forms or receive inspections against help visits received. At village (or
 township) level: the association between cadre burden and identification errors.
 
-The cadre survey has no sampling frame, so cadres are treated as a simple random sample of the
-county's poverty-alleviation cadres (equal weights, each its own PSU).
+The cadre survey's design: roles are strata and cadres of one township (of one village for first
+secretaries and village committees) a cluster, since they share their workload; county-department
+cadres are each their own. Role-specific means are the primary estimates. Where the county delivers
+the optional roster of cadres per role and township (帮扶干部花名册, ``cadre_roster``), cadres
+weigh by it (cadres in the roster cell ÷ cadres surveyed there), so that a county mean stands for the
+county's cadres; without it every cadre weighs one, and a county mean is one over the sample's mix
+of roles, which the output says.
 
 References
 ----------
@@ -29,10 +34,12 @@ import pandas as pd
 from pa_study.codebook import normalise_label
 from pa_study.config import ConfigPart, Number
 from pa_study.design import village_key
+from pa_study.errors import InputError
 from pa_study.indicators.family import FigureSpec, IndicatorFamily
 from pa_study.indicators.identification import IdentificationSettings, identification_frame
 from pa_study.indicators.output import (
     FamilyResult,
+    estimate_from_row,
     headline_row,
     missing_row,
     threshold_verdicts,
@@ -47,6 +54,7 @@ from pa_study.indicators.survey import (
     ratio_estimate,
     required_table,
     respondent_design,
+    with_design_effects,
 )
 from pa_study.stats import Estimate, StatsInputError, SurveyDesign, cronbach_alpha, summary_index
 
@@ -114,6 +122,91 @@ class FormalismSettings(IdentificationSettings):
         return part
 
 
+# ---- the cadre survey's design ------------------------------------------------------------------
+
+#: Roles whose cadres work in one village: they cluster by village, the others by township.
+_VILLAGE_ROLES = ("first_secretary", "village_committee")
+_CADRE_WEIGHT, _CADRE_CLUSTER, _ROLE = "_cadre_weight", "_cadre_cluster", "_role"
+
+
+def cadre_clusters(cadres: pd.DataFrame) -> pd.Series:
+    """Return each cadre's cluster: its village for village roles (its township where the village
+    is not recorded), its township for township cadres, itself for county departments (and for
+    anyone whose posting is not recorded)."""
+    township = cadres["township"].astype("string").map(normalise_label, na_action="ignore")
+    village = cadres["village"].astype("string").map(normalise_label, na_action="ignore")
+    role = cadres["role"].astype("string")
+    own = "cadre/" + pd.Series(np.arange(len(cadres)), index=cadres.index).astype("string")
+    at_village = role.isin(_VILLAGE_ROLES) & township.notna() & village.notna()
+    at_township = (role != "county_dept") & township.notna()
+    return own.where(~at_township, "township/" + township).where(~at_village, "village/" + township + "/" + village)
+
+
+def cadre_weights(cadres: pd.DataFrame, roster: pd.DataFrame | None) -> tuple[np.ndarray, list[str]]:
+    """Return each cadre's weight from the roster, and notes on what the roster did not cover.
+
+    The weight is the roster's count for the cadre's role in its township (for county departments,
+    in the county) ÷ the cadres of that role and township surveyed. A surveyed cell the roster
+    lacks weighs by its role's roster total ÷ cadres of the role surveyed; a cell with fewer cadres in
+    the roster than surveyed weighs one. Without a roster every weight is one.
+    """
+    if roster is None or roster.empty:
+        return np.ones(len(cadres)), []
+    role = cadres["role"].astype("string").to_numpy()
+    township = cadres["township"].astype("string").map(normalise_label, na_action="ignore").fillna("")
+    cell = pd.Series(np.where(role == "county_dept", "", township.to_numpy()), index=cadres.index) + "|" + role
+    listed = roster.assign(
+        _cell=np.where(
+            roster["role"].astype("string") == "county_dept",
+            "",
+            roster["township"].astype("string").map(normalise_label, na_action="ignore").fillna(""),
+        )
+        + "|"
+        + roster["role"].astype("string")
+    )
+    counts = listed.groupby("_cell")["n_cadres"].sum()
+    surveyed = cell.map(cell.value_counts())
+    population = cell.map(counts).astype("Float64")
+    notes = []
+    missing = sorted(set(cell[population.isna()]))
+    if missing:
+        by_role = listed.groupby(listed["role"].astype("string"))["n_cadres"].sum()
+        role_ratio = pd.Series(role).map(by_role).to_numpy() / pd.Series(role).map(pd.Series(role).value_counts())
+        population = population.fillna(pd.Series(role_ratio.to_numpy() * surveyed.to_numpy(), index=cadres.index))
+        notes.append(
+            f"the cadre roster has no count for {len(missing)} surveyed role/township cell(s) ({', '.join(missing[:5])}"
+            f"{' ...' if len(missing) > 5 else ''}): their cadres weigh by their role's roster total"
+        )
+    short = population < surveyed
+    if short.any():
+        notes.append(
+            f"the cadre roster counts fewer cadres than were surveyed in {sorted(set(cell[short]))}: they weigh one"
+        )
+        population = population.where(~short, surveyed)
+    weights = (population / surveyed).to_numpy(dtype=float, na_value=np.nan)
+    return np.where(np.isfinite(weights), weights, 1.0), notes
+
+
+def cadre_design(
+    frame: pd.DataFrame, roster: pd.DataFrame | None, *, lonely_psu: str
+) -> tuple[SurveyDesign, list[str]]:
+    """Return the cadre survey's design (roles as strata, clusters by township or village, roster
+    weights) and notes; see the module docstring."""
+    weights, notes = cadre_weights(frame, roster)
+    data = frame.reset_index(drop=True).assign(
+        **{
+            _CADRE_WEIGHT: weights,
+            _CADRE_CLUSTER: cadre_clusters(frame).to_numpy(),
+            _ROLE: frame["role"].astype("string").to_numpy(),
+        }
+    )
+    try:
+        design = SurveyDesign(data, weight=_CADRE_WEIGHT, strata=_ROLE, psu=_CADRE_CLUSTER, lonely_psu=lonely_psu)
+    except StatsInputError as exc:
+        raise InputError(f"cannot build the cadre survey design: {exc}") from None
+    return with_design_effects(design), notes
+
+
 # ---- cadre constructs ------------------------------------------------------------------------
 
 
@@ -150,9 +243,9 @@ def by_role(design: SurveyDesign, measures: list[str], level: float) -> pd.DataF
         for by in ("_all", "role")
         for m in measures
     ]
-    return pd.concat(tables, ignore_index=True)[
-        ["measure", "role", "estimate", "se", "ci_low", "ci_high", "n_denominator"]
-    ]
+    table = pd.concat(tables, ignore_index=True)
+    extra = [c for c in ("df", "deff", "n_effective") if c in table.columns]
+    return table[["measure", "role", "estimate", "se", "ci_low", "ci_high", "n_denominator", *extra]]
 
 
 def target_assessment(
@@ -359,7 +452,7 @@ def formalism_indicators(tables: Mapping[str, pd.DataFrame | None], settings: Fo
         )
         cadres = None
     if cadres is not None:
-        _add_cadre_side(result, cadres, households, settings)
+        _add_cadre_side(result, cadres, households, tables.get("cadre_roster"), settings)
     contact, estimates = household_contact(households, settings)
     result.tables["household_contact"] = contact
     for name in ("household_forms_inspections", "household_help_visits", "household_forms_per_visit"):
@@ -379,7 +472,11 @@ def formalism_indicators(tables: Mapping[str, pd.DataFrame | None], settings: Fo
 
 
 def _add_cadre_side(
-    result: FamilyResult, cadres: pd.DataFrame, households: pd.DataFrame, settings: FormalismSettings
+    result: FamilyResult,
+    cadres: pd.DataFrame,
+    households: pd.DataFrame,
+    roster: pd.DataFrame | None,
+    settings: FormalismSettings,
 ) -> None:
     options, level = settings.formalism, settings.level
     frame = cadre_measures(cadres, options)
@@ -387,11 +484,32 @@ def _add_cadre_side(
         "cadres_with_hours": int(frame["share_formalism"].notna().sum()),
         "cadres_without_burden_index": int(frame["burden_index"].isna().sum()),
     }
-    design = respondent_design(frame.assign(_all="all", role=frame["role"].astype("string")))
+    design, notes = cadre_design(
+        frame.assign(_all="all", role=frame["role"].astype("string")), roster, lonely_psu=settings.lonely_psu
+    )
+    weighted = roster is not None and not roster.empty
+    result.notes += notes
+    if not weighted:
+        result.notes.append(
+            "no cadre roster (cadre_roster): every cadre weighs one, so a county mean is unweighted over roles, "
+            "a mean over the sample's mix of roles; the role-specific rows are the comparable estimates"
+        )
+    result.definitions["cadre_sample"] = (
+        "roles are strata, cadres of one township (one village for first secretaries and village committees) a "
+        "cluster, county-department cadres each their own; "
+        + (
+            "weights from the cadre roster (cadres of the role in the township ÷ cadres surveyed there)"
+            if weighted
+            else "equal weights (no cadre roster): county means are unweighted over roles"
+        )
+    )
     shares = [f"share_{a}" for a in (*options.formal_activities, *options.field_activities)]
     shares += ["share_formalism", "share_field"]
     measures = [*dict.fromkeys(shares), *COUNTS, "perception_scale", "burden_index"]
-    result.tables["by_role"] = by_role(design, measures, level)
+    roles_table = by_role(design, measures, level)
+    result.tables["by_role"] = roles_table
+    result.headline += role_headline(roles_table, options, settings.min_sample.group)
+    scope = "weighted by the cadre roster" if weighted else "unweighted over roles (the sample's role mix)"
     for measure in (*dict.fromkeys(shares), *COUNTS, "perception_scale"):
         estimate = mean_estimate(design, measure, level=level)
         result.headline.append(
@@ -399,7 +517,7 @@ def _add_cadre_side(
                 measure,
                 _LABELS[measure],
                 estimate,
-                _measure_definition(measure, options),
+                f"{_measure_definition(measure, options)}; county mean {scope}",
                 min_n=settings.min_sample.cadres,
             )
         )
@@ -467,6 +585,37 @@ def _add_cadre_side(
         )
 
 
+#: The measures given role by role among the headline rows (the primary cadre estimates).
+_ROLE_MEASURES = ("share_formalism", "share_field")
+_ROLE_LABELS = {
+    "county_dept": "县直部门 county departments",
+    "township": "乡镇干部 township cadres",
+    "first_secretary": "第一书记 first secretaries",
+    "village_committee": "村两委 village committees",
+}
+
+
+def role_headline(table: pd.DataFrame, options: FormalismOptions, min_n: int) -> list[dict[str, Any]]:
+    """Headline rows of the formal and field hour shares of each role (``share_formalism__<role>``)."""
+    rows = []
+    for measure in _ROLE_MEASURES:
+        records = table[(table["measure"] == measure) & (table["role"] != "all")].to_dict("records")
+        order = list(_ROLE_LABELS)
+        for record in sorted(records, key=lambda r: order.index(r["role"]) if r["role"] in order else len(order)):
+            role = str(record["role"])
+            rows.append(
+                headline_row(
+                    f"{measure}__{role}",
+                    f"{_LABELS[measure]}, {_ROLE_LABELS.get(role, role)}",
+                    estimate_from_row(record, f"{measure}__{role}"),
+                    f"{_measure_definition(measure, options)}, {role} cadres (a role's own mean: comparable across "
+                    "counties whatever their mix of roles)",
+                    min_n=min_n,
+                )
+            )
+    return rows
+
+
 def _measure_definition(measure: str, options: FormalismOptions) -> str:
     if measure == "share_formalism":
         return f"mean over cadres of (hours on {' + '.join(options.formal_activities)}) ÷ total weekly hours"
@@ -481,7 +630,6 @@ def _measure_definition(measure: str, options: FormalismOptions) -> str:
 
 def _definitions(options: FormalismOptions) -> dict[str, str]:
     return {
-        "cadre_sample": "cadres are treated as a simple random sample (equal weights, each its own PSU)",
         "formal_activities": ", ".join(options.formal_activities),
         "field_activities": ", ".join(options.field_activities),
         "burden_index": "equal-weight summary index (z-scores over all cadres) of " + ", ".join(options.burden_items),
@@ -502,7 +650,7 @@ FAMILY = IndicatorFamily(
     question_zh="干部有多少时间用于填表、开会和迎检，这与识别误差是否相关？",
     key_headlines=("share_formalism", "burden_error_association"),
     settings=FormalismSettings,
-    instruments=("cadres", "households"),
+    instruments=("cadres", "cadre_roster", "households"),
     required=("households",),
     compute=formalism_indicators,
     contrasts=("burden_error",),
