@@ -208,3 +208,13 @@ def test_a_yaml_syntax_error_names_file_line_and_column(tmp_path, capsys):
     )
     assert main(["check-config", str(path), "--schema", str(ROOT / "config.schema.yaml")]) == 1
     assert "other.yaml: not valid YAML: line 3, column 9" in capsys.readouterr().err
+
+
+def test_register_counts_for_calibration_are_checked(config, schema):
+    counts = {"source": "扶贫开发信息系统 2020-12", "townships": {"城关镇": {"registered": 300, "exited": 250}}}
+    config["counties"]["H"]["design"]["calibration"] = counts
+    checked = validated_config(config, schema, check_files=False)
+    assert checked["counties"]["H"]["design"]["calibration"]["townships"]["城关镇"]["exited"] == 250
+    del counts["townships"]["城关镇"]["exited"]
+    with pytest.raises(InputError, match="calibration.*exited"):
+        validated_config(config, schema, check_files=False)

@@ -186,3 +186,64 @@ def test_a_group_sampled_beyond_its_frame_count_is_logged_under_given_weights():
         (e["rule"], e["old_value"], e["new_value"]) for e in log
     ]
     assert (out.loc[(out["village"] == "一村") & out["registered"], "fpc_households"] == 5).all()
+
+
+def _calibration(**changes):
+    townships = {"甲镇": {"registered": 60, "exited": 20}, "乙镇": {"registered": 84, "exited": 30}} | changes
+    return sample_design(calibration={"source": "扶贫开发信息系统 (test)", "townships": townships})
+
+
+def _with_exits(rng: np.random.Generator) -> pd.DataFrame:
+    hh = households(rng)
+    hh["exited"] = pd.array(hh["registered"] & (np.arange(len(hh)) % 2 == 0), dtype="boolean")
+    return hh
+
+
+def test_calibration_post_stratifies_to_the_register_counts_by_township_and_status():
+    from pa_study.indicators.survey import household_design
+
+    out, _, summary, _ = design_columns(_with_exits(np.random.default_rng(9)), frame(), _calibration())
+    assert summary["calibration"]["source"].startswith("扶贫开发信息系统") and summary["calibration"]["cells"] == 6
+    totals = out.groupby("calibration_cell")["calibration_total"].first().to_dict()
+    assert totals == {
+        "甲镇|current": 40,
+        "甲镇|exited": 20,
+        "甲镇|other": 450 - 60,
+        "乙镇|current": 54,
+        "乙镇|exited": 30,
+        "乙镇|other": 350 - 84,
+    }
+    design = household_design(out, lonely_psu="adjust")
+    cells = pd.Series(design.weights).groupby(out["calibration_cell"].to_numpy()).sum()
+    assert cells.to_dict() == pytest.approx({k: float(v) for k, v in totals.items()})
+    exited = design.assign(is_exited=(out["calibration_cell"].str.endswith("exited")).astype(float).to_numpy())
+    total = exited.total("is_exited")
+    assert total.estimate == pytest.approx(50) and total.se < 1e-8  # calibrated counts carry no error
+    # A part of the sample, or weights counting persons, keep the calibrated weights without the
+    # calibration's variance (post-stratifying them again would inflate them to the whole cells).
+    assert design.calibrated and not household_design(out.iloc[5:], lonely_psu="adjust").calibrated
+    persons = household_design(out.assign(weight=out["weight"] * 3), lonely_psu="adjust")
+    assert not persons.calibrated and persons.weights.sum() == pytest.approx(3 * sum(totals.values()))
+
+
+@pytest.mark.parametrize(
+    ("design", "message"),
+    [
+        (_calibration(乙镇={"registered": 84, "exited": 90}), "90 exited, 84 registered"),
+        (_calibration(乙镇={"registered": 400, "exited": 0}), "400 registered and 350 households"),
+        (_calibration(丙镇={"registered": 5, "exited": 0}), r"names township\(s\) \['丙镇'\]"),
+        (
+            sample_design(calibration={"source": "x", "townships": {"甲镇": {"registered": 60, "exited": 20}}}),
+            r"no register counts for sampled township\(s\) \['乙镇'\]",
+        ),
+        (
+            _calibration(乙镇={"registered": 84, "exited": 0}),
+            r"sampled households in cells the counts make empty: \['乙镇\|exited'\]",
+        ),
+    ],
+)
+def test_register_counts_that_cannot_calibrate_the_sample_are_refused(design, message):
+    from pa_study.errors import InputError
+
+    with pytest.raises(InputError, match=message):
+        design_columns(_with_exits(np.random.default_rng(10)), frame(), design)

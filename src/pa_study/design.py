@@ -40,8 +40,27 @@ GROUP, FPC_GROUP = "design_group", "fpc_households"
 DESIGN_COLUMNS = [STRATUM, PSU, FPC, GROUP, FPC_GROUP, WEIGHT]
 #: Second-stage groups: drawn from the register list, the other households, or the whole village.
 REGISTERED, OTHER, WHOLE_VILLAGE = "registered", "other", "all"
+#: Calibration (``design.calibration``): each household's township x register-status cell and its
+#: population count, which the household design post-stratifies to.
+CALIBRATION_CELL, CALIBRATION_TOTAL = "calibration_cell", "calibration_total"
+CALIBRATION_COLUMNS = [CALIBRATION_CELL, CALIBRATION_TOTAL]
 #: The ``design`` of a county that enumerated every household.
 CENSUS = "census"
+
+
+class RegisterCounts(ConfigPart):
+    """A township's households on the register (ever registered, 建档立卡) and among them exited (脱贫)."""
+
+    registered: int
+    exited: int
+
+
+class DesignCalibration(ConfigPart):
+    """``design.calibration``: the register's counts per township the household weights are
+    post-stratified to (:func:`calibration_cells`), with where they come from."""
+
+    source: str
+    townships: dict[str, RegisterCounts]
 
 
 class SurveyDesignOptions(ConfigPart):
@@ -55,11 +74,14 @@ class SurveyDesignOptions(ConfigPart):
         The household column holding the weights when ``weights`` is ``column``.
     oversample_registered : bool
         Whether registered households were sampled separately within villages.
+    calibration : DesignCalibration, optional
+        The register's counts per township to post-stratify the household weights to.
     """
 
     weights: str
     weight_column: str
     oversample_registered: bool
+    calibration: DesignCalibration | None = None
 
 
 def design_options(config: str | Mapping[str, Any]) -> str | SurveyDesignOptions:
@@ -242,6 +264,13 @@ def design_columns(
     for row in households.index[usable & households[WEIGHT].isna().to_numpy()]:
         quarantine[int(row)] = ["missing_weight"]
     kept = usable & households[WEIGHT].notna().to_numpy()
+    calibration = None
+    if not census and design.calibration is not None:
+        cells, totals, calibration, calibration_log = calibration_cells(households[kept], frame, design.calibration)
+        households[CALIBRATION_CELL] = cells.reindex(households.index).astype("string")
+        households[CALIBRATION_TOTAL] = pd.array(totals.reindex(households.index), dtype="Int64")
+        households[WEIGHT] = post_stratified(households[WEIGHT], households[CALIBRATION_CELL], totals)
+        log += calibration_log
     summary = {
         "weights": CENSUS if census else design.weights,
         "strata": int(households.loc[usable, STRATUM].nunique()),
@@ -259,7 +288,108 @@ def design_columns(
     if census:
         summary["census"] = True
         summary["frame_villages_without_households"] = int((~frame["_key"].isin(key[usable])).sum())
+    if calibration is not None:
+        summary["calibration"] = calibration
     return households, quarantine, summary, log
+
+
+def post_stratified(weights: pd.Series, cells: pd.Series, totals: pd.Series) -> pd.Series:
+    """Return the weights scaled within each cell to sum to its population count (post-stratification,
+    R's ``postStratify``: ``w N_c / sum_c w``); missing outside the cells.
+
+    The cleaned table carries these weights, so that every estimate, on the whole sample or on a
+    part of it, uses them; :func:`pa_study.indicators.survey.household_design` adds the
+    calibration's variance where the design holds the whole calibrated sample.
+    """
+    inside = cells.notna() & weights.notna()
+    weighted = weights[inside].astype(float).groupby(cells[inside]).sum()
+    scale = cells[inside].map(totals[inside].groupby(cells[inside]).first() / weighted)
+    return pd.array(weights.astype(float).where(inside) * scale.reindex(weights.index), dtype="Float64")
+
+
+def calibration_cells(
+    households: pd.DataFrame, frame: pd.DataFrame, calibration: DesignCalibration
+) -> tuple[pd.Series, pd.Series, dict[str, Any], list[dict[str, Any]]]:
+    """Return each household's calibration cell (township x register status), the cell's population
+    count, a summary, and log rows.
+
+    Status: on the register and not exited (``current``), ``exited``, or ``other``, the register
+    being the list the household was drawn from (``design_group``; the answer ``registered`` when
+    households were not sampled by list). Counts: ``registered - exited``, ``exited`` and the
+    township's frame households ``- registered``. A registered household whose exit is unknown
+    counts as current (logged).
+
+    Raises
+    ------
+    InputError
+        A township of the sample missing from the counts (or named there but not sampled), counts
+        that do not add up (exited above registered, registered above the frame's households), or
+        a cell with households in the population but none in the sample, or the reverse.
+    """
+    given = {normalise_label(name): counts for name, counts in calibration.townships.items()}
+    township = normalised_labels(households["township"])
+    missing = sorted(set(township) - set(given))
+    if missing:
+        raise InputError(
+            f"design.calibration.townships has no register counts for sampled township(s) {missing}; give "
+            "registered and exited households for every sampled township",
+            path="config",
+        )
+    extra = sorted(set(given) - set(township))
+    if extra:
+        raise InputError(
+            f"design.calibration.townships names township(s) {extra} with no sampled household; leave them out",
+            path="config",
+        )
+    in_frame = frame.groupby(normalised_labels(frame["township"]))["n_households"].sum()
+    totals: dict[str, int] = {}
+    for name, counts in given.items():
+        registered, exited = counts.registered, counts.exited
+        households_here = int(in_frame.get(name, 0))
+        if exited > registered or registered > households_here:
+            raise InputError(
+                f"design.calibration.townships.{name}: {exited} exited, {registered} registered and {households_here} "
+                "households in the frame; expected exited <= registered <= households",
+                path="config",
+            )
+        totals |= {
+            f"{name}|current": registered - exited,
+            f"{name}|exited": exited,
+            f"{name}|other": households_here - registered,
+        }
+    on_register = (
+        households[GROUP] == REGISTERED
+        if (households[GROUP] != WHOLE_VILLAGE).any()
+        else households["registered"].astype("boolean").fillna(False)
+    )
+    exited_answer = households["exited"].astype("boolean")
+    status = pd.Series("other", index=households.index, dtype="string")
+    status = status.where(~on_register, "current").where(~(on_register & exited_answer.fillna(False)), "exited")
+    cells = township + "|" + status
+    log = []
+    unknown = int((on_register & exited_answer.isna()).sum())
+    if unknown:
+        rule = "calibration_exit_unknown_counts_as_current"
+        log.append(log_entry("households", "design", None, CALIBRATION_CELL, None, "current", rule, unknown))
+    sampled = cells.value_counts()
+    empty = sorted(c for c, n in totals.items() if n > 0 and c not in sampled.index)
+    stray = sorted(c for c in sampled.index if totals.get(c, 0) == 0)
+    if empty or stray:
+        problem = (f"cells with register counts but no sampled household: {empty}" if empty else "") + (
+            f"{'; ' if empty else ''}sampled households in cells the counts make empty: {stray}" if stray else ""
+        )
+        raise InputError(
+            f"design.calibration cannot post-stratify the households: {problem}; correct the counts or drop the "
+            "calibration",
+            path="config",
+        )
+    summary = {
+        "source": calibration.source,
+        "cells": len(sampled),
+        "population": int(sum(totals.values())),
+        "weighted_before": float(households[WEIGHT].astype(float).sum()),
+    }
+    return cells, cells.map(totals), summary, log
 
 
 def sampling_groups(households: pd.DataFrame, oversampled: bool) -> tuple[pd.Series, list[dict[str, Any]]]:

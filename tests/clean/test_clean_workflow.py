@@ -41,6 +41,10 @@ def test_every_county_gets_cleaned_tables_from_its_own_format(project):
     for county in COUNTIES:
         summary = json.loads((project / f"results/{county}/clean/summary.json").read_text(encoding="utf-8"))
         for name, counts in summary["tables"].items():
+            # Only H and Yishui supply the optional cadre roster.
+            if name == "cadre_roster" and county in ("Boxing", "Lankao"):
+                assert not counts["collected"] and "no 帮扶干部花名册" in counts["note"]
+                continue
             assert counts["collected"] and counts["reconciles"], (county, name)
         formats[county] = summary["tables"]["households"]["format"]
         households = pd.read_parquet(project / f"results/{county}/clean/households.parquet")

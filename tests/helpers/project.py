@@ -51,9 +51,11 @@ def cleaning_options(**changes: Any) -> CleaningOptions:
 
 def sample_design(**changes: Any) -> SurveyDesignOptions:
     """The survey design of the repository's focal county (weights from the frame, registered households
-    sampled separately, the schema's defaults), with ``changes``."""
+    sampled separately, the schema's defaults; not its calibration, whose townships are its own), with
+    ``changes``."""
     block = config()["counties"][config()["focal"]]
-    return SurveyDesignOptions.parse({**block["design"], **changes}, "test design")
+    design = {key: value for key, value in block["design"].items() if key != "calibration"}
+    return SurveyDesignOptions.parse({**design, **changes}, "test design")
 
 
 def copy_project(workdir: Path) -> Path:

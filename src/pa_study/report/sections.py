@@ -504,15 +504,30 @@ def _weights_sentence(ctx: ReportContext, county: str) -> str | None:
     weights = design.get("weight_distribution")
     if not weights or not weights.get("n"):
         return None
-    return ctx.words["weights_sentence"].format(
-        county=ctx.name(county),
-        n=weights["n"],
-        min=f"{weights['min']:.3g}",
-        max=f"{weights['max']:.3g}",
-        cv=f"{weights['cv']:.2f}",
-        kish=f"{weights['kish_deff']:.2f}",
-        n_eff=f"{weights['n'] / weights['kish_deff']:.0f}",
-        groups=design.get("second_stage_groups", "?"),
+    calibration = design.get("calibration")
+    calibrated = (
+        " "
+        + ctx.words["calibration_sentence"].format(
+            county=ctx.name(county),
+            cells=calibration["cells"],
+            population=calibration["population"],
+            source=calibration["source"],
+        )
+        if calibration
+        else ""
+    )
+    return (
+        ctx.words["weights_sentence"].format(
+            county=ctx.name(county),
+            n=weights["n"],
+            min=f"{weights['min']:.3g}",
+            max=f"{weights['max']:.3g}",
+            cv=f"{weights['cv']:.2f}",
+            kish=f"{weights['kish_deff']:.2f}",
+            n_eff=f"{weights['n'] / weights['kish_deff']:.0f}",
+            groups=design.get("second_stage_groups", "?"),
+        )
+        + calibrated
     )
 
 
