@@ -44,7 +44,7 @@ from pa_study.codebook import Codebook
 from pa_study.compare.part import ComparisonPart
 from pa_study.compare.settings import ComparisonSettings
 from pa_study.config import ConfigPart
-from pa_study.design import CALIBRATION_CELL, CALIBRATION_COLUMNS, DESIGN_COLUMNS, PSU, STRATUM
+from pa_study.design import DESIGN_COLUMNS, PSU, STRATUM
 from pa_study.errors import InputError
 from pa_study.indicators.capability import (
     INDEX,
@@ -91,13 +91,12 @@ def stacked(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Return the counties' tables one below the other with a :data:`COUNTY` column.
 
     Design identifiers are made unique across counties (``<county>/<township>``), so townships
-    stay strata nested in counties even where two counties share a township name; so are the
-    calibration cells (the stacked design is calibrated only when every county is).
+    stay strata nested in counties even where two counties share a township name.
     """
     parts = []
     for county, table in tables.items():
         part = table.reset_index(drop=True).assign(**{COUNTY: county})
-        for column in (STRATUM, PSU, CALIBRATION_CELL):
+        for column in (STRATUM, PSU):
             if column in part.columns:
                 part[column] = f"{county}/" + part[column].astype("string")
         parts.append(part)
@@ -300,7 +299,6 @@ def burden_model(
 #: household size, the register and project participation.
 _HOUSEHOLD_COLUMNS = (
     *DESIGN_COLUMNS,
-    *CALIBRATION_COLUMNS,
     "township",
     "village",
     "hh_size",
