@@ -28,6 +28,7 @@ def test_a_folder_of_renamed_files_becomes_a_config_block(tmp_path):
     assert result.files["cadres"].config_entry == {"path": (raw / "survey2.csv").as_posix(), "encoding": "gbk"}
     assert result.missing == ["projects"]
     assert "income: partial (no projects: the measures from it are left out)" in result.consequences
+    assert any(line.startswith("no cadre_roster (optional): formalism") for line in result.consequences)
     assert result.unassigned == [(raw / "notes.txt").as_posix()]
     assert (tmp_path / "Fuping" / "households_duplicates.csv").read_text() == CORRECTIONS_HEADER
     written = yaml.safe_load((tmp_path / "c.yaml").read_text(encoding="utf-8"))

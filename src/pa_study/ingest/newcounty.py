@@ -28,6 +28,11 @@ from pa_study.ingest.readers import FORMATS
 CORRECTIONS_HEADER = "source_row,household_id,action,new_id,note\n"
 #: Instruments the workflow cannot run without (the schema's ``files`` requires them).
 REQUIRED_INSTRUMENTS = ("households", "villages")
+#: Instruments that refine estimates without adding any: what their absence changes.
+OPTIONAL_INSTRUMENTS = {
+    "cadre_roster": "formalism: county means of the cadre survey are unweighted over roles (the role-specific "
+    "estimates are unaffected)",
+}
 
 
 @dataclass
@@ -82,8 +87,8 @@ def identify_files(raw_dir: Path, codebook: Codebook) -> tuple[dict[str, CheckRe
 
 
 def missing_consequences(present: list[str]) -> list[str]:
-    """What the missing instruments cost: the run stopping (households, villages) and, from the
-    family registry, each indicator family skipped or partial."""
+    """What the missing instruments cost: the run stopping (households, villages), from the family
+    registry each indicator family skipped or partial, and what a missing optional instrument changes."""
     from pa_study.indicators import FAMILIES
 
     out = [
@@ -93,11 +98,16 @@ def missing_consequences(present: list[str]) -> list[str]:
     ]
     for family in FAMILIES.values():
         lacking_required = [i for i in family.required if i not in present]
-        lacking = [i for i in family.instruments if i not in present and i not in family.required]
+        lacking = [
+            i
+            for i in family.instruments
+            if i not in present and i not in family.required and i not in OPTIONAL_INSTRUMENTS
+        ]
         if lacking_required:
             out.append(f"{family.name}: skipped (needs {', '.join(lacking_required)})")
         elif lacking:
             out.append(f"{family.name}: partial (no {', '.join(lacking)}: the measures from it are left out)")
+    out += [f"no {name} (optional): {cost}" for name, cost in OPTIONAL_INSTRUMENTS.items() if name not in present]
     return out
 
 
@@ -167,7 +177,7 @@ def new_county(
     result = NewCounty(key)
     result.files, result.unassigned = identify_files(raw_dir, codebook)
     present = list(result.files)
-    result.missing = [name for name in INSTRUMENTS if name not in present]
+    result.missing = [name for name in INSTRUMENTS if name not in present and name not in OPTIONAL_INSTRUMENTS]
     result.consequences = missing_consequences(present)
     corrections = Path(corrections_dir) / key / "households_duplicates.csv"
     result.block = county_block(key, result.files, corrections.as_posix(), name, name_zh)
@@ -202,7 +212,7 @@ def format_new_county(result: NewCounty) -> str:
         lines.append(f"  left out: {path} (holds no instrument the codebook knows, or a second file of one)")
     if result.missing:
         lines.append(f"Missing: {', '.join(result.missing)}")
-        lines += [f"  {line}" for line in result.consequences]
+    lines += [f"  {line}" for line in result.consequences]
     lines.append(f"Wrote {result.config_path} and an empty corrections file {result.corrections_path}.")
     lines.append(f"Next: snakemake --cores 2 --configfile {result.config_path}")
     return "\n".join(lines)
