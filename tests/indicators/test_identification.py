@@ -170,6 +170,47 @@ def test_without_the_register_the_latest_exit_cohort_is_judged_by_survey_income_
     assert set(judged["exit_cohort"]) == {"all", "2019", "2020"} and set(judged["basis"]) == {"latest_cohort"}
 
 
+def test_the_survey_years_line_holds_every_exit_to_todays_standard() -> None:
+    survey_line = settings("identification", **SMALL, identification={"exit_line_year": "survey_year"})
+    official = identification_indicators({"households": exits_table()}, settings("identification", **SMALL))
+    result = identification_indicators({"households": exits_table()}, survey_line)
+    exited_persons = 2 + 4 + 4 + 17 * 4
+    # The 2018 exit (3,500 at exit) met the 2018 line (2,995) but not the 2020 one (4,000): wrongly
+    # exited instead of relapsed; the 2016 and 2020 exits are wrong by either line.
+    assert row(official, "wrongful_exit_rate")["estimate"] == pytest.approx((2 + 4) / exited_persons)
+    wrongful = row(result, "wrongful_exit_rate")
+    assert wrongful["estimate"] == pytest.approx((2 + 4 + 4) / exited_persons)
+    assert wrongful["poverty_lines"] == {"2020": 4000}
+    assert "against the 2020 line" in wrongful["definition"]
+    assert row(official, "relapse_rate")["estimate"] == pytest.approx(4 / (exited_persons - 6))
+    assert row(result, "relapse_rate")["estimate"] == 0
+    # The survey-year standard of eligibility, 漏评率 and the below-standard share is the same under both.
+    for name in ("missed_rate", "below_standard_exited", "eligible_share"):
+        assert row(result, name)["estimate"] == pytest.approx(row(official, name)["estimate"]), name
+    assert "below the 2020 standard" in result.definitions["wrongly_exited"]
+    # No exit year's own line is used (the registration check keeps the line of the year it looked at).
+    assert {line["year"] for line in official.poverty_lines} >= {2016, 2017, 2018, 2019}
+    assert {line["year"] for line in result.poverty_lines}.isdisjoint({2016, 2017, 2018, 2019})
+    cohorts = result.tables["exit_cohorts"].set_index(["exit_cohort", "rate"])
+    assert cohorts.loc[("2016", "wrongful_exit_rate"), "line"] == 4000
+    assert cohorts.loc[("2018", "wrongful_exit_rate"), "estimate"] == pytest.approx(4 / (4 + 3 * 4))
+
+
+def test_with_survey_income_standing_in_the_survey_years_line_judges_income_and_line_of_one_year() -> None:
+    # No register income at exit: the 2019-2020 exits are judged by 2020 income; one 2019 exit has
+    # 3,500 per person, above the 2019 line (3,218) and below the 2020 one (4,000).
+    rows = [{"exit_year": 2019, "inc_total": 14000.0, "inc_wage": 10000.0, "inc_business": 2000.0}]
+    rows += [{"exit_year": 2019}] * 5 + [{"exit_year": 2020}] * 4
+    table = households([{"registered": True, "exited": True, **r} for r in rows] + [{}] * 10)
+    official = identification_indicators({"households": table}, settings("identification", **SMALL))
+    survey_line = settings("identification", **SMALL, identification={"exit_line_year": "survey_year"})
+    result = identification_indicators({"households": table}, survey_line)
+    assert row(official, "wrongful_exit_rate")["estimate"] == 0
+    assert row(result, "wrongful_exit_rate")["estimate"] == pytest.approx(1 / 10)
+    assert row(result, "wrongful_exit_rate")["basis"] == "latest_cohort"
+    assert row(official, "below_standard_exited")["estimate"] == pytest.approx(1 / 10)
+
+
 def test_missed_rate_counts_persons_unless_told_households() -> None:
     table = households([{**POOR, "hh_size": 8, "inc_total": 16000.0, "inc_wage": 12000.0}] + [{}] * 19)
     persons = identification_indicators({"households": table}, settings("identification", **SMALL))

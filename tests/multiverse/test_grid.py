@@ -57,6 +57,15 @@ def test_the_national_line_is_one_specification_where_the_county_has_no_provinci
     assert len(family_specifications(grid, "identification", "Lankao")) == 1
 
 
+def test_the_lines_year_is_a_choice_whose_baseline_is_the_exit_years_line():
+    grid = with_grid("identification", {"line_year": ["survey_year"]})
+    check_multiverse(grid, load_schema(ROOT / "config.schema.yaml"))
+    specs = family_specifications(grid, "identification", "H")
+    assert [spec.choices for spec in specs] == [{"line_year": "exit_year"}, {"line_year": "survey_year"}]
+    assert specs[0].baseline and specs[0].settings.identification.exit_line_year == "exit_year"
+    assert specs[1].settings.identification.exit_line_year == "survey_year"
+
+
 def test_the_counties_are_the_focal_one_unless_all_are_asked_for():
     assert multiverse_counties(with_grid("income", {"comparison": ["not_active"]})) == ["H"]
     settings = with_grid("income", {"comparison": ["not_active"]})
@@ -71,6 +80,7 @@ def test_the_counties_are_the_focal_one_unless_all_are_asked_for():
         ("income", {"eligibility": ["income"]}, "which the income family does not declare"),
         ("identification", {"eligibility": ["assets"]}, "'assets' is not one of income_or_items, income, items"),
         ("identification", {"af_k": [1.5]}, "the value 1.5 does not fit the config"),
+        ("identification", {"line_year": ["previous_year"]}, "'previous_year' is not one of exit_year, survey_year"),
     ],
 )
 def test_a_grid_the_families_do_not_allow_is_refused_naming_the_key(family, choices, message):

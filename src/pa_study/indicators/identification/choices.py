@@ -47,6 +47,15 @@ CHOICES = {
         "比率计数单位",
         {"persons": ("persons", "人口"), "households": ("households", "户")},
     ),
+    "line_year": Choice(
+        "identification.exit_line_year",
+        "the line's year",
+        "贫困线年份",
+        {
+            "exit_year": ("exit year's line (official)", "退出当年标准（官方）"),
+            "survey_year": ("survey year's line", "调查年度标准"),
+        },
+    ),
     "welfare": Choice(
         "identification.welfare",
         "targeting welfare",

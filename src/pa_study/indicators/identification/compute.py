@@ -108,7 +108,7 @@ def identification_indicators(
     exits = exit_evaluation(frame, settings)
     result.notes += exits.notes
     result.definitions["wrongly_exited"] = _WRONGLY_EXITED[exits.basis].format(
-        years=_years_text(exits.evaluated_years), survey_year=year
+        years=_years_text(exits.evaluated_years), survey_year=year, **_exit_standard(settings, exits.basis)
     )
     result.tables["rates"] = pd.concat(
         [rates_table(targeting[w], welfare=w, unit="households") for w in WELFARE]
@@ -199,7 +199,7 @@ def sensitivity_curve(frame: pd.DataFrame, settings: IdentificationSettings) -> 
 
     At each factor: the eligible share, the inclusion error (on the register ``inclusion_register``
     names) and the exclusion error of the current register on the configured welfare against the
-    survey year's line times the factor; the wrongful-exit rate (each exit year's line times it) and
+    survey year's line times the factor; the wrongful-exit rate (each exit's line times it) and
     the missed rate (the survey-year standard times it), counting ``threshold_unit``. The headline
     definitions, in one ratio pass per line (not the full targeting statistics: a county census of
     a million households pays for every pass); persons are counted by multiplying both sides of a
@@ -373,13 +373,26 @@ _LABELS = {
     "poverty_incidence": "综合贫困发生率 composite poverty incidence",
 }
 _WRONGLY_EXITED = {
-    REGISTER: "exited while below the standard of the exit year: per-capita income of the exit year recorded in the "
-    "register (income_at_exit_pc) below that year's line, or a 两不愁三保障 item failing when surveyed (as the "
+    REGISTER: "exited while below {standard}: per-capita income of the exit year recorded in the "
+    "register (income_at_exit_pc) below {line}, or a 两不愁三保障 item failing when surveyed (as the "
     "evaluation checks at its visit); exits of {years}",
-    "latest_cohort": "exited in {years} (the latest exit cohort) while below the standard of the exit year, judged by "
-    "the survey's {survey_year} income against the exit year's line (the register's income at exit is not "
+    "latest_cohort": "exited in {years} (the latest exit cohort) while below {standard}, judged by "
+    "the survey's {survey_year} income against {line} (the register's income at exit is not "
     "supplied), or a 两不愁三保障 item failing when surveyed",
 }
+
+
+def _exit_standard(settings: IdentificationSettings, basis: str) -> dict[str, str]:
+    """The words for the standard an exit is judged by (``exit_line_year``) and its line."""
+    year = settings.study.survey_year
+    if settings.identification.exit_line_year == "survey_year":
+        return {
+            "standard": f"the {year} standard (exit_line_year: survey_year; the evaluation's rule takes the exit "
+            "year's line)",
+            "line": f"the {year} line",
+        }
+    line = "that year's line" if basis == REGISTER else "the exit year's line"
+    return {"standard": "the standard of the exit year", "line": line}
 
 
 def _exit_definitions(settings: IdentificationSettings, exits: ExitEvaluation) -> dict[str, str]:
@@ -391,11 +404,15 @@ def _exit_definitions(settings: IdentificationSettings, exits: ExitEvaluation) -
         if exits.basis == REGISTER
         else f"exits of {judged} only, by survey-year income"
     )
+    met = "the standard of their exit year"
+    if settings.identification.exit_line_year == "survey_year":
+        basis += f", against the {year} line (exit_line_year: survey_year)"
+        met = f"the {year} standard at exit (exit_line_year: survey_year)"
     return {
         "wrongful_exit_rate": f"{unit} of wrongly exited households ÷ {unit} of exited households judged ({basis})",
         "below_standard_exited": f"{unit} of exited households below the {year} standard ÷ {unit} of all exited "
         "households: relapse and wrongful exit together, not the 错退率",
-        "relapse_rate": f"{unit} of exited households that met the standard of their exit year (register's income) "
+        "relapse_rate": f"{unit} of exited households that met {met} (register's income) "
         f"and are below the {year} standard ÷ {unit} of those that met it",
         "missed_rate": f"{unit} of never-registered households below the {year} standard ÷ {unit} of never-registered "
         "households (the evaluation's denominator: the unregistered rural population)",
@@ -411,7 +428,7 @@ def _exit_headline(exits: ExitEvaluation, settings: IdentificationSettings, min_
     year = settings.study.survey_year
     thresholds = _thresholds(settings)
     definitions = _exit_definitions(settings, exits)
-    exit_years = {y: v for y, v in exits.lines.items() if y in exits.evaluated_years}
+    exit_years = {y: exits.lines[y] for y in exits.judged_years}
     lines = {
         "wrongful_exit_rate": exit_years,
         "below_standard_exited": {year: exits.lines[year]},

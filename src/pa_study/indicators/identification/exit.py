@@ -7,7 +7,9 @@ result) above 90%, and 综合贫困发生率 ((remaining registered poor + misse
 rural population) below 2% (3% in the western region). A county passes only when all four pass.
 
 The standard is income after transfers (the official test counts 政策性收入) below the line of the
-year judged, or a 两不愁三保障 item failing. An exit is judged by the income of its exit year: exactly
+year judged, or a 两不愁三保障 item failing. Which year's line judges an exit is ``exit_line_year``:
+its exit year's, as the evaluation judges it, or the survey year's (every cohort held to the
+standard eligibility and 漏评率 are judged by). An exit is judged by the income of its exit year: exactly
 when the register's record of it is supplied (``income_at_exit_pc``), otherwise only for the latest
 exit cohort, with survey-year income standing in for it. The items are those the survey observed,
 as the evaluation checks them at its visit. Besides the criteria: the share of all exited below the
@@ -59,6 +61,8 @@ class ExitEvaluation:
         ``latest_cohort`` (the latest exit cohort, by survey-year income).
     evaluated_years : list of int
         The exit years the wrongful-exit rate is estimated on.
+    judged_years : list of int
+        The years whose lines judge those exits (:func:`judging_year`).
     lines : dict
         Year -> poverty line of every year a household was judged against.
     cohorts : DataFrame
@@ -71,17 +75,26 @@ class ExitEvaluation:
     estimates: dict[str, Estimate] = field(default_factory=dict)
     basis: str = LATEST_COHORT
     evaluated_years: list[int] = field(default_factory=list)
+    judged_years: list[int] = field(default_factory=list)
     lines: dict[int, float] = field(default_factory=dict)
     cohorts: pd.DataFrame = field(default_factory=pd.DataFrame)
     notes: list[str] = field(default_factory=list)
 
 
+def judging_year(exit_year: int, settings: IdentificationSettings) -> int:
+    """Return the year whose poverty line judges an exit of ``exit_year``: the exit year itself
+    (``exit_line_year: exit_year``, the evaluation's rule) or the survey year (``survey_year``)."""
+    return settings.study.survey_year if settings.identification.exit_line_year == "survey_year" else exit_year
+
+
 def exit_lines(frame: pd.DataFrame, settings: IdentificationSettings, factor: float = 1.0) -> dict[int, float]:
-    """Return the line (times ``factor``) of every exit year of the exited households, up to the
-    survey year."""
+    """Return, for every exit year of the exited households up to the survey year, the line (times
+    ``factor``) its exits are judged by (:func:`judging_year`)."""
     year = settings.study.survey_year
     years = frame.loc[frame["exited"] == 1, "exit_year"].dropna()
-    return {int(y): factor * settings.poverty_line(int(y)) for y in sorted(set(years)) if y <= year}
+    return {
+        int(y): factor * settings.poverty_line(judging_year(int(y), settings)) for y in sorted(set(years)) if y <= year
+    }
 
 
 def judged_exits(
@@ -90,11 +103,11 @@ def judged_exits(
     """Return the frame with the exit judgments as float columns, the basis, and notes.
 
     Columns added: ``exit_income`` and ``exit_line`` (the income an evaluated exit is judged by, and
-    its exit year's line), ``evaluated`` (exited households whose exit can be judged), ``wrongly_exited``
-    (evaluated, and below the standard of their exit year), ``met_at_exit`` (evaluated and not
+    the line judging it: :func:`exit_lines`), ``evaluated`` (exited households whose exit can be judged),
+    ``wrongly_exited`` (evaluated, and below that standard), ``met_at_exit`` (evaluated and not
     wrongly exited), ``relapsed`` (met the standard at exit, below it now; register basis only,
     NaN otherwise), ``below_exited`` (exited and below the standard now) and ``missed``
-    (unregistered and below the standard now). ``factor`` scales every exit year's line (the
+    (unregistered and below the standard now). ``factor`` scales every exit's line (the
     sensitivity curve; the frame's ``below_standard`` must then be judged at the scaled line too).
     """
     options = settings.identification
@@ -203,9 +216,12 @@ def exit_evaluation(frame: pd.DataFrame, settings: IdentificationSettings) -> Ex
     """
     options, level, method = settings.identification, settings.level, settings.proportion_interval
     judged, basis, notes = judged_exits(frame, settings)
-    result = ExitEvaluation(basis=basis, notes=notes, lines=exit_lines(frame, settings))
+    by_exit_year = exit_lines(frame, settings)
+    judging = sorted({judging_year(y, settings) for y in by_exit_year})
+    result = ExitEvaluation(basis=basis, notes=notes, lines={y: settings.poverty_line(y) for y in judging})
     result.lines[settings.study.survey_year] = settings.poverty_line(settings.study.survey_year)
     result.evaluated_years = sorted({int(y) for y in judged.loc[judged["evaluated"] == 1, "exit_year"]})
+    result.judged_years = sorted({judging_year(y, settings) for y in result.evaluated_years})
     result.estimates, counted, left_out = exit_rates(judged, settings, basis)
     result.notes += left_out
     households = household_design(judged, lonely_psu=settings.lonely_psu)
@@ -229,7 +245,7 @@ def exit_evaluation(frame: pd.DataFrame, settings: IdentificationSettings) -> Ex
         result.notes.append(f"poverty_incidence is not estimated: {exc}")
     else:
         result.estimates["poverty_incidence"] = bounded_interval(incidence, design=households)
-    result.cohorts = exit_cohort_table(counted, settings, basis, result.lines)
+    result.cohorts = exit_cohort_table(counted, settings, basis, by_exit_year)
     return result
 
 
@@ -248,8 +264,9 @@ def recognition_rate(design: SurveyDesign, *, level: float, method: str) -> Esti
 def exit_cohort_table(
     design: SurveyDesign, settings: IdentificationSettings, basis: str, lines: dict[int, float]
 ) -> pd.DataFrame:
-    """Return the exit rates by exit cohort (and over all exited), with each cohort's line, the
-    basis of the wrongful-exit rate and the unit counted (the design counts it)."""
+    """Return the exit rates by exit cohort (and over all exited), with the line judging each cohort
+    (``lines``: exit year -> line), the basis of the wrongful-exit rate and the unit counted (the
+    design counts it)."""
     wanted = {name: pair for name, pair in EXIT_RATES.items() if name != "missed_rate"}
     if basis != REGISTER:
         wanted.pop("relapse_rate")

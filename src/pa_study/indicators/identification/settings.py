@@ -61,6 +61,7 @@ class IdentificationOptions(ConfigPart):
     inclusion_register: str
     welfare: str
     threshold_unit: str
+    exit_line_year: str
     proxy_cohort_years: int
     registration_income_lag: int
     quantile_groups: int
