@@ -151,6 +151,7 @@ def test_exits_are_judged_by_the_income_recorded_for_their_exit_year() -> None:
     cohorts = result.tables["exit_cohorts"].set_index(["exit_cohort", "rate"])
     assert cohorts.loc[("2016", "wrongful_exit_rate"), "estimate"] == pytest.approx(2 / (2 + 3 * 4))
     assert cohorts.loc[("2016", "wrongful_exit_rate"), "line"] == 2952
+    assert cohorts.loc[("2016", "below_standard_exited"), "line"] == 4000  # judged by the survey year's line
     assert cohorts.loc[("all", "wrongful_exit_rate"), "estimate"] == pytest.approx(wrongful["estimate"])
     assert set(cohorts.index.get_level_values(0)) == {"all", "2016", "2017", "2018", "2019", "2020"}
 

@@ -264,16 +264,19 @@ def recognition_rate(design: SurveyDesign, *, level: float, method: str) -> Esti
 def exit_cohort_table(
     design: SurveyDesign, settings: IdentificationSettings, basis: str, lines: dict[int, float]
 ) -> pd.DataFrame:
-    """Return the exit rates by exit cohort (and over all exited), with the line judging each cohort
-    (``lines``: exit year -> line), the basis of the wrongful-exit rate and the unit counted (the
-    design counts it)."""
+    """Return the exit rates by exit cohort (and over all exited), with the line each rate judges
+    income against (``lines``: exit year -> line; the below-standard share, judged by the survey
+    year's standard, carries the survey year's line), the basis of the wrongful-exit rate and the unit
+    counted (the design counts it)."""
     wanted = {name: pair for name, pair in EXIT_RATES.items() if name != "missed_rate"}
     if basis != REGISTER:
         wanted.pop("relapse_rate")
     table = cohort_table(design, wanted, level=settings.level, proportion_interval=settings.proportion_interval)
     cohort_line = table["exit_cohort"].map(lambda c: lines.get(int(c)) if str(c).isdigit() else np.nan)
+    now = table["rate"] == "below_standard_exited"
+    survey_line = settings.poverty_line(settings.study.survey_year)
     return table.assign(
-        line=cast(pd.Series, cohort_line).astype(float),
+        line=cast(pd.Series, cohort_line).astype(float).where(~now, survey_line),
         basis=np.where(table["rate"] == "below_standard_exited", "survey_year", basis),
         unit=settings.identification.threshold_unit,
     )
