@@ -18,7 +18,7 @@ from pa_study.demo.design import DEFAULT_HOUSEHOLDS, DesignScale, build_frame, d
 from pa_study.demo.encode import CellEncoder, header_of, is_text_format, scale_of, value_labels
 from pa_study.demo.ledgers import cadre_roster, cadre_survey, complete_ledger, project_ledger
 from pa_study.demo.mess import MessResult, MessSpec, inject
-from pa_study.demo.population import simulate_population
+from pa_study.demo.population import monitoring_groups, simulate_population
 from pa_study.demo.profiles import (
     BASELINE_YEAR,
     COUNTIES,
@@ -34,6 +34,7 @@ from pa_study.demo.truth import (
     design_truths,
     identification_truths,
     industry_truths,
+    monitoring_truths,
     project_truths,
 )
 from pa_study.demo.writers import Sheet, write_sheet
@@ -250,13 +251,15 @@ def simulate_county(profile: CountyProfile, codebook: Codebook, scale: DesignSca
         Design sizes (:func:`pa_study.demo.design.design_scale`; a census takes every household).
     """
     # Independent streams per stage, so that e.g. a new survey-only field never changes the population.
-    # (spawn(n) children do not depend on n: the roster's stream leaves the others as they were)
-    rng_frame, rng_ledger, rng_population, rng_sample, rng_survey, rng_cadres, rng_roster = (
-        np.random.default_rng(s) for s in np.random.SeedSequence(profile.seed).spawn(7)
+    # (spawn(n) children do not depend on n: a stage added later takes the next stream and leaves the
+    # others as they were)
+    rng_frame, rng_ledger, rng_population, rng_sample, rng_survey, rng_cadres, rng_roster, rng_monitoring = (
+        np.random.default_rng(s) for s in np.random.SeedSequence(profile.seed).spawn(8)
     )
     frame = build_frame(profile, scale, rng_frame)
     ledger = project_ledger(profile, frame, rng_ledger)
     population = simulate_population(profile, frame, ledger, rng_population)
+    population = population.assign(**monitoring_groups(population, rng_monitoring))
     village_idx = population["village_idx"].to_numpy()
     registered = population["registered"].to_numpy()
     frame = frame.assign(
@@ -398,10 +401,24 @@ def truth_document(
             "industry": industry_truths(population, profile),
             "capability": capability_truths(population, profile),
             "burden": burden_truths(county.cadres),
-            "projects": project_truths(county.ledger),
+            "monitoring": monitoring_truths(population, profile.key),
+            "projects": project_truths(
+                county.ledger, population, len(county.frame), unreadable_cells(results["projects"], profile)
+            ),
         },
         "injected": {instrument: injected_section(result) for instrument, result in results.items()},
     }
+
+
+def unreadable_cells(result: MessResult, profile: CountyProfile) -> dict[str, set[int]]:
+    """Return column -> rows (0-based, of the clean table) written as a missing code in a table
+    without duplicates (the ledger), which cleaning reads as missing."""
+    first = 2 if is_text_format(profile.files.file_format) else 1
+    cells: dict[str, set[int]] = {}
+    for record in result.records:
+        if record["problem"] == "missing_code":
+            cells.setdefault(record["column"], set()).add(record["source_row"] - first)
+    return cells
 
 
 def messy_table(

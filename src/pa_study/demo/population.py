@@ -14,7 +14,8 @@ Causal order (what each step may depend on):
 7. 两不愁三保障 items and true eligibility;
 8. exits among registered households, with a planted share of exited households below the standard
    in the survey year;
-9. monitoring, poverty causes, capability and contact items;
+9. monitoring, poverty causes, capability and contact items (the monitoring group of each monitored
+   household is drawn apart, :func:`monitoring_groups`);
 10. the register's records: the per-capita income registration judged (the year before
     registration) and the income of the exit year, read off each household's income path (drawn
     after step 6 from its own random stream).
@@ -514,6 +515,26 @@ def monitoring_and_causes(pop: pd.DataFrame, profile: CountyProfile, rng: np.ran
         "monitored": rng.random(n) < p_monitor,
         "poverty_cause": np.where(registered, cause, None),
     }
+
+
+def monitoring_groups(pop: pd.DataFrame, rng: np.random.Generator) -> dict[str, np.ndarray]:
+    """Return the group each monitored household is listed under (中农组发〔2021〕7号), ``None`` for the others.
+
+    Exited households are mostly listed as 脱贫不稳定户 (``unstable_exited``), households never
+    registered as 边缘易致贫户 (``marginal``); a share of each, larger where a member is chronically
+    ill or disabled, is listed as 突发严重困难户 (``sudden_difficulty``), as are the few monitored
+    households still on the register. Drawn from a stream of its own, so the rest of the
+    population does not move.
+    """
+    n = len(pop)
+    monitored = pop["monitored"].to_numpy()
+    registered = pop["registered"].to_numpy()
+    exited = pop["exited"].to_numpy()
+    shock = (pop["n_chronic"].to_numpy() > 0) | (pop["n_disabled"].to_numpy() > 0)
+    sudden = rng.random(n) < np.where(shock, 0.35, 0.15)
+    usual = np.where(exited, "unstable_exited", np.where(registered, "sudden_difficulty", "marginal"))
+    group = np.where(sudden, "sudden_difficulty", usual).astype(object)
+    return {"monitoring_group": np.where(monitored, group, None)}
 
 
 def contact(pop: pd.DataFrame, profile: CountyProfile, rng: np.random.Generator) -> dict[str, np.ndarray]:

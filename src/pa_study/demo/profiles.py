@@ -37,6 +37,18 @@ NATIONAL_LINES: Mapping[int, float] = MappingProxyType(
 PROVINCIAL_LINES: Mapping[str, Mapping[int, float]] = MappingProxyType(
     {"Yishui": MappingProxyType({2015: 3372.0}), "Boxing": MappingProxyType({2015: 3372.0})}
 )
+MONITORING_THRESHOLD = 6000.0  # 2020: about 1.5 x the line (facts-2.md §3, China Daily 2020-12-02)
+VULNERABLE_BAND = 1.5  # the vulnerable band reaches 1.5 x the line
+NATIONAL_RURAL_MEDIAN = 15204.0  # 2020 rural per-capita disposable income, median (facts-2.md §7, NBS 2021-01-18)
+#: International lines, 2020 yuan per person per year: dollars a day x 365 x the household-consumption PPP
+#: (facts-2.md §5: 4.1466 for 2017, 4.0128 for 2021), moved to 2020 prices by the rural CPI (§6: 2018 102.1,
+#: 2019 103.2, 2020 103.0, 2021 100.7).
+INTERNATIONAL_LINES = {
+    "usd_2_15_ppp2017": 2.15 * 365 * 4.1466 * 1.021 * 1.032 * 1.030,
+    "usd_3_65_ppp2017": 3.65 * 365 * 4.1466 * 1.021 * 1.032 * 1.030,
+    "usd_6_85_ppp2017": 6.85 * 365 * 4.1466 * 1.021 * 1.032 * 1.030,
+    "usd_3_00_ppp2021": 3.00 * 365 * 4.0128 / 1.007,
+}
 PROJECT_TYPES = ("planting", "livestock", "workshop", "ecommerce", "photovoltaic", "tourism", "dividend_only")
 ACTIVE_TYPES = PROJECT_TYPES[:-1]
 

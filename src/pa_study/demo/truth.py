@@ -14,7 +14,16 @@ import numpy as np
 import pandas as pd
 
 from pa_study.demo.design import DesignScale
-from pa_study.demo.profiles import BASELINE_YEAR, SURVEY_YEAR, CountyProfile, poverty_lines
+from pa_study.demo.profiles import (
+    BASELINE_YEAR,
+    INTERNATIONAL_LINES,
+    MONITORING_THRESHOLD,
+    NATIONAL_RURAL_MEDIAN,
+    SURVEY_YEAR,
+    VULNERABLE_BAND,
+    CountyProfile,
+    poverty_lines,
+)
 
 _POSITIVE_ITEMS = ("motiv_aspire_1", "motiv_aspire_2", "motiv_selfrely_1", "motiv_selfrely_2")
 _REVERSE_ITEMS = ("motiv_wait", "motiv_rely", "motiv_ask")
@@ -140,6 +149,87 @@ def identification_truths(pop: pd.DataFrame, frame: pd.DataFrame, county: str) -
     }
 
 
+def monitoring_truths(pop: pd.DataFrame, county: str) -> dict[str, Any]:
+    """Return the population values the monitoring family estimates (after 2020, 防返贫监测).
+
+    Households: the monitoring list against per-capita total income below the 2020 threshold among
+    households that have exited or were never registered (those still on the register are assisted
+    as poor households, not monitored); exited households below the line and in the vulnerable band
+    (line to 1.5 x line), by exit year and recorded cause. Persons (each household counts its
+    members): relative poverty against the person-weighted median and the national rural median,
+    FGT P0 and P1 at the international lines.
+    """
+    size = pop["hh_size"].to_numpy()
+    income = pop["inc_total"].to_numpy() / size
+    registered = pop["registered"].to_numpy()
+    exited = pop["exited"].to_numpy()
+    monitored = pop["monitored"].to_numpy()
+    target = exited | ~registered
+    below = income < MONITORING_THRESHOLD
+    group = pop["monitoring_group"].to_numpy()
+    listed_target = monitored & target
+    by_group = {
+        name: {
+            "n_listed": int((group == name).sum()),
+            "share_of_monitored": ratio(group == name, monitored),
+            "below_threshold_share": ratio(below, group == name),
+        }
+        for name in ("unstable_exited", "marginal", "sudden_difficulty")
+    }
+    line = poverty_lines(county)[SURVEY_YEAR]
+    poor = income < line
+    band = ~poor & (income < VULNERABLE_BAND * line)
+    cause = pop["poverty_cause"].to_numpy()
+    heavy = np.isin(cause, ["illness", "disability"])
+    year = pop["exit_year"].to_numpy()
+    median = person_median(income, size)
+    return {
+        "threshold": MONITORING_THRESHOLD,
+        "poverty_line": line,
+        "target_population": "households that have exited or were never registered",
+        "below_threshold_share": ratio(below, target),
+        "monitored_share": ratio(monitored, target),
+        "coverage_rate": ratio(monitored, target & below),
+        "inclusion_error": ratio(~below, listed_target),
+        "exclusion_error": ratio(~monitored, target & below),
+        "by_group": by_group,
+        "exited_below_line_share": ratio(poor, exited),
+        "exited_vulnerable_band_share": ratio(band, exited),
+        "exited_below_line_by_cohort": {str(y): ratio(poor, exited & (year == y)) for y in sorted(set(year[exited]))},
+        "exited_below_line_by_cause": {str(c): ratio(poor, exited & (cause == c)) for c in sorted(set(cause[exited]))},
+        "exited_below_line_share_difference_illness_disability": round(
+            float(ratio(poor, exited & heavy) - ratio(poor, exited & ~heavy)), 6
+        ),
+        "unit_poverty_measures": "persons",
+        "median_income_pc": median,
+        "relative_poverty_40_rate": person_share(income < 0.4 * median, size),
+        "relative_poverty_50_rate": person_share(income < 0.5 * median, size),
+        "national_rural_median": NATIONAL_RURAL_MEDIAN,
+        "national_relative_poverty_40_rate": person_share(income < 0.4 * NATIONAL_RURAL_MEDIAN, size),
+        "national_relative_poverty_50_rate": person_share(income < 0.5 * NATIONAL_RURAL_MEDIAN, size),
+        "international_lines": {
+            name: {
+                "line": round(line, 2),
+                "p0": person_share(income < line, size),
+                "p1": round(float(np.sum(size * np.clip(1 - income / line, 0, None)) / size.sum()), 6),
+            }
+            for name, line in INTERNATIONAL_LINES.items()
+        },
+    }
+
+
+def person_median(income: np.ndarray, size: np.ndarray) -> float:
+    """Return the median of per-capita income over persons: the smallest income reached by half of them."""
+    order = np.argsort(income, kind="stable")
+    cumulative = np.cumsum(size[order])
+    return float(income[order][np.searchsorted(cumulative, 0.5 * cumulative[-1])])
+
+
+def person_share(condition: np.ndarray, size: np.ndarray) -> float:
+    """Return the share of persons in households meeting ``condition``."""
+    return round(float(np.sum(size * condition) / size.sum()), 6)
+
+
 def industry_truths(pop: pd.DataFrame, profile: CountyProfile) -> dict[str, Any]:
     """Return the planted and realised ATT of active participation on per-capita earned income.
 
@@ -207,12 +297,56 @@ def burden_truths(cadres: pd.DataFrame) -> dict[str, Any]:
     return result
 
 
-def project_truths(ledger: pd.DataFrame) -> dict[str, Any]:
-    """Return the ledger's status shares and size."""
+def project_truths(
+    ledger: pd.DataFrame, pop: pd.DataFrame, n_villages: int, unreadable: dict[str, set[int]]
+) -> dict[str, Any]:
+    """Return the ledger's status shares and size, its fund-use figures and the paper linkage.
+
+    The ledger is a census: its figures are exact, computed over the projects whose cells the
+    injected mess left readable (``unreadable``: column -> ledger rows written as a missing code),
+    as the family computes them from the cleaned ledger. Paper linkage sets the ledger's linked poor
+    households (failed projects keep the number they claimed) against the population's registered
+    households taking part in a project, both per village of the frame.
+    """
     counts = Counter(ledger["status"])
+
+    def readable(column: str) -> np.ndarray:
+        values = ledger[column].to_numpy(dtype=float).copy()
+        values[sorted(unreadable.get(column, set()))] = np.nan
+        return values
+
+    investment, linked = readable("fiscal_investment"), readable("linked_poor_households")
+    jobs, dividends = readable("jobs_created"), readable("dividends_paid")
+
+    def per(numerator: np.ndarray, denominator: np.ndarray) -> float:
+        both = ~np.isnan(numerator) & ~np.isnan(denominator)
+        return round(float(numerator[both].sum() / denominator[both].sum()), 6)
+
+    stopped = ledger["status"].isin(["suspended", "failed"]).to_numpy(dtype=float)
+    known = investment[~np.isnan(investment)]
+    top = int(np.ceil(0.1 * len(known)))
+    age = SURVEY_YEAR - ledger["start_year"].to_numpy()
+    operating = (ledger["status"] == "operating").to_numpy()
+    ledger_linked = float(np.nansum(linked))
+    participants = float((pop["project_participant"] & pop["registered"]).sum())
     return {
         "n_projects": len(ledger),
         "status_shares": {s: round(counts[s] / len(ledger), 6) for s in ("operating", "suspended", "failed")},
+        "investment_per_linked_household": per(investment, linked),
+        "investment_per_job": per(investment, jobs),
+        "dividends_per_yuan_invested": per(dividends, investment),
+        "dividends_per_linked_household": per(dividends, linked),
+        "investment_share_suspended_failed": per(investment * stopped, investment),
+        "top10_investment_share": round(float(np.sort(known)[::-1][:top].sum() / known.sum()), 6),
+        "operating_share_by_years_since_start": {
+            str(a): round(float(operating[age == a].mean()), 6) for a in sorted(set(age))
+        },
+        "n_villages": n_villages,
+        "ledger_linked_per_village": round(ledger_linked / n_villages, 6),
+        "registered_participants_per_village": round(participants / n_villages, 6),
+        "paper_linkage_gap_per_village": round((ledger_linked - participants) / n_villages, 6),
+        "paper_only_linkage_share": round(1 - participants / ledger_linked, 6),
+        "claimed_by_failed_projects": int(ledger.loc[ledger["status"] == "failed", "linked_poor_households"].sum()),
     }
 
 
