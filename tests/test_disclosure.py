@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from pa_study.disclosure import FLAG, SUPPRESSED, Margin, protect_headline, protect_table, protect_tables
-from pa_study.indicators import family_settings
+from pa_study.indicators import FAMILIES, family_settings
 from pa_study.indicators.output import FamilyResult, write_result
 from tests.helpers import project
 from tests.helpers.results_fixture import CODEBOOK, SETTINGS, STUDY, fixture_results, summaries
@@ -66,7 +66,8 @@ def test_tables_without_counts_rows_without_respondents_and_the_ledger_are_left_
     empty = pd.DataFrame({"group": ["g"], "estimate": [np.nan], "n": [0]})
     assert protect_table(empty, 5)[FLAG].tolist() == [""]
     ledger = pd.DataFrame({"status": ["failed"], "project_type": ["all"], "estimate": [0.5], "n_denominator": [2]})
-    assert protect_tables("income", {"ledger_status": ledger}, 5)["ledger_status"].equals(ledger)
+    protection = FAMILIES["income"].protection
+    assert protect_tables({"ledger_status": ledger}, 5, protection)["ledger_status"].equals(ledger)
 
 
 def test_headline_estimates_of_few_respondents_are_suppressed_with_a_note():
@@ -91,7 +92,9 @@ def test_written_results_carry_the_protection_and_say_what_was_suppressed(tmp_pa
     result = FamilyResult("identification", "H", family_settings(config, "identification", "H"))
     result.tables["by_township"] = _townships()
     result.headline = protect_headline([{"name": "x", "estimate": 0.5, "n": 900}], 10)
-    document = write_result(result, tmp_path / "identification.json", tmp_path / "identification")
+    document = write_result(
+        result, tmp_path / "identification.json", tmp_path / "identification", FAMILIES["identification"].protection
+    )
     written = pd.read_csv(tmp_path / "identification/by_township.csv", keep_default_na=False)
     assert written[FLAG].tolist() == ["x", "", "x", "", "", "x", "x", "x"]
     assert written.loc[0, "estimate"] == ""

@@ -16,14 +16,15 @@ suppressions carry the same flag, so the flag does not tell which cell was the s
 
 Suppression is applied where indicator and comparison results are written
 (:func:`pa_study.indicators.output.write_result`), so every later use (figures, the report, the
-comparison, notebooks) sees only protected cells. The project ledger is a register of projects, not
-of respondents, and is not suppressed.
+comparison, notebooks) sees only protected cells. Each family declares its tables' margins and what
+describes the project ledger, a register of projects rather than of respondents, which is not
+suppressed (:class:`Protection`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -74,20 +75,28 @@ class Margin:
     total: str | None = None
 
 
-#: Tables whose cells add up to a published total, keyed by (family or comparison part, table).
-MARGINS: dict[tuple[str, str], Margin] = {
-    ("identification", "by_township"): Margin("township", ("rate",)),
-    ("identification", "causes"): Margin("cause"),
-    ("identification", "fgt"): Margin("group", ("measure", "alpha"), total="all"),
-    ("identification", "exit_cohorts"): Margin("exit_cohort", ("rate",), total="all"),
-    ("identification", "coverage_by_quintile"): Margin("group", ("register", "measure")),
-    ("capability", "means_by_group"): Margin("group", ("outcome",)),
-    ("capability", "index_distribution"): Margin("group", ("split",)),
-    ("formalism", "by_role"): Margin("role", ("measure",), total="all"),
-    ("formalism", "association_units"): Margin("unit", ("level",)),
-}
-#: Tables about projects (the ledger), not respondents.
-EXEMPT = frozenset({("income", "ledger_status"), ("income", "ledger_figures")})
+@dataclass(frozen=True)
+class Protection:
+    """How the results of one indicator family are protected (its
+    :attr:`~pa_study.indicators.family.IndicatorFamily.protection`).
+
+    Attributes
+    ----------
+    margins : Mapping
+        Table name -> :class:`Margin`, for the tables whose cells add up to a published total.
+    register_tables, register_rows : frozenset of str
+        Tables and headline rows that describe a register (the project ledger: projects, not
+        respondents), which are not suppressed.
+    """
+
+    margins: Mapping[str, Margin] = field(default_factory=dict)
+    register_tables: frozenset[str] = frozenset()
+    register_rows: frozenset[str] = frozenset()
+
+
+#: Every table and row about respondents, none with a published total: what a result without a
+#: family's declarations (a comparison part) gets.
+PLAIN = Protection()
 
 
 def min_cell_of(settings: Any) -> int:
@@ -174,24 +183,35 @@ def _complementary(
     return extra
 
 
-def protect_tables(owner: str, tables: dict[str, pd.DataFrame], min_cell: int) -> dict[str, pd.DataFrame]:
+def protect_tables(
+    tables: dict[str, pd.DataFrame], min_cell: int, protection: Protection = PLAIN
+) -> dict[str, pd.DataFrame]:
     """Return the tables of one family (or comparison part) with :func:`protect_table` applied,
-    each with its margin from :data:`MARGINS`; ledger tables (:data:`EXEMPT`) unchanged."""
+    each with its margin from ``protection``; register tables unchanged."""
     return {
-        name: table if (owner, name) in EXEMPT else protect_table(table, min_cell, margin=MARGINS.get((owner, name)))
+        name: table
+        if name in protection.register_tables
+        else protect_table(table, min_cell, margin=protection.margins.get(name))
         for name, table in tables.items()
     }
 
 
-def protect_headline(rows: Iterable[dict[str, Any]], min_cell: int) -> list[dict[str, Any]]:
+def protect_headline(
+    rows: Iterable[dict[str, Any]], min_cell: int, *, register_rows: Iterable[str] = ()
+) -> list[dict[str, Any]]:
     """Return headline rows with each estimate of fewer than ``min_cell`` respondents suppressed.
 
-    The respondents of a row are its ``n`` or, for a comparison, ``n_smallest_group``. A suppressed
+    The respondents of a row are its ``n`` or, for a comparison, ``n_smallest_group``; rows named
+    in ``register_rows`` count projects of a register, not respondents, and are kept. A suppressed
     row keeps its name, label, definition and threshold, loses its estimate, SE, interval, counts,
     verdicts and p-values (set to ``None``), and gets ``flag: x`` and a note saying why.
     """
+    registers = set(register_rows)
     protected = []
     for row in rows:
+        if row.get("name") in registers:
+            protected.append(dict(row))
+            continue
         counts = [row[c] for c in ("n", "n_smallest_group") if isinstance(row.get(c), (int, float))]
         size = min(counts) if counts else None
         if size is None or not 0 < size < min_cell:

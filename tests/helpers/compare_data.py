@@ -81,7 +81,7 @@ def demo_items() -> tuple[str, ...]:
     for county in config()["counties"]:
         for family in FAMILIES:
             path = folder / county / f"{family}.json"
-            write_result(demo_result(family, county), path, folder / county / family)
+            write_result(demo_result(family, county), path, folder / county / family, FAMILIES[family].protection)
             items.append(f"{county}:{family}={path}")
     return tuple(items)
 

@@ -25,6 +25,7 @@ import pandas as pd
 
 from pa_study.codebook import Codebook
 from pa_study.config import ConfigPart
+from pa_study.disclosure import Margin, Protection
 from pa_study.errors import InputError
 from pa_study.indicators.family import Choice, CleanedTables, FigureSpec, IndicatorFamily
 from pa_study.indicators.output import FamilyResult, estimate_from_row, estimate_table, headline_row, missing_row
@@ -570,4 +571,10 @@ FAMILY = IndicatorFamily(
             "capability_by_status",
         ),
     },
+    protection=Protection(
+        margins={
+            "means_by_group": Margin("group", ("outcome",)),
+            "index_distribution": Margin("group", ("split",)),
+        }
+    ),
 )

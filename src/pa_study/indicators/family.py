@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+from pa_study.disclosure import PLAIN, Protection
 from pa_study.errors import InputError
 
 if TYPE_CHECKING:
@@ -183,6 +184,10 @@ class IndicatorFamily(Generic[S]):
         be planned for (:mod:`pa_study.plan`): rate name -> one row per sampled unit of the rate's
         denominator, with the design columns (``stratum``, ``psu``, and ``weight`` counting the
         rate's unit, persons or households) and ``below`` (1 when the unit is in the numerator).
+    protection : Protection
+        How its results are protected when written (:mod:`pa_study.disclosure`): the margins of
+        the tables whose cells add up to a published total, and the tables and headline rows that
+        describe the project ledger rather than respondents.
     """
 
     name: str
@@ -199,6 +204,7 @@ class IndicatorFamily(Generic[S]):
     key_headlines: tuple[str, ...] = ()
     choices: Mapping[str, Choice] = field(default_factory=dict)
     threshold_units: Callable[[CleanedTables, S], Mapping[str, pd.DataFrame]] | None = None
+    protection: Protection = PLAIN
 
     def title(self, language: str) -> str:
         """The family's name in ``language`` (``en`` or ``zh``)."""

@@ -34,6 +34,7 @@ import pandas as pd
 from pa_study.codebook import normalise_label
 from pa_study.config import ConfigPart, Number
 from pa_study.design import village_key
+from pa_study.disclosure import Margin, Protection
 from pa_study.errors import InputError
 from pa_study.indicators.family import FigureSpec, IndicatorFamily
 from pa_study.indicators.identification import IdentificationSettings, identification_frame
@@ -669,4 +670,10 @@ FAMILY = IndicatorFamily(
             "burden_and_errors",
         ),
     },
+    protection=Protection(
+        margins={
+            "by_role": Margin("role", ("measure",), total="all"),
+            "association_units": Margin("unit", ("level",)),
+        }
+    ),
 )

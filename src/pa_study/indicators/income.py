@@ -29,6 +29,7 @@ import pandas as pd
 from pa_study.codebook import INCOME_TOTALS
 from pa_study.config import ConfigPart, Number
 from pa_study.design import PSU, WEIGHT
+from pa_study.disclosure import Protection
 from pa_study.errors import InputError
 from pa_study.indicators.family import Choice, FigureSpec, IndicatorFamily
 from pa_study.indicators.output import FamilyResult, estimate_from_row, estimate_table, headline_row, missing_row
@@ -642,4 +643,8 @@ FAMILY = IndicatorFamily(
             "ledger_status",
         ),
     },
+    protection=Protection(
+        register_tables=frozenset({"ledger_status", "ledger_figures"}),
+        register_rows=frozenset({"ledger_operating_share", "ledger_revenue_per_yuan"}),
+    ),
 )

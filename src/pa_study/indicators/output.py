@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from pa_study.config import ConfigPart
-from pa_study.disclosure import FLAG, SUPPRESSED, min_cell_of, protect_headline, protect_tables
+from pa_study.disclosure import FLAG, PLAIN, SUPPRESSED, Protection, min_cell_of, protect_headline, protect_tables
 from pa_study.files import write_csv, write_json
 from pa_study.stats import Estimate, threshold_verdict
 
@@ -258,11 +258,14 @@ def json_ready(value: Any) -> Any:
     return value
 
 
-def write_result(result: FamilyResult, json_path: str | Path, tables_dir: str | Path) -> dict[str, Any]:
+def write_result(
+    result: FamilyResult, json_path: str | Path, tables_dir: str | Path, protection: Protection = PLAIN
+) -> dict[str, Any]:
     """Write the family's JSON and its tables; return the JSON document.
 
     Tables go to ``tables_dir/<name>.csv`` (UTF-8 with BOM, floats at 10 significant digits); the
-    JSON names them relative to the JSON's folder.
+    JSON names them relative to the JSON's folder. Small cells are suppressed first, with the
+    family's ``protection`` (:attr:`~pa_study.indicators.family.IndicatorFamily.protection`).
     """
     if result.status not in STATUSES:
         raise ValueError(f"status {result.status!r} is not one of {STATUSES}")
@@ -270,8 +273,8 @@ def write_result(result: FamilyResult, json_path: str | Path, tables_dir: str | 
     tables_dir.mkdir(parents=True, exist_ok=True)
     # Every table and estimate leaving the pipeline is written here: small cells are suppressed here.
     min_cell = min_cell_of(result.settings)
-    tables = protect_tables(result.family, result.tables, min_cell)
-    headline = protect_headline(result.headline, min_cell)
+    tables = protect_tables(result.tables, min_cell, protection)
+    headline = protect_headline(result.headline, min_cell, register_rows=protection.register_rows)
     listed = {}
     for name in sorted(tables):
         path = tables_dir / f"{name}.csv"

@@ -134,4 +134,4 @@ def run_indicators(
     result = family_result(chosen, tables, settings)
     if "households" in chosen.instruments and tables.get("households") is not None and is_census(clean_dir):
         result.notes.append(CENSUS_NOTE)
-    return write_result(result, output, tables_dir)
+    return write_result(result, output, tables_dir, chosen.protection)

@@ -24,6 +24,7 @@ Economics 95(7-8) (multidimensional poverty). 国务院扶贫开发领导小组 
 
 from __future__ import annotations
 
+from pa_study.disclosure import Margin, Protection
 from pa_study.indicators.family import FigureSpec, IndicatorFamily
 from pa_study.indicators.identification.choices import CHOICES
 from pa_study.indicators.identification.compute import identification_indicators
@@ -103,4 +104,13 @@ FAMILY = IndicatorFamily(
             "af_dominance",
         ),
     },
+    protection=Protection(
+        margins={
+            "by_township": Margin("township", ("rate",)),
+            "causes": Margin("cause"),
+            "fgt": Margin("group", ("measure", "alpha"), total="all"),
+            "exit_cohorts": Margin("exit_cohort", ("rate",), total="all"),
+            "coverage_by_quintile": Margin("group", ("register", "measure")),
+        }
+    ),
 )
