@@ -9,15 +9,18 @@ import pytest
 
 from pa_study.indicators.output import headline_row
 from pa_study.indicators.survey import (
+    counting_design,
     design_effects_kind,
     domain_proportion_intervals,
     household_design,
     mean_estimate,
+    proportion_estimate,
     proportion_interval,
     ratio_by,
     respondent_design,
 )
 from pa_study.stats import kish_deff
+from tests.helpers.indicator_data import households
 from tests.helpers.survey_reference import SE_RTOL, dataset, reference
 
 
@@ -85,3 +88,20 @@ def test_the_household_design_needs_both_stages_columns() -> None:
 
     with pytest.raises(InputError, match=r"lacks the design column\(s\) \['design_group', 'fpc_households'\]"):
         household_design(_api_households().drop(columns=["design_group", "fpc_households"]), lonely_psu="adjust")
+
+
+def test_a_proportion_is_over_the_observed_rows_of_its_domain_with_their_count() -> None:
+    table = households([{"hh_size": 2}] * 6 + [{"hh_size": 4}] * 6)
+    design = household_design(table.assign(flag=[1.0, 0.0, np.nan] * 4), lonely_psu="adjust")
+    wald = proportion_estimate(design, "flag", None, level=0.95, method="wald")
+    assert wald.estimate == pytest.approx(0.5) and wald.n == 8
+    graubard = proportion_estimate(design, "flag", None, level=0.95, method="korn_graubard")
+    assert graubard.estimate == wald.estimate and graubard.ci_low != wald.ci_low
+    assert proportion_estimate(design.assign(flag=np.nan), "flag", None, level=0.95, method="wald") is None
+
+
+def test_a_design_counting_persons_weighs_each_household_by_its_members() -> None:
+    table = households([{"hh_size": 1}, {"hh_size": 3}]).assign(poor=[1.0, 0.0])
+    persons = counting_design(table, unit="persons", lonely_psu="adjust")
+    assert persons.mean("poor").estimate == pytest.approx(0.25)
+    assert counting_design(table, unit="households", lonely_psu="adjust").mean("poor").estimate == pytest.approx(0.5)

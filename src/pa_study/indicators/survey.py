@@ -324,6 +324,41 @@ def domain_proportion_intervals(
     return out
 
 
+def counting_design(frame: pd.DataFrame, *, unit: str, lonely_psu: LonelyPSU) -> SurveyDesign:
+    """Return the household design counting ``persons`` (weight × household size) or ``households``.
+
+    Poverty measures count persons (each member of a household shares its per-capita income);
+    ``frame`` needs ``hh_size`` for persons.
+    """
+    if unit == "persons":
+        frame = frame.assign(**{WEIGHT: as_float(frame[WEIGHT]) * as_float(frame["hh_size"])})
+    return household_design(frame, lonely_psu=lonely_psu)
+
+
+def proportion_estimate(
+    design: SurveyDesign, numerator: str, denominator: str | None, *, level: float, method: str
+) -> Estimate | None:
+    """Return a proportion over the sampled rows of its domain, with the interval by ``method``.
+
+    The domain is the rows where ``numerator`` is observed (and ``denominator`` positive, when
+    given); ``n`` counts them, as :func:`proportion_interval` needs. None when the domain is empty.
+    """
+    table = ratio_by(design.assign(_everyone="all"), numerator, denominator, "_everyone", level=level)
+    if table.empty:
+        return None
+    row = domain_proportion_intervals(table, method=method, design=design, level=level).iloc[0]
+    return Estimate(
+        name=numerator,
+        estimate=float(row["estimate"]),
+        se=float(row["se"]),
+        ci_low=float(row["ci_low"]),
+        ci_high=float(row["ci_high"]),
+        n=int(row["n_denominator"]),
+        df=design.df,
+        level=level,
+    )
+
+
 def varying_columns(frame: pd.DataFrame, columns: list[str]) -> tuple[list[str], list[str]]:
     """Split ``columns`` into those that vary in ``frame`` and those that do not.
 
