@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from pa_study.stats import ReplicateDesign, StatsInputError, SurveyDesign
-from tests.helpers.survey_reference import POP_STYPE, assert_matches, dataset, design, reference
+from tests.helpers.survey_reference import FIXTURES, POP_STYPE, assert_matches, dataset, design, reference
 
 PROBS = [0.115, 0.265, 0.505, 0.885]
 
@@ -111,3 +111,43 @@ def test_certainty_strata_are_not_replicated() -> None:
     assert jk.mean("api00").se == pytest.approx(des.mean("api00").se, rel=0.01)
     single = (dataset("apistrat")["cname"].value_counts() == 1).sum()
     assert jk.n_replicates == des.n_psu - single  # single-school counties are not deleted in turn
+
+
+def _relative_share_and_slope(data: pd.DataFrame):
+    """The statistic of make_replicates_reference.R: share below 0.8 x the weighted median, and a
+    weighted least-squares slope."""
+    y, x = data["api00"].to_numpy(dtype=float), data["meals"].to_numpy(dtype=float)
+    order = np.argsort(y, kind="stable")
+
+    def statistic(w: np.ndarray) -> list[float]:
+        cumulative = np.cumsum(w[order])
+        median = y[order][np.searchsorted(cumulative, 0.5 * cumulative[-1])]
+        design = np.column_stack([np.ones_like(x), x]) * np.sqrt(w)[:, None]
+        slope = np.linalg.lstsq(design, y * np.sqrt(w), rcond=None)[0][1]
+        return [float(np.average(y < 0.8 * median, weights=w)), float(slope)]
+
+    return statistic
+
+
+# apiclus1's weights are all equal, so in a JK1 replicate half the weight can fall exactly on one
+# school, where R's median and ours part by rounding (see SurveyDesign.quantile); its slope is compared.
+@pytest.mark.parametrize(
+    ("key", "compared"),
+    [("clus1_jk1", ["wls_meals"]), ("stratclus_jkn", ["below_80pct_median", "wls_meals"])],
+)
+def test_with_replicates_matches_r_withreplicates(key: str, compared: list[str]) -> None:
+    ref = pd.read_csv(FIXTURES / "replicates_reference.csv").query("case == @key").set_index("name")
+    replicates = design(key.rsplit("_", 1)[0]).replicate(key.rsplit("_", 1)[1])
+    data = dataset("apiclus1" if key.startswith("clus1") else "apistratclus")
+    names = ["below_80pct_median", "wls_meals"]
+    estimates = replicates.with_replicates(_relative_share_and_slope(data), names, n=len(data))
+    for estimate in (e for e in estimates if e.name in compared):
+        assert estimate.estimate == pytest.approx(ref.at[estimate.name, "estimate"], rel=1e-9)
+        assert estimate.se == pytest.approx(ref.at[estimate.name, "se"], rel=1e-9)
+        assert estimate.ci_low < estimate.estimate < estimate.ci_high and estimate.df == replicates.df
+
+
+def test_with_replicates_names_each_value_it_is_given() -> None:
+    replicates = design("clus1").replicate("jk1")
+    with pytest.raises(StatsInputError, match="gives 2 values for 1 names"):
+        replicates.with_replicates(lambda w: [1.0, 2.0], ["one"], n=1)

@@ -22,7 +22,7 @@ Wolter, K. M. (2007). Introduction to Variance Estimation, 2nd ed., ch. 4-5. Spr
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Literal
 
 import numpy as np
@@ -181,6 +181,62 @@ class ReplicateDesign(DesignEstimators):
                 "domain lies in too few PSUs for replicate variances"
             )
         return self._spread(numerators / denominators)
+
+    # ------------------------------------------------------------------ any statistic --
+
+    def with_replicates(
+        self,
+        statistic: Callable[[np.ndarray], float | Sequence[float] | np.ndarray],
+        names: Sequence[str],
+        *,
+        n: int,
+        level: float = 0.95,
+    ) -> list[Estimate]:
+        """Any statistic of the weights with its replicate SE (R's ``withReplicates``).
+
+        The statistic is computed with the full-sample weights (the estimates) and with each
+        replicate's weights; the variance of each of its values is the spread of the replicate
+        values, as for the built-in estimators. For statistics no linearisation covers: a model
+        re-fitted in every replicate, a share below a fraction of an estimated median.
+
+        Parameters
+        ----------
+        statistic : callable
+            ``statistic(weights)`` for a weight vector in the design's row order: one value, or
+            one per name (computing several values from one fit per replicate).
+        names : sequence of str
+            Names of the statistic's values.
+        n : int
+            Units behind the values (rows the statistic uses).
+        level : float
+            Confidence level of the t intervals on the design's degrees of freedom.
+
+        Returns
+        -------
+        list of Estimate
+            One per name, in order.
+        """
+        estimates = np.atleast_1d(np.asarray(statistic(self._weights), dtype=float))
+        if estimates.shape != (len(names),):
+            raise StatsInputError(f"the statistic gives {estimates.size} values for {len(names)} names")
+        replicated = np.array([np.atleast_1d(np.asarray(statistic(w), dtype=float)) for w in self.replicate_weights.T])
+        se = np.sqrt(np.maximum(self._spread(replicated), 0.0))
+        half = t_quantile(level, self.df) * se
+        variance = f"replicate ({self.method}, {self.n_replicates} replicates)"
+        return [
+            Estimate(
+                name=name,
+                estimate=float(value),
+                se=float(error),
+                ci_low=float(value - width),
+                ci_high=float(value + width),
+                n=int(n),
+                df=float(self.df),
+                level=level,
+                extra={"variance": variance},
+            )
+            for name, value, error, width in zip(names, estimates, se, half, strict=True)
+        ]
 
     # ------------------------------------------------------------------ quantiles ------
 
