@@ -16,7 +16,7 @@ _INVESTMENT_MEDIAN = {
     "ecommerce": 200_000,
     "photovoltaic": 1_500_000,
     "tourism": 1_000_000,
-    "dividend_only": 800_000,
+    "dividend_only": 12_000_000,  # pooled asset-income funds (资产收益), e.g. a county photovoltaic plant
 }
 _STATUSES = ("operating", "suspended", "failed")
 _ROLES = ("county_dept", "township", "first_secretary", "village_committee")
