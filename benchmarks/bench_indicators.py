@@ -2,7 +2,7 @@
 within 20 s wall on 2 cores; the identification family on 1,000,000 households within 60 s and
 4 GB peak memory).
 
-1. The 16 jobs (4 counties x 4 families) on the cleaned demo data, two ways:
+1. The indicator jobs (4 counties x every registered family) on the cleaned demo data, two ways:
    - in a pool of two worker processes forked after the package is imported, as bench_clean.py
      does (the computation alone);
    - through ``snakemake --cores 2 --forcerun indicators`` in a scratch copy of the project, where
@@ -70,7 +70,7 @@ def one_job(family: str, county: str, outdir: Path) -> tuple[str, str, float]:
 
 
 def bench_pool(outdir: Path) -> float:
-    """Wall time of the 16 jobs in a pool of two worker processes."""
+    """Wall time of the indicator jobs in a pool of two worker processes."""
     started = time.perf_counter()
     with ProcessPoolExecutor(max_workers=2) as pool:
         jobs = [pool.submit(one_job, f, c, outdir) for c in COUNTIES for f in FAMILIES]
@@ -82,7 +82,7 @@ def bench_pool(outdir: Path) -> float:
 
 
 def bench_snakemake(workdir: Path) -> float:
-    """Wall time of ``snakemake --cores 2`` re-running the 16 indicator jobs in a project copy."""
+    """Wall time of ``snakemake --cores 2`` re-running the indicator jobs in a project copy."""
     for name in ("Snakefile", "config.yaml", "config.schema.yaml"):
         shutil.copy(ROOT / name, workdir / name)
     for name in ("rules", "data"):
@@ -209,23 +209,23 @@ def main() -> None:
     """Run the benchmarks and print their figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--households", type=int, default=1_000_000)
-    parser.add_argument("--skip-snakemake", action="store_true", help="only the worker-pool timing of the 16 jobs")
+    parser.add_argument(
+        "--skip-snakemake", action="store_true", help="only the worker-pool timing of the indicator jobs"
+    )
     args = parser.parse_args()
     missing = [c for c in COUNTIES if not (ROOT / "results" / c / "clean" / "summary.json").is_file()]
     if missing:
         raise SystemExit(f"no cleaned demo data for {missing}: run `snakemake --cores 2` first")
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        print("16 indicator jobs (4 counties x 4 families), 2 worker processes:")
+        jobs = f"{len(COUNTIES) * len(FAMILIES)} indicator jobs ({len(COUNTIES)} counties x {len(FAMILIES)} families)"
+        print(f"{jobs}, 2 worker processes:")
         pool = bench_pool(work / "pool")
         print(f"  wall {pool:.1f} s (target 20 s)")
         if not args.skip_snakemake:
             (work / "project").mkdir()
             wall = bench_snakemake(work / "project")
-            print(
-                f"16 indicator jobs through snakemake --cores 2: wall {wall:.1f} s (target 20 s), "
-                "one interpreter per job"
-            )
+            print(f"{jobs} through snakemake --cores 2: wall {wall:.1f} s (target 20 s), one interpreter per job")
         wall, peak = bench_identification(args.households, work / "large")
         print(
             f"identification on {args.households:,} households: wall {wall:.1f} s (target 60 s), "

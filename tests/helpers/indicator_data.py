@@ -114,7 +114,36 @@ def households(rows: list[dict[str, Any]], *, townships: int = 2, villages: int 
 
 def cadres(rows: list[dict[str, Any]]) -> pd.DataFrame:
     """Return a cleaned cadre table from hand-made rows (codebook dtypes)."""
-    template = empty_table(codebook()["cadres"])
+    return typed_table("cadres", rows)
+
+
+def ledger(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    """Return a cleaned project ledger from hand-made rows (codebook dtypes)."""
+    return typed_table("projects", rows)
+
+
+def village_frame(n: int) -> pd.DataFrame:
+    """Return a cleaned village frame of ``n`` villages in one township."""
+    return typed_table(
+        "villages",
+        [
+            {
+                "county": "测试县",
+                "township": "镇0",
+                "village": f"村{i}",
+                "n_households": 100,
+                "n_registered": 10,
+                "sampled": i < 2,
+            }
+            for i in range(n)
+        ],
+    )
+
+
+def typed_table(instrument: str, rows: list[dict[str, Any]]) -> pd.DataFrame:
+    """Return a cleaned table of ``instrument`` from hand-made rows: the codebook's columns and dtypes,
+    missing where a row does not say."""
+    template = empty_table(codebook()[instrument])
     frame = pd.DataFrame.from_records(rows)
     table = pd.DataFrame(
         {

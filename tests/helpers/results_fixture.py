@@ -74,12 +74,13 @@ def report_inputs(figures: dict[str, str], *, settings: dict[str, Any] | None = 
     return inputs
 
 
-def focal_context(**rows: dict[str, Any]) -> ReportContext:
-    """A focal county whose identification family holds the given headline rows."""
-    family = Family(
-        "H", "identification", Path("identification.json"), {"headline": [{"name": n, **r} for n, r in rows.items()]}
-    )
-    results = StudyResults(counties=["H"], names={"H": "H county"}, families={("H", "identification"): family})
+def focal_context(
+    family: str = "identification", settings: dict[str, Any] | None = None, **rows: dict[str, Any]
+) -> ReportContext:
+    """A focal county whose ``family`` holds the given headline rows (and ``settings``)."""
+    document = {"headline": [{"name": n, **r} for n, r in rows.items()], "settings": settings or {}}
+    found = Family("H", family, Path(f"{family}.json"), document)
+    results = StudyResults(counties=["H"], names={"H": "H county"}, families={("H", family): found})
     return ReportContext(results=results, words=words("en"), language="en", study=STUDY["study"])
 
 

@@ -49,3 +49,61 @@ def test_no_statement_says_a_standard_is_missed_without_calling_it_indicative():
         for key, text in statements.items():
             if "national" in text or "国家" in text:
                 assert "{indicative}" in text, (language, key)
+
+
+def share_row(estimate: float, low: float, high: float, **extra) -> dict:
+    """A headline share with the given interval and n = 400."""
+    return {"estimate": estimate, "se": 0.01, "ci_low": low, "ci_high": high, "n": 400, **extra}
+
+
+def test_the_monitoring_statements_rest_on_the_monitoring_numbers():
+    rule = PERSPECTIVES["perspective_monitoring"]
+    few = rule(
+        focal_context(
+            "monitoring",
+            monitoring_coverage_rate=share_row(0.08, 0.05, 0.12),
+            monitoring_inclusion_error=share_row(0.09, 0.01, 0.36),
+            exited_below_line_share_difference=share_row(0.05, 0.01, 0.09),
+        ),
+        STATEMENTS["en"],
+    )
+    assert few[0].startswith("The monitoring list reaches only 8.00% [5.00%, 12.00%]")
+    assert "medical insurance" in few[1] and "5.00 pp [1.00 pp, 9.00 pp]" in few[1]
+    most = rule(
+        focal_context(
+            "monitoring",
+            monitoring_coverage_rate=share_row(0.8, 0.7, 0.9),
+            monitoring_inclusion_error=share_row(0.1, 0.05, 0.15),
+        ),
+        STATEMENTS["en"],
+    )
+    assert most[0].startswith("The monitoring list reaches 80.00%")
+
+
+def test_the_project_statements_compare_money_and_projects_that_stopped():
+    rule = PERSPECTIVES["perspective_projects"]
+    census = {"se": 0.0, "n": 60}
+    rows = {
+        "stopped_investment_share": {"estimate": 0.6, "ci_low": 0.6, "ci_high": 0.6, **census},
+        "projects_operating_share": {"estimate": 0.7, "ci_low": 0.7, "ci_high": 0.7, **census},
+        "largest_projects_investment_share": {"estimate": 0.5, "ci_low": 0.5, "ci_high": 0.5, **census},
+    }
+    lines = rule(focal_context("projects", {"projects": {"top_share": 0.1}}, **rows), STATEMENTS["en"])
+    assert lines[0].startswith("60.00% of the investment") and "more than their share of projects (30.00%)" in lines[0]
+    assert lines[1] == "The largest 10% of projects take 50.00% of the fiscal investment."
+
+
+def test_paper_linkage_is_read_as_formalism_from_the_survey_interval():
+    census = {"se": 0.0, "n": 60}
+    rows = {
+        "paper_linkage_gap_per_village": share_row(5.0, 2.0, 8.0),
+        "ledger_linked_per_village": {"estimate": 25.0, "ci_low": 25.0, "ci_high": 25.0, **census},
+        "survey_participants_per_village": share_row(20.0, 17.0, 23.0),
+        "paper_only_linkage_share": share_row(0.2, 0.08, 0.32),
+    }
+    lines = PERSPECTIVES["perspective_formalism"](focal_context("projects", **rows), STATEMENTS["en"])
+    assert lines == [
+        "The ledger links 25.0 poor households per village, the survey finds 20.0 [17.0, 23.0] registered households "
+        "taking part per village: 20.00% [8.00%, 32.00%] of the linkage exists on paper only, a formalism that "
+        "inflates the reach of industrial projects."
+    ]

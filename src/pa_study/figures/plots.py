@@ -52,6 +52,29 @@ TIME_ACTIVITIES = {
     "share_inspections": N_("hosting inspections"),
     "share_fieldwork": N_("field work with households"),
 }
+#: The two relapse-risk rates of the monitoring family, as drawn.
+RELAPSE_RATES = {
+    "exited_below_line_share": N_("below the line"),
+    "exited_vulnerable_band_share": N_("vulnerable band"),
+}
+#: The fixed lines of the monitoring family's ``fgt_at_lines`` table, as labelled in the figure.
+LINE_LABELS = {
+    "poverty_line": N_("national line"),
+    "monitoring_threshold": N_("monitoring threshold"),
+    "vulnerable_band": N_("top of the vulnerable band"),
+    "national_median_40": N_("40% of the national rural median"),
+    "national_median_50": N_("50% of the national rural median"),
+    "usd_2_15_ppp2017": N_("$2.15 a day (2017 PPP)"),
+    "usd_3_65_ppp2017": N_("$3.65 a day (2017 PPP)"),
+    "usd_6_85_ppp2017": N_("$6.85 a day (2017 PPP)"),
+    "usd_3_00_ppp2021": N_("$3.00 a day (2021 PPP)"),
+}
+#: Fund-use figures of the projects family drawn by type.
+FUND_USE_MEASURES = {
+    "investment_per_linked_household": N_("investment per linked poor household (yuan)"),
+    "investment_per_job": N_("investment per job created (yuan)"),
+    "dividends_per_yuan_invested": N_("dividends per yuan invested"),
+}
 SUPPRESSED_FOOTNOTE = N_(
     "x: suppressed to protect respondents' confidentiality (too few respondents; disclosure.min_cell)"
 )
@@ -588,6 +611,157 @@ def burden_and_errors(results: StudyResults) -> plt.Figure:
     ax.set_xlabel(tr("cadres' share of weekly hours on formal activities"))
     ax.set_ylabel(tr("identification error rate"))
     ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda x, _: f"{x:.0%}"))
+    ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda y, _: f"{y:.0%}"))
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
+    figure.tight_layout()
+    return figure
+
+
+def _interval_points(
+    ax: plt.Axes, rows: pd.DataFrame, positions: np.ndarray, colour: str, *, vertical: bool, **style: object
+) -> None:
+    """Estimates with their 95% CIs at ``positions`` (along x when ``vertical``, else along y);
+    suppressed rows are drawn as an ``x``."""
+    hidden = _flagged(rows).to_numpy()
+    for position in positions[hidden]:
+        _mark(ax, position, horizontal=not vertical)
+    shown = rows[~hidden]
+    est = shown["estimate"].to_numpy(dtype=float)
+    error = [est - shown["ci_low"].to_numpy(dtype=float), shown["ci_high"].to_numpy(dtype=float) - est]
+    if vertical:
+        ax.errorbar(positions[~hidden], est, yerr=error, color=colour, capsize=1.5, linewidth=1.0, **style)
+    else:
+        ax.errorbar(est, positions[~hidden], xerr=error, color=colour, capsize=1.5, linewidth=1.0, **style)
+
+
+def monitoring_relapse(results: StudyResults) -> plt.Figure:
+    """Exited households below the line and in the vulnerable band by exit year (top), and below the
+    line by recorded main cause of poverty (bottom), one colour per county, with 95% CIs."""
+    cohorts = _require(results.tables("monitoring", "relapse_by_cohort"), "relapse-by-cohort tables")
+    causes = results.tables("monitoring", "relapse_by_cause")
+    colours = county_colours(results.order)
+    figure = plt.figure(figsize=(WIDTH, 5.2))
+    grid = figure.add_gridspec(2, 2, height_ratios=[1, 1.1])
+    panels = [figure.add_subplot(grid[0, 0]), figure.add_subplot(grid[0, 1])]
+    by_cause = figure.add_subplot(grid[1, :])
+    cohorts = cohorts.assign(exit_cohort=cohorts["exit_cohort"].astype(str))
+    years = sorted({c for c in cohorts["exit_cohort"] if c.isdigit()})
+    offsets = np.linspace(-0.25, 0.25, len(results.order)) if len(results.order) > 1 else np.zeros(1)
+    for ax, rate in zip(panels, RELAPSE_RATES, strict=True):
+        for offset, county in zip(offsets, results.order, strict=False):
+            rows = cohorts[(cohorts["county"] == county) & (cohorts["rate"] == rate)]
+            rows = rows[rows["exit_cohort"].isin(years)].sort_values("exit_cohort")
+            positions = np.array([years.index(y) for y in rows["exit_cohort"]], dtype=float) + offset
+            _interval_points(ax, rows, positions, colours[county], vertical=True, fmt="o", markersize=3, label=county)
+        ax.set_xticks(range(len(years)), years)
+        ax.set_xlabel(tr("exit year"))
+        ax.set_title(tr(RELAPSE_RATES[rate]))
+        ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda y, _: f"{y:.0%}"))
+    panels[0].set_ylabel(tr("share of exited households"))
+    panels[1].legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
+    below = causes[causes["rate"] == "exited_below_line_share"] if not causes.empty else causes
+    kinds = sorted(set(below["poverty_cause"])) if not below.empty else []
+    for offset, county in zip(offsets, results.order, strict=False):
+        rows = below[below["county"] == county]
+        rows = rows.assign(_order=rows["poverty_cause"].map({k: i for i, k in enumerate(kinds)})).sort_values("_order")
+        positions = rows["_order"].to_numpy(dtype=float) + offset
+        _interval_points(by_cause, rows, positions, colours[county], vertical=True, fmt="o", markersize=3)
+    by_cause.set_xticks(
+        range(len(kinds)), [category_label("households", "poverty_cause", k) for k in kinds], rotation=25, ha="right"
+    )
+    by_cause.set_title(tr("below the line, by main cause of poverty"))
+    by_cause.set_ylabel(tr("share of exited households"))
+    by_cause.yaxis.set_major_formatter(plt.FuncFormatter(lambda y, _: f"{y:.0%}"))
+    figure.tight_layout()
+    return figure
+
+
+def poverty_at_lines(results: StudyResults) -> plt.Figure:
+    """FGT headcount (P0) at every fixed line of the monitoring family, in the order of the lines
+    (national line to $6.85 a day; each tick says the line in yuan), one colour per county with 95%
+    CIs."""
+    frame = _require(results.tables("monitoring", "fgt_at_lines"), "headcounts at the fixed lines")
+    frame = frame[frame["measure"] == "P0"]
+    colours = county_colours(results.order)
+    # The lines as the focal county's table orders them (a line may differ between counties).
+    order = frame.sort_values("line", kind="stable").drop_duplicates("line_name")["line_name"].tolist()
+    figure, ax = plt.subplots(figsize=(WIDTH, 3.4))
+    offsets = np.linspace(-0.25, 0.25, len(results.order)) if len(results.order) > 1 else np.zeros(1)
+    for offset, county in zip(offsets, results.order, strict=False):
+        rows = frame[frame["county"] == county]
+        rows = rows.assign(_order=rows["line_name"].map({n: i for i, n in enumerate(order)})).sort_values("_order")
+        positions = rows["_order"].to_numpy(dtype=float) + offset
+        _interval_points(ax, rows, positions, colours[county], vertical=True, fmt="o", markersize=3.5, label=county)
+    first = frame[frame["county"] == results.order[0]].set_index("line_name")["line"]
+    ticks = [
+        f"{tr(LINE_LABELS[n]) if n in LINE_LABELS else n}\n{first[n]:,.0f}" if n in first else tr(LINE_LABELS.get(n, n))
+        for n in order
+    ]
+    ax.set_xticks(range(len(order)), ticks, rotation=40, ha="right", fontsize=6)
+    ax.set_ylabel(tr("share of persons below the line"))
+    ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda y, _: f"{y:.0%}"))
+    ax.set_ylim(bottom=0)
+    ax.legend(loc="upper left", frameon=False)
+    figure.tight_layout()
+    return figure
+
+
+def project_fund_use(results: StudyResults) -> plt.Figure:
+    """Fund use by project type, one panel per measure, the counties side by side (the ledger is a
+    census: no intervals)."""
+    frame = _require(results.tables("projects", "fund_use"), "fund-use tables")
+    colours = county_colours(results.order)
+    measures = [m for m in FUND_USE_MEASURES if m in set(frame["measure"])]
+    types = ["all", *sorted(set(frame["project_type"]) - {"all"})]
+    figure, axes = _grid(len(measures), len(measures), 0.3 * len(types) + 1.3)
+    height = 0.8 / max(len(results.order), 1)
+    for ax, measure in zip(axes, measures, strict=False):
+        rows = frame[frame["measure"] == measure]
+        for index, county in enumerate(results.order):
+            values = rows[rows["county"] == county].set_index("project_type")["estimate"]
+            positions = np.arange(len(types)) - 0.4 + height * (index + 0.5)
+            widths = [float(values.get(t, np.nan)) for t in types]
+            ax.barh(positions, widths, height=height, color=colours[county], label=county)
+        ax.set_yticks(range(len(types)), [category_label("projects", "project_type", t) for t in types])
+        ax.set_ylim(len(types) - 0.5, -0.5)
+        ax.set_title(_wrapped(tr(FUND_USE_MEASURES[measure]), 28), fontsize=7)
+    for ax in axes[1 : len(measures)]:
+        ax.tick_params(labelleft=False)
+    for ax in axes[: len(measures)]:
+        ax.xaxis.set_major_locator(plt.MaxNLocator(3))
+        ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda x, _: f"{x:,.0f}" if abs(x) >= 100 else f"{x:g}"))
+    handles, labels = axes[0].get_legend_handles_labels()
+    figure.legend(handles, labels, loc="lower center", ncols=4, frameon=False)
+    figure.tight_layout(rect=(0, 0.08, 1, 1))
+    return figure
+
+
+def project_survival(results: StudyResults) -> plt.Figure:
+    """Projects still operating by years since start: the current-status estimate of the survival
+    function (steps) and the raw share of each age (points sized by its projects), one colour per
+    county."""
+    frame = _require(results.tables("projects", "survival"), "project survival tables")
+    frame = frame[frame["project_type"] == "all"]
+    colours = county_colours(results.order)
+    figure, ax = plt.subplots(figsize=(WIDTH, 2.8))
+    for county in results.order:
+        rows = frame[frame["county"] == county].sort_values("years_since_start")
+        if rows.empty:
+            continue
+        ax.step(
+            rows["years_since_start"], rows["survival"], where="mid", color=colours[county], linewidth=1.4, label=county
+        )
+        ax.scatter(
+            rows["years_since_start"],
+            rows["share_surviving"],
+            s=6 + 3 * rows["n_projects"],
+            color=colours[county],
+            alpha=0.35,
+            linewidths=0,
+        )
+    ax.set_xlabel(tr("years since the project started"))
+    ax.set_ylabel(tr("share of projects still operating"))
+    ax.set_ylim(0, 1.02)
     ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda y, _: f"{y:.0%}"))
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
     figure.tight_layout()

@@ -88,6 +88,28 @@ ZH: dict[str, str] = {
     "headcount H": "多维贫困发生率 H",
     "adjusted headcount M0": "调整后多维贫困指数 M0",
     "poverty cutoff k (weighted share of deprivations)": "贫困临界值 k（加权剥夺比例）",
+    # monitoring after 2020
+    "below the line": "低于贫困线",
+    "vulnerable band": "易返贫区间",
+    "exit year": "脱贫年度",
+    "share of exited households": "占已脱贫户比例",
+    "below the line, by main cause of poverty": "低于贫困线比例（按主要致贫原因）",
+    "national line": "国家贫困线",
+    "monitoring threshold": "监测标准",
+    "top of the vulnerable band": "易返贫区间上限",
+    "40% of the national rural median": "全国农村中位数的40%",
+    "50% of the national rural median": "全国农村中位数的50%",
+    "$2.15 a day (2017 PPP)": "每天2.15美元（2017年PPP）",
+    "$3.65 a day (2017 PPP)": "每天3.65美元（2017年PPP）",
+    "$6.85 a day (2017 PPP)": "每天6.85美元（2017年PPP）",
+    "$3.00 a day (2021 PPP)": "每天3.00美元（2021年PPP）",
+    "share of persons below the line": "低于贫困线的人口比例",
+    # projects and funds
+    "investment per linked poor household (yuan)": "每带动一户贫困户的财政投资（元）",
+    "investment per job created (yuan)": "每个就业岗位的财政投资（元）",
+    "dividends per yuan invested": "每元投资分红",
+    "years since the project started": "项目开始以来年数",
+    "share of projects still operating": "仍在运营的项目比例",
 }
 
 _LANGUAGE: ContextVar[str] = ContextVar("figure_language", default="en")

@@ -15,13 +15,23 @@ import pa_study.indicators.capability as capability
 import pa_study.indicators.formalism as formalism
 import pa_study.indicators.identification as identification
 import pa_study.indicators.income as income
+import pa_study.indicators.monitoring as monitoring
+import pa_study.indicators.projects as projects
 from pa_study.errors import InputError
 from pa_study.indicators.family import IndicatorFamily
 from pa_study.indicators.settings import FamilySettings
 
 #: Every indicator family by name, in report order.
 FAMILIES: dict[str, IndicatorFamily[Any]] = {
-    family.name: family for family in (identification.FAMILY, income.FAMILY, capability.FAMILY, formalism.FAMILY)
+    family.name: family
+    for family in (
+        identification.FAMILY,
+        income.FAMILY,
+        capability.FAMILY,
+        formalism.FAMILY,
+        monitoring.FAMILY,
+        projects.FAMILY,
+    )
 }
 
 

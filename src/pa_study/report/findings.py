@@ -172,7 +172,9 @@ def front_page(ctx: ReportContext) -> list[b.Block]:
     out.append(b.par(w["front_intro"].format(table=b.ref("tab:key-findings"), county=ctx.name(ctx.focal)) + cite))
     out.append(key_findings_table(ctx))
     if figure in ctx.figures:
-        out.append(b.figure(ctx.figures[figure], FIGURES[figure].caption(ctx.language), label="fig:front", width=55))
+        # At 40% of the width the figure shares the first page with a question and a key row or two for
+        # each of the six families.
+        out.append(b.figure(ctx.figures[figure], FIGURES[figure].caption(ctx.language), label="fig:front", width=40))
     return out
 
 

@@ -1,4 +1,5 @@
-"""Implications along the case study's five perspectives, each statement made by a rule.
+"""Implications along the case study's five perspectives and its look at projects and funds, each
+statement made by a rule.
 
 A rule reads the headline rows it needs, decides from their numbers which statement holds (an
 interval against a threshold or against zero, one estimate against another) and prints the
@@ -11,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pa_study.report.blocks as b
-from pa_study.report.sections import ReportContext, zero_side
+from pa_study.report.sections import ReportContext, threshold_verdict, zero_side
 from pa_study.report.text import format_interval, format_percent, format_value, label_of
 
 Row = dict[str, Any]
@@ -49,11 +50,6 @@ STATEMENTS: dict[str, dict[str, str]] = {
         "expected of a transfer.",
         "dividend_some": "Dividend-only participation goes with a different earned income ({effect} yuan {ci}); "
         "dividends may proxy for other support.",
-        "ledger": "{not_operating} of the ledger's projects are suspended or failed ({operating} operating, "
-        "n = {n}), which is {half} half of them.",
-        "half_more": "more than",
-        "half_less": "less than",
-        "half_equal": "exactly",
         "transfers_up": "Registered households depend more on transfers than at baseline: the transfer share "
         "rose by {change} {ci} to {share}.",
         "transfers_down": "Registered households depend less on transfers than at baseline: the transfer share "
@@ -77,19 +73,57 @@ STATEMENTS: dict[str, dict[str, str]] = {
         "burden_assoc_none": "No association between cadre burden and identification errors can be detected "
         "({effect} {ci}, {n} units).",
         "burden_assoc_some": "Cadre burden and identification errors are associated ({effect} {ci}, {n} units).",
-        "missed_margin": "Monitoring after 2020 has to look for the eligible who were never registered: "
-        "{p0} of the persons in unregistered households are below the line {ci}, and the upper end of the "
-        "missed-registration interval ({upper}) is {relation} the {threshold} threshold.",
-        "relation_above": "above",
-        "relation_below": "below",
-        "line_raise": "At a line {factor} times the current one, the missed-registration rate would be {rate} "
-        "(now {now}): a higher line {direction} the monitoring load.",
-        "direction_up": "raises",
-        "direction_flat": "does not raise",
-        "benchmark": "On the missed-registration rate, {county} ({focal}) {relation} {other}.",
+        "coverage_few": "The monitoring list reaches only {coverage} of households below the monitoring threshold: "
+        "most of those the threshold is meant to catch are not monitored, so finding them (door-to-door checks, data "
+        "from health insurance and civil affairs) comes before assisting the listed; {inclusion} of the listed "
+        "households are above the threshold.",
+        "coverage_most": "The monitoring list reaches {coverage} of households below the monitoring threshold; "
+        "{inclusion} of the listed households are above it.",
+        "coverage_open": "The monitoring list reaches {coverage} of households below the monitoring threshold (the "
+        "sample cannot tell whether it is most of them); {inclusion} of the listed households are above it.",
+        "relapse": "{below} of exited households are below the line now (relapse and wrongful exit together) and "
+        "{band} more are within the vulnerable band above it: follow-up after exit has to reach the band, not only "
+        "those already below the line.",
+        "cause_positive": "Exited households whose poverty was recorded as due to illness or disability are more "
+        "often below the line now ({difference} {ci}): medical insurance, serious-illness relief and disability "
+        "support are where relapse is prevented.",
+        "cause_negative": "Exited households whose poverty was recorded as due to illness or disability are less "
+        "often below the line now than the others ({difference} {ci}).",
+        "cause_none": "Households exited from poverty due to illness or disability are not detectably more often "
+        "below the line now than the others ({difference} {ci}).",
+        "vulnerable": "{share} of households are vulnerable to poverty (a probability of at least one half of being "
+        "below the line, Chaudhuri-Jalan-Suryahadi), against {listed} on the monitoring list among exited and "
+        "never-registered households: the list is {relation}.",
+        "list_smaller": "smaller than the vulnerable population",
+        "list_larger": "larger than the vulnerable population",
+        "list_similar": "of a size the sample cannot tell apart from the vulnerable population",
+        "relative": "A relative line at 40% of the county's median income ({median} yuan) counts {own} of persons as "
+        "poor, 40% of the national rural median {national}: a relative-poverty standard after 2020 depends on "
+        "which median it is set against.",
+        "international": "At the World Bank's upper-middle-income line ($6.85 a day, 2017 PPP), {p0} of persons are "
+        "poor.",
+        "benchmark_metric": "On the {label}, {county} ({focal}) {relation} {other}.",
         "relation_behind": "does worse than",
         "relation_ahead": "does better than",
         "relation_similar": "cannot be told apart from",
+        "fund_use": "Each linked poor household cost {per_household} yuan of fiscal investment and each job created "
+        "{per_job} yuan; the projects paid {per_yuan} yuan of dividends per yuan invested, {dividend} yuan per "
+        "linked household in the year.",
+        "stopped_more": "{stopped} of the investment sits in projects now suspended or failed, more than their "
+        "share of projects ({projects}): the projects that stopped were the larger ones, so the money at risk "
+        "exceeds what the count of projects suggests.",
+        "stopped_less": "{stopped} of the investment sits in projects now suspended or failed, against {projects} "
+        "of the projects: the projects that stopped were the smaller ones.",
+        "survival": "{survival} of projects are still operating {years} years after they started (current-status "
+        "estimate from the ledger).",
+        "concentration": "The largest {percent} of projects take {share} of the fiscal investment.",
+        "linkage_positive": "The ledger links {ledger} poor households per village, the survey finds {survey} "
+        "registered households taking part per village: {share} of the linkage exists on paper only, a formalism "
+        "that inflates the reach of industrial projects.",
+        "linkage_none": "The ledger's linked poor households per village ({ledger}) cannot be told apart from the "
+        "registered households that report taking part ({survey}): no paper-only linkage is detected.",
+        "linkage_negative": "More registered households report taking part in projects ({survey} per village) than "
+        "the ledger links ({ledger}): the ledger under-records participation.",
     },
     "zh": {
         "exit_pass": "贫困县退出评估的各项指标均达标（{indicative}）：{criteria}。",
@@ -114,10 +148,6 @@ STATEMENTS: dict[str, dict[str, str]] = {
         "effect_none": "积极参与的收入效应与零无法区分（{effect}元{ci}）。",
         "dividend_none": "仅分红参与对务工经营收入没有效应（{effect}元{ci}），符合分红属于转移收入的判断。",
         "dividend_some": "仅分红参与与务工经营收入存在差异（{effect}元{ci}）；分红可能代表其他帮扶。",
-        "ledger": "台账中{not_operating}的项目处于停运或失败状态（正常运营{operating}，项目数{n}），{half}一半。",
-        "half_more": "超过",
-        "half_less": "不到",
-        "half_equal": "恰好",
         "transfers_up": "建档立卡户对转移性收入的依赖高于基期：转移性收入占比上升{change}{ci}，达到{share}。",
         "transfers_down": "建档立卡户对转移性收入的依赖低于基期：转移性收入占比下降{change}{ci}，为{share}。",
         "transfers_flat": "建档立卡户转移性收入占比（{share}）与基期相比无可检测的变化（{change}{ci}）。",
@@ -133,17 +163,45 @@ STATEMENTS: dict[str, dict[str, str]] = {
         "household_ratio": "建档立卡户每接受一次帮扶走访，要填表或迎检{ratio}次。",
         "burden_assoc_none": "未发现干部负担与识别误差之间的关联（{effect}{ci}，{n}个单位）。",
         "burden_assoc_some": "干部负担与识别误差存在关联（{effect}{ci}，{n}个单位）。",
-        "missed_margin": "2020年后的监测需要寻找从未建档的符合条件者：非建档立卡户人口中{p0}{ci}低于贫困"
-        "线，漏评率置信区间上限（{upper}）{relation}{threshold}阈值。",
-        "relation_above": "高于",
-        "relation_below": "低于",
-        "line_raise": "若贫困线提高到现行的{factor}倍，漏评率将为{rate}（现为{now}）：提高标准{direction}监测负担。",
-        "direction_up": "会增加",
-        "direction_flat": "不会增加",
-        "benchmark": "在漏评率上，{county}（{focal}）{relation}{other}。",
+        "coverage_few": "监测名单仅覆盖低于监测标准农户的{coverage}：监测标准要找出的农户大多未被纳入，"
+        "先要把他们找出来（入户排查，比对医保、民政数据），再谈帮扶；名单中{inclusion}的农户高于监测标准。",
+        "coverage_most": "监测名单覆盖低于监测标准农户的{coverage}；名单中{inclusion}的农户高于监测标准。",
+        "coverage_open": "监测名单覆盖低于监测标准农户的{coverage}（样本无法判断是否过半）；名单中{inclusion}的农户"
+        "高于监测标准。",
+        "relapse": "已脱贫户中{below}目前低于贫困线（返贫与错退合计），另有{band}处于贫困线以上的易返贫区间："
+        "脱贫后的跟踪帮扶要覆盖这一区间，而不只是已低于贫困线的农户。",
+        "cause_positive": "因病、因残致贫的已脱贫户目前低于贫困线的比例更高（{difference}{ci}）：防止返贫的关键在医"
+        "疗保障、大病救助和残疾人帮扶。",
+        "cause_negative": "因病、因残致贫的已脱贫户目前低于贫困线的比例低于其他已脱贫户（{difference}{ci}）。",
+        "cause_none": "因病、因残致贫的已脱贫户目前低于贫困线的比例与其他已脱贫户无可检测的差异（{difference}{ci}）。",
+        "vulnerable": "{share}的农户具有贫困脆弱性（低于贫困线的概率不低于一半，Chaudhuri-Jalan-Suryahadi方法），"
+        "而已脱贫户和非建档立卡户中监测户比例为{listed}：监测名单{relation}。",
+        "list_smaller": "小于脆弱人群",
+        "list_larger": "大于脆弱人群",
+        "list_similar": "与脆弱人群规模在统计上无法区分",
+        "relative": "以本县收入中位数（{median}元）的40%为相对贫困线，相对贫困发生率为{own}；以全国农村中位数的40%"
+        "为线，"
+        "为{national}：2020年后的相对贫困标准取决于参照哪个中位数。",
+        "international": "按世界银行中高收入国家贫困线（每天6.85美元，2017年购买力平价），贫困发生率为{p0}。",
+        "benchmark_metric": "在{label}上，{county}（{focal}）{relation}{other}。",
         "relation_behind": "不如",
         "relation_ahead": "优于",
         "relation_similar": "统计上无法区分于",
+        "fund_use": "每带动一户贫困户花费财政投资{per_household}元，每个就业岗位{per_job}元；"
+        "每元投资分红{per_yuan}元，每户带动贫困户年分红{dividend}元。",
+        "stopped_more": "{stopped}的财政投资在目前停运或失败的项目中，高于这些项目的数量占比（{projects}）：停下来"
+        "的多是大项目，资金风险大于项目数所显示的。",
+        "stopped_less": "{stopped}的财政投资在目前停运或失败的项目中，低于这些项目的数量占比（{projects}）：停下来"
+        "的多是小项目。",
+        "survival": "项目开始{years}年后仍在运营的比例为{survival}（根据台账现状数据估计）。",
+        "concentration": "最大的{percent}项目占财政投资的{share}。",
+        "linkage_positive": "台账每村带动贫困户{ledger}户，调查显示每村参与项目的建档立卡户为{survey}户：{share}的"
+        "带动只存在于纸面上，"
+        "这种形式主义夸大了产业项目的覆盖面。",
+        "linkage_none": "台账每村带动贫困户数（{ledger}）与报告参与项目的建档立卡户数（{survey}）无法区分：未发现纸"
+        "面带动。",
+        "linkage_negative": "报告参与项目的建档立卡户（每村{survey}户）多于台账带动户数（{ledger}）：台账少记了参与"
+        "情况。",
     },
 }
 _KAPPA_BANDS = {
@@ -217,7 +275,7 @@ def mechanism(ctx: ReportContext, s: dict[str, str]) -> list[str]:
             )
         )
         out.append(s["quota"])
-    return out
+    return out + _benchmarks(ctx, s, "identification", "missed_rate", higher_is_better=False)
 
 
 def exit_statements(ctx: ReportContext, s: dict[str, str]) -> list[str]:
@@ -277,21 +335,12 @@ def _focal_row(ctx: ReportContext, name: str, key: str) -> Any:
 
 
 def industry(ctx: ReportContext, s: dict[str, str]) -> list[str]:
-    """The income effect, the dividend-only placebo, the ledger and transfer dependence."""
+    """The income effect, the dividend-only placebo and transfer dependence."""
     effect_keys = {side: f"effect_{side}" for side in ("positive", "negative", "none")}
     out = _by_sign(ctx, s, "income", "att_earned_pc", effect_keys, "effect")
     out += _by_sign(
         ctx, s, "income", "att_dividend_only_earned_pc", _either("dividend_none", "dividend_some"), "effect"
     )
-    ledger = _rows(ctx, "income", "ledger_operating_share")
-    if ledger:
-        operating = float(ledger[0]["estimate"])
-        half = "half_more" if operating < 0.5 else "half_less" if operating > 0.5 else "half_equal"
-        out.append(
-            s["ledger"].format(
-                not_operating=format_percent(1 - operating), operating=_f(ledger[0]), n=ledger[0]["n"], half=s[half]
-            )
-        )
     transfers = _rows(ctx, "income", "transfer_share_registered", "transfer_share_change_registered")
     if transfers:
         share, change = transfers
@@ -322,7 +371,8 @@ def motivation(ctx: ReportContext, s: dict[str, str]) -> list[str]:
 
 
 def formalism(ctx: ReportContext, s: dict[str, str]) -> list[str]:
-    """Formal against field hours, the households' side, and burden against errors."""
+    """Formal against field hours, the households' side, burden against errors, and linkage of
+    projects to poor households that exists on paper only."""
     out = []
     shares = _rows(ctx, "formalism", "share_formalism", "share_field")
     if shares and float(shares[1]["estimate"]) > 0:
@@ -341,71 +391,147 @@ def formalism(ctx: ReportContext, s: dict[str, str]) -> list[str]:
         row = association[0]
         key = "burden_assoc_none" if zero_side(row) == "none" else "burden_assoc_some"
         out.append(s[key].format(effect=_f(row), ci=_ci(row), n=row["n"]))
+    linkage = _rows(
+        ctx,
+        "projects",
+        "paper_linkage_gap_per_village",
+        "ledger_linked_per_village",
+        "survey_participants_per_village",
+        "paper_only_linkage_share",
+    )
+    if linkage:
+        gap, ledger, survey, share = linkage
+        out.append(
+            s[f"linkage_{zero_side(gap)}"].format(
+                ledger=_f(ledger), survey=f"{_f(survey)} {_ci(survey)}", share=f"{_f(share)} {_ci(share)}"
+            )
+        )
     return out
 
 
 def monitoring(ctx: ReportContext, s: dict[str, str]) -> list[str]:
-    """The unregistered poor, the missed-registration margin, a higher line, and the benchmarks."""
+    """The monitoring list against the threshold, relapse risk and its causes, vulnerability, the
+    relative and international lines, and the benchmarks on the list's coverage."""
     out = []
-    rows = _rows(ctx, "identification", "p0_unregistered", "missed_rate")
-    if rows:
-        p0, missed = rows
-        upper, threshold = float(missed["ci_high"]), float(missed["threshold"])
+    coverage = _rows(ctx, "monitoring", "monitoring_coverage_rate", "monitoring_inclusion_error")
+    if coverage:
+        reach, inclusion = coverage
+        side = "most" if float(reach["ci_low"]) > 0.5 else "few" if float(reach["ci_high"]) < 0.5 else "open"
         out.append(
-            s["missed_margin"].format(
-                p0=_f(p0),
-                ci=_ci(p0),
-                upper=format_percent(upper),
-                threshold=format_percent(threshold),
-                relation=s["relation_above" if upper > threshold else "relation_below"],
+            s[f"coverage_{side}"].format(
+                coverage=f"{_f(reach)} {_ci(reach)}", inclusion=f"{_f(inclusion)} {_ci(inclusion)}"
             )
         )
-    result = ctx.results.get(ctx.focal, "identification")
-    curve = result.table("sensitivity") if result else None
-    if curve is not None and rows:
-        missed_curve = curve[curve["rate"] == "missed_rate"].sort_values("line_factor")
-        if not missed_curve.empty:
-            top = missed_curve.iloc[-1]
-            higher = float(top["ci_low"]) > float(rows[1]["ci_high"])
-            out.append(
-                s["line_raise"].format(
-                    factor=format_value(float(top["line_factor"])),
-                    rate=format_percent(float(top["estimate"])),
-                    now=_f(rows[1]),
-                    direction=s["direction_up" if higher else "direction_flat"],
-                )
+    relapse = _rows(ctx, "monitoring", "exited_below_line_share", "exited_vulnerable_band_share")
+    if relapse:
+        below, band = relapse
+        out.append(s["relapse"].format(below=f"{_f(below)} {_ci(below)}", band=f"{_f(band)} {_ci(band)}"))
+    causes = {"positive": "cause_positive", "negative": "cause_negative", "none": "cause_none"}
+    out += _by_sign(ctx, s, "monitoring", "exited_below_line_share_difference", causes, "difference")
+    vulnerable = _rows(ctx, "monitoring", "vulnerable_share", "monitored_share")
+    if vulnerable:
+        share, listed = vulnerable
+        if float(listed["ci_high"]) < float(share["ci_low"]):
+            relation = "list_smaller"
+        elif float(listed["ci_low"]) > float(share["ci_high"]):
+            relation = "list_larger"
+        else:
+            relation = "list_similar"
+        out.append(
+            s["vulnerable"].format(
+                share=f"{_f(share)} {_ci(share)}", listed=f"{_f(listed)} {_ci(listed)}", relation=s[relation]
             )
-    if rows:
-        focal = rows[1]
-        for county in ctx.results.counties[1:]:
-            other = ctx.results.get(county, "identification")
-            row = other.row("missed_rate") if other else None
-            if row is None or row.get("estimate") is None:
-                continue
-            if float(row["ci_high"]) < float(focal["ci_low"]):
-                relation = "relation_behind"
-            elif float(row["ci_low"]) > float(focal["ci_high"]):
-                relation = "relation_ahead"
-            else:
-                relation = "relation_similar"
-            out.append(
-                s["benchmark"].format(
-                    county=ctx.name(ctx.focal),
-                    focal=f"{_f(focal)} {_ci(focal)}",
-                    relation=s[relation],
-                    other=f"{ctx.name(county)} ({_f(row)} {_ci(row)})",
-                )
+        )
+    relative = _rows(
+        ctx, "monitoring", "relative_poverty_40_rate", "national_relative_poverty_40_rate", "median_income_pc"
+    )
+    if relative:
+        own, national, median = relative
+        out.append(
+            s["relative"].format(
+                own=f"{_f(own)} {_ci(own)}", national=f"{_f(national)} {_ci(national)}", median=_f(median)
             )
+        )
+    international = _rows(ctx, "monitoring", "p0_usd_6_85_ppp2017")
+    if international:
+        out.append(s["international"].format(p0=f"{_f(international[0])} {_ci(international[0])}"))
+    return out + _benchmarks(ctx, s, "monitoring", "monitoring_coverage_rate", higher_is_better=True)
+
+
+def _benchmarks(ctx: ReportContext, s: dict[str, str], family: str, name: str, *, higher_is_better: bool) -> list[str]:
+    """The focal county against each benchmark on one row: better, worse, or not told apart (the
+    two intervals overlap)."""
+    rows = _rows(ctx, family, name)
+    if not rows:
+        return []
+    focal, out = rows[0], []
+    for county in ctx.results.counties[1:]:
+        other = ctx.results.get(county, family)
+        row = other.row(name) if other else None
+        if row is None or row.get("estimate") is None:
+            continue
+        if float(row["ci_high"]) < float(focal["ci_low"]):
+            relation = "relation_ahead" if higher_is_better else "relation_behind"
+        elif float(row["ci_low"]) > float(focal["ci_high"]):
+            relation = "relation_behind" if higher_is_better else "relation_ahead"
+        else:
+            relation = "relation_similar"
+        out.append(
+            s["benchmark_metric"].format(
+                label=label_of(focal, ctx.language),
+                county=ctx.name(ctx.focal),
+                focal=f"{_f(focal)} {_ci(focal)}",
+                relation=s[relation],
+                other=f"{ctx.name(county)} ({_f(row)} {_ci(row)})",
+            )
+        )
     return out
 
 
-#: The five perspectives of the case study, in report order.
+def projects(ctx: ReportContext, s: dict[str, str]) -> list[str]:
+    """Fund use, investment in stopped projects, survival and concentration (the project ledger)."""
+    out = []
+    fund = _rows(
+        ctx,
+        "projects",
+        "investment_per_linked_household",
+        "investment_per_job",
+        "dividends_per_yuan_invested",
+        "dividends_per_linked_household",
+    )
+    if fund:
+        per_household, per_job, per_yuan, dividend = fund
+        out.append(
+            s["fund_use"].format(
+                per_household=_f(per_household), per_job=_f(per_job), per_yuan=_f(per_yuan), dividend=_f(dividend)
+            )
+        )
+    stopped = _rows(ctx, "projects", "stopped_investment_share", "projects_operating_share")
+    if stopped:
+        money, operating = stopped
+        share = 1 - float(operating["estimate"])
+        key = "stopped_more" if float(money["estimate"]) > share else "stopped_less"
+        out.append(s[key].format(stopped=_f(money), projects=format_percent(share)))
+    survival = _rows(ctx, "projects", "survival_rate")
+    result = ctx.results.get(ctx.focal, "projects")
+    if survival and result is not None:
+        years = result.document.get("settings", {}).get("projects", {}).get("survival_years", "")
+        out.append(s["survival"].format(survival=_f(survival[0]), years=years))
+    concentration = _rows(ctx, "projects", "largest_projects_investment_share")
+    if concentration and result is not None:
+        top = float(result.document.get("settings", {}).get("projects", {}).get("top_share", 0.1))
+        out.append(s["concentration"].format(percent=f"{top:.0%}", share=_f(concentration[0])))
+    return out
+
+
+#: The five perspectives of the case study and its look at projects and funds, in report order.
 PERSPECTIVES: dict[str, Callable[[ReportContext, dict[str, str]], list[str]]] = {
     "perspective_mechanism": mechanism,
     "perspective_industry": industry,
     "perspective_motivation": motivation,
     "perspective_formalism": formalism,
     "perspective_monitoring": monitoring,
+    "perspective_projects": projects,
 }
 
 

@@ -16,8 +16,8 @@ LANGUAGES = ("en", "zh")
 MINUS = "\u2212"
 #: Headline names shown as percentages (shares, rates and error rates; P0 and H are headcounts).
 _PERCENT = re.compile(r"(_share|^share_|_rate$|_error$|^accuracy$|^p0_|^af_h$|_incidence$|^below_standard_exited$)")
-#: Of those, the ones that are changes in a share: percentage points.
-_POINTS = re.compile(r"_change")
+#: Of those, the ones that are changes in a share or differences of two shares: percentage points.
+_POINTS = re.compile(r"_change|_share_difference")
 
 
 def is_percent(name: str) -> bool:
@@ -263,6 +263,7 @@ WORDS: dict[str, dict[str, str]] = {
         "perspective_motivation": "Endogenous motivation",
         "perspective_formalism": "Formalism",
         "perspective_monitoring": "Monitoring after 2020",
+        "perspective_projects": "Project management and use of funds",
     },
     "zh": {
         "gap": "",
@@ -438,6 +439,7 @@ WORDS: dict[str, dict[str, str]] = {
         "perspective_motivation": "内生动力",
         "perspective_formalism": "形式主义",
         "perspective_monitoring": "2020年后的监测",
+        "perspective_projects": "项目管理与资金使用",
     },
 }
 
