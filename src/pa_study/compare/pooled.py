@@ -1,6 +1,6 @@
 """Pooled models across the counties, with county indicators and the focal county as reference.
 
-Three survey-weighted regressions on the stacked cleaned tables:
+Four survey-weighted regressions on the stacked cleaned tables:
 
 * **income effect** (造血): per-capita earned income (and its log) on active participation, the
   participation × county interactions, county indicators and the income family's covariates. The
@@ -12,7 +12,11 @@ Three survey-weighted regressions on the stacked cleaned tables:
   with the indicator package's functions, so it is standardised on one common reference group and
   comparable across counties (each county's own index is standardised within the county);
 * **burden index** (形式主义负担): the cadres' burden index on county indicators and the configured
-  controls (role, years in post); the index is standardised over all cadres pooled.
+  controls (role, years in post); the index is standardised over all cadres pooled;
+* **relapse risk** (返贫风险): whether an exited household's per-capita income is below its county's
+  line, on county indicators and the recorded main cause (illness or disability against the
+  others): do counties differ in relapse risk once the causes are held fixed? (The project ledger
+  is a census in each county, so its figures are compared exactly, not modelled.)
 
 Outcomes, treatment and indices come from :mod:`pa_study.indicators` with the choices recorded in
 the counties' indicator files, so the pooled models use exactly the definitions of the per-county
@@ -40,6 +44,7 @@ import pandas as pd
 import pa_study.indicators.capability as capability
 import pa_study.indicators.formalism as formalism
 import pa_study.indicators.income as income
+import pa_study.indicators.monitoring as monitoring
 from pa_study.codebook import Codebook
 from pa_study.compare.part import ComparisonPart
 from pa_study.compare.settings import ComparisonSettings
@@ -57,6 +62,7 @@ from pa_study.indicators.capability import (
 from pa_study.indicators.family import IndicatorFamily, S
 from pa_study.indicators.formalism import FormalismSettings, cadre_measures
 from pa_study.indicators.income import IncomeSettings, comparison_sample, income_frame
+from pa_study.indicators.monitoring import MonitoringSettings, monitoring_frame, relapse_columns
 from pa_study.indicators.output import FamilyResult, estimate_table, headline_row
 from pa_study.indicators.survey import as_float, coefficient, household_design
 from pa_study.results import StudyResults
@@ -81,6 +87,8 @@ _LABELS = {
     "(scale points), benchmark − focal",
     "burden_index_difference": "干部负担指数的县际差异 difference in the cadre burden index "
     "(pooled SD), benchmark − focal",
+    "exited_below_line_share_difference_county": "已脱贫户低于贫困线比例的县际差异（控制致贫原因） difference in "
+    "the share of exited households below the line, benchmark − focal, holding the main cause fixed",
 }
 
 
@@ -293,6 +301,38 @@ def burden_model(
     return fit, frame.assign(_used=used_rows(frame, BURDEN, terms))
 
 
+def relapse_model(
+    households: dict[str, pd.DataFrame], settings: dict[str, MonitoringSettings], *, focal: str
+) -> tuple[RegressionResult, pd.DataFrame]:
+    """Fit the pooled relapse-risk model: exited households below their county's line on county
+    indicators and the recorded main cause (the monitoring family's ``relapse_causes`` against the
+    others), a linear probability model, survey-weighted, strata = county x township, PSU = village.
+
+    Parameters
+    ----------
+    households : dict
+        County -> cleaned households (focal county first).
+    settings : dict
+        County -> the monitoring family's settings of that county (each is judged against its own
+        poverty line of the survey year).
+    focal : str
+        The reference county.
+    """
+    parts = {}
+    for county, table in households.items():
+        options = settings[county]
+        frame = monitoring_frame(table, options)
+        line = options.poverty_line(options.study.survey_year)
+        band, causes = float(options.monitoring.vulnerable_band), options.monitoring.relapse_causes
+        parts[county] = frame.assign(**relapse_columns(frame, line, band, causes))
+    others = [c for c in households if c != focal]
+    frame, dummies = county_terms(stacked(parts), others)
+    design = household_design(frame, lonely_psu=settings[focal].lonely_psu)
+    terms = [*dummies, "_heavy_cause"]
+    fit = design.regression(f"_exited_below ~ {' + '.join(terms)}", na_rm=True, level=settings[focal].level)
+    return fit, frame.assign(_used=used_rows(frame, "_exited_below", terms))
+
+
 # ---- the columns read -------------------------------------------------------------------------
 
 #: Household columns the pooled models read whatever their settings: the design, the places, the
@@ -374,7 +414,9 @@ def indicator_settings(results: StudyResults, family: IndicatorFamily[S]) -> S:
 def _shared_part(settings: dict[str, Any], section: str) -> dict[str, Any]:
     part = {k: settings[k] for k in ("level", "lonely_psu", "min_sample") if k in settings}
     options = dict(settings.get(section, {}))
+    # Per-county entries (formalism baselines, monitoring thresholds) play no part in a pooled model.
     options.pop("baselines", None)
+    options.pop("thresholds", None)
     return {**part, section: options}
 
 
@@ -387,7 +429,7 @@ def pooled_result(
     settings: PooledSettings,
     codebook: Codebook,
 ) -> FamilyResult:
-    """Fit the three pooled models and return them as a result document.
+    """Fit the four pooled models and return them as a result document.
 
     Parameters
     ----------
@@ -404,10 +446,10 @@ def pooled_result(
     -------
     FamilyResult
         ``headline``: the focal county's income effect, and per benchmark the differences (benchmark −
-        focal) in the income effect, the capability index, the aspiration scale and the burden index,
-        each with its p-value. Tables: ``pooled_coefficients`` (every term of every model) and
-        ``pooled_income_effects`` (each county's effect, ``treated`` plus its interaction). Status
-        ``skipped`` without a benchmark.
+        focal) in the income effect, the capability index, the aspiration scale, the burden index and
+        the relapse risk of exited households, each with its p-value. Tables:
+        ``pooled_coefficients`` (every term of every model) and ``pooled_income_effects`` (each
+        county's effect, ``treated`` plus its interaction). Status ``skipped`` without a benchmark.
     """
     focal = settings.focal
     result = FamilyResult("comparison_pooled", focal, settings)
@@ -426,6 +468,7 @@ def pooled_result(
     _add_capability(result, fits, households, indicator_settings(results, capability.FAMILY), codebook, focal)
     cadres = {county: t["cadres"] for county, t in tables.items() if t.get("cadres") is not None}
     _add_burden(result, fits, cadres, indicator_settings(results, formalism.FAMILY), settings, focal)
+    _add_relapse(result, fits, households, results, focal)
     result.tables["pooled_coefficients"] = coefficient_table(fits)
     result.sample = {
         county: {
@@ -590,6 +633,47 @@ def _add_burden(
             min_n=settings.min_sample.cadres,
         )
         for c in cadres
+        if c != focal
+    ]
+
+
+def _add_relapse(
+    result: FamilyResult, fits: Fits, households: dict[str, pd.DataFrame], results: StudyResults, focal: str
+) -> None:
+    # One definition across the counties, as for the other models (each county keeps its own line).
+    indicator_settings(results, monitoring.FAMILY)
+    found = {f.county: f for f in results.of_family("monitoring")}
+    missing = [county for county in households if county not in found]
+    if missing:
+        result.status = "partial"
+        result.notes.append(f"pooled relapse model not estimated: no monitoring indicator file for {missing}")
+        return
+    settings = {
+        county: monitoring.FAMILY.settings_from_json(found[county].document["settings"]) for county in households
+    }
+    try:
+        fit, frame = relapse_model(households, settings, focal=focal)
+    except StatsInputError as exc:
+        result.status = "partial"
+        result.notes.append(f"pooled relapse model not estimated: {exc}")
+        return
+    fits[("relapse", "_exited_below")] = fit
+    causes = " or ".join(settings[focal].monitoring.relapse_causes)
+    result.headline += [
+        contrast_row(
+            "exited_below_line_share_difference_county",
+            fit,
+            f"county_{c}",
+            model="relapse",
+            focal=focal,
+            county=c,
+            definition=f"coefficient of county_{c} ({c} − {focal}) in a survey-weighted linear probability model of "
+            f"an exited household's per-capita income below its county's line on county indicators and a recorded "
+            f"main cause of {causes}; strata = county × township, PSU = village",
+            smallest=_smallest(frame, c, focal),
+            min_n=settings[focal].min_sample.group,
+        )
+        for c in households
         if c != focal
     ]
 
