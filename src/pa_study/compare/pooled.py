@@ -62,7 +62,7 @@ from pa_study.indicators.capability import (
 from pa_study.indicators.family import IndicatorFamily, S
 from pa_study.indicators.formalism import FormalismSettings, cadre_measures
 from pa_study.indicators.income import IncomeSettings, comparison_sample, income_frame
-from pa_study.indicators.monitoring import MonitoringSettings, monitoring_frame, relapse_columns
+from pa_study.indicators.monitoring import MonitoringSettings, relapse_columns, relapse_frame
 from pa_study.indicators.output import FamilyResult, estimate_table, headline_row
 from pa_study.indicators.survey import as_float, coefficient, household_design
 from pa_study.results import StudyResults
@@ -321,7 +321,7 @@ def relapse_model(
     parts = {}
     for county, table in households.items():
         options = settings[county]
-        frame = monitoring_frame(table, options)
+        frame = relapse_frame(table, options)
         line = options.poverty_line(options.study.survey_year)
         band, causes = float(options.monitoring.vulnerable_band), options.monitoring.relapse_causes
         parts[county] = frame.assign(**relapse_columns(frame, line, band, causes))
@@ -364,6 +364,7 @@ def pooled_columns(results: StudyResults, settings: PooledSettings) -> dict[str,
         *earnings.covariates,
         *(item.column for items in capabilities.dimensions.values() for item in items),
         *capabilities.association.controls,
+        *monitoring.RELAPSE_COLUMNS,
     ]
     cadres = [
         "township",

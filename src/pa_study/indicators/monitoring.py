@@ -42,6 +42,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import ndtr
 
+from pa_study.codebook import INCOME_TOTALS
 from pa_study.config import ConfigPart, Number
 from pa_study.design import FPC, PSU, STRATUM, WEIGHT
 from pa_study.disclosure import Margin, Protection
@@ -69,6 +70,8 @@ GROUPS = ("unstable_exited", "marginal", "sudden_difficulty")
 #: exited, 边缘易致贫户 from households never registered. 突发严重困难户 are listed for large rigid
 #: spending or a sharp loss, which income alone does not show.
 _GROUP_POOLS = {"unstable_exited": "exited", "marginal": "unregistered"}
+#: Household columns :func:`relapse_frame` reads besides the design columns.
+RELAPSE_COLUMNS = ("hh_size", "inc_total", *INCOME_TOTALS["inc_total"], "registered", "exited", "poverty_cause")
 _TARGETS = {
     "exited_or_unregistered": "households that have exited or were never registered",
     "all": "all households",
@@ -174,47 +177,67 @@ class MonitoringSettings(WithPovertyLines):
 # ---- constructs ------------------------------------------------------------------------------
 
 
-def monitoring_frame(households: pd.DataFrame, settings: MonitoringSettings) -> pd.DataFrame:
-    """Return every sampled household with the family's constructs as float columns.
-
-    Columns: the design columns, ``hh_size``, ``income_pc`` (NaN unknown), ``registered``,
-    ``exited`` (registered and exited), ``unregistered``, ``target`` (the configured target
-    population), ``monitored`` (NaN unknown), ``monitoring_group``, ``poverty_cause``,
-    :data:`~.exits.EXIT_COHORT` and the vulnerability covariates as they are in the table. No
-    household is dropped: each estimate uses the households whose inputs it needs (domains of the
-    full design).
-    """
-    options = settings.monitoring
+def exit_status(households: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Return ``registered``, ``exited`` (registered and exited) and ``unregistered`` as floats, NaN
+    where unknown: a registered household whose exit status is missing is neither exited nor
+    surely on the register."""
     registered = households["registered"].astype("boolean")
     exited_answer = households["exited"].astype("boolean")
     exited = (registered.fillna(False) & exited_answer.fillna(False)).to_numpy(dtype=bool)
     never = (~registered.fillna(True)).to_numpy(dtype=bool)
-    # A registered household whose exit status is missing is neither exited nor surely on the register.
-    status_known = registered.notna().to_numpy() & (~registered.fillna(False) | exited_answer.notna()).to_numpy()
-    target = exited | never if options.target_population == "exited_or_unregistered" else np.ones(len(exited), bool)
-    frame = pd.DataFrame(
+    known = registered.notna().to_numpy() & (~registered.fillna(False) | exited_answer.notna()).to_numpy()
+    return {
+        "registered": as_float(registered),
+        "exited": np.where(known, exited, np.nan),
+        "unregistered": np.where(known, never, np.nan),
+    }
+
+
+def relapse_frame(households: pd.DataFrame, settings: MonitoringSettings) -> pd.DataFrame:
+    """Return every sampled household with what relapse risk needs: the design columns,
+    ``hh_size``, ``income_pc`` (NaN unknown), :func:`exit_status` and ``poverty_cause``.
+
+    It reads only :data:`RELAPSE_COLUMNS` besides the design, so the pooled comparison can read no
+    more of a county's table than its models use.
+    """
+    return pd.DataFrame(
         {
-            STRATUM: households[STRATUM],
-            PSU: households[PSU],
-            FPC: households[FPC],
-            WEIGHT: households[WEIGHT],
+            STRATUM: households[STRATUM].to_numpy(),
+            PSU: households[PSU].to_numpy(),
+            FPC: households[FPC].to_numpy(),
+            WEIGHT: households[WEIGHT].to_numpy(),
             "hh_size": as_float(households["hh_size"]),
-            "income_pc": per_capita_income(households, from_components=options.income_from_components),
-            "registered": as_float(registered),
-            "exited": np.where(status_known, exited, np.nan),
-            "unregistered": np.where(status_known, never, np.nan),
-            "target": np.where(status_known, target, np.nan),
-            "monitored": as_float(households["monitored"].astype("boolean")),
-            "monitoring_group": households["monitoring_group"].astype("string"),
-            "poverty_cause": households["poverty_cause"].astype("string"),
-            EXIT_COHORT: exit_cohorts(households, survey_year=settings.study.survey_year),
-        },
-        index=households.index,
+            "income_pc": per_capita_income(households, from_components=settings.monitoring.income_from_components),
+            **exit_status(households),
+            "poverty_cause": households["poverty_cause"].astype("string").to_numpy(),
+        }
+    )
+
+
+def monitoring_frame(households: pd.DataFrame, settings: MonitoringSettings) -> pd.DataFrame:
+    """Return every sampled household with the family's constructs as float columns.
+
+    Columns: those of :func:`relapse_frame`, ``unregistered``, ``target`` (the configured target
+    population), ``monitored`` (NaN unknown), ``monitoring_group``, :data:`~.exits.EXIT_COHORT`
+    and the vulnerability covariates as they are in the table. No household is dropped: each
+    estimate uses the households whose inputs it needs (domains of the full design).
+    """
+    options = settings.monitoring
+    frame = relapse_frame(households, settings)
+    if options.target_population == "exited_or_unregistered":
+        target = np.fmax(frame["exited"], frame["unregistered"]).where(frame["exited"].notna())
+    else:
+        target = pd.Series(1.0, index=frame.index).where(frame["exited"].notna())
+    frame = frame.assign(
+        target=target.to_numpy(),
+        monitored=as_float(households["monitored"].astype("boolean")),
+        monitoring_group=households["monitoring_group"].astype("string").to_numpy(),
+        **{EXIT_COHORT: exit_cohorts(households, survey_year=settings.study.survey_year).to_numpy()},
     )
     for column in options.vulnerability.covariates:
         if column not in frame.columns:
-            frame[column] = households[column]
-    return frame.reset_index(drop=True)
+            frame[column] = households[column].to_numpy()
+    return frame
 
 
 def within(indicator: np.ndarray, domain: np.ndarray) -> np.ndarray:
@@ -864,7 +887,10 @@ def _line_row(
 def _relapse_definitions(line: float, band: float, causes: tuple[str, ...]) -> dict[str, str]:
     return {
         "exited_below_line_share": f"exited households with per-capita income below the survey-year line ({line:g} "
-        "yuan) ÷ exited households; relapse (返贫) and wrongful exit together, which only the income at exit separates",
+        "yuan) ÷ exited households; relapse (返贫) and wrongful exit together, which only the income at exit separates "
+        "(identification's relapse_rate). Income alone and households, on the scale of the vulnerable band and the "
+        "monitoring threshold: identification's below_standard_exited counts persons below the exit standard (income "
+        "or a 两不愁三保障 item)",
         "exited_vulnerable_band_share": f"exited households with per-capita income from {line:g} to below "
         f"{band * line:g} yuan ({band:g} x the line) ÷ exited households",
         "exited_below_line_share_difference": f"below-line share of exited households whose recorded main cause was "
@@ -931,15 +957,20 @@ FAMILY = IndicatorFamily(
     figures={
         "monitoring_relapse": FigureSpec(
             ("monitoring",),
-            "Exited households below the line and in the vulnerable band, by exit year and main cause (95% CIs).",
-            "已脱贫户低于贫困线及处于易返贫区间的比例：按脱贫年度与主要致贫原因（95%置信区间）。",
+            "Exited households below the line and in the vulnerable band just above it, by exit year and main cause "
+            "(95% CIs): the band is the follow-up load beside those already below; a cause whose interval lies above "
+            "the others is where relapse concentrates.",
+            "已脱贫户低于贫困线及处于其上易返贫区间的比例，按脱贫年度与主要致贫原因（95%置信区间）：易返贫区间是低于"
+            "贫困线者之外的跟踪帮扶对象；置信区间整体高于其他原因的致贫原因即返贫风险集中之处。",
             "monitoring_relapse",
         ),
         "poverty_at_lines": FigureSpec(
             ("monitoring",),
             "Poverty headcount at the national line, the monitoring threshold, relative and international lines "
-            "(95% CIs).",
-            "不同标准下的贫困发生率：国家贫困线、监测标准、相对贫困线与国际贫困线（95%置信区间）。",
+            "(95% CIs): how many more persons each higher line counts, and where the monitoring threshold sits "
+            "among the international lines.",
+            "不同标准下的贫困发生率：国家贫困线、监测标准、相对贫困线与国际贫困线（95%置信区间）：每提高一档标准多计入"
+            "多少人口，监测标准处于各国际贫困线之间的什么位置。",
             "poverty_at_lines",
         ),
     },

@@ -624,14 +624,18 @@ FAMILY = IndicatorFamily(
         "project_fund_use": FigureSpec(
             ("projects",),
             "Fund use by project type: fiscal investment per linked poor household and per job, dividends per yuan "
-            "invested (project ledger, a census).",
-            "各类项目的资金使用：每带动一户贫困户和每个就业岗位的财政投资、每元投资分红（项目台账，全面统计）。",
+            "invested (project ledger, a census: no sampling error): a type that costs more per household or job "
+            "without paying more per yuan is where the funds bought least.",
+            "各类项目的资金使用：每带动一户贫困户和每个就业岗位的财政投资、每元投资分红（项目台账，全面统计，无抽样误差）："
+            "每户、每岗位成本更高而每元分红不更多的项目类型，资金效果最差。",
             "project_fund_use",
         ),
         "project_survival": FigureSpec(
             ("projects",),
-            "Projects still operating by years since start (current-status estimate, all types), and status by type.",
-            "项目存续：按开始以来年数的存续率（现状数据估计）及各类项目状态。",
+            "Projects still operating by years since start (current-status estimate, all types), and status by type: "
+            "how fast the curve falls is how soon projects stop; the bars show which types stop.",
+            "项目存续：按开始以来年数的存续率（现状数据估计）及各类项目状态：曲线下降越快，项目停止越早；柱形显示哪类"
+            "项目停止。",
             "project_survival",
         ),
     },

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pa_study.report.blocks as b
-from pa_study.report.sections import ReportContext, threshold_verdict, zero_side
+from pa_study.report.sections import ReportContext, zero_side
 from pa_study.report.text import format_interval, format_percent, format_value, label_of
 
 Row = dict[str, Any]
@@ -81,8 +81,8 @@ STATEMENTS: dict[str, dict[str, str]] = {
         "{inclusion} of the listed households are above it.",
         "coverage_open": "The monitoring list reaches {coverage} of households below the monitoring threshold (the "
         "sample cannot tell whether it is most of them); {inclusion} of the listed households are above it.",
-        "relapse": "{below} of exited households are below the line now (relapse and wrongful exit together) and "
-        "{band} more are within the vulnerable band above it: follow-up after exit has to reach the band, not only "
+        "relapse_band": "By income alone, {below} of exited households are below the line now and {band} more are "
+        "within the vulnerable band above it: follow-up after exit has to reach the band, not only "
         "those already below the line.",
         "cause_positive": "Exited households whose poverty was recorded as due to illness or disability are more "
         "often below the line now ({difference} {ci}): medical insurance, serious-illness relief and disability "
@@ -98,7 +98,7 @@ STATEMENTS: dict[str, dict[str, str]] = {
         "list_larger": "larger than the vulnerable population",
         "list_similar": "of a size the sample cannot tell apart from the vulnerable population",
         "relative": "A relative line at 40% of the county's median income ({median} yuan) counts {own} of persons as "
-        "poor, 40% of the national rural median {national}: a relative-poverty standard after 2020 depends on "
+        "poor, 40% of the rural median of all China {country}: a relative-poverty standard after 2020 depends on "
         "which median it is set against.",
         "international": "At the World Bank's upper-middle-income line ($6.85 a day, 2017 PPP), {p0} of persons are "
         "poor.",
@@ -168,7 +168,7 @@ STATEMENTS: dict[str, dict[str, str]] = {
         "coverage_most": "监测名单覆盖低于监测标准农户的{coverage}；名单中{inclusion}的农户高于监测标准。",
         "coverage_open": "监测名单覆盖低于监测标准农户的{coverage}（样本无法判断是否过半）；名单中{inclusion}的农户"
         "高于监测标准。",
-        "relapse": "已脱贫户中{below}目前低于贫困线（返贫与错退合计），另有{band}处于贫困线以上的易返贫区间："
+        "relapse_band": "仅按收入计，已脱贫户中{below}目前低于贫困线，另有{band}处于贫困线以上的易返贫区间："
         "脱贫后的跟踪帮扶要覆盖这一区间，而不只是已低于贫困线的农户。",
         "cause_positive": "因病、因残致贫的已脱贫户目前低于贫困线的比例更高（{difference}{ci}）：防止返贫的关键在医"
         "疗保障、大病救助和残疾人帮扶。",
@@ -179,10 +179,9 @@ STATEMENTS: dict[str, dict[str, str]] = {
         "list_smaller": "小于脆弱人群",
         "list_larger": "大于脆弱人群",
         "list_similar": "与脆弱人群规模在统计上无法区分",
-        "relative": "以本县收入中位数（{median}元）的40%为相对贫困线，相对贫困发生率为{own}；以全国农村中位数的40%"
-        "为线，"
-        "为{national}：2020年后的相对贫困标准取决于参照哪个中位数。",
-        "international": "按世界银行中高收入国家贫困线（每天6.85美元，2017年购买力平价），贫困发生率为{p0}。",
+        "relative": "以本县收入中位数（{median}元）的40%为相对贫困线，相对贫困发生率为{own}；"
+        "以全国农村中位数的40%为线，为{country}：2020年后的相对贫困标准取决于参照哪个中位数。",
+        "international": "按世界银行中高收入经济体贫困线（每天6.85美元，2017年购买力平价），贫困发生率为{p0}。",
         "benchmark_metric": "在{label}上，{county}（{focal}）{relation}{other}。",
         "relation_behind": "不如",
         "relation_ahead": "优于",
@@ -425,7 +424,7 @@ def monitoring(ctx: ReportContext, s: dict[str, str]) -> list[str]:
     relapse = _rows(ctx, "monitoring", "exited_below_line_share", "exited_vulnerable_band_share")
     if relapse:
         below, band = relapse
-        out.append(s["relapse"].format(below=f"{_f(below)} {_ci(below)}", band=f"{_f(band)} {_ci(band)}"))
+        out.append(s["relapse_band"].format(below=f"{_f(below)} {_ci(below)}", band=f"{_f(band)} {_ci(band)}"))
     causes = {"positive": "cause_positive", "negative": "cause_negative", "none": "cause_none"}
     out += _by_sign(ctx, s, "monitoring", "exited_below_line_share_difference", causes, "difference")
     vulnerable = _rows(ctx, "monitoring", "vulnerable_share", "monitored_share")
@@ -449,7 +448,7 @@ def monitoring(ctx: ReportContext, s: dict[str, str]) -> list[str]:
         own, national, median = relative
         out.append(
             s["relative"].format(
-                own=f"{_f(own)} {_ci(own)}", national=f"{_f(national)} {_ci(national)}", median=_f(median)
+                own=f"{_f(own)} {_ci(own)}", country=f"{_f(national)} {_ci(national)}", median=_f(median)
             )
         )
     international = _rows(ctx, "monitoring", "p0_usd_6_85_ppp2017")
