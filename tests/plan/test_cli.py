@@ -9,6 +9,7 @@ import yaml
 
 from pa_study.cli import main
 from pa_study.indicators.output import write_result
+from pa_study.indicators.registry import FAMILIES
 from tests.helpers.demo_data import demo_clean_dir, demo_result
 from tests.helpers.project import ROOT, config
 
@@ -25,7 +26,7 @@ def study(tmp_path_factory):
     (folder / "config.yaml").write_text(yaml.safe_dump(settings, allow_unicode=True), encoding="utf-8")
     shutil.copytree(demo_clean_dir("H"), folder / "results/H/clean")
     for county in ("H", "Lankao"):
-        for family in ("identification", "income", "capability", "formalism"):
+        for family in FAMILIES:
             out = folder / "results" / county / "indicators"
             write_result(demo_result(family, county), out / f"{family}.json", out / family)
     return folder
