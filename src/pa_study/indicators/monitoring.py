@@ -44,7 +44,7 @@ from scipy.special import ndtr
 
 from pa_study.codebook import INCOME_TOTALS
 from pa_study.config import ConfigPart, Number
-from pa_study.design import FPC, PSU, STRATUM, WEIGHT
+from pa_study.design import DESIGN_COLUMNS
 from pa_study.disclosure import Margin, Protection
 from pa_study.indicators.exits import EXIT_COHORT, cohort_table, exit_cohorts
 from pa_study.indicators.family import FigureSpec, IndicatorFamily
@@ -202,10 +202,7 @@ def relapse_frame(households: pd.DataFrame, settings: MonitoringSettings) -> pd.
     """
     return pd.DataFrame(
         {
-            STRATUM: households[STRATUM].to_numpy(),
-            PSU: households[PSU].to_numpy(),
-            FPC: households[FPC].to_numpy(),
-            WEIGHT: households[WEIGHT].to_numpy(),
+            **{column: households[column].to_numpy() for column in DESIGN_COLUMNS},
             "hh_size": as_float(households["hh_size"]),
             "income_pc": per_capita_income(households, from_components=settings.monitoring.income_from_components),
             **exit_status(households),
@@ -929,7 +926,8 @@ def _definitions(settings: MonitoringSettings, line: float, threshold: float | N
         "exit_cohort": "the recorded exit year of a registered household that has exited; unknown when missing or "
         "after the survey year",
         "unit": f"poverty measures count {options.unit}; targeting, relapse and vulnerability count households",
-        "inference": "design-based (townships strata, villages PSUs with FPC, survey weights), Taylor linearisation; "
+        "inference": "design-based (townships strata, villages PSUs and households within them, both stages with FPC, "
+        "survey weights), Taylor linearisation; "
         f"statistics that re-estimate a model or a median: Rao-Wu-Yue bootstrap, {options.replication.replicates} "
         f"replicates (seed {options.replication.seed})",
     }
