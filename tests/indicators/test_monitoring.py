@@ -73,6 +73,8 @@ def test_monitoring_list_coverage_and_errors_count_the_target_population() -> No
     assert "monitoring_exclusion_error" not in {r["name"] for r in result.headline}
     assert row(result, "monitoring_inclusion_error")["estimate"] == pytest.approx(2 / 8)
     assert row(result, "monitoring_coverage_rate")["n"] == 10
+    coverage = row(result, "monitoring_coverage_rate")
+    assert coverage["deff"] > 0 and coverage["n_effective"] == pytest.approx(10 / coverage["deff"])
     everyone = monitoring_indicators(
         {"households": targeting_sample()}, options(monitoring={"target_population": "all"})
     )
@@ -118,6 +120,15 @@ def test_relapse_risk_by_exit_cohort_cause_and_band() -> None:
     assert cohorts["2019", "exited_vulnerable_band_share"] == pytest.approx(0.5)
     causes = result.tables["relapse_by_cause"].set_index(["poverty_cause", "rate"])["estimate"]
     assert causes["lack_skills", "exited_below_line_share"] == pytest.approx(2 / 12)
+    for name in ("exited_below_line_share", "exited_vulnerable_band_share"):
+        assert row(result, name)["ci_low"] == pytest.approx(cohorts_ci(result, name))
+        assert row(result, name)["deff"] > 0 and row(result, name)["n_effective"] > 0
+
+
+def cohorts_ci(result, name: str) -> float:
+    """The lower bound of the relapse table's row over all exited households."""
+    table = result.tables["relapse_by_cohort"]
+    return float(table[(table["exit_cohort"] == "all") & (table["rate"] == name)]["ci_low"].iloc[0])
 
 
 def simulated_county(n: int = 3000, seed: int = 7) -> tuple[pd.DataFrame, float]:

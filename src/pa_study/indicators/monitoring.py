@@ -49,7 +49,7 @@ from pa_study.disclosure import Margin, Protection
 from pa_study.indicators.exits import EXIT_COHORT, cohort_table, exit_cohorts
 from pa_study.indicators.family import FigureSpec, IndicatorFamily
 from pa_study.indicators.identification import per_capita_income
-from pa_study.indicators.output import FamilyResult, estimate_from_row, estimate_table, headline_row, missing_row
+from pa_study.indicators.output import FamilyResult, estimate_table, headline_row, missing_row
 from pa_study.indicators.settings import PovertyLine, WithPovertyLines, county_entries, entry_of_year
 from pa_study.indicators.survey import (
     as_float,
@@ -632,11 +632,14 @@ def _add_relapse(
         return
     result.tables["relapse_by_cohort"] = cohorts
     result.tables["relapse_by_cause"] = cause_table(exited, settings)
-    for name in rates:
-        row = cohorts[(cohorts[EXIT_COHORT] == "all") & (cohorts["rate"] == name)].iloc[0]
-        result.headline.append(
-            headline_row(name, _LABELS[name], estimate_from_row(row, name), definitions[name], min_n=min_n)
-        )
+    for name, (column, _) in rates.items():
+        # The table's "all" row, estimated again with the design effects a headline row carries.
+        estimate = proportion_estimate(exited, column, None, level=level, method=settings.proportion_interval)
+        if estimate is None:
+            result.headline.append(missing_row(name, _LABELS[name], definitions[name], "no exited household"))
+            continue
+        estimate = dataclasses.replace(estimate, name=name)
+        result.headline.append(headline_row(name, _LABELS[name], estimate, definitions[name], min_n=min_n))
     name = "exited_below_line_share_difference"
     observed = exited.data.loc[exited.data["_heavy_cause"].notna(), "_exited_below"].dropna()
     if observed.nunique() < 2:

@@ -347,6 +347,8 @@ def proportion_estimate(
     if table.empty:
         return None
     row = domain_proportion_intervals(table, method=method, design=design, level=level).iloc[0]
+    # The design effects ratio_by reports for the domain travel with the estimate to its headline row.
+    effects = {k: float(row[k]) for k in ("deff", "n_effective", "kish_deff") if k in row and pd.notna(row[k])}
     return Estimate(
         name=numerator,
         estimate=float(row["estimate"]),
@@ -354,8 +356,9 @@ def proportion_estimate(
         ci_low=float(row["ci_low"]),
         ci_high=float(row["ci_high"]),
         n=int(row["n_denominator"]),
-        df=design.df,
+        df=int(row["df"]) if "df" in row and pd.notna(row["df"]) else design.df,
         level=level,
+        extra=effects,
     )
 
 
