@@ -18,7 +18,9 @@ Causal order (what each step may depend on):
    household is drawn apart, :func:`monitoring_groups`);
 10. the register's records: the per-capita income registration judged (the year before
     registration) and the income of the exit year, read off each household's income path (drawn
-    after step 6 from its own random stream).
+    after step 6 from its own random stream);
+11. the household's size and labour in the baseline year as recalled (births, deaths, members
+    coming of working age or leaving it since; unrelated to the programme).
 
 Income components are whole multiples of 10 yuan and add up exactly to the totals.
 """
@@ -157,7 +159,9 @@ def simulate_population(
     pop = pop.assign(**exits(pop, profile, rng))
     pop = pop.assign(**monitoring_and_causes(pop, profile, rng))
     pop = pop.assign(**contact(pop, profile, rng))
-    return pop.assign(**register_records(pop))
+    pop = pop.assign(**register_records(pop))
+    # Drawn last so that the values drawn before stay what they were before the step existed.
+    return pop.assign(**baseline_composition(pop, rng))
 
 
 def demographics(n: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
@@ -603,4 +607,23 @@ def register_records(pop: pd.DataFrame) -> dict[str, np.ndarray]:
             pop["registered"].to_numpy(), income_in(pop["registration_year"].to_numpy() - 1), None
         ),
         "income_at_exit_pc": np.where(pop["exited"].to_numpy(), income_in(pop["exit_year"].to_numpy()), None),
+    }
+
+
+def baseline_composition(pop: pd.DataFrame, rng: np.random.Generator) -> dict[str, np.ndarray]:
+    """Return household size and labour count of the baseline year as the survey recalls them.
+
+    Since the baseline year about 6% of households gained a member (a birth, a marriage) and 6% lost
+    one (a death, a member leaving); about 7% gained a working-age member (a child coming of age)
+    and 5% lost one (ageing, illness). None of it depends on the programme.
+    """
+    n = len(pop)
+    size = pop["hh_size"].to_numpy()
+    labour = pop["labour_count"].to_numpy()
+    size_change = rng.choice([-1, 0, 1], size=n, p=[0.06, 0.88, 0.06])
+    labour_change = rng.choice([-1, 0, 1], size=n, p=[0.07, 0.88, 0.05])
+    size_base = np.maximum(size - size_change, 1)
+    return {
+        "hh_size_base": size_base,
+        "labour_count_base": np.clip(labour - labour_change, 0, size_base),
     }
