@@ -19,8 +19,8 @@ Causal order (what each step may depend on):
 10. the register's records: the per-capita income registration judged (the year before
     registration) and the income of the exit year, read off each household's income path (drawn
     after step 6 from its own random stream);
-11. the household's size and labour in the baseline year as recalled (births, deaths, members
-    coming of working age or leaving it since; unrelated to the programme).
+11. the household's size and labour in the baseline year as recalled (the composition of step 1,
+    which does not change in the demo).
 
 Income components are whole multiples of 10 yuan and add up exactly to the totals.
 """
@@ -160,8 +160,7 @@ def simulate_population(
     pop = pop.assign(**monitoring_and_causes(pop, profile, rng))
     pop = pop.assign(**contact(pop, profile, rng))
     pop = pop.assign(**register_records(pop))
-    # Drawn last so that the values drawn before stay what they were before the step existed.
-    return pop.assign(**baseline_composition(pop, rng))
+    return pop.assign(**baseline_composition(pop))
 
 
 def demographics(n: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
@@ -610,20 +609,11 @@ def register_records(pop: pd.DataFrame) -> dict[str, np.ndarray]:
     }
 
 
-def baseline_composition(pop: pd.DataFrame, rng: np.random.Generator) -> dict[str, np.ndarray]:
+def baseline_composition(pop: pd.DataFrame) -> dict[str, np.ndarray]:
     """Return household size and labour count of the baseline year as the survey recalls them.
 
-    Since the baseline year about 6% of households gained a member (a birth, a marriage) and 6% lost
-    one (a death, a member leaving); about 7% gained a working-age member (a child coming of age)
-    and 5% lost one (ageing, illness). None of it depends on the programme.
+    The demo draws household composition once, before the programme, and builds the baseline and
+    survey-year incomes on it, so the recalled baseline values equal the survey year's: a baseline
+    size that differed would turn the planted baseline income per member into a mismeasured one.
     """
-    n = len(pop)
-    size = pop["hh_size"].to_numpy()
-    labour = pop["labour_count"].to_numpy()
-    size_change = rng.choice([-1, 0, 1], size=n, p=[0.06, 0.88, 0.06])
-    labour_change = rng.choice([-1, 0, 1], size=n, p=[0.07, 0.88, 0.05])
-    size_base = np.maximum(size - size_change, 1)
-    return {
-        "hh_size_base": size_base,
-        "labour_count_base": np.clip(labour - labour_change, 0, size_base),
-    }
+    return {"hh_size_base": pop["hh_size"].to_numpy(), "labour_count_base": pop["labour_count"].to_numpy()}
