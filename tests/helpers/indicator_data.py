@@ -21,6 +21,8 @@ HOUSEHOLD_DEFAULTS: dict[str, Any] = {
     "exited": False,
     "hh_size": 4,
     "labour_count": 2,
+    "hh_size_base": 4,
+    "labour_count_base": 2,
     "head_age": 50,
     "head_sex": "male",
     "head_schooling": 9,

@@ -6,22 +6,30 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from pa_study.errors import InputError
 from pa_study.indicators.income import (
+    baseline_household_size,
     comparison_sample,
     income_frame,
     income_indicators,
     ledger_tables,
     participation,
+    price_factor,
     winsorised,
 )
+from tests.helpers.demo_data import headline
 from tests.helpers.indicator_data import households, settings
 
 EFFECT = 500.0  # yuan per person, planted on active participants
+#: Rural prices rose by this factor from the baseline year to the survey year (config's rural_cpi).
+PRICES = 1.019 * 1.013 * 1.021 * 1.032 * 1.030
 
 
-def simulated(n: int = 480, seed: int = 7) -> pd.DataFrame:
-    """Households whose per-capita earned income rises by EFFECT with active participation, which is
-    more likely for registered households with more labour (selection on observables)."""
+def simulated(n: int = 480, seed: int = 7) -> tuple[pd.DataFrame, float]:
+    """Households whose per-capita earned income grows by 25% in real terms (the same proportion for
+    everyone) and rises by EFFECT with active participation, which is more likely for registered
+    households with more labour (selection on observables). Returns the table and the participants'
+    mean effect on log earned income."""
     rng = np.random.default_rng(seed)
     registered = rng.random(n) < 0.4
     labour = rng.integers(1, 4, n)
@@ -31,7 +39,8 @@ def simulated(n: int = 480, seed: int = 7) -> pd.DataFrame:
     joined = rng.random(n) < p_join
     dividend = joined & (rng.random(n) < 0.25)
     active = joined & ~dividend
-    earned = base + 1500 + rng.normal(0, 400, n) + EFFECT * active
+    without = base * PRICES * 1.25 * np.exp(rng.normal(0, 0.1, n))
+    earned = without + EFFECT * active
     rows = []
     for i in range(n):
         rows.append(
@@ -39,10 +48,12 @@ def simulated(n: int = 480, seed: int = 7) -> pd.DataFrame:
                 "registered": bool(registered[i]),
                 "labour_count": int(labour[i]),
                 "hh_size": int(size[i]),
-                "inc_wage": round(0.6 * earned[i] * size[i]),
-                "inc_business": round(0.4 * earned[i] * size[i]),
-                "inc_wage_base": round(0.6 * base[i] * size[i]),
-                "inc_business_base": round(0.4 * base[i] * size[i]),
+                "labour_count_base": int(labour[i]),
+                "hh_size_base": int(size[i]),
+                "inc_wage": 0.6 * earned[i] * size[i],
+                "inc_business": 0.4 * earned[i] * size[i],
+                "inc_wage_base": 0.6 * base[i] * size[i],
+                "inc_business_base": 0.4 * base[i] * size[i],
                 "inc_property": 1200.0 if dividend[i] else 0.0,
                 "inc_transfer": 800.0 if registered[i] else 200.0,
                 "project_participant": bool(joined[i]),
@@ -51,12 +62,14 @@ def simulated(n: int = 480, seed: int = 7) -> pd.DataFrame:
                 else None,
                 "head_age": int(rng.integers(30, 70)),
                 "head_schooling": int(rng.integers(3, 13)),
+                "poverty_cause": ("illness" if i % 3 else "lack_skills") if registered[i] else None,
             }
         )
     for row in rows:
         row["inc_total"] = row["inc_wage"] + row["inc_business"] + row["inc_property"] + row["inc_transfer"]
         row["inc_total_base"] = row["inc_wage_base"] + row["inc_business_base"] + 500.0 + 500.0
-    return households(rows, townships=4, villages=6)
+    log_effect = float(np.mean(np.log(earned[active]) - np.log(without[active])))
+    return households(rows, townships=4, villages=6), log_effect
 
 
 def test_participation_separates_active_from_dividend_only() -> None:
@@ -85,18 +98,38 @@ def test_comparison_group_excludes_dividend_only_households_unless_configured() 
                 {"project_participant": False},
             ]
         ),
-        settings("income").income,
+        settings("income"),
     )
     assert comparison_sample(frame, "active", "non_participants")["treated"].tolist() == [1.0, 0.0]
     assert comparison_sample(frame, "active", "not_active")["treated"].tolist() == [1.0, 0.0, 0.0]
 
 
-def test_outcomes_are_per_capita_earned_income_and_its_floored_log() -> None:
-    options = settings("income").income
-    frame = income_frame(households([{"hh_size": 2}, {"inc_wage": 0.0, "inc_business": -500.0}]), options)
+def test_outcomes_are_per_capita_earned_income_its_floored_log_and_real_changes() -> None:
+    options = settings("income")
+    frame = income_frame(
+        households([{"hh_size": 2, "hh_size_base": 3}, {"inc_wage": 0.0, "inc_business": -500.0}]), options
+    )
     assert frame["earned_pc"].tolist() == [14000.0, -125.0]
-    assert frame["log_earned_pc"].iloc[1] == pytest.approx(np.log(options.log_floor))
-    assert frame["earned_pc_base"].iloc[0] == pytest.approx(10500.0)
+    assert frame["log_earned_pc"].iloc[1] == pytest.approx(np.log(options.income.log_floor))
+    # The baseline is per member of the baseline household, in baseline prices, then in survey-year prices.
+    assert frame["earned_pc_base"].iloc[0] == pytest.approx(7000.0)
+    assert frame["earned_pc_base_real"].iloc[0] == pytest.approx(7000.0 * PRICES)
+    assert frame["change_earned_pc_real"].iloc[0] == pytest.approx(14000.0 - 7000.0 * PRICES)
+    assert frame["change_log_earned_pc"].iloc[0] == pytest.approx(np.log(14000.0) - np.log(7000.0 * PRICES))
+
+
+def test_baseline_size_falls_back_on_the_survey_year_where_not_recalled() -> None:
+    table = households([{"hh_size": 2, "hh_size_base": None}, {"hh_size": 5, "hh_size_base": 4}])
+    size, fallback = baseline_household_size(table)
+    assert size.tolist() == [2.0, 4.0] and fallback == 1
+
+
+def test_price_factor_chains_the_yearly_indices_and_names_a_missing_year() -> None:
+    indices = settings("income").income.rural_cpi
+    assert price_factor(indices, 2015, 2020) == pytest.approx(PRICES)
+    assert price_factor(indices, 2020, 2020) == 1.0
+    with pytest.raises(InputError, match=r"no index for \[2023\]"):
+        price_factor(indices, 2021, 2023)
 
 
 def test_winsorising_clips_at_sample_quantiles() -> None:
@@ -106,26 +139,56 @@ def test_winsorising_clips_at_sample_quantiles() -> None:
     assert clipped.min() == 5 and clipped.max() == 95
 
 
-def test_regression_adjustment_recovers_the_planted_effect() -> None:
-    options = settings("income", min_sample={"households": 50})
-    result = income_indicators({"households": simulated(), "projects": None}, options)
-    main = next(r for r in result.headline if r["name"] == "att_earned_pc")
-    assert main["ci_low"] < EFFECT < main["ci_high"]
-    assert main["se"] < 150
-    did = next(r for r in result.headline if r["name"] == "att_earned_pc_did")
-    assert did["ci_low"] < EFFECT < did["ci_high"]
-    placebo = next(r for r in result.headline if r["name"] == "att_dividend_only_earned_pc")
-    assert placebo["ci_low"] < 0 < placebo["ci_high"]
+@pytest.fixture(scope="module")
+def simulated_result():
+    table, log_effect = simulated()
+    options = settings("income", min_sample={"households": 50, "group": 10})
+    return income_indicators({"households": table, "projects": None}, options), log_effect
+
+
+def test_the_att_and_the_log_did_recover_the_planted_effects(simulated_result) -> None:
+    result, log_effect = simulated_result
+    main = headline(result, "att_earned_pc")
+    assert main["ci_low"] < EFFECT < main["ci_high"] and main["se"] < 150
+    assert main["design"].startswith("selection on observables") and main["causal"] is False
+    assert main["mde"] == pytest.approx(2.8 * main["se"], rel=0.05)
+    did = headline(result, "att_log_earned_pc_did")
+    assert did["ci_low"] < log_effect < did["ci_high"]
+    assert did["design"].startswith("parallel trends in logs")
+    registered = headline(result, "att_earned_pc_registered")
+    assert registered["ci_low"] < EFFECT < registered["ci_high"]
+
+
+def test_every_specification_uses_the_same_households(simulated_result) -> None:
+    result, _ = simulated_result
     effects = result.tables["effects"]
-    assert set(effects["method"]) == {"diff", "ols", "ipw", "aipw", "psm", "did"}
-    assert {"covariate", "smd", "smd_adj", "method"} <= set(result.tables["balance"].columns)
-    assert set(result.tables["overlap"]["method"]) == {"ipw", "aipw", "psm"}
+    active = effects[effects["treatment"] == "active"]
+    assert set(active["specification"]) == {"aipw", "ra", "ipw", "psm", "ols", "diff", "aipw_survey_year", "did"}
+    assert active["n"].nunique() == 1 and active["n_treated"].nunique() == 1
+    assert set(active.loc[active["specification"] != "diff", "fixed_effects"]) == {"village"}
+    assert active.set_index(["specification", "outcome"]).loc[("diff", "earned_pc"), "covariates"] == "none"
+    assert "not the ATT" in active.set_index("specification").loc["ols", "estimand"].iloc[0]
+    dividend = effects[effects["treatment"] == "dividend_only"]
+    assert (dividend["estimand"] == "descriptive comparison").all()
+    assert {"covariate", "smd", "smd_adj", "specification"} <= set(result.tables["balance"].columns)
+    assert set(result.tables["overlap"]["specification"]) == {"aipw", "aipw_survey_year", "did", "ipw", "psm"}
     assert set(result.tables["effects_by_type"]["project_type"]) == {"planting", "workshop"}
+    assert result.sample["effect_sample"]["used"] == active["n"].iloc[0]
+
+
+def test_effects_by_group_cover_registration_labour_and_causes(simulated_result) -> None:
+    result, _ = simulated_result
+    groups = result.tables["effects_by_group"]
+    assert set(groups["by"]) == {"registration", "labour_capacity", "poverty_cause"}
+    assert {"registered", "unregistered"} <= set(groups["group"])
+    causes = groups[groups["by"] == "poverty_cause"]
+    assert set(causes["group"]) <= {"illness", "lack_skills", "other_causes"}
+    assert (groups["ci_low"] < EFFECT).all() and (EFFECT < groups["ci_high"]).all()
 
 
 def test_transfer_share_of_registered_households_is_a_ratio_of_totals() -> None:
     options = settings("income", min_sample={"households": 50})
-    table = simulated()
+    table, _ = simulated()
     result = income_indicators({"households": table, "projects": None}, options)
     registered = table["registered"].to_numpy(dtype=bool)
     expected = table.loc[registered, "inc_transfer"].sum() / table.loc[registered, "inc_total"].sum()
@@ -138,18 +201,19 @@ def test_transfer_share_of_registered_households_is_a_ratio_of_totals() -> None:
 
 def test_a_county_without_ledger_is_partial_and_says_why() -> None:
     options = settings("income", min_sample={"households": 50})
-    result = income_indicators({"households": simulated(), "projects": None}, options)
+    result = income_indicators({"households": simulated()[0], "projects": None}, options)
     assert result.status == "partial"
     assert any("no project ledger" in note for note in result.notes)
 
 
-def test_ledger_is_a_census_with_status_shares_and_revenue_per_yuan() -> None:
+def test_ledger_is_a_census_with_status_shares_gross_revenue_and_dividends() -> None:
     ledger = pd.DataFrame(
         {
             "project_type": ["planting", "planting", "workshop", "workshop"],
             "status": ["operating", "failed", "operating", "suspended"],
             "annual_revenue": [100.0, 0.0, 300.0, 10.0],
             "fiscal_investment": [1000.0, 500.0, 1000.0, 500.0],
+            "dividends_paid": [50.0, 0.0, 100.0, 0.0],
             "jobs_created": [2, 0, 10, 1],
             "linked_poor_households": [5, 5, 20, 2],
         }
@@ -158,7 +222,10 @@ def test_ledger_is_a_census_with_status_shares_and_revenue_per_yuan() -> None:
     overall = status[status["project_type"] == "all"].set_index("status")
     assert overall.loc["operating", "estimate"] == 0.5 and overall.loc["failed", "estimate"] == 0.25
     assert (status["se"] == 0).all()  # a census has no sampling error
-    revenue = figures[(figures["measure"] == "revenue_per_yuan_invested")].set_index("project_type")["estimate"]
+    measure = figures[figures["project_type"] == "all"].set_index("measure")["estimate"]
+    revenue = figures[(figures["measure"] == "gross_revenue_per_yuan_invested")].set_index("project_type")["estimate"]
     assert revenue["all"] == pytest.approx(410 / 3000) and revenue["workshop"] == pytest.approx(310 / 1500)
+    assert measure["dividends_per_yuan_invested"] == pytest.approx(150 / 3000)
+    assert measure["dividends_per_linked_household"] == pytest.approx(150 / 32)
     sampled = settings("income", income={"ledger_is_census": False})
     assert (ledger_tables(ledger, sampled)[0]["se"] > 0).any()

@@ -33,7 +33,8 @@ CASES = [
     ("identification", "recognition_rate", "identification", "recognition_rate"),
     ("identification", "poverty_incidence", "identification", "poverty_incidence"),
     ("income", "att_earned_pc", "industry", "att_realised"),
-    ("income", "att_earned_pc_did", "industry", "att_realised"),
+    ("income", "att_log_earned_pc", "industry", "att_log_realised"),
+    ("income", "att_earned_pc_registered", "industry", "att_realised_registered"),
     ("capability", "scale_gap_registered", "capability", "items_mean7_reverse_recoded_gap"),
     *[
         ("formalism", f"share_{a}", "burden", f"share_{a}")

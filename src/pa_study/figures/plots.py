@@ -30,14 +30,16 @@ ERROR_RATES = [
     "exclusion_error",
 ]
 SENSITIVITY_RATES = ["wrongful_exit_rate", "missed_rate", "inclusion_error_current", "exclusion_error"]
-EFFECT_METHODS = ["ols", "did", "aipw", "ipw", "psm"]
-METHOD_LABELS = {
-    "ols": N_("regression adjustment (main)"),
-    "did": N_("difference in differences"),
-    "aipw": N_("AIPW"),
-    "ipw": N_("IPW"),
-    "psm": N_("matching"),
-    "dividend_only": N_("dividend only, regression (placebo)"),
+#: Rows of the income-effect figure (the ``specification`` of the effects table), top to bottom.
+EFFECT_SPECIFICATIONS = {
+    "aipw": N_("ATT, doubly robust (headline)"),
+    "ra": N_("ATT, regression adjustment"),
+    "ipw": N_("ATT, inverse probability weighting"),
+    "psm": N_("ATT, weighted matching"),
+    "aipw_survey_year": N_("ATT, survey-year covariates"),
+    "did": N_("DiD, constant yuan"),
+    "ols": N_("additive regression (not an ATT)"),
+    "dividend_only": N_("dividend only (descriptive)"),
 }
 INCOME_COMPONENTS = {
     "inc_wage": N_("wages"),
@@ -391,12 +393,12 @@ def _dodged_intervals(
 def income_effects(results: StudyResults) -> plt.Figure:
     """Effect of active participation on per-capita earned income, by estimator and county."""
     frame = _require(results.tables("income", "effects"), "income effect tables")
-    frame = frame[(frame["outcome"] == "earned_pc") & (frame["method"] != "diff")]
-    frame = frame.assign(method=np.where(frame["treatment"] == "dividend_only", "dividend_only", frame["method"]))
-    methods = [m for m in [*EFFECT_METHODS, "dividend_only"] if m in set(frame["method"])]
-    return _dodged_intervals(
-        frame, "method", {m: METHOD_LABELS[m] for m in methods}, results.order, tr("yuan per person per year (95% CI)")
+    frame = frame[(frame["outcome"] == "earned_pc") & (frame["specification"] != "diff")]
+    frame = frame.assign(
+        specification=np.where(frame["treatment"] == "dividend_only", "dividend_only", frame["specification"])
     )
+    shown = {k: text for k, text in EFFECT_SPECIFICATIONS.items() if k in set(frame["specification"])}
+    return _dodged_intervals(frame, "specification", shown, results.order, tr("yuan per person per year (95% CI)"))
 
 
 def income_structure(results: StudyResults) -> plt.Figure:

@@ -25,13 +25,15 @@ ZH: dict[str, str] = {
     "threshold": "阈值",
     "specifications, sorted by estimate": "各设定（按估计值排序）",
     "{n} of {total} specifications without an estimate": "{total}个设定中{n}个无估计值",
-    # methods of the income effect
-    "regression adjustment (main)": "回归调整（主估计）",
-    "difference in differences": "双重差分",
-    "AIPW": "增强逆概率加权（AIPW）",
-    "IPW": "逆概率加权（IPW）",
-    "matching": "倾向得分匹配",
-    "dividend only, regression (placebo)": "仅分红，回归（安慰剂检验）",
+    # specifications of the income effect
+    "ATT, doubly robust (headline)": "ATT，双重稳健（主估计）",
+    "ATT, regression adjustment": "ATT，回归调整",
+    "ATT, inverse probability weighting": "ATT，逆概率加权",
+    "ATT, weighted matching": "ATT，加权匹配",
+    "ATT, survey-year covariates": "ATT，调查年度协变量",
+    "DiD, constant yuan": "双重差分，不变价",
+    "additive regression (not an ATT)": "加性回归（非ATT）",
+    "dividend only (descriptive)": "仅分红（描述性）",
     # income components
     "wages": "工资性收入",
     "business": "家庭经营收入",

@@ -1,26 +1,44 @@
 """Industry income effect ("blood-making" 造血), income structure and the project ledger.
 
-The effect of *active* participation in an industrial project (work or business in it) on
-per-capita earned income (wages + household business) and its log: regression adjustment with
-village fixed effects and village-clustered SEs as the main estimate; IPW, AIPW and propensity-score
-matching as robustness; difference-in-differences against recalled baseline-year income.
-Dividend-only participation (资产收益分红) is kept apart: a dividend is property income, a transfer,
-not blood-making, so it is neither treatment nor control of the main estimate and gets its own
-(placebo) estimate. Also: heterogeneity by project type with balance and overlap diagnostics; the
-income structure of registered households (transfer share and its change from baseline); and the
-ledger's operating status, revenue per yuan of fiscal investment, jobs and linked poor households.
+The estimand is the average effect of *active* participation in an industrial project (work or
+business in it) on the participants' per-capita earned income (wages + household business) and
+its log: the survey-weighted ATT, for the population of active participants, against the
+configured comparison households. It is identified by selection on observables (no unmeasured
+confounder given the pre-treatment covariates and the village), which the data cannot check, so it
+is reported as an association under that assumption, with a sensitivity analysis, not as proof of
+a causal effect.
+
+Headline estimator: the doubly robust AIPW ATT (survey weights, village fixed effects in the
+propensity and outcome models, village-clustered SEs). Robustness rows, all on the same households
+and with the same fixed effects: regression adjustment, IPW, survey-weighted matching (exact within
+village), the additive regression (a variance-weighted average, not an ATT), the raw difference,
+the AIPW with survey-year covariates (some of which may be outcomes of the projects), and the
+doubly robust difference in differences on the change since the baseline year, in logs (equal
+proportional growth) and in constant prices (equal real growth in yuan). Effects among registered
+households, by cause of poverty and by labour capacity are domain estimates of the same model.
+
+Dividend-only participation (资产收益分红) is kept apart: a dividend is property income, not
+blood-making, so it is neither treatment nor control of the main estimate; dividend-only
+households (selected for lacking labour) are compared with non-participants descriptively.
+Also: the income structure of registered households (transfer share and its change from baseline)
+and the ledger's operating status, gross revenue and dividends per yuan of fiscal investment,
+dividends per linked household, jobs and linked poor households.
 
 References
 ----------
-Imbens & Wooldridge (2009), J. Economic Literature 47(1) (programme evaluation); Abadie & Imbens
-(2006), Econometrica 74(1) (matching); Sant'Anna & Zhao (2020), J. Econometrics 219(1) (DR DiD).
+Imbens & Wooldridge (2009), J. Economic Literature 47(1) (programme evaluation); Sant'Anna & Zhao
+(2020), J. Econometrics 219(1) (doubly robust DiD); Słoczyński (2022), Rev. Econ. Stat. 104(3)
+(what the additive regression estimates); Austin, Jembere & Chiu (2018), Stat. Methods Med. Res.
+27(4) (matching with survey weights); Bloom (1995), Evaluation Review 19(5) (minimum detectable
+effects); Cinelli & Hazlett (2020), JRSS B 82(1) (sensitivity to omitted confounders).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import warnings
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -28,7 +46,7 @@ import pandas as pd
 
 from pa_study.codebook import INCOME_TOTALS
 from pa_study.config import ConfigPart, Number
-from pa_study.design import PSU, WEIGHT
+from pa_study.design import PSU, STRATUM, WEIGHT
 from pa_study.disclosure import Protection
 from pa_study.errors import InputError
 from pa_study.indicators.family import Choice, FigureSpec, IndicatorFamily
@@ -37,18 +55,35 @@ from pa_study.indicators.settings import FamilySettings
 from pa_study.indicators.survey import (
     as_float,
     household_design,
-    per_member_sum,
     ratio_by,
     ratio_estimate,
     required_table,
     respondent_design,
     varying_columns,
 )
-from pa_study.stats import EffectEstimate, Estimate, StatsInputError, program_effect
+from pa_study.stats import EffectEstimate, Estimate, StatsInputError, program_effect, rows_in_levels_with_both_groups
 
 _INCOME_PARTS = INCOME_TOTALS["inc_total"]
 _ACTIVE = "active"
 _OUTCOMES = ("earned_pc", "log_earned_pc")
+#: The outcome of the difference in differences for each outcome: its change since the baseline
+#: year, the baseline in survey-year prices (a log change is the same in any prices but for the floor).
+CHANGES = {"earned_pc": "change_earned_pc_real", "log_earned_pc": "change_log_earned_pc"}
+#: The baseline outcome among the covariates; the difference in differences leaves it out.
+_BASELINE_OUTCOMES = ("earned_pc_base", "log_earned_pc_base")
+#: Config value of ``fixed_effects`` -> the household column whose levels get their own intercepts.
+FIXED_EFFECT_COLUMNS = {"village": PSU, "township": STRATUM, "none": None}
+SELECTION_ON_OBSERVABLES = (
+    "selection on observables: no unmeasured confounder of participation and income given the covariates and "
+    "fixed effects (not testable; see the sensitivity analysis)"
+)
+PARALLEL_TRENDS = {
+    "log_earned_pc": "parallel trends in logs: without the projects, participants' earned income would have grown "
+    "by the same proportion as the comparison households'",
+    "earned_pc": "parallel trends in constant yuan: without the projects, participants' real earned income would "
+    "have grown by the same amount as the comparison households'",
+}
+DESCRIPTIVE = "descriptive comparison"
 
 
 # ---- settings --------------------------------------------------------------------------------
@@ -68,6 +103,15 @@ class MatchingOptions(ConfigPart):
     caliper: Number | None
 
 
+class PriceIndex(ConfigPart):
+    """The rural consumer price index of one year (previous year = 100), with its source."""
+
+    year: int
+    index: Number
+    source: str
+    confidence: str | None = None
+
+
 class IncomeOptions(ConfigPart):
     """The config's ``indicators.income`` section: outcome, comparison, covariates and estimators."""
 
@@ -75,9 +119,12 @@ class IncomeOptions(ConfigPart):
     log_floor: Number
     winsorise: Winsorising
     covariates: tuple[str, ...]
+    covariates_survey_year: tuple[str, ...]
     comparison: str
+    fixed_effects: str
     robustness: tuple[str, ...]
     psm: MatchingOptions
+    rural_cpi: tuple[PriceIndex, ...]
     ledger_is_census: bool
 
 
@@ -85,6 +132,66 @@ class IncomeSettings(FamilySettings):
     """Settings of the income family: the shared options and the ``income`` section."""
 
     income: IncomeOptions
+
+
+@dataclass(frozen=True)
+class Specification:
+    """One row of the effects table: the estimator, its covariates and what it estimates.
+
+    Attributes
+    ----------
+    method : str
+        :func:`pa_study.stats.program_effect` method.
+    covariates : str
+        ``pre_treatment`` (``covariates``), ``survey_year`` (``covariates_survey_year``),
+        ``pre_treatment_without_baseline_outcome`` (the DiD's) or ``none``.
+    change : bool
+        Whether the outcome is the change since the baseline year (difference in differences).
+    estimand : str
+        What the number estimates, in words.
+    """
+
+    method: str
+    covariates: str
+    change: bool
+    estimand: str
+
+
+#: Every specification of the effects table by name: the headline ``aipw`` first, then the
+#: robustness rows the config can choose (``indicators.income.robustness``).
+SPECIFICATIONS = {
+    "aipw": Specification("aipw", "pre_treatment", False, "ATT, doubly robust (AIPW); the headline"),
+    "ra": Specification("ra", "pre_treatment", False, "ATT, regression adjustment (comparison households' model)"),
+    "ipw": Specification("ipw", "pre_treatment", False, "ATT, inverse probability weighting"),
+    "psm": Specification(
+        "psm",
+        "pre_treatment",
+        False,
+        "ATT, survey-weighted nearest-neighbour matching on the propensity score within the fixed effect's levels; "
+        "the SE holds the matches fixed",
+    ),
+    "ols": Specification(
+        "ols",
+        "pre_treatment",
+        False,
+        "coefficient of an additive regression: a conditional-variance-weighted average of effects, not the ATT",
+    ),
+    "diff": Specification(
+        "diff", "none", False, "raw difference of weighted means: no covariates, no fixed effects (descriptive)"
+    ),
+    "aipw_survey_year": Specification(
+        "aipw",
+        "survey_year",
+        False,
+        "ATT, doubly robust, with survey-year covariates, some of which may themselves be outcomes of the projects",
+    ),
+    "did": Specification(
+        "aipw",
+        "pre_treatment_without_baseline_outcome",
+        True,
+        "ATT on the change since the baseline year: doubly robust difference in differences (Sant'Anna & Zhao 2020)",
+    ),
+}
 
 
 # ---- constructs ------------------------------------------------------------------------------
@@ -120,34 +227,79 @@ def winsorised(values: np.ndarray, lower: float | None, upper: float | None) -> 
     return np.clip(values, low, high)
 
 
-def income_frame(households: pd.DataFrame, options: IncomeOptions) -> pd.DataFrame:
+def price_factor(indices: Sequence[PriceIndex], from_year: int, to_year: int) -> float:
+    """Return the price level of ``to_year`` relative to ``from_year``: the product of the yearly
+    indices (previous year = 100) of the years after ``from_year`` up to ``to_year``.
+
+    Raises
+    ------
+    InputError
+        When the config gives no index for one of those years.
+    """
+    by_year = {entry.year: float(entry.index) for entry in indices}
+    years = list(range(from_year + 1, to_year + 1))
+    missing = [year for year in years if year not in by_year]
+    if missing:
+        raise InputError(
+            f"indicators.income.rural_cpi has no index for {missing}, needed to express {from_year} incomes in "
+            f"{to_year} prices; add {{year: ..., index: ..., source: ...}}",
+            path="config",
+        )
+    return float(np.prod([by_year[year] / 100.0 for year in years]))
+
+
+def baseline_household_size(households: pd.DataFrame) -> tuple[np.ndarray, int]:
+    """Return the household size of the baseline year (``hh_size_base`` where recalled, else the
+    survey year's ``hh_size``) and the number of households that fell back on the survey year's."""
+    size = as_float(households["hh_size"])
+    if "hh_size_base" not in households.columns:
+        return size, int(np.isfinite(size).sum())
+    recalled = as_float(households["hh_size_base"])
+    fallback = np.isnan(recalled) & np.isfinite(size)
+    return np.where(fallback, size, recalled), int(fallback.sum())
+
+
+def income_frame(households: pd.DataFrame, settings: IncomeSettings) -> pd.DataFrame:
     """Return the households with the outcome, treatment and covariate columns of the income models.
 
     Outcomes: ``earned_pc`` (configured components per member, winsorised if configured) and
     ``log_earned_pc`` (log of it, floored); their baseline-year versions ``earned_pc_base`` and
-    ``log_earned_pc_base``. Booleans become 0/1 floats so every covariate is numeric.
+    ``log_earned_pc_base`` (per member of the baseline household, see
+    :func:`baseline_household_size`); the baseline in survey-year prices ``earned_pc_base_real``
+    (rural CPI); and the changes since the baseline year, ``change_earned_pc_real`` (yuan at
+    survey-year prices) and ``change_log_earned_pc``. Booleans become 0/1 floats so every covariate
+    is numeric.
 
     Raises
     ------
     InputError
         A configured covariate that is neither a household column nor a derived one.
     """
-    components = options.earned_components
-    bounds = options.winsorise
+    options, study = settings.income, settings.study
+    bounds, floor = options.winsorise, float(options.log_floor)
     frame = households.reset_index(drop=True).copy()
-    for suffix in ("", "_base"):
-        earned = winsorised(per_member_sum(frame, components, suffix=suffix), bounds.lower, bounds.upper)
+    size_base, _ = baseline_household_size(frame)
+    for suffix, members in (("", as_float(frame["hh_size"])), ("_base", size_base)):
+        total = np.column_stack([as_float(frame[f"{c}{suffix}"]) for c in options.earned_components]).sum(axis=1)
+        earned = winsorised(total / members, bounds.lower, bounds.upper)
         frame[f"earned_pc{suffix}"] = earned
-        frame[f"log_earned_pc{suffix}"] = np.log(np.maximum(earned, options.log_floor))
+        frame[f"log_earned_pc{suffix}"] = np.log(np.maximum(earned, floor))
+    real_base = frame["earned_pc_base"].to_numpy() * price_factor(
+        options.rural_cpi, study.baseline_year, study.survey_year
+    )
+    frame["earned_pc_base_real"] = real_base
+    frame[CHANGES["earned_pc"]] = frame["earned_pc"].to_numpy() - real_base
+    frame[CHANGES["log_earned_pc"]] = frame["log_earned_pc"].to_numpy() - np.log(np.maximum(real_base, floor))
     frame = pd.concat([frame, participation(frame)], axis=1)
-    unknown = [c for c in options.covariates if c not in frame.columns]
+    wanted = list(dict.fromkeys([*options.covariates, *options.covariates_survey_year]))
+    unknown = [c for c in wanted if c not in frame.columns]
     if unknown:
         raise InputError(
             f"indicators.income.covariates names {unknown}, which are neither cleaned household "
             f"columns nor derived ones (earned_pc_base, log_earned_pc_base)",
             path="config",
         )
-    for column in options.covariates:
+    for column in wanted:
         frame[column] = as_float(frame[column])
     return frame
 
@@ -165,34 +317,75 @@ def comparison_sample(frame: pd.DataFrame, treated: str, comparison: str) -> pd.
     return frame.loc[chosen].assign(treated=(frame.loc[chosen, treated] == 1).astype(float)).reset_index(drop=True)
 
 
+def analysis_sample(sample: pd.DataFrame, options: IncomeOptions) -> tuple[pd.DataFrame, dict[str, int]]:
+    """Return the households every effect estimate uses, and how many were left out and why.
+
+    One sample for every row of the effects table: households with both outcomes, their changes
+    since the baseline year and every covariate of both covariate sets, in fixed-effect levels
+    (villages) that hold both participants and comparison households (a village without
+    comparison households has no counterfactual for its participants within the village).
+    """
+    needed = [*_OUTCOMES, *CHANGES.values(), *options.covariates, *options.covariates_survey_year]
+    complete = sample[list(dict.fromkeys(needed))].notna().all(axis=1).to_numpy()
+    kept = sample[complete]
+    column = FIXED_EFFECT_COLUMNS[options.fixed_effects]
+    supported = np.ones(len(kept), dtype=bool)
+    if column is not None:
+        supported = rows_in_levels_with_both_groups(kept, "treated", column)
+    used = kept[supported].reset_index(drop=True)
+    counts = {
+        "compared": len(sample),
+        "left_out_missing_outcome_or_covariate": int((~complete).sum()),
+        "left_out_level_without_both_groups": int((~supported).sum()),
+        "used": len(used),
+        "used_treated": int(used["treated"].sum()),
+        "used_comparison": int((used["treated"] == 0).sum()),
+    }
+    return used, counts
+
+
 # ---- effects ---------------------------------------------------------------------------------
 
 
-def effect(
-    sample: pd.DataFrame, outcome: str, method: str, options: IncomeOptions, level: float, covariates: list[str]
-) -> EffectEstimate:
-    """Estimate the effect of ``treated`` on ``outcome`` by ``method`` with the configured options.
+def covariate_set(sample: pd.DataFrame, options: IncomeOptions, which: str) -> tuple[list[str], list[str]]:
+    """Return the covariates of a specification's set that vary in ``sample``, and those left out."""
+    chosen = {
+        "pre_treatment": list(options.covariates),
+        "pre_treatment_without_baseline_outcome": [c for c in options.covariates if c not in _BASELINE_OUTCOMES],
+        "survey_year": list(options.covariates_survey_year),
+        "none": [],
+    }[which]
+    return varying_columns(sample, chosen)
 
-    ``ols``/``diff``: survey-weighted least squares (``ols`` with the covariates and village fixed
-    effects), village-clustered SEs. ``did``: change from the baseline-year outcome on the same
-    terms without the baseline outcome among the covariates. ``ipw``/``aipw``: ATT with survey
-    weights and village clusters. ``psm``: ATT by nearest-neighbour matching on the propensity
-    score (unweighted: :func:`pa_study.stats.program_effect` supports no weights there).
-    Rows with a missing outcome or covariate are left out (counted in ``n_dropped_missing``).
+
+def effect(
+    sample: pd.DataFrame,
+    outcome: str,
+    method: str,
+    settings: IncomeSettings,
+    covariates: list[str],
+    *,
+    domain: str | None = None,
+) -> EffectEstimate:
+    """Estimate the ATT of ``treated`` on ``outcome`` by ``method`` with the configured options.
+
+    Survey weights, village-clustered SEs and the configured fixed effects (in every method but
+    ``diff``, which has neither covariates nor fixed effects); ``domain`` restricts the average to a
+    subpopulation (:func:`pa_study.stats.program_effect`).
     """
+    options = settings.income
     kwargs: dict[str, Any] = {"weight": WEIGHT, "cluster": PSU}
-    if method == "did":
-        base = f"{outcome}_base"
-        covariates = [c for c in covariates if c != base]
-        kwargs |= {"baseline_outcome": base, "fixed_effects": PSU}
-    elif method == "ols":
-        kwargs["fixed_effects"] = PSU
-    elif method == "diff":
+    column = FIXED_EFFECT_COLUMNS[options.fixed_effects]
+    if method == "diff":
         covariates = []
-    elif method == "psm":
-        kwargs = {"n_neighbors": options.psm.n_neighbors, "caliper": options.psm.caliper}
+    elif column is not None:
+        kwargs["fixed_effects"] = column
+    if method == "psm":
+        kwargs |= {"n_neighbors": options.psm.n_neighbors, "caliper": options.psm.caliper}
+    if domain is not None:
+        kwargs["domain"] = domain
     with warnings.catch_warnings():
-        # Listwise deletion is reported through n_dropped_missing instead.
+        # The analysis sample is complete; any other warning would be a bug worth a failure elsewhere.
         warnings.simplefilter("ignore", UserWarning)
         return program_effect(
             sample,
@@ -201,58 +394,69 @@ def effect(
             covariates=covariates,
             method=method,
             estimand="att",
-            level=level,
+            level=settings.level,
             **kwargs,
         )
 
 
+def effect_keys(fit: EffectEstimate) -> dict[str, Any]:
+    """The columns every effect table carries besides the estimate: counts, SE method and MDE."""
+    return {
+        "se_method": fit.extra.get("se_method"),
+        "n_treated": fit.extra.get("n_domain_treated", fit.extra["n_treated"]),
+        "n_control": fit.extra.get("n_domain_control", fit.extra["n_control"]),
+        "mde": fit.extra["mde"],
+    }
+
+
 def effects_table(
-    sample: pd.DataFrame,
-    methods: list[str],
-    options: IncomeOptions,
-    level: float,
-    *,
-    treatment: str,
+    sample: pd.DataFrame, settings: IncomeSettings, *, treatment: str, specifications: Sequence[str]
 ) -> tuple[pd.DataFrame, dict[tuple[str, str], EffectEstimate], list[str]]:
-    """Return every (outcome, method) estimate as rows, the fitted objects and notes on failures."""
-    covariates, constant = varying_columns(sample, list(options.covariates))
-    notes = [f"{treatment}: covariate(s) {constant} do not vary in the sample and are left out"] if constant else []
-    rows, fits = [], {}
-    for outcome in _OUTCOMES:
-        for method in methods:
+    """Return every (outcome, specification) estimate as rows, the fitted objects and notes.
+
+    Every row uses the same households (``sample``) and, but for ``diff``, the same fixed effects;
+    the table's ``covariates``, ``fixed_effects`` and ``estimand`` columns say what differs.
+    """
+    options = settings.income
+    rows, fits, notes = [], {}, []
+    for key in specifications:
+        spec = SPECIFICATIONS[key]
+        covariates, constant = covariate_set(sample, options, spec.covariates)
+        if constant:
+            notes.append(f"{treatment}, {key}: covariate(s) {constant} do not vary in the sample and are left out")
+        for outcome in _OUTCOMES:
+            target = CHANGES[outcome] if spec.change else outcome
             try:
-                fit = effect(sample, outcome, method, options, level, covariates)
+                fit = effect(sample, target, spec.method, settings, covariates)
             except StatsInputError as exc:
-                notes.append(f"{treatment}, {outcome}, {method}: not estimated ({exc})")
+                notes.append(f"{treatment}, {outcome}, {key}: not estimated ({exc})")
                 continue
-            fits[(outcome, method)] = fit
-            rows.append(
-                (
-                    {
-                        "treatment": treatment,
-                        "outcome": outcome,
-                        "method": method,
-                        "se_method": fit.extra.get("se_method"),
-                        "n_treated": fit.extra["n_treated"],
-                        "n_control": fit.extra["n_control"],
-                        "n_dropped_missing": fit.extra["n_dropped_missing"],
-                    },
-                    fit,
-                )
-            )
+            fits[(outcome, key)] = fit
+            keys = {
+                "treatment": treatment,
+                "outcome": outcome,
+                "specification": key,
+                "method": spec.method,
+                "dependent": target,
+                "covariates": ", ".join(covariates) or "none",
+                "fixed_effects": "none" if spec.method == "diff" else options.fixed_effects,
+                "estimand": spec.estimand,
+                **effect_keys(fit),
+            }
+            rows.append((keys, fit))
     return estimate_table(rows), fits, notes
 
 
 def diagnostics(fits: dict[tuple[str, str], EffectEstimate]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Return the balance and overlap tables of the level-outcome fits, one block per method."""
+    """Return the balance and overlap tables of the level-outcome fits, one block per specification."""
     balance, overlap = [], []
-    for (outcome, method), fit in sorted(fits.items()):
+    for (outcome, key), fit in sorted(fits.items()):
         if outcome != "earned_pc":
             continue
         if fit.balance is not None:
-            balance.append(fit.balance.reset_index().assign(method=method))
+            balance.append(fit.balance.reset_index().assign(specification=key))
         if fit.overlap is not None:
-            overlap.append(fit.overlap.reset_index().assign(method=method))
+            overlap.append(fit.overlap.reset_index().assign(specification=key))
     return _stacked(balance), _stacked(overlap)
 
 
@@ -260,42 +464,120 @@ def _stacked(parts: list[pd.DataFrame]) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
 
 
-def effects_by_type(
-    frame: pd.DataFrame, options: IncomeOptions, settings: IncomeSettings
-) -> tuple[pd.DataFrame, list[str]]:
-    """Return the regression-adjusted effect of active participation in each project type."""
+def labour_capacity(labour: np.ndarray) -> np.ndarray:
+    """Return the labour-capacity group of each household from its baseline labour count:
+    ``no_labour``, ``one_worker``, ``two_or_more_workers`` (None where unknown)."""
+    groups = np.select([labour == 0, labour == 1, labour >= 2], ["no_labour", "one_worker", "two_or_more_workers"], "")
+    return np.where(np.isnan(labour), None, groups).astype(object)
+
+
+def subgroups(sample: pd.DataFrame, min_group: int) -> dict[str, dict[str, np.ndarray]]:
+    """Return the groups of each heterogeneity split as masks over ``sample``, in report order.
+
+    ``registration``: registered and unregistered households; ``labour_capacity``: by baseline
+    labour count (:func:`labour_capacity`); ``poverty_cause``: registered households by their
+    main cause of poverty, causes with fewer than ``min_group`` participants or comparison
+    households merged into ``other_causes``.
+    """
+    registered = sample["registered"].to_numpy() == 1
+    labour = sample["labour_count_base"] if "labour_count_base" in sample.columns else sample["labour_count"]
+    capacity = labour_capacity(as_float(labour))
+    splits = {
+        "registration": {"registered": registered, "unregistered": ~registered},
+        "labour_capacity": {g: capacity == g for g in ("no_labour", "one_worker", "two_or_more_workers")},
+    }
+    cause = sample["poverty_cause"].astype("string").where(registered).fillna("")
+    treated = sample["treated"].to_numpy() == 1
+    small = [
+        c
+        for c in sorted(set(cause) - {""})
+        if min(int(((cause == c).to_numpy() & treated).sum()), int(((cause == c).to_numpy() & ~treated).sum()))
+        < min_group
+    ]
+    merged = cause.where(~cause.isin(small), "other_causes").to_numpy()
+    causes = [c for c in sorted(set(merged) - {""}) if c != "other_causes"] + (["other_causes"] if small else [])
+    splits["poverty_cause"] = {c: merged == c for c in causes}
+    return splits
+
+
+def group_effects(
+    sample: pd.DataFrame, settings: IncomeSettings
+) -> tuple[pd.DataFrame, dict[tuple[str, str], EffectEstimate], list[str]]:
+    """Return the headline model's ATT within each subgroup (domain estimates), one row per group.
+
+    The propensity and outcome models are those of the headline with the split's group indicators
+    added (so the grouping is a function of the covariates) and are fitted on the whole sample;
+    each group's effect averages over its own participants. Groups with fewer than
+    ``min_sample.group`` participants or comparison households get no estimate. Intervals are not
+    adjusted for the number of groups.
+    """
+    options, min_group = settings.income, settings.min_sample.group
+    covariates, _ = covariate_set(sample, options, "pre_treatment")
+    rows, fits, notes = [], {}, []
+    for by, groups in subgroups(sample, min_group).items():
+        indicators = {f"_{by}_{g}": mask.astype(float) for g, mask in groups.items()}
+        frame = sample.assign(**indicators)
+        extra = _independent_columns(frame, covariates, list(indicators)[1:])
+        for (group, mask), column in zip(groups.items(), indicators, strict=True):
+            treated = int((mask & (frame["treated"] == 1)).sum())
+            control = int((mask & (frame["treated"] == 0)).sum())
+            keys = {"by": by, "group": group}
+            if min(treated, control) < min_group:
+                notes.append(
+                    f"effect by {by}, {group}: {treated} participants and {control} comparison households, fewer "
+                    f"than {min_group} (indicators.min_sample.group)"
+                )
+                continue
+            try:
+                fit = effect(frame, "earned_pc", "aipw", settings, [*covariates, *extra], domain=column)
+            except StatsInputError as exc:
+                notes.append(f"effect by {by}, {group}: not estimated ({exc})")
+                continue
+            fits[(by, group)] = fit
+            rows.append(({**keys, **effect_keys(fit)}, fit))
+    return estimate_table(rows), fits, notes
+
+
+def _independent_columns(frame: pd.DataFrame, covariates: list[str], candidates: list[str]) -> list[str]:
+    """The ``candidates`` that add to the rank of ``[1, covariates]`` (one at a time, in order)."""
+    columns = [np.ones(len(frame)), *(frame[c].to_numpy(dtype=float) for c in covariates)]
+    kept = []
+    for name in candidates:
+        trial = np.column_stack([*columns, frame[name].to_numpy(dtype=float)])
+        if np.linalg.matrix_rank(trial) == trial.shape[1]:
+            columns.append(frame[name].to_numpy(dtype=float))
+            kept.append(name)
+    return kept
+
+
+def effects_by_type(frame: pd.DataFrame, settings: IncomeSettings) -> tuple[pd.DataFrame, list[str]]:
+    """Return the headline ATT of active participation in each project type against non-participants.
+
+    Each type's participants are compared with all non-participants, on the households complete
+    for the models and in villages holding both (so each type's sample is its own).
+    """
+    options, min_group = settings.income, settings.min_sample.group
     kinds = frame.loc[frame[_ACTIVE] == 1, "project_type"].astype("string").value_counts()
     rows, notes = [], []
     for kind, count in sorted(kinds.items()):
-        if count < settings.min_sample.group:
+        if count < min_group:
             notes.append(f"project type {kind}: {count} active participants, too few for an effect estimate")
             continue
         this_type = (frame[_ACTIVE] == 1) & (frame["project_type"] == kind).fillna(False)
-        sample = comparison_sample(frame.assign(_this=this_type.astype(float)), "_this", "non_participants")
-        try:
-            fit = effect(
-                sample,
-                "earned_pc",
-                "ols",
-                options,
-                settings.level,
-                varying_columns(sample, list(options.covariates))[0],
+        compared = comparison_sample(frame.assign(_this=this_type.astype(float)), "_this", "non_participants")
+        sample, counts = analysis_sample(compared, options)
+        if min(counts["used_treated"], counts["used_comparison"]) < min_group:
+            notes.append(
+                f"project type {kind}: {counts['used_treated']} participants in villages with comparison "
+                "households, too few for an effect estimate"
             )
+            continue
+        try:
+            fit = effect(sample, "earned_pc", "aipw", settings, covariate_set(sample, options, "pre_treatment")[0])
         except StatsInputError as exc:
             notes.append(f"project type {kind}: not estimated ({exc})")
             continue
-        rows.append(
-            (
-                {
-                    "project_type": kind,
-                    "outcome": "earned_pc",
-                    "method": "ols",
-                    "n_treated": fit.extra["n_treated"],
-                    "n_control": fit.extra["n_control"],
-                },
-                fit,
-            )
-        )
+        rows.append(({"project_type": kind, "outcome": "earned_pc", "specification": "aipw", **effect_keys(fit)}, fit))
     return estimate_table(rows), notes
 
 
@@ -343,11 +625,24 @@ def income_structure(
     return structure, (dataclasses.replace(share, n=n_registered), dataclasses.replace(change, n=n_registered))
 
 
+#: The ledger's per-project figures: measure -> (numerator, denominator or None for a mean per project).
+LEDGER_MEASURES = {
+    "gross_revenue_per_yuan_invested": ("revenue", "investment"),
+    "dividends_per_yuan_invested": ("dividends", "investment"),
+    "dividends_per_linked_household": ("dividends", "linked"),
+    "jobs_per_project": ("jobs", None),
+    "linked_poor_households_per_project": ("linked", None),
+}
+
+
 def ledger_tables(projects: pd.DataFrame, settings: IncomeSettings) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Return the ledger's status shares and per-project figures, overall and by project type.
 
-    With ``ledger_is_census`` the ledger is the population of projects and the figures carry no
-    sampling error; otherwise the projects are treated as a simple random sample.
+    Revenue is the ledger's gross annual revenue (营业收入), not profit, so revenue per yuan is no
+    return on investment. Dividends per yuan and per linked poor household are ratios of totals
+    over the projects with both figures. With ``ledger_is_census`` the ledger is the population of
+    projects and the figures carry no sampling error; otherwise the projects are treated as a
+    simple random sample.
     """
     level = settings.level
     ledger = projects.assign(
@@ -355,6 +650,7 @@ def ledger_tables(projects: pd.DataFrame, settings: IncomeSettings) -> tuple[pd.
         **{f"status_{s}": (projects["status"] == s).astype(float) for s in ("operating", "suspended", "failed")},
         revenue=as_float(projects["annual_revenue"]),
         investment=as_float(projects["fiscal_investment"]),
+        dividends=as_float(projects["dividends_paid"]),
         jobs=as_float(projects["jobs_created"]),
         linked=as_float(projects["linked_poor_households"]),
     )
@@ -367,11 +663,7 @@ def ledger_tables(projects: pd.DataFrame, settings: IncomeSettings) -> tuple[pd.
                 .assign(status=name)
                 .rename(columns={by: "project_type"})
             )
-        for measure, (numerator, denominator) in {
-            "revenue_per_yuan_invested": ("revenue", "investment"),
-            "jobs_per_project": ("jobs", None),
-            "linked_poor_households_per_project": ("linked", None),
-        }.items():
+        for measure, (numerator, denominator) in LEDGER_MEASURES.items():
             figures.append(
                 ratio_by(design, numerator, denominator, by, level=level)
                 .assign(measure=measure)
@@ -400,43 +692,43 @@ def income_indicators(tables: Mapping[str, pd.DataFrame | None], settings: Incom
     Returns
     -------
     FamilyResult
-        Headline: the effect of active participation on per-capita earned income (regression
-        adjustment, village fixed effects, clustered SEs) and on its log, the DiD estimate, the
-        dividend-only placebo, the transfer share of registered households and its change, and the
-        ledger's operating share and revenue per yuan. Tables: ``effects``, ``effects_by_type``,
-        ``balance``, ``overlap``, ``income_structure``, ``ledger_status``, ``ledger_figures``.
+        Headline: the ATT of active participation on per-capita earned income and its log (AIPW),
+        the difference in differences in logs and in constant yuan, the ATT among registered
+        households, the transfer share of registered households and its change, and the ledger's
+        operating share, gross revenue and dividends per yuan invested and dividends per linked
+        household. Tables: ``effects`` (every specification), ``effects_by_group`` (registration,
+        labour capacity, cause of poverty), ``effects_by_type``, ``balance``, ``overlap``,
+        ``income_structure``, ``ledger_status``, ``ledger_figures``.
     """
     options = settings.income
     min_group = settings.min_sample.group
     result = FamilyResult("income", settings.county, settings)
-    result.definitions = _definitions(options)
-    frame = income_frame(required_table(tables, "households"), options)
-    sample = comparison_sample(frame, _ACTIVE, options.comparison)
-    n_treated, n_control = int(sample["treated"].sum()), int((sample["treated"] == 0).sum())
+    households = required_table(tables, "households")
+    frame = income_frame(households, settings)
+    result.definitions = _definitions(settings)
     result.sample = {
         "households_read": len(frame),
         "active_participants": int((frame[_ACTIVE] == 1).sum()),
         "dividend_only": int((frame["dividend_only"] == 1).sum()),
         "non_participants": int((frame["non_participant"] == 1).sum()),
         "participation_unknown": int(frame[_ACTIVE].isna().sum()),
+        "baseline_size_not_recalled": baseline_household_size(frame)[1],
     }
     if len(frame) < settings.min_sample.households:
         result.status = "too_small"
         result.notes.append(f"{len(frame)} households, fewer than the minimum {settings.min_sample.households}")
         return result
-    if min(n_treated, n_control) < min_group:
+    sample, counts = analysis_sample(comparison_sample(frame, _ACTIVE, options.comparison), options)
+    result.sample["effect_sample"] = counts
+    if min(counts["used_treated"], counts["used_comparison"]) < min_group:
         result.notes.append(
-            f"{n_treated} active participants and {n_control} comparison households: too few "
-            f"(indicators.min_sample.group = {min_group}) for the income effect"
+            f"{counts['used_treated']} active participants and {counts['used_comparison']} comparison households "
+            f"in the effect sample: too few (indicators.min_sample.group = {min_group}) for the income effect"
         )
-        result.headline.append(
-            missing_row(
-                "att_earned_pc",
-                _LABELS["att_earned_pc"],
-                _EFFECT_DEFINITION,
-                "too few treated or comparison households",
-            )
-        )
+        result.headline += [
+            missing_row(name, _LABELS[name], definition, "too few treated or comparison households")
+            for name, definition in _effect_definitions(settings).items()
+        ]
     else:
         _add_effects(result, frame, sample, settings)
     structure, transfer = income_structure(frame, settings)
@@ -464,65 +756,82 @@ def income_indicators(tables: Mapping[str, pd.DataFrame | None], settings: Incom
 
 
 _LABELS = {
-    "att_earned_pc": "参与产业项目对人均务工经营收入的效应 effect of active participation on per-capita earned income",
-    "att_log_earned_pc": "effect of active participation on log per-capita earned income",
-    "att_earned_pc_did": "effect on per-capita earned income, difference in differences",
-    "att_dividend_only_earned_pc": "仅分红户的效应（安慰剂）dividend-only participation, per-capita earned income",
+    "att_earned_pc": "参与产业项目对人均务工经营收入的效应（ATT）average effect of active participation on "
+    "participants' per-capita earned income (ATT, selection on observables)",
+    "att_log_earned_pc": "average effect of active participation on participants' log per-capita earned income "
+    "(ATT, selection on observables)",
+    "att_log_earned_pc_did": "双重差分（对数）difference in differences of log per-capita earned income "
+    "(ATT, parallel trends in logs)",
+    "att_earned_pc_did": "双重差分（不变价）difference in differences of per-capita earned income in constant "
+    "yuan (ATT, parallel trends in real yuan)",
+    "att_earned_pc_registered": "建档立卡户中的效应 average effect of active participation on registered "
+    "participants' per-capita earned income (ATT, selection on observables)",
     "transfer_share_registered": "建档立卡户转移性收入占比 transfer share of registered households' income",
     "transfer_share_change_registered": "转移性收入占比变化 change in the transfer share since baseline",
     "ledger_operating_share": "正常运营项目占比 share of projects operating",
-    "ledger_revenue_per_yuan": "每元财政投资年收益 annual revenue per yuan of fiscal investment",
+    "ledger_gross_revenue_per_yuan": "每元财政投资年营业收入 gross annual revenue per yuan of fiscal investment "
+    "(revenue, not profit)",
+    "ledger_dividends_per_yuan": "每元财政投资分红 dividends paid per yuan of fiscal investment",
+    "ledger_dividends_per_linked_household": "每户带动贫困户分红 dividends paid per linked poor household (yuan)",
 }
-_EFFECT_DEFINITION = (
-    "ATT of active participation (any project type but dividend-only) on per-capita earned "
-    "income (configured components ÷ household size): survey-weighted regression adjustment "
-    "on the configured covariates (see definitions.covariates) with village fixed effects, "
-    "village-clustered (CR1) SEs"
-)
+
+
+def _effect_definitions(settings: IncomeSettings) -> dict[str, str]:
+    options = settings.income
+    fixed = {"village": "village fixed effects", "township": "township fixed effects", "none": "no fixed effects"}
+    comparison = options.comparison.replace("_", " ")
+    base = (
+        f"ATT of active participation (any project type but dividend-only) against {comparison}: "
+        f"doubly robust AIPW with survey weights, {fixed[options.fixed_effects]} in the propensity and outcome "
+        "models, pre-treatment covariates (definitions.covariates), village-clustered SEs"
+    )
+    return {
+        "att_earned_pc": f"{base}; outcome per-capita earned income (yuan)",
+        "att_log_earned_pc": f"{base}; outcome log per-capita earned income",
+        "att_log_earned_pc_did": "the same estimator on the change in log per-capita earned income since the "
+        "baseline year, without the baseline outcome among the covariates (doubly robust DiD); the primary DiD",
+        "att_earned_pc_did": "the same estimator on the change in per-capita earned income since the baseline year, "
+        "the baseline in survey-year prices (rural CPI, definitions.prices)",
+        "att_earned_pc_registered": f"{base}, averaged over registered participants (a domain of the same models)",
+    }
 
 
 def _add_effects(result: FamilyResult, frame: pd.DataFrame, sample: pd.DataFrame, settings: IncomeSettings) -> None:
-    options, level, min_group = settings.income, settings.level, settings.min_sample.group
-    methods = ["diff", "ols", *options.robustness]
-    effects, fits, notes = effects_table(sample, methods, options, level, treatment="active")
+    options, min_group = settings.income, settings.min_sample.group
+    specifications = ["aipw", *(k for k in SPECIFICATIONS if k != "aipw" and k in options.robustness)]
+    effects, fits, notes = effects_table(sample, settings, treatment=_ACTIVE, specifications=specifications)
     result.notes += notes
-    placebo_sample = comparison_sample(frame, "dividend_only", "non_participants")
-    if min(int(placebo_sample["treated"].sum()), int((placebo_sample["treated"] == 0).sum())) >= min_group:
-        placebo, placebo_fits, notes = effects_table(placebo_sample, ["ols"], options, level, treatment="dividend_only")
+    dividend, dividend_counts = analysis_sample(comparison_sample(frame, "dividend_only", "non_participants"), options)
+    if min(dividend_counts["used_treated"], dividend_counts["used_comparison"]) >= min_group:
+        table, _, notes = effects_table(dividend, settings, treatment="dividend_only", specifications=["aipw"])
         result.notes += notes
-        effects = pd.concat([effects, placebo], ignore_index=True)
+        effects = pd.concat([effects, table.assign(estimand=DESCRIPTIVE)], ignore_index=True)
     else:
-        placebo_fits = {}
-        result.notes.append("too few dividend-only households for the placebo estimate")
+        result.notes.append(
+            f"{dividend_counts['used_treated']} dividend-only households in villages with non-participants: too few "
+            "for their descriptive comparison"
+        )
     result.tables["effects"] = effects
     result.tables["balance"], result.tables["overlap"] = diagnostics(fits)
-    result.tables["effects_by_type"], notes = effects_by_type(frame, options, settings)
+    result.tables["effects_by_group"], group_fits, notes = group_effects(sample, settings)
     result.notes += notes
-    wanted = [
-        ("att_earned_pc", fits.get(("earned_pc", "ols")), _EFFECT_DEFINITION),
-        (
-            "att_log_earned_pc",
-            fits.get(("log_earned_pc", "ols")),
-            _EFFECT_DEFINITION.replace("on per-capita earned income", "on log per-capita earned income"),
-        ),
-        (
-            "att_earned_pc_did",
-            fits.get(("earned_pc", "did")),
-            "ATT on the change in per-capita earned income from the baseline year, village fixed effects, "
-            "clustered SEs (parallel trends)",
-        ),
-        (
-            "att_dividend_only_earned_pc",
-            placebo_fits.get(("earned_pc", "ols")),
-            "dividend-only households against non-participants, same model as the main estimate; a dividend "
-            "is property income, so about zero is expected",
-        ),
-    ]
-    for name, fit, definition in wanted:
+    result.tables["effects_by_type"], notes = effects_by_type(frame, settings)
+    result.notes += notes
+    definitions = _effect_definitions(settings)
+    wanted = {
+        "att_earned_pc": (fits.get(("earned_pc", "aipw")), SELECTION_ON_OBSERVABLES),
+        "att_log_earned_pc": (fits.get(("log_earned_pc", "aipw")), SELECTION_ON_OBSERVABLES),
+        "att_log_earned_pc_did": (fits.get(("log_earned_pc", "did")), PARALLEL_TRENDS["log_earned_pc"]),
+        "att_earned_pc_did": (fits.get(("earned_pc", "did")), PARALLEL_TRENDS["earned_pc"]),
+        "att_earned_pc_registered": (group_fits.get(("registration", "registered")), SELECTION_ON_OBSERVABLES),
+    }
+    for name, (fit, design) in wanted.items():
         if fit is None:
-            result.headline.append(missing_row(name, _LABELS[name], definition, "not estimated (see notes)"))
+            result.headline.append(missing_row(name, _LABELS[name], definitions[name], "not estimated (see notes)"))
         else:
-            result.headline.append(headline_row(name, _LABELS[name], fit, definition, min_n=min_group))
+            result.headline.append(
+                headline_row(name, _LABELS[name], fit, definitions[name], min_n=min_group, design=design)
+            )
 
 
 def _add_ledger(result: FamilyResult, projects: pd.DataFrame | None, settings: IncomeSettings) -> None:
@@ -538,25 +847,44 @@ def _add_ledger(result: FamilyResult, projects: pd.DataFrame | None, settings: I
         return
     status, figures = ledger_tables(projects, settings)
     result.tables["ledger_status"], result.tables["ledger_figures"] = status, figures
-    for name, table, key, value in (
-        ("ledger_operating_share", status, "status", "operating"),
-        ("ledger_revenue_per_yuan", figures, "measure", "revenue_per_yuan_invested"),
+    for name, table, key, value, definition in (
+        ("ledger_operating_share", status, "status", "operating", "projects operating ÷ projects in the ledger"),
+        (
+            "ledger_gross_revenue_per_yuan",
+            figures,
+            "measure",
+            "gross_revenue_per_yuan_invested",
+            "gross annual revenue ÷ fiscal investment, summed over projects (revenue, not profit or return)",
+        ),
+        (
+            "ledger_dividends_per_yuan",
+            figures,
+            "measure",
+            "dividends_per_yuan_invested",
+            "dividends paid to poor households in the year ÷ fiscal investment, summed over projects",
+        ),
+        (
+            "ledger_dividends_per_linked_household",
+            figures,
+            "measure",
+            "dividends_per_linked_household",
+            "dividends paid in the year ÷ poor households linked to the projects, summed over projects",
+        ),
     ):
         row = table[(table[key] == value) & (table["project_type"] == "all")]
-        if row.empty:
+        if row.empty or pd.isna(row.iloc[0]["estimate"]):
             continue
         estimate = estimate_from_row(row.iloc[0], name)
-        definition = {
-            "ledger_operating_share": "projects operating ÷ projects in the ledger",
-            "ledger_revenue_per_yuan": "annual revenue ÷ fiscal investment, summed over projects",
-        }[name]
         result.headline.append(
             headline_row(name, _LABELS[name], estimate, definition, min_n=settings.min_sample.projects)
         )
 
 
-def _definitions(options: IncomeOptions) -> dict[str, str]:
+def _definitions(settings: IncomeSettings) -> dict[str, str]:
+    options, study = settings.income, settings.study
     bounds = options.winsorise
+    factor = price_factor(options.rural_cpi, study.baseline_year, study.survey_year)
+    cpi = "; ".join(f"{e.year}: {float(e.index):g} ({e.source})" for e in options.rural_cpi)
     return {
         "earned_pc": f"({' + '.join(options.earned_components)}) ÷ household size, yuan per person"
         + (
@@ -565,17 +893,35 @@ def _definitions(options: IncomeOptions) -> dict[str, str]:
             else ""
         ),
         "log_earned_pc": f"log(max(earned_pc, {options.log_floor:g}))",
-        "earned_pc_base": "earned_pc of the recalled baseline year",
+        "earned_pc_base": "earned_pc of the recalled baseline year, per member of the baseline household "
+        "(hh_size_base; the survey year's size where not recalled)",
+        "prices": f"baseline incomes in {study.survey_year} prices: × {factor:.4f}, the product of the rural CPI "
+        f"(previous year = 100) of {study.baseline_year + 1}-{study.survey_year}; {cpi}",
+        "change_earned_pc_real": f"earned_pc − earned_pc_base in {study.survey_year} prices",
+        "change_log_earned_pc": "log_earned_pc − log of earned_pc_base in survey-year prices (a log change does not "
+        "depend on the prices but through the floor)",
         "active": "takes part in an industrial project of any type except dividend-only (资产收益分红)",
         "comparison": {
             "non_participants": "households in no project (dividend-only households excluded)",
             "not_active": "households not actively participating (dividend-only households included)",
         }[options.comparison],
-        "covariates": ", ".join(options.covariates),
-        "methods": "ols = regression adjustment with village FE (main); ipw, aipw = ATT with survey weights and "
-        "village clusters; psm = nearest-neighbour matching on the propensity score (unweighted, "
-        "Abadie-Imbens SE); did = change from the baseline year with village FE; diff = raw weighted "
-        "difference",
+        "covariates": ", ".join(options.covariates) + " (pre-treatment: baseline-year values or fixed characteristics)",
+        "covariates_survey_year": ", ".join(options.covariates_survey_year)
+        + " (survey-year values, some possibly affected by the projects; robustness row aipw_survey_year only)",
+        "fixed_effects": f"{options.fixed_effects}: in the propensity and outcome models of every specification "
+        "but diff; households in villages without both participants and comparison households are left out",
+        "effect_sample": "one sample for every specification: complete on both outcomes, their changes and both "
+        "covariate sets, in villages with both groups",
+        "specifications": "; ".join(f"{k}: {s.estimand}" for k, s in SPECIFICATIONS.items()),
+        "design": f"{SELECTION_ON_OBSERVABLES}; the DiD rows: {PARALLEL_TRENDS['log_earned_pc']} (logs) or "
+        f"{PARALLEL_TRENDS['earned_pc']} (yuan). No design here supports causal language",
+        "mde": "minimum detectable effect: (t_{0.975} + t_{0.80}) × SE, the smallest effect a 5% test detects with "
+        "80% power (Bloom 1995)",
+        "effects_by_group": "ATT within registration groups, baseline labour capacity and (registered households) "
+        "main cause of poverty: domain estimates of the headline models with the groups' indicators added; "
+        "intervals not adjusted for the number of groups",
+        "dividend_only": "dividend-only households against non-participants: a descriptive comparison of a group "
+        "selected for lacking labour, not a placebo test",
         "ledger": "census of the ledger (no sampling error)"
         if options.ledger_is_census
         else "projects treated as a simple random sample",
@@ -626,8 +972,9 @@ FAMILY = IndicatorFamily(
     figures={
         "income_effects": FigureSpec(
             ("income",),
-            "Effect of active participation in industrial projects on per-capita earned income, by estimator.",
-            "参与产业项目对人均务工经营收入的效应：各估计方法比较。",
+            "Average effect of active participation in industrial projects on participants' per-capita earned income "
+            "(ATT under selection on observables), by specification; all on the same households.",
+            "参与产业项目对参与者人均务工经营收入的平均效应（可观测变量选择假设下的ATT）：各设定比较，样本相同。",
             "income_effects",
         ),
         "income_structure": FigureSpec(
@@ -645,6 +992,13 @@ FAMILY = IndicatorFamily(
     },
     protection=Protection(
         register_tables=frozenset({"ledger_status", "ledger_figures"}),
-        register_rows=frozenset({"ledger_operating_share", "ledger_revenue_per_yuan"}),
+        register_rows=frozenset(
+            {
+                "ledger_operating_share",
+                "ledger_gross_revenue_per_yuan",
+                "ledger_dividends_per_yuan",
+                "ledger_dividends_per_linked_household",
+            }
+        ),
     ),
 )

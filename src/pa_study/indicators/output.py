@@ -80,6 +80,8 @@ def headline_row(
     operator: str = "<",
     min_n: int = 1,
     poverty_lines: Mapping[int, float] | None = None,
+    design: str | None = None,
+    causal: bool = False,
 ) -> dict[str, Any]:
     """Return one headline entry from an :class:`~pa_study.stats.Estimate`.
 
@@ -107,6 +109,12 @@ def headline_row(
         Year -> poverty line the estimate judged households against; written as
         ``poverty_lines`` so that a comparison can tell when two counties were judged against
         different lines.
+    design : str, optional
+        For an effect or association: the research design it rests on (``selection on
+        observables``, ``parallel trends in logs``, ``descriptive``); written with ``causal``.
+    causal : bool
+        Whether that design supports causal language in the report (a randomised or natural
+        experiment, say); the report's vocabulary rule allows causal verbs only for such rows.
 
     Returns
     -------
@@ -114,6 +122,7 @@ def headline_row(
         With ``deff`` (the design effect against simple random sampling of the same number of
         units, R's ``deff``; None where the estimator has none: a census, bootstrap or
         model-based effects) and ``n_effective`` (``n / deff``) beside ``se``.
+        Also ``mde``, the minimum detectable effect at 80% power, when the estimate carries one.
     """
     deff = estimate.deff
     usable = deff is not None and math.isfinite(deff) and deff > 0
@@ -129,6 +138,10 @@ def headline_row(
         "n": int(estimate.n),
         "definition": definition,
     }
+    if "mde" in estimate.extra:
+        row["mde"] = float(estimate.extra["mde"])
+    if design is not None:
+        row |= {"design": design, "causal": causal}
     smallest = smallest_group(estimate)
     if smallest != int(estimate.n):
         row["n_smallest_group"] = smallest
