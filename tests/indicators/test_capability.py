@@ -6,12 +6,17 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from pa_study.errors import InputError
 from pa_study.indicators import CleanedTables
 from pa_study.indicators.capability import (
     QUANTILES,
+    association_controls,
     capability_indicators,
+    capability_scores,
     index_distribution,
     item_values,
+    leave_out_index,
+    own_dimensions,
     scale_score,
 )
 from tests.helpers.indicator_data import households, settings
@@ -98,18 +103,42 @@ def test_gaps_follow_the_planted_drive_and_alpha_is_high() -> None:
     alpha = next(r for r in result.headline if r["name"] == "cronbach_alpha")
     assert alpha["estimate"] > 0.7
     association = result.tables["association"]
-    assert set(association["term"]) == {
-        "trained",
-        "microcredit",
-        "registered",
-        "head_age",
-        "head_schooling",
-        "hh_size",
-        "labour_count",
-    }
+    assert set(association["term"]) == {"trained", "microcredit", "registered", "head_age"}
+    trained = association[(association["regressor"] == "trained") & (association["outcome"] == "capability_index")]
+    assert set(trained["dependent"]) == {"capability_index_without_skills"}
+    microcredit = association[association["regressor"] == "microcredit"]
+    assert set(microcredit["dependent"]) == {"capability_index", "aspiration"}
+    row = next(r for r in result.headline if r["name"] == "association_trained")
+    assert "without the skills dimension" in row["label"] and row["causal"] is False
+    assert row["scale"] == "county" and row["controls"] == "registered, head_age, head_sex"
+    pc1 = next(r for r in result.headline if r["name"] == "pc1_gap_registered")
+    assert pc1["scale"] == "county" and "scale" not in gap
     assert {"gaps", "means_by_group", "index_distribution", "item_weights", "pc_loadings", "alpha_items"} <= set(
         result.tables
     )
+
+
+def test_the_leave_out_index_is_the_index_without_the_regressors_dimension() -> None:
+    options = settings("capability", min_sample={"households": 50})
+    table = households(driven(), townships=4, villages=5)
+    cap = options.capability
+    assert own_dimensions("trained", cap) == ["skills"] and own_dimensions("microcredit", cap) == []
+    items, _ = item_values(table, cap, codebook())
+    scores, _, _, _ = capability_scores(items, table, cap)
+    np.testing.assert_allclose(leave_out_index(scores, table, cap, []), scores["capability_index"], atol=1e-12)
+    # Rebuilt without skills, it is the index a study without the skills dimension would have.
+    fewer = cap.model_copy(update={"dimensions": {d: v for d, v in cap.dimensions.items() if d != "skills"}})
+    items, _ = item_values(table, fewer, codebook())
+    expected, _, _, _ = capability_scores(items, table, fewer)
+    np.testing.assert_allclose(
+        leave_out_index(scores, table, cap, ["skills"]), expected["capability_index"], atol=1e-12
+    )
+
+
+def test_an_index_item_as_control_is_refused() -> None:
+    options = settings("capability", capability={"association": {"controls": ["registered", "head_schooling"]}})
+    with pytest.raises(InputError, match=r"\['head_schooling'\], item\(s\) of the capability index"):
+        association_controls(options.capability)
 
 
 def test_the_index_distribution_has_monotone_quantiles_per_group() -> None:
@@ -158,7 +187,7 @@ def test_a_constant_control_is_left_out_of_the_association_with_a_note() -> None
         CleanedTables({"households": households(rows, townships=4, villages=5)}, codebook()), options
     )
     assert "head_age" not in set(result.tables["association"]["term"])
-    assert any("['head_age'] do not vary" in note for note in result.notes)
+    assert any("'head_age'" in note and "do not vary" in note for note in result.notes)
 
 
 def test_an_item_without_variation_is_left_out_with_a_note() -> None:

@@ -12,6 +12,7 @@ from pa_study.indicators.formalism import (
     cadre_measures,
     cadre_weights,
     formalism_indicators,
+    hour_shares,
     target_assessment,
 )
 from pa_study.indicators.survey import respondent_design
@@ -85,6 +86,23 @@ def test_shares_are_per_cadre_hours_over_total_hours() -> None:
     assert frame["share_paperwork"].tolist() == [0.2, 0.125]
     assert frame["share_formalism"].tolist() == [0.4, 0.25]
     assert frame["share_field"].tolist() == [0.4, 0.75]
+    parts = [f"share_{a}" for a in ("paperwork", "meetings", "inspections", "fieldwork", "projects", "other")]
+    np.testing.assert_allclose(frame[parts].sum(axis=1), 1.0)
+
+
+def test_the_field_share_is_not_repeated_when_it_is_one_activitys() -> None:
+    options = settings("formalism").formalism
+    assert hour_shares(options) == [
+        "share_paperwork",
+        "share_meetings",
+        "share_inspections",
+        "share_fieldwork",
+        "share_projects",
+        "share_formalism",
+        "share_other",
+    ]
+    wider = options.model_copy(update={"field_activities": ("fieldwork", "projects")})
+    assert "share_field" in hour_shares(wider)
 
 
 def test_targets_are_assessed_only_against_a_configured_baseline() -> None:
@@ -111,6 +129,8 @@ def test_family_reports_shares_targets_and_the_household_side() -> None:
     names = [row["name"] for row in result.headline]
     # Role-specific shares come first; then the county means, here unweighted over roles (no roster).
     assert names[:4] == [f"share_formalism__{role}" for role in ROLES]
+    # One field activity: its own share is the field share, by role too (never repeated as share_field).
+    assert names[4:8] == [f"share_fieldwork__{role}" for role in ROLES] and "share_field" not in names
     assert names[8:11] == ["share_paperwork", "share_meetings", "share_inspections"]
     county_mean = next(r for r in result.headline if r["name"] == "share_formalism")
     assert "unweighted over roles" in county_mean["definition"] and county_mean["deff"] is not None

@@ -6,8 +6,19 @@ dimension is a standardised summary index of its items (Kling, Liebman & Katz 20
 dimension scores; the first principal component of all items is the alternative. The
 aspiration dimension is the motivation Likert scale with the reverse-worded 等/靠/要 items
 recoded, reported also on its 1–5 scale with Cronbach's alpha. The family compares registered
-with unregistered and exited with not-exited households, and relates skills training and
-microcredit to the index (survey-weighted regression with controls, village-clustered SEs).
+with unregistered and exited with not-exited households (descriptive gaps between groups, one of
+them selected for being poor), and relates skills training and microcredit to the index
+(survey-weighted regression with controls, village-clustered SEs): an association, not an effect.
+A regressor's own items never sit on both sides: the outcome index leaves out the dimension that
+holds them (training sessions are a skills item, so training is related to the index without the
+skills dimension), and the controls must not be index items.
+
+The index is standardised within the county (its SD units are the county's) and the first
+principal component uses the county's own loadings, so their gaps are informational within a
+county and are compared across counties only as rebuilt on the pooled households
+(:mod:`pa_study.compare.pooled`). Cronbach's alpha and the principal component are computed on the
+unweighted sample (reliability and loadings of the sample, not design-based estimates of the
+population's); the index's standardisation, the gaps and the associations use the survey weights.
 
 References
 ----------
@@ -57,6 +68,11 @@ SCALE = "scale_mean"
 PC1 = "pc1"
 #: Probabilities of the index's distribution table: the box (25-75%), whiskers (5-95%) and deciles.
 QUANTILES = (0.05, 0.10, 0.25, 0.50, 0.75, 0.90, 0.95)
+#: Constructed regressors and the household columns they are made from (their "own items").
+REGRESSOR_SOURCES: dict[str, tuple[str, ...]] = {"trained": ("training_sessions",)}
+#: Headline rows whose scale is the county's own (standardisation or loadings), not comparable
+#: across counties as they stand.
+COUNTY_SCALE = "county"
 #: The groups of the distribution table: the registration split, then the exit split among the
 #: registered (the two contrasts of ``gaps``), as (split, group, selector of the analysis frame).
 DISTRIBUTION_GROUPS = (
@@ -223,6 +239,33 @@ def _reference(households: pd.DataFrame, group: str) -> np.ndarray:
     return ~households["registered"].astype("boolean").fillna(False).to_numpy(dtype=bool)
 
 
+def own_dimensions(regressor: str, options: CapabilityOptions) -> list[str]:
+    """Return the dimensions holding an item made from ``regressor`` (its column, or the columns it is
+    built from, :data:`REGRESSOR_SOURCES`), which an association of it with the index must leave out."""
+    own = {regressor, *REGRESSOR_SOURCES.get(regressor, ())}
+    return [d for d, specs in options.dimensions.items() if any(s.column in own for s in specs)]
+
+
+def leave_out_index(
+    scores: pd.DataFrame, households: pd.DataFrame, options: CapabilityOptions, left_out: list[str]
+) -> np.ndarray:
+    """Return the capability index rebuilt from the dimension scores without ``left_out``,
+    standardised like the full index (the same reference group and survey weights)."""
+    kept = [d for d in options.dimensions if d in scores.columns and d != INDEX and d not in left_out]
+    if not kept:
+        return np.full(len(scores), np.nan)
+    weights = households["weight"].astype("Float64").to_numpy(dtype=float)
+    frame = scores[kept].assign(_w=weights)
+    return _summary(
+        frame, kept, _reference(households, options.reference_group), options, negative=[]
+    ).scores.to_numpy()
+
+
+def leave_out_name(left_out: list[str]) -> str:
+    """Column name of the index without the dimensions ``left_out``."""
+    return f"{INDEX}_without_{'_'.join(left_out)}"
+
+
 def scale_score(items: pd.DataFrame, dimension: str, min_items: int) -> np.ndarray:
     """Return the mean of a dimension's (recoded) items on their own scale; NaN with too few answers."""
     columns = [c for c in items.columns if c.split(":", 1)[0] == dimension]
@@ -296,7 +339,12 @@ def capability_indicators(tables: CleanedTables, settings: CapabilitySettings) -
     scale = scale_score(items, options.scale_dimension, options.min_items)
     result.definitions = _definitions(options, reversed_items, explained)
     result.sample |= {"households_without_index": unscored, "households_with_pc1": int(np.isfinite(pc1).sum())}
-    frame = _analysis_frame(households, scores, scale, pc1)
+    leave_outs = {
+        leave_out_name(dims): leave_out_index(scores, households, options, dims)
+        for r in options.association.regressors
+        if (dims := own_dimensions(r, options))
+    }
+    frame = _analysis_frame(households, scores, scale, pc1).assign(**leave_outs)
     design = household_design(frame, lonely_psu=settings.lonely_psu)
     outcomes = [INDEX, *(d for d in options.dimensions if d in scores.columns), SCALE, PC1]
     gaps = _gaps(design, outcomes, level)
@@ -415,7 +463,8 @@ def _gap_headline(
             PC1,
             "registered_minus_unregistered",
             "pc1_gap_registered",
-            "第一主成分差异 first-principal-component gap, registered − unregistered",
+            "第一主成分差异 first-principal-component gap, registered − unregistered (informational: the county's "
+            "own loadings)",
         ),
     ]
     rows = []
@@ -427,8 +476,10 @@ def _gap_headline(
         estimate = gaps.get((outcome, contrast))
         if estimate is None:
             rows.append(missing_row(name, label, definition, "not estimable: a group is empty or has no variation"))
-        else:
-            rows.append(headline_row(name, label, estimate, definition, min_n=min_group))
+            continue
+        row = headline_row(name, label, estimate, definition, min_n=min_group, design="descriptive difference")
+        # The scale's points are common to every county; the index's SD units and PC1's loadings are not.
+        rows.append(row if outcome == SCALE else {**row, "scale": COUNTY_SCALE})
     return rows
 
 
@@ -439,7 +490,10 @@ def _alpha_headline(
     dimension = options.scale_dimension
     columns = [c for c in items.columns if c.split(":", 1)[0] == dimension]
     name, label = "cronbach_alpha", f"Cronbach's alpha, {dimension} scale (reverse-worded items recoded)"
-    definition = "raw alpha of the recoded items (psych::alpha, pairwise, unweighted); CI = alpha ± z x ASE"
+    definition = (
+        "raw alpha of the recoded items (psych::alpha, pairwise), computed on the unweighted sample: the sample's "
+        "reliability, not a design-based estimate of the population's; CI = alpha ± z x ASE"
+    )
     try:
         with warnings.catch_warnings():
             # A negatively correlating item shows in alpha_items (r_drop); the warning adds nothing.
@@ -460,34 +514,75 @@ def _alpha_headline(
     return [headline_row(name, label, estimate, definition, min_n=min_group)]
 
 
+def association_controls(options: CapabilityOptions) -> list[str]:
+    """Return the configured controls, refusing any that is an item of the index.
+
+    Raises
+    ------
+    InputError
+        A control that is an index item (it would sit on both sides of the regression).
+    """
+    items = {s.column for specs in options.dimensions.values() for s in specs}
+    both = [c for c in options.association.controls if c in items]
+    if both:
+        raise InputError(
+            f"indicators.capability.association.controls names {both}, item(s) of the capability index: a control "
+            "that is also part of the outcome makes the association partly mechanical; choose controls that are "
+            "not index items",
+            path="config",
+        )
+    return list(options.association.controls)
+
+
 def _association(
     design: SurveyDesign, frame: pd.DataFrame, options: CapabilityOptions, level: float
 ) -> tuple[pd.DataFrame, list[str]]:
-    """Survey-weighted regressions of each outcome on the regressors and controls (design-based,
-    village-clustered SEs); one row per outcome and term."""
+    """Survey-weighted regressions of each outcome on one regressor at a time, the other regressors
+    and the controls (design-based, village-clustered SEs); one row per outcome, regressor and term.
+
+    For the capability index the outcome is the index without the regressor's own dimensions
+    (:func:`own_dimensions`); a dimension that holds the regressor's items is not related to it.
+    """
     spec = options.association
-    terms = [*spec.regressors, *spec.controls]
-    unknown = [t for t in [*spec.outcomes, *terms] if t not in frame.columns]
+    controls = association_controls(options)
+    unknown = [t for t in [*spec.outcomes, *spec.regressors, *controls] if t not in frame.columns]
     if unknown:
         raise InputError(
             f"indicators.capability.association names {unknown}, which are neither household columns "
             f"nor constructs ({INDEX}, the dimensions, trained)",
             path="config",
         )
-    terms, constant = varying_columns(frame, terms)
+    terms, constant = varying_columns(frame, [*spec.regressors, *controls])
     notes = [f"association: {constant} do not vary in the sample and are left out"] if constant else []
     rows = []
     for outcome in spec.outcomes:
-        formula = f"{outcome} ~ {' + '.join(terms)}"
-        try:
-            fit = design.regression(formula, na_rm=True, level=level)
-        except StatsInputError as exc:
-            notes.append(f"association of {outcome} not estimated: {exc}")
-            continue
-        rows += [
-            ({"outcome": outcome, "term": term, "regressor": term in spec.regressors}, coefficient(fit, term))
-            for term in terms
-        ]
+        for regressor in [r for r in spec.regressors if r in terms]:
+            left_out = own_dimensions(regressor, options)
+            if outcome in left_out:
+                notes.append(f"association of {regressor} with {outcome} not estimated: {outcome} holds its own items")
+                continue
+            dependent = leave_out_name(left_out) if outcome == INDEX and left_out else outcome
+            ordered = [regressor, *(t for t in terms if t != regressor)]
+            try:
+                fit = design.regression(f"{dependent} ~ {' + '.join(ordered)}", na_rm=True, level=level)
+            except StatsInputError as exc:
+                notes.append(f"association of {regressor} with {dependent} not estimated: {exc}")
+                continue
+            # A text control enters as a factor: one coefficient per level but the first.
+            rows += [
+                (
+                    {
+                        "outcome": outcome,
+                        "dependent": dependent,
+                        "regressor": regressor,
+                        "term": term,
+                        "is_regressor": term == regressor,
+                    },
+                    coefficient(fit, term),
+                )
+                for term in fit.params.index
+                if term != "Intercept"
+            ]
     return estimate_table(rows), notes
 
 
@@ -498,16 +593,32 @@ def _association_headline(table: pd.DataFrame, options: CapabilityOptions, min_g
     rows = []
     for regressor in spec.regressors:
         name = f"association_{regressor}"
-        label = f"{regressor} 与{outcome}的关联 association of {regressor} with {outcome}"
+        left_out = own_dimensions(regressor, options)
+        target = f"{outcome} without the {', '.join(left_out)} dimension" if outcome == INDEX and left_out else outcome
+        label = f"{regressor} 与能力指数的关联 association of {regressor} with the {target} (conditional on controls)"
         definition = (
-            f"coefficient of {regressor} in a survey-weighted regression of {outcome} on "
-            f"{', '.join(spec.regressors)} and controls ({controls}); design-based SEs"
+            f"coefficient of {regressor} in a survey-weighted regression of the {target} on {regressor}, the other "
+            f"regressors ({', '.join(r for r in spec.regressors if r != regressor) or 'none'}) and controls that are "
+            f"not index items ({controls}); design-based SEs; a descriptive association, not an effect; in the "
+            "county's own SD units"
         )
-        match = table[(table["outcome"] == outcome) & (table["term"] == regressor)] if len(table) else table
+        match = (
+            table[(table["outcome"] == outcome) & (table["regressor"] == regressor) & (table["term"] == regressor)]
+            if len(table)
+            else table
+        )
         if match.empty:
             rows.append(missing_row(name, label, definition, "not estimated (see notes)"))
             continue
-        rows.append(headline_row(name, label, estimate_from_row(match.iloc[0], name), definition, min_n=min_group))
+        row = headline_row(
+            name,
+            label,
+            estimate_from_row(match.iloc[0], name),
+            definition,
+            min_n=min_group,
+            design="descriptive association conditional on controls",
+        )
+        rows.append({**row, "controls": controls, "scale": COUNTY_SCALE})
     return rows
 
 
@@ -524,8 +635,14 @@ def _definitions(options: CapabilityOptions, reversed_items: list[str], explaine
         SCALE: f"mean of the answered {options.scale_dimension} items on their "
         f"{options.likert.min}-{options.likert.max} scale",
         "reverse_coded": ", ".join(i.split(":", 1)[1] for i in reversed_items) or "none",
-        PC1: f"first principal component of all items (negative items sign-flipped), {explained:.1%} of variance",
-        "trained": "attended at least one skills-training session in the past year",
+        PC1: f"first principal component of all items (negative items sign-flipped) on the unweighted correlation "
+        f"matrix, {explained:.1%} of variance; the county's own loadings, so its gap is informational and not "
+        "compared across counties",
+        "trained": "attended at least one skills-training session in the past year (its items: training_sessions)",
+        "association": "each regressor related to the capability index without the dimension(s) holding its own "
+        "items, conditional on the other regressors and on controls that are not index items; a descriptive "
+        "association, not an effect",
+        "gaps": "descriptive differences between groups; registered households were selected for being poor",
     }
 
 

@@ -69,6 +69,7 @@ _LABELS = {
     "share_projects": "项目工作工时占比 share of weekly hours on project work",
     "share_formalism": "形式主义工时占比 share of weekly hours on formal activities",
     "share_field": "实地工作工时占比 share of weekly hours on field activities",
+    "share_other": "其他工时占比 share of weekly hours on none of the listed activities",
     "forms_per_month": "每月报送表格数 forms submitted per month",
     "duplicate_requests_per_month": "每月重复报数次数 duplicated data requests per month",
     "inspections_per_month": "每月接受检查次数 inspections received per month",
@@ -216,8 +217,10 @@ def cadre_measures(cadres: pd.DataFrame, options: FormalismOptions) -> pd.DataFr
 
     ``share_<activity>`` is the cadre's hours on the activity ÷ usual total weekly hours (missing
     where the total is missing or zero); ``share_formalism`` and ``share_field`` sum the configured
-    formal and field activities; ``perception_scale`` is the mean of the answered perception items;
-    ``burden_index`` the equal-weight summary index of the burden items over all cadres.
+    formal and field activities; ``share_other`` is the rest of the week, on none of the
+    activities asked about, so that the activities' shares and it add up to one;
+    ``perception_scale`` is the mean of the answered perception items; ``burden_index`` the
+    equal-weight summary index of the burden items over all cadres.
     """
     frame = cadres.reset_index(drop=True).copy()
     total = as_float(frame["hours_total"])
@@ -227,6 +230,7 @@ def cadre_measures(cadres: pd.DataFrame, options: FormalismOptions) -> pd.DataFr
     frame["hours_formalism"] = sum(as_float(frame[f"hours_{a}"]) for a in options.formal_activities)
     frame["share_formalism"] = frame["hours_formalism"] / total
     frame["share_field"] = sum(as_float(frame[f"hours_{a}"]) for a in options.field_activities) / total
+    frame["share_other"] = 1 - sum(frame[f"share_{a}"] for a in ACTIVITIES)
     for column in (*COUNTS, *options.perception_items):
         frame[column] = as_float(frame[column])
     frame["perception_scale"] = frame[list(options.perception_items)].mean(axis=1)
@@ -235,6 +239,21 @@ def cadre_measures(cadres: pd.DataFrame, options: FormalismOptions) -> pd.DataFr
         warnings.simplefilter("ignore", UserWarning)
         frame["burden_index"] = summary_index(frame, list(options.burden_items)).scores.to_numpy()
     return frame
+
+
+def hour_shares(options: FormalismOptions) -> list[str]:
+    """Return the hour-share measures the family reports, each once: every activity's share, the
+    formal activities' total, the field activities' total where it is more than one activity's
+    share (otherwise it would repeat that share, and count twice among the family's tests), and the
+    rest of the week."""
+    field = ["share_field"] if len(options.field_activities) > 1 else []
+    return [*(f"share_{a}" for a in ACTIVITIES), "share_formalism", *field, "share_other"]
+
+
+def field_share(options: FormalismOptions) -> str:
+    """Return the name of the field-work share: ``share_field`` for several field activities, else
+    the one activity's own share (``share_fieldwork``)."""
+    return "share_field" if len(options.field_activities) > 1 else f"share_{options.field_activities[0]}"
 
 
 def by_role(design: SurveyDesign, measures: list[str], level: float) -> pd.DataFrame:
@@ -504,8 +523,7 @@ def _add_cadre_side(
             else "equal weights (no cadre roster): county means are unweighted over roles"
         )
     )
-    shares = [f"share_{a}" for a in (*options.formal_activities, *options.field_activities)]
-    shares += ["share_formalism", "share_field"]
+    shares = hour_shares(options)
     measures = [*dict.fromkeys(shares), *COUNTS, "perception_scale", "burden_index"]
     roles_table = by_role(design, measures, level)
     result.tables["by_role"] = roles_table
@@ -586,8 +604,6 @@ def _add_cadre_side(
         )
 
 
-#: The measures given role by role among the headline rows (the primary cadre estimates).
-_ROLE_MEASURES = ("share_formalism", "share_field")
 _ROLE_LABELS = {
     "county_dept": "县直部门 county departments",
     "township": "乡镇干部 township cadres",
@@ -597,9 +613,10 @@ _ROLE_LABELS = {
 
 
 def role_headline(table: pd.DataFrame, options: FormalismOptions, min_n: int) -> list[dict[str, Any]]:
-    """Headline rows of the formal and field hour shares of each role (``share_formalism__<role>``)."""
+    """Headline rows of the formal and field hour shares of each role (``share_formalism__<role>``;
+    the field share as :func:`field_share` names it): the primary cadre estimates."""
     rows = []
-    for measure in _ROLE_MEASURES:
+    for measure in ("share_formalism", field_share(options)):
         records = table[(table["measure"] == measure) & (table["role"] != "all")].to_dict("records")
         order = list(_ROLE_LABELS)
         for record in sorted(records, key=lambda r: order.index(r["role"]) if r["role"] in order else len(order)):
@@ -622,6 +639,11 @@ def _measure_definition(measure: str, options: FormalismOptions) -> str:
         return f"mean over cadres of (hours on {' + '.join(options.formal_activities)}) ÷ total weekly hours"
     if measure == "share_field":
         return f"mean over cadres of (hours on {' + '.join(options.field_activities)}) ÷ total weekly hours"
+    if measure == "share_other":
+        return (
+            f"mean over cadres of 1 − (hours on {' + '.join(ACTIVITIES)}) ÷ total weekly hours: the part of the "
+            "week on none of the activities asked about"
+        )
     if measure.startswith("share_"):
         return f"mean over cadres of hours_{measure[6:]} ÷ hours_total (usual week)"
     if measure == "perception_scale":
@@ -633,6 +655,10 @@ def _definitions(options: FormalismOptions) -> dict[str, str]:
     return {
         "formal_activities": ", ".join(options.formal_activities),
         "field_activities": ", ".join(options.field_activities),
+        "hour_shares": f"the shares of {', '.join(ACTIVITIES)} and other work add up to one; project work is "
+        "neither formal nor field activity and is reported on its own; share_formalism sums "
+        f"{', '.join(options.formal_activities)}"
+        + ("" if len(options.field_activities) > 1 else f"; the field share is share_{options.field_activities[0]}"),
         "burden_index": "equal-weight summary index (z-scores over all cadres) of " + ", ".join(options.burden_items),
         "perception_scale": f"mean of {', '.join(options.perception_items)}",
         "targets": "reduction = 1 - current mean / configured baseline; passes when it reaches reduction_min",
