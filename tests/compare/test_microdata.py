@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
+from scipy import stats
 
-from pa_study.compare.microdata import PART, difference_row, holm_adjusted, microdata_result
+from pa_study.compare.microdata import PART, adjusted_intervals, difference_row, holm_adjusted, microdata_result
 from pa_study.results import study_results
 from tests.helpers.compare_data import BENCHMARKS, demo_study, family_file, names, row, settings
 from tests.helpers.demo_data import truth
@@ -18,6 +20,25 @@ def test_holm_matches_r_p_adjust():
     assert holm_adjusted([0.01, 0.04, None, 0.03, 0.005]) == pytest.approx([0.03, 0.06, None, 0.06, 0.02])
     assert holm_adjusted([None]) == [None]
     assert holm_adjusted([0.5, 0.9]) == pytest.approx([1.0, 1.0])
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_the_holm_consistent_interval_excludes_zero_exactly_when_holm_rejects(seed):
+    rng = np.random.default_rng(seed)
+    m = int(rng.integers(2, 12))
+    estimates, ses = rng.normal(0, 3, m), rng.uniform(0.5, 2.0, m)
+    p_values = [float(2 * stats.norm.sf(abs(e) / s)) for e, s in zip(estimates, ses, strict=True)]
+    rows = [{"estimate": e, "se": s, "p_value": p} for e, s, p in zip(estimates, ses, p_values, strict=True)]
+    rows.append({"estimate": 1.0, "se": 0.0, "p_value": None})  # a census contrast: no test, no interval
+    intervals = adjusted_intervals(rows, 0.95)
+    assert intervals[-1] == (None, None, None, None)
+    for contrast, p_holm, (low, high, b_low, b_high) in zip(rows, holm_adjusted(p_values), intervals, strict=False):
+        assert (low > 0 or high < 0) == (p_holm < 0.05)
+        half = stats.norm.ppf(1 - 0.05 / (2 * m)) * contrast["se"]
+        assert (b_low, b_high) == pytest.approx((contrast["estimate"] - half, contrast["estimate"] + half))
+        # The Holm-consistent interval is never wider than Bonferroni's and never narrower than unadjusted.
+        assert high - low <= b_high - b_low + 1e-12
+        assert high - low >= 2 * 1.959963984540054 * contrast["se"] - 1e-12
 
 
 def test_difference_of_independent_estimates():

@@ -6,12 +6,16 @@ two-sided p-value use the normal approximation, as R's ``svycontrast``/``confint
 ``svystat`` objects; the counties' own intervals (t-based, or Korn–Graubard for proportions) stay
 in their indicator files. Within each indicator family, the p-values of all contrasts (every
 headline indicator against every benchmark) are Holm-adjusted, so a family's conclusions control
-the family-wise error rate.
+the family-wise error rate, and each contrast gets two adjusted intervals: the Holm-consistent one
+(``ci_low_adjusted``/``ci_high_adjusted``, which excludes zero exactly when Holm rejects) and the
+Bonferroni simultaneous one. The unadjusted interval (``ci_low``/``ci_high``) is kept for single
+contrasts.
 
 References
 ----------
 Holm (1979), Scand. J. Statistics 6(2), 65–70. Lumley (2010), Complex Surveys, ch. 2–3
-(independent samples; linear contrasts of design-based estimates).
+(independent samples; linear contrasts of design-based estimates). Strassburger & Bretz (2008),
+Stat. Med. 27(24) (intervals compatible with stepwise procedures).
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.special import ndtr
+from scipy.special import ndtr, ndtri
 
 from pa_study.compare.part import ComparisonPart
 from pa_study.compare.settings import ComparisonSettings
@@ -47,6 +51,10 @@ CONTRAST_COLUMNS = [
     "n",
     "p_value",
     "p_holm",
+    "ci_low_adjusted",
+    "ci_high_adjusted",
+    "ci_low_bonferroni",
+    "ci_high_bonferroni",
     "focal_estimate",
     "focal_se",
     "focal_n",
@@ -61,8 +69,11 @@ CONTRAST_COLUMNS = [
 ]
 METHOD = (
     "difference of the two counties' design-based estimates (independent samples): SE = √(SE_focal² + "
-    "SE_benchmark²), CI = difference ± z × SE, two-sided normal p-value; p_holm = Holm-adjusted across all "
-    "contrasts of the indicator family"
+    "SE_benchmark²), CI = difference ± z × SE (unadjusted), two-sided normal p-value; p_holm = Holm-adjusted "
+    "across all contrasts of the indicator family; adjusted CI = Holm-consistent interval, difference ± "
+    "z(1 − α/(2k)) × SE with k the number of hypotheses left at the Holm step that decides the contrast (it "
+    "excludes zero exactly when p_holm < α; not a simultaneous interval); Bonferroni CI = difference ± "
+    "z(1 − α/(2m)) × SE over the family's m contrasts (simultaneous coverage at least 1 − α)"
 )
 
 
@@ -91,6 +102,46 @@ def holm_adjusted(p_values: Sequence[float | None]) -> list[float | None]:
     for rank, position in enumerate(order):
         adjusted[present[position]] = float(stepped[rank])
     return adjusted
+
+
+def adjusted_intervals(
+    rows: Sequence[dict[str, Any]], level: float
+) -> list[tuple[float | None, float | None, float | None, float | None]]:
+    """Return each contrast's Holm-consistent and Bonferroni intervals (``None`` without a p-value).
+
+    Holm's procedure tests the contrasts in order of their p-values, the ``j``-th (of ``m``) at
+    level ``alpha / (m - j + 1)``, and stops at the first it cannot reject. The Holm-consistent
+    interval of a contrast uses the critical value of the step that decides it: its own step while
+    the procedure is still rejecting, the first non-rejected step's for it and every later one. It
+    excludes zero exactly when Holm rejects, but unlike the Bonferroni interval (critical value
+    ``z(1 - alpha / (2m))`` for all) it has no simultaneous coverage guarantee (Strassburger & Bretz
+    2008 show compatible simultaneous intervals are uninformative for the rejected contrasts).
+
+    Parameters
+    ----------
+    rows : sequence of dict
+        The family's contrasts with ``estimate``, ``se`` and ``p_value``.
+    level : float
+        Family-wise confidence level.
+
+    Returns
+    -------
+    list of tuple
+        ``(holm_low, holm_high, bonferroni_low, bonferroni_high)`` per row, in input order.
+    """
+    alpha = 1 - level
+    present = [i for i, r in enumerate(rows) if r.get("p_value") is not None]
+    m = len(present)
+    out: list[tuple[float | None, float | None, float | None, float | None]] = [(None, None, None, None)] * len(rows)
+    stopped: int | None = None
+    for step, i in enumerate(sorted(present, key=lambda i: rows[i]["p_value"])):
+        if stopped is None and rows[i]["p_value"] > alpha / (m - step):
+            stopped = step
+        holm = float(ndtri(1 - alpha / (2 * (m - (step if stopped is None else stopped)))))
+        bonferroni = float(ndtri(1 - alpha / (2 * m)))
+        estimate, se = float(rows[i]["estimate"]), float(rows[i]["se"])
+        out[i] = (estimate - holm * se, estimate + holm * se, estimate - bonferroni * se, estimate + bonferroni * se)
+    return out
 
 
 def difference_row(
@@ -124,8 +175,9 @@ def difference_row(
         ``p_value`` (``p_holm`` is added by :func:`family_contrasts`), ``reliable``,
         ``different_lines`` (the two rows record different ``poverty_lines``: the counties were
         judged against different lines) and, where something is missing, the definitions or the
-        lines differ, ``note``. A row that cannot be computed
-        has ``estimate`` ``None``.
+        lines differ, ``note``. A row that cannot be computed has ``estimate`` ``None``, and so has
+        one whose rows are on each county's own scale (marked ``scale``, e.g. an index standardised
+        within the county): such differences are not contrasted.
     """
     source = focal_row or benchmark_row or {}
     row: dict[str, Any] = {
@@ -162,6 +214,16 @@ def difference_row(
                 FLAG: SUPPRESSED,
                 "note": f"suppressed (x) for confidentiality: the estimate of {' and '.join(hidden)}",
             }
+        return row
+    own_scale = [r.get("scale") for r in (focal_row, benchmark_row) if r.get("scale") is not None]
+    if own_scale:
+        # An index standardised within each county, or a component with each county's own loadings,
+        # measures the counties in different units: their difference means nothing.
+        row |= {
+            "reliable": False,
+            "note": f"in each county's own units ({own_scale[0]} scale): not contrasted; the pooled comparison "
+            "rebuilds it on a common scale",
+        }
         return row
     difference = float(focal_row["estimate"]) - float(benchmark_row["estimate"])
     se = math.hypot(float(focal_row["se"]), float(benchmark_row["se"]))
@@ -239,6 +301,13 @@ def family_contrasts(
             )
     for row, adjusted in zip(rows, holm_adjusted([r["p_value"] for r in rows]), strict=True):
         row["p_holm"] = adjusted
+    for row, (low, high, bonferroni_low, bonferroni_high) in zip(rows, adjusted_intervals(rows, level), strict=True):
+        row |= {
+            "ci_low_adjusted": low,
+            "ci_high_adjusted": high,
+            "ci_low_bonferroni": bonferroni_low,
+            "ci_high_bonferroni": bonferroni_high,
+        }
     return rows
 
 

@@ -2,15 +2,24 @@
 
 Four survey-weighted regressions on the stacked cleaned tables:
 
-* **income effect** (造血): per-capita earned income (and its log) on active participation, the
-  participation × county interactions, county indicators and the income family's covariates. The
-  coefficient of ``treated`` is the focal county's effect; ``treated_x_<county>`` is how much
-  larger the effect is in that county (benchmark − focal), the test of "does blood-making differ
-  by county?";
-* **capability index** (能力): the capability index (and the aspiration scale) on county
-  indicators and the capability family's controls; the index is rebuilt on the pooled households
-  with the indicator package's functions, so it is standardised on one common reference group and
-  comparable across counties (each county's own index is standardised within the county);
+* **income** (造血): per-capita earned income (and its log) on active participation, the
+  participation × county interactions, the income family's covariates with county-specific slopes
+  (covariate × county) and village fixed effects (nested in the counties, so they absorb the
+  county indicators). The coefficient of ``treated`` is the focal county's additive-regression
+  coefficient (a conditional-variance-weighted average of effects, not the ATT: the counties' ATTs
+  are contrasted in the microdata comparison); ``treated_x_<county>`` is how much larger it is in
+  that county (benchmark − focal). With every slope county-specific and the fixed effects nested,
+  each county's coefficients come from its own households only, as in separate regressions, so
+  the scale of a county's weights does not matter; the weights are nonetheless rescaled to sum to
+  each county's sample size, so that no county carries more or less of a pooled fit because its
+  weights are population-scaled (frame weights) or normalised (a ``weight`` column summing to n);
+* **capability** (能力): the capability index (and the aspiration scale) on county indicators and
+  the capability family's controls; the index is rebuilt on the pooled households with the
+  indicator package's functions, so it is standardised on one common reference group and
+  comparable across counties (each county's own index is standardised within the county, so the
+  counties' own gaps are in different units). On the same pooled index, the registered −
+  unregistered gap by county (registered × county interactions); and the first principal component
+  of all items with loadings computed on the pooled households, by county;
 * **burden index** (形式主义负担): the cadres' burden index on county indicators and the configured
   controls (role, years in post); the index is standardised over all cadres pooled;
 * **relapse risk** (返贫风险): whether an exited household's per-capita income is below its county's
@@ -49,14 +58,16 @@ from pa_study.codebook import Codebook
 from pa_study.compare.part import ComparisonPart
 from pa_study.compare.settings import ComparisonSettings
 from pa_study.config import ConfigPart
-from pa_study.design import DESIGN_COLUMNS, PSU, STRATUM
+from pa_study.design import DESIGN_COLUMNS, PSU, STRATUM, WEIGHT
 from pa_study.errors import InputError
 from pa_study.indicators.capability import (
     INDEX,
+    PC1,
     SCALE,
     CapabilitySettings,
     capability_scores,
     item_values,
+    principal_component,
     scale_score,
 )
 from pa_study.indicators.family import IndicatorFamily, S
@@ -66,7 +77,7 @@ from pa_study.indicators.monitoring import MonitoringSettings, relapse_columns, 
 from pa_study.indicators.output import FamilyResult, estimate_table, headline_row
 from pa_study.indicators.survey import as_float, coefficient, household_design
 from pa_study.results import StudyResults
-from pa_study.stats import Estimate, RegressionResult, StatsInputError, SurveyDesign, critical_value
+from pa_study.stats import Estimate, RegressionResult, StatsInputError, SurveyDesign, critical_value, demean_within
 
 #: Fitted models by (model, outcome).
 Fits = dict[tuple[str, str], RegressionResult]
@@ -76,13 +87,16 @@ TREATED = "treated"
 BURDEN = "burden_index"
 _INCOME_OUTCOMES = ("earned_pc", "log_earned_pc")
 _LABELS = {
-    "att_earned_pc": "参与产业项目对人均务工经营收入的效应（合并模型）effect of active "
-    "participation on per-capita earned "
-    "income, focal county, pooled model",
-    "att_earned_pc_difference": "造血效应的县际差异 difference in the effect of active participation on per-capita "
-    "earned income, benchmark − focal",
+    "att_earned_pc": "参与产业项目的收入系数（合并模型）additive-regression coefficient of active participation on "
+    "per-capita earned income, focal county, pooled model (not an ATT)",
+    "att_earned_pc_difference": "收入系数的县际差异 difference in the additive-regression coefficient of active "
+    "participation on per-capita earned income, benchmark − focal",
     "capability_index_difference": "能力指数的县际差异 difference in the capability index (pooled SD), benchmark − "
     "focal",
+    "capability_gap_difference": "能力差距的县际差异 difference in the registered − unregistered capability gap "
+    "(pooled SD), benchmark − focal",
+    "pc1_difference": "第一主成分的县际差异 difference in the first principal component of the capability items "
+    "(pooled loadings), benchmark − focal",
     "scale_mean_difference": "内生动力量表的县际差异 difference in the aspiration scale "
     "(scale points), benchmark − focal",
     "burden_index_difference": "干部负担指数的县际差异 difference in the cadre burden index "
@@ -189,13 +203,28 @@ def coefficient_table(fits: Fits) -> pd.DataFrame:
 # ---- the three models ------------------------------------------------------------------------
 
 
+def rescaled_weights(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return ``frame`` with each county's weights rescaled to sum to its number of rows.
+
+    Frame weights sum to a county's population and a supplied ``weight`` column may sum to the
+    sample size; stacked as they are, a county's share of a pooled fit would follow its weights'
+    scale. Within a county the rescaling changes nothing (weights enter up to a constant).
+    """
+    weights = frame[WEIGHT].astype("Float64").to_numpy(dtype=float)
+    county = frame[COUNTY].to_numpy()
+    totals = pd.Series(weights).groupby(county).transform("sum").to_numpy()
+    counts = pd.Series(weights).groupby(county).transform("size").to_numpy()
+    return frame.assign(**{WEIGHT: pd.array(weights * counts / totals, dtype="Float64")})
+
+
 def income_model(
     households: dict[str, pd.DataFrame],
     settings: IncomeSettings,
     *,
     focal: str,
 ) -> tuple[dict[str, RegressionResult], pd.DataFrame]:
-    """Fit the pooled income-effect model for each outcome.
+    """Fit the pooled income model for each outcome: participation, participation × county, the
+    covariates with county-specific slopes and village fixed effects, on weights rescaled per county.
 
     Parameters
     ----------
@@ -213,19 +242,45 @@ def income_model(
     """
     options = settings.income
     parts = {
-        county: with_treatment(income_frame(table, options), options.comparison) for county, table in households.items()
+        county: with_treatment(income_frame(table, settings), options.comparison)
+        for county, table in households.items()
     }
     others = [c for c in households if c != focal]
-    frame, dummies = county_terms(stacked(parts), others)
+    frame, dummies = county_terms(rescaled_weights(stacked(parts)), others)
     interactions = [f"{TREATED}_x_{county}" for county in others]
     frame = frame.assign(**{i: frame[TREATED] * frame[d] for i, d in zip(interactions, dummies, strict=True)})
+    slopes = {
+        f"{covariate}_x_{county}": frame[covariate] * frame[dummy]
+        for covariate in options.covariates
+        for county, dummy in zip(others, dummies, strict=True)
+    }
+    frame = frame.assign(**slopes)
+    terms = [TREATED, *interactions, *options.covariates, *slopes]
+    used = used_rows(frame, _INCOME_OUTCOMES[0], terms) & frame[_INCOME_OUTCOMES[1]].notna()
+    frame = within_villages(frame, [*_INCOME_OUTCOMES, *terms], used.to_numpy())
     design = household_design(frame, lonely_psu=settings.lonely_psu)
-    terms = [TREATED, *interactions, *dummies, *options.covariates]
     fits = {
         outcome: design.regression(f"{outcome} ~ {' + '.join(terms)}", na_rm=True, level=settings.level)
         for outcome in _INCOME_OUTCOMES
     }
-    return fits, frame.assign(_used=used_rows(frame, _INCOME_OUTCOMES[0], terms))
+    return fits, frame.assign(_used=used)
+
+
+def within_villages(frame: pd.DataFrame, columns: list[str], used: np.ndarray) -> pd.DataFrame:
+    """Return ``frame`` with ``columns`` of the ``used`` rows demeaned within villages (survey-weighted)
+    and the other rows' set to missing: the village fixed effects absorbed.
+
+    The slopes and their linearisation SEs are those of the regression with a dummy per village
+    (Frisch-Waugh-Lovell: the village dummies' scores sum to zero within each village, a PSU), without
+    spending the design's degrees of freedom (PSUs − strata) on a coefficient per village.
+    """
+    codes = pd.factorize(frame.loc[used, PSU])[0]
+    weights = frame.loc[used, WEIGHT].astype("Float64").to_numpy(dtype=float)
+    values = frame.loc[used, columns].to_numpy(dtype=float)
+    out = frame.copy()
+    out[columns] = np.nan
+    out.loc[used, columns] = demean_within(values, weights, codes)
+    return out
 
 
 def with_treatment(frame: pd.DataFrame, comparison: str) -> pd.DataFrame:
@@ -242,33 +297,47 @@ def with_treatment(frame: pd.DataFrame, comparison: str) -> pd.DataFrame:
 def capability_model(
     households: dict[str, pd.DataFrame], settings: CapabilitySettings, codebook: Codebook, *, focal: str
 ) -> tuple[dict[str, RegressionResult], pd.DataFrame, list[str]]:
-    """Fit the pooled capability-index and aspiration-scale models.
+    """Fit the pooled capability models on a common scale.
 
     The index is rebuilt on the stacked households (one reference group for all counties) with
-    :func:`pa_study.indicators.capability.capability_scores`; controls are the capability family's
-    association controls.
+    :func:`pa_study.indicators.capability.capability_scores`, and the first principal component of
+    all items with loadings computed on the stacked households. Models: the index, the aspiration
+    scale and the principal component on county indicators and the capability family's
+    association controls (``capability_index``, ``scale_mean``, ``pc1``); and the index on
+    registration, registration × county and county indicators (``capability_gap``: the
+    registered − unregistered gap by county, descriptive, without controls).
 
     Returns
     -------
     (dict, DataFrame, list)
-        Outcome -> fit, the stacked frame with the outcomes, and notes on items left out.
+        Model name -> fit, the stacked frame with the outcomes, and notes on items left out.
     """
     options = settings.capability
     others = [c for c in households if c != focal]
     pooled = stacked(households)
     items, _ = item_values(pooled, options, codebook)
     scores, _, _, notes = capability_scores(items, pooled, options)
+    pc1, _, _ = principal_component(items, options)
     frame = pooled.assign(
-        **{INDEX: scores[INDEX].to_numpy(), SCALE: scale_score(items, options.scale_dimension, options.min_items)}
+        **{
+            INDEX: scores[INDEX].to_numpy(),
+            SCALE: scale_score(items, options.scale_dimension, options.min_items),
+            PC1: pc1,
+        }
     )
     controls = list(options.association.controls)
-    frame, dummies = county_terms(numeric_terms(frame, controls), others)
+    frame, dummies = county_terms(numeric_terms(frame, [*controls, "registered"]), others)
+    gaps = [f"registered_x_{county}" for county in others]
+    frame = frame.assign(**{g: frame["registered"] * frame[d] for g, d in zip(gaps, dummies, strict=True)})
     design = household_design(frame, lonely_psu=settings.lonely_psu)
     terms = [*dummies, *controls]
     fits = {
         outcome: design.regression(f"{outcome} ~ {' + '.join(terms)}", na_rm=True, level=settings.level)
-        for outcome in (INDEX, SCALE)
+        for outcome in (INDEX, SCALE, PC1)
     }
+    fits["capability_gap"] = design.regression(
+        f"{INDEX} ~ registered + {' + '.join([*gaps, *dummies])}", na_rm=True, level=settings.level
+    )
     return fits, frame.assign(_used=used_rows(frame, INDEX, terms)), notes
 
 
@@ -362,6 +431,7 @@ def pooled_columns(results: StudyResults, settings: PooledSettings) -> dict[str,
         *_HOUSEHOLD_COLUMNS,
         *(f"{component}{suffix}" for component in earnings.earned_components for suffix in ("", "_base")),
         *earnings.covariates,
+        *earnings.covariates_survey_year,
         *(item.column for items in capabilities.dimensions.values() for item in items),
         *capabilities.association.controls,
         *monitoring.RELAPSE_COLUMNS,
@@ -509,9 +579,11 @@ def _add_income(
         settings.min_sample.group,
     )
     base = (
-        f"survey-weighted regression of per-capita earned income on active participation (treated; comparison: "
-        f"{settings.income.comparison}), participation × county, county indicators (reference {focal}) and "
-        f"{', '.join(settings.income.covariates)}; strata = county × township, PSU = village"
+        f"survey-weighted additive regression of per-capita earned income on active participation (treated; "
+        f"comparison: {settings.income.comparison}), participation × county (reference {focal}), "
+        f"{', '.join(settings.income.covariates)} with county-specific slopes, and village fixed effects; weights "
+        "rescaled to sum to each county's sample size; strata = county × township, PSU = village; a "
+        "conditional-variance-weighted average of effects, not the ATT"
     )
     result.headline.append(
         contrast_row(
@@ -567,12 +639,15 @@ def _add_capability(
     result.notes += [f"pooled capability index: {note}" for note in notes]
     fits |= {("capability", outcome): fit for outcome, fit in capability_fits.items()}
     controls = ", ".join(settings.capability.association.controls) or "none"
-    for outcome, name in ((INDEX, "capability_index_difference"), (SCALE, "scale_mean_difference")):
-        what = (
-            "the capability index rebuilt on all counties' households (standardised on the pooled reference group)"
-            if outcome == INDEX
-            else f"the {settings.capability.scale_dimension} scale (mean of its recoded items)"
-        )
+    design_text = "strata = county × township, PSU = village"
+    what = {
+        INDEX: "the capability index rebuilt on all counties' households (standardised on the pooled reference group)",
+        SCALE: f"the {settings.capability.scale_dimension} scale (mean of its recoded items)",
+        PC1: "the first principal component of all capability items with loadings computed on all counties' households",
+    }
+    names = {INDEX: "capability_index_difference", SCALE: "scale_mean_difference", PC1: "pc1_difference"}
+    others = [c for c in households if c != focal]
+    for outcome, name in names.items():
         result.headline += [
             contrast_row(
                 name,
@@ -581,14 +656,29 @@ def _add_capability(
                 model="capability",
                 focal=focal,
                 county=c,
-                definition=f"coefficient of county_{c} ({c} − {focal}) in a survey-weighted regression of {what} on "
-                f"county indicators and {controls}; strata = county × township, PSU = village",
+                definition=f"coefficient of county_{c} ({c} − {focal}) in a survey-weighted regression of "
+                f"{what[outcome]} on county indicators and {controls}; {design_text}",
                 smallest=_smallest(frame, c, focal),
                 min_n=settings.min_sample.group,
             )
-            for c in households
-            if c != focal
+            for c in others
         ]
+    result.headline += [
+        contrast_row(
+            "capability_gap_difference",
+            capability_fits["capability_gap"],
+            f"registered_x_{c}",
+            model="capability",
+            focal=focal,
+            county=c,
+            definition=f"coefficient of registered_x_{c} ({c}'s registered − unregistered gap minus {focal}'s) in a "
+            f"survey-weighted regression of {what[INDEX]} on registration, registration × county and county "
+            f"indicators (descriptive, no controls); {design_text}",
+            smallest=_smallest(frame, c, focal),
+            min_n=settings.min_sample.group,
+        )
+        for c in others
+    ]
 
 
 def _add_burden(

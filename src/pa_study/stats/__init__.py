@@ -1,5 +1,6 @@
 """Statistics core of pa-study: design-based survey inference and the study's estimators."""
 
+from pa_study.stats._effects_linear import demean_within
 from pa_study.stats._errors import StatsInputError
 from pa_study.stats._estimators import kish_deff
 from pa_study.stats._moments import weighted_quantile
@@ -40,6 +41,7 @@ __all__ = [
     "composite_incidence",
     "critical_value",
     "cronbach_alpha",
+    "demean_within",
     "fgt",
     "intersection_union",
     "first_principal_component",
