@@ -33,7 +33,8 @@ def test_contrasts_and_published_figures_are_printed_apart(tmp_path):
     contrasts.write_text(
         '{"headline": [{"name": "missed_rate", "label": "漏评率 missed-registration rate", '
         '"family": "identification", "benchmark": "Lankao", "estimate": 0.0213, "se": 0.008, '
-        '"ci_low": 0.0056, "ci_high": 0.0370, "n": 958, "p_holm": 0.0312}]}',
+        '"ci_low": 0.0056, "ci_high": 0.0370, "ci_low_adjusted": 0.0011, "ci_high_adjusted": 0.0415, "n": 958, '
+        '"p_holm": 0.0312}]}',
         encoding="utf-8",
     )
     lineup = tmp_path / "published_lineup.csv"
@@ -50,7 +51,9 @@ def test_contrasts_and_published_figures_are_printed_apart(tmp_path):
     )
     tables = {b["caption"]: b for b in document["blocks"] if b["kind"] == "table"}
     contrast = tables["Differences focal − benchmark (survey estimates): Identification and exit"]
-    assert contrast["rows"][0][1:5] == ["Lankao County", "2.13%", "[0.56%, 3.70%]", "0.031"]
+    # The interval printed beside the Holm p-value is the Holm-consistent one, labelled so.
+    assert contrast["rows"][0][1:5] == ["Lankao County", "2.13%", "[0.11%, 4.15%]", "0.031"]
+    assert "Holm-consistent" in contrast["columns"][3]
     side_by_side = tables["Survey estimates beside published figures: poverty incidence"]
     assert [row[:4] for row in side_by_side["rows"]] == [
         ["H county", "survey estimate (this study)", "2020", "5.20%"],

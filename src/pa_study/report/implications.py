@@ -3,7 +3,12 @@ statement made by a rule.
 
 A rule reads the headline rows it needs, decides from their numbers which statement holds (an
 interval against a threshold or against zero, one estimate against another) and prints the
-numbers it used. A rule whose rows are missing says nothing rather than guessing.
+numbers it used. A rule whose rows are missing says nothing rather than guessing. Every statement
+passes the report's vocabulary rule (:mod:`pa_study.report.vocabulary`): no causal verb for an
+estimate whose design is not causal, no null without its minimum detectable effect, and one note
+per perspective that its intervals are not adjusted for multiplicity. Comparisons with the
+benchmark counties are decided by the comparison's multiplicity-adjusted contrasts, not by the
+overlap of the counties' own intervals.
 """
 
 from __future__ import annotations
@@ -14,6 +19,8 @@ from typing import Any
 import pa_study.report.blocks as b
 from pa_study.report.sections import ReportContext, zero_side
 from pa_study.report.text import format_interval, format_percent, format_value, label_of
+from pa_study.report.vocabulary import NOT_ADJUSTED, enforce
+from pa_study.stats import minimum_detectable_effect
 
 Row = dict[str, Any]
 
@@ -41,37 +48,57 @@ STATEMENTS: dict[str, dict[str, str]] = {
         "quota": "Registration filled county quotas (规模控制), so part of any exclusion error is by design.",
         "welfare_pre_transfer": "income before transfers",
         "welfare_post_transfer": "income after transfers",
-        "effect_positive": "Active participation in industrial projects raised per-capita earned income by {effect} "
-        "yuan {ci}: blood-making is visible in the survey.",
-        "effect_negative": "Active participants earn less per person than comparable non-participants ({effect} "
-        "yuan {ci}): the projects did not make blood.",
-        "effect_none": "No income effect of active participation can be told apart from zero ({effect} yuan {ci}).",
-        "dividend_none": "Dividend-only participation shows no effect on earned income ({effect} yuan {ci}), as "
-        "expected of a transfer.",
-        "dividend_some": "Dividend-only participation goes with a different earned income ({effect} yuan {ci}); "
-        "dividends may proxy for other support.",
+        "effect_positive": "Active participants in industrial projects earn {effect} yuan {ci} more per person "
+        "than comparable comparison households (ATT, doubly robust; comparable in pre-treatment covariates and "
+        "village, assuming no unmeasured confounder).",
+        "effect_negative": "Active participants in industrial projects earn {effect} yuan {ci} less per person "
+        "than comparable comparison households (ATT, doubly robust; assuming no unmeasured confounder).",
+        "effect_none": "The difference in per-capita earned income between active participants and comparable "
+        "comparison households cannot be told apart from zero ({effect} yuan {ci}; minimum detectable effect "
+        "{mde} yuan at 80% power).",
+        "did_positive": "Since {baseline}, participants' earned income grew {effect} {ci} more in logs than "
+        "comparison households' (difference in differences, assuming equal proportional growth otherwise).",
+        "did_negative": "Since {baseline}, participants' earned income grew {effect} {ci} less in logs than "
+        "comparison households' (difference in differences, assuming equal proportional growth otherwise).",
+        "did_none": "The difference in differences of log earned income since {baseline} cannot be told apart "
+        "from zero ({effect} {ci}; minimum detectable effect {mde}).",
+        "registered_positive": "Among registered households, active participants earn {effect} yuan {ci} more per "
+        "person than comparable registered comparison households.",
+        "registered_negative": "Among registered households, active participants earn {effect} yuan {ci} less per "
+        "person than comparable registered comparison households.",
+        "registered_none": "Among registered households, the participants' difference in earned income cannot be "
+        "told apart from zero ({effect} yuan {ci}; minimum detectable effect {mde} yuan).",
         "transfers_up": "Registered households depend more on transfers than at baseline: the transfer share "
         "rose by {change} {ci} to {share}.",
         "transfers_down": "Registered households depend less on transfers than at baseline: the transfer share "
         "fell by {change} {ci} to {share}.",
-        "transfers_flat": "The transfer share of registered households ({share}) did not change detectably "
-        "since baseline ({change} {ci}).",
-        "gap_negative": "Registered households lag the unregistered in capability by {gap} SD {ci}; "
-        "exit from the register has to rest on more than income.",
-        "gap_positive": "Registered households score above the unregistered in capability ({gap} SD {ci}).",
-        "gap_none": "Capability of registered and unregistered households cannot be told apart ({gap} SD {ci}).",
-        "exit_gap_none": "Exited and still-registered households do not differ detectably in capability "
-        "({gap} SD {ci}).",
-        "exit_gap_some": "Exited households differ from those still registered in capability by {gap} SD {ci}.",
-        "training_positive": "Skills training goes with a higher capability index ({effect} SD {ci}), after controls.",
-        "training_other": "Skills training shows no positive association with the capability index ({effect} SD {ci}).",
+        "transfers_flat": "The change in the transfer share of registered households since baseline cannot be told "
+        "apart from zero ({change} {ci}; minimum detectable effect {mde}), at {share} in the survey year.",
+        "gap_negative": "Registered households score {gap} SD {ci} lower on the capability index than "
+        "unregistered households, a descriptive difference between groups one of which was selected for being "
+        "poor.",
+        "gap_positive": "Registered households score {gap} SD {ci} higher on the capability index than "
+        "unregistered households (a descriptive difference).",
+        "gap_none": "The capability gap between registered and unregistered households cannot be told apart from "
+        "zero ({gap} SD {ci}; minimum detectable effect {mde} SD).",
+        "exit_gap_none": "The capability gap between exited and still-registered households cannot be told apart "
+        "from zero ({gap} SD {ci}; minimum detectable effect {mde} SD).",
+        "exit_gap_some": "Exited households score {gap} SD {ci} differently on the capability index from those "
+        "still registered (a descriptive difference).",
+        "training_positive": "Households with skills training score {effect} SD {ci} higher on the capability index "
+        "without its skills items, conditional on {controls}: an association, not the effect of training.",
+        "training_negative": "Households with skills training score {effect} SD {ci} lower on the capability index "
+        "without its skills items, conditional on {controls}: an association, not the effect of training.",
+        "training_none": "The association of skills training with the capability index without its skills items, "
+        "conditional on {controls}, cannot be told apart from zero ({effect} SD {ci}; minimum detectable effect "
+        "{mde} SD).",
         "formal_vs_field": "Cadres spend {formal} of their weekly hours on paperwork, meetings and inspections "
         "against {field} on field work with households: {ratio} hours of formalism per "
         "hour of field work.",
         "household_ratio": "Registered households fill forms or host inspections {ratio} times per help visit "
         "received.",
-        "burden_assoc_none": "No association between cadre burden and identification errors can be detected "
-        "({effect} {ci}, {n} units).",
+        "burden_assoc_none": "The association between cadre burden and identification errors cannot be told apart "
+        "from zero ({effect} {ci}, {n} units; minimum detectable effect {mde}).",
         "burden_assoc_some": "Cadre burden and identification errors are associated ({effect} {ci}, {n} units).",
         "coverage_few": "The monitoring list reaches only {coverage} of households below the monitoring threshold: "
         "most of those the threshold is meant to catch are not monitored, so finding them (door-to-door checks, data "
@@ -89,8 +116,9 @@ STATEMENTS: dict[str, dict[str, str]] = {
         "support are where relapse is prevented.",
         "cause_negative": "Exited households whose poverty was recorded as due to illness or disability are less "
         "often below the line now than the others ({difference} {ci}).",
-        "cause_none": "Households exited from poverty due to illness or disability are not detectably more often "
-        "below the line now than the others ({difference} {ci}).",
+        "cause_none": "The difference in the share below the line now between exited households whose poverty was "
+        "recorded as due to illness or disability and the others cannot be told apart from zero ({difference} {ci}; "
+        "minimum detectable effect {mde}).",
         "vulnerable": "{share} of households are vulnerable to poverty (a probability of at least one half of being "
         "below the line, Chaudhuri-Jalan-Suryahadi), against {listed} on the monitoring list among exited and "
         "never-registered households: the list is {relation}.",
@@ -102,10 +130,6 @@ STATEMENTS: dict[str, dict[str, str]] = {
         "which median it is set against.",
         "international": "At the World Bank's upper-middle-income line ($6.85 a day, 2017 PPP), {p0} of persons are "
         "poor.",
-        "benchmark_metric": "On the {label}, {county} ({focal}) {relation} {other}.",
-        "relation_behind": "does worse than",
-        "relation_ahead": "does better than",
-        "relation_similar": "cannot be told apart from",
         "fund_use": "Each linked poor household cost {per_household} yuan of fiscal investment and each job created "
         "{per_job} yuan; the projects paid {per_yuan} yuan of dividends per yuan invested, {dividend} yuan per "
         "linked household in the year.",
@@ -120,10 +144,18 @@ STATEMENTS: dict[str, dict[str, str]] = {
         "linkage_positive": "The ledger links {ledger} poor households per village, the survey finds {survey} "
         "registered households taking part per village: {share} of the linkage exists on paper only, a formalism "
         "that inflates the reach of industrial projects.",
-        "linkage_none": "The ledger's linked poor households per village ({ledger}) cannot be told apart from the "
-        "registered households that report taking part ({survey}): no paper-only linkage is detected.",
+        "linkage_none": "The difference between the ledger's linked poor households per village ({ledger}) and the "
+        "registered households that report taking part ({survey}) cannot be told apart from zero ({gap} {gap_ci}; "
+        "minimum detectable effect {mde}).",
         "linkage_negative": "More registered households report taking part in projects ({survey} per village) than "
         "the ledger links ({ledger}): the ledger under-records participation.",
+        "benchmark": "On the {label}, {county} ({focal}) {relation} {other}: difference {difference} {adjusted_ci}, "
+        "an interval adjusted for all the comparison's contrasts of the family.",
+        "benchmark_similar": "On the {label}, the difference between {county} ({focal}) and {other} cannot be told "
+        "apart from zero ({difference} {adjusted_ci}, adjusted for all the comparison's contrasts of the family; "
+        "minimum detectable effect {mde}).",
+        "relation_behind": "does worse than",
+        "relation_ahead": "does better than",
     },
     "zh": {
         "exit_pass": "贫困县退出评估的各项指标均达标（{indicative}）：{criteria}。",
@@ -143,25 +175,43 @@ STATEMENTS: dict[str, dict[str, str]] = {
         "quota": "建档立卡实行规模控制，部分遗漏误差源于制度设计。",
         "welfare_pre_transfer": "转移前收入",
         "welfare_post_transfer": "转移后收入",
-        "effect_positive": "积极参与产业项目使人均务工经营收入提高{effect}元{ci}：调查数据显示出造血效应。",
-        "effect_negative": "积极参与者人均收入低于可比的未参与者（{effect}元{ci}）：项目未能造血。",
-        "effect_none": "积极参与的收入效应与零无法区分（{effect}元{ci}）。",
-        "dividend_none": "仅分红参与对务工经营收入没有效应（{effect}元{ci}），符合分红属于转移收入的判断。",
-        "dividend_some": "仅分红参与与务工经营收入存在差异（{effect}元{ci}）；分红可能代表其他帮扶。",
+        "effect_positive": "积极参与产业项目者的人均务工经营收入比可比的对照户高{effect}元{ci}（ATT，双重稳健；"
+        "在干预前协变量和所在村上可比，假定不存在未观测混杂）。",
+        "effect_negative": "积极参与产业项目者的人均务工经营收入比可比的对照户低{effect}元{ci}（ATT，双重稳健；"
+        "假定不存在未观测混杂）。",
+        "effect_none": "积极参与者与可比对照户的人均务工经营收入差异与零无法区分（{effect}元{ci}；"
+        "80%检验力下的最小可检测效应为{mde}元）。",
+        "did_positive": "{baseline}年以来，参与者务工经营收入的对数增幅比对照户多{effect}{ci}（双重差分，"
+        "假定无项目时增长比例相同）。",
+        "did_negative": "{baseline}年以来，参与者务工经营收入的对数增幅比对照户少{effect}{ci}（双重差分，"
+        "假定无项目时增长比例相同）。",
+        "did_none": "{baseline}年以来对数务工经营收入的双重差分与零无法区分（{effect}{ci}；最小可检测效应为{mde}）。",
+        "registered_positive": "在建档立卡户中，积极参与者人均务工经营收入比可比的建档立卡对照户高{effect}元{ci}。",
+        "registered_negative": "在建档立卡户中，积极参与者人均务工经营收入比可比的建档立卡对照户低{effect}元{ci}。",
+        "registered_none": "在建档立卡户中，参与者的收入差异与零无法区分（{effect}元{ci}；最小可检测效应为{mde}元）。",
         "transfers_up": "建档立卡户对转移性收入的依赖高于基期：转移性收入占比上升{change}{ci}，达到{share}。",
         "transfers_down": "建档立卡户对转移性收入的依赖低于基期：转移性收入占比下降{change}{ci}，为{share}。",
-        "transfers_flat": "建档立卡户转移性收入占比（{share}）与基期相比无可检测的变化（{change}{ci}）。",
-        "gap_negative": "建档立卡户能力指数比非建档立卡户低{gap}个标准差{ci}；脱贫不能只看收入。",
-        "gap_positive": "建档立卡户能力指数高于非建档立卡户（{gap}个标准差{ci}）。",
-        "gap_none": "建档立卡户与非建档立卡户的能力无法区分（{gap}个标准差{ci}）。",
-        "exit_gap_none": "已脱贫户与未脱贫户的能力无可检测的差异（{gap}个标准差{ci}）。",
-        "exit_gap_some": "已脱贫户与未脱贫户的能力相差{gap}个标准差{ci}。",
-        "training_positive": "控制其他因素后，技能培训与更高的能力指数相关（{effect}个标准差{ci}）。",
-        "training_other": "技能培训与能力指数没有正向关联（{effect}个标准差{ci}）。",
+        "transfers_flat": "建档立卡户转移性收入占比与基期相比的变化与零无法区分（{change}{ci}；"
+        "最小可检测效应为{mde}），调查年度为{share}。",
+        "gap_negative": "建档立卡户的能力指数比非建档立卡户低{gap}个标准差{ci}，"
+        "这是描述性差异（建档立卡户本因贫困而入选）。",
+        "gap_positive": "建档立卡户的能力指数比非建档立卡户高{gap}个标准差{ci}（描述性差异）。",
+        "gap_none": "建档立卡户与非建档立卡户的能力指数差异与零无法区分（{gap}个标准差{ci}；"
+        "最小可检测效应为{mde}个标准差）。",
+        "exit_gap_none": "已脱贫户与未脱贫户的能力指数差异与零无法区分（{gap}个标准差{ci}；"
+        "最小可检测效应为{mde}个标准差）。",
+        "exit_gap_some": "已脱贫户与未脱贫户的能力指数相差{gap}个标准差{ci}（描述性差异）。",
+        "training_positive": "在控制{controls}后，参加技能培训的农户在不含技能项的能力指数上高{effect}个标准差{ci}："
+        "这是关联，不是培训的效应。",
+        "training_negative": "在控制{controls}后，参加技能培训的农户在不含技能项的能力指数上低{effect}个标准差{ci}："
+        "这是关联，不是培训的效应。",
+        "training_none": "在控制{controls}后，技能培训与不含技能项的能力指数的关联与零无法区分（{effect}个标准差{ci}；"
+        "最小可检测效应为{mde}个标准差）。",
         "formal_vs_field": "干部每周工时中{formal}用于填表、开会和迎检，{field}"
         "用于入户帮扶：每小时实地工作对应{ratio}小时形式性工作。",
         "household_ratio": "建档立卡户每接受一次帮扶走访，要填表或迎检{ratio}次。",
-        "burden_assoc_none": "未发现干部负担与识别误差之间的关联（{effect}{ci}，{n}个单位）。",
+        "burden_assoc_none": "干部负担与识别误差之间的关联与零无法区分（{effect}{ci}，{n}个单位；"
+        "最小可检测效应为{mde}）。",
         "burden_assoc_some": "干部负担与识别误差存在关联（{effect}{ci}，{n}个单位）。",
         "coverage_few": "监测名单仅覆盖低于监测标准农户的{coverage}：监测标准要找出的农户大多未被纳入，"
         "先要把他们找出来（入户排查，比对医保、民政数据），再谈帮扶；名单中{inclusion}的农户高于监测标准。",
@@ -173,7 +223,8 @@ STATEMENTS: dict[str, dict[str, str]] = {
         "cause_positive": "因病、因残致贫的已脱贫户目前低于贫困线的比例更高（{difference}{ci}）：防止返贫的关键在医"
         "疗保障、大病救助和残疾人帮扶。",
         "cause_negative": "因病、因残致贫的已脱贫户目前低于贫困线的比例低于其他已脱贫户（{difference}{ci}）。",
-        "cause_none": "因病、因残致贫的已脱贫户目前低于贫困线的比例与其他已脱贫户无可检测的差异（{difference}{ci}）。",
+        "cause_none": "因病、因残致贫的已脱贫户与其他已脱贫户目前低于贫困线的比例之差与零无法区分（{difference}{ci}；"
+        "最小可检测效应为{mde}）。",
         "vulnerable": "{share}的农户具有贫困脆弱性（低于贫困线的概率不低于一半，Chaudhuri-Jalan-Suryahadi方法），"
         "而已脱贫户和非建档立卡户中监测户比例为{listed}：监测名单{relation}。",
         "list_smaller": "小于脆弱人群",
@@ -182,10 +233,6 @@ STATEMENTS: dict[str, dict[str, str]] = {
         "relative": "以本县收入中位数（{median}元）的40%为相对贫困线，相对贫困发生率为{own}；"
         "以全国农村中位数的40%为线，为{country}：2020年后的相对贫困标准取决于参照哪个中位数。",
         "international": "按世界银行中高收入经济体贫困线（每天6.85美元，2017年购买力平价），贫困发生率为{p0}。",
-        "benchmark_metric": "在{label}上，{county}（{focal}）{relation}{other}。",
-        "relation_behind": "不如",
-        "relation_ahead": "优于",
-        "relation_similar": "统计上无法区分于",
         "fund_use": "每带动一户贫困户花费财政投资{per_household}元，每个就业岗位{per_job}元；"
         "每元投资分红{per_yuan}元，每户带动贫困户年分红{dividend}元。",
         "stopped_more": "{stopped}的财政投资在目前停运或失败的项目中，高于这些项目的数量占比（{projects}）：停下来"
@@ -197,10 +244,16 @@ STATEMENTS: dict[str, dict[str, str]] = {
         "linkage_positive": "台账每村带动贫困户{ledger}户，调查显示每村参与项目的建档立卡户为{survey}户：{share}的"
         "带动只存在于纸面上，"
         "这种形式主义夸大了产业项目的覆盖面。",
-        "linkage_none": "台账每村带动贫困户数（{ledger}）与报告参与项目的建档立卡户数（{survey}）无法区分：未发现纸"
-        "面带动。",
+        "linkage_none": "台账每村带动贫困户数（{ledger}）与报告参与项目的建档立卡户数（{survey}）之差与零无法区分"
+        "（{gap}{gap_ci}；最小可检测效应为{mde}）。",
         "linkage_negative": "报告参与项目的建档立卡户（每村{survey}户）多于台账带动户数（{ledger}）：台账少记了参与"
         "情况。",
+        "benchmark": "在{label}上，{county}（{focal}）{relation}{other}：差值{difference}{adjusted_ci}，"
+        "区间已对本族全部对比作多重比较调整。",
+        "benchmark_similar": "在{label}上，{county}（{focal}）与{other}的差值与零无法区分（{difference}{adjusted_ci}，"
+        "已对本族全部对比作多重比较调整；最小可检测效应为{mde}）。",
+        "relation_behind": "不如",
+        "relation_ahead": "优于",
     },
 }
 _KAPPA_BANDS = {
@@ -224,6 +277,20 @@ def _ci(row: Row) -> str:
     return format_interval(row)
 
 
+def _mde(row: Row) -> str:
+    """The row's minimum detectable effect at 80% power, printed like its estimate (from its SE
+    when the indicator file does not give one)."""
+    value = row.get("mde")
+    if value is None:
+        value = minimum_detectable_effect(float(row["se"]))
+    return format_value(float(value), str(row["name"]))
+
+
+def _size(row: Row) -> str:
+    """The estimate without its sign, for statements whose words carry the direction."""
+    return format_value(abs(float(row["estimate"])), str(row["name"]))
+
+
 def _rows(ctx: ReportContext, family: str, *names: str) -> list[Row] | None:
     """The focal county's rows ``names`` of ``family``, or None when any is missing or empty."""
     result = ctx.results.get(ctx.focal, family)
@@ -232,14 +299,22 @@ def _rows(ctx: ReportContext, family: str, *names: str) -> list[Row] | None:
 
 
 def _by_sign(
-    ctx: ReportContext, s: dict[str, str], family: str, name: str, keys: dict[str, str], field: str
-) -> list[str]:
+    ctx: ReportContext, s: dict[str, str], family: str, name: str, keys: dict[str, str], field: str, **extra: str
+) -> list[tuple[str, list[Row]]]:
     """The statement ``keys[side]`` for the row ``name``, where side is where its interval lies
-    against zero; the estimate fills ``field`` and the interval ``ci``. Nothing if the row is missing."""
+    against zero; its size (unsigned where the words carry the direction) fills ``field``, the
+    interval ``ci`` and its minimum detectable effect ``mde``. Nothing if the row is missing."""
     rows = _rows(ctx, family, name)
     if not rows:
         return []
-    return [s[keys[zero_side(rows[0])]].format(**{field: _f(rows[0])}, ci=_ci(rows[0]))]
+    row, side = rows[0], zero_side(rows[0])
+    value = _f(row) if side == "none" else _size(row)
+    return [(s[keys[side]].format(**{field: value}, ci=_ci(row), mde=_mde(row), **extra), rows)]
+
+
+def _signed_keys(prefix: str) -> dict[str, str]:
+    """Statement keys ``<prefix>_positive``, ``_negative`` and ``_none`` by the interval's side."""
+    return {side: f"{prefix}_{side}" for side in ("positive", "negative", "none")}
 
 
 def _either(when_none: str, otherwise: str) -> dict[str, str]:
@@ -247,7 +322,10 @@ def _either(when_none: str, otherwise: str) -> dict[str, str]:
     return {"none": when_none, "positive": otherwise, "negative": otherwise}
 
 
-def mechanism(ctx: ReportContext, s: dict[str, str]) -> list[str]:
+Statements = list[tuple[str, list[Row]]]
+
+
+def mechanism(ctx: ReportContext, s: dict[str, str]) -> Statements:
     """The replicated exit evaluation (always called indicative), the below-standard share of the
     exited, agreement (kappa) and the side the current register errs on."""
     out = exit_statements(ctx, s)
@@ -256,7 +334,8 @@ def mechanism(ctx: ReportContext, s: dict[str, str]) -> list[str]:
     if kappa:
         value = float(kappa[0]["estimate"])
         band = next(label for bound, label in _KAPPA_BANDS[ctx.language] if value < bound)
-        out.append(s["kappa"].format(welfare=welfare, band=band, kappa=_f(kappa[0]), kappa_ci=_ci(kappa[0])))
+        text = s["kappa"].format(welfare=welfare, band=band, kappa=_f(kappa[0]), kappa_ci=_ci(kappa[0]))
+        out.append((text, kappa))
     errors = _rows(ctx, "identification", "exclusion_error", "inclusion_error")
     if errors:
         exclusion, inclusion = errors
@@ -266,52 +345,49 @@ def mechanism(ctx: ReportContext, s: dict[str, str]) -> list[str]:
             side = "side_inclusion"
         else:
             side = "side_equal"
-        out.append(
-            s["errors_side"].format(
-                side=s[side],
-                exclusion=f"{_f(exclusion)} {_ci(exclusion)}",
-                inclusion=f"{_f(inclusion)} {_ci(inclusion)}",
-            )
+        text = s["errors_side"].format(
+            side=s[side],
+            exclusion=f"{_f(exclusion)} {_ci(exclusion)}",
+            inclusion=f"{_f(inclusion)} {_ci(inclusion)}",
         )
-        out.append(s["quota"])
-    return out + _benchmarks(ctx, s, "identification", "missed_rate", higher_is_better=False)
+        out.append((text, errors))
+        out.append((s["quota"], errors))
+    return out + benchmark_statements(ctx, s, "identification", "missed_rate", higher_is_better=False)
 
 
-def exit_statements(ctx: ReportContext, s: dict[str, str]) -> list[str]:
+def exit_statements(ctx: ReportContext, s: dict[str, str]) -> Statements:
     """The four criteria of the exit evaluation together (the ``exit_verdict`` row), always called
     indicative; how the wrongful-exit rate was estimated; the below-standard share and relapse."""
-    out: list[str] = []
+    out: Statements = []
     result = ctx.results.get(ctx.focal, "identification")
     verdict = result.row("exit_verdict") if result else None
     if verdict is not None and verdict.get("verdict") in ("pass", "fail", "inconclusive"):
         criteria = verdict.get("criteria", {})
         rows = {name: result.row(name) for name in criteria} if result else {}
-        described = {
-            name: _criterion(row, s, ctx.language)
-            for name, row in rows.items()
-            if row and row.get("estimate") is not None
-        }
+        cited = {name: row for name, row in rows.items() if row and row.get("estimate") is not None}
+        described = {name: _criterion(row, s, ctx.language) for name, row in cited.items()}
         indicative = ctx.words["indicative"]
         if verdict["verdict"] == "pass":
-            out.append(s["exit_pass"].format(indicative=indicative, criteria="; ".join(described.values())))
+            text = s["exit_pass"].format(indicative=indicative, criteria="; ".join(described.values()))
         elif verdict["verdict"] == "fail":
             failing = "; ".join(described[n] for n, v in criteria.items() if v == "fail" and n in described)
-            out.append(s["exit_fail"].format(indicative=indicative, failing=failing))
+            text = s["exit_fail"].format(indicative=indicative, failing=failing)
         else:
             open_ = [described[n] for n, v in criteria.items() if v != "pass" and n in described]
-            out.append(s["exit_open"].format(indicative=indicative, open="; ".join(open_)))
+            text = s["exit_open"].format(indicative=indicative, open="; ".join(open_))
+        out.append((text, list(cited.values())))
     wrongful = _rows(ctx, "identification", "wrongful_exit_rate")
     if wrongful and wrongful[0].get("basis") == "latest_cohort":
         years = sorted({int(y) for y in wrongful[0].get("poverty_lines", {})})
         span = f"{years[0]}-{years[-1]}" if len(years) > 1 else "-".join(map(str, years))
-        out.append(s["wrongful_latest"].format(years=span))
+        out.append((s["wrongful_latest"].format(years=span), wrongful))
     below = _rows(ctx, "identification", "below_standard_exited")
     if below:
         year = ctx.study.get("survey_year")
-        out.append(s["below_standard"].format(year=year, value=_f(below[0]), ci=_ci(below[0])))
+        out.append((s["below_standard"].format(year=year, value=_f(below[0]), ci=_ci(below[0])), below))
     relapse = _rows(ctx, "identification", "relapse_rate")
     if relapse:
-        out.append(s["relapse"].format(value=_f(relapse[0]), ci=_ci(relapse[0])))
+        out.append((s["relapse"].format(value=_f(relapse[0]), ci=_ci(relapse[0])), relapse))
     return out
 
 
@@ -333,63 +409,61 @@ def _focal_row(ctx: ReportContext, name: str, key: str) -> Any:
     return None if row is None else row.get(key)
 
 
-def industry(ctx: ReportContext, s: dict[str, str]) -> list[str]:
-    """The income effect, the dividend-only placebo and transfer dependence."""
-    effect_keys = {side: f"effect_{side}" for side in ("positive", "negative", "none")}
-    out = _by_sign(ctx, s, "income", "att_earned_pc", effect_keys, "effect")
-    out += _by_sign(
-        ctx, s, "income", "att_dividend_only_earned_pc", _either("dividend_none", "dividend_some"), "effect"
-    )
+def industry(ctx: ReportContext, s: dict[str, str]) -> Statements:
+    """The income effect (ATT), its difference in differences and its value among registered
+    households, and transfer dependence (the project ledger is the projects perspective's)."""
+    baseline = str(ctx.study.get("baseline_year", ""))
+    out = _by_sign(ctx, s, "income", "att_earned_pc", _signed_keys("effect"), "effect")
+    out += _by_sign(ctx, s, "income", "att_log_earned_pc_did", _signed_keys("did"), "effect", baseline=baseline)
+    out += _by_sign(ctx, s, "income", "att_earned_pc_registered", _signed_keys("registered"), "effect")
     transfers = _rows(ctx, "income", "transfer_share_registered", "transfer_share_change_registered")
     if transfers:
         share, change = transfers
         key = {"positive": "transfers_up", "negative": "transfers_down", "none": "transfers_flat"}[zero_side(change)]
-        out.append(
-            s[key].format(
-                change=format_value(abs(float(change["estimate"])), str(change["name"])),
-                ci=_ci(change),
-                share=_f(share),
-            )
+        text = s[key].format(
+            change=format_value(abs(float(change["estimate"])), str(change["name"])),
+            ci=_ci(change),
+            share=_f(share),
+            mde=_mde(change),
         )
+        out.append((text, transfers))
     return out
 
 
-def motivation(ctx: ReportContext, s: dict[str, str]) -> list[str]:
-    """Capability gaps by registration and exit, and the association with training."""
-    out = []
-    gap = _rows(ctx, "capability", "capability_gap_registered")
-    if gap:
-        row = gap[0]
-        # "lags by" carries the sign in its words, so the size is printed without one.
-        size = format_value(abs(float(row["estimate"])), str(row["name"])) if zero_side(row) == "negative" else _f(row)
-        out.append(s[f"gap_{zero_side(row)}"].format(gap=size, ci=_ci(row)))
+def motivation(ctx: ReportContext, s: dict[str, str]) -> Statements:
+    """Capability gaps by registration and exit (descriptive), and the association with training."""
+    out = _by_sign(ctx, s, "capability", "capability_gap_registered", _signed_keys("gap"), "gap")
     out += _by_sign(ctx, s, "capability", "capability_gap_exited", _either("exit_gap_none", "exit_gap_some"), "gap")
-    training_keys = {"positive": "training_positive", "negative": "training_other", "none": "training_other"}
-    out += _by_sign(ctx, s, "capability", "association_trained", training_keys, "effect")
+    training = _rows(ctx, "capability", "association_trained")
+    if training:
+        controls = str(training[0].get("controls", ""))
+        keys = _signed_keys("training")
+        out += _by_sign(ctx, s, "capability", "association_trained", keys, "effect", controls=controls)
     return out
 
 
-def formalism(ctx: ReportContext, s: dict[str, str]) -> list[str]:
+def formalism(ctx: ReportContext, s: dict[str, str]) -> Statements:
     """Formal against field hours, the households' side, burden against errors, and linkage of
     projects to poor households that exists on paper only."""
-    out = []
-    shares = _rows(ctx, "formalism", "share_formalism", "share_field")
+    out: Statements = []
+    result = ctx.results.get(ctx.focal, "formalism")
+    field_name = "share_field" if result and result.row("share_field") else "share_fieldwork"
+    shares = _rows(ctx, "formalism", "share_formalism", field_name)
     if shares and float(shares[1]["estimate"]) > 0:
         formal, field_ = shares
         ratio = float(formal["estimate"]) / float(field_["estimate"])
-        out.append(
-            s["formal_vs_field"].format(
-                formal=f"{_f(formal)} {_ci(formal)}", field=f"{_f(field_)} {_ci(field_)}", ratio=format_value(ratio)
-            )
+        text = s["formal_vs_field"].format(
+            formal=f"{_f(formal)} {_ci(formal)}", field=f"{_f(field_)} {_ci(field_)}", ratio=format_value(ratio)
         )
+        out.append((text, shares))
     household = _rows(ctx, "formalism", "household_forms_per_visit")
     if household:
-        out.append(s["household_ratio"].format(ratio=f"{_f(household[0])} {_ci(household[0])}"))
+        out.append((s["household_ratio"].format(ratio=f"{_f(household[0])} {_ci(household[0])}"), household))
     association = _rows(ctx, "formalism", "burden_error_association")
     if association:
         row = association[0]
         key = "burden_assoc_none" if zero_side(row) == "none" else "burden_assoc_some"
-        out.append(s[key].format(effect=_f(row), ci=_ci(row), n=row["n"]))
+        out.append((s[key].format(effect=_f(row), ci=_ci(row), n=row["n"], mde=_mde(row)), association))
     linkage = _rows(
         ctx,
         "projects",
@@ -400,32 +474,36 @@ def formalism(ctx: ReportContext, s: dict[str, str]) -> list[str]:
     )
     if linkage:
         gap, ledger, survey, share = linkage
-        out.append(
-            s[f"linkage_{zero_side(gap)}"].format(
-                ledger=_f(ledger), survey=f"{_f(survey)} {_ci(survey)}", share=f"{_f(share)} {_ci(share)}"
-            )
+        text = s[f"linkage_{zero_side(gap)}"].format(
+            ledger=_f(ledger),
+            survey=f"{_f(survey)} {_ci(survey)}",
+            share=f"{_f(share)} {_ci(share)}",
+            gap=_f(gap),
+            gap_ci=_ci(gap),
+            mde=_mde(gap),
         )
+        out.append((text, linkage))
     return out
 
 
-def monitoring(ctx: ReportContext, s: dict[str, str]) -> list[str]:
+def monitoring(ctx: ReportContext, s: dict[str, str]) -> Statements:
     """The monitoring list against the threshold, relapse risk and its causes, vulnerability, the
     relative and international lines, and the benchmarks on the list's coverage."""
-    out = []
+    out: Statements = []
     coverage = _rows(ctx, "monitoring", "monitoring_coverage_rate", "monitoring_inclusion_error")
     if coverage:
         reach, inclusion = coverage
         side = "most" if float(reach["ci_low"]) > 0.5 else "few" if float(reach["ci_high"]) < 0.5 else "open"
-        out.append(
-            s[f"coverage_{side}"].format(
-                coverage=f"{_f(reach)} {_ci(reach)}", inclusion=f"{_f(inclusion)} {_ci(inclusion)}"
-            )
+        text = s[f"coverage_{side}"].format(
+            coverage=f"{_f(reach)} {_ci(reach)}", inclusion=f"{_f(inclusion)} {_ci(inclusion)}"
         )
+        out.append((text, coverage))
     relapse = _rows(ctx, "monitoring", "exited_below_line_share", "exited_vulnerable_band_share")
     if relapse:
         below, band = relapse
-        out.append(s["relapse_band"].format(below=f"{_f(below)} {_ci(below)}", band=f"{_f(band)} {_ci(band)}"))
-    causes = {"positive": "cause_positive", "negative": "cause_negative", "none": "cause_none"}
+        text = s["relapse_band"].format(below=f"{_f(below)} {_ci(below)}", band=f"{_f(band)} {_ci(band)}")
+        out.append((text, relapse))
+    causes = _signed_keys("cause")
     out += _by_sign(ctx, s, "monitoring", "exited_below_line_share_difference", causes, "difference")
     vulnerable = _rows(ctx, "monitoring", "vulnerable_share", "monitored_share")
     if vulnerable:
@@ -436,60 +514,76 @@ def monitoring(ctx: ReportContext, s: dict[str, str]) -> list[str]:
             relation = "list_larger"
         else:
             relation = "list_similar"
-        out.append(
-            s["vulnerable"].format(
-                share=f"{_f(share)} {_ci(share)}", listed=f"{_f(listed)} {_ci(listed)}", relation=s[relation]
-            )
+        text = s["vulnerable"].format(
+            share=f"{_f(share)} {_ci(share)}", listed=f"{_f(listed)} {_ci(listed)}", relation=s[relation]
         )
+        out.append((text, vulnerable))
     relative = _rows(
         ctx, "monitoring", "relative_poverty_40_rate", "national_relative_poverty_40_rate", "median_income_pc"
     )
     if relative:
         own, national, median = relative
-        out.append(
-            s["relative"].format(
-                own=f"{_f(own)} {_ci(own)}", country=f"{_f(national)} {_ci(national)}", median=_f(median)
-            )
+        text = s["relative"].format(
+            own=f"{_f(own)} {_ci(own)}", country=f"{_f(national)} {_ci(national)}", median=_f(median)
         )
+        out.append((text, relative))
     international = _rows(ctx, "monitoring", "p0_usd_6_85_ppp2017")
     if international:
-        out.append(s["international"].format(p0=f"{_f(international[0])} {_ci(international[0])}"))
-    return out + _benchmarks(ctx, s, "monitoring", "monitoring_coverage_rate", higher_is_better=True)
+        out.append((s["international"].format(p0=f"{_f(international[0])} {_ci(international[0])}"), international))
+    return out + benchmark_statements(ctx, s, "monitoring", "monitoring_coverage_rate", higher_is_better=True)
 
 
-def _benchmarks(ctx: ReportContext, s: dict[str, str], family: str, name: str, *, higher_is_better: bool) -> list[str]:
-    """The focal county against each benchmark on one row: better, worse, or not told apart (the
-    two intervals overlap)."""
+def benchmark_statements(
+    ctx: ReportContext, s: dict[str, str], family: str, name: str, *, higher_is_better: bool
+) -> Statements:
+    """The focal county against each benchmark on one headline row, decided by the comparison's
+    contrast (focal − benchmark) and its multiplicity-adjusted interval, not by the overlap of the
+    two counties' own intervals; nothing before the comparison stage has run."""
     rows = _rows(ctx, family, name)
     if not rows:
         return []
     focal, out = rows[0], []
-    for county in ctx.results.counties[1:]:
+    for contrast in _contrasts(ctx, family, name):
+        county = str(contrast["benchmark"])
         other = ctx.results.get(county, family)
         row = other.row(name) if other else None
         if row is None or row.get("estimate") is None:
             continue
-        if float(row["ci_high"]) < float(focal["ci_low"]):
-            relation = "relation_ahead" if higher_is_better else "relation_behind"
-        elif float(row["ci_low"]) > float(focal["ci_high"]):
-            relation = "relation_behind" if higher_is_better else "relation_ahead"
+        low, high = float(contrast["ci_low_adjusted"]), float(contrast["ci_high_adjusted"])
+        fields = {
+            "label": label_of(focal, ctx.language),
+            "county": ctx.name(ctx.focal),
+            "focal": f"{_f(focal)} {_ci(focal)}",
+            "other": f"{ctx.name(county)} ({_f(row)} {_ci(row)})",
+            "difference": format_value(float(contrast["estimate"]), name),
+            "adjusted_ci": f"[{format_value(low, name)}, {format_value(high, name)}]",
+        }
+        if low > 0 or high < 0:
+            ahead = (low > 0) == higher_is_better
+            relation = s["relation_ahead" if ahead else "relation_behind"]
+            out.append((s["benchmark"].format(relation=relation, **fields), [focal, row]))
         else:
-            relation = "relation_similar"
-        out.append(
-            s["benchmark_metric"].format(
-                label=label_of(focal, ctx.language),
-                county=ctx.name(ctx.focal),
-                focal=f"{_f(focal)} {_ci(focal)}",
-                relation=s[relation],
-                other=f"{ctx.name(county)} ({_f(row)} {_ci(row)})",
-            )
-        )
+            mde = format_value(minimum_detectable_effect(float(contrast["se"])), name)
+            out.append((s["benchmark_similar"].format(mde=mde, **fields), [focal, row]))
     return out
 
 
-def projects(ctx: ReportContext, s: dict[str, str]) -> list[str]:
+def _contrasts(ctx: ReportContext, family: str, name: str) -> list[Row]:
+    """The comparison's focal − benchmark contrasts of one indicator that carry adjusted intervals."""
+    rows = (ctx.comparison or {}).get("headline", [])
+    return [
+        r
+        for r in rows
+        if r.get("family") == family
+        and r.get("name") == name
+        and r.get("estimate") is not None
+        and r.get("ci_low_adjusted") is not None
+    ]
+
+
+def projects(ctx: ReportContext, s: dict[str, str]) -> Statements:
     """Fund use, investment in stopped projects, survival and concentration (the project ledger)."""
-    out = []
+    out: Statements = []
     fund = _rows(
         ctx,
         "projects",
@@ -500,31 +594,30 @@ def projects(ctx: ReportContext, s: dict[str, str]) -> list[str]:
     )
     if fund:
         per_household, per_job, per_yuan, dividend = fund
-        out.append(
-            s["fund_use"].format(
-                per_household=_f(per_household), per_job=_f(per_job), per_yuan=_f(per_yuan), dividend=_f(dividend)
-            )
+        text = s["fund_use"].format(
+            per_household=_f(per_household), per_job=_f(per_job), per_yuan=_f(per_yuan), dividend=_f(dividend)
         )
+        out.append((text, fund))
     stopped = _rows(ctx, "projects", "stopped_investment_share", "projects_operating_share")
     if stopped:
         money, operating = stopped
         share = 1 - float(operating["estimate"])
         key = "stopped_more" if float(money["estimate"]) > share else "stopped_less"
-        out.append(s[key].format(stopped=_f(money), projects=format_percent(share)))
+        out.append((s[key].format(stopped=_f(money), projects=format_percent(share)), stopped))
     survival = _rows(ctx, "projects", "survival_rate")
     result = ctx.results.get(ctx.focal, "projects")
     if survival and result is not None:
         years = result.document.get("settings", {}).get("projects", {}).get("survival_years", "")
-        out.append(s["survival"].format(survival=_f(survival[0]), years=years))
+        out.append((s["survival"].format(survival=_f(survival[0]), years=years), survival))
     concentration = _rows(ctx, "projects", "largest_projects_investment_share")
     if concentration and result is not None:
         top = float(result.document.get("settings", {}).get("projects", {}).get("top_share", 0.1))
-        out.append(s["concentration"].format(percent=f"{top:.0%}", share=_f(concentration[0])))
+        out.append((s["concentration"].format(percent=f"{top:.0%}", share=_f(concentration[0])), concentration))
     return out
 
 
 #: The five perspectives of the case study and its look at projects and funds, in report order.
-PERSPECTIVES: dict[str, Callable[[ReportContext, dict[str, str]], list[str]]] = {
+PERSPECTIVES: dict[str, Callable[[ReportContext, dict[str, str]], Statements]] = {
     "perspective_mechanism": mechanism,
     "perspective_industry": industry,
     "perspective_motivation": motivation,
@@ -534,12 +627,25 @@ PERSPECTIVES: dict[str, Callable[[ReportContext, dict[str, str]], list[str]]] = 
 }
 
 
+def perspective_lines(ctx: ReportContext, key: str) -> list[str]:
+    """The statements of one perspective, each checked by the vocabulary rule, followed once by
+    the note that their intervals are not adjusted for multiplicity (nothing when it has none).
+
+    Raises
+    ------
+    pa_study.report.vocabulary.VocabularyError
+        When a statement breaks the rule (a defect of its template, never of the data).
+    """
+    statements = PERSPECTIVES[key](ctx, STATEMENTS[ctx.language])
+    lines = [enforce(text, ctx.language, rows) for text, rows in statements]
+    return [*lines, NOT_ADJUSTED[ctx.language]] if lines else []
+
+
 def implications_section(ctx: ReportContext) -> list[b.Block]:
     """The implications section: per perspective, the statements its rules make."""
     out = [b.heading(ctx.words["implications"]), b.par(ctx.words["implications_intro"])]
-    statements = STATEMENTS[ctx.language]
-    for key, rule in PERSPECTIVES.items():
+    for key in PERSPECTIVES:
         out.append(b.heading(ctx.words[key], level=2))
-        lines = rule(ctx, statements)
+        lines = perspective_lines(ctx, key)
         out.append(b.bullets(lines) if lines else b.note(ctx.words["pending"].format(what=ctx.words[key])))
     return out

@@ -337,7 +337,12 @@ def comparison_section(ctx: ReportContext) -> list[b.Block]:
     """Survey estimates by county, the focal − benchmark contrasts, and the published figures
     with their sources, each under its own heading so the two kinds of evidence stay apart."""
     w = ctx.words
-    out = [b.heading(w["comparison"]), b.par(w["comparison_intro"]), b.heading(w["comparison_survey"], level=2)]
+    out = [
+        b.heading(w["comparison"]),
+        b.par(w["comparison_intro"]),
+        b.par(w["comparison_caveats"]),
+        b.heading(w["comparison_survey"], level=2),
+    ]
     # The estimates by county are the findings tables; here they are drawn side by side.
     tables = [b.ref(f"tab:findings-{f}") for f in FAMILIES if ctx.results.of_family(f)]
     panels = [f"county_panel_{f}" for f in FAMILIES if f"county_panel_{f}" in ctx.figures]
@@ -369,14 +374,15 @@ def contrast_blocks(ctx: ReportContext) -> list[b.Block]:
 
     The contract (issue 5, ``results/comparison/contrasts.json``): ``headline`` rows in the
     indicator rows' format (name, label, estimate, se, ci_low, ci_high, n) plus ``family``, the
-    ``benchmark`` county and the Holm-adjusted ``p_holm``.
+    ``benchmark`` county, the Holm-adjusted ``p_holm`` and the Holm-consistent interval
+    (``ci_low_adjusted``, ``ci_high_adjusted``), which the table prints beside ``p_holm``.
     """
     w = ctx.words
     rows = _estimated((ctx.comparison or {}).get("headline", []))
     if not rows:
         return [b.note(w["pending"].format(what=w["pending_contrasts"]))]
-    columns = [w["col_indicator"], w["col_county"], w["col_difference"], w["col_ci"], w["col_p"], w["col_n"]]
-    out = []
+    columns = [w["col_indicator"], w["col_county"], w["col_difference"], w["col_ci_adjusted"], w["col_p"], w["col_n"]]
+    out = [b.par(w["contrast_adjustment"])]
     for family in dict.fromkeys(str(r.get("family", "")) for r in rows):
         body = [
             [
@@ -385,7 +391,9 @@ def contrast_blocks(ctx: ReportContext) -> list[b.Block]:
                 + (" ‡" if r.get("different_lines") else ""),
                 ctx.results.names.get(str(r.get("benchmark")), str(r.get("benchmark", ""))),
                 format_value(r["estimate"], str(r["name"])),
-                format_interval(r),
+                format_interval(
+                    {"name": r["name"], "ci_low": r.get("ci_low_adjusted"), "ci_high": r.get("ci_high_adjusted")}
+                ),
                 format_value(r.get("p_holm")),
                 r.get("n", ""),
             ]

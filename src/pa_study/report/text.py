@@ -169,6 +169,7 @@ WORDS: dict[str, dict[str, str]] = {
         "col_scope": "Scope",
         "col_difference": "Difference (focal − benchmark)",
         "col_p": "p (Holm)",
+        "col_ci_adjusted": "95% CI (Holm-consistent)",
         "yes": "yes",
         "no": "no",
         "pass": "passes",
@@ -217,6 +218,17 @@ WORDS: dict[str, dict[str, str]] = {
         "comparison_intro": "Two kinds of evidence are kept apart: survey estimates from microdata collected "
         "with the same instruments in every county, and figures published by or about "
         "the counties, each with its source.",
+        "comparison_caveats": "Three cautions hold for every comparison below. The benchmark counties were chosen "
+        "because their poverty alleviation is held up as a success, so they are selected on the outcome and "
+        "differences from them say nothing about counties in general. The counties left the poverty list, where "
+        "they were on it, in different years, so the survey year finds them at different distances from exit. "
+        "The published figures refer to different years, scopes and poverty lines; they are shown beside the "
+        "survey estimates, not compared with them. Only quantities on a common scale are contrasted: rates, "
+        "yuan, and indices rebuilt on the pooled households (pooled standardisation and loadings).",
+        "contrast_adjustment": "Intervals in these tables are Holm-consistent: each uses the critical value of the "
+        "Holm step that decides its contrast among all contrasts of the family, so it excludes zero exactly when "
+        "p (Holm) < 0.05; it carries no simultaneous coverage guarantee. Bonferroni simultaneous intervals and "
+        "the unadjusted intervals are in results/comparison/contrasts.csv.",
         "comparison_survey": "Survey estimates by county",
         "comparison_contrasts": "Differences focal − benchmark (survey estimates)",
         "province_caption": " ({county} beside the benchmark counties' median, middle half and range, and its rank "
@@ -361,6 +373,7 @@ WORDS: dict[str, dict[str, str]] = {
         "col_scope": "范围",
         "col_difference": "差异（案例县−对照县）",
         "col_p": "p值（Holm）",
+        "col_ci_adjusted": "95%置信区间（与Holm一致）",
         "yes": "是",
         "no": "否",
         "pass": "达标",
@@ -401,6 +414,13 @@ WORDS: dict[str, dict[str, str]] = {
         "figure_missing": "报告输入中没有图{name}。",
         "comparison_intro": "两类证据分开呈现：各县用同一问卷收集的微观数据所"
         "得调查估计，以及各县公开发布的数据（注明来源）。",
+        "comparison_caveats": "以下所有比较须注意三点。对照县因其扶贫被视为成功而入选，是按结果选择的样本，"
+        "与它们的差异不能推及一般县。各县（如曾为贫困县）摘帽年份不同，调查年度距其退出的时间不同。"
+        "公开数据的年份、口径和贫困线各不相同，只与调查估计并列展示，不作比较。只有在共同尺度上的量才作对比："
+        "比率、元，以及在合并样本上重建（合并标准化与合并载荷）的指数。",
+        "contrast_adjustment": "表中区间为与Holm一致的区间：每个区间使用在本族全部对比中决定该对比的Holm步骤的临界值，"
+        "因此当且仅当Holm调整p值<0.05时不含零；它不保证联合覆盖率。Bonferroni联合区间和未调整区间见"
+        "results/comparison/contrasts.csv。",
         "comparison_survey": "各县调查估计",
         "comparison_contrasts": "案例县与对照县之差（调查估计）",
         "province_caption": "（{county}与对照县估计的中位数、中间一半和范围并列，并给出其在全部县中由低到高的位次；"
