@@ -229,3 +229,17 @@ def test_ledger_is_a_census_with_status_shares_gross_revenue_and_dividends() -> 
     assert measure["dividends_per_linked_household"] == pytest.approx(150 / 32)
     sampled = settings("income", income={"ledger_is_census": False})
     assert (ledger_tables(ledger, sampled)[0]["se"] > 0).any()
+
+
+def test_the_sensitivity_analysis_is_that_of_the_ols_row_benchmarked_on_registration_and_baseline_income(
+    simulated_result,
+) -> None:
+    result, _ = simulated_result
+    table = result.tables["sensitivity"].iloc[0]
+    effects = result.tables["effects"]
+    ols = effects[(effects["specification"] == "ols") & (effects["outcome"] == "earned_pc")].iloc[0]
+    assert table["estimate"] == pytest.approx(ols["estimate"], rel=1e-8)
+    assert 0 < table["robustness_value_alpha"] < table["robustness_value"] < 1
+    bounds = result.tables["sensitivity_bounds"]
+    assert set(bounds["benchmark"]) == {"registered", "earned_pc_base"} and set(bounds["kd"]) == {1.0, 2.0, 3.0}
+    assert table["benchmarks"] == "registered, earned_pc_base"

@@ -61,7 +61,15 @@ from pa_study.indicators.survey import (
     respondent_design,
     varying_columns,
 )
-from pa_study.stats import EffectEstimate, Estimate, StatsInputError, program_effect, rows_in_levels_with_both_groups
+from pa_study.stats import (
+    EffectEstimate,
+    Estimate,
+    SensitivityResult,
+    StatsInputError,
+    omitted_variable_sensitivity,
+    program_effect,
+    rows_in_levels_with_both_groups,
+)
 
 _INCOME_PARTS = INCOME_TOTALS["inc_total"]
 _ACTIVE = "active"
@@ -125,6 +133,7 @@ class IncomeOptions(ConfigPart):
     robustness: tuple[str, ...]
     psm: MatchingOptions
     rural_cpi: tuple[PriceIndex, ...]
+    sensitivity_benchmarks: tuple[str, ...]
     ledger_is_census: bool
 
 
@@ -581,6 +590,52 @@ def effects_by_type(frame: pd.DataFrame, settings: IncomeSettings) -> tuple[pd.D
     return estimate_table(rows), notes
 
 
+#: Multiples of a benchmark covariate's strength at which the sensitivity analysis bounds a confounder.
+SENSITIVITY_MULTIPLES = (1.0, 2.0, 3.0)
+
+
+def sensitivity(sample: pd.DataFrame, settings: IncomeSettings) -> tuple[SensitivityResult | None, list[str]]:
+    """Return the Cinelli-Hazlett sensitivity of the headline's regression counterpart to an omitted
+    confounder, benchmarked on the configured covariates, and notes.
+
+    The AIPW ATT is not a regression coefficient, so the analysis is run on the additive regression
+    with the same households, covariates, fixed effects and survey weights (the ``ols`` row of the
+    effects table): its robustness value is the share of the residual variance of both participation
+    and income an omitted confounder would need to explain to remove the estimate. Bounds take a
+    confounder 1, 2 and 3 times as strong as each benchmark (a multiple that would make it explain
+    all of participation's residual variance is left out with a note).
+    """
+    options = settings.income
+    covariates, _ = covariate_set(sample, options, "pre_treatment")
+    column = FIXED_EFFECT_COLUMNS[options.fixed_effects]
+    terms = ["treated", *covariates, *([f"C({column})"] if column else [])]
+    formula = f"earned_pc ~ {' + '.join(terms)}"
+    benchmarks = [b for b in options.sensitivity_benchmarks if b in covariates]
+    notes = [
+        f"sensitivity: benchmark {b} is not among the covariates in the sample and is left out"
+        for b in options.sensitivity_benchmarks
+        if b not in benchmarks
+    ]
+    try:
+        result = omitted_variable_sensitivity(sample, formula, "treated", weights=WEIGHT)
+    except StatsInputError as exc:
+        return None, [*notes, f"sensitivity analysis not computed: {exc}"]
+    bounds = []
+    for benchmark in benchmarks:
+        for multiple in SENSITIVITY_MULTIPLES:
+            try:
+                bounded = omitted_variable_sensitivity(
+                    sample, formula, "treated", benchmark_covariates=[benchmark], kd=multiple, weights=WEIGHT
+                )
+            except StatsInputError as exc:
+                notes.append(f"sensitivity bound at {multiple:g} × {benchmark} not computed: {exc}")
+                continue
+            bounds.append(bounded.bounds)
+    if bounds:
+        result = dataclasses.replace(result, bounds=pd.concat(bounds, ignore_index=True))
+    return result, notes
+
+
 # ---- income structure and ledger -------------------------------------------------------------
 
 
@@ -817,6 +872,13 @@ def _add_effects(result: FamilyResult, frame: pd.DataFrame, sample: pd.DataFrame
     result.notes += notes
     result.tables["effects_by_type"], notes = effects_by_type(frame, settings)
     result.notes += notes
+    robustness, notes = sensitivity(sample, settings)
+    result.notes += notes
+    if robustness is not None:
+        result.tables["sensitivity"] = robustness.to_frame().assign(
+            benchmarks=", ".join(b for b in options.sensitivity_benchmarks if b in set(robustness.bounds["benchmark"]))
+        )
+        result.tables["sensitivity_bounds"] = robustness.bounds
     definitions = _effect_definitions(settings)
     wanted = {
         "att_earned_pc": (fits.get(("earned_pc", "aipw")), SELECTION_ON_OBSERVABLES),
@@ -920,6 +982,12 @@ def _definitions(settings: IncomeSettings) -> dict[str, str]:
         "effects_by_group": "ATT within registration groups, baseline labour capacity and (registered households) "
         "main cause of poverty: domain estimates of the headline models with the groups' indicators added; "
         "intervals not adjusted for the number of groups",
+        "sensitivity": "Cinelli & Hazlett (2020) on the additive regression with the headline's households, "
+        "covariates, fixed effects and weights: robustness_value = the share of the residual variance of both "
+        "participation and income an omitted confounder would need to explain to remove the estimate "
+        "(robustness_value_alpha: to make it indistinguishable from zero at 5%); bounds for confounders 1, 2 and 3 "
+        f"times as strong as {', '.join(options.sensitivity_benchmarks) or 'no benchmark'}; model-based, not "
+        "design-based, standard errors",
         "dividend_only": "dividend-only households against non-participants: a descriptive comparison of a group "
         "selected for lacking labour, not a placebo test",
         "ledger": "census of the ledger (no sampling error)"
