@@ -31,7 +31,9 @@ from pa_study.report.sections import (
     zero_side,
 )
 from pa_study.report.text import format_interval, format_value, label_of
+from pa_study.report.vocabulary import NOT_ADJUSTED, enforce
 from pa_study.results import Family
+from pa_study.stats import minimum_detectable_effect
 
 Row = dict[str, Any]
 
@@ -63,9 +65,15 @@ def verdict(row: Row) -> str | None:
 
 
 def verdict_word(row: Row, ctx: ReportContext) -> str:
-    """The verdict of ``row`` in words (empty when it has none)."""
+    """The verdict of ``row`` in words (empty when it has none); an interval spanning zero comes with
+    the estimate's minimum detectable effect, so a null is not read as "no effect"."""
     found = verdict(row)
-    return ctx.words[_VERDICT_WORDS[found]] if found else ""
+    if not found:
+        return ""
+    mde = row.get("mde")
+    if found == "none" and mde is None and row.get("se") is not None:
+        mde = minimum_detectable_effect(float(row["se"]))
+    return ctx.words[_VERDICT_WORDS[found]].format(mde=format_value(mde, str(row["name"])))
 
 
 def estimate_cell(row: Row | None, ctx: ReportContext, with_verdict: bool = True) -> str:
@@ -212,6 +220,10 @@ def question_findings(ctx: ReportContext, family: IndicatorFamily) -> list[b.Blo
     for f in results:
         if f.status != "ok":
             sentences.append(w["status_note"].format(county=ctx.name(f.county), status=f.status))
+    focal = ctx.results.get(ctx.focal, family.name)
+    cited = [r for n in names if focal is not None and (r := focal.row(n)) is not None]
+    sentences = [enforce(sentence, ctx.language, cited) for sentence in sentences]
+    sentences.append(NOT_ADJUSTED[ctx.language])
     out.append(b.par(w["gap"].join(sentences)))
     # A province's table: the focal county beside the distribution of the benchmarks' estimates.
     province = is_province(ctx)

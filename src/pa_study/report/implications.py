@@ -56,6 +56,14 @@ STATEMENTS: dict[str, dict[str, str]] = {
         "effect_none": "The difference in per-capita earned income between active participants and comparable "
         "comparison households cannot be told apart from zero ({effect} yuan {ci}; minimum detectable effect "
         "{mde} yuan at 80% power).",
+        "sensitivity": "An omitted confounder would need to explain {rv} of the residual variance of both "
+        "participation and income to remove the effect ({rv_alpha} to make it indistinguishable from zero at 5%), "
+        "judged on the additive regression with the same covariates and fixed effects ({estimate} yuan){bounds}.",
+        "sensitivity_bound": "a confounder as strong as {benchmark} would leave {adjusted} yuan {ci}",
+        "sensitivity_capped": "one as strong as {benchmark} would leave {adjusted} yuan, explaining all of "
+        "income's residual variance",
+        "benchmark_registered": "registration",
+        "benchmark_earned_pc_base": "baseline earned income",
         "did_positive": "Since {baseline}, participants' earned income grew {effect} {ci} more in logs than "
         "comparison households' (difference in differences, assuming equal proportional growth otherwise).",
         "did_negative": "Since {baseline}, participants' earned income grew {effect} {ci} less in logs than "
@@ -181,6 +189,12 @@ STATEMENTS: dict[str, dict[str, str]] = {
         "假定不存在未观测混杂）。",
         "effect_none": "积极参与者与可比对照户的人均务工经营收入差异与零无法区分（{effect}元{ci}；"
         "80%检验力下的最小可检测效应为{mde}元）。",
+        "sensitivity": "遗漏的混杂因素需同时解释参与与收入残差方差的{rv}，才能消除该效应（使其在5%水平上不再显著"
+        "需{rv_alpha}），依据的是协变量与固定效应相同的加性回归（{estimate}元）{bounds}。",
+        "sensitivity_bound": "与{benchmark}同等强度的混杂因素会使估计变为{adjusted}元{ci}",
+        "sensitivity_capped": "与{benchmark}同等强度的混杂因素会使估计变为{adjusted}元，并解释收入的全部残差方差",
+        "benchmark_registered": "建档立卡身份",
+        "benchmark_earned_pc_base": "基期务工经营收入",
         "did_positive": "{baseline}年以来，参与者务工经营收入的对数增幅比对照户多{effect}{ci}（双重差分，"
         "假定无项目时增长比例相同）。",
         "did_negative": "{baseline}年以来，参与者务工经营收入的对数增幅比对照户少{effect}{ci}（双重差分，"
@@ -414,6 +428,7 @@ def industry(ctx: ReportContext, s: dict[str, str]) -> Statements:
     households, and transfer dependence (the project ledger is the projects perspective's)."""
     baseline = str(ctx.study.get("baseline_year", ""))
     out = _by_sign(ctx, s, "income", "att_earned_pc", _signed_keys("effect"), "effect")
+    out += sensitivity_statement(ctx, s)
     out += _by_sign(ctx, s, "income", "att_log_earned_pc_did", _signed_keys("did"), "effect", baseline=baseline)
     out += _by_sign(ctx, s, "income", "att_earned_pc_registered", _signed_keys("registered"), "effect")
     transfers = _rows(ctx, "income", "transfer_share_registered", "transfer_share_change_registered")
@@ -428,6 +443,34 @@ def industry(ctx: ReportContext, s: dict[str, str]) -> Statements:
         )
         out.append((text, transfers))
     return out
+
+
+def sensitivity_statement(ctx: ReportContext, s: dict[str, str]) -> Statements:
+    """How strong an omitted confounder would have to be to remove the headline effect (Cinelli &
+    Hazlett's robustness value) and what one as strong as each benchmark covariate would leave."""
+    rows = _rows(ctx, "income", "att_earned_pc")
+    result = ctx.results.get(ctx.focal, "income")
+    table = result.table("sensitivity") if result else None
+    bounds = result.table("sensitivity_bounds") if result else None
+    if not rows or table is None or table.empty:
+        return []
+    first = table.iloc[0]
+    parts = []
+    for bound in [] if bounds is None else bounds[bounds["kd"] == 1].to_dict("records"):
+        benchmark = s.get(f"benchmark_{bound['benchmark']}", str(bound["benchmark"]))
+        adjusted = format_value(float(bound["adjusted_estimate"]))
+        if bool(bound["r2yz_dx_capped"]):
+            parts.append(s["sensitivity_capped"].format(benchmark=benchmark, adjusted=adjusted))
+        else:
+            ci = f"[{format_value(float(bound['adjusted_ci_low']))}, {format_value(float(bound['adjusted_ci_high']))}]"
+            parts.append(s["sensitivity_bound"].format(benchmark=benchmark, adjusted=adjusted, ci=ci))
+    text = s["sensitivity"].format(
+        rv=format_percent(float(first["robustness_value"])),
+        rv_alpha=format_percent(float(first["robustness_value_alpha"])),
+        estimate=format_value(float(first["estimate"])),
+        bounds="".join(("；" if ctx.language == "zh" else "; ") + part for part in parts),
+    )
+    return [(text, rows)]
 
 
 def motivation(ctx: ReportContext, s: dict[str, str]) -> Statements:

@@ -100,7 +100,8 @@ WORDS: dict[str, dict[str, str]] = {
         "threshold_count": "Against its thresholds, {county} fails {fail} of {n} ({failing}), passes {passes} and "
         "cannot be settled by the sample on {open}.",
         "contrast_count": "Of {county}'s {n} effects, gaps and associations, {positive} lie above zero, {negative} "
-        "below zero and {none} cannot be told apart from zero.",
+        "below zero and {none} cannot be told apart from zero, each with its minimum detectable effect (80% power) "
+        "in the table.",
         "list_sep": ", ",
         "comparison_survey_cite": "The survey estimates of every county, with their intervals and verdicts, are the "
         "findings tables ({tables}); {figures} draw them side by side, family by family.",
@@ -115,7 +116,7 @@ WORDS: dict[str, dict[str, str]] = {
         "none_word": "none",
         "verdict_positive": "above zero",
         "verdict_negative": "below zero",
-        "verdict_none": "interval spans zero",
+        "verdict_none": "interval spans zero (MDE {mde})",
         "col_threshold": "Threshold",
         "col_verdict_of": "Verdict, {county}",
         "key_findings_caption": "Key findings: {county} and the benchmark counties (estimates with 95% CIs); the "
@@ -309,7 +310,7 @@ WORDS: dict[str, dict[str, str]] = {
         "threshold_count": "对照阈值，{county}共{n}项指标中{fail}项未达标（{failing}），{passes}项达标，"
         "{open}项样本不足以判定。",
         "contrast_count": "{county}的{n}项效应、差距与相关中，{positive}项位于零以上，{negative}项位于零以下，"
-        "{none}项与零无法区分。",
+        "{none}项与零无法区分，其最小可检测效应（80%检验力）见表中。",
         "list_sep": "、",
         "comparison_survey_cite": "各县调查估计及其置信区间与结论见研究发现各表（{tables}）；"
         "{figures}按指标族并列展示。",
@@ -322,7 +323,7 @@ WORDS: dict[str, dict[str, str]] = {
         "none_word": "无",
         "verdict_positive": "高于零",
         "verdict_negative": "低于零",
-        "verdict_none": "区间含零",
+        "verdict_none": "区间含零（最小可检测效应{mde}）",
         "col_threshold": "阈值",
         "col_verdict_of": "{county}结论",
         "key_findings_caption": "主要发现：{county}与对照县（估计值及95%置信区间）；结论为{county}的。",
