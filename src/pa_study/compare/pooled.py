@@ -242,7 +242,7 @@ def income_model(
     """
     options = settings.income
     parts = {
-        county: with_treatment(income_frame(table, settings), options.comparison)
+        county: with_treatment(income_frame(table, settings, options.covariates), options.comparison)
         for county, table in households.items()
     }
     others = [c for c in households if c != focal]
@@ -431,7 +431,6 @@ def pooled_columns(results: StudyResults, settings: PooledSettings) -> dict[str,
         *_HOUSEHOLD_COLUMNS,
         *(f"{component}{suffix}" for component in earnings.earned_components for suffix in ("", "_base")),
         *earnings.covariates,
-        *earnings.covariates_survey_year,
         *(item.column for items in capabilities.dimensions.values() for item in items),
         *capabilities.association.controls,
         *monitoring.RELAPSE_COLUMNS,

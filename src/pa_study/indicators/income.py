@@ -268,7 +268,9 @@ def baseline_household_size(households: pd.DataFrame) -> tuple[np.ndarray, int]:
     return np.where(fallback, size, recalled), int(fallback.sum())
 
 
-def income_frame(households: pd.DataFrame, settings: IncomeSettings) -> pd.DataFrame:
+def income_frame(
+    households: pd.DataFrame, settings: IncomeSettings, covariates: Sequence[str] | None = None
+) -> pd.DataFrame:
     """Return the households with the outcome, treatment and covariate columns of the income models.
 
     Outcomes: ``earned_pc`` (configured components per member, winsorised if configured) and
@@ -277,7 +279,8 @@ def income_frame(households: pd.DataFrame, settings: IncomeSettings) -> pd.DataF
     :func:`baseline_household_size`); the baseline in survey-year prices ``earned_pc_base_real``
     (rural CPI); and the changes since the baseline year, ``change_earned_pc_real`` (yuan at
     survey-year prices) and ``change_log_earned_pc``. Booleans become 0/1 floats so every covariate
-    is numeric.
+    is numeric: those named in ``covariates``, by default both configured sets (pre-treatment and
+    survey-year); a model that uses one set alone (the pooled comparison) need not read the other.
 
     Raises
     ------
@@ -300,7 +303,9 @@ def income_frame(households: pd.DataFrame, settings: IncomeSettings) -> pd.DataF
     frame[CHANGES["earned_pc"]] = frame["earned_pc"].to_numpy() - real_base
     frame[CHANGES["log_earned_pc"]] = frame["log_earned_pc"].to_numpy() - np.log(np.maximum(real_base, floor))
     frame = pd.concat([frame, participation(frame)], axis=1)
-    wanted = list(dict.fromkeys([*options.covariates, *options.covariates_survey_year]))
+    if covariates is None:
+        covariates = [*options.covariates, *options.covariates_survey_year]
+    wanted = list(dict.fromkeys(covariates))
     unknown = [c for c in wanted if c not in frame.columns]
     if unknown:
         raise InputError(
