@@ -3,6 +3,8 @@ relative and international lines, on small hand-made tables and a simulated coun
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -13,7 +15,9 @@ from pa_study.indicators.monitoring import (
     fixed_lines,
     monitoring_indicators,
     weighted_median,
+    with_share_deff,
 )
+from pa_study.stats import Estimate
 from tests.helpers.indicator_data import households, settings
 from tests.helpers.project import config
 
@@ -192,8 +196,17 @@ def test_relative_poverty_uses_the_weighted_median_and_replicates_it() -> None:
     forty = row(result, "relative_poverty_40_rate")
     assert forty["estimate"] == pytest.approx(np.average(income < 0.4 * median, weights=persons))
     assert forty["se"] > 0 and forty["ci_low"] >= 0
+    assert forty["deff"] > 0 and forty["n_effective"] == pytest.approx(forty["n"] / forty["deff"])
     national = row(result, "national_relative_poverty_50_rate")
     assert national["estimate"] == pytest.approx(np.average(income < 0.5 * 15204, weights=persons))
+
+
+def test_a_replicated_share_has_its_variance_over_the_simple_random_samples() -> None:
+    share = Estimate(name="s", estimate=0.2, se=0.02, ci_low=0.16, ci_high=0.24, n=400)
+    with_deff = with_share_deff(share, n=400, population=10_000)
+    assert with_deff.deff == pytest.approx(0.02**2 / ((1 - 400 / 10_000) * 0.2 * 0.8 / 399))
+    assert with_deff.n_effective == pytest.approx(400 / with_deff.deff)
+    assert with_share_deff(dataclasses.replace(share, estimate=0.0), n=400, population=10_000).deff is None
 
 
 def test_international_lines_move_from_ppp_prices_to_the_survey_year() -> None:

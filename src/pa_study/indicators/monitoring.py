@@ -506,6 +506,20 @@ def replicated_estimates(
     ]
 
 
+def with_share_deff(estimate: Estimate, *, n: int, population: float) -> Estimate:
+    """Return a replicated share with its design effect: the replicate variance over the variance
+    of the same share from a simple random sample of ``n`` of ``population`` units without
+    replacement, ``(1 - n/N) p (1 - p) / (n - 1)`` (R's ``deff = TRUE`` for a 0/1 mean; Kish 1965,
+    section 8.2). For a share of a re-estimated model (vulnerability) it also carries the model's
+    uncertainty. Left without one where the share is 0 or 1 or ``n < 2``."""
+    p = estimate.estimate
+    srs = (1 - n / population) * p * (1 - p) / (n - 1) if n > 1 and population > n else 0.0
+    if srs <= 0:
+        return estimate
+    deff = estimate.se**2 / srs
+    return dataclasses.replace(estimate, extra={**estimate.extra, "deff": deff, "n_effective": n / deff})
+
+
 # ---- the family ------------------------------------------------------------------------------
 
 
@@ -697,6 +711,7 @@ def _add_vulnerability(
 
     try:
         estimates = replicated_estimates(design, statistic, measures, n=len(rows), settings=settings)
+        estimates[0] = with_share_deff(estimates[0], n=len(rows), population=float(design.weights[rows].sum()))
     except StatsInputError as exc:
         result.notes.append(f"vulnerability: no replicate SE ({exc})")
         result.headline.append(missing_row(name, _LABELS[name], definition, f"no replicate SE ({exc})"))
@@ -742,6 +757,8 @@ def _add_relative(result: FamilyResult, persons: SurveyDesign, settings: Monitor
     rows = [({"reference": "county median", "fraction": np.nan, "line": median.estimate, "measure": "median"}, median)]
     try:
         estimates = replicated_estimates(persons, shares, names, n=int(known.sum()), settings=settings)
+        population = float(persons.weights[known].sum())
+        estimates = [with_share_deff(e, n=int(known.sum()), population=population) for e in estimates]
     except StatsInputError as exc:
         estimates, why = [], f"no replicate SE ({exc})"
     for index, fraction in enumerate(fractions):
