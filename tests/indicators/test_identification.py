@@ -283,6 +283,27 @@ def test_registration_is_judged_by_the_income_and_line_of_the_year_it_looked_at(
     assert "规模控制" in result.definitions["registration_check"]
 
 
+def test_the_recalled_income_check_is_a_domain_of_the_whole_sample() -> None:
+    # Households without a recalled baseline income stay in the design (zero influence): the rates
+    # are those of the households that report it, on the design of every household.
+    unknown = dict.fromkeys(("inc_wage_base", "inc_business_base", "inc_property_base", "inc_transfer_base"))
+    rows = (
+        [{"registered": True, "inc_total_base": 8000.0}] * 8
+        + [{"registered": True}] * 6
+        + [{"inc_total_base": 8000.0}] * 5
+        + [{}] * 15
+        + [{"registered": True, "inc_total_base": None, **unknown}] * 4
+        + [{"inc_total_base": None, **unknown}] * 6
+    )
+    table = households(rows)
+    options = settings("identification", **SMALL)
+    whole = identification_indicators({"households": table}, options).tables["registration_check"]
+    known = identification_indicators({"households": table.iloc[:34]}, options).tables["registration_check"]
+    whole, known = (t.set_index(["basis", "rate"]).loc["baseline_recall"] for t in (whole, known))
+    assert whole["estimate"].to_numpy() == pytest.approx(known["estimate"].to_numpy(), rel=1e-12)
+    assert (whole["n"] == known["n"]).all() and whole.loc["exclusion_error", "estimate"] == pytest.approx(5 / 13)
+
+
 def test_shandong_counties_are_judged_against_their_own_2015_line() -> None:
     table = households([{"registered": True, "exited": True, "exit_year": 2015, "income_at_exit_pc": 3000.0}] * 10)
     table = pd.concat([table, households([{}] * 10)], ignore_index=True)

@@ -227,3 +227,28 @@ def test_undefined_rates_can_be_left_out_while_the_defined_ones_are_estimated() 
     constant = targeting_errors([0, 0, 0], [0, 0, 0], undefined="omit")
     assert constant.kappa is None and "chance agreement is 1" in constant.undefined["kappa"]
     assert constant.accuracy.estimate == 1.0
+
+
+def test_rates_over_a_domain_keep_the_whole_design() -> None:
+    # Households whose eligibility is unknown (missing) stay in the design with zero influence:
+    # the point estimates are those of the known households, the SEs those of domain estimation.
+    data = dataset("apiclus1").assign(
+        eligible=lambda d: d["eligible"].where(d.index % 7 != 0), known=lambda d: d["eligible"].notna()
+    )
+    des = SurveyDesign(data, weight="pw", psu="dnum", fpc="fpc")
+    within = targeting_errors("registered", "eligible", design=des, domain="known")
+    subset = SurveyDesign(data[data["known"]], weight="pw", psu="dnum", fpc="fpc")
+    alone = targeting_errors("registered", "eligible", design=subset)
+    for name in ("inclusion_error", "exclusion_error", "accuracy", "kappa", "missed_rate"):
+        assert getattr(within, name).estimate == pytest.approx(getattr(alone, name).estimate, rel=1e-12), name
+        assert getattr(within, name).n == getattr(alone, name).n
+    masked = des.assign(
+        fn=(data["eligible"].fillna(0) * (1 - data["registered"])).to_numpy(),
+        unreg=((1 - data["registered"]) * data["known"]).to_numpy(),
+    )
+    assert within.missed_rate.se == pytest.approx(masked.ratio("fn", "unreg").se, rel=1e-12)
+    assert within.confusion.to_numpy().sum() == pytest.approx(des.weights[data["known"]].sum())
+    with pytest.raises(StatsInputError, match=r"eligible \('eligible'\) has 27 missing"):
+        targeting_errors("registered", "eligible", design=des)
+    with pytest.raises(StatsInputError, match="domain holds no household"):
+        targeting_errors("registered", "eligible", design=des, domain=np.zeros(len(data)))

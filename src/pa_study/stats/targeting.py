@@ -19,6 +19,7 @@ Measurement 20(1), 37-46.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
@@ -117,6 +118,7 @@ def targeting_errors(
     thresholds: float | Mapping[str, float] = DEFAULT_THRESHOLD,
     level: float = 0.95,
     undefined: Literal["raise", "omit"] = "raise",
+    domain: object = None,
 ) -> TargetingResult:
     """Estimate targeting errors of a register, with design-based SEs and threshold verdicts.
 
@@ -146,6 +148,10 @@ def targeting_errors(
         household), or kappa when chance agreement is 1, does: raise, or be left out (``None``, the
         reason in :attr:`TargetingResult.undefined`) while every defined rate is estimated — a
         county where every household is registered still has its inclusion error.
+    domain : str or array-like of bool / 0-1, optional
+        The households the rates describe (e.g. those whose reference income is known); the others
+        stay in the design with zero influence (domain estimation, as R's ``subset(design, ...)``),
+        and their indicators may be missing. Default: every household.
 
     Returns
     -------
@@ -167,8 +173,11 @@ def targeting_errors(
     as the exclusion error does).
     """
     design = design_or_srs(design, weight, registered, "registered")
-    reg = _indicator(design, registered, "registered")
-    elig = _indicator(design, eligible, "eligible")
+    inside = np.ones(design.n) if domain is None else _indicator(design, domain, "domain")
+    if not inside.any():
+        raise StatsInputError("the domain holds no household: targeting rates are undefined")
+    reg = _indicator(design, registered, "registered", inside)
+    elig = _indicator(design, eligible, "eligible", inside)
     limits = _thresholds(thresholds)
     parts = {
         "fp": reg * (1 - elig),
@@ -177,11 +186,12 @@ def targeting_errors(
         "tp2": 2 * reg * elig,
         "reg": reg,
         "elig": elig,
-        "unreg": 1 - reg,
+        "unreg": (1 - reg) * inside,
         "both": reg + elig,
-        "agree": (reg == elig).astype(float),
+        "agree": (reg == elig) * inside,
+        "inside": inside,
     }
-    parts |= _exits(design, exited, wrongly_exited)
+    parts |= _exits(design, exited, wrongly_exited, inside)
     ds = design.assign(**{_PREFIX + key: values for key, values in parts.items()})
     empty = {
         name: f"the sample has no {_DENOMINATORS[den]}"
@@ -193,9 +203,10 @@ def targeting_errors(
         raise StatsInputError(f"{name}: {why}, so the rate over them is undefined")
     rates: dict[str, Estimate | None] = dict.fromkeys(("wrongful_exit_rate", *empty))
     rates |= _ratios(ds, parts, level, skip=set(empty))
-    rates["accuracy"] = rename(ds.mean(_PREFIX + "agree", level=level), "accuracy")
+    accuracy = ds.ratio(_PREFIX + "agree", _PREFIX + "inside", level=level)
+    rates["accuracy"] = dataclasses.replace(rename(accuracy, "accuracy"), n=int(np.count_nonzero(inside)))
     try:
-        rates["kappa"] = _kappa(ds, reg, elig, level)
+        rates["kappa"] = _kappa(ds, reg, elig, inside, level)
     except StatsInputError as exc:
         if undefined == "raise":
             raise
@@ -203,7 +214,7 @@ def targeting_errors(
     for name in ERROR_RATES:
         if rates[name] is not None:
             rates[name] = _verdict(rates[name], limits[name])
-    return TargetingResult(**rates, confusion=_confusion(design.weights, reg, elig), undefined=empty)
+    return TargetingResult(**rates, confusion=_confusion(design.weights * inside, reg, elig), undefined=empty)
 
 
 def composite_incidence(
@@ -288,9 +299,12 @@ def composite_incidence(
     return rename(result, "composite_incidence", wrongful_exit_rate=rate)
 
 
-def _indicator(design: SurveyDesign, x: object, role: str) -> np.ndarray:
+def _indicator(design: SurveyDesign, x: object, role: str, inside: np.ndarray | None = None) -> np.ndarray:
+    """A 0/1 indicator per row; missing values are an error inside the domain and 0 outside it."""
     values, name = design_values(design, x, role)
     series = pd.Series(values)
+    if inside is not None:
+        series = series.where(inside > 0, 0)
     if series.isna().any():
         raise StatsInputError(f"{role} ({name!r}) has {int(series.isna().sum())} missing value(s)")
     return as_binary(series, name)
@@ -362,9 +376,10 @@ def _ratios(ds: SurveyDesign, parts: dict[str, np.ndarray], level: float, skip: 
     return rates
 
 
-def _kappa(ds: SurveyDesign, reg: np.ndarray, elig: np.ndarray, level: float) -> Estimate:
-    """Cohen's kappa with its delta-method influence from the three means it is built on."""
-    w = ds.weights
+def _kappa(ds: SurveyDesign, reg: np.ndarray, elig: np.ndarray, inside: np.ndarray, level: float) -> Estimate:
+    """Cohen's kappa with its delta-method influence from the three means it is built on (over the
+    domain ``inside``; rows outside it have zero influence)."""
+    w = ds.weights * inside
     total = w.sum()
     p_o, p_r, p_e = (w @ v / total for v in ((reg == elig).astype(float), reg, elig))
     chance = p_r * p_e + (1 - p_r) * (1 - p_e)
@@ -380,17 +395,17 @@ def _kappa(ds: SurveyDesign, reg: np.ndarray, elig: np.ndarray, level: float) ->
     }
     d_chance = (2 * p_e - 1) * infl["r"] + (2 * p_r - 1) * infl["e"]
     influence = infl["o"] / (1 - chance) + (p_o - 1) / (1 - chance) ** 2 * d_chance
-    return ds.linearized("kappa", kappa, influence, n=ds.n, level=level)
+    return ds.linearized("kappa", kappa, influence, n=int(np.count_nonzero(inside)), level=level)
 
 
-def _exits(design: SurveyDesign, exited: object, wrongly_exited: object) -> dict[str, np.ndarray]:
+def _exits(design: SurveyDesign, exited: object, wrongly_exited: object, inside: np.ndarray) -> dict[str, np.ndarray]:
     """The exit indicators for the wrongful-exit rate, or nothing when exits were not given."""
     if exited is None and wrongly_exited is None:
         return {}
     if exited is None or wrongly_exited is None:
         raise StatsInputError("the wrongful-exit rate needs both exited= and wrongly_exited=")
-    out = _indicator(design, exited, "exited")
-    wrong = _indicator(design, wrongly_exited, "wrongly_exited")
+    out = _indicator(design, exited, "exited", inside)
+    wrong = _indicator(design, wrongly_exited, "wrongly_exited", inside)
     if (wrong > out).any():
         raise StatsInputError(f"{int((wrong > out).sum())} household(s) are wrongly_exited but not exited")
     return {"out": out, "wrong": wrong}

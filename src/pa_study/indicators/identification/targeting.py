@@ -228,14 +228,18 @@ def registration_check(
         )
     year = settings.study.baseline_year
     line = settings.poverty_line(year)
-    known = frame.loc[frame["income_pc_base"].notna()].reset_index(drop=True)
-    if len(known) < settings.min_sample.households:
-        notes.append(f"registration check on recalled income skipped: {len(known)} households report baseline income")
+    # The households reporting baseline income are a domain of the whole sample's design, not a
+    # design of their own: the others keep their place in it (R's subset(design, ...)).
+    known = frame["income_pc_base"].notna().to_numpy()
+    if known.sum() < settings.min_sample.households:
+        notes.append(f"registration check on recalled income skipped: {known.sum()} households report baseline income")
     else:
         years.add(year)
-        design = household_design(known, lonely_psu=settings.lonely_psu)
-        poor = (known["income_pc_base"] < line).to_numpy(dtype=float)
-        result = targeting_errors(known["registered"].to_numpy(), poor, design=design, level=level, undefined="omit")
+        design = household_design(frame, lonely_psu=settings.lonely_psu)
+        poor = np.where(known, frame["income_pc_base"].to_numpy(dtype=float, na_value=np.nan) < line, 0.0)
+        result = targeting_errors(
+            frame["registered"].to_numpy(), poor, design=design, level=level, undefined="omit", domain=known
+        )
         notes += [
             f"registration check on recalled income: {name} undefined: {why}"
             for name, why in result.undefined.items()
