@@ -28,7 +28,7 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from pa_study.design import design_columns  # noqa: E402
+from pa_study.design import SurveyDesignOptions, design_columns  # noqa: E402
 from pa_study.indicators.survey import household_design  # noqa: E402
 
 TOWNSHIPS, VILLAGES, SAMPLED_VILLAGES = 8, 14, 5
@@ -45,7 +45,8 @@ def simulate_county(rng: np.random.Generator) -> pd.DataFrame:
     latent = rng.normal(0, 0.8, TOWNSHIPS * VILLAGES)[village] + rng.normal(0, 0.3, TOWNSHIPS)[township]
     latent = latent - 1.0 + rng.normal(0, 1, len(village))
     registered = latent + rng.normal(0, 0.6, len(village)) > 0.2
-    exited = registered & (rng.random(len(village)) < 0.8)
+    # Most registered households have exited, the eligible ones less often (wrongful exits).
+    exited = registered & (rng.random(len(village)) < np.where(latent > 0.3, 0.3, 0.95))
     noise = rng.normal(0, 0.3, TOWNSHIPS * VILLAGES)[village] + rng.normal(0, 0.4, len(village))
     return pd.DataFrame(
         {
@@ -88,9 +89,10 @@ def draw(county: pd.DataFrame, frame: pd.DataFrame, rng: np.random.Generator) ->
 
 def estimates(sample: pd.DataFrame, frame: pd.DataFrame, calibration: dict | None) -> np.ndarray:
     """(estimate, se, ci_low, ci_high) of each statistic on the families' household design."""
-    design = {"weights": "frame", "oversample_registered": True}
+    options = {"weights": "frame", "weight_column": "weight", "oversample_registered": True}
     if calibration is not None:
-        design["calibration"] = calibration
+        options["calibration"] = calibration
+    design = SurveyDesignOptions.parse(options, "the check's design")
     households, _, _, _ = design_columns(sample, frame, design)
     registered = households["registered"].to_numpy(dtype=float)
     exited = households["exited"].to_numpy(dtype=float)
