@@ -39,7 +39,6 @@ MONITORING = {
 #: (county, name) -> the un-messed generator sample's estimate, which misses the truth as well.
 SAMPLING_MISSES = {
     ("H", "below_threshold_share"): 0.1668,
-    ("H", "monitored_share"): 0.0143,
     ("H", "national_relative_poverty_40_rate"): 0.1892,
     ("H", "national_relative_poverty_50_rate"): 0.3536,
     ("H", "p0_usd_3_65_ppp2017"): 0.1804,
