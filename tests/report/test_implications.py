@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from pa_study.report.implications import PERSPECTIVES, STATEMENTS, benchmark_statements
@@ -152,3 +153,22 @@ def test_benchmark_statements_follow_the_adjusted_contrast_not_the_overlap_of_th
     assert "cannot be told apart from zero" in similar and "minimum detectable effect" in similar
     assert "does worse than Lankao" in behind and "[0.20%, 2.60%]" in behind
     assert statements(focal_context(missed_rate=focal)) == []
+
+
+def test_formal_hours_are_stated_by_role_first_then_pooled():
+    label = "形式主义工时占比 share of weekly hours on formal activities, "
+    rows = {
+        "share_formalism__township": share_row(0.45, 0.40, 0.50, label=label + "乡镇干部 township cadres"),
+        "share_formalism__first_secretary": share_row(0.30, 0.25, 0.35, label=label + "第一书记 first secretaries"),
+        "share_formalism": share_row(0.40, 0.36, 0.44),
+        "share_fieldwork": share_row(0.20, 0.17, 0.23),
+    }
+    ctx = focal_context("formalism", **rows)
+    lines = _texts(PERSPECTIVES["perspective_formalism"](ctx, STATEMENTS["en"]))
+    assert lines[0].startswith(
+        "By role, the share of weekly hours on paperwork, meetings and inspections is township cadres 45.00% "
+        "[40.00%, 50.00%]; first secretaries 30.00% [25.00%, 35.00%] (each role's own mean"
+    )
+    assert lines[1].startswith("Pooling the roles, 40.00% [36.00%, 44.00%] of weekly hours")
+    zh = _texts(PERSPECTIVES["perspective_formalism"](dataclasses.replace(ctx, language="zh"), STATEMENTS["zh"]))
+    assert "乡镇干部 45.00%" in zh[0] and "township" not in zh[0]

@@ -100,8 +100,10 @@ STATEMENTS: dict[str, dict[str, str]] = {
         "training_none": "The association of skills training with the capability index without its skills items, "
         "conditional on {controls}, cannot be told apart from zero ({effect} SD {ci}; minimum detectable effect "
         "{mde} SD).",
-        "formal_vs_field": "Cadres spend {formal} of their weekly hours on paperwork, meetings and inspections "
-        "against {field} on field work with households: {ratio} hours of formalism per "
+        "formal_by_role": "By role, the share of weekly hours on paperwork, meetings and inspections is {roles} "
+        "(each role's own mean, comparable across counties whatever their mix of roles).",
+        "formal_vs_field": "Pooling the roles, {formal} of weekly hours go to paperwork, meetings and "
+        "inspections against {field} to field work with households: {ratio} hours of formalism per "
         "hour of field work.",
         "household_ratio": "Registered households fill forms or host inspections {ratio} times per help visit "
         "received.",
@@ -221,7 +223,9 @@ STATEMENTS: dict[str, dict[str, str]] = {
         "这是关联，不是培训的效应。",
         "training_none": "在控制{controls}后，技能培训与不含技能项的能力指数的关联与零无法区分（{effect}个标准差{ci}；"
         "最小可检测效应为{mde}个标准差）。",
-        "formal_vs_field": "干部每周工时中{formal}用于填表、开会和迎检，{field}"
+        "formal_by_role": "分岗位看，每周工时中用于填表、开会和迎检的比例为：{roles}（各岗位自身的均值，"
+        "不受各县岗位构成影响，可跨县比较）。",
+        "formal_vs_field": "各岗位合并计算，每周工时中{formal}用于填表、开会和迎检，{field}"
         "用于入户帮扶：每小时实地工作对应{ratio}小时形式性工作。",
         "household_ratio": "建档立卡户每接受一次帮扶走访，要填表或迎检{ratio}次。",
         "burden_assoc_none": "干部负担与识别误差之间的关联与零无法区分（{effect}{ci}，{n}个单位；"
@@ -416,6 +420,14 @@ def _criterion(row: Row, s: dict[str, str], language: str) -> str:
     )
 
 
+def _role_words(row: Row, language: str) -> str:
+    """The role a role-specific row describes, in ``language``: its label ends with the role as
+    '<Chinese> <English>' after the last comma (e.g. '乡镇干部 township cadres')."""
+    role = str(row.get("label", "")).rsplit(", ", 1)[-1]
+    chinese, _, english = role.partition(" ")
+    return chinese if language == "zh" else english or chinese
+
+
 def _focal_row(ctx: ReportContext, name: str, key: str) -> Any:
     """A field of the focal county's identification row ``name`` (None when absent)."""
     result = ctx.results.get(ctx.focal, "identification")
@@ -490,6 +502,15 @@ def formalism(ctx: ReportContext, s: dict[str, str]) -> Statements:
     projects to poor households that exists on paper only."""
     out: Statements = []
     result = ctx.results.get(ctx.focal, "formalism")
+    by_role = [
+        row
+        for row in (result.headline if result else [])
+        if str(row["name"]).startswith("share_formalism__") and row.get("estimate") is not None
+    ]
+    if by_role:
+        separator = "；" if ctx.language == "zh" else "; "
+        roles = separator.join(f"{_role_words(row, ctx.language)} {_f(row)} {_ci(row)}" for row in by_role)
+        out.append((s["formal_by_role"].format(roles=roles), by_role))
     field_name = "share_field" if result and result.row("share_field") else "share_fieldwork"
     shares = _rows(ctx, "formalism", "share_formalism", field_name)
     if shares and float(shares[1]["estimate"]) > 0:
