@@ -157,6 +157,10 @@ def simulated_households(n: int, seed: int = 20240601) -> pd.DataFrame:
     frame["stratum"] = frame["township"]
     frame["psu"] = frame["township"] + "/" + frame["village"]
     frame["fpc_villages"] = 80
+    # Second stage: registered and other households drawn separately in each village, 1 in 2 and 1 in 9.
+    frame["design_group"] = np.where(registered, "registered", "other")
+    drawn = frame.groupby(["psu", "design_group"])["household_id"].transform("size")
+    frame["fpc_households"] = drawn * np.where(registered, 2, 9)
     frame["weight"] = np.where(registered, 2.0, 9.0) * 80 / sampled
     return frame.astype(
         {
@@ -167,6 +171,8 @@ def simulated_households(n: int, seed: int = 20240601) -> pd.DataFrame:
             "village": "string",
             "stratum": "string",
             "psu": "string",
+            "design_group": "string",
+            "fpc_households": "Int64",
         }
     )
 
