@@ -9,6 +9,7 @@ and the shape of the results. Subclasses (:class:`~pa_study.stats.SurveyDesign`,
 from __future__ import annotations
 
 import functools
+from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal, Self
@@ -120,7 +121,7 @@ class Cells:
     kish: np.ndarray | None = None
 
 
-class DesignEstimators:
+class DesignEstimators(ABC):
     """Means, totals, proportions, ratios and quantiles of a design; variances from the subclass."""
 
     _data: pd.DataFrame
@@ -128,16 +129,16 @@ class DesignEstimators:
     _design_columns: frozenset[str]
     _deff_default: Deff = False
 
-    # ------------------------------------------------------------------ to implement ----
+    # ------------------------------------------------------------------ subclasses implement ----
 
     @property
+    @abstractmethod
     def df(self) -> float:
         """Degrees of freedom of the full design."""
-        raise NotImplementedError
 
+    @abstractmethod
     def _variance_cells(self, influence: np.ndarray, domains: Domains) -> np.ndarray:
         """Variances (D, k) of estimated domain totals of per-row influence values (n x k)."""
-        raise NotImplementedError
 
     def _ratio_variance(
         self, num: np.ndarray, den: np.ndarray, ratio: np.ndarray, influence: np.ndarray, domains: Domains
