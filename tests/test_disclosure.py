@@ -65,9 +65,11 @@ def test_tables_without_counts_rows_without_respondents_and_the_ledger_are_left_
     assert protect_table(loadings, 5).equals(loadings)
     empty = pd.DataFrame({"group": ["g"], "estimate": [np.nan], "n": [0]})
     assert protect_table(empty, 5)[FLAG].tolist() == [""]
-    ledger = pd.DataFrame({"status": ["failed"], "project_type": ["all"], "estimate": [0.5], "n_denominator": [2]})
-    protection = FAMILIES["income"].protection
-    assert protect_tables({"ledger_status": ledger}, 5, protection)["ledger_status"].equals(ledger)
+    ledger = pd.DataFrame(
+        {"measure": ["investment_per_job"], "project_type": ["all"], "estimate": [5e4], "n_denominator": [2]}
+    )
+    protection = FAMILIES["projects"].protection
+    assert protect_tables({"fund_use": ledger}, 5, protection)["fund_use"].equals(ledger)
 
 
 def test_headline_estimates_of_few_respondents_are_suppressed_with_a_note():

@@ -93,9 +93,9 @@ def test_contrasts_without_an_estimate_or_sampling_error_say_why():
     )
     assert missing["estimate"] is None and missing["reliable"] is False and missing["note"] == "no estimate for Lankao"
     census = difference_row(
-        "income",
-        row("ledger_operating_share", 0.6, 0.0),
-        row("ledger_operating_share", 0.8, 0.0),
+        "projects",
+        row("projects_operating_share", 0.6, 0.0),
+        row("projects_operating_share", 0.8, 0.0),
         focal="H",
         benchmark="Lankao",
         level=0.95,

@@ -1,4 +1,4 @@
-"""Income family: participation, outcomes, effects, income structure and the ledger on hand-made tables."""
+"""Income family: participation, outcomes, effects and income structure on hand-made tables."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from pa_study.indicators.income import (
     comparison_sample,
     income_frame,
     income_indicators,
-    ledger_tables,
     participation,
     price_factor,
     winsorised,
@@ -197,38 +196,6 @@ def test_transfer_share_of_registered_households_is_a_ratio_of_totals() -> None:
     base = table.loc[registered, "inc_transfer_base"].sum() / table.loc[registered, "inc_total_base"].sum()
     change = next(r for r in result.headline if r["name"] == "transfer_share_change_registered")
     assert change["estimate"] == pytest.approx(expected - base)
-
-
-def test_a_county_without_ledger_is_partial_and_says_why() -> None:
-    options = settings("income", min_sample={"households": 50})
-    result = income_indicators({"households": simulated()[0], "projects": None}, options)
-    assert result.status == "partial"
-    assert any("no project ledger" in note for note in result.notes)
-
-
-def test_ledger_is_a_census_with_status_shares_gross_revenue_and_dividends() -> None:
-    ledger = pd.DataFrame(
-        {
-            "project_type": ["planting", "planting", "workshop", "workshop"],
-            "status": ["operating", "failed", "operating", "suspended"],
-            "annual_revenue": [100.0, 0.0, 300.0, 10.0],
-            "fiscal_investment": [1000.0, 500.0, 1000.0, 500.0],
-            "dividends_paid": [50.0, 0.0, 100.0, 0.0],
-            "jobs_created": [2, 0, 10, 1],
-            "linked_poor_households": [5, 5, 20, 2],
-        }
-    )
-    status, figures = ledger_tables(ledger, settings("income"))
-    overall = status[status["project_type"] == "all"].set_index("status")
-    assert overall.loc["operating", "estimate"] == 0.5 and overall.loc["failed", "estimate"] == 0.25
-    assert (status["se"] == 0).all()  # a census has no sampling error
-    measure = figures[figures["project_type"] == "all"].set_index("measure")["estimate"]
-    revenue = figures[(figures["measure"] == "gross_revenue_per_yuan_invested")].set_index("project_type")["estimate"]
-    assert revenue["all"] == pytest.approx(410 / 3000) and revenue["workshop"] == pytest.approx(310 / 1500)
-    assert measure["dividends_per_yuan_invested"] == pytest.approx(150 / 3000)
-    assert measure["dividends_per_linked_household"] == pytest.approx(150 / 32)
-    sampled = settings("income", income={"ledger_is_census": False})
-    assert (ledger_tables(ledger, sampled)[0]["se"] > 0).any()
 
 
 def test_the_sensitivity_analysis_is_that_of_the_ols_row_benchmarked_on_registration_and_baseline_income(

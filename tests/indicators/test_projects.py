@@ -60,6 +60,25 @@ def test_fund_use_is_a_census_of_ratios_of_totals() -> None:
     assert result.status == "partial" and any("no household survey" in n for n in result.notes)
 
 
+def test_the_ledger_gives_revenue_per_yuan_means_per_project_and_status_shares_by_type() -> None:
+    table = sample_ledger(annual_revenue=None)
+    table["annual_revenue"] = [0.0, 0.0, 90_000.0, 10_000.0]
+    result = projects_indicators({"projects": table, "households": None, "villages": None}, options())
+    assert row(result, "revenue_per_yuan_invested")["estimate"] == pytest.approx(100_000 / 1_000_000)
+    assert "not profit" in row(result, "revenue_per_yuan_invested")["label"]
+    by_type = result.tables["fund_use"].set_index(["measure", "project_type"])
+    assert by_type.at[("revenue_per_yuan_invested", "workshop"), "estimate"] == pytest.approx(100_000 / 600_000)
+    assert by_type.at[("jobs_per_project", "all"), "estimate"] == pytest.approx(30 / 4)
+    assert by_type.at[("jobs_per_project", "workshop"), "estimate"] == pytest.approx(26 / 2)
+    assert by_type.at[("linked_poor_households_per_project", "all"), "estimate"] == pytest.approx(65 / 4)
+    assert (by_type["se"] == 0).all()  # a census has no sampling error
+    status = result.tables["status"].set_index(["project_type", "start_year", "status"])["share"]
+    assert status["all", "all", "operating"] == 0.5 and status["workshop", "all", "suspended"] == 0.5
+    sampled = options(projects={"ledger_is_census": False})
+    fund_use = projects_indicators({"projects": table, "households": None, "villages": None}, sampled).tables
+    assert (fund_use["fund_use"]["se"] > 0).any()
+
+
 def test_a_ledger_without_investment_or_start_year_gives_notes_and_partial_results() -> None:
     table = sample_ledger(fiscal_investment=None, start_year=None)
     result = projects_indicators({"projects": table, "households": None, "villages": None}, options())

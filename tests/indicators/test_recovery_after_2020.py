@@ -109,6 +109,9 @@ def test_the_ledgers_figures_are_the_ledgers(county: str) -> None:
         row = headline(result, name)
         assert row["estimate"] == pytest.approx(value, rel=1e-5, abs=1e-6), name  # truths kept to 6 decimals
         assert row["se"] == 0, name
+    status = result.tables["status"]
+    overall = status[(status["project_type"] == "all") & (status["start_year"] == "all")].set_index("status")["share"]
+    assert overall.to_dict() == pytest.approx(planted["status_shares"], abs=1e-6)
     survival = result.tables["survival"]
     overall = survival[survival["project_type"] == "all"].set_index("years_since_start")["share_surviving"]
     ages = {int(age): share for age, share in planted["operating_share_by_years_since_start"].items()}

@@ -466,17 +466,19 @@ def _share_panels(
     return figure
 
 
-def ledger_status(results: StudyResults) -> plt.Figure:
-    """Project ledger: share of projects operating, suspended and failed, by project type."""
+def project_status(results: StudyResults) -> plt.Figure:
+    """Project ledger: share of projects operating, suspended and failed, by project type (all start
+    years; the ledger is a census: no intervals)."""
 
     def panel(ax: plt.Axes, table: pd.DataFrame) -> None:
+        table = table[table["start_year"] == "all"].rename(columns={"share": "estimate"})
         types = ["all", *sorted(set(table["project_type"]) - {"all"})]
         statuses = {s: category_label("projects", "status", s) for s in LEDGER_STATUSES}
         _stacked_shares(
             ax, table, types, statuses, "project_type", "status", partial(category_label, "projects", "project_type")
         )
 
-    return _share_panels(results, _families_with(results, "income", "ledger_status"), panel)
+    return _share_panels(results, _families_with(results, "projects", "status"), panel)
 
 
 def capability_by_status(results: StudyResults) -> plt.Figure:

@@ -1,4 +1,4 @@
-"""Industry income effect ("blood-making" 造血), income structure and the project ledger.
+"""Industry income effect ("blood-making" 造血) and income structure.
 
 The estimand is the average effect of *active* participation in an industrial project (work or
 business in it) on the participants' per-capita earned income (wages + household business) and
@@ -20,9 +20,9 @@ households, by cause of poverty and by labour capacity are domain estimates of t
 Dividend-only participation (资产收益分红) is kept apart: a dividend is property income, not
 blood-making, so it is neither treatment nor control of the main estimate; dividend-only
 households (selected for lacking labour) are compared with non-participants descriptively.
-Also: the income structure of registered households (transfer share and its change from baseline)
-and the ledger's operating status, gross revenue and dividends per yuan of fiscal investment,
-dividends per linked household, jobs and linked poor households.
+Also: the income structure of registered households (transfer share and its change from baseline).
+The project ledger (operating status, revenue and dividends per yuan of fiscal investment,
+dividends per linked household) is the projects family's (:mod:`pa_study.indicators.projects`).
 
 References
 ----------
@@ -47,10 +47,9 @@ import pandas as pd
 from pa_study.codebook import INCOME_TOTALS
 from pa_study.config import ConfigPart, Number
 from pa_study.design import PSU, STRATUM, WEIGHT
-from pa_study.disclosure import Protection
 from pa_study.errors import InputError
 from pa_study.indicators.family import Choice, FigureSpec, IndicatorFamily
-from pa_study.indicators.output import FamilyResult, estimate_from_row, estimate_table, headline_row, missing_row
+from pa_study.indicators.output import FamilyResult, estimate_table, headline_row, missing_row
 from pa_study.indicators.settings import FamilySettings
 from pa_study.indicators.survey import (
     as_float,
@@ -58,7 +57,6 @@ from pa_study.indicators.survey import (
     ratio_by,
     ratio_estimate,
     required_table,
-    respondent_design,
     varying_columns,
 )
 from pa_study.stats import (
@@ -134,7 +132,6 @@ class IncomeOptions(ConfigPart):
     psm: MatchingOptions
     rural_cpi: tuple[PriceIndex, ...]
     sensitivity_benchmarks: tuple[str, ...]
-    ledger_is_census: bool
 
 
 class IncomeSettings(FamilySettings):
@@ -641,7 +638,7 @@ def sensitivity(sample: pd.DataFrame, settings: IncomeSettings) -> tuple[Sensiti
     return result, notes
 
 
-# ---- income structure and ledger -------------------------------------------------------------
+# ---- income structure ------------------------------------------------------------------------
 
 
 def income_structure(
@@ -685,57 +682,6 @@ def income_structure(
     return structure, (dataclasses.replace(share, n=n_registered), dataclasses.replace(change, n=n_registered))
 
 
-#: The ledger's per-project figures: measure -> (numerator, denominator or None for a mean per project).
-LEDGER_MEASURES = {
-    "gross_revenue_per_yuan_invested": ("revenue", "investment"),
-    "dividends_per_yuan_invested": ("dividends", "investment"),
-    "dividends_per_linked_household": ("dividends", "linked"),
-    "jobs_per_project": ("jobs", None),
-    "linked_poor_households_per_project": ("linked", None),
-}
-
-
-def ledger_tables(projects: pd.DataFrame, settings: IncomeSettings) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Return the ledger's status shares and per-project figures, overall and by project type.
-
-    Revenue is the ledger's gross annual revenue (营业收入), not profit, so revenue per yuan is no
-    return on investment. Dividends per yuan and per linked poor household are ratios of totals
-    over the projects with both figures. With ``ledger_is_census`` the ledger is the population of
-    projects and the figures carry no sampling error; otherwise the projects are treated as a
-    simple random sample.
-    """
-    level = settings.level
-    ledger = projects.assign(
-        all="all",
-        **{f"status_{s}": (projects["status"] == s).astype(float) for s in ("operating", "suspended", "failed")},
-        revenue=as_float(projects["annual_revenue"]),
-        investment=as_float(projects["fiscal_investment"]),
-        dividends=as_float(projects["dividends_paid"]),
-        jobs=as_float(projects["jobs_created"]),
-        linked=as_float(projects["linked_poor_households"]),
-    )
-    design = respondent_design(ledger, census=settings.income.ledger_is_census)
-    status, figures = [], []
-    for by in ("all", "project_type"):
-        for name in ("operating", "suspended", "failed"):
-            status.append(
-                ratio_by(design, f"status_{name}", None, by, level=level)
-                .assign(status=name)
-                .rename(columns={by: "project_type"})
-            )
-        for measure, (numerator, denominator) in LEDGER_MEASURES.items():
-            figures.append(
-                ratio_by(design, numerator, denominator, by, level=level)
-                .assign(measure=measure)
-                .rename(columns={by: "project_type"})
-            )
-    order = ["project_type", "estimate", "se", "ci_low", "ci_high", "n_denominator"]
-    return (
-        pd.concat(status, ignore_index=True)[["status", *order]],
-        pd.concat(figures, ignore_index=True)[["measure", *order]],
-    )
-
-
 # ---- the family ------------------------------------------------------------------------------
 
 
@@ -745,7 +691,7 @@ def income_indicators(tables: Mapping[str, pd.DataFrame | None], settings: Incom
     Parameters
     ----------
     tables : dict
-        Cleaned ``households`` and ``projects`` (``None`` when the county has no ledger).
+        Cleaned ``households``.
     settings : IncomeSettings
         The family's settings for the county.
 
@@ -754,11 +700,9 @@ def income_indicators(tables: Mapping[str, pd.DataFrame | None], settings: Incom
     FamilyResult
         Headline: the ATT of active participation on per-capita earned income and its log (AIPW),
         the difference in differences in logs and in constant yuan, the ATT among registered
-        households, the transfer share of registered households and its change, and the ledger's
-        operating share, gross revenue and dividends per yuan invested and dividends per linked
-        household. Tables: ``effects`` (every specification), ``effects_by_group`` (registration,
-        labour capacity, cause of poverty), ``effects_by_type``, ``balance``, ``overlap``,
-        ``income_structure``, ``ledger_status``, ``ledger_figures``.
+        households, the transfer share of registered households and its change. Tables:
+        ``effects`` (every specification), ``effects_by_group`` (registration, labour capacity,
+        cause of poverty), ``effects_by_type``, ``balance``, ``overlap``, ``income_structure``.
     """
     options = settings.income
     min_group = settings.min_sample.group
@@ -811,7 +755,6 @@ def income_indicators(tables: Mapping[str, pd.DataFrame | None], settings: Incom
                 min_n=min_group,
             ),
         ]
-    _add_ledger(result, tables.get("projects"), settings)
     return result
 
 
@@ -828,11 +771,6 @@ _LABELS = {
     "participants' per-capita earned income (ATT, selection on observables)",
     "transfer_share_registered": "建档立卡户转移性收入占比 transfer share of registered households' income",
     "transfer_share_change_registered": "转移性收入占比变化 change in the transfer share since baseline",
-    "ledger_operating_share": "正常运营项目占比 share of projects operating",
-    "ledger_gross_revenue_per_yuan": "每元财政投资年营业收入 gross annual revenue per yuan of fiscal investment "
-    "(revenue, not profit)",
-    "ledger_dividends_per_yuan": "每元财政投资分红 dividends paid per yuan of fiscal investment",
-    "ledger_dividends_per_linked_household": "每户带动贫困户分红 dividends paid per linked poor household (yuan)",
 }
 
 
@@ -901,52 +839,6 @@ def _add_effects(result: FamilyResult, frame: pd.DataFrame, sample: pd.DataFrame
             )
 
 
-def _add_ledger(result: FamilyResult, projects: pd.DataFrame | None, settings: IncomeSettings) -> None:
-    if projects is None:
-        result.status = "partial"
-        result.notes.append("the county has no project ledger (产业扶贫项目台账): ledger figures skipped")
-        return
-    if len(projects) < settings.min_sample.projects:
-        result.notes.append(
-            f"the project ledger lists {len(projects)} projects, fewer than the minimum "
-            f"{settings.min_sample.projects}: ledger figures skipped"
-        )
-        return
-    status, figures = ledger_tables(projects, settings)
-    result.tables["ledger_status"], result.tables["ledger_figures"] = status, figures
-    for name, table, key, value, definition in (
-        ("ledger_operating_share", status, "status", "operating", "projects operating ÷ projects in the ledger"),
-        (
-            "ledger_gross_revenue_per_yuan",
-            figures,
-            "measure",
-            "gross_revenue_per_yuan_invested",
-            "gross annual revenue ÷ fiscal investment, summed over projects (revenue, not profit or return)",
-        ),
-        (
-            "ledger_dividends_per_yuan",
-            figures,
-            "measure",
-            "dividends_per_yuan_invested",
-            "dividends paid to poor households in the year ÷ fiscal investment, summed over projects",
-        ),
-        (
-            "ledger_dividends_per_linked_household",
-            figures,
-            "measure",
-            "dividends_per_linked_household",
-            "dividends paid in the year ÷ poor households linked to the projects, summed over projects",
-        ),
-    ):
-        row = table[(table[key] == value) & (table["project_type"] == "all")]
-        if row.empty or pd.isna(row.iloc[0]["estimate"]):
-            continue
-        estimate = estimate_from_row(row.iloc[0], name)
-        result.headline.append(
-            headline_row(name, _LABELS[name], estimate, definition, min_n=settings.min_sample.projects)
-        )
-
-
 def _definitions(settings: IncomeSettings) -> dict[str, str]:
     options, study = settings.income, settings.study
     bounds = options.winsorise
@@ -995,9 +887,6 @@ def _definitions(settings: IncomeSettings) -> dict[str, str]:
         "design-based, standard errors",
         "dividend_only": "dividend-only households against non-participants: a descriptive comparison of a group "
         "selected for lacking labour, not a placebo test",
-        "ledger": "census of the ledger (no sampling error)"
-        if options.ledger_is_census
-        else "projects treated as a simple random sample",
     }
 
 
@@ -1037,7 +926,7 @@ FAMILY = IndicatorFamily(
     question_zh="参与产业项目的农户，自身劳动收入是否高于可比农户（造血）？",
     key_headlines=("att_earned_pc", "transfer_share_change_registered"),
     settings=IncomeSettings,
-    instruments=("households", "projects"),
+    instruments=("households",),
     required=("households",),
     compute=income_indicators,
     choices=CHOICES,
@@ -1056,22 +945,5 @@ FAMILY = IndicatorFamily(
             "建档立卡户基期与调查年度的收入结构。",
             "income_structure",
         ),
-        "ledger_status": FigureSpec(
-            ("income",),
-            "Project ledger: status of the projects by type.",
-            "产业扶贫项目台账：各类项目运营状态。",
-            "ledger_status",
-        ),
     },
-    protection=Protection(
-        register_tables=frozenset({"ledger_status", "ledger_figures"}),
-        register_rows=frozenset(
-            {
-                "ledger_operating_share",
-                "ledger_gross_revenue_per_yuan",
-                "ledger_dividends_per_yuan",
-                "ledger_dividends_per_linked_household",
-            }
-        ),
-    ),
 )

@@ -75,14 +75,23 @@ FUND_USE: dict[str, tuple[str, str, str, str]] = {
     "revenue_per_yuan_invested": (
         "revenue",
         "investment",
-        "每元财政投资年收益 annual revenue per yuan invested",
-        "annual revenue ÷ fiscal investment, summed over the ledger's projects",
+        "每元财政投资年营业收入 gross annual revenue per yuan invested (revenue, not profit)",
+        "gross annual revenue (营业收入) ÷ fiscal investment, summed over the ledger's projects: revenue, not "
+        "profit, so no return on investment",
     ),
     "stopped_investment_share": (
         "stopped_investment",
         "investment",
         "停运或失败项目的投资占比 share of investment in projects now suspended or failed",
         "fiscal investment of projects now suspended or failed ÷ fiscal investment of all projects",
+    ),
+}
+#: measure -> (column, definition) of the ledger's means per project (fund-use table only).
+PER_PROJECT: dict[str, tuple[str, str]] = {
+    "jobs_per_project": ("jobs", "jobs created ÷ projects, over the projects with a known number"),
+    "linked_poor_households_per_project": (
+        "linked",
+        "linked poor households ÷ projects, over the projects with a known number",
     ),
 }
 #: The ledger's columns each figure needs, to say which are missing.
@@ -154,17 +163,23 @@ def missing_columns(projects: pd.DataFrame) -> list[str]:
 
 
 def fund_use_table(ledger: pd.DataFrame, design: SurveyDesign, level: float) -> pd.DataFrame:
-    """Return every fund-use figure overall (``all``) and by project type.
+    """Return every fund-use figure and mean per project overall (``all``) and by project type.
 
-    Each is a ratio of totals over the projects where both its columns are known;
-    ``n_denominator`` counts the projects with a positive denominator, ``n_missing`` those left out
-    for a missing value.
+    A fund-use figure (:data:`FUND_USE`) is a ratio of totals over the projects where both its
+    columns are known, a mean per project (:data:`PER_PROJECT`) the mean over the projects where
+    its column is known; ``n_denominator`` counts the projects with a positive denominator (the
+    projects averaged), ``n_missing`` those left out for a missing value.
     """
     tables = []
-    for measure, (numerator, denominator, _, _) in FUND_USE.items():
-        if ledger[numerator].isna().all() or ledger[denominator].isna().all():
+    measures = [
+        *((measure, numerator, denominator) for measure, (numerator, denominator, _, _) in FUND_USE.items()),
+        *((measure, column, None) for measure, (column, _) in PER_PROJECT.items()),
+    ]
+    for measure, numerator, denominator in measures:
+        columns = [c for c in (numerator, denominator) if c is not None]
+        if any(ledger[c].isna().all() for c in columns):
             continue
-        missing = ledger[[numerator, denominator]].isna().any(axis=1)
+        missing = ledger[columns].isna().any(axis=1)
         for by in (ALL, "project_type"):
             table = ratio_by(design, numerator, denominator, by, level=level).rename(columns={by: "project_type"})
             counts = missing.groupby(ledger[by].to_numpy()).sum()
@@ -585,6 +600,7 @@ def _definitions(settings: ProjectsSettings) -> dict[str, str]:
         if options.ledger_is_census
         else "projects treated as a simple random sample",
         **{name: definition for name, (_, _, _, definition) in FUND_USE.items()},
+        **{name: definition for name, (_, definition) in PER_PROJECT.items()},
         "years_since_start": f"{settings.study.survey_year} − start year",
         "survival": "current-status NPMLE: isotonic non-increasing regression of the share of projects in a "
         f"surviving status ({', '.join(options.surviving_statuses)}) on years since start (Groeneboom & Wellner "
@@ -632,11 +648,19 @@ FAMILY = IndicatorFamily(
         ),
         "project_survival": FigureSpec(
             ("projects",),
-            "Projects still operating by years since start (current-status estimate, all types), and status by type: "
-            "how fast the curve falls is how soon projects stop; the bars show which types stop.",
-            "项目存续：按开始以来年数的存续率（现状数据估计）及各类项目状态：曲线下降越快，项目停止越早；柱形显示哪类"
-            "项目停止。",
+            "Projects still operating by years since start (current-status estimate, all types; points: the raw "
+            "share of each age, sized by its projects): how fast the curve falls is how soon projects stop.",
+            "项目存续：按开始以来年数的存续率（现状数据估计，全部类型；圆点为各年数的原始比例，大小表示项目数）："
+            "曲线下降越快，项目停止越早。",
             "project_survival",
+        ),
+        "project_status": FigureSpec(
+            ("projects",),
+            "Project ledger: status of the projects by type, all start years (a census: no sampling error): the "
+            "types with long suspended and failed bars are those that stopped.",
+            "产业扶贫项目台账：各类项目运营状态（全部开始年份；全面统计，无抽样误差）：停运、失败部分长的类型即项目"
+            "停止较多的类型。",
+            "project_status",
         ),
     },
 )
