@@ -36,18 +36,25 @@ MONITORING = {
     },
 }
 
-#: (county, name) -> the un-messed generator sample's estimate, which misses the truth as well.
+#: (county, name) -> the un-messed generator sample's estimate, which misses the truth as well, and
+#: the coverage of the 95% intervals over 100 samples drawn from the same population
+#: (benchmarks/check_monitoring_coverage.py --reps 100 --replicates 20: villages and households
+#: redrawn, true design weights). No estimator is biased there (|mean - truth| < 1.7 Monte Carlo
+#: SEs for every headline of every county), so these misses are the draw; but the intervals of the
+#: rarest shares (P0 at $2.15 in Yishui, 0.13%; at $3.00 in Boxing, 0.22%: SE / spread 0.81) cover
+#: only about 80% of samples, so there the miss is the draw and an interval too narrow for a rare
+#: event, not the draw alone.
 SAMPLING_MISSES = {
-    ("H", "below_threshold_share"): 0.1668,
-    ("H", "national_relative_poverty_40_rate"): 0.1892,
-    ("H", "national_relative_poverty_50_rate"): 0.3536,
-    ("H", "p0_usd_3_65_ppp2017"): 0.1804,
-    ("Yishui", "p0_usd_2_15_ppp2017"): 0.0004,
-    ("Boxing", "national_relative_poverty_40_rate"): 0.0160,
-    ("Boxing", "p0_usd_3_65_ppp2017"): 0.0143,
-    ("Boxing", "p0_usd_3_00_ppp2021"): 0.0008,
-    ("Lankao", "relative_poverty_40_rate"): 0.0068,
-    ("Lankao", "p0_usd_3_00_ppp2021"): 0.0039,
+    ("H", "below_threshold_share"): (0.1668, 0.99),
+    ("H", "national_relative_poverty_40_rate"): (0.1892, 0.98),
+    ("H", "national_relative_poverty_50_rate"): (0.3536, 0.96),
+    ("H", "p0_usd_3_65_ppp2017"): (0.1804, 0.98),
+    ("Yishui", "p0_usd_2_15_ppp2017"): (0.0004, 0.78),
+    ("Boxing", "national_relative_poverty_40_rate"): (0.0160, 0.96),
+    ("Boxing", "p0_usd_3_65_ppp2017"): (0.0143, 0.91),
+    ("Boxing", "p0_usd_3_00_ppp2021"): (0.0008, 0.82),
+    ("Lankao", "relative_poverty_40_rate"): (0.0068, 0.90),
+    ("Lankao", "p0_usd_3_00_ppp2021"): (0.0039, 0.91),
 }
 
 
@@ -63,9 +70,10 @@ def _params():
         for name, path in MONITORING.items():
             marks = []
             if (county, name) in SAMPLING_MISSES:
+                sample, coverage = SAMPLING_MISSES[county, name]
                 reason = (
-                    f"the un-messed generator sample gives {SAMPLING_MISSES[county, name]:g} too, against the "
-                    f"population's {monitoring_truth(county, path):g}"
+                    f"the un-messed generator sample gives {sample:g} too, against the population's "
+                    f"{monitoring_truth(county, path):g}; over 100 samples the intervals cover it in {coverage:.0%}"
                 )
                 marks = [pytest.mark.xfail(reason=reason, strict=True)]
             yield pytest.param(county, name, path, id=f"{county}-{name}", marks=marks)
