@@ -27,7 +27,8 @@ def test_a_folder_of_renamed_files_becomes_a_config_block(tmp_path):
     assert list(result.files) == ["households", "cadres", "villages"]
     assert result.files["cadres"].config_entry == {"path": (raw / "survey2.csv").as_posix(), "encoding": "gbk"}
     assert result.missing == ["projects"]
-    assert "income: partial (no projects: the measures from it are left out)" in result.consequences
+    assert "projects: skipped (needs projects)" in result.consequences
+    assert not any(line.startswith("income:") for line in result.consequences)  # income reads no ledger
     assert any(line.startswith("no cadre_roster (optional): formalism") for line in result.consequences)
     assert result.unassigned == [(raw / "notes.txt").as_posix()]
     assert (tmp_path / "Fuping" / "households_duplicates.csv").read_text() == CORRECTIONS_HEADER
@@ -81,7 +82,7 @@ def test_the_readme_walk_through_check_new_county_then_snakemake(tmp_path, capsy
         str(workdir / "data/corrections"),
     ]
     assert main(arguments) == 0
-    assert "income: partial (no projects" in capsys.readouterr().out
+    assert "projects: skipped (needs projects)" in capsys.readouterr().out
     proc = project.snakemake(workdir, "--dry-run", "--configfile", "config.Fuping.yaml")
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "results/Fuping/clean/summary.json" in proc.stdout
