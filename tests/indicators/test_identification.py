@@ -368,13 +368,16 @@ def test_township_breakdown_leaves_out_townships_without_a_denominator() -> None
     assert set(by_township.loc[by_township["rate"] == "missed_rate", "township"]) == {"镇0", "镇1"}
 
 
-def test_unknown_eligibility_is_left_out_and_counted() -> None:
+def test_unknown_eligibility_is_left_out_of_the_domain_and_counted() -> None:
     table = households(
         [{"inc_total": None, "inc_wage": None}, {}, {"food_secure": False, "inc_total": None, "inc_wage": None}]
     )
     frame, counts = identification_frame(table, settings("identification"))
     assert counts == {"households_read": 3, "eligibility_unknown": 1, "exit_status_unknown": 0, "households_used": 2}
-    assert frame["eligible"].tolist() == [0.0, 1.0]
+    # The household stays in the frame (and so in the design), outside the domain with no constructs.
+    assert frame["usable"].tolist() == [0.0, 1.0, 1.0]
+    assert np.isnan(frame.loc[0, "eligible"]) and frame.loc[1:, "eligible"].tolist() == [0.0, 1.0]
+    assert frame.loc[0, ["registered", "current", "income_pc"]].isna().all()
 
 
 def test_too_small_sample_is_reported_not_estimated() -> None:
@@ -414,3 +417,30 @@ def test_a_county_without_one_group_keeps_every_rate_that_is_defined(counts, def
     for name in undefined:
         assert row(result, name)["estimate"] is None
         assert row(result, name)["note"].startswith(f"{name} "), row(result, name)["note"]
+
+
+def test_households_outside_the_domain_keep_their_village_in_the_design() -> None:
+    # A third village in 镇0 where nobody's eligibility is known: dropping it before building the
+    # design (a design of the rows left) would lose a PSU with a zero domain total; as a domain of
+    # the full design (R's subset(design, ...)) it stays, so estimates agree and SEs do not.
+    unknown = [{"township": "镇0", "village": "村9", "inc_total": None, "inc_wage": None}] * 3
+    known = register()
+    full = identification_indicators(
+        {"households": households(_records(known) + unknown)}, settings("identification", **SMALL)
+    )
+    left = identification_indicators({"households": known}, settings("identification", **SMALL))
+    assert full.status == left.status == "ok", full.notes
+    assert full.sample["households_used"] == left.sample["households_used"] == len(known)
+    for table in ("rates", "by_township", "fgt"):
+        ours, theirs = full.tables[table], left.tables[table]
+        np.testing.assert_allclose(ours["estimate"], theirs["estimate"], rtol=1e-12)
+        assert not np.allclose(ours["se"], theirs["se"], rtol=1e-6)
+    by_township = full.tables["by_township"]
+    assert set(by_township["n_households"]) == set(left.tables["by_township"]["n_households"])
+
+
+def _records(table: pd.DataFrame) -> list[dict]:
+    """The hand-made rows behind a :func:`households` table, with their places kept."""
+    columns = ["township", "village", "registered", "exited", "exit_year", "inc_total", "inc_wage", "inc_business"]
+    columns += ["inc_transfer"]
+    return [{k: (None if pd.isna(v) else v) for k, v in r.items()} for r in table[columns].to_dict("records")]

@@ -38,6 +38,7 @@ from pa_study.disclosure import Margin, Protection
 from pa_study.errors import InputError
 from pa_study.indicators.family import FigureSpec, IndicatorFamily
 from pa_study.indicators.identification import IdentificationSettings, identification_frame
+from pa_study.indicators.identification.constructs import USABLE
 from pa_study.indicators.output import (
     FamilyResult,
     estimate_from_row,
@@ -370,7 +371,9 @@ def unit_errors(households: pd.DataFrame, settings: IdentificationSettings, leve
     current = settings.identification.inclusion_register == "current"
     register = frame["current"] if current else frame["registered"]
     wrong = ((register == 1) & (frame["eligible"] == 0)) | ((frame["eligible"] == 1) & (frame["registered"] == 0))
-    frame["_wrong"] = wrong.astype(float)
+    # Households outside the identification domain (eligibility or exit status unknown) stay in
+    # the design but out of every unit's rate.
+    frame["_wrong"] = wrong.astype(float).where(frame[USABLE] == 1)
     frame["_unit"] = _unit_key(frame, level_name)
     design = household_design(frame, lonely_psu=settings.lonely_psu)
     return ratio_by(design, "_wrong", None, "_unit", level=settings.level).rename(

@@ -227,6 +227,7 @@ def composite_incidence(
     evaluated: object = None,
     size: object = None,
     level: float = 0.95,
+    domain: object = None,
 ) -> Estimate:
     """综合贫困发生率, the composite poverty incidence of the county exit evaluation, with its SE.
 
@@ -250,11 +251,15 @@ def composite_incidence(
         Persons per unit (household size) to count persons; households are counted without it.
     level : float
         Confidence level.
+    domain : str or array-like of bool / 0-1, optional
+        The units the incidence describes (its population); the others stay in the design with zero
+        influence (domain estimation, as R's ``subset(design, ...)``), and their indicators and size
+        may be missing. Default: every unit.
 
     Returns
     -------
     Estimate
-        ``n`` is the number of sampled units; ``extra`` holds ``wrongful_exit_rate``.
+        ``n`` is the number of sampled units in the domain; ``extra`` holds ``wrongful_exit_rate``.
 
     Raises
     ------
@@ -268,19 +273,22 @@ def composite_incidence(
     evaluated E, population N), ``θ = (R + M + (W / E) X) / N``, linearised by the delta method as
     R's ``svycontrast`` does for ``svytotal`` objects.
     """
+    inside = np.ones(design.n) if domain is None else _indicator(design, domain, "domain")
+    if not inside.any():
+        raise StatsInputError("the domain holds no unit: the composite incidence is undefined")
     parts = {
-        role: _indicator(design, values, role)
+        role: _indicator(design, values, role, inside)
         for role, values in (("remaining", remaining), ("missed", missed), ("exited", exited))
     }
-    wrong = _indicator(design, wrongly_exited, "wrongly_exited")
-    checked = parts["exited"] if evaluated is None else _indicator(design, evaluated, "evaluated")
+    wrong = _indicator(design, wrongly_exited, "wrongly_exited", inside)
+    checked = parts["exited"] if evaluated is None else _indicator(design, evaluated, "evaluated", inside)
     if (parts["remaining"] + parts["missed"] + parts["exited"] > 1).any():
         raise StatsInputError("remaining, missed and exited must be mutually exclusive")
     if (wrong > checked).any() or (checked > parts["exited"]).any():
         raise StatsInputError("wrongly exited units must be evaluated, and evaluated units must have exited")
     persons = np.ones(design.n) if size is None else pd.to_numeric(design_values(design, size, "size")[0])
-    persons = np.asarray(persons, dtype=float)
-    if np.isnan(persons).any() or (persons <= 0).any():
+    persons = np.where(inside > 0, np.asarray(persons, dtype=float), 0.0)
+    if np.isnan(persons).any() or (persons[inside > 0] <= 0).any():
         raise StatsInputError("size must be positive and known for every unit")
     w = design.weights
     totals = {
@@ -295,7 +303,8 @@ def composite_incidence(
     linear = persons * (
         parts["remaining"] + parts["missed"] + rate * parts["exited"] + scale * (wrong - rate * checked) - estimate
     )
-    result = design.linearized("composite_incidence", estimate, w * linear / population, n=design.n, level=level)
+    n = int(np.count_nonzero(inside))
+    result = design.linearized("composite_incidence", estimate, w * linear / population, n=n, level=level)
     return rename(result, "composite_incidence", wrongful_exit_rate=rate)
 
 

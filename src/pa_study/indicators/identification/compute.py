@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from pa_study.design import DESIGN_COLUMNS
-from pa_study.indicators.identification.constructs import eligibility, identification_frame
+from pa_study.indicators.identification.constructs import USABLE, eligibility, identification_frame
 from pa_study.indicators.identification.exit import (
     CRITERIA,
     INDICATIVE,
@@ -85,10 +85,11 @@ def identification_indicators(
     frame, counts = identification_frame(required_table(tables, "households"), settings)
     result.sample = counts
     result.definitions = _definitions(settings, line)
-    if len(frame) < settings.min_sample.households:
+    usable = frame[USABLE].to_numpy()
+    if counts["households_used"] < settings.min_sample.households:
         result.status = "too_small"
         result.notes.append(
-            f"{len(frame)} households usable for identification, fewer than the minimum "
+            f"{counts['households_used']} households usable for identification, fewer than the minimum "
             f"{settings.min_sample.households} (indicators.min_sample.households)"
         )
         result.poverty_lines = settings.lines_used([year])
@@ -101,7 +102,7 @@ def identification_indicators(
     targeting: dict[str, dict[str, Estimate]] = {}
     for welfare in WELFARE:
         targeting[welfare], notes = targeting_rates(
-            register, frame[ELIGIBLE[welfare]].to_numpy(), level=level, method=method
+            register, frame[ELIGIBLE[welfare]].to_numpy(), level=level, method=method, domain=usable
         )
         if welfare == options.welfare:
             result.notes += notes
@@ -213,13 +214,23 @@ def sensitivity_curve(frame: pd.DataFrame, settings: IdentificationSettings) -> 
     failures = frame[[f"fails_{item}" for item in options.items]].rename(columns=lambda c: c[6:]).astype("boolean")
     welfare_income = frame["income_pc_pre" if options.welfare == "pre_transfer" else "income_pc"].to_numpy()
     rule = {"rule": options.eligibility, "missing_item": options.missing_item}
-    unit = judged["persons"].to_numpy() if options.threshold_unit == "persons" else np.ones(len(judged))
-    register = judged["current" if options.inclusion_register == "current" else "registered"].to_numpy()
-    current, unregistered = judged["current"].to_numpy(), judged["unregistered"].to_numpy()
+    # Outside the family's domain every indicator is 0 (its constructs are missing there): those
+    # households stay in the design with zero influence, as in R's subset(design, ...).
+    inside = judged[USABLE].to_numpy()
+    unit = np.nan_to_num(judged["persons"].to_numpy(dtype=float)) if options.threshold_unit == "persons" else inside
+    register, current, unregistered = (
+        np.nan_to_num(judged[c].to_numpy(dtype=float))
+        for c in ("current" if options.inclusion_register == "current" else "registered", "current", "unregistered")
+    )
     evaluated = judged["evaluated"].to_numpy()
     exit_income, exit_line = judged["exit_income"].to_numpy(), judged["exit_line"].to_numpy()
     fails = judged["fails_any"].to_numpy() == 1
-    columns = {"_one": 1.0, "_register": register, "_evaluated": unit * evaluated, "_unregistered": unit * unregistered}
+    columns = {
+        "_one": inside,
+        "_register": register,
+        "_evaluated": unit * evaluated,
+        "_unregistered": unit * unregistered,
+    }
     base = household_design(judged[DESIGN_COLUMNS].assign(**columns), lonely_psu=settings.lonely_psu)
     thresholds = _thresholds(settings)
     inclusion = "inclusion_error_current" if options.inclusion_register == "current" else "inclusion_error_ever"
@@ -287,7 +298,7 @@ def township_table(frame: pd.DataFrame, settings: IdentificationSettings) -> pd.
         "missed_rate": (counted, data["missed"], "unregistered"),
     }
     thresholds = _thresholds(settings)
-    sizes = data.groupby("township").size()
+    sizes = data[data[USABLE] == 1].groupby("township").size()
     tables = []
     for name, (design, numerator, denominator) in parts.items():
         table = ratio_by(design.assign(_num=numerator.to_numpy()), "_num", denominator, "township", level=level)

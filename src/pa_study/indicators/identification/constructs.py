@@ -15,6 +15,9 @@ from pa_study.indicators.survey import as_float, per_member_sum
 _INCOME_PARTS = INCOME_TOTALS["inc_total"]
 #: Income components that are not transfers: pre-transfer income is their sum.
 _MARKET_PARTS = [c for c in _INCOME_PARTS if c != "inc_transfer"]
+#: Column of the identification frame: 1 for households in the family's domain (both eligibilities
+#: and, if registered, the exit status known), 0 for the others, whose constructs are missing.
+USABLE = "usable"
 #: Optional household variables the frame carries when the county supplied them.
 _OPTIONAL = ("exit_year", "registration_year", "income_at_exit_pc", "income_at_registration_pc", "recognises_exit")
 
@@ -126,11 +129,16 @@ def identification_frame(
     ``exit_cohort`` (:func:`pa_study.indicators.exits.exit_cohorts`).
 
     A household is usable when both eligibilities are known and, if registered, its exit status.
+    The usable households are the family's domain (``usable`` 1); the frame holds every household
+    read, the others with their constructs missing (NaN; ``poverty_cause`` and ``exit_cohort``
+    ``<NA>``), so designs built on it keep the whole sample and estimate on the domain (R's
+    ``subset(design, usable == 1)``).
 
     Returns
     -------
     (DataFrame, dict)
-        The frame and the counts of households read and left out (by reason).
+        The frame (one row per household read) and the counts of households read and left out of
+        the domain (by reason).
     """
     options = settings.identification
     year = settings.study.survey_year
@@ -183,4 +191,11 @@ def identification_frame(
         "exit_status_unknown": int((exit_unknown & ~unknown).sum()),
         "households_used": int(usable.sum()),
     }
-    return frame.loc[usable].reset_index(drop=True), counts
+    # Every sampled household stays in the frame, so that the design built on it keeps every
+    # village (R's subset(design, ...), not a design of the rows left): a household outside the
+    # family's domain has its constructs missing and drops out of each estimate's numerator and
+    # denominator, with zero influence on the variance.
+    constructs = [c for c in frame.columns if c not in (*DESIGN_COLUMNS, "township", "village", "persons")]
+    frame.loc[~usable, constructs] = np.nan
+    frame[USABLE] = usable.astype(float)
+    return frame.reset_index(drop=True), counts

@@ -32,6 +32,7 @@ import pandas as pd
 
 from pa_study.design import DESIGN_COLUMNS
 from pa_study.indicators.exits import EXIT_COHORT, cohort_table
+from pa_study.indicators.identification.constructs import USABLE
 from pa_study.indicators.identification.settings import IdentificationSettings
 from pa_study.indicators.survey import bounded_interval, household_design, proportion_interval, ratio_estimate
 from pa_study.stats import Estimate, StatsInputError, SurveyDesign, composite_incidence
@@ -167,7 +168,7 @@ def exit_rates(
     level, method = settings.level, settings.proportion_interval
     # A design of the columns the rates read: each estimate copies its data (a census is large).
     columns = list(
-        dict.fromkeys([*DESIGN_COLUMNS, "persons", EXIT_COHORT, *(c for p in EXIT_RATES.values() for c in p)])
+        dict.fromkeys([*DESIGN_COLUMNS, "persons", USABLE, EXIT_COHORT, *(c for p in EXIT_RATES.values() for c in p)])
     )
     compact = unit_weights(judged[columns], settings.identification.threshold_unit)
     counted = household_design(compact, lonely_psu=settings.lonely_psu)
@@ -192,9 +193,16 @@ def exit_rates(
 
 
 def unit_weights(frame: pd.DataFrame, unit: str) -> pd.DataFrame:
-    """Return the frame with weights counting ``persons`` (weight × household size) or ``households``."""
+    """Return the frame with weights counting ``persons`` (weight × household size) or ``households``.
+
+    A household outside the family's domain (``usable`` 0) whose size is unknown keeps its household
+    weight: it has no influence on any estimate, but the design needs every sampled household.
+    """
     if unit == "persons":
-        return frame.assign(weight=frame["weight"] * frame["persons"])
+        persons = frame["persons"]
+        if USABLE in frame:
+            persons = persons.where((frame[USABLE] == 1) | persons.notna(), 1.0)
+        return frame.assign(weight=frame["weight"] * persons)
     return frame
 
 
@@ -240,6 +248,7 @@ def exit_evaluation(frame: pd.DataFrame, settings: IdentificationSettings) -> Ex
             evaluated="evaluated",
             size="persons" if options.threshold_unit == "persons" else None,
             level=level,
+            domain=USABLE,
         )
     except StatsInputError as exc:
         result.notes.append(f"poverty_incidence is not estimated: {exc}")

@@ -24,6 +24,7 @@ from typing import Any, cast
 import numpy as np
 import pandas as pd
 
+from pa_study.indicators.identification.exit import unit_weights
 from pa_study.indicators.identification.settings import IdentificationSettings
 from pa_study.indicators.output import estimate_from_row, estimate_table
 from pa_study.indicators.survey import (
@@ -77,27 +78,33 @@ def welfare_words(welfare: str) -> str:
 
 
 def targeting_rates(
-    design: SurveyDesign, eligible: np.ndarray, *, level: float, method: str
+    design: SurveyDesign, eligible: np.ndarray, *, level: float, method: str, domain: np.ndarray | None = None
 ) -> tuple[dict[str, Estimate], list[str]]:
     """Return the rates of :data:`TARGETING_RATES` of the current register against ``eligible``.
 
     Proportions carry the configured proportion interval, F1 and kappa logit-scale limits inside
     their ranges ([0, 1] and [-1, 1]). Rates undefined in the sample (an empty denominator, kappa
     without variation) are left out with a note starting with the rate's name; the others are kept.
+    ``domain`` (0/1 per row, default every row) marks the households the rates describe; the others
+    stay in the design with zero influence (R's ``subset(design, ...)``) and may lack indicators.
     """
     data = design.data
-    registered, current = data["registered"].to_numpy(), data["current"].to_numpy()
-    ds = design.assign(_elig=eligible, _reg=registered, _cur=current, _all=1.0, _fp=registered * (1 - eligible))
+    inside = np.ones(len(data)) if domain is None else np.asarray(domain, dtype=float)
+    within = inside > 0
+    registered = np.where(within, data["registered"].to_numpy(dtype=float), 0.0)
+    current = np.where(within, data["current"].to_numpy(dtype=float), 0.0)
+    elig = np.where(within, eligible, 0.0)
+    ds = design.assign(_elig=elig, _reg=registered, _cur=current, _all=inside, _fp=registered * (1 - elig))
     shares = cast(pd.DataFrame, ds.ratio(["_elig", "_reg", "_cur"], "_all", level=level))
     rates = {
-        name: estimate_from_row(shares.iloc[i], name, n=len(data))
+        name: estimate_from_row(shares.iloc[i], name, n=int(np.count_nonzero(within)))
         for i, name in enumerate(("eligible_share", "registered_share", "current_share"))
     }
     notes = []
     if registered.any():
         ever = ratio_estimate(ds, "_fp", "_reg", level=level)
         rates["inclusion_error_ever"] = dataclasses.replace(ever, n=int(registered.sum()))
-    result = targeting_errors(current, eligible, design=design, level=level, undefined="omit")
+    result = targeting_errors(current, elig, design=design, level=level, undefined="omit", domain=inside)
     rates |= {name: result.rates[name] for name in TARGETING_RATES if name in result.rates}
     notes += [
         f"{name} is undefined against the current register: {why}"
@@ -137,13 +144,16 @@ def coverage_table(frame: pd.DataFrame, settings: IdentificationSettings) -> pd.
     """
     groups = settings.identification.quantile_groups
     level = settings.level
-    persons = household_design(frame.assign(weight=frame["weight"] * frame["persons"]), lonely_psu=settings.lonely_psu)
+    persons = household_design(unit_weights(frame, "persons"), lonely_psu=settings.lonely_psu)
     # The weighted distribution's quantiles (svyquantile's default rule): a person at a cut point
     # belongs to the group below it, as Stata's xtile and ADePT assign them.
-    cuts = cast(pd.DataFrame, persons.quantile("income_pc_pre", list(np.arange(1, groups) / groups), level=level))
+    # Households outside the family's domain have no income here: out of the quantiles and groups.
+    probabilities = list(np.arange(1, groups) / groups)
+    cuts = cast(pd.DataFrame, persons.quantile("income_pc_pre", probabilities, na_rm=True, level=level))
     cuts = cuts["estimate"].to_numpy()
-    group = np.searchsorted(cuts, persons.data["income_pc_pre"].to_numpy(), side="left") + 1
-    design = persons.assign(_group=group.astype(str))
+    income = persons.data["income_pc_pre"].to_numpy(dtype=float)
+    group = np.searchsorted(cuts, income, side="left") + 1
+    design = persons.assign(_group=pd.Series(group.astype(str)).where(~np.isnan(income)).astype("string"))
     rows = []
     for register, name in (("current", "current"), ("registered", "ever")):
         ds = design.assign(_reg=design.data[register].to_numpy())
