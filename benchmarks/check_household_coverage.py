@@ -8,7 +8,8 @@ village frame, a sample drawn as the study draws it (villages by SRS within town
 registered and other households by SRS within each sampled village), the clean stage's design
 columns and frame weights (:func:`pa_study.design.design_columns`), and the families' design
 (:func:`pa_study.indicators.survey.household_design`), optionally calibrated to the register's
-counts per township (``design.calibration``). For a missed rate (eligible households among the
+counts per township (``design.calibration``: raked to the townships' households and the county's
+current, exited and other households). For a missed rate (eligible households among the
 unregistered, 漏评率 in households), the share of exited households that are eligible (错退率 in
 households) and mean income it prints the bias, the mean SE over the spread of the estimates
 (target 0.9-1.1) and the coverage of the 95% intervals (target 93-97%).

@@ -8,6 +8,7 @@ import pytest
 
 from pa_study.design import design_columns, frame_problems, weight_column
 from pa_study.errors import InputError
+from pa_study.stats import SurveyDesign
 from tests.helpers.project import sample_design
 
 
@@ -199,31 +200,37 @@ def _with_exits(rng: np.random.Generator) -> pd.DataFrame:
     return hh
 
 
-def test_calibration_post_stratifies_to_the_register_counts_by_township_and_status():
+def test_calibration_rakes_to_the_register_counts_of_townships_and_statuses():
     from pa_study.indicators.survey import household_design
 
     out, _, summary, _ = design_columns(_with_exits(np.random.default_rng(9)), frame(), _calibration())
-    assert summary["calibration"]["source"].startswith("扶贫开发信息系统") and summary["calibration"]["cells"] == 6
-    totals = out.groupby("calibration_cell")["calibration_total"].first().to_dict()
-    assert totals == {
-        "甲镇|current": 40,
-        "甲镇|exited": 20,
-        "甲镇|other": 450 - 60,
-        "乙镇|current": 54,
-        "乙镇|exited": 30,
-        "乙镇|other": 350 - 84,
-    }
+    assert summary["calibration"]["source"].startswith("扶贫开发信息系统")
+    assert summary["calibration"]["margins"] == {"townships": 2, "statuses": 3}
+    townships = out.groupby("calibration_township")["calibration_township_total"].first().to_dict()
+    statuses = out.groupby("calibration_status")["calibration_status_total"].first().to_dict()
+    assert townships == {"甲镇": 450, "乙镇": 350}
+    assert statuses == {"current": 40 + 54, "exited": 20 + 30, "other": 450 - 60 + 350 - 84}
     design = household_design(out, lonely_psu="adjust")
-    cells = pd.Series(design.weights).groupby(out["calibration_cell"].to_numpy()).sum()
-    assert cells.to_dict() == pytest.approx({k: float(v) for k, v in totals.items()})
-    exited = design.assign(is_exited=(out["calibration_cell"].str.endswith("exited")).astype(float).to_numpy())
+    weights = pd.Series(design.weights)
+    for column, totals in (("calibration_township", townships), ("calibration_status", statuses)):
+        sums = weights.groupby(out[column].to_numpy()).sum()
+        assert sums.to_dict() == pytest.approx({k: float(v) for k, v in totals.items()})
+    # Raking does not fix the township x status cells: they are estimated, not post-stratified.
+    cells = weights.groupby([out["calibration_township"].to_numpy(), out["calibration_status"].to_numpy()]).sum()
+    assert cells[("甲镇", "exited")] != pytest.approx(20)
+    exited = design.assign(is_exited=(out["calibration_status"] == "exited").astype(float).to_numpy())
     total = exited.total("is_exited")
     assert total.estimate == pytest.approx(50) and total.se < 1e-8  # calibrated counts carry no error
+    # The cleaned table's weights are the frame weights raked (SurveyDesign.rake, tested against R's rake).
+    plain, _, _, _ = design_columns(_with_exits(np.random.default_rng(9)), frame(), sample_design())
+    margins = {"calibration_township": townships, "calibration_status": statuses}
+    raked = SurveyDesign(out.assign(weight=plain["weight"].astype(float)), weight="weight").rake(margins)
+    np.testing.assert_allclose(raked.weights, out["weight"].astype(float), rtol=1e-9)
     # A part of the sample, or weights counting persons, keep the calibrated weights without the
-    # calibration's variance (post-stratifying them again would inflate them to the whole cells).
+    # calibration's variance (raking them again would inflate them to the whole margins).
     assert design.calibrated and not household_design(out.iloc[5:], lonely_psu="adjust").calibrated
     persons = household_design(out.assign(weight=out["weight"] * 3), lonely_psu="adjust")
-    assert not persons.calibrated and persons.weights.sum() == pytest.approx(3 * sum(totals.values()))
+    assert not persons.calibrated and persons.weights.sum() == pytest.approx(3 * sum(townships.values()))
 
 
 @pytest.mark.parametrize(
@@ -237,8 +244,8 @@ def test_calibration_post_stratifies_to_the_register_counts_by_township_and_stat
             r"no register counts for sampled township\(s\) \['乙镇'\]",
         ),
         (
-            _calibration(乙镇={"registered": 84, "exited": 0}),
-            r"sampled households in cells the counts make empty: \['乙镇\|exited'\]",
+            _calibration(甲镇={"registered": 60, "exited": 0}, 乙镇={"registered": 84, "exited": 0}),
+            r"sampled households in statuses the counts make empty: \['exited \(\d+ households\)'\]",
         ),
     ],
 )
@@ -247,3 +254,20 @@ def test_register_counts_that_cannot_calibrate_the_sample_are_refused(design, me
 
     with pytest.raises(InputError, match=message):
         design_columns(_with_exits(np.random.default_rng(10)), frame(), design)
+
+
+def test_register_counts_the_sample_cannot_be_raked_to_are_one_clear_error():
+    from pa_study.design import raked
+
+    # Every sampled household of 甲镇 is current, yet 甲镇 needs 100 households and the county only 50
+    # current ones: no weights meet both margins.
+    categories = pd.DataFrame(
+        {"calibration_township": ["甲镇"] * 3 + ["乙镇"] * 3, "calibration_status": ["current"] * 3 + ["other"] * 3}
+    )
+    totals = {
+        "calibration_township": {"甲镇": 100, "乙镇": 100},
+        "calibration_status": {"current": 50, "other": 150},
+    }
+    with pytest.raises(InputError, match=r"cannot rake .*calibration_(township|status).* instead of") as info:
+        raked(pd.Series([10.0] * 6), categories, totals)
+    assert "design.calibration" in str(info.value)

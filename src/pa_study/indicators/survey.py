@@ -9,7 +9,7 @@ from typing import cast
 import numpy as np
 import pandas as pd
 
-from pa_study.design import CALIBRATION_CELL, CALIBRATION_TOTAL, FPC, FPC_GROUP, GROUP, PSU, STRATUM, WEIGHT
+from pa_study.design import CALIBRATION_MARGINS, FPC, FPC_GROUP, GROUP, PSU, STRATUM, WEIGHT
 from pa_study.errors import InputError
 from pa_study.stats import (
     Estimate,
@@ -107,9 +107,11 @@ def household_design(households: pd.DataFrame, *, lonely_psu: LonelyPSU) -> Surv
             "need at least two sampled villages"
         ) from None
     if holds_calibrated_sample(data):
-        totals = data.groupby(CALIBRATION_CELL)[CALIBRATION_TOTAL].first().astype(float)
+        margins = {
+            column: data.groupby(column)[total].first().astype(float) for column, total in CALIBRATION_MARGINS.items()
+        }
         try:
-            design = design.poststratify(CALIBRATION_CELL, totals)
+            design = design.rake(margins)
         except StatsInputError as exc:
             raise InputError(f"cannot calibrate the household weights to the register counts: {exc}") from None
     return with_design_effects(design)
@@ -117,19 +119,23 @@ def household_design(households: pd.DataFrame, *, lonely_psu: LonelyPSU) -> Surv
 
 def holds_calibrated_sample(data: pd.DataFrame) -> bool:
     """Whether ``data`` is the whole sample of a county calibrated to the register's counts
-    (``design.calibration``), with its calibrated household weights: every row in a cell and each
-    cell's weights summing to its count.
+    (``design.calibration``), with its calibrated household weights: every row in a category of
+    both margins (township, register status) and each category's weights summing to its count.
 
-    Only then does the design carry the post-stratification into its variances (R's
-    ``postStratify``, which leaves these weights as they are). A part of the sample, or weights
-    that count persons (weight x household size), keep the calibrated weights of the cleaned table
-    but the variance of the design without calibration: wider where the register status explains
-    the outcome, as a subset of R's calibrated design is not.
+    Only then does the design carry the raking into its variances (R's ``rake``, which leaves these
+    weights as they are). A part of the sample, or weights that count persons (weight x household
+    size), keep the calibrated weights of the cleaned table but the variance of the design without
+    calibration: wider where township or register status explains the outcome, as a subset of R's
+    calibrated design is not. The families estimate on domains of the whole sample, so their
+    household counts carry the calibration.
     """
-    if CALIBRATION_CELL not in data.columns or data[CALIBRATION_CELL].isna().any():
-        return False
-    sums = data.groupby(CALIBRATION_CELL).agg(weight=(WEIGHT, "sum"), total=(CALIBRATION_TOTAL, "first"))
-    return bool(np.allclose(sums["weight"].astype(float), sums["total"].astype(float), rtol=1e-9, atol=0))
+    for column, total in CALIBRATION_MARGINS.items():
+        if column not in data.columns or data[column].isna().any():
+            return False
+        sums = data.groupby(column).agg(weight=(WEIGHT, "sum"), total=(total, "first"))
+        if not np.allclose(sums["weight"].astype(float), sums["total"].astype(float), rtol=1e-8, atol=0):
+            return False
+    return True
 
 
 def with_design_effects(design: SurveyDesign) -> SurveyDesign:

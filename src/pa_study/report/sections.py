@@ -517,7 +517,8 @@ def _weights_sentence(ctx: ReportContext, county: str) -> str | None:
         " "
         + ctx.words["calibration_sentence"].format(
             county=ctx.name(county),
-            cells=calibration["cells"],
+            townships=calibration["margins"]["townships"],
+            statuses=calibration["margins"]["statuses"],
             population=calibration["population"],
             source=calibration["source"],
         )

@@ -207,9 +207,10 @@ WORDS: dict[str, dict[str, str]] = {
         "weights_sentence": "{county}: {n} household weights from {min} to {max} (coefficient of variation {cv}); "
         "unequal weighting alone inflates variances by Kish's design effect {kish} (an effective sample of {n_eff}); "
         "second-stage groups from {groups}.",
-        "calibration_sentence": "{county}: household weights post-stratified to the register's counts in {cells} "
-        "township x status cells ({population} households; source: {source}); the variances of estimates over the "
-        "whole sample of households allow for it, those counting persons or on a part of the sample do not.",
+        "calibration_sentence": "{county}: household weights raked to the register's counts on two margins, "
+        "{townships} townships' households and {statuses} register statuses over the county ({population} "
+        "households; source: {source}); design-based variances of household estimates allow for it, those counting "
+        "persons do not.",
         "sample_sentence": "{county}: {used} of {read} households used in the identification family.",
         "reconciles_sentence": "In every table, rows in = rows out + exact duplicates + rows dropped by "
         "corrections + quarantined rows: {verdict}.",
@@ -406,8 +407,9 @@ WORDS: dict[str, dict[str, str]] = {
         "保留基于模型的标准误。",
         "weights_sentence": "{county}：{n}户的权数介于{min}与{max}之间（变异系数{cv}）；"
         "仅权数不等即使方差放大Kish设计效应{kish}倍（有效样本量约{n_eff}）；第二阶段抽样组别取自{groups}。",
-        "calibration_sentence": "{county}：农户权数按乡镇×建档立卡状态的{cells}个格子事后分层校准至建档立卡系统的户数"
-        "（共{population}户；来源：{source}）；基于全部样本农户的估计其方差计及校准，按人口计或基于部分样本的估计则不计。",
+        "calibration_sentence": "{county}：农户权数按两个边际（{townships}个乡镇的户数、"
+        "全县{statuses}类建档立卡状态的户数）迭代比例校准（raking）至建档立卡系统的户数"
+        "（共{population}户；来源：{source}）；按户计的设计方差计及校准，按人口计的估计则不计。",
         "sample_sentence": "{county}：精准识别指标使用{read}户中的{used}户。",
         "reconciles_sentence": "每张表均满足：读入行数 = 输出行数 + 完全重复 + 按更正删除 + 隔离行数：{verdict}。",
         "all_reconcile": "全部{n}张表均成立",
