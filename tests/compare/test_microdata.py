@@ -9,7 +9,14 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from pa_study.compare.microdata import PART, adjusted_intervals, difference_row, holm_adjusted, microdata_result
+from pa_study.compare.microdata import (
+    PART,
+    adjusted_intervals,
+    difference_row,
+    holm_adjusted,
+    holm_levels,
+    microdata_result,
+)
 from pa_study.results import study_results
 from tests.helpers.compare_data import BENCHMARKS, demo_study, family_file, names, row, settings
 from tests.helpers.demo_data import truth
@@ -32,6 +39,7 @@ def test_the_holm_consistent_interval_excludes_zero_exactly_when_holm_rejects(se
     rows.append({"estimate": 1.0, "se": 0.0, "p_value": None})  # a census contrast: no test, no interval
     intervals = adjusted_intervals(rows, 0.95)
     assert intervals[-1] == (None, None, None, None)
+    assert holm_levels(rows, 0.95)[-1] is None
     for contrast, p_holm, (low, high, b_low, b_high) in zip(rows, holm_adjusted(p_values), intervals, strict=False):
         assert (low > 0 or high < 0) == (p_holm < 0.05)
         half = stats.norm.ppf(1 - 0.05 / (2 * m)) * contrast["se"]
@@ -39,6 +47,9 @@ def test_the_holm_consistent_interval_excludes_zero_exactly_when_holm_rejects(se
         # The Holm-consistent interval is never wider than Bonferroni's and never narrower than unadjusted.
         assert high - low <= b_high - b_low + 1e-12
         assert high - low >= 2 * 1.959963984540054 * contrast["se"] - 1e-12
+        # Each interval is the one of its Holm step's level.
+        step = holm_levels(rows, 0.95)[rows.index(contrast)]
+        assert high - contrast["estimate"] == pytest.approx(stats.norm.ppf(0.5 + step / 2) * contrast["se"])
 
 
 def test_difference_of_independent_estimates():
@@ -137,6 +148,17 @@ def test_every_headline_indicator_against_every_benchmark_with_holm_per_family(t
     raw = [r["p_value"] for r in identification]
     assert [r["p_holm"] for r in identification] == pytest.approx(holm_adjusted(raw))
     assert identification[0]["p_holm"] == pytest.approx(3 * identification[0]["p_value"])
+    # H - Lankao's missed rate (p = 0.034) is the first contrast Holm keeps, at the 2.5% step: its
+    # adjusted interval includes zero, and its MDE is the one at that step's level, above the difference.
+    missed_lankao = identification[2]
+    assert missed_lankao["ci_low_adjusted"] < 0 < missed_lankao["ci_high_adjusted"]
+    step_mde = (stats.norm.ppf(1 - 0.05 / 4) + stats.norm.ppf(0.8)) * missed_lankao["se"]
+    assert missed_lankao["mde_adjusted"] == pytest.approx(step_mde)
+    assert missed_lankao["estimate"] < missed_lankao["mde_adjusted"]
+    assert identification[0]["mde_adjusted"] == pytest.approx(
+        (stats.norm.ppf(1 - 0.05 / 6) + stats.norm.ppf(0.8)) * identification[0]["se"]
+    )
+    assert identification[3]["mde_adjusted"] is None
     assert identification[3]["note"] == "no estimate for Lankao"
     assert any("income of Yishui is skipped" in note for note in result.notes)
     assert set(result.tables) == set(PART.tables) and len(result.tables["contrasts"]) == 6

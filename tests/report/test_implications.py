@@ -140,7 +140,13 @@ def _two_counties(focal: dict, other: dict, contrast: dict) -> ReportContext:
 def test_benchmark_statements_follow_the_adjusted_contrast_not_the_overlap_of_the_counties_intervals():
     focal = {"name": "missed_rate", **rate_row(0.030, 0.021, 0.039)}
     other = rate_row(0.016, 0.008, 0.024)  # the two counties' own intervals overlap
-    wider = {"estimate": 0.014, "se": 0.006, "ci_low_adjusted": -0.002, "ci_high_adjusted": 0.030}
+    wider = {
+        "estimate": 0.014,
+        "se": 0.006,
+        "ci_low_adjusted": -0.002,
+        "ci_high_adjusted": 0.030,
+        "mde_adjusted": 0.021,
+    }
     narrower = {"estimate": 0.014, "se": 0.006, "ci_low_adjusted": 0.002, "ci_high_adjusted": 0.026}
 
     def statements(context):
@@ -150,7 +156,7 @@ def test_benchmark_statements_follow_the_adjusted_contrast_not_the_overlap_of_th
 
     (similar,) = statements(_two_counties(focal, other, wider))
     (behind,) = statements(_two_counties(focal, other, narrower))
-    assert "cannot be told apart from zero" in similar and "minimum detectable effect" in similar
+    assert "cannot be told apart from zero" in similar and "minimum detectable effect 2.10%" in similar
     assert "does worse than Lankao" in behind and "[0.20%, 2.60%]" in behind
     assert statements(focal_context(missed_rate=focal)) == []
 

@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.special import ndtr, ndtri
+from scipy.special import ndtr
 
 from pa_study.compare.part import ComparisonPart
 from pa_study.compare.settings import ComparisonSettings
@@ -35,7 +35,7 @@ from pa_study.disclosure import FLAG, SUPPRESSED
 from pa_study.indicators import FAMILIES
 from pa_study.indicators.output import FamilyResult
 from pa_study.results import Family, StudyResults
-from pa_study.stats import critical_value
+from pa_study.stats import critical_value, minimum_detectable_effect
 
 _SIDE = ("estimate", "se", "n")
 CONTRAST_COLUMNS = [
@@ -55,6 +55,7 @@ CONTRAST_COLUMNS = [
     "ci_high_adjusted",
     "ci_low_bonferroni",
     "ci_high_bonferroni",
+    "mde_adjusted",
     "focal_estimate",
     "focal_se",
     "focal_n",
@@ -73,7 +74,9 @@ METHOD = (
     "across all contrasts of the indicator family; adjusted CI = Holm-consistent interval, difference ± "
     "z(1 − α/(2k)) × SE with k the number of hypotheses left at the Holm step that decides the contrast (it "
     "excludes zero exactly when p_holm < α; not a simultaneous interval); Bonferroni CI = difference ± "
-    "z(1 − α/(2m)) × SE over the family's m contrasts (simultaneous coverage at least 1 − α)"
+    "z(1 − α/(2m)) × SE over the family's m contrasts (simultaneous coverage at least 1 − α); mde_adjusted = "
+    "(z(1 − α/(2k)) + z(0.80)) × SE, the smallest difference the Holm step that decides the contrast detects "
+    "with 80% power (Bloom 1995)"
 )
 
 
@@ -104,18 +107,48 @@ def holm_adjusted(p_values: Sequence[float | None]) -> list[float | None]:
     return adjusted
 
 
+def holm_levels(rows: Sequence[dict[str, Any]], level: float) -> list[float | None]:
+    """Return the confidence level of the Holm step that decides each contrast (``None`` without a p-value).
+
+    Holm's procedure tests the contrasts in order of their p-values, the ``j``-th (of ``m``) at
+    level ``alpha / (m - j + 1)``, and stops at the first it cannot reject. A contrast is decided at
+    its own step while the procedure is still rejecting, and at the first non-rejected step for it
+    and every later one: ``1 - alpha / k`` with ``k`` the hypotheses left at that step.
+
+    Parameters
+    ----------
+    rows : sequence of dict
+        The family's contrasts with ``p_value``.
+    level : float
+        Family-wise confidence level.
+
+    Returns
+    -------
+    list of float or None
+        Per row, in input order.
+    """
+    alpha = 1 - level
+    present = [i for i, r in enumerate(rows) if r.get("p_value") is not None]
+    m = len(present)
+    out: list[float | None] = [None] * len(rows)
+    stopped: int | None = None
+    for step, i in enumerate(sorted(present, key=lambda i: rows[i]["p_value"])):
+        if stopped is None and rows[i]["p_value"] > alpha / (m - step):
+            stopped = step
+        out[i] = 1 - alpha / (m - (step if stopped is None else stopped))
+    return out
+
+
 def adjusted_intervals(
     rows: Sequence[dict[str, Any]], level: float
 ) -> list[tuple[float | None, float | None, float | None, float | None]]:
     """Return each contrast's Holm-consistent and Bonferroni intervals (``None`` without a p-value).
 
-    Holm's procedure tests the contrasts in order of their p-values, the ``j``-th (of ``m``) at
-    level ``alpha / (m - j + 1)``, and stops at the first it cannot reject. The Holm-consistent
-    interval of a contrast uses the critical value of the step that decides it: its own step while
-    the procedure is still rejecting, the first non-rejected step's for it and every later one. It
-    excludes zero exactly when Holm rejects, but unlike the Bonferroni interval (critical value
-    ``z(1 - alpha / (2m))`` for all) it has no simultaneous coverage guarantee (Strassburger & Bretz
-    2008 show compatible simultaneous intervals are uninformative for the rejected contrasts).
+    The Holm-consistent interval of a contrast uses the critical value of the step that decides it
+    (:func:`holm_levels`). It excludes zero exactly when Holm rejects, but unlike the Bonferroni
+    interval (critical value ``z(1 - alpha / (2m))`` for all) it has no simultaneous coverage
+    guarantee (Strassburger & Bretz 2008 show compatible simultaneous intervals are uninformative for
+    the rejected contrasts).
 
     Parameters
     ----------
@@ -129,16 +162,14 @@ def adjusted_intervals(
     list of tuple
         ``(holm_low, holm_high, bonferroni_low, bonferroni_high)`` per row, in input order.
     """
-    alpha = 1 - level
-    present = [i for i, r in enumerate(rows) if r.get("p_value") is not None]
-    m = len(present)
+    levels = holm_levels(rows, level)
+    m = sum(step is not None for step in levels)
     out: list[tuple[float | None, float | None, float | None, float | None]] = [(None, None, None, None)] * len(rows)
-    stopped: int | None = None
-    for step, i in enumerate(sorted(present, key=lambda i: rows[i]["p_value"])):
-        if stopped is None and rows[i]["p_value"] > alpha / (m - step):
-            stopped = step
-        holm = float(ndtri(1 - alpha / (2 * (m - (step if stopped is None else stopped)))))
-        bonferroni = float(ndtri(1 - alpha / (2 * m)))
+    for i, step_level in enumerate(levels):
+        if step_level is None:
+            continue
+        holm = critical_value(step_level)
+        bonferroni = critical_value(1 - (1 - level) / m)
         estimate, se = float(rows[i]["estimate"]), float(rows[i]["se"])
         out[i] = (estimate - holm * se, estimate + holm * se, estimate - bonferroni * se, estimate + bonferroni * se)
     return out
@@ -301,12 +332,16 @@ def family_contrasts(
             )
     for row, adjusted in zip(rows, holm_adjusted([r["p_value"] for r in rows]), strict=True):
         row["p_holm"] = adjusted
-    for row, (low, high, bonferroni_low, bonferroni_high) in zip(rows, adjusted_intervals(rows, level), strict=True):
+    intervals, levels = adjusted_intervals(rows, level), holm_levels(rows, level)
+    for row, (low, high, bonferroni_low, bonferroni_high), step_level in zip(rows, intervals, levels, strict=True):
         row |= {
             "ci_low_adjusted": low,
             "ci_high_adjusted": high,
             "ci_low_bonferroni": bonferroni_low,
             "ci_high_bonferroni": bonferroni_high,
+            # The MDE of a contrast judged by its adjusted interval is the one at that interval's level:
+            # at the unadjusted 5% a difference that "cannot be told apart" could exceed its own MDE.
+            "mde_adjusted": None if step_level is None else minimum_detectable_effect(float(row["se"]), step_level),
         }
     return rows
 

@@ -627,7 +627,7 @@ def benchmark_statements(
             relation = s["relation_ahead" if ahead else "relation_behind"]
             out.append((s["benchmark"].format(relation=relation, **fields), [focal, row]))
         else:
-            mde = format_value(minimum_detectable_effect(float(contrast["se"])), name)
+            mde = format_value(float(contrast["mde_adjusted"]), name)
             out.append((s["benchmark_similar"].format(mde=mde, **fields), [focal, row]))
     return out
 
