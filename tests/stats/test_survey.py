@@ -301,6 +301,18 @@ def test_korn_graubard_interval_without_events_is_the_exact_binomial_one() -> No
         korn_graubard_interval(1.2, 0.1, 10, 5)
 
 
+def test_korn_graubard_truncated_never_uses_more_units_than_were_sampled() -> None:
+    p, n, df = 0.004, 500, 40
+    srs_se = (p * (1 - p) / n) ** 0.5
+    # A design effect of 0.5 doubles the effective sample size: truncated, it counts as 1.
+    low, high = korn_graubard_interval(p, srs_se * 0.5**0.5, n, df, truncate=True)
+    assert (low, high) == pytest.approx(korn_graubard_interval(p, srs_se, n, df), rel=1e-12)
+    untruncated = korn_graubard_interval(p, srs_se * 0.5**0.5, n, df)
+    assert untruncated[0] > low and untruncated[1] < high
+    # Above 1 the design effect is used as it is.
+    assert korn_graubard_interval(p, srs_se * 2, n, df, truncate=True) == korn_graubard_interval(p, srs_se * 2, n, df)
+
+
 def test_korn_graubard_without_events_discounts_n_for_unequal_weights() -> None:
     weights = np.r_[np.ones(300), np.full(162, 4.0)]
     deff = kish_deff(weights)

@@ -260,15 +260,16 @@ def proportion_interval(estimate: Estimate, *, method: str, design: SurveyDesign
     ``korn_graubard`` replaces the Wald limits by :func:`pa_study.stats.korn_graubard_interval`
     on the proportion's ``n`` (units in its denominator) and the design's degrees of freedom; with
     no event observed, on ``n`` over the Kish design effect of those units' weights (carried by the
-    estimate as ``kish_deff``). A census (:attr:`~pa_study.stats.SurveyDesign.fully_enumerated`)
-    keeps its interval of zero width: its proportions are the population's, with no sampling error
-    to allow for.
+    estimate as ``kish_deff``). The effective sample size never exceeds ``n`` (``truncate``: a rare
+    proportion's design effect below 1 is noise, and the NCHS standards count it as 1). A census
+    (:attr:`~pa_study.stats.SurveyDesign.fully_enumerated`) keeps its interval of zero width: its
+    proportions are the population's, with no sampling error to allow for.
     """
     if method == "wald" or design.fully_enumerated:
         return estimate
     kish = float(estimate.extra.get("kish_deff", 1.0))
     low, high = korn_graubard_interval(
-        estimate.estimate, estimate.se, estimate.n, design.df, estimate.level, kish_deff=max(kish, 1.0)
+        estimate.estimate, estimate.se, estimate.n, design.df, estimate.level, kish_deff=max(kish, 1.0), truncate=True
     )
     return dataclasses.replace(
         estimate, ci_low=low, ci_high=high, extra={**estimate.extra, "interval": "korn_graubard"}
@@ -323,6 +324,7 @@ def domain_proportion_intervals(
             float(r.get("df", design.df)),
             level,
             kish_deff=max(float(r.get("kish_deff", 1.0)), 1.0),
+            truncate=True,
         )
         for r in rows
     ]

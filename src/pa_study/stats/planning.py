@@ -382,7 +382,9 @@ def _interval_verdict(
     """The verdict the indicators give a rate estimated at ``rate`` with standard error ``se``."""
     if interval == "korn_graubard":
         n = max(1, round(design.n))
-        low, high = korn_graubard_interval(rate, se, n, design.df, level, kish_deff=design.weighting_deff)
+        low, high = korn_graubard_interval(
+            rate, se, n, design.df, level, kish_deff=design.weighting_deff, truncate=True
+        )
     else:
         half = t_quantile(level, design.df) * se
         low, high = rate - half, rate + half
@@ -634,7 +636,9 @@ def simulated_verdict_power(
         estimate = survey.assign(y=outcome).ratio("y", "one", level=level)
         rate, se = float(estimate.estimate), float(estimate.se)
         if interval == "korn_graubard":
-            low, high = korn_graubard_interval(rate, se, village.size, survey.df, level, kish_deff=weights_deff)
+            low, high = korn_graubard_interval(
+                rate, se, village.size, survey.df, level, kish_deff=weights_deff, truncate=True
+            )
         else:
             low, high = float(estimate.ci_low), float(estimate.ci_high)
         hits += threshold_verdict(rate, low, high, threshold, operator).passes_ci == verdict

@@ -670,7 +670,14 @@ class SurveyDesign(DesignEstimators):
 
 
 def korn_graubard_interval(
-    estimate: float, se: float, n: int, df: float, level: float = 0.95, *, kish_deff: float = 1.0
+    estimate: float,
+    se: float,
+    n: int,
+    df: float,
+    level: float = 0.95,
+    *,
+    kish_deff: float = 1.0,
+    truncate: bool = False,
 ) -> tuple[float, float]:
     """Korn-Graubard confidence interval of a proportion estimated from a complex sample.
 
@@ -693,6 +700,9 @@ def korn_graubard_interval(
     kish_deff : float
         Kish's design effect of the weights of the ``n`` units (:func:`~pa_study.stats.kish_deff`),
         used only when no event (or no non-event) is observed.
+    truncate : bool
+        Cap the effective sample size at ``n`` (a design effect below 1 counts as 1), as the NCHS
+        standards do; R's ``svyciprop`` does not.
 
     Returns
     -------
@@ -709,6 +719,12 @@ def korn_graubard_interval(
     binomial one, ``1 - (alpha / 2)^(1 / n)``; unequal weights widen it. Clustering cannot be
     accounted for without events, so the interval is still optimistic when events would cluster.
 
+    A rare proportion's estimated design effect is itself noisy and often below 1 when the few
+    events fall in different PSUs; the effective sample size then exceeds the units sampled and
+    the interval is narrower than an exact binomial one from a simple random sample of that size.
+    ``truncate`` follows the NCHS standards (Parker et al. 2017), which set the effective sample
+    size to ``n`` in that case.
+
     References
     ----------
     Korn, E. L. and Graubard, B. I. (1998). Confidence intervals for proportions with small
@@ -721,6 +737,8 @@ def korn_graubard_interval(
     alpha = 1 - level
     if 0 < estimate < 1 and se > 0:
         n_eff = estimate * (1 - estimate) / se**2
+        if truncate:
+            n_eff = min(n_eff, n)
         if n > 1:
             n_eff *= (t_quantile(level, n - 1) / t_quantile(level, df)) ** 2
     else:
