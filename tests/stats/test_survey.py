@@ -483,6 +483,87 @@ def test_domain_estimate_is_not_a_subset_estimate() -> None:
     assert domain["se"] != pytest.approx(subset.se, rel=1e-3)
 
 
+def _assert_same_tables(first: pd.DataFrame, second: pd.DataFrame) -> None:
+    """Tables equal to the last bit (NaN where both are NaN)."""
+    pd.testing.assert_frame_equal(first, second, check_exact=True)
+
+
+def test_a_domain_coding_is_reused_and_gives_the_estimates_of_a_fresh_one() -> None:
+    des = design("stratclus").with_design_effects()
+    first = des.mean(["api00", "api99"], by="stype")
+    coding = des._domains("stype")
+    again = des.ratio("api00", "api99", by="stype")
+    assert des._domains("stype") is coding  # factorised once
+    fresh = design("stratclus").with_design_effects()
+    _assert_same_tables(first, fresh.mean(["api00", "api99"], by="stype"))
+    _assert_same_tables(again, fresh.ratio("api00", "api99", by="stype"))
+
+
+def test_a_reassigned_column_is_coded_afresh_and_others_keep_their_coding() -> None:
+    des = design("clus1")
+    des.mean("api00", by="stype")
+    des.mean("api00", by="sch_wide")
+    flipped = dataset("apiclus1")["stype"].map({"E": "M", "M": "H", "H": "E"})
+    changed = des.assign(stype=flipped)
+    assert changed._domains("sch_wide") is des._domains("sch_wide")
+    assert changed._domains("stype") is not des._domains("stype")
+    fresh = SurveyDesign(dataset("apiclus1").assign(stype=flipped), **{"domain_df": "design", **DESIGNS["clus1"][1]})
+    _assert_same_tables(changed.mean("api00", by="stype"), fresh.mean("api00", by="stype"))
+    # The design it came from still reads its own column.
+    _assert_same_tables(des.mean("api00", by="stype"), design("clus1").mean("api00", by="stype"))
+
+
+def test_a_calibrated_or_subset_design_estimates_domains_as_a_fresh_one() -> None:
+    des = design("clus1")
+    des.mean("api00", by="stype")
+    calibrated = des.poststratify("stype", POP_STYPE)
+    fresh = design("clus1").poststratify("stype", POP_STYPE)
+    _assert_same_tables(calibrated.mean("api00", by="stype"), fresh.mean("api00", by="stype"))
+    subset = dataset("apiclus1").query("dnum != 413")
+    ours = SurveyDesign(subset, weight="pw", psu="dnum", fpc="fpc", domain_df="design")
+    assert ours._domains("stype") is not des._domains("stype")
+    assert ours._domains("stype").codes.shape == (len(subset),)
+
+
+def test_domain_sums_skip_rows_in_no_domain_as_summing_the_domain_rows_alone() -> None:
+    from pa_study.stats._estimators import Domains
+    from pa_study.stats._stages import group_sums
+
+    rng = np.random.default_rng(7)
+    codes = rng.integers(-1, 5, 2000)
+    domains = Domains("d", codes, list(range(5)))
+    keep = codes >= 0
+    for k in (1, 3, 6):  # column sums and the sparse product
+        values = rng.normal(size=(2000, k))
+        values[~keep] = np.nan  # rows outside every domain must not reach any sum
+        expected = group_sums(codes[keep], 5, values[keep])
+        np.testing.assert_array_equal(domains.sum(values), expected)
+
+
+def test_rows_as_units_give_the_domain_variances_of_the_general_path() -> None:
+    from pa_study.stats._stages import domain_variance, variance
+
+    staged = design("clus2_2stage")
+    data = staged.data
+    households = SurveyDesign(
+        data.assign(hh=np.arange(len(data))),
+        weight="pw",
+        strata=[None, None],
+        psu=["dnum", "hh"],
+        fpc=["fpc1", "fpc2"],
+    )
+    assert households.n_psu == staged.n_psu and households._stages[-1].unit is None
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(len(data), 2))
+    codes = rng.integers(-1, 3, len(data))
+    masked = np.column_stack([x * (codes == d)[:, None] for d in range(3)])
+    np.testing.assert_allclose(
+        domain_variance(households._stages, x, codes, 3).ravel(),
+        variance(households._stages, masked),
+        rtol=1e-10,
+    )
+
+
 def test_domain_without_observed_values_raises_instead_of_r_zero() -> None:
     # R's svyby(~acs_k3, ~stype, na.rm=TRUE) reports 0 (SE 0) for the middle and high school
     # domains, where K-3 class size is never observed; that number is not a mean of anything.

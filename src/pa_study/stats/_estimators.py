@@ -16,11 +16,12 @@ from typing import Literal, Self
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 
 from pa_study.stats._errors import StatsInputError
 from pa_study.stats._moments import inverse_cdf_quantile
 from pa_study.stats._results import Estimate, critical_value
-from pa_study.stats._stages import group_sums
+from pa_study.stats._stages import aggregator, group_sums
 
 Deff = bool | Literal["replace"]
 
@@ -95,18 +96,37 @@ class Domains:
     def count(self) -> int:
         return len(self.values)
 
+    @functools.cached_property
+    def _row_domain(self) -> np.ndarray:
+        """Each row's domain, 0 for rows in none (whose values :meth:`per_row` callers ignore)."""
+        return np.maximum(self.codes, 0)
+
+    @functools.cached_property
+    def _shifted(self) -> np.ndarray:
+        """Codes plus one: rows in no domain sum into an extra first cell that :meth:`sum` drops.
+
+        Summing every row this way adds the same rows in the same order as summing the rows of
+        each domain alone (the same floating-point result) without copying them out first.
+        """
+        return (self.codes + 1).astype(np.intp)
+
+    @functools.cached_property
+    def _aggregator(self) -> sparse.csr_matrix:
+        return aggregator(self._shifted, self.count + 1)
+
     def per_row(self, by_domain: np.ndarray) -> np.ndarray:
         """Each row's value of a (D, k) domain array; broadcastable (1, k) without domains."""
         if self.column is None:
             return by_domain
-        return by_domain[np.maximum(self.codes, 0)]
+        return by_domain[self._row_domain]
 
     def sum(self, values: np.ndarray) -> np.ndarray:
         """Column sums of ``values`` (n x k) within each domain -> (D, k)."""
         if self.column is None:
             return values.sum(axis=0, keepdims=True)
-        keep = np.flatnonzero(self.codes >= 0)
-        return group_sums(self.codes[keep], self.count, values[keep])
+        # The sparse aggregator is built once per domain coding, when it is first needed.
+        matrix = self._aggregator if values.shape[1] > 4 else None
+        return group_sums(self._shifted, self.count + 1, values, matrix)[1:]
 
 
 @dataclass(frozen=True)
@@ -188,6 +208,7 @@ class DesignEstimators(ABC):
         clone = object.__new__(type(self))
         clone.__dict__.update(self.__dict__)
         clone._data = self._data.assign(**values)
+        clone._domain_cache = {by: coded for by, coded in self._domain_cache.items() if by not in columns}
         return clone
 
     def with_design_effects(self, deff: Deff = True) -> Self:
@@ -251,14 +272,32 @@ class DesignEstimators(ABC):
             "estimate over the observed rows (R's na.rm=TRUE)"
         )
 
+    @property
+    def _domain_cache(self) -> dict[str, Domains]:
+        """The domain codings of ``by=`` columns read so far, kept with the data they code.
+
+        Factorising a string column of a million rows costs more than most estimates; a design
+        whose analysis columns change (:meth:`assign`) keeps the codings of the columns it keeps.
+        """
+        return self.__dict__.setdefault("_domain_codings", {})
+
+    @_domain_cache.setter
+    def _domain_cache(self, codings: dict[str, Domains]) -> None:
+        self.__dict__["_domain_codings"] = codings
+
     def _domains(self, by: str | None) -> Domains:
         if by is None:
             return Domains(None, np.zeros(self.n, dtype=np.intp), [None])
+        cached = self._domain_cache.get(by)
+        if cached is not None:
+            return cached
         column = require_column(self._data, by, "by")
         codes, values = pd.factorize(column, sort=True)
         if len(values) == 0:
             raise StatsInputError(f"by column {by!r} has no non-missing values")
-        return Domains(by, codes.astype(np.intp), list(values))
+        domains = Domains(by, codes.astype(np.intp), list(values))
+        self._domain_cache[by] = domains
+        return domains
 
     # ------------------------------------------------------------------ cores ----------
 
@@ -301,7 +340,7 @@ class DesignEstimators(ABC):
             influence /= domains.per_row(den_tot)
         variance = np.maximum(self._ratio_variance(num, den, ratio, influence, domains), 0.0)
         counts = _counts(observed, domains, num.shape[1])
-        design_effect, kish = self._deff(variance, influence, observed, domains, deff) if deff else (None, None)
+        design_effect, kish = self._deff(variance, influence, observed, domains, deff, counts) if deff else (None, None)
         return Cells(ratio, np.sqrt(variance), counts, self._domain_df(domains), design_effect, kish)
 
     def _total_cells(
@@ -311,11 +350,17 @@ class DesignEstimators(ABC):
         total = domains.sum(influence)
         variance = np.maximum(self._variance_cells(influence, domains), 0.0)
         counts = _counts(observed, domains, values.shape[1])
-        design_effect, kish = self._deff(variance, influence, observed, domains, deff) if deff else (None, None)
+        design_effect, kish = self._deff(variance, influence, observed, domains, deff, counts) if deff else (None, None)
         return Cells(total, np.sqrt(variance), counts, self._domain_df(domains), design_effect, kish)
 
     def _deff(
-        self, variance: np.ndarray, influence: np.ndarray, observed: np.ndarray | None, domains: Domains, deff: Deff
+        self,
+        variance: np.ndarray,
+        influence: np.ndarray,
+        observed: np.ndarray | None,
+        domains: Domains,
+        deff: Deff,
+        counts: np.ndarray | None = None,
     ) -> tuple[np.ndarray, np.ndarray]:
         """Design effect: ``variance`` over its value under simple random sampling, as R's ``deff=``.
 
@@ -324,16 +369,23 @@ class DesignEstimators(ABC):
         is ``s2 N^2 (N - n) / (N n)`` (``s2 N^2 / n`` for ``deff="replace"``), ``s2`` the weighted
         variance of ``r`` with divisor ``n - 1`` (``svyvar``): R's ``svymean``/``svytotal`` formula,
         and for ratios ``deff(svytotal(r))`` as ``svyratio`` computes it. Also returns Kish's design
-        effect of the same units' weights, ``n sum(w^2) / sum(w)^2`` (:func:`kish_deff`).
+        effect of the same units' weights, ``n sum(w^2) / sum(w)^2`` (:func:`kish_deff`). ``counts``
+        are the observed rows per cell when the caller has them already.
         """
         if deff not in (True, "replace"):
             raise StatsInputError(f"deff must be True, False or 'replace', got {deff!r}")
-        weights = self._weights[:, None] if observed is None else self._weights[:, None] * observed
-        r = influence / self._weights[:, None]
-        n = _counts(observed, domains, influence.shape[1])
+        w = self._weights[:, None]
+        weights = w if observed is None else w * observed
+        n = _counts(observed, domains, influence.shape[1]) if counts is None else counts
         population = domains.sum(weights)
-        mean = domains.sum(weights * r) / np.where(population > 0, population, 1.0)
-        squares = domains.sum(weights * (r - domains.per_row(mean)) ** 2)
+        # Two n x k buffers, reused in place: at a million rows the passes over fresh arrays, not
+        # the arithmetic, are what a design effect costs.
+        r = np.divide(influence, w)
+        scratch = np.multiply(weights, r)
+        mean = domains.sum(scratch) / np.where(population > 0, population, 1.0)
+        np.subtract(r, domains.per_row(mean), out=r)
+        np.square(r, out=r)
+        squares = domains.sum(np.multiply(weights, r, out=r))
         # Fewer than two observed units leave the SRS variance undefined: NaN, as R's NA (n - 1 = 0).
         with np.errstate(divide="ignore", invalid="ignore"):
             s2 = np.where(n >= 2, squares / np.where(population > 0, population, 1.0) * n / (n - 1), np.nan)
@@ -352,7 +404,8 @@ class DesignEstimators(ABC):
             if deff is True:
                 # A domain whose weights sum to no more than its units has no SRS variance to compare: NaN.
                 srs = np.where(population > n, s2 * population**2 * (population - n) / (population * n), np.nan)
-            kish = n * domains.sum(weights * self._weights[:, None]) / population**2
+            squared_weights = np.multiply(weights, w, out=scratch if weights.shape == scratch.shape else None)
+            kish = n * domains.sum(squared_weights) / population**2
             return np.where(srs > 0, variance / srs, np.nan), np.broadcast_to(kish, variance.shape).copy()
 
     # ------------------------------------------------------------------ output ---------

@@ -82,6 +82,11 @@ class Stage:
     def group_matrix(self) -> sparse.csr_matrix:
         return aggregator(self.group, self.n_groups)
 
+    @functools.cached_property
+    def unit_scale(self) -> np.ndarray:
+        """``scale`` of each unit's group (per row when rows are the units)."""
+        return self.scale[self.group]
+
     def unit_of_rows(self, n: int) -> np.ndarray:
         return np.arange(n) if self.unit is None else self.unit
 
@@ -220,7 +225,9 @@ class StageReader:
         n = len(self._data)
         if cols.psu is None:
             return None, n, group
-        ids, _ = _codes(self._column(cols.psu, "psu"), cols.psu, "psu")
+        ids, values = _codes(self._column(cols.psu, "psu"), cols.psu, "psu")
+        if len(values) == n:
+            return None, n, group  # distinct ids: every row its own unit, whatever its group
         # Unit labels are read within their group (R's nest=TRUE): the pair identifies the unit.
         unit, first = _combine(group.astype(np.int64), ids)
         if len(first) == n:
@@ -345,10 +352,10 @@ def variance(stages: list[Stage], x: np.ndarray) -> np.ndarray:
             # What the subtraction can lose is relative to the between-group sums of squares, which
             # the earlier stages carry into the variance at least as large.
             means = _group_means(stage, x)
-            result += stage.scale[stage.group] @ np.square(x) - (stage.scale * stage.n_in_group) @ np.square(means)
+            result += stage.unit_scale @ np.square(x) - (stage.scale * stage.n_in_group) @ np.square(means)
         else:
             deviations = _deviations(stage, _unit_totals(stage, x))
-            result += stage.scale[stage.group] @ np.square(deviations, out=deviations)
+            result += stage.unit_scale @ np.square(deviations, out=deviations)
     return result
 
 
@@ -359,7 +366,7 @@ def covariance(stages: list[Stage], x: np.ndarray) -> np.ndarray:
         if not stage.scale.any():
             continue
         deviations = _deviations(stage, _unit_totals(stage, x))
-        result += (deviations * stage.scale[stage.group][:, None]).T @ deviations
+        result += (deviations * stage.unit_scale[:, None]).T @ deviations
     return result
 
 
@@ -376,9 +383,13 @@ def domain_variance(stages: list[Stage], x: np.ndarray, codes: np.ndarray, n_dom
     for stage in stages:
         if not stage.scale.any():
             continue
-        unit = stage.unit_of_rows(len(codes))[keep].astype(np.int64)
-        pair, keys = pd.factorize(unit * n_domains + rows_domain)
-        totals = group_sums(pair, len(keys), rows_x)
+        if stage.unit is None:
+            # Rows are the units: each (unit, domain) pair is one row, numbered in row order as
+            # factorising would number them, and its total is the row's own value.
+            keys, totals = keep.astype(np.int64) * n_domains + rows_domain, rows_x
+        else:
+            pair, keys = pd.factorize(stage.unit[keep].astype(np.int64) * n_domains + rows_domain)
+            totals = group_sums(pair, len(keys), rows_x)
         pair_unit, pair_domain = keys // n_domains, keys % n_domains
         pair_group = stage.group[pair_unit]
         cell = pair_group.astype(np.int64) * n_domains + pair_domain
