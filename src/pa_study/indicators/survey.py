@@ -186,22 +186,28 @@ def ratio_by(design: SurveyDesign, numerator: str, denominator: str | None, by: 
     num = as_float(data[numerator])
     den = np.ones(len(data)) if denominator is None else as_float(data[denominator])
     counted = ~np.isnan(num) & ~np.isnan(den) & (den != 0)
-    domain = data[by].astype("string")
-    has_weight = pd.Series(counted).groupby(domain.to_numpy(), dropna=True).transform("any")
-    keep = domain.notna().to_numpy() & has_weight.reindex(range(len(data))).fillna(False).to_numpy(dtype=bool)
+    # Domains are coded once, as integers: grouping a million strings again for every count
+    # costs more than the estimates.
+    codes, labels = pd.factorize(data[by].astype("string"), sort=True)
+    rows = np.flatnonzero(codes >= 0)
+    counts = pd.Series(np.bincount(codes[rows], weights=counted[rows], minlength=len(labels)), index=labels)
+    kept = np.flatnonzero(counts.to_numpy() > 0)
     columns = [by, "estimate", "se", "ci_low", "ci_high", "n_denominator", "df"]
-    if not keep.any():
+    if not kept.size:
         return pd.DataFrame(columns=columns)
-    ds = design.assign(**{_DOMAIN: domain.where(keep), "_num": num, "_den": den})
+    renumbered = np.full(len(labels) + 1, -1)
+    renumbered[kept] = np.arange(kept.size)
+    domain = pd.Categorical.from_codes(renumbered[codes], categories=labels[kept])
+    ds = design.assign(**{_DOMAIN: domain, "_num": num, "_den": den})
     table = cast(pd.DataFrame, ds.ratio("_num", "_den", by=_DOMAIN, na_rm=True, level=level))
-    counts = pd.Series(counted).groupby(domain.to_numpy()).sum()
     table = table.rename(columns={_DOMAIN: by}).drop(columns="n")
     table["n_denominator"] = table[by].map(counts).astype(int)
     if "deff" in table.columns:
         table["n_effective"] = table["n_denominator"] / table["deff"]
-        weights = pd.Series(np.where(counted, design.weights, 0.0))
-        groups = domain.to_numpy()
-        kish = counts * (weights**2).groupby(groups).sum() / weights.groupby(groups).sum() ** 2
+        weights = pd.Series(np.where(counted, design.weights, 0.0)[rows])
+        sums = pd.DataFrame({"squares": weights**2, "weights": weights}).groupby(codes[rows]).sum()
+        sums.index = labels[sums.index]
+        kish = counts * sums["squares"] / sums["weights"] ** 2
         table["kish_deff"] = table[by].map(kish)
         columns += ["deff", "n_effective", "kish_deff"]
     return table[columns]
