@@ -208,9 +208,10 @@ def alkire_foster(
     columns |= {f"c{j}": w[j] * deprived[:, j] * poor for j in range(len(dims))}
     ds = design.assign(**{_PREFIX + key: np.where(complete, v, np.nan) for key, v in columns.items()})
     options = dict(na_rm=na_rm, level=level)
-    censored = ds.mean([_PREFIX + f"h{j}" for j in range(len(dims))], **options)
+    # The breakdown tables carry no design effects: computing them would double their cost.
+    censored = ds.mean([_PREFIX + f"h{j}" for j in range(len(dims))], deff=False, **options)
     contributions = pd.concat(
-        [ds.ratio(_PREFIX + f"c{j}", _PREFIX + "score", **options).to_frame() for j in range(len(dims))],
+        [ds.ratio(_PREFIX + f"c{j}", _PREFIX + "score", deff=False, **options).to_frame() for j in range(len(dims))],
         ignore_index=True,
     )
     table_columns = ["dimension", "estimate", "se", "ci_low", "ci_high", "n"]
@@ -261,7 +262,8 @@ def alkire_foster_curve(
         poor = (score >= float(k) - _K_TOLERANCE).astype(float)
         columns[f"{_PREFIX}H{i}"] = np.where(complete, poor, np.nan)
         columns[f"{_PREFIX}M{i}"] = np.where(complete, poor * score, np.nan)
-    table = design.assign(**columns).mean(list(columns), na_rm=na_rm, level=level)
+    # The curve's table carries no design effects: computing them would double its cost.
+    table = design.assign(**columns).mean(list(columns), na_rm=na_rm, level=level, deff=False)
     assert isinstance(table, pd.DataFrame)
     keys = {name: (float(ks[i]), "H" if kind == "H" else "M0") for name, (i, kind) in _curve_keys(columns).items()}
     table["k"] = table["variable"].map(lambda v: keys[v][0])

@@ -454,14 +454,17 @@ class SurveyDesign(DesignEstimators):
         result = np.full(domains.count, float(self.df))
         if domains.column is None or self._domain_df_rule == "design":
             return result
-        stratum = self._stratum_of_row
-        frame = pd.DataFrame({"stratum": stratum, "domain": domains.codes})
-        spread = frame.groupby("stratum")["domain"].agg(["min", "max"])
-        aligned = ((spread["min"] == spread["max"]) & (spread["min"] >= 0)).to_numpy()
-        pairs = frame[frame["domain"] >= 0].drop_duplicates()
-        crossing = np.unique(pairs["domain"].to_numpy()[~aligned[pairs["stratum"].to_numpy()]])
+        stratum, codes = self._stratum_of_row, domains.codes
+        # A stratum lies in one domain when all its rows share the domain of any one of them
+        # (counted in single passes: grouping a million rows by stratum costs more than an estimate).
+        some = np.empty(self.n_strata, dtype=codes.dtype)
+        some[stratum] = codes
+        differing = np.bincount(stratum, weights=codes != some[stratum], minlength=self.n_strata)
+        aligned = (differing == 0) & (some >= 0)
+        across = ~aligned[stratum] & (codes >= 0)
+        crossing = np.flatnonzero(np.bincount(codes[across], minlength=domains.count))
         n_psu = self._stages[0].n_in_group
-        own = spread["min"].to_numpy()[aligned]
+        own = some[aligned]
         counted = np.bincount(own, weights=n_psu[aligned] - 1, minlength=domains.count)
         whole = np.setdiff1d(np.unique(own), crossing)
         # A domain that is one stratum with one PSU has no degrees of freedom; 1 keeps its interval finite.
