@@ -257,7 +257,7 @@ def sensitivity_curve(frame: pd.DataFrame, settings: IdentificationSettings) -> 
         names = [name for name, (_, den) in parts.items() if ds.data[den].to_numpy().any()]
         if not names:
             continue
-        table = ds.ratio([parts[n][0] for n in names], [parts[n][1] for n in names], level=settings.level)
+        table = ds.ratio([parts[n][0] for n in names], [parts[n][1] for n in names], level=settings.level, deff=False)
         for name, row in zip(names, cast(pd.DataFrame, table).itertuples(index=False), strict=True):
             n = int(np.count_nonzero(ds.data[parts[name][1]].to_numpy()))
             estimate = Estimate(name, row.estimate, row.se, row.ci_low, row.ci_high, n, df=ds.df, level=settings.level)
