@@ -32,7 +32,6 @@ from typing import cast
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import isotonic_regression
 
 from pa_study.config import ConfigPart, Number
 from pa_study.disclosure import Protection
@@ -237,6 +236,10 @@ def current_status_survival(age: np.ndarray, surviving: np.ndarray) -> pd.DataFr
     if grouped.empty:
         return pd.DataFrame(columns=["years_since_start", "n_projects", "n_surviving", "share_surviving", "survival"])
     share = grouped["sum"] / grouped["size"]
+    # Imported here: scipy.optimize takes longer to import than the survival curve takes to fit, and
+    # every indicator job (of any family) imports this module through the registry.
+    from scipy.optimize import isotonic_regression
+
     fitted = isotonic_regression(share.to_numpy(), weights=grouped["size"].to_numpy(dtype=float), increasing=False)
     return pd.DataFrame(
         {
