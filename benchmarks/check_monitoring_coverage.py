@@ -60,7 +60,14 @@ HEADLINES = {
     "national_relative_poverty_50_rate": "national_relative_poverty_50_rate",
     **{
         f"p0_{line}": f"international_lines/{line}/p0"
-        for line in ("usd_2_15_ppp2017", "usd_3_65_ppp2017", "usd_6_85_ppp2017", "usd_3_00_ppp2021")
+        for line in (
+            "usd_2_15_ppp2017",
+            "usd_3_65_ppp2017",
+            "usd_6_85_ppp2017",
+            "usd_3_00_ppp2021",
+            "usd_4_20_ppp2021",
+            "usd_8_30_ppp2021",
+        )
     },
 }
 

@@ -214,6 +214,8 @@ def test_international_lines_move_from_ppp_prices_to_the_survey_year() -> None:
     values = lines.set_index("line_name")["line"]
     assert values["usd_2_15_ppp2017"] == pytest.approx(2.15 * 365 * 4.1466 * 1.021 * 1.032 * 1.030)
     assert values["usd_3_00_ppp2021"] == pytest.approx(3.00 * 365 * 4.0128 / 1.007)
+    assert values["usd_4_20_ppp2021"] == pytest.approx(4.20 * 365 * 4.0128 / 1.007)
+    assert values["usd_8_30_ppp2021"] == pytest.approx(8.30 * 365 * 4.0128 / 1.007)
     assert values["monitoring_threshold"] == 6000 and values["vulnerable_band"] == 6000
     assert not notes
     rural = fixed_lines(options(monitoring={"international": {"ppp": "rural"}}), 4000.0, None)[0].set_index("line_name")
@@ -228,7 +230,8 @@ def test_international_lines_move_from_ppp_prices_to_the_survey_year() -> None:
 def test_headcounts_at_the_international_lines_are_headline_rows() -> None:
     result = monitoring_indicators({"households": targeting_sample()}, options())
     names = {r["name"] for r in result.headline}
-    assert {"p0_usd_2_15_ppp2017", "p0_usd_3_65_ppp2017", "p0_usd_6_85_ppp2017", "p0_usd_3_00_ppp2021"} <= names
+    assert {f"p0_usd_{d}_ppp2017" for d in ("2_15", "3_65", "6_85")} <= names
+    assert {f"p0_usd_{d}_ppp2021" for d in ("3_00", "4_20", "8_30")} <= names
     fgt = result.tables["fgt_at_lines"]
     assert set(fgt["measure"]) == {"P0", "P1"}
     persons_poor = 3 * 4 + 5 * 4  # households of 4 at 2,000 yuan per person

@@ -32,7 +32,14 @@ MONITORING = {
     "national_relative_poverty_50_rate": "national_relative_poverty_50_rate",
     **{
         f"p0_{line}": f"international_lines/{line}/p0"
-        for line in ("usd_2_15_ppp2017", "usd_3_65_ppp2017", "usd_6_85_ppp2017", "usd_3_00_ppp2021")
+        for line in (
+            "usd_2_15_ppp2017",
+            "usd_3_65_ppp2017",
+            "usd_6_85_ppp2017",
+            "usd_3_00_ppp2021",
+            "usd_4_20_ppp2021",
+            "usd_8_30_ppp2021",
+        )
     },
 }
 
@@ -50,6 +57,7 @@ SAMPLING_MISSES = {
     ("H", "national_relative_poverty_40_rate"): (0.1892, 0.98),
     ("H", "national_relative_poverty_50_rate"): (0.3536, 0.96),
     ("H", "p0_usd_3_65_ppp2017"): (0.1804, 0.98),
+    ("H", "p0_usd_4_20_ppp2021"): (0.1902, 0.98),
     ("Lankao", "relative_poverty_40_rate"): (0.0068, 0.90),
 }
 

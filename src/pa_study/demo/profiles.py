@@ -48,6 +48,8 @@ INTERNATIONAL_LINES = {
     "usd_3_65_ppp2017": 3.65 * 365 * 4.1466 * 1.021 * 1.032 * 1.030,
     "usd_6_85_ppp2017": 6.85 * 365 * 4.1466 * 1.021 * 1.032 * 1.030,
     "usd_3_00_ppp2021": 3.00 * 365 * 4.0128 / 1.007,
+    "usd_4_20_ppp2021": 4.20 * 365 * 4.0128 / 1.007,
+    "usd_8_30_ppp2021": 8.30 * 365 * 4.0128 / 1.007,
 }
 PROJECT_TYPES = ("planting", "livestock", "workshop", "ecommerce", "photovoltaic", "tourism", "dividend_only")
 ACTIVE_TYPES = PROJECT_TYPES[:-1]

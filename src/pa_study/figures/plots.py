@@ -70,6 +70,8 @@ LINE_LABELS = {
     "usd_3_65_ppp2017": N_("$3.65 a day (2017 PPP)"),
     "usd_6_85_ppp2017": N_("$6.85 a day (2017 PPP)"),
     "usd_3_00_ppp2021": N_("$3.00 a day (2021 PPP)"),
+    "usd_4_20_ppp2021": N_("$4.20 a day (2021 PPP)"),
+    "usd_8_30_ppp2021": N_("$8.30 a day (2021 PPP)"),
 }
 #: Fund-use figures of the projects family drawn by type.
 FUND_USE_MEASURES = {

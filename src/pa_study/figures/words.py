@@ -105,6 +105,8 @@ ZH: dict[str, str] = {
     "$3.65 a day (2017 PPP)": "每天3.65美元（2017年PPP）",
     "$6.85 a day (2017 PPP)": "每天6.85美元（2017年PPP）",
     "$3.00 a day (2021 PPP)": "每天3.00美元（2021年PPP）",
+    "$4.20 a day (2021 PPP)": "每天4.20美元（2021年PPP）",
+    "$8.30 a day (2021 PPP)": "每天8.30美元（2021年PPP）",
     "share of persons below the line": "低于贫困线的人口比例",
     # projects and funds
     "investment per linked poor household (yuan)": "每带动一户贫困户的财政投资（元）",

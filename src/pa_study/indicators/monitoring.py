@@ -19,9 +19,10 @@ Five views of the households at risk once every county has exited:
 * **relative poverty**: persons below 40% and 50% of the county's weighted median per-capita
   income (median with its Woodruff interval; the shares' SEs by bootstrap, the median re-estimated
   in every replicate), and below the same fractions of the national rural median;
-* **international lines**: FGT P0 and P1 at $2.15, $3.65, $6.85 a day (2017 PPP) and $3.00 (2021
-  PPP), converted with the private-consumption PPP factor (or the World Bank's rural factor) and
-  moved from the PPP year's prices to the survey year's by the rural CPI.
+* **international lines**: FGT P0 and P1 at $2.15, $3.65, $6.85 a day (2017 PPP) and at the lines
+  of the June 2025 update that replace them, $3.00, $4.20 and $8.30 (2021 PPP), converted with the
+  private-consumption PPP factor (or the World Bank's rural factor) and moved from the PPP year's
+  prices to the survey year's by the rural CPI.
 
 References
 ----------
