@@ -46,6 +46,9 @@ def test_cohort_table_gives_each_cohort_and_all_exited_with_their_own_denominato
     assert out[EXIT_COHORT].tolist() == ["all", "2016", "2019"]
     assert out["estimate"].tolist() == pytest.approx([0.4, 0.3, 0.5])
     assert out["n_denominator"].tolist() == [20, 10, 10]
+    # Each cohort's design effect travels with it, as on the headline rows.
+    assert out["n_effective"].tolist() == pytest.approx((out["n_denominator"] / out["deff"]).tolist())
+    assert (out["deff"] > 0).all()
     graubard = cohort_table(design, {"below_line": ("poor", None)}, level=0.95, proportion_interval="korn_graubard")
     pd.testing.assert_series_equal(graubard["estimate"], out["estimate"])
     assert (graubard["ci_low"] >= 0).all() and not np.allclose(graubard["ci_low"], out["ci_low"])

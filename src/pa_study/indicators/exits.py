@@ -74,7 +74,8 @@ def cohort_table(
     -------
     DataFrame
         ``exit_cohort`` (``all`` first, then the years, ``unknown`` last), ``rate``, ``estimate``,
-        ``se``, ``ci_low``, ``ci_high``, ``n_denominator``.
+        ``se``, ``ci_low``, ``ci_high``, ``n_denominator``, and ``deff`` and ``n_effective`` where the
+        design reports design effects.
     """
     cohort = design.data[EXIT_COHORT].astype("string")
     everyone = design.assign(_all_exited=cohort.notna().map({True: ALL_EXITED, False: pd.NA}).astype("string"))
@@ -92,4 +93,5 @@ def cohort_table(
     order = {name: i for i, name in enumerate(rates)}
     key = out[EXIT_COHORT].map(lambda c: (0, "") if c == ALL_EXITED else (2, "") if c == UNKNOWN_YEAR else (1, c))
     out = out.assign(_rate=out["rate"].map(order), _cohort=key).sort_values(["_rate", "_cohort"], kind="stable")
+    columns += [c for c in ("deff", "n_effective") if c in out.columns]
     return out[columns].reset_index(drop=True)
