@@ -76,7 +76,8 @@ def test_headline_estimates_of_few_respondents_are_suppressed_with_a_note():
     rows = [
         {"name": "wrongful_exit_rate", "estimate": 0.25, "se": 0.1, "ci_low": 0.0, "ci_high": 0.8, "n": 4,
          "threshold": 0.02, "passes": False, "passes_ci": "inconclusive", "reliable": True},
-        {"name": "gap", "estimate": 1.0, "se": 0.1, "ci_low": 0.8, "ci_high": 1.2, "n": 400, "n_smallest_group": 3},
+        {"name": "gap", "estimate": 1.0, "se": 0.1, "ci_low": 0.8, "ci_high": 1.2, "n": 400, "n_smallest_group": 3,
+         "mde": 0.28, "deff": 1.4, "n_effective": 285.7},
         {"name": "eligible_share", "estimate": 0.1, "se": 0.01, "ci_low": 0.08, "ci_high": 0.12, "n": 900},
         {"name": "missing", "estimate": None, "n": 0},
     ]  # fmt: skip
@@ -84,6 +85,8 @@ def test_headline_estimates_of_few_respondents_are_suppressed_with_a_note():
     assert [r.get(FLAG) for r in out] == ["x", "x", None, None]
     assert out[0]["estimate"] is None and out[0]["passes_ci"] is None and out[0]["n"] is None
     assert out[0]["threshold"] == 0.02 and out[0]["reliable"] is False
+    # The MDE (a multiple of the SE) and the design effect would give the estimate back.
+    assert out[1]["mde"] is None and out[1]["deff"] is None and out[1]["n_effective"] is None
     assert "fewer than 5 respondents" in out[0]["note"]
     assert out[2] == rows[2] and out[3] == rows[3]
 

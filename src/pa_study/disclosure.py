@@ -52,8 +52,21 @@ KEY_NUMBERS = (
     "group",
     "upper_limit",
 )
-#: Headline fields that describe the estimate (emptied when it is suppressed).
-HEADLINE_VALUES = ("estimate", "se", "ci_low", "ci_high", "passes", "passes_ci", "p_value", "p_holm")
+#: Headline fields that describe the estimate (emptied when it is suppressed). The MDE is a multiple
+#: of the SE, and with the design effect and n it gives back p(1 - p) of a proportion.
+HEADLINE_VALUES = (
+    "estimate",
+    "se",
+    "ci_low",
+    "ci_high",
+    "passes",
+    "passes_ci",
+    "p_value",
+    "p_holm",
+    "mde",
+    "deff",
+    "n_effective",
+)
 
 
 @dataclass(frozen=True)
@@ -203,8 +216,8 @@ def protect_headline(
 
     The respondents of a row are its ``n`` or, for a comparison, ``n_smallest_group``; rows named
     in ``register_rows`` count projects of a register, not respondents, and are kept. A suppressed
-    row keeps its name, label, definition and threshold, loses its estimate, SE, interval, counts,
-    verdicts and p-values (set to ``None``), and gets ``flag: x`` and a note saying why.
+    row keeps its name, label, definition and threshold, loses its estimate, SE, interval, MDE,
+    design effect, counts, verdicts and p-values (set to ``None``), and gets ``flag: x`` and a note saying why.
     """
     registers = set(register_rows)
     protected = []
