@@ -178,3 +178,20 @@ def test_formal_hours_are_stated_by_role_first_then_pooled():
     assert lines[1].startswith("Pooling the roles, 40.00% [36.00%, 44.00%] of weekly hours")
     zh = _texts(PERSPECTIVES["perspective_formalism"](dataclasses.replace(ctx, language="zh"), STATEMENTS["zh"]))
     assert "乡镇干部 45.00%" in zh[0] and "township" not in zh[0]
+
+
+def test_the_international_line_is_the_2021_ppp_one_beside_the_2017_line_it_replaced():
+    rule = PERSPECTIVES["perspective_monitoring"]
+    old = rate_row(0.30, 0.27, 0.33)
+    both = _texts(
+        rule(
+            focal_context("monitoring", p0_usd_6_85_ppp2017=old, p0_usd_8_30_ppp2021=rate_row(0.36, 0.33, 0.39)),
+            STATEMENTS["en"],
+        )
+    )
+    (line,) = [t for t in both if "upper-middle-income" in t]
+    assert "$8.30 a day (2021 PPP), 36.00%" in line and "$6.85 a day (2017 PPP) line it replaced, 30.00%" in line
+    (alone,) = [
+        t for t in _texts(rule(focal_context("monitoring", p0_usd_6_85_ppp2017=old), STATEMENTS["en"])) if "upper" in t
+    ]
+    assert "$6.85 a day, 2017 PPP), 30.00%" in alone and "8.30" not in alone

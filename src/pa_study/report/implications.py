@@ -140,6 +140,8 @@ STATEMENTS: dict[str, dict[str, str]] = {
         "which median it is set against.",
         "international": "At the World Bank's upper-middle-income line ($6.85 a day, 2017 PPP), {p0} of persons are "
         "poor.",
+        "international_2021": "At the World Bank's upper-middle-income line of $8.30 a day (2021 PPP), {p0_2021} of "
+        "persons are poor; at the $6.85 a day (2017 PPP) line it replaced, {p0}.",
         "fund_use": "Each linked poor household cost {per_household} yuan of fiscal investment and each job created "
         "{per_job} yuan; the projects paid {per_yuan} yuan of dividends per yuan invested, {dividend} yuan per "
         "linked household in the year.",
@@ -251,6 +253,8 @@ STATEMENTS: dict[str, dict[str, str]] = {
         "relative": "以本县收入中位数（{median}元）的40%为相对贫困线，相对贫困发生率为{own}；"
         "以全国农村中位数的40%为线，为{country}：2020年后的相对贫困标准取决于参照哪个中位数。",
         "international": "按世界银行中高收入经济体贫困线（每天6.85美元，2017年购买力平价），贫困发生率为{p0}。",
+        "international_2021": "按世界银行中高收入经济体贫困线每天8.30美元（2021年购买力平价），贫困发生率为{p0_2021}；"
+        "按其取代的每天6.85美元（2017年购买力平价）贫困线，为{p0}。",
         "fund_use": "每带动一户贫困户花费财政投资{per_household}元，每个就业岗位{per_job}元；"
         "每元投资分红{per_yuan}元，每户带动贫困户年分红{dividend}元。",
         "stopped_more": "{stopped}的财政投资在目前停运或失败的项目中，高于这些项目的数量占比（{projects}）：停下来"
@@ -592,7 +596,12 @@ def monitoring(ctx: ReportContext, s: dict[str, str]) -> Statements:
         )
         out.append((text, relative))
     international = _rows(ctx, "monitoring", "p0_usd_6_85_ppp2017")
-    if international:
+    current = _rows(ctx, "monitoring", "p0_usd_8_30_ppp2021", "p0_usd_6_85_ppp2017")
+    if current:
+        new, old = current
+        text = s["international_2021"].format(p0_2021=f"{_f(new)} {_ci(new)}", p0=f"{_f(old)} {_ci(old)}")
+        out.append((text, current))
+    elif international:
         out.append((s["international"].format(p0=f"{_f(international[0])} {_ci(international[0])}"), international))
     return out + benchmark_statements(ctx, s, "monitoring", "monitoring_coverage_rate", higher_is_better=True)
 
