@@ -84,10 +84,11 @@ def test_the_focal_countys_income_effect_is_recovered(pooled):
 
 # The pooled income model equals separate county regressions (every slope county-specific, village
 # effects nested), so each difference is that of the counties' own additive-regression coefficients.
-# On these samples H's lies above its planted effect, so Boxing's difference (508 [137, 880]) ends just
-# short of the planted 898 (with H's weights calibrated it reached 901); Lankao's covers its 603.
+# On these samples H's lies above its planted effect, so Boxing's difference (520 [146, 894] with H's
+# weights raked to the register, 508 [137, 880] uncalibrated) ends just short of the planted 898;
+# Lankao's covers its 603.
 SAMPLE_DRAWS = {
-    "Boxing": "H's sample coefficient lies above its planted effect: Boxing - H is 508 [137, 880], planted 898"
+    "Boxing": "H's sample coefficient lies above its planted effect: Boxing - H is 520 [146, 894], planted 898"
 }
 
 
