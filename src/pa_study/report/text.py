@@ -209,8 +209,9 @@ WORDS: dict[str, dict[str, str]] = {
         "second-stage groups from {groups}.",
         "calibration_sentence": "{county}: household weights raked to the register's counts on two margins, "
         "{townships} townships' households and {statuses} register statuses over the county ({population} "
-        "households; source: {source}); design-based variances of household estimates allow for it, those counting "
-        "persons do not.",
+        "households; source: {source}); the design-based variances of household shares, means and totals allow for "
+        "it; estimates counting persons and the regression estimates (income effects, pooled county comparisons) use "
+        "the raked weights with variances that do not.",
         "sample_sentence": "{county}: {used} of {read} households used in the identification family.",
         "reconciles_sentence": "In every table, rows in = rows out + exact duplicates + rows dropped by "
         "corrections + quarantined rows: {verdict}.",
@@ -409,7 +410,8 @@ WORDS: dict[str, dict[str, str]] = {
         "仅权数不等即使方差放大Kish设计效应{kish}倍（有效样本量约{n_eff}）；第二阶段抽样组别取自{groups}。",
         "calibration_sentence": "{county}：农户权数按两个边际（{townships}个乡镇的户数、"
         "全县{statuses}类建档立卡状态的户数）迭代比例校准（raking）至建档立卡系统的户数"
-        "（共{population}户；来源：{source}）；按户计的设计方差计及校准，按人口计的估计则不计。",
+        "（共{population}户；来源：{source}）；按户计的比例、均值和总量的设计方差计及校准，按人口计的估计和"
+        "回归估计（收入效应、跨县合并比较）使用校准后的权数，其方差不计校准。",
         "sample_sentence": "{county}：精准识别指标使用{read}户中的{used}户。",
         "reconciles_sentence": "每张表均满足：读入行数 = 输出行数 + 完全重复 + 按更正删除 + 隔离行数：{verdict}。",
         "all_reconcile": "全部{n}张表均成立",
