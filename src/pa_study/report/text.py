@@ -263,8 +263,10 @@ WORDS: dict[str, dict[str, str]] = {
         "or the other households of each village are the second (with the group's households in the frame as "
         "correction); variances add both stages by Taylor linearisation, as R's survey package computes "
         "svydesign(ids = ~village + household, strata = ~township + group, fpc = ~N_villages + N_group, weights "
-        "= ~weight, nest = TRUE). Every headline estimate carries its design effect against simple random "
-        "sampling (deff) and the effective sample size n / deff.",
+        "= ~weight, nest = TRUE). Where a county gives the register's counts (design.calibration), its weights are "
+        "raked to them and the variances of household shares, means and totals are those of R's rake(design, "
+        "list(~township, ~status), list(township_households, status_households)). Every headline estimate carries "
+        "its design effect against simple random sampling (deff) and the effective sample size n / deff.",
         "codebook_intro": "The codebook {path} (version {version}) defines every instrument and variable; "
         "personal-data variables never leave the ingest step.",
         "provenance_intro": "Inputs of this report and of the study, with their SHA-256 hashes.",
@@ -451,7 +453,9 @@ WORDS: dict[str, dict[str, str]] = {
         "（有限总体校正为抽样框中该乡镇的村数），第二阶段在每个样本村的建档立卡户名单与一般户中分别不放回抽取农户"
         "（有限总体校正为抽样框中该组的户数）；方差以泰勒线性化合计两个阶段，与R语言survey包 "
         "svydesign(ids = ~village + household, strata = ~township + group, fpc = ~N_villages + N_group, "
-        "weights = ~weight, nest = TRUE) 的结果一致。每项核心估计同时给出相对简单随机抽样的设计效应（deff）"
+        "weights = ~weight, nest = TRUE) 的结果一致。提供建档立卡户数（design.calibration）的县，其权数按这些户数"
+        "迭代比例校准，按户计的比例、均值和总量的方差与 rake(design, list(~township, ~status), "
+        "list(township_households, status_households)) 一致。每项核心估计同时给出相对简单随机抽样的设计效应（deff）"
         "与有效样本量 n / deff。",
         "codebook_intro": "变量编码手册 {path}（版本 {version}）定义了每个问卷与变量；个人信息变量在读入阶段即被删除。",
         "provenance_intro": "本报告及研究的输入文件及其SHA-256哈希值。",
