@@ -31,11 +31,18 @@ COUNTIES = ("H", "Yishui", "Boxing", "Lankao")
 
 
 def _fresh(folder: Path, county: str) -> bool:
-    """Whether ``folder`` holds cleaned tables newer than the county's raw files and corrections."""
+    """Whether ``folder`` holds cleaned tables newer than everything they are made from: the county's
+    raw files and corrections, the config (its design and calibration), the codebook and the code."""
     outputs = [folder / f"{i}.parquet" for i in INSTRUMENTS] + [folder / "summary.json"]
     if not all(p.is_file() for p in outputs):
         return False
-    sources = [*(ROOT / "data" / "raw" / county).iterdir(), *(ROOT / "data" / "corrections" / county).iterdir()]
+    sources = [
+        *(ROOT / "data" / "raw" / county).iterdir(),
+        *(ROOT / "data" / "corrections" / county).iterdir(),
+        *(ROOT / "data" / "codebook").iterdir(),
+        *(ROOT / "src" / "pa_study").rglob("*.py"),
+        ROOT / "config.yaml",
+    ]
     return min(p.stat().st_mtime for p in outputs) >= max(p.stat().st_mtime for p in sources)
 
 
