@@ -250,6 +250,22 @@ def test_regression_accepts_boolean_response_and_drops_incomplete_rows_on_reques
     assert des.regression("api00 ~ acs_k3", na_rm=True).n == data["acs_k3"].notna().sum()
 
 
+def test_text_factor_equals_its_indicator_columns_and_a_missing_level_is_dropped_on_request() -> None:
+    # A text column as the cleaned tables hold it (pyarrow strings), with one value missing.
+    data = dataset("apistrat").assign(level=lambda d: d["stype"].astype("string[pyarrow]"))
+    data.loc[data.index[3], "level"] = pd.NA
+    des = SurveyDesign(data, weight="pw", strata="stype", fpc="fpc")
+    as_text = des.regression("api00 ~ level + meals", na_rm=True)
+    dummies = des.assign(
+        high=(data["level"] == "H").astype("Float64").to_numpy(dtype=float, na_value=np.nan),
+        middle=(data["level"] == "M").astype("Float64").to_numpy(dtype=float, na_value=np.nan),
+    ).regression("api00 ~ high + middle + meals", na_rm=True)
+    assert list(as_text.params.index) == ["Intercept", "level[T.H]", "level[T.M]", "meals"]
+    np.testing.assert_allclose(as_text.params.to_numpy(), dummies.params.to_numpy(), rtol=1e-12)
+    np.testing.assert_allclose(as_text.se.to_numpy(), dummies.se.to_numpy(), rtol=1e-10)
+    assert as_text.n == len(data) - 1
+
+
 def test_several_variables_at_once_equal_one_at_a_time() -> None:
     des = design("stratclus")
     together = des.mean(["api00", "growth", "meals"], by="awards")
