@@ -190,6 +190,17 @@ def test_a_constant_control_is_left_out_of_the_association_with_a_note() -> None
     assert any("'head_age'" in note and "do not vary" in note for note in result.notes)
 
 
+def test_a_gap_that_cannot_be_estimated_is_left_out_with_a_note() -> None:
+    options = settings("capability", min_sample={"households": 50})
+    rows = [{**row, "exited": False} for row in driven()]  # nobody exited: no exited - not exited gap
+    result = capability_indicators(
+        CleanedTables({"households": households(rows, townships=4, villages=5)}, codebook()), options
+    )
+    assert "exited_minus_not_exited" not in set(result.tables["gaps"]["contrast"])
+    assert "registered_minus_unregistered" in set(result.tables["gaps"]["contrast"])
+    assert any(note.startswith("gap exited_minus_not_exited of ") for note in result.notes)
+
+
 def test_an_item_without_variation_is_left_out_with_a_note() -> None:
     options = settings("capability", min_sample={"households": 50})
     rows = [{**row, "child_out_of_school": False} for row in driven()]

@@ -347,7 +347,8 @@ def capability_indicators(tables: CleanedTables, settings: CapabilitySettings) -
     frame = _analysis_frame(households, scores, scale, pc1).assign(**leave_outs)
     design = household_design(frame, lonely_psu=settings.lonely_psu)
     outcomes = [INDEX, *(d for d in options.dimensions if d in scores.columns), SCALE, PC1]
-    gaps = _gaps(design, outcomes, level)
+    gaps, gap_notes = _gaps(design, outcomes, level)
+    result.notes += gap_notes
     result.tables["gaps"] = estimate_table([({"outcome": o, "contrast": c}, e) for (o, c), e in gaps.items()])
     result.tables["means_by_group"] = pd.concat(
         [ratio_by(design, outcome, None, "group", level=level).assign(outcome=outcome) for outcome in outcomes],
@@ -419,11 +420,12 @@ def index_distribution(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns).sort_values(["split", "group"], ignore_index=True)
 
 
-def _gaps(design: SurveyDesign, outcomes: list[str], level: float) -> dict[tuple[str, str], Estimate]:
-    """Registered − unregistered and, among registered households, exited − not exited, per outcome
-    (contrasts that cannot be estimated, e.g. with nobody exited, are left out)."""
+def _gaps(design: SurveyDesign, outcomes: list[str], level: float) -> tuple[dict[tuple[str, str], Estimate], list[str]]:
+    """Registered − unregistered and, among registered households, exited − not exited, per outcome,
+    and a note for each contrast that cannot be estimated (with nobody exited, say), left out."""
     data = design.data
     gaps: dict[tuple[str, str], Estimate] = {}
+    notes: list[str] = []
     for outcome in outcomes:
         ds = design.assign(_among_registered=data[outcome].where(data["registered"] == 1).to_numpy())
         for contrast, column, group in (
@@ -432,9 +434,9 @@ def _gaps(design: SurveyDesign, outcomes: list[str], level: float) -> dict[tuple
         ):
             try:
                 gaps[(outcome, contrast)] = group_difference(ds, column, group, level=level)
-            except StatsInputError:
-                continue
-    return gaps
+            except StatsInputError as exc:
+                notes.append(f"gap {contrast} of {outcome} not estimated: {exc}")
+    return gaps, notes
 
 
 def _gap_headline(
