@@ -48,38 +48,13 @@ from pa_study.demo._codebook import load_codebook as load_demo_codebook  # noqa:
 from pa_study.demo.design import design_scale, draw_households  # noqa: E402
 from pa_study.demo.generate import simulate_county  # noqa: E402
 from pa_study.demo.profiles import COUNTIES  # noqa: E402
-from pa_study.demo.truth import industry_truths, monitoring_truths  # noqa: E402
+from pa_study.demo.truth import MONITORING_HEADLINES, industry_truths, monitoring_truths  # noqa: E402
 from pa_study.design import CALIBRATION_MARGINS, WEIGHT, calibration_margins, design_options, raked  # noqa: E402
 from pa_study.indicators import FAMILIES, family_settings  # noqa: E402
 from pa_study.indicators.income import income_indicators  # noqa: E402
 from pa_study.indicators.monitoring import monitoring_indicators  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-#: Headline name -> key path in the truths (as the recovery test reads them).
-HEADLINES = {
-    "below_threshold_share": "below_threshold_share",
-    "monitored_share": "monitored_share",
-    "monitoring_coverage_rate": "coverage_rate",
-    "monitoring_inclusion_error": "inclusion_error",
-    "exited_below_line_share": "exited_below_line_share",
-    "exited_vulnerable_band_share": "exited_vulnerable_band_share",
-    "median_income_pc": "median_income_pc",
-    "relative_poverty_40_rate": "relative_poverty_40_rate",
-    "relative_poverty_50_rate": "relative_poverty_50_rate",
-    "national_relative_poverty_40_rate": "national_relative_poverty_40_rate",
-    "national_relative_poverty_50_rate": "national_relative_poverty_50_rate",
-    **{
-        f"p0_{line}": f"international_lines/{line}/p0"
-        for line in (
-            "usd_2_15_ppp2017",
-            "usd_3_65_ppp2017",
-            "usd_6_85_ppp2017",
-            "usd_3_00_ppp2021",
-            "usd_4_20_ppp2021",
-            "usd_8_30_ppp2021",
-        )
-    },
-}
 #: The income family's headline checked with ``--income`` -> key in the industry truths.
 INCOME_HEADLINES = {"att_earned_pc_registered": "att_realised_registered"}
 
@@ -149,7 +124,7 @@ def check_county(key: str, args: argparse.Namespace, config: dict[str, Any]) -> 
     settings = family_settings(config, "monitoring", key).to_dict()
     settings["monitoring"]["replication"]["replicates"] = args.replicates
     settings = FAMILIES["monitoring"].settings_from_json(settings)
-    headlines = dict(HEADLINES)
+    headlines = dict(MONITORING_HEADLINES)
     if args.income:
         truths["industry"] = industry_truths(simulated.population, profile)
         headlines |= {name: f"industry/{path}" for name, path in INCOME_HEADLINES.items()}

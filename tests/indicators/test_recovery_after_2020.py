@@ -15,33 +15,8 @@ from typing import Any
 
 import pytest
 
+from pa_study.demo.truth import MONITORING_HEADLINES
 from tests.helpers.demo_data import COUNTIES, demo_result, headline, truth
-
-#: Headline names of the monitoring family -> key path in the truth file's ``population.monitoring``.
-MONITORING = {
-    "below_threshold_share": "below_threshold_share",
-    "monitored_share": "monitored_share",
-    "monitoring_coverage_rate": "coverage_rate",
-    "monitoring_inclusion_error": "inclusion_error",
-    "exited_below_line_share": "exited_below_line_share",
-    "exited_vulnerable_band_share": "exited_vulnerable_band_share",
-    "median_income_pc": "median_income_pc",
-    "relative_poverty_40_rate": "relative_poverty_40_rate",
-    "relative_poverty_50_rate": "relative_poverty_50_rate",
-    "national_relative_poverty_40_rate": "national_relative_poverty_40_rate",
-    "national_relative_poverty_50_rate": "national_relative_poverty_50_rate",
-    **{
-        f"p0_{line}": f"international_lines/{line}/p0"
-        for line in (
-            "usd_2_15_ppp2017",
-            "usd_3_65_ppp2017",
-            "usd_6_85_ppp2017",
-            "usd_3_00_ppp2021",
-            "usd_4_20_ppp2021",
-            "usd_8_30_ppp2021",
-        )
-    },
-}
 
 #: (county, name) -> the un-messed generator sample's estimate, which misses the truth as well, and
 #: the coverage of the 95% intervals over 100 samples drawn from the same population
@@ -71,7 +46,7 @@ def monitoring_truth(county: str, path: str) -> Any:
 
 def _params():
     for county in COUNTIES:
-        for name, path in MONITORING.items():
+        for name, path in MONITORING_HEADLINES.items():
             marks = []
             if (county, name) in SAMPLING_MISSES:
                 sample, coverage = SAMPLING_MISSES[county, name]

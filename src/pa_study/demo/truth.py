@@ -149,6 +149,34 @@ def identification_truths(pop: pd.DataFrame, frame: pd.DataFrame, county: str) -
     }
 
 
+#: Headline names of the monitoring family -> key path in :func:`monitoring_truths` (the recovery
+#: tests and benchmarks/check_monitoring_coverage.py compare the two).
+MONITORING_HEADLINES = {
+    "below_threshold_share": "below_threshold_share",
+    "monitored_share": "monitored_share",
+    "monitoring_coverage_rate": "coverage_rate",
+    "monitoring_inclusion_error": "inclusion_error",
+    "exited_below_line_share": "exited_below_line_share",
+    "exited_vulnerable_band_share": "exited_vulnerable_band_share",
+    "median_income_pc": "median_income_pc",
+    "relative_poverty_40_rate": "relative_poverty_40_rate",
+    "relative_poverty_50_rate": "relative_poverty_50_rate",
+    "national_relative_poverty_40_rate": "national_relative_poverty_40_rate",
+    "national_relative_poverty_50_rate": "national_relative_poverty_50_rate",
+    **{
+        f"p0_{line}": f"international_lines/{line}/p0"
+        for line in (
+            "usd_2_15_ppp2017",
+            "usd_3_65_ppp2017",
+            "usd_6_85_ppp2017",
+            "usd_3_00_ppp2021",
+            "usd_4_20_ppp2021",
+            "usd_8_30_ppp2021",
+        )
+    },
+}
+
+
 def monitoring_truths(pop: pd.DataFrame, county: str) -> dict[str, Any]:
     """Return the population values the monitoring family estimates (after 2020, 防返贫监测).
 
