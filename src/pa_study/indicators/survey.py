@@ -11,6 +11,7 @@ import pandas as pd
 
 from pa_study.design import CALIBRATION_MARGINS, FPC, FPC_GROUP, GROUP, PSU, STRATUM, WEIGHT
 from pa_study.errors import InputError
+from pa_study.indicators.output import estimate_from_row
 from pa_study.stats import (
     Estimate,
     RegressionResult,
@@ -362,18 +363,8 @@ def proportion_estimate(
         return None
     row = domain_proportion_intervals(table, method=method, design=design, level=level).iloc[0]
     # The design effects ratio_by reports for the domain travel with the estimate to its headline row.
-    effects = {k: float(row[k]) for k in ("deff", "n_effective", "kish_deff") if k in row and pd.notna(row[k])}
-    return Estimate(
-        name=numerator,
-        estimate=float(row["estimate"]),
-        se=float(row["se"]),
-        ci_low=float(row["ci_low"]),
-        ci_high=float(row["ci_high"]),
-        n=int(row["n_denominator"]),
-        df=int(row["df"]) if "df" in row and pd.notna(row["df"]) else design.df,
-        level=level,
-        extra=effects,
-    )
+    df = int(row["df"]) if "df" in row and pd.notna(row["df"]) else design.df
+    return dataclasses.replace(estimate_from_row(row, numerator), df=df, level=level)
 
 
 def varying_columns(frame: pd.DataFrame, columns: list[str]) -> tuple[list[str], list[str]]:
