@@ -313,6 +313,16 @@ def _size(row: Row) -> str:
     return format_value(abs(float(row["estimate"])), str(row["name"]))
 
 
+def _higher_by_interval(first: Row, second: Row) -> str | None:
+    """``"first"`` or ``"second"`` when that row's interval lies wholly above the other's, else None
+    (two estimates of one county, compared by the overlap of their own intervals)."""
+    if float(first["ci_low"]) > float(second["ci_high"]):
+        return "first"
+    if float(second["ci_low"]) > float(first["ci_high"]):
+        return "second"
+    return None
+
+
 def _rows(ctx: ReportContext, family: str, *names: str) -> list[Row] | None:
     """The focal county's rows ``names`` of ``family``, or None when any is missing or empty."""
     result = ctx.results.get(ctx.focal, family)
@@ -361,12 +371,9 @@ def mechanism(ctx: ReportContext, s: dict[str, str]) -> Statements:
     errors = _rows(ctx, "identification", "exclusion_error", "inclusion_error")
     if errors:
         exclusion, inclusion = errors
-        if float(exclusion["ci_low"]) > float(inclusion["ci_high"]):
-            side = "side_exclusion"
-        elif float(inclusion["ci_low"]) > float(exclusion["ci_high"]):
-            side = "side_inclusion"
-        else:
-            side = "side_equal"
+        side = {"first": "side_exclusion", "second": "side_inclusion", None: "side_equal"}[
+            _higher_by_interval(exclusion, inclusion)
+        ]
         text = s["errors_side"].format(
             side=s[side],
             exclusion=f"{_f(exclusion)} {_ci(exclusion)}",
@@ -576,12 +583,9 @@ def monitoring(ctx: ReportContext, s: dict[str, str]) -> Statements:
     vulnerable = _rows(ctx, "monitoring", "vulnerable_share", "monitored_share")
     if vulnerable:
         share, listed = vulnerable
-        if float(listed["ci_high"]) < float(share["ci_low"]):
-            relation = "list_smaller"
-        elif float(listed["ci_low"]) > float(share["ci_high"]):
-            relation = "list_larger"
-        else:
-            relation = "list_similar"
+        relation = {"first": "list_smaller", "second": "list_larger", None: "list_similar"}[
+            _higher_by_interval(share, listed)
+        ]
         text = s["vulnerable"].format(
             share=f"{_f(share)} {_ci(share)}", listed=f"{_f(listed)} {_ci(listed)}", relation=s[relation]
         )
