@@ -5,8 +5,11 @@ from __future__ import annotations
 import copy
 import json
 import shlex
+import subprocess
+import sys
 
 import pytest
+import yaml
 
 from pa_study import workflow as wf
 from pa_study.compare import PARTS
@@ -254,3 +257,18 @@ def test_a_rule_resource_sizes_the_job_by_its_inputs_and_waits_for_missing_ones(
     assert missing.value.filename == raw["raw"]
     (tmp_path / "households.xlsx").write_bytes(b"x" * 1_000_000)
     assert wf.job_size("ingest", raw) == ("ingest:xlsx", pytest.approx(1.0))
+
+
+def test_every_rule_runs_in_a_slurm_group_and_the_groups_name_only_rules_of_the_workflow():
+    """Each Slurm job starts Snakemake on its node, which takes longer than most steps: a rule left out of
+    the profile's groups would be one Slurm job per step again, and a misspelt rule name is ignored."""
+    listed = subprocess.run(
+        [sys.executable, "-m", "snakemake", "--list-rules"], cwd=project.ROOT, capture_output=True, text=True
+    )
+    assert listed.returncode == 0, listed.stderr[-2000:]
+    rules = set(listed.stdout.split()) - {"all"}
+    profile = yaml.safe_load((project.ROOT / "profiles" / "slurm" / "config.yaml").read_text(encoding="utf-8"))
+    grouped = set(profile["groups"])
+    assert rules - grouped == set(), "rules without a Slurm group"
+    assert grouped - rules == set(), "groups naming no rule of the workflow"
+    assert set(profile["group-components"]) <= set(profile["groups"].values())
