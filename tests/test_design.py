@@ -231,6 +231,10 @@ def test_calibration_rakes_to_the_register_counts_of_townships_and_statuses():
     assert design.calibrated and not household_design(out.iloc[5:], lonely_psu="adjust").calibrated
     persons = household_design(out.assign(weight=out["weight"] * 3), lonely_psu="adjust")
     assert not persons.calibrated and persons.weights.sum() == pytest.approx(3 * sum(townships.values()))
+    # A design reusing the calibrated one's stages is calibrated (or not) as a fresh one.
+    again = household_design(out.assign(y=np.arange(len(out), dtype=float)), lonely_psu="adjust", like=design)
+    assert again.calibrated and again.total("y") == design.assign(y=np.arange(len(out), dtype=float)).total("y")
+    assert not household_design(out.assign(weight=out["weight"] * 3), lonely_psu="adjust", like=design).calibrated
 
 
 @pytest.mark.parametrize(

@@ -83,6 +83,28 @@ def test_equal_weights_compare_with_sampling_with_replacement_and_a_census_with_
     assert headline_row("y", "y", mean_estimate(ledger, "y", level=0.95), "y")["deff"] is None
 
 
+def test_a_design_reusing_another_ones_stages_estimates_as_a_fresh_one() -> None:
+    from pa_study.errors import InputError
+
+    table = _api_households()
+    design = household_design(table, lonely_psu="error")
+    derived = table.assign(
+        high=(table["api00"] > 700).astype(float), weight=table["weight"] * table["mobility"].clip(1)
+    )
+    reused = household_design(derived, lonely_psu="error", like=design)
+    fresh = household_design(derived, lonely_psu="error")
+    assert reused._stages is design._stages and fresh._stages is not design._stages
+    for name in ("high", "api00"):
+        assert mean_estimate(reused, name, level=0.95) == mean_estimate(fresh, name, level=0.95)
+    pd.testing.assert_frame_equal(
+        ratio_by(reused, "high", None, "stratum", level=0.95), ratio_by(fresh, "high", None, "stratum", level=0.95)
+    )
+    with pytest.raises(InputError, match="design column 'psu' differs"):
+        household_design(table.assign(psu=table["psu"].iloc[::-1].to_numpy()), lonely_psu="error", like=design)
+    with pytest.raises(InputError, match="not the same sample"):
+        household_design(table.iloc[1:], lonely_psu="error", like=design)
+
+
 def test_the_household_design_needs_both_stages_columns() -> None:
     from pa_study.errors import InputError
 

@@ -54,7 +54,9 @@ def per_member_sum(households: pd.DataFrame, columns: Sequence[str], *, suffix: 
     return total / as_float(households["hh_size"])
 
 
-def household_design(households: pd.DataFrame, *, lonely_psu: LonelyPSU) -> SurveyDesign:
+def household_design(
+    households: pd.DataFrame, *, lonely_psu: LonelyPSU, like: SurveyDesign | None = None
+) -> SurveyDesign:
     """Return the two-stage design of the cleaned household sample.
 
     Townships are strata and villages PSUs sampled without replacement (``fpc_villages``, the
@@ -73,6 +75,12 @@ def household_design(households: pd.DataFrame, *, lonely_psu: LonelyPSU) -> Surv
     lonely_psu : str
         ``adjust``, ``certainty`` or ``error`` for a township with one sampled village, or a
         village group with one sampled household.
+    like : SurveyDesign, optional
+        A household design of the same rows (built by this function from the same table, or a
+        table derived from it row for row): its stages are reused
+        (:meth:`~pa_study.stats.SurveyDesign.with_data`) instead of read again, which is most of
+        what a design costs at a million households; weights, calibration and design effects are
+        those of ``households``, as without it.
 
     Returns
     -------
@@ -90,13 +98,17 @@ def household_design(households: pd.DataFrame, *, lonely_psu: LonelyPSU) -> Surv
         )
     data = households.reset_index(drop=True).assign(**{_HOUSEHOLD: np.arange(len(households))})
     try:
-        design = SurveyDesign(
-            data,
-            weight=WEIGHT,
-            strata=[STRATUM, GROUP],
-            psu=[PSU, _HOUSEHOLD],
-            fpc=[FPC, FPC_GROUP],
-            lonely_psu=lonely_psu,
+        design = (
+            like.with_data(data)
+            if like is not None
+            else SurveyDesign(
+                data,
+                weight=WEIGHT,
+                strata=[STRATUM, GROUP],
+                psu=[PSU, _HOUSEHOLD],
+                fpc=[FPC, FPC_GROUP],
+                lonely_psu=lonely_psu,
+            )
         )
     except StatsInputError as exc:
         sample = (
@@ -107,6 +119,12 @@ def household_design(households: pd.DataFrame, *, lonely_psu: LonelyPSU) -> Surv
             f"cannot build the household survey design from {sample}: {exc}; design-based standard errors "
             "need at least two sampled villages"
         ) from None
+    return _calibrated_design(design, data)
+
+
+def _calibrated_design(design: SurveyDesign, data: pd.DataFrame) -> SurveyDesign:
+    """``design`` raked to the register's counts when ``data`` holds the calibrated sample, with
+    its design effects."""
     if holds_calibrated_sample(data):
         margins = {
             column: data.groupby(column)[total].first().astype(float) for column, total in CALIBRATION_MARGINS.items()

@@ -204,7 +204,9 @@ class DesignEstimators(ABC):
         clash = set(columns) & self._design_columns
         if clash:
             raise StatsInputError(f"cannot replace design column(s) {sorted(clash)}")
-        values = {k: (np.asarray(v) if isinstance(v, pd.Series) else v) for k, v in columns.items()}
+        # A Series is taken by position through its array: np.asarray would turn text and nullable
+        # columns into Python objects, which pandas converts back value by value (a census is large).
+        values = {k: (v.array if isinstance(v, pd.Series) else v) for k, v in columns.items()}
         clone = object.__new__(type(self))
         clone.__dict__.update(self.__dict__)
         clone._data = self._data.assign(**values)
@@ -569,8 +571,11 @@ class DesignEstimators(ABC):
             mask = observed[:, None].astype(float)
             cells = self._ratio_cells(values, mask, mask, domains, [var], self._deff_kind(deff))
             return self._output("proportion", [var], var, cells, domains, level, True)
-        levels = list(pd.factorize(column, sort=True)[1])
-        indicators = np.column_stack([(column == lev).to_numpy(dtype=float, na_value=0.0) for lev in levels])
+        codes, uniques = pd.factorize(column, sort=True)
+        levels = list(uniques)
+        # One indicator column per level from the codes (-1 where missing): no comparison of every
+        # value with every level.
+        indicators = (codes[:, None] == np.arange(len(levels))).astype(float)
         mask = np.repeat(observed[:, None].astype(float), len(levels), axis=1)
         cells = self._ratio_cells(indicators, mask, mask, domains, [var] * len(levels), self._deff_kind(deff))
         return self._output("proportion", levels, var, cells, domains, level, False)

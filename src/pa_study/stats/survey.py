@@ -336,6 +336,35 @@ class SurveyDesign(DesignEstimators):
             f"PSUs={self.n_psu}, strata={self.n_strata}, df={self.df}{calibrated})"
         )
 
+    def with_data(self, data: pd.DataFrame) -> SurveyDesign:
+        """Return the design of the same sample over ``data``: the same rows in the same order with
+        the same strata, ids and fpc, but other analysis columns and weights.
+
+        Equal to ``SurveyDesign(data, ...)`` with this design's arguments, without reading the
+        stages again (on a census of a million households that costs more than most estimates).
+        The weights are read from ``data``; calibration is not carried over (rake the result again
+        when its weights are the calibrated ones), nor are design effects (:meth:`with_design_effects`).
+
+        Raises
+        ------
+        StatsInputError
+            ``data`` has another number of rows, or a stage column differs from this design's.
+        """
+        if len(data) != self.n:
+            raise StatsInputError(f"the design has {self.n} rows, the data {len(data)}: not the same sample")
+        data = data.reset_index(drop=True)
+        stage_names = [c for s in self._stage_columns for c in (s.psu, s.strata, s.fpc) if c is not None]
+        for name in sorted(set(stage_names)):
+            if name not in data.columns or not data[name].equals(self._data[name]):
+                raise StatsInputError(f"design column {name!r} differs from the design's: not the same sample")
+        clone = object.__new__(SurveyDesign)
+        clone.__dict__.update({k: v for k, v in self.__dict__.items() if k not in ("_deff_default", "_domain_codings")})
+        clone._data = data
+        clone._weights = clone._design_weights = clone._read_weights(self._columns["weight"])
+        clone._calibrations = ()
+        clone._design_columns = frozenset([self._columns["weight"], *stage_names])
+        return clone
+
     # ------------------------------------------------------------------ calibration ----
 
     def poststratify(self, column: str, totals: Totals) -> SurveyDesign:

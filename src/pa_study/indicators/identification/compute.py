@@ -96,8 +96,9 @@ def identification_indicators(
         return result
     design = household_design(frame, lonely_psu=settings.lonely_psu)
     # The targeting rates read only the register columns: a design of those alone is copied far
-    # faster by each estimate's assign (a census county is large).
-    register = household_design(frame[[*DESIGN_COLUMNS, *_REGISTER]], lonely_psu=settings.lonely_psu)
+    # faster by each estimate's assign (a census county is large). Every design below is of the
+    # same households and reuses this one's stages.
+    register = household_design(frame[[*DESIGN_COLUMNS, *_REGISTER]], lonely_psu=settings.lonely_psu, like=design)
     level, method = settings.level, settings.proportion_interval
     targeting: dict[str, dict[str, Estimate]] = {}
     for welfare in WELFARE:
@@ -106,7 +107,7 @@ def identification_indicators(
         )
         if welfare == options.welfare:
             result.notes += notes
-    exits = exit_evaluation(frame, settings)
+    exits = exit_evaluation(frame, settings, like=design)
     result.notes += exits.notes
     result.definitions["wrongly_exited"] = _WRONGLY_EXITED[exits.basis].format(
         years=_years_text(exits.evaluated_years), survey_year=year, **_exit_standard(settings, exits.basis)
@@ -132,14 +133,14 @@ def identification_indicators(
     )
     result.tables["rates"]["threshold"] = result.tables["rates"]["rate"].map(_thresholds(settings))
     result.tables["exit_cohorts"] = exits.cohorts
-    result.tables["coverage_by_quintile"] = coverage_table(frame, settings)
-    check, notes, registration_years = registration_check(frame, settings)
+    result.tables["coverage_by_quintile"] = coverage_table(frame, settings, like=design)
+    check, notes, registration_years = registration_check(frame, settings, like=design)
     result.notes += notes
     if len(check):
         result.tables["registration_check"] = check
-    result.tables["by_township"] = township_table(frame, settings)
-    result.tables["sensitivity"] = sensitivity_curve(frame, settings)
-    persons = household_design(unit_weights(frame, options.fgt_unit), lonely_psu=settings.lonely_psu)
+    result.tables["by_township"] = township_table(frame, settings, like=design)
+    result.tables["sensitivity"] = sensitivity_curve(frame, settings, like=design)
+    persons = household_design(unit_weights(frame, options.fgt_unit), lonely_psu=settings.lonely_psu, like=design)
     result.tables["fgt"] = fgt_table(persons, line, settings)
     result.tables["causes"] = causes_table(design, level)
     min_n = settings.min_sample.group
@@ -195,7 +196,9 @@ _AF_LABELS = {
 # ---- breakdowns ------------------------------------------------------------------------------
 
 
-def sensitivity_curve(frame: pd.DataFrame, settings: IdentificationSettings) -> pd.DataFrame:
+def sensitivity_curve(
+    frame: pd.DataFrame, settings: IdentificationSettings, *, like: SurveyDesign | None = None
+) -> pd.DataFrame:
     """Return the error rates with every poverty line scaled over the configured range (±30%).
 
     At each factor: the eligible share, the inclusion error (on the register ``inclusion_register``
@@ -205,7 +208,8 @@ def sensitivity_curve(frame: pd.DataFrame, settings: IdentificationSettings) -> 
     definitions, in one ratio pass per line (not the full targeting statistics: a county census of
     a million households pays for every pass); persons are counted by multiplying both sides of a
     ratio by household size, which gives the person-weighted ratio and its linearised SE. A rate
-    whose denominator is empty at a line is left out of that line.
+    whose denominator is empty at a line is left out of that line. ``like``: the household design
+    of ``frame``, whose stages to reuse.
     """
     options = settings.identification
     grid = options.sensitivity
@@ -231,7 +235,7 @@ def sensitivity_curve(frame: pd.DataFrame, settings: IdentificationSettings) -> 
         "_evaluated": unit * evaluated,
         "_unregistered": unit * unregistered,
     }
-    base = household_design(judged[DESIGN_COLUMNS].assign(**columns), lonely_psu=settings.lonely_psu)
+    base = household_design(judged[DESIGN_COLUMNS].assign(**columns), lonely_psu=settings.lonely_psu, like=like)
     thresholds = _thresholds(settings)
     inclusion = "inclusion_error_current" if options.inclusion_register == "current" else "inclusion_error_ever"
     rows = []
@@ -271,21 +275,23 @@ def _as_float(values: pd.Series) -> np.ndarray:
     return values.astype("Float64").fillna(0).to_numpy(dtype=float)
 
 
-def township_table(frame: pd.DataFrame, settings: IdentificationSettings) -> pd.DataFrame:
+def township_table(
+    frame: pd.DataFrame, settings: IdentificationSettings, *, like: SurveyDesign | None = None
+) -> pd.DataFrame:
     """Return the rates by township (domain estimates on the full design).
 
     The targeting rates count households, the exit rates ``threshold_unit``. Townships where a
     rate's denominator is empty are left out of that rate; ``reliable`` is False for townships with
     fewer sampled households than ``min_sample.township`` and for rates whose denominator has fewer
-    than ``min_sample.group``.
+    than ``min_sample.group``. ``like``: the household design of ``frame``, whose stages to reuse.
     """
     level = settings.level
     which = settings.identification.inclusion_register
     register = "current" if which == "current" else "registered"
     judged, basis, _ = judged_exits(frame, settings)
-    households = household_design(judged, lonely_psu=settings.lonely_psu)
+    households = household_design(judged, lonely_psu=settings.lonely_psu, like=like)
     counted = household_design(
-        unit_weights(judged, settings.identification.threshold_unit), lonely_psu=settings.lonely_psu
+        unit_weights(judged, settings.identification.threshold_unit), lonely_psu=settings.lonely_psu, like=like
     )
     data = households.data
     eligible = data["eligible"]

@@ -161,17 +161,18 @@ EXIT_RATES = {
 
 
 def exit_rates(
-    judged: pd.DataFrame, settings: IdentificationSettings, basis: str
+    judged: pd.DataFrame, settings: IdentificationSettings, basis: str, *, like: SurveyDesign | None = None
 ) -> tuple[dict[str, Estimate], SurveyDesign, list[str]]:
     """Return the rates of :data:`EXIT_RATES` (counting ``threshold_unit``), the design they were
-    estimated on, and notes on the rates left out."""
+    estimated on, and notes on the rates left out (``like``: a household design of the same rows
+    whose stages to reuse, :func:`~pa_study.indicators.survey.household_design`)."""
     level, method = settings.level, settings.proportion_interval
     # A design of the columns the rates read: each estimate copies its data (a census is large).
     columns = list(
         dict.fromkeys([*DESIGN_COLUMNS, "persons", USABLE, EXIT_COHORT, *(c for p in EXIT_RATES.values() for c in p)])
     )
     compact = unit_weights(judged[columns], settings.identification.threshold_unit)
-    counted = household_design(compact, lonely_psu=settings.lonely_psu)
+    counted = household_design(compact, lonely_psu=settings.lonely_psu, like=like)
     data = counted.data
     why = {
         "wrongful_exit_rate": "no exited household whose exit can be judged",
@@ -206,7 +207,9 @@ def unit_weights(frame: pd.DataFrame, unit: str) -> pd.DataFrame:
     return frame
 
 
-def exit_evaluation(frame: pd.DataFrame, settings: IdentificationSettings) -> ExitEvaluation:
+def exit_evaluation(
+    frame: pd.DataFrame, settings: IdentificationSettings, *, like: SurveyDesign | None = None
+) -> ExitEvaluation:
     """Replicate the exit evaluation's criteria, and the below-standard and relapse rates.
 
     Parameters
@@ -215,6 +218,8 @@ def exit_evaluation(frame: pd.DataFrame, settings: IdentificationSettings) -> Ex
         :func:`~pa_study.indicators.identification.constructs.identification_frame`.
     settings : IdentificationSettings
         The family's settings (``threshold_unit`` decides whether the rates count persons).
+    like : SurveyDesign, optional
+        The household design of ``frame``, whose stages the estimates' designs reuse.
 
     Returns
     -------
@@ -230,9 +235,9 @@ def exit_evaluation(frame: pd.DataFrame, settings: IdentificationSettings) -> Ex
     result.lines[settings.study.survey_year] = settings.poverty_line(settings.study.survey_year)
     result.evaluated_years = sorted({int(y) for y in judged.loc[judged["evaluated"] == 1, "exit_year"]})
     result.judged_years = sorted({judging_year(y, settings) for y in result.evaluated_years})
-    result.estimates, counted, left_out = exit_rates(judged, settings, basis)
+    result.estimates, counted, left_out = exit_rates(judged, settings, basis, like=like)
     result.notes += left_out
-    households = household_design(judged, lonely_psu=settings.lonely_psu)
+    households = household_design(judged, lonely_psu=settings.lonely_psu, like=like)
     recognition = recognition_rate(households, level=level, method=method)
     if recognition is None:
         result.notes.append("recognition_rate is not estimated: no registered household answered recognises_exit")

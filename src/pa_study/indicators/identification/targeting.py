@@ -126,7 +126,9 @@ def rates_table(rates: Mapping[str, Estimate], **keys: Any) -> pd.DataFrame:
     return estimate_table(rows)
 
 
-def coverage_table(frame: pd.DataFrame, settings: IdentificationSettings) -> pd.DataFrame:
+def coverage_table(
+    frame: pd.DataFrame, settings: IdentificationSettings, *, like: SurveyDesign | None = None
+) -> pd.DataFrame:
     """Return coverage and the distribution of beneficiaries by pre-transfer welfare group (ADePT).
 
     Persons are ranked by per-capita income before transfers and cut into ``quantile_groups``
@@ -134,6 +136,7 @@ def coverage_table(frame: pd.DataFrame, settings: IdentificationSettings) -> pd.
     distribution, treated as fixed). For the current and the ever register: ``coverage``, the share
     of the group's persons in registered households; ``beneficiary_share``, the share of the
     register's persons that falls in the group (its shares in the upper groups are the leakage).
+    ``like``: the household design of ``frame``, whose stages to reuse.
 
     Returns
     -------
@@ -144,7 +147,7 @@ def coverage_table(frame: pd.DataFrame, settings: IdentificationSettings) -> pd.
     """
     groups = settings.identification.quantile_groups
     level = settings.level
-    persons = household_design(unit_weights(frame, "persons"), lonely_psu=settings.lonely_psu)
+    persons = household_design(unit_weights(frame, "persons"), lonely_psu=settings.lonely_psu, like=like)
     # The weighted distribution's quantiles (svyquantile's default rule): a person at a cut point
     # belongs to the group below it, as Stata's xtile and ADePT assign them.
     # Households outside the family's domain have no income here: out of the quantiles and groups.
@@ -183,7 +186,7 @@ def coverage_table(frame: pd.DataFrame, settings: IdentificationSettings) -> pd.
 
 
 def registration_check(
-    frame: pd.DataFrame, settings: IdentificationSettings
+    frame: pd.DataFrame, settings: IdentificationSettings, *, like: SurveyDesign | None = None
 ) -> tuple[pd.DataFrame, list[str], set[int]]:
     """Return the errors of registration against the income registration judged, and the years whose
     lines were used.
@@ -194,7 +197,8 @@ def registration_check(
     error alone. ``baseline_recall``: the baseline-year income recalled in the survey against the
     baseline year's line, for every household (inclusion and exclusion errors, accuracy, kappa), a
     proxy for the income registration judged. Errors count households. Registration filled county
-    quotas (规模控制), so part of any exclusion error is by design.
+    quotas (规模控制), so part of any exclusion error is by design. ``like``: the household design of
+    ``frame``, whose stages to reuse.
     """
     options, level, method = settings.identification, settings.level, settings.proportion_interval
     tables, notes, years = [], [], set()
@@ -204,7 +208,7 @@ def registration_check(
         judged_year = (recorded["registration_year"] - options.registration_income_lag).astype(int)
         lines = {int(y): settings.poverty_line(int(y)) for y in sorted(set(judged_year))}
         years |= set(lines)
-        ds = household_design(frame, lonely_psu=settings.lonely_psu)
+        ds = household_design(frame, lonely_psu=settings.lonely_psu, like=like)
         known = frame.index.isin(recorded.index).astype(float)
         line = pd.Series(judged_year.map(lines).to_numpy(), index=recorded.index).reindex(frame.index)
         not_poor = (frame["income_at_registration_pc"] >= line).astype(float) * known
@@ -245,7 +249,7 @@ def registration_check(
         notes.append(f"registration check on recalled income skipped: {known.sum()} households report baseline income")
     else:
         years.add(year)
-        design = household_design(frame, lonely_psu=settings.lonely_psu)
+        design = household_design(frame, lonely_psu=settings.lonely_psu, like=like)
         poor = np.where(known, frame["income_pc_base"].to_numpy(dtype=float, na_value=np.nan) < line, 0.0)
         result = targeting_errors(
             frame["registered"].to_numpy(), poor, design=design, level=level, undefined="omit", domain=known
