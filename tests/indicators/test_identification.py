@@ -79,6 +79,24 @@ def test_eligibility_uses_three_valued_logic_and_the_missing_item_rule() -> None
     assert own.tolist() == [False, True]
 
 
+@pytest.mark.parametrize("rule", ["income_or_items", "income", "items"])
+@pytest.mark.parametrize("missing_item", ["unknown", "not_failed"])
+def test_surely_eligible_is_eligibility_true_with_undecided_as_not(rule: str, missing_item: str) -> None:
+    from pa_study.indicators.identification.constructs import surely_eligible
+
+    fails = pd.DataFrame(
+        {
+            "food": pd.array([False, True, False, None, None, True, None], dtype="boolean"),
+            "water": pd.array([False, False, None, None, False, None, True], dtype="boolean"),
+        }
+    )
+    income = np.array([2000.0, np.nan, np.nan, 5000.0, 2000.0, 4000.0, np.nan])
+    failing = fails.eq(True).any(axis=1).to_numpy()
+    for line in (3999.0, 4000.0, 4001.0):
+        expected = eligibility(income, fails, line, rule=rule, missing_item=missing_item).eq(True).fillna(False)
+        np.testing.assert_array_equal(surely_eligible(income, failing, line, rule=rule), expected.to_numpy(float))
+
+
 RULE = {"rule": "income", "missing_item": "not_failed"}
 
 

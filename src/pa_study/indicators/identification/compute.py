@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from pa_study.design import DESIGN_COLUMNS
-from pa_study.indicators.identification.constructs import USABLE, eligibility, identification_frame
+from pa_study.indicators.identification.constructs import USABLE, identification_frame, surely_eligible
 from pa_study.indicators.identification.exit import (
     CRITERIA,
     INDICATIVE,
@@ -41,6 +41,7 @@ from pa_study.indicators.output import (
     verdict_row,
 )
 from pa_study.indicators.survey import (
+    as_float,
     domain_proportion_intervals,
     household_design,
     proportion_interval,
@@ -215,9 +216,11 @@ def sensitivity_curve(
     grid = options.sensitivity
     line = settings.poverty_line(settings.study.survey_year)
     judged, _, _ = judged_exits(frame, settings)
-    failures = frame[[f"fails_{item}" for item in options.items]].rename(columns=lambda c: c[6:]).astype("boolean")
-    welfare_income = frame["income_pc_pre" if options.welfare == "pre_transfer" else "income_pc"].to_numpy()
-    rule = {"rule": options.eligibility, "missing_item": options.missing_item}
+    # Only a known failing item or income below the line make a household eligible at a line, as
+    # 0/1 (eligibility's undecided households count 0); the items do not move with the line.
+    failing = frame[[f"fails_{item}" for item in options.items]].astype("boolean").eq(True).any(axis=1).to_numpy()
+    income_now = as_float(frame["income_pc"])
+    welfare_income = as_float(frame["income_pc_pre"]) if options.welfare == "pre_transfer" else income_now
     # Outside the family's domain every indicator is 0 (its constructs are missing there): those
     # households stay in the design with zero influence, as in R's subset(design, ...).
     inside = judged[USABLE].to_numpy()
@@ -241,8 +244,12 @@ def sensitivity_curve(
     rows = []
     for factor in np.round(np.linspace(grid.low, grid.high, grid.points), 6):
         scaled = line * float(factor)
-        eligible = _as_float(eligibility(welfare_income, failures, scaled, **rule))
-        below = _as_float(eligibility(frame["income_pc"].to_numpy(), failures, scaled, **rule))
+        eligible = surely_eligible(welfare_income, failing, scaled, rule=options.eligibility)
+        below = (
+            eligible
+            if welfare_income is income_now
+            else surely_eligible(income_now, failing, scaled, rule=options.eligibility)
+        )
         wrong = evaluated * ((exit_income < exit_line * float(factor)) | fails)
         ds = base.assign(
             _eligible=eligible,
@@ -268,11 +275,6 @@ def sensitivity_curve(
             keys = {"line_factor": float(factor), "line": scaled, "rate": name, "threshold": thresholds.get(name)}
             rows.append((keys, proportion_interval(estimate, method=settings.proportion_interval, design=ds)))
     return estimate_table(rows)
-
-
-def _as_float(values: pd.Series) -> np.ndarray:
-    """A nullable boolean as 0/1 floats (eligibility stays known when only the line moves)."""
-    return values.astype("Float64").fillna(0).to_numpy(dtype=float)
 
 
 def township_table(

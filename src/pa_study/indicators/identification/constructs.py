@@ -111,6 +111,29 @@ def eligibility(
     return poor | fails
 
 
+def surely_eligible(income_pc: np.ndarray, failing: np.ndarray, line: float, *, rule: str) -> np.ndarray:
+    """Return 1.0 where :func:`eligibility` is True and 0.0 where it is False or undecided.
+
+    The same three-valued rule without building nullable Series, for a line that moves over fixed
+    items (the sensitivity curve judges a census of a million households at every point of its grid):
+    an undecided household is never True, whatever ``missing_item`` says.
+
+    Parameters
+    ----------
+    income_pc : ndarray
+        Per-capita income (NaN unknown: not poor by income).
+    failing : ndarray of bool
+        Households with an item known to fail (``failures.eq(True).any(axis=1)`` of :func:`eligibility`).
+    line : float
+        Poverty line; poor means strictly below it.
+    rule : {"income_or_items", "income", "items"}
+        As :func:`eligibility`.
+    """
+    poor = income_pc < line
+    chosen = {"income": poor, "items": failing, "income_or_items": poor | failing}[rule]
+    return chosen.astype(float)
+
+
 def identification_frame(
     households: pd.DataFrame, settings: IdentificationSettings
 ) -> tuple[pd.DataFrame, dict[str, int]]:
