@@ -250,6 +250,46 @@ def test_regression_accepts_boolean_response_and_drops_incomplete_rows_on_reques
     assert des.regression("api00 ~ acs_k3", na_rm=True).n == data["acs_k3"].notna().sum()
 
 
+def _large_sample(n: int, seed: int) -> pd.DataFrame:
+    """``n`` rows of a standardised 0-5 score ``y``, a 0/1 group ``g``, a covariate ``x`` and a few
+    distinct weights, as a census-size capability table holds them."""
+    rng = np.random.default_rng(seed)
+    g = rng.integers(0, 2, n).astype(float)
+    w = rng.choice([10.0, 37.5, 90.0, 212.3], n)
+    score = rng.integers(0, 6, n) / 5.0 - 0.3 * g
+    x = rng.normal(size=n)
+    return pd.DataFrame(
+        {
+            "y": (score - score.mean()) / score.std(),
+            "g": g,
+            "x": x,
+            "event": (rng.random(n) < 1 / (1 + np.exp(-(0.3 + 0.8 * x)))).astype(float),
+            "w": w,
+        }
+    )
+
+
+def test_gaussian_regression_is_weighted_least_squares_at_any_n() -> None:
+    # On these 20,000 rows statsmodels' Gaussian IRLS with an absolute deviance tolerance of 1e-12
+    # never stops: the deviance moves by its rounding error at every iteration. The fit is weighted
+    # least squares, whose slope on a 0/1 group is the difference of the weighted group means.
+    data = _large_sample(20_000, seed=9)
+    fit = SurveyDesign(data, weight="w").regression("y ~ g")
+    means = data.groupby("g").apply(lambda d: np.average(d["y"], weights=d["w"]), include_groups=False)
+    np.testing.assert_allclose(fit.params.to_numpy(), [means[0.0], means[1.0] - means[0.0]], rtol=1e-10, atol=1e-13)
+
+
+def test_logistic_regression_stops_at_the_maximum_likelihood() -> None:
+    # R's relative convergence rule (epsilon 1e-12) holds at any n and stops at the maximum, where
+    # the weighted score equations X'W(y - p) = 0 hold.
+    data = _large_sample(20_000, seed=1)
+    fit = SurveyDesign(data, weight="w").regression("event ~ x", family="binomial")
+    x = np.column_stack([np.ones(len(data)), data["x"]])
+    p = 1 / (1 + np.exp(-(x @ fit.params.to_numpy())))
+    score = x.T @ (data["w"] / data["w"].mean() * (data["event"] - p))
+    np.testing.assert_allclose(score, 0.0, atol=1e-8 * len(data))
+
+
 def test_text_factor_equals_its_indicator_columns_and_a_missing_level_is_dropped_on_request() -> None:
     # A text column as the cleaned tables hold it (pyarrow strings), with one value missing.
     data = dataset("apistrat").assign(level=lambda d: d["stype"].astype("string[pyarrow]"))

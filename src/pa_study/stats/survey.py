@@ -818,24 +818,31 @@ def _formula_order(x: pd.DataFrame, formula: str) -> pd.DataFrame:
 def _fit_glm(
     y: np.ndarray, x: pd.DataFrame, weights: np.ndarray, family: Family, formula: str
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Weighted GLM point estimates and fitted means (statsmodels IRLS, tight tolerance)."""
-    # Imported here: statsmodels takes longer to import than most estimates take to compute, and
-    # only regressions need it.
-    import statsmodels.api as sm
+    """Weighted GLM point estimates and fitted means.
 
-    glm_family = sm.families.Binomial() if family == "binomial" else sm.families.Gaussian()
-    # Weights are rescaled to mean 1 like svyglm's; estimates do not depend on the scale.
-    model = sm.GLM(y, x.to_numpy(), family=glm_family, var_weights=weights / weights.mean())
-    if family == "binomial" and np.unique(y).size < 2:
-        raise StatsInputError(f"{formula!r}: the response takes a single value; a binomial model needs both outcomes")
+    The Gaussian (identity-link) model is weighted least squares, solved directly. The logit model
+    is fitted by statsmodels' IRLS to R's ``glm`` convergence rule with ``epsilon = 1e-12``.
+    """
+    if family == "gaussian":
+        return _weighted_least_squares(y, x.to_numpy(), weights)
+    # Imported here: statsmodels takes longer to import than most estimates take to compute, and
+    # only logistic regressions need it.
+    import statsmodels.api as sm
     from statsmodels.tools.sm_exceptions import PerfectSeparationWarning
 
+    if np.unique(y).size < 2:
+        raise StatsInputError(f"{formula!r}: the response takes a single value; a binomial model needs both outcomes")
+    # Weights are rescaled to mean 1 like svyglm's; estimates do not depend on the scale.
+    model = sm.GLM(y, x.to_numpy(), family=sm.families.Binomial(), var_weights=weights / weights.mean())
     # statsmodels only warns on perfect separation and returns diverging coefficients as if
     # converged; an estimate built on them would be meaningless, so it is refused.
     with warnings.catch_warnings():
         warnings.simplefilter("error", PerfectSeparationWarning)
         try:
-            fit = model.fit(tol=1e-12, maxiter=100)
+            # R's rule, |dev - dev_old| < epsilon (|dev| + 0.1): relative, because the deviance grows
+            # with n and its rounding error with it; an absolute 1e-12 is below that error from
+            # about 10,000 rows and IRLS would run its 100 iterations without ever meeting it.
+            fit = model.fit(atol=1e-13, rtol=1e-12, maxiter=100)
         except (ValueError, PerfectSeparationWarning) as exc:
             raise StatsInputError(f"{formula!r}: the {family} model cannot be fitted ({exc})") from None
     if not fit.converged:
@@ -843,6 +850,19 @@ def _fit_glm(
             f"{formula!r}: the {family} model did not converge (perfect separation or too few events?)"
         )
     return np.asarray(fit.params), np.asarray(fit.fittedvalues)
+
+
+def _weighted_least_squares(y: np.ndarray, x: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Coefficients and fitted values of the weighted least-squares fit of ``y`` on ``x``.
+
+    The Gaussian GLM's maximum (quasi-)likelihood estimate in one step: IRLS would solve this same
+    problem again at every iteration, and its deviance test, at rounding level when n is large,
+    could fail to see that nothing changes. Solved as least squares on the rows scaled by the
+    square roots of the weights (LAPACK's SVD-based ``gelsd``), which is as stable as QR.
+    """
+    root = np.sqrt(weights / weights.mean())
+    params = np.linalg.lstsq(x * root[:, None], y * root, rcond=None)[0]
+    return params, x @ params
 
 
 def design_or_srs(design: SurveyDesign | None, weight: object, first: object, role: str) -> SurveyDesign:
