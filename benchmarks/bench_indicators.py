@@ -220,9 +220,10 @@ def simulated_clean_folder(households: int, folder: Path) -> Path:
     return clean
 
 
-def bench_family(family: str, clean: Path, folder: Path) -> tuple[float, float]:
-    """Wall seconds and peak resident MB of ``pa-study indicators --family <family>`` on ``clean``
-    in a child process (the peak is that child's alone: each runs after the previous one ended)."""
+def bench_family(family: str, clean: Path, folder: Path) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds (user + system) and peak resident MB of ``pa-study indicators
+    --family <family>`` on ``clean`` in a child process (the peak is that child's alone: each runs
+    after the previous one ended). On a shared machine the CPU time is the steadier figure."""
     settings = family_settings(study_config(), family, "H")
     command = [
         sys.executable,
@@ -246,14 +247,16 @@ def bench_family(family: str, clean: Path, folder: Path) -> tuple[float, float]:
     probe = (
         "import resource, subprocess, sys; p = subprocess.run(sys.argv[1:], capture_output=True, text=True); "
         "sys.stderr.write(p.stderr[-3000:]); "
-        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss); sys.exit(p.returncode)"
+        "u = resource.getrusage(resource.RUSAGE_CHILDREN); print(u.ru_utime + u.ru_stime, u.ru_maxrss); "
+        "sys.exit(p.returncode)"
     )
     started = time.perf_counter()
     proc = subprocess.run([sys.executable, "-c", probe, *command], capture_output=True, text=True)
     wall = time.perf_counter() - started
     if proc.returncode != 0:
         raise SystemExit(f"{family} failed:\n{proc.stderr[-3000:]}")
-    return wall, int(proc.stdout.split()[-1]) / 1024
+    cpu, peak = proc.stdout.split()[-2:]
+    return wall, float(cpu), int(peak) / 1024
 
 
 def main() -> None:
@@ -269,6 +272,9 @@ def main() -> None:
         help="comma-separated household-side families to run on the replicated demo households ('' for none)",
     )
     parser.add_argument("--skip-pool", action="store_true", help="leave out the demo indicator jobs (1.)")
+    parser.add_argument(
+        "--skip-identification", action="store_true", help="leave out identification on simulated households (2.)"
+    )
     args = parser.parse_args()
     missing = [c for c in COUNTIES if not (ROOT / "results" / c / "clean" / "summary.json").is_file()]
     if missing:
@@ -284,19 +290,23 @@ def main() -> None:
             (work / "project").mkdir()
             wall = bench_snakemake(work / "project")
             print(f"{jobs} through snakemake --cores 2: wall {wall:.1f} s (target 20 s), one interpreter per job")
-        wall, peak = bench_family("identification", simulated_clean_folder(args.households, work / "large"), work)
-        print(
-            f"identification on {args.households:,} simulated households: wall {wall:.1f} s (target 10 s), "
-            f"peak memory {peak:,.0f} MB (target 2,048 MB); load average {os.getloadavg()[0]:.1f}"
-        )
+        if not args.skip_identification:
+            wall, cpu, peak = bench_family(
+                "identification", simulated_clean_folder(args.households, work / "large"), work
+            )
+            print(
+                f"identification on {args.households:,} simulated households: wall {wall:.1f} s (target 10 s), "
+                f"CPU {cpu:.1f} s, peak memory {peak:,.0f} MB (target 2,048 MB); "
+                f"load average {os.getloadavg()[0]:.1f}"
+            )
         families = [f for f in args.families.split(",") if f]
         if families:
             clean = demo_clean_folder(args.households, work / "demo")
             for family in families:
-                wall, peak = bench_family(family, clean, work / "demo")
+                wall, cpu, peak = bench_family(family, clean, work / "demo")
                 print(
                     f"{family} on H's demo households replicated to {args.households:,}: wall {wall:.1f} s, "
-                    f"peak memory {peak:,.0f} MB; load average {os.getloadavg()[0]:.1f}"
+                    f"CPU {cpu:.1f} s, peak memory {peak:,.0f} MB; load average {os.getloadavg()[0]:.1f}"
                 )
 
 
