@@ -750,9 +750,13 @@ def _add_relative(result: FamilyResult, persons: SurveyDesign, settings: Monitor
     fractions = [float(f) for f in options.fractions]
     names = [f"relative_poverty_{round(100 * f)}_rate" for f in fractions]
 
+    y = income[known]
+    # Sorted once: every replicate takes the median of the same incomes with other weights.
+    order = np.argsort(y, kind="stable")
+
     def shares(weights: np.ndarray) -> list[float]:
-        w, y = weights[known], income[known]
-        middle = weighted_median(y, w)
+        w = weights[known]
+        middle = weighted_median(y, w, order=order)
         return [float(np.average(y < f * middle, weights=w)) for f in fractions]
 
     rows = [({"reference": "county median", "fraction": np.nan, "line": median.estimate, "measure": "median"}, median)]
@@ -778,12 +782,13 @@ def _add_relative(result: FamilyResult, persons: SurveyDesign, settings: Monitor
     result.tables["relative_poverty"] = estimate_table(rows)
 
 
-def weighted_median(values: np.ndarray, weights: np.ndarray) -> float:
+def weighted_median(values: np.ndarray, weights: np.ndarray, *, order: np.ndarray | None = None) -> float:
     """The smallest value whose cumulative weight reaches half the total (the median as
-    :meth:`~pa_study.stats.SurveyDesign.quantile` defines it)."""
-    order = np.argsort(values, kind="stable")
+    :meth:`~pa_study.stats.SurveyDesign.quantile` defines it); ``order`` is ``values``' stable sort
+    order when the caller already has it."""
+    order = np.argsort(values, kind="stable") if order is None else order
     cumulative = np.cumsum(weights[order])
-    return float(values[order][np.searchsorted(cumulative, 0.5 * cumulative[-1])])
+    return float(values[order[np.searchsorted(cumulative, 0.5 * cumulative[-1])]])
 
 
 def fixed_lines(settings: MonitoringSettings, line: float, threshold: float | None) -> tuple[pd.DataFrame, list[str]]:

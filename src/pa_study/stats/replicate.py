@@ -22,7 +22,7 @@ Wolter, K. M. (2007). Introduction to Variance Estimation, 2nd ed., ch. 4-5. Spr
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Literal
 
 import numpy as np
@@ -137,6 +137,12 @@ class ReplicateDesign(DesignEstimators):
         """Replicate weights, one column per replicate (n x R)."""
         return self._weights[:, None] * self._factors[self._key]
 
+    def _each_replicate_weights(self) -> Iterator[np.ndarray]:
+        """The columns of :attr:`replicate_weights` one at a time: the n x R matrix of a census-size
+        county (1,000,000 rows x 200 replicates, 1.6 GB) is never held at once."""
+        for r in range(self.n_replicates):
+            yield self._weights * self._factors[self._key, r]
+
     def __repr__(self) -> str:
         return f"ReplicateDesign({self.method!r}, replicates={self.n_replicates}, df={self.df}; of {self._source})"
 
@@ -219,7 +225,9 @@ class ReplicateDesign(DesignEstimators):
         estimates = np.atleast_1d(np.asarray(statistic(self._weights), dtype=float))
         if estimates.shape != (len(names),):
             raise StatsInputError(f"the statistic gives {estimates.size} values for {len(names)} names")
-        replicated = np.array([np.atleast_1d(np.asarray(statistic(w), dtype=float)) for w in self.replicate_weights.T])
+        replicated = np.array(
+            [np.atleast_1d(np.asarray(statistic(w), dtype=float)) for w in self._each_replicate_weights()]
+        )
         se = np.sqrt(np.maximum(self._spread(replicated), 0.0))
         half = t_quantile(level, self.df) * se
         variance = f"replicate ({self.method}, {self.n_replicates} replicates)"
@@ -279,12 +287,14 @@ class ReplicateDesign(DesignEstimators):
         domains = self._domains(by)
         estimates = self._quantile_points(values, observed, domains, probs, names)
         replicated = np.empty((self.n_replicates, *estimates.shape))
-        weights = self.replicate_weights
-        for d in range(domains.count):
-            for j in range(len(names)):
-                rows = self._domain_rows(observed, domains, d, j, names[j])
-                for r in range(self.n_replicates):
-                    replicated[r, d, j] = inverse_cdf_quantile(values[rows, j], weights[rows, r], probs)
+        cells = [
+            (d, j, self._domain_rows(observed, domains, d, j, names[j]))
+            for d in range(domains.count)
+            for j in range(len(names))
+        ]
+        for r, weights in enumerate(self._each_replicate_weights()):
+            for d, j, rows in cells:
+                replicated[r, d, j] = inverse_cdf_quantile(values[rows, j], weights[rows], probs)
         se = np.sqrt(np.maximum(self._spread(replicated), 0.0))
         df = self._domain_df(domains)
         half = np.array([t_quantile(level, v) for v in df])[:, None, None] * se
