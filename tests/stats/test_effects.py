@@ -25,7 +25,7 @@ from pa_study.stats import (
     program_effect,
     rows_in_levels_with_both_groups,
 )
-from pa_study.stats.effects import EffectEstimate
+from pa_study.stats.effects import EffectEstimate, influence_design_effect
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "stats"
 REFERENCE = json.loads((FIXTURES / "effects_reference.json").read_text())
@@ -295,6 +295,50 @@ def test_cluster_bootstrap_runs_on_survey_data(api: pd.DataFrame) -> None:
     # linearisation SE here (a plain loop over resampled data frames gives the same), so only the
     # order of magnitude is checked; agreement in large samples is tested above.
     assert 0.8 < boot.se / analytic.se < 1.8
+
+
+# ---- design effects ------------------------------------------------------------------------------
+
+
+def test_influence_design_effect_is_cluster_over_srs_variance_of_the_unweighted_influence() -> None:
+    rng = np.random.default_rng(3)
+    n, groups = 300, 30
+    cluster = rng.integers(0, groups, n)
+    w = rng.uniform(1.0, 5.0, n)
+    phi = w * (rng.normal(size=n) + rng.normal(size=groups)[cluster])
+    phi -= w * (phi.sum() / w.sum())  # influence values of an estimator sum to zero
+    totals = np.bincount(cluster, weights=phi, minlength=groups)
+    clustered = groups / (groups - 1) * np.sum(totals**2)
+    # Written out: the with-replacement SRS variance of the estimated total of r = phi / w.
+    r, population = phi / w, w.sum()
+    s2 = n / (n - 1) * np.sum(w * (r - np.sum(w * r) / population) ** 2) / population
+    srs = s2 * population**2 / n
+    effect = influence_design_effect(phi, w, cluster)
+    assert effect["deff"] == pytest.approx(clustered / srs, rel=1e-10)
+    assert effect["n_effective"] == pytest.approx(n / effect["deff"], rel=1e-12)
+    # Unclustered with equal weights the estimator is what simple random sampling gives: deff 1.
+    plain = phi / w - np.mean(phi / w)
+    assert influence_design_effect(plain, np.ones(n), None)["deff"] == pytest.approx(1.0, rel=1e-12)
+
+
+def test_weighting_effects_carry_a_design_effect_of_their_clustering() -> None:
+    rng = np.random.default_rng(8)
+    n, villages = 2000, 80
+    village = rng.integers(0, villages, n)
+    data = simulate(rng, n).assign(w=1.0, village=village)
+    iid = program_effect(data, outcome="y", treatment="d", covariates=["x1", "x2"], method="aipw", weight="w")
+    assert iid.deff == pytest.approx(1.0, rel=1e-9)
+    assert iid.n_effective == pytest.approx(n, rel=1e-9)
+    # A village shock shared by the treated units of a village: clustering inflates the variance.
+    shocked = data.assign(y=data["y"] + 2.0 * data["d"] * rng.normal(size=villages)[village])
+    kwargs = {"outcome": "y", "treatment": "d", "covariates": ["x1", "x2"], "weight": "w", "cluster": "village"}
+    clustered = program_effect(shocked, method="aipw", **kwargs)
+    unclustered = program_effect(shocked, method="aipw", **{k: v for k, v in kwargs.items() if k != "cluster"})
+    assert clustered.deff > 2.0
+    # Same SRS variance in both: the ratio of the design effects is that of the variances.
+    assert clustered.deff / unclustered.deff == pytest.approx((clustered.se / unclustered.se) ** 2, rel=1e-9)
+    assert program_effect(shocked, method="aipw", **kwargs, n_boot=20, seed=1).deff is None
+    assert program_effect(shocked, method="ols", **kwargs).deff is None
 
 
 # ---- Monte Carlo: bias and coverage ------------------------------------------------------------------

@@ -125,6 +125,45 @@ def test_a_design_can_report_design_effects_with_every_estimate() -> None:
         des.with_design_effects("srs")
 
 
+# Design effects R reports for neither (tests/fixtures/stats/make_deff_reference.R): regression
+# coefficients (svytotal(deff = TRUE) of R's own influence values) and Woodruff quantiles (the
+# design effect of the share at or below the quantile).
+DEFF_REFERENCE = pd.read_csv(FIXTURES / "deff_reference.csv")
+
+
+@pytest.mark.parametrize("key", ["clus2_2stage", "twostage"])
+@pytest.mark.parametrize(("family", "r_family"), [("gaussian", "gaussian"), ("binomial", "quasibinomial")])
+def test_regression_design_effects_match_r_influence_totals(key: str, family: str, r_family: str) -> None:
+    formula = ("api00" if family == "gaussian" else "hi700") + " ~ ell + meals"
+    ref = DEFF_REFERENCE[DEFF_REFERENCE["case"] == f"{key}/regression/{r_family}/{formula}"]
+    assert len(ref) == 3
+    fit = design(key).with_design_effects().regression(formula, family)  # type: ignore[arg-type]
+    np.testing.assert_allclose(fit.se.to_numpy(), ref["se"], rtol=SE_RTOL)
+    np.testing.assert_allclose(fit.deff.to_numpy(), ref["deff"], rtol=SE_RTOL)
+
+
+@pytest.mark.parametrize("key", ["clus2_2stage", "twostage"])
+def test_quantile_design_effect_is_that_of_its_woodruff_share(key: str) -> None:
+    ref = DEFF_REFERENCE[DEFF_REFERENCE["case"].str.startswith(f"{key}/quantile/")].reset_index(drop=True)
+    table = design(key).quantile("api00", [0.25, 0.5], deff=True)
+    np.testing.assert_allclose(table["estimate"], ref["estimate"], rtol=1e-12)
+    np.testing.assert_allclose(table["se"], ref["se"], rtol=SE_RTOL)
+    np.testing.assert_allclose(table["deff"], ref["deff"], rtol=SE_RTOL)
+    np.testing.assert_allclose(table["n_effective"], table["n"] / table["deff"], rtol=1e-12)
+    single = design(key).with_design_effects().quantile("api00", 0.5, deff=None)
+    assert single.deff == pytest.approx(ref["deff"][1], rel=SE_RTOL)
+    assert single.n_effective == pytest.approx(single.n / single.deff, rel=1e-12)
+    # Off unless asked for, as R's svyquantile, even on a design that reports them elsewhere.
+    assert design(key).with_design_effects().quantile("api00", 0.5).deff is None
+
+
+def test_replicate_quantiles_carry_a_design_effect_only_with_woodruff_intervals() -> None:
+    des = design("clus1").replicate("bootstrap", replicates=50, seed=1)
+    assert des.quantile("api00", 0.5, deff=True).deff > 0
+    with pytest.raises(StatsInputError, match="no design effect"):
+        des.quantile("api00", 0.5, deff=True, interval="replicate")
+
+
 @pytest.mark.parametrize("case", reference_cases(contains="/domaindf/"))
 def test_domains_that_are_strata_get_their_own_degrees_of_freedom(case: str) -> None:
     key = case.split("/")[0]

@@ -631,6 +631,7 @@ class DesignEstimators(ABC):
         *,
         na_rm: bool = False,
         level: float = 0.95,
+        deff: Deff | None = False,
     ) -> Estimate | pd.DataFrame:
         """Design-based quantiles with Woodruff confidence intervals (``svyquantile``).
 
@@ -648,6 +649,10 @@ class DesignEstimators(ABC):
             Probabilities in [0, 1].
         by, na_rm, level
             As in :meth:`mean` (domain quantiles use the domain's degrees of freedom).
+        deff : bool or "replace", optional
+            Add the design effect of the Woodruff quantile, ``deff``, ``n_effective`` and
+            ``kish_deff`` (see Notes); ``None`` takes the design's default
+            (:meth:`with_design_effects`). Off by default: R's ``svyquantile`` reports none.
 
         Returns
         -------
@@ -655,7 +660,7 @@ class DesignEstimators(ABC):
             An :class:`Estimate` for one variable and one probability without ``by``; otherwise a
             table with the ``by`` column, ``variable`` (for a list), ``quantile`` (the
             probability), ``estimate``, ``se``, ``ci_low``, ``ci_high``, ``n`` and, with ``by``,
-            ``df``.
+            ``df`` (and the design-effect columns when requested).
 
         Notes
         -----
@@ -667,6 +672,13 @@ class DesignEstimators(ABC):
         answer depends on rounding in its weights; here the value reaching ``q`` is taken.
         With ``na_rm=True`` R's ``svyquantile`` takes the degrees of freedom of the design
         restricted to the observed rows; here they are the design's (or the domain's).
+
+        The design effect of a Woodruff quantile is that of the proportion ``F(q_hat)`` its
+        interval is built on (``svymean(~I(x <= q_hat), deff = TRUE)``): the quantile's SE is that
+        proportion's SE times the slope of the quantile function over the interval, and the same
+        estimator under simple random sampling has the proportion's SRS SE times the same slope,
+        so the ratio of the two variances is the proportion's (Woodruff 1952; Francisco & Fuller
+        1991, Annals of Statistics 19(1), on the design-based variance of quantiles).
         """
         names = as_names(var)
         probs = self._probabilities(q)
@@ -674,9 +686,13 @@ class DesignEstimators(ABC):
         observed = _observed(observed, values)
         domains = self._domains(by)
         estimates = self._quantile_points(values, observed, domains, probs, names)
-        limits, se, df = self._quantile_intervals(values, observed, domains, probs, estimates, names, level)
+        limits, se, df, effects = self._quantile_intervals(
+            values, observed, domains, probs, estimates, names, level, self._deff_kind(deff)
+        )
         single = isinstance(var, str) and np.ndim(q) == 0
-        return self._quantile_output(names, probs, estimates, limits, se, df, observed, domains, level, single)
+        return self._quantile_output(
+            names, probs, estimates, limits, se, df, observed, domains, level, single, effects=effects
+        )
 
     @staticmethod
     def _probabilities(q: float | Sequence[float]) -> np.ndarray:
@@ -711,14 +727,16 @@ class DesignEstimators(ABC):
         estimates: np.ndarray,
         names: list[str],
         level: float,
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Woodruff limits (D, k, P, 2), SEs (D, k, P) and df (D,)."""
+        deff: Deff = False,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, Cells | None]:
+        """Woodruff limits (D, k, P, 2), SEs (D, k, P), df (D,) and, with ``deff``, the cells of
+        ``F(q_hat)`` whose design effects the quantiles carry."""
         k, n_probs = values.shape[1], len(probs)
         thresholds = estimates[np.maximum(domains.codes, 0)]  # (n, k, P): each row's own domain
         below = (values[:, :, None] <= thresholds) * observed[:, :, None]
         mask = np.repeat(observed, n_probs, axis=1)
         labels = [f"{name}<=q" for name in names for _ in probs]
-        cells = self._ratio_cells(below.reshape(self.n, k * n_probs), mask, mask, domains, labels)
+        cells = self._ratio_cells(below.reshape(self.n, k * n_probs), mask, mask, domains, labels, deff)
         t = np.array([t_quantile(level, df) for df in cells.df])[:, None]
         low = np.clip(cells.estimate - t * cells.se, 0.0, 1.0).reshape(domains.count, k, n_probs)
         high = np.clip(cells.estimate + t * cells.se, 0.0, 1.0).reshape(domains.count, k, n_probs)
@@ -730,7 +748,7 @@ class DesignEstimators(ABC):
                 limits[d, j, :, 0] = inverse_cdf_quantile(x, w, low[d, j])
                 limits[d, j, :, 1] = inverse_cdf_quantile(x, w, high[d, j])
         se = (limits[..., 1] - limits[..., 0]) / (2 * t[:, :, None])
-        return limits, se, cells.df
+        return limits, se, cells.df, cells if deff else None
 
     def _quantile_output(
         self,
@@ -745,9 +763,19 @@ class DesignEstimators(ABC):
         level: float,
         single: bool,
         interval: str = "woodruff",
+        effects: Cells | None = None,
     ) -> Estimate | pd.DataFrame:
         counts = domains.sum(observed)
+        deff, kish = (None, None) if effects is None else (effects.deff, effects.kish)
         if single and domains.column is None:
+            extra: dict[str, object] = {"probability": float(probs[0]), "interval": interval}
+            if deff is not None and kish is not None:
+                value = float(deff[0, 0])
+                extra |= {
+                    "deff": value,
+                    "n_effective": float(counts[0, 0] / value) if value > 0 else np.nan,
+                    "kish_deff": float(kish[0, 0]),
+                }
             return Estimate(
                 name=f"quantile({names[0]}, {probs[0]:g})",
                 estimate=float(estimates[0, 0, 0]),
@@ -757,7 +785,7 @@ class DesignEstimators(ABC):
                 n=int(round(counts[0, 0])),
                 df=float(df[0]),
                 level=level,
-                extra={"probability": float(probs[0]), "interval": interval},
+                extra=extra,
             )
         d_index, j_index, p_index = np.meshgrid(
             np.arange(domains.count), np.arange(len(names)), np.arange(len(probs)), indexing="ij"
@@ -777,6 +805,12 @@ class DesignEstimators(ABC):
         )
         if domains.column is not None:
             table["df"] = df[d_index.ravel()]
+        if deff is not None and kish is not None:
+            # The cells are (D, k x P) in the same variable-major, probability-minor order as the table.
+            table["deff"] = deff.ravel()
+            with np.errstate(divide="ignore", invalid="ignore"):
+                table["n_effective"] = np.asarray(table["n"], dtype=float) / deff.ravel()
+            table["kish_deff"] = kish.ravel()
         return pd.DataFrame(table)
 
 

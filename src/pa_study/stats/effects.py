@@ -30,6 +30,7 @@ from pa_study.stats._effects_weighting import (
 from pa_study.stats._errors import StatsInputError
 from pa_study.stats._moments import weighted_mean, weighted_var
 from pa_study.stats._results import Estimate, critical_value, minimum_detectable_effect
+from pa_study.stats.survey import SurveyDesign
 
 __all__ = ["METHODS", "EffectEstimate", "program_effect", "rows_in_levels_with_both_groups"]
 
@@ -212,7 +213,9 @@ def program_effect(
         ``balance`` and ``overlap`` tables and ``extra`` with ``method``, ``estimand``,
         ``se_method``, ``n_treated``, ``n_control``, ``n_clusters``, ``n_dropped_missing``, ``mde``
         (:func:`pa_study.stats.minimum_detectable_effect` at 80% power) and method-specific counts
-        (``n_matched_treated``, ``n_off_support``, ``n_boot_failed``, ``n_domain_treated``, ...).
+        (``n_matched_treated``, ``n_off_support``, ``n_boot_failed``, ``n_domain_treated``, ...);
+        for ``ra``, ``ipw`` and ``aipw`` with influence-function SEs also ``deff`` and
+        ``n_effective`` (:func:`influence_design_effect`).
 
     Raises
     ------
@@ -576,6 +579,7 @@ def _weighting_effect(sample: _Sample, spec: _Spec) -> EffectEstimate:
         n_clusters = _n_clusters(sample)
         df = None if n_clusters is None else float(n_clusters - 1)
         extra["se_method"] = "influence function" + (" (clustered)" if sample.cluster is not None else "")
+        extra |= influence_design_effect(fit.influence, sample.w, sample.cluster)
     else:
         draws, n_failed = bootstrap_effects(
             sample.y,
@@ -618,6 +622,25 @@ def _weighting_effect(sample: _Sample, spec: _Spec) -> EffectEstimate:
         balance=_balance_table(sample, spec, adjusted=adjusted),
         overlap=overlap,
     )
+
+
+def influence_design_effect(phi: np.ndarray, w: np.ndarray, cluster: np.ndarray | None) -> dict[str, float]:
+    """Return ``deff`` and ``n_effective`` of an estimator whose variance is that of the sum of its
+    influence values ``phi`` over clusters sampled with replacement (units without ``cluster``).
+
+    ``deff`` is that variance over the variance the same estimator would have under simple random
+    sampling with replacement of as many units: :meth:`SurveyDesign.linearized` with
+    ``deff="replace"`` on a one-stage design of the weights ``w`` and ``cluster`` as PSUs, i.e. the
+    SRS variance of the estimated total of the unweighted influence values ``phi / w`` (R's
+    ``deff = "replace"``; Stata's ``estat effects`` compares with sampling without replacement, which
+    this cluster-robust variance, having no finite-population correction, does not use either).
+    Units outside a ``domain`` enter with zero influence, so the comparison is with simple random
+    sampling of the whole sample (Stata's default, not ``srssubpop``). ``n_effective = n / deff``.
+    """
+    frame = pd.DataFrame({"_w": w} if cluster is None else {"_w": w, "_cluster": cluster})
+    design = SurveyDesign(frame, weight="_w", psu=None if cluster is None else "_cluster")
+    linear = design.linearized("effect", 0.0, phi, n=int(phi.shape[0]), deff="replace")
+    return {"deff": float(linear.extra["deff"]), "n_effective": float(linear.extra["n_effective"])}
 
 
 def _matching_effect(sample: _Sample, spec: _Spec) -> EffectEstimate:

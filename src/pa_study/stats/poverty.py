@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from pa_study.stats._errors import StatsInputError
+from pa_study.stats._estimators import Deff
 from pa_study.stats._results import Estimate
 from pa_study.stats.survey import (
     SurveyDesign,
@@ -238,17 +239,20 @@ def alkire_foster_curve(
     design: SurveyDesign | None = None,
     na_rm: bool = False,
     level: float = 0.95,
+    deff: Deff | None = False,
 ) -> pd.DataFrame:
     """Alkire-Foster H and M0 over several poverty cutoffs ``k`` (the dominance analysis over k).
 
-    Parameters are those of :func:`alkire_foster`, with ``ks`` the cutoffs. Unlike there, a cutoff
-    at which nobody is poor is not an error: H and M0 are then zero (only A is undefined).
+    Parameters are those of :func:`alkire_foster`, with ``ks`` the cutoffs, and ``deff`` that of
+    :meth:`SurveyDesign.mean` (``None``: the design's default). Unlike there, a cutoff at which
+    nobody is poor is not an error: H and M0 are then zero (only A is undefined).
 
     Returns
     -------
     pandas.DataFrame
         ``k``, ``measure`` (``H`` or ``M0``), ``estimate``, ``se``, ``ci_low``, ``ci_high``, ``n``,
-        ``df``, ``level``, in the order of ``ks``.
+        ``df``, ``level``, in the order of ``ks``; with design effects also ``deff``, ``n_effective``
+        and ``kish_deff`` (R's ``svymean(deff = TRUE)`` of the 0/1 poverty status and of the censored score).
 
     References
     ----------
@@ -262,14 +266,15 @@ def alkire_foster_curve(
         poor = (score >= float(k) - _K_TOLERANCE).astype(float)
         columns[f"{_PREFIX}H{i}"] = np.where(complete, poor, np.nan)
         columns[f"{_PREFIX}M{i}"] = np.where(complete, poor * score, np.nan)
-    # The curve's table carries no design effects: computing them would double its cost.
-    table = design.assign(**columns).mean(list(columns), na_rm=na_rm, level=level, deff=False)
+    # By default the curve carries no design effects: over a grid of cutoffs they would double its cost.
+    table = design.assign(**columns).mean(list(columns), na_rm=na_rm, level=level, deff=deff)
     assert isinstance(table, pd.DataFrame)
     keys = {name: (float(ks[i]), "H" if kind == "H" else "M0") for name, (i, kind) in _curve_keys(columns).items()}
     table["k"] = table["variable"].map(lambda v: keys[v][0])
     table["measure"] = table["variable"].map(lambda v: keys[v][1])
     table["df"], table["level"] = design.df, level
-    return table[["k", "measure", "estimate", "se", "ci_low", "ci_high", "n", "df", "level"]]
+    effects = [c for c in ("deff", "n_effective", "kish_deff") if c in table.columns]
+    return table[["k", "measure", "estimate", "se", "ci_low", "ci_high", "n", "df", "level", *effects]]
 
 
 def _curve_keys(columns: Mapping[str, np.ndarray]) -> dict[str, tuple[int, str]]:

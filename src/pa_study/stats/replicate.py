@@ -30,7 +30,7 @@ import pandas as pd
 
 from pa_study.stats._calibration import calibration_factors, joint_codes
 from pa_study.stats._errors import StatsInputError
-from pa_study.stats._estimators import DesignEstimators, Domains, t_quantile
+from pa_study.stats._estimators import Deff, DesignEstimators, Domains, t_quantile
 from pa_study.stats._moments import inverse_cdf_quantile
 from pa_study.stats._results import Estimate
 from pa_study.stats._stages import FULLY_ENUMERATED, aggregator
@@ -256,14 +256,15 @@ class ReplicateDesign(DesignEstimators):
         *,
         na_rm: bool = False,
         level: float = 0.95,
+        deff: Deff | None = False,
         interval: QuantileInterval = "woodruff",
     ) -> Estimate | pd.DataFrame:
         """Quantiles with Woodruff intervals from replicate SEs, or replicate quantiles directly.
 
         Parameters
         ----------
-        var, q, by, na_rm, level
-            As :meth:`SurveyDesign.quantile`.
+        var, q, by, na_rm, level, deff
+            As :meth:`SurveyDesign.quantile` (a design effect only with Woodruff intervals).
         interval : {"woodruff", "replicate"}
             ``"woodruff"`` (R's default for replicate designs): the interval of ``F(q_hat)`` from
             the replicate SE, mapped back through the quantile function. ``"replicate"``: the
@@ -277,9 +278,11 @@ class ReplicateDesign(DesignEstimators):
             As :meth:`SurveyDesign.quantile`.
         """
         if interval == "woodruff":
-            return super().quantile(var, q, by, na_rm=na_rm, level=level)
+            return super().quantile(var, q, by, na_rm=na_rm, level=level, deff=deff)
         if interval != "replicate":
             raise StatsInputError(f"interval must be 'woodruff' or 'replicate', got {interval!r}")
+        if deff:
+            raise StatsInputError("replicate quantile intervals carry no design effect; use interval='woodruff'")
         names = [var] if isinstance(var, str) else list(var)
         probs = self._probabilities(q)
         values, observed = self._numeric_matrix(names, na_rm)
