@@ -13,7 +13,15 @@ from pa_study.config import canonical_json
 from pa_study.errors import InputError
 from pa_study.files import write_json, write_parquet
 from pa_study.indicators import FAMILIES, family_settings
-from pa_study.indicators.output import FamilyResult, headline_row, json_ready, write_result
+from pa_study.indicators.output import (
+    ZERO_VARIANCE_DEFF,
+    FamilyResult,
+    estimate_from_row,
+    estimate_table,
+    headline_row,
+    json_ready,
+    write_result,
+)
 from pa_study.indicators.run import CENSUS_NOTE, run_indicators
 from pa_study.indicators.settings import county_entries
 from pa_study.stats import Estimate
@@ -103,6 +111,30 @@ def test_headline_rows_carry_threshold_verdicts_in_both_directions() -> None:
     assert (below["passes"], below["passes_ci"], below["reliable"]) == (False, "fail", True)
     reach = headline_row("cut", "cut", estimate, "def", threshold=0.025, operator=">=", min_n=500)
     assert (reach["passes"], reach["passes_ci"], reach["reliable"]) == (True, "inconclusive", False)
+
+
+def test_estimate_tables_keep_design_effects_for_the_headline_read_back_from_them(tmp_path) -> None:
+    with_deff = Estimate("p", 0.2, 0.02, 0.16, 0.24, n=400, extra={"deff": 1.6, "n_effective": 250.0})
+    at_zero = Estimate("q", 0.0, 0.0, 0.0, 0.01, n=300, extra={"deff": float("nan")})
+    without = Estimate("r", 0.5, 0.05, 0.4, 0.6, n=3)
+    table = estimate_table([({"group": "a"}, with_deff), ({"group": "b"}, at_zero), ({"group": "c"}, without)])
+    assert table.columns.tolist() == ["group", "estimate", "se", "ci_low", "ci_high", "n", "deff", "n_effective"]
+    assert table["deff"].iloc[0] == 1.6 and table["n_effective"].iloc[0] == 250.0
+    assert table[["deff", "n_effective"]].iloc[1:].isna().all().all()
+    # A table of estimates without design effects keeps its columns.
+    assert "deff" not in estimate_table([({"group": "c"}, without)]).columns
+    rows = [headline_row(g, g, estimate_from_row(table.iloc[i], g), "def") for i, g in enumerate("abc")]
+    assert (rows[0]["deff"], rows[0]["n_effective"]) == (1.6, 250.0) and "deff_note" not in rows[0]
+    # Requested but undefined at 0: none, saying why.
+    assert rows[1]["deff"] is None and rows[1]["n_effective"] is None and rows[1]["deff_note"] == ZERO_VARIANCE_DEFF
+    result = FamilyResult("identification", "H", settings("identification"), tables={"t": table}, headline=rows)
+    document = write_result(result, tmp_path / "identification.json", tmp_path / "identification")
+    written = pd.read_csv(tmp_path / "identification" / "t.csv", encoding="utf-8-sig")
+    # The cell of 3 respondents is suppressed with its design effect (which with n gives p(1 - p) back).
+    assert written["flag"].tolist() == [np.nan, np.nan, "x"]
+    assert written[["deff", "n_effective"]].iloc[2].isna().all() and written["deff"].iloc[0] == 1.6
+    suppressed = document["headline"][2]
+    assert suppressed["flag"] == "x" and suppressed["deff"] is None and suppressed["n_effective"] is None
 
 
 def test_write_result_lists_its_tables_relative_to_the_json(tmp_path) -> None:

@@ -494,7 +494,10 @@ def _alpha_headline(
     name, label = "cronbach_alpha", f"Cronbach's alpha, {dimension} scale (reverse-worded items recoded)"
     definition = (
         "raw alpha of the recoded items (psych::alpha, pairwise), computed on the unweighted sample: the sample's "
-        "reliability, not a design-based estimate of the population's; CI = alpha ± z x ASE"
+        "reliability, not a design-based estimate of the population's; CI = alpha ± z x ASE. No design effect or "
+        "effective sample size: the ASE (Duhachek & Iacobucci 2004) treats respondents as independent draws, so "
+        "there is no design-based variance to set against simple random sampling; the interval does not reflect the "
+        "sample's clustering in villages or its unequal weights, which a design-based one would typically widen"
     )
     try:
         with warnings.catch_warnings():
@@ -504,6 +507,7 @@ def _alpha_headline(
     except StatsInputError as exc:
         return [missing_row(name, label, definition, str(exc))]
     result.tables["alpha_items"] = alpha.item_stats.reset_index()
+    result.definitions[name] = definition
     half = critical_value(level) * alpha.ase
     estimate = Estimate(
         name=name,

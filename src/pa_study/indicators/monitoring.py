@@ -512,11 +512,12 @@ def with_share_deff(estimate: Estimate, *, n: int, population: float) -> Estimat
     of the same share from a simple random sample of ``n`` of ``population`` units without
     replacement, ``(1 - n/N) p (1 - p) / (n - 1)`` (R's ``deff = TRUE`` for a 0/1 mean; Kish 1965,
     section 8.2). For a share of a re-estimated model (vulnerability) it also carries the model's
-    uncertainty. Left without one where the share is 0 or 1 or ``n < 2``."""
+    uncertainty. Where the share is 0 or 1 or ``n < 2`` the design effect is undefined: NaN, which
+    the headline row reports as none, saying why (:func:`~pa_study.indicators.output.headline_row`)."""
     p = estimate.estimate
     srs = (1 - n / population) * p * (1 - p) / (n - 1) if n > 1 and population > n else 0.0
     if srs <= 0:
-        return estimate
+        return dataclasses.replace(estimate, extra={**estimate.extra, "deff": np.nan})
     deff = estimate.se**2 / srs
     return dataclasses.replace(estimate, extra={**estimate.extra, "deff": deff, "n_effective": n / deff})
 
@@ -734,14 +735,17 @@ def _add_relative(result: FamilyResult, persons: SurveyDesign, settings: Monitor
     options, level, min_n = settings.monitoring.relative, settings.level, settings.min_sample.group
     unit = settings.monitoring.unit
     median = dataclasses.replace(
-        cast(Estimate, persons.quantile("income_pc", 0.5, na_rm=True, level=level)), name="median_income_pc"
+        cast(Estimate, persons.quantile("income_pc", 0.5, na_rm=True, level=level, deff=None)), name="median_income_pc"
     )
     result.headline.append(
         headline_row(
             "median_income_pc",
             _LABELS["median_income_pc"],
             median,
-            f"weighted median of per-capita income over {unit}; Woodruff interval",
+            f"weighted median of per-capita income over {unit}; Woodruff interval; its design effect is that of "
+            "the share of persons at or below the median, on which the Woodruff interval rests (the quantile's design "
+            "and simple-random-sampling variances are that share's times the same squared slope of the quantile "
+            "function)",
             min_n=min_n,
         )
     )

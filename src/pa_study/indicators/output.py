@@ -26,6 +26,11 @@ from pa_study.stats import Estimate, threshold_verdict
 STATUSES = ("ok", "partial", "skipped", "too_small")
 #: Significant digits kept in the JSON: far below sampling error, and stable across platforms.
 _DIGITS = 10
+#: Why a headline estimate at 0 or 1 (no sampled unit with the event, or every one) has no design effect.
+ZERO_VARIANCE_DEFF = (
+    "no design effect: the estimate is at a bound (0 or 1) or its values do not vary in the sample, so its variance "
+    "under simple random sampling is zero and the ratio deff = V_design / V_srs is undefined"
+)
 
 
 @dataclass
@@ -120,24 +125,27 @@ def headline_row(
     -------
     dict
         With ``deff`` (the design effect against simple random sampling of the same number of
-        units, R's ``deff``; None where the estimator has none: a census, bootstrap or
-        model-based effects) and ``n_effective`` (``n / deff``) beside ``se``.
+        units, R's ``deff``; None where the estimator has none: a census, a quantile, a statistic
+        whose SE is not design-based, each saying why in its definition) and ``n_effective``
+        (``n / deff``) beside ``se``; ``deff_note`` (:data:`ZERO_VARIANCE_DEFF`) where a design
+        effect was computed but is undefined because the estimate is 0 or 1 or has no variance.
         Also ``mde``, the minimum detectable effect at 80% power, when the estimate carries one.
     """
-    deff = estimate.deff
-    usable = deff is not None and math.isfinite(deff) and deff > 0
+    deff = usable_deff(estimate)
     row: dict[str, Any] = {
         "name": name,
         "label": label,
         "estimate": estimate.estimate,
         "se": estimate.se,
-        "deff": deff if usable else None,
-        "n_effective": int(estimate.n) / deff if usable else None,
+        "deff": deff,
+        "n_effective": None if deff is None else int(estimate.n) / deff,
         "ci_low": estimate.ci_low,
         "ci_high": estimate.ci_high,
         "n": int(estimate.n),
         "definition": definition,
     }
+    if deff is None and estimate.deff is not None and (estimate.se == 0 or estimate.estimate in (0.0, 1.0)):
+        row["deff_note"] = ZERO_VARIANCE_DEFF
     if "mde" in estimate.extra:
         row["mde"] = float(estimate.extra["mde"])
     if design is not None:
@@ -225,9 +233,14 @@ def verdict_row(
 
 def estimate_from_row(row: Mapping[str, Any], name: str, *, n: int | None = None) -> Estimate:
     """Return one row of a tidy estimate table (``estimate``, ``se``, ``ci_low``, ``ci_high`` and
-    ``n`` or ``n_denominator``) as an :class:`~pa_study.stats.Estimate`; ``n`` overrides the row's."""
+    ``n`` or ``n_denominator``, and ``deff``, ``n_effective`` and ``kish_deff`` where the table has
+    them) as an :class:`~pa_study.stats.Estimate`; ``n`` overrides the row's. An empty ``deff`` in a
+    table that has the column comes back as NaN: requested, but undefined for this row."""
     count = n if n is not None else row["n"] if "n" in row else row["n_denominator"]
     extra = {k: float(row[k]) for k in _DESIGN_EFFECTS if k in row and row[k] is not None and not pd.isna(row[k])}
+    if "deff" in row and "deff" not in extra:
+        # The table has design effects and this row's is undefined: kept as NaN so the headline can say why.
+        extra["deff"] = math.nan
     return Estimate(
         name=name,
         estimate=float(row["estimate"]),
@@ -244,12 +257,32 @@ _DESIGN_EFFECTS = ("deff", "n_effective", "kish_deff")
 
 
 def estimate_table(rows: Sequence[tuple[dict[str, Any], Estimate]]) -> pd.DataFrame:
-    """Return a tidy table: each row's key columns followed by the estimate's fields."""
-    records = [
-        {**keys, "estimate": e.estimate, "se": e.se, "ci_low": e.ci_low, "ci_high": e.ci_high, "n": int(e.n)}
-        for keys, e in rows
-    ]
+    """Return a tidy table: each row's key columns followed by the estimate's fields.
+
+    ``deff`` and ``n_effective`` (``n / deff``) follow ``n`` when any estimate carries a design effect
+    (:attr:`~pa_study.stats.Estimate.deff`), empty (NaN) for the rows whose estimate has none or an
+    undefined one, so a headline read back with :func:`estimate_from_row` keeps them.
+    """
+    records = []
+    with_deff = any(e.deff is not None for _, e in rows)
+    for keys, e in rows:
+        record = {**keys, "estimate": e.estimate, "se": e.se, "ci_low": e.ci_low, "ci_high": e.ci_high, "n": int(e.n)}
+        if with_deff:
+            deff = usable_deff(e)
+            record |= (
+                {"deff": np.nan, "n_effective": np.nan}
+                if deff is None
+                else {"deff": deff, "n_effective": int(e.n) / deff}
+            )
+        records.append(record)
     return pd.DataFrame.from_records(records)
+
+
+def usable_deff(estimate: Estimate) -> float | None:
+    """Return the estimate's design effect when it is a positive finite number, else None (none was
+    requested, or it is undefined: no variance under simple random sampling to compare with)."""
+    deff = estimate.deff
+    return deff if deff is not None and math.isfinite(deff) and deff > 0 else None
 
 
 def json_ready(value: Any) -> Any:

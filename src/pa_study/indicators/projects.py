@@ -530,6 +530,7 @@ def _add_linkage(
         n=int(ledger["linked"].notna().sum()),
     )
     survey = _scaled(total, 1 / n_villages, names[1])
+    # A known constant minus (or plus) the survey estimate has its variance, so its design effect too.
     gap = Estimate(
         name=names[2],
         estimate=per_village - survey.estimate,
@@ -539,6 +540,7 @@ def _add_linkage(
         n=survey.n,
         df=survey.df,
         level=survey.level,
+        extra=dict(survey.extra),
     )
     rows = [ledger_row, survey, gap]
     if ledger_total > 0:
@@ -553,6 +555,7 @@ def _add_linkage(
                 n=share.n,
                 df=share.df,
                 level=share.level,
+                extra=dict(share.extra),
             )
         )
     else:

@@ -20,7 +20,7 @@ from pa_study.indicators.identification.exit import (
     judged_exits,
     unit_weights,
 )
-from pa_study.indicators.identification.poverty import af_curve, alkire_foster_result, fgt_table
+from pa_study.indicators.identification.poverty import af_curve, af_design_effects, alkire_foster_result, fgt_table
 from pa_study.indicators.identification.settings import IdentificationOptions, IdentificationSettings
 from pa_study.indicators.identification.targeting import (
     ELIGIBLE,
@@ -179,10 +179,16 @@ def _af_headline(
             "poverty alone makes a person multidimensionally poor and H is at least the income headcount"
         )
     at_k = curve[curve["k"] == float(af.k)].set_index("measure")
+    effects = af_design_effects(design, line, settings)
     min_n = settings.min_sample.group
     return [
         headline_row(
-            name, label, estimate_from_row(at_k.loc[measure], name), definition, min_n=min_n, poverty_lines=lines
+            name,
+            label,
+            estimate_from_row({**at_k.loc[measure], **effects.loc[measure]}, name),
+            definition,
+            min_n=min_n,
+            poverty_lines=lines,
         )
         for (name, label), measure in zip(_AF_LABELS.items(), ("M0", "H"), strict=True)
     ]

@@ -94,6 +94,18 @@ def alkire_foster_result(design: SurveyDesign, line: float, settings: Identifica
     return alkire_foster(k=settings.identification.alkire_foster.k, **_af_dimensions(design, line, settings))  # type: ignore[arg-type]
 
 
+def af_design_effects(design: SurveyDesign, line: float, settings: IdentificationSettings) -> pd.DataFrame:
+    """Return the design effects of H and M0 at the configured ``k`` (index ``measure``; ``deff``,
+    ``n_effective``, ``kish_deff``; no columns when the design reports none, as a census).
+
+    R's ``svymean(deff = TRUE)`` of the 0/1 poverty status and of the censored score: the headline
+    pair carries them, the curve over every cutoff (:func:`af_curve`) does not, as they would double its cost.
+    """
+    k = float(settings.identification.alkire_foster.k)
+    table = alkire_foster_curve(ks=[k], deff=None, **_af_dimensions(design, line, settings))  # type: ignore[arg-type]
+    return table.set_index("measure").drop(columns=["k", "estimate", "se", "ci_low", "ci_high", "n", "df", "level"])
+
+
 def af_curve(design: SurveyDesign, line: float, settings: IdentificationSettings) -> pd.DataFrame:
     """Return H and M0 at the configured ``k`` and every cutoff of ``alkire_foster.k_grid``.
 
