@@ -265,8 +265,14 @@ WORDS: dict[str, dict[str, str]] = {
         "svydesign(ids = ~village + household, strata = ~township + group, fpc = ~N_villages + N_group, weights "
         "= ~weight, nest = TRUE). Where a county gives the register's counts (design.calibration), its weights are "
         "raked to them and the variances of household shares, means and totals are those of R's rake(design, "
-        "list(~township, ~status), list(township_households, status_households)). Every headline estimate carries "
-        "its design effect against simple random sampling (deff) and the effective sample size n / deff.",
+        "list(~township, ~status), list(township_households, status_households)). Every headline estimate from a "
+        "sample carries its design effect (deff: its design-based variance over that of the same estimator under "
+        "simple random sampling of as many units; for a regression coefficient or a programme effect, computed from "
+        "its influence values, as Stata's estat effects; for a median, that of the share at or below it, on which its "
+        "Woodruff interval rests) and the effective sample size n / deff. None is given for the project ledger (a "
+        "census, without sampling error), for Cronbach's alpha (its standard error is not design-based) or for an "
+        "estimate of 0 or 1 (no variance under simple random sampling); the definitions (Appendix B) and the results "
+        "files say why.",
         "codebook_intro": "The codebook {path} (version {version}) defines every instrument and variable; "
         "personal-data variables never leave the ingest step.",
         "provenance_intro": "Inputs of this report and of the study, with their SHA-256 hashes.",
@@ -455,8 +461,11 @@ WORDS: dict[str, dict[str, str]] = {
         "svydesign(ids = ~village + household, strata = ~township + group, fpc = ~N_villages + N_group, "
         "weights = ~weight, nest = TRUE) 的结果一致。提供建档立卡户数（design.calibration）的县，其权数按这些户数"
         "迭代比例校准，按户计的比例、均值和总量的方差与 rake(design, list(~township, ~status), "
-        "list(township_households, status_households)) 一致。每项核心估计同时给出相对简单随机抽样的设计效应（deff）"
-        "与有效样本量 n / deff。",
+        "list(township_households, status_households)) 一致。每项基于抽样的核心估计同时给出设计效应（deff：设计方差与"
+        "同一估计量在同等样本量简单随机抽样下方差之比；回归系数与项目效应按其影响函数计算，同Stata的estat effects；"
+        "中位数取其Woodruff区间所依据的“不高于中位数者比例”的设计效应）与有效样本量 n / deff。项目台账（普查，无抽样"
+        "误差）、克朗巴赫α系数（其标准误并非基于设计）以及取值为0或1的估计（简单随机抽样方差为零）不给出设计效应，"
+        "原因见附录B的定义及结果文件。",
         "codebook_intro": "变量编码手册 {path}（版本 {version}）定义了每个问卷与变量；个人信息变量在读入阶段即被删除。",
         "provenance_intro": "本报告及研究的输入文件及其SHA-256哈希值。",
         "config_hash": "配置（合并后规范JSON）SHA-256：{sha}",
