@@ -4,6 +4,7 @@ relative and international lines, on small hand-made tables and a simulated coun
 from __future__ import annotations
 
 import dataclasses
+import math
 
 import numpy as np
 import pandas as pd
@@ -17,6 +18,7 @@ from pa_study.indicators.monitoring import (
     weighted_median,
     with_share_deff,
 )
+from pa_study.indicators.output import ZERO_VARIANCE_DEFF, headline_row
 from pa_study.stats import Estimate
 from tests.helpers.indicator_data import households, settings
 from tests.helpers.project import config
@@ -206,7 +208,11 @@ def test_a_replicated_share_has_its_variance_over_the_simple_random_samples() ->
     with_deff = with_share_deff(share, n=400, population=10_000)
     assert with_deff.deff == pytest.approx(0.02**2 / ((1 - 400 / 10_000) * 0.2 * 0.8 / 399))
     assert with_deff.n_effective == pytest.approx(400 / with_deff.deff)
-    assert with_share_deff(dataclasses.replace(share, estimate=0.0), n=400, population=10_000).deff is None
+    # At 0 the SRS variance is zero: the design effect is undefined, and the headline row says so.
+    at_zero = with_share_deff(dataclasses.replace(share, estimate=0.0), n=400, population=10_000)
+    assert math.isnan(at_zero.deff)
+    row = headline_row("s", "s", at_zero, "def")
+    assert row["deff"] is None and row["n_effective"] is None and row["deff_note"] == ZERO_VARIANCE_DEFF
 
 
 def test_international_lines_move_from_ppp_prices_to_the_survey_year() -> None:
