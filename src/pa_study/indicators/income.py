@@ -876,6 +876,10 @@ def _definitions(settings: IncomeSettings) -> dict[str, str]:
         f"{PARALLEL_TRENDS['earned_pc']} (yuan). No design here supports causal language",
         "mde": "minimum detectable effect: (t_{0.975} + t_{0.80}) × SE, the smallest effect a 5% test detects with "
         "80% power (Bloom 1995)",
+        "deff": "design effect of an effect: its village-clustered variance over the variance the same estimator "
+        "would have from a simple random sample of as many households drawn with replacement (the SRS variance of "
+        "the estimated total of its unweighted influence values, as Stata's estat effects; with replacement because "
+        "the clustered variance has no finite-population correction either); n_effective = n / deff",
         "effects_by_group": "ATT within registration groups, baseline labour capacity and (registered households) "
         "main cause of poverty: domain estimates of the headline models with the groups' indicators added; "
         "intervals not adjusted for the number of groups",
