@@ -400,8 +400,10 @@ def index_distribution(frame: pd.DataFrame) -> pd.DataFrame:
         weighted sample distribution, for the figure: they carry no SEs.
     """
     rows = []
+    # Only the two columns the summaries read: a boolean selection copies every column it keeps.
+    summarised = frame[[INDEX, "weight"]]
     for split, group, selects in DISTRIBUTION_GROUPS:
-        members = frame[selects(frame).to_numpy(dtype=bool) & frame[INDEX].notna().to_numpy()]
+        members = summarised[selects(frame).to_numpy(dtype=bool) & frame[INDEX].notna().to_numpy()]
         if members.empty:
             continue
         values, weights = as_float(members[INDEX]), as_float(members["weight"])
