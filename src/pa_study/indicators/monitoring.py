@@ -411,11 +411,15 @@ class VulnerabilityModel:
     floored: int
 
 
-def _wls(x: np.ndarray, y: np.ndarray, w: np.ndarray) -> np.ndarray:
-    # Weighted least squares by its normal equations: the fit runs three times in every bootstrap
-    # replicate, where a formula interface (or an SVD) would cost more than the small k x k solve.
+def _wls(x: np.ndarray, w: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
+    """Weighted least squares on ``x`` with weights ``w``: a function of the response giving the
+    coefficients, so that two responses with the same weights share the cross-products."""
+    # By its normal equations: the fit runs three times in every bootstrap replicate, where a
+    # formula interface (or an SVD) would cost more than the small k x k solve; X'WX is most of the
+    # cost at a million households.
     weighted = x * w[:, None]
-    return np.linalg.solve(weighted.T @ x, weighted.T @ y)
+    gram = weighted.T @ x
+    return lambda y: np.linalg.solve(gram, weighted.T @ y)
 
 
 def fit_vulnerability(
@@ -444,22 +448,23 @@ def fit_vulnerability(
     -------
     VulnerabilityModel
     """
-    beta = _wls(x, log_income, weights)
+    survey_weighted = _wls(x, weights)
+    beta = survey_weighted(log_income)
     squared = (log_income - x @ beta) ** 2
     floor = 0.01 * float(np.average(squared, weights=weights))
     if variance_model == "linear":
-        theta = _wls(x, squared, weights)
+        theta = survey_weighted(squared)
         first = np.maximum(x @ theta, floor)
-        theta = _wls(x, squared, weights / first**2)
+        theta = _wls(x, weights / first**2)(squared)
         fitted = x @ theta
         floored = int((fitted < floor).sum())
         variance = np.maximum(fitted, floor)
     else:
         logged = np.log(np.maximum(squared, 1e-12))
-        theta = _wls(x, logged, weights)
+        theta = survey_weighted(logged)
         smear = float(np.average(np.exp(logged - x @ theta), weights=weights))
         variance, floored = smear * np.exp(x @ theta), 0
-    beta = _wls(x, log_income, weights / variance)
+    beta = _wls(x, weights / variance)(log_income)
     probability = ndtr((log_line - x @ beta) / np.sqrt(variance))
     return VulnerabilityModel(beta, theta, probability, floored)
 
