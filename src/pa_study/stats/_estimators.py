@@ -744,9 +744,10 @@ class DesignEstimators(ABC):
         for d in range(domains.count):
             for j in range(k):
                 rows = self._domain_rows(observed, domains, d, j, names[j])
-                x, w = values[rows, j], self._weights[rows]
-                limits[d, j, :, 0] = inverse_cdf_quantile(x, w, low[d, j])
-                limits[d, j, :, 1] = inverse_cdf_quantile(x, w, high[d, j])
+                # Both limits in one call: the values are sorted once (a census column is large).
+                bounds = np.concatenate([low[d, j], high[d, j]])
+                both = inverse_cdf_quantile(values[rows, j], self._weights[rows], bounds)
+                limits[d, j, :, 0], limits[d, j, :, 1] = both[:n_probs], both[n_probs:]
         se = (limits[..., 1] - limits[..., 0]) / (2 * t[:, :, None])
         return limits, se, cells.df, cells if deff else None
 
