@@ -83,6 +83,16 @@ def test_registered_values_are_whole_cells_in_tables_and_anywhere_in_text():
     assert mask_text("cannot read '萧贵庆' as yes/no") == f"cannot read '[removed: {PERSONAL_VALUE}]' as yes/no"
 
 
+def test_values_registered_after_a_screen_are_screened_and_the_longest_value_at_a_place_is_masked():
+    frame = pd.DataFrame({"note": pd.array(["王小明", "李四", "王小明明"], dtype="string")})
+    register_personal_values(["王小明"])
+    assert [f.row for f in personal_cells(frame)] == [0]
+    register_personal_values(["李四", "王小明明"])
+    assert [f.row for f in personal_cells(frame)] == [0, 1, 2]
+    removed = f"[removed: {PERSONAL_VALUE}]"
+    assert mask_text("王小明明和 李四、王小明") == f"{removed}和 {removed}、{removed}"
+
+
 def test_mask_text_replaces_only_the_personal_part():
     text = f"row 5: '{PHONE}' and '{ID_NUMBER}' but not 'a{PHONE}b' or 3200"
     assert mask_text(text) == (f"row 5: '[removed: {MOBILE}]' and '[removed: {ID_CARD}]' but not 'a{PHONE}b' or 3200")

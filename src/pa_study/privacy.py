@@ -49,7 +49,56 @@ _ELEVEN_DIGITS = r"(?:\d[-\s]?){10}\d"
 _PHONE_RANGE = (13_000_000_000, 20_000_000_000)
 _ID_RANGE = (10**16, 10**18)
 
-_registered: set[str] = set()
+
+
+class _PersonalValues:
+    """The registered values of personal columns, with lookups that stay fast when a census county
+    registers millions of names: a hash index of them for screening whole columns (pandas' ``isin``
+    turned the whole set into Arrow scalars on every call: minutes per chunk of a 1,000,000-household
+    file), and their lengths, so free text is searched for them by its substrings of those lengths
+    instead of by every value."""
+
+    def __init__(self) -> None:
+        self.values: set[str] = set()
+        self._index: pd.Index | None = None
+        self._lengths: list[int] | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self.values)
+
+    def add(self, text: str) -> None:
+        if text not in self.values:
+            self.values.add(text)
+            self._index, self._lengths = None, None
+
+    def clear(self) -> None:
+        self.values.clear()
+        self._index, self._lengths = None, None
+
+    def cells(self, texts: pd.Series) -> np.ndarray:
+        """Which of ``texts`` (missing: never) is a registered value, as a boolean array."""
+        if self._index is None:
+            self._index = pd.Index(sorted(self.values), dtype=object)
+        return self._index.get_indexer(texts.astype(object).to_numpy()) >= 0
+
+    def lengths(self) -> list[int]:
+        """The lengths of the registered values, longest first."""
+        if self._lengths is None:
+            self._lengths = sorted({len(v) for v in self.values}, reverse=True)
+        return self._lengths
+
+    def find(self, text: str, start: int = 0) -> tuple[int, int] | None:
+        """The leftmost registered value in ``text`` from ``start`` (the longest one there), as
+        ``(start, end)``, or ``None``."""
+        lengths = self.lengths()
+        for i in range(start, len(text)):
+            for length in lengths:
+                if i + length <= len(text) and text[i : i + length] in self.values:
+                    return i, i + length
+        return None
+
+
+_registered = _PersonalValues()
 
 
 @dataclass(frozen=True)
@@ -137,7 +186,7 @@ def personal_kind(text: str, *, whole_cell: bool = True) -> str | None:
         return MOBILE
     if _registered:
         compact = "".join(folded.split())
-        if compact in _registered if whole_cell else any(v in compact for v in _registered):
+        if compact in _registered.values if whole_cell else _registered.find(compact) is not None:
             return PERSONAL_VALUE
     return None
 
@@ -148,10 +197,18 @@ def mask_text(text: str) -> str:
     folded = _normalised(text)
     masked = _ID_CANDIDATE.sub(lambda m: f"[removed: {ID_CARD}]" if is_id_card_number(m.group()) else m.group(), folded)
     masked = _MOBILE_NUMBER.sub(f"[removed: {MOBILE}]", masked)
-    for value in sorted(_registered, key=len, reverse=True):
-        if value in masked:
-            masked = masked.replace(value, f"[removed: {PERSONAL_VALUE}]")
+    masked = _masked_registered_values(masked)
     return masked if masked != folded else text
+
+
+def _masked_registered_values(text: str) -> str:
+    """``text`` with each registered value in it replaced, scanning left to right and taking the
+    longest value at each place."""
+    marker, parts, start = f"[removed: {PERSONAL_VALUE}]", [], 0
+    while (found := _registered.find(text, start)) is not None:
+        parts += [text[start : found[0]], marker]
+        start = found[1]
+    return "".join([*parts, text[start:]])
 
 
 def register_personal_values(values: Iterable[Any], *, vocabulary: Iterable[str] = ()) -> None:
@@ -222,7 +279,7 @@ def _column_findings(values: pd.Series) -> list[tuple[int, str]]:
     candidates = text.str.normalize("NFKC").str.contains(_ELEVEN_DIGITS, regex=True, na=False).to_numpy()
     if _registered:
         stripped = text.str.normalize("NFKC").str.replace(r"\s+", "", regex=True)
-        candidates |= stripped.isin(_registered).fillna(False).to_numpy(dtype=bool)
+        candidates |= _registered.cells(stripped)
     hits = []
     for row in np.flatnonzero(candidates):
         kind = personal_kind(str(text.iloc[row]))
