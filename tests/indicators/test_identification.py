@@ -348,6 +348,24 @@ def test_alkire_foster_by_default_needs_more_than_income_poverty_and_is_given_ov
     assert any("not above the income weight" in note for note in notes)
 
 
+def test_where_nobody_is_multidimensionally_poor_h_rests_on_the_effective_sample_size() -> None:
+    # Nobody poor, so the Korn-Graubard interval of H is all there is: with unequal weights it rests
+    # on n over the Kish design effect of the persons' weights, at the headline k and every cutoff.
+    equal = [{}] * 40
+    unequal = [{"weight": 1.0}] * 20 + [{"weight": 9.0}] * 20
+    results = [
+        identification_indicators({"households": households(r)}, settings("identification", **SMALL))
+        for r in (equal, unequal)
+    ]
+    (h_equal, h_unequal) = (row(r, "af_h") for r in results)
+    assert h_equal["estimate"] == h_unequal["estimate"] == 0
+    assert h_unequal["ci_high"] > h_equal["ci_high"] > 0
+    assert h_unequal["deff"] is None and h_unequal["deff_note"]  # undefined at 0, and said so
+    grids = [r.tables["af_grid"].set_index(["k", "measure"])["ci_high"] for r in results]
+    assert grids[1][1.0, "H"] > grids[0][1.0, "H"]  # another cutoff, same denominator
+    assert grids[1][0.4, "H"] == pytest.approx(h_unequal["ci_high"])
+
+
 def test_bounded_indices_keep_their_intervals_inside_zero_and_one() -> None:
     rows = [{"registered": True, "hh_size": 5, **POOR}, {"registered": True, "hh_size": 1}, {}, {}] * 10
     result = identification_indicators({"households": households(rows)}, settings("identification", **SMALL))

@@ -163,7 +163,7 @@ def _af_headline(
     options = settings.identification
     definition = _af_definition(options)
     try:
-        curve = af_curve(design, line, settings)
+        curve = af_curve(design, line, settings, af_design_effects(design, line, settings))
     except StatsInputError as exc:
         result.notes.append(f"Alkire-Foster index not computed: {exc}")
         return [missing_row(name, label, definition, str(exc)) for name, label in _AF_LABELS.items()]
@@ -179,13 +179,12 @@ def _af_headline(
             "poverty alone makes a person multidimensionally poor and H is at least the income headcount"
         )
     at_k = curve[curve["k"] == float(af.k)].set_index("measure")
-    effects = af_design_effects(design, line, settings)
     min_n = settings.min_sample.group
     return [
         headline_row(
             name,
             label,
-            estimate_from_row({**at_k.loc[measure], **effects.loc[measure]}, name),
+            estimate_from_row(at_k.loc[measure], name),
             definition,
             min_n=min_n,
             poverty_lines=lines,

@@ -99,32 +99,51 @@ def af_design_effects(design: SurveyDesign, line: float, settings: Identificatio
     ``n_effective``, ``kish_deff``; no columns when the design reports none, as a census).
 
     R's ``svymean(deff = TRUE)`` of the 0/1 poverty status and of the censored score: the headline
-    pair carries them, the curve over every cutoff (:func:`af_curve`) does not, as they would double its cost.
+    pair carries them, the curve over every cutoff (:func:`af_curve`) only at the configured ``k``, as
+    they would double its cost.
     """
     k = float(settings.identification.alkire_foster.k)
     table = alkire_foster_curve(ks=[k], deff=None, **_af_dimensions(design, line, settings))  # type: ignore[arg-type]
     return table.set_index("measure").drop(columns=["k", "estimate", "se", "ci_low", "ci_high", "n", "df", "level"])
 
 
-def af_curve(design: SurveyDesign, line: float, settings: IdentificationSettings) -> pd.DataFrame:
+def af_curve(
+    design: SurveyDesign, line: float, settings: IdentificationSettings, effects: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Return H and M0 at the configured ``k`` and every cutoff of ``alkire_foster.k_grid``.
 
     H is a proportion (the configured proportion interval); M0 gets logit-scale limits, bounded by
     H's interval where it is zero. Plotted against ``k`` for each county, the curves show whether a
     ranking of counties holds for every cutoff (dominance) or depends on the one chosen.
 
+    Parameters
+    ----------
+    design, line, settings
+        The household design, the poverty line and the family's settings.
+    effects : DataFrame, optional
+        The design effects at the configured ``k`` (:func:`af_design_effects`). That cutoff's rows
+        carry them, and where nobody is poor at a cutoff, H's Korn-Graubard interval rests on ``n``
+        over their ``kish_deff`` (the Kish design effect of the persons' weights, the same at every
+        cutoff, as the denominator is) instead of the nominal ``n``.
+
     Returns
     -------
     DataFrame
-        ``k``, ``measure`` (``H``, ``M0``), ``estimate``, ``se``, ``ci_low``, ``ci_high``, ``n``.
+        ``k``, ``measure`` (``H``, ``M0``), ``estimate``, ``se``, ``ci_low``, ``ci_high``, ``n``
+        (and ``deff``, ``n_effective`` with ``effects``).
     """
     options = settings.identification.alkire_foster
     ks = sorted({float(k) for k in (*options.k_grid, options.k)})
     table = alkire_foster_curve(ks=ks, **_af_dimensions(design, line, settings))  # type: ignore[arg-type]
+    at_every_k = {} if effects is None or "kish_deff" not in effects else {"kish_deff": effects.loc["H", "kish_deff"]}
     rows = []
     for k in ks:
         at = table[table["k"] == k].set_index("measure")
-        h = proportion_interval(estimate_from_row(at.loc["H"], "H"), method=settings.proportion_interval, design=design)
-        m0 = bounded_interval(estimate_from_row(at.loc["M0"], "M0"), design=design, at_bound=(0.0, h.ci_high))
+        if effects is not None and k == float(options.k):
+            h_row, m0_row = ({**at.loc[m], **effects.loc[m]} for m in ("H", "M0"))
+        else:
+            h_row, m0_row = {**at.loc["H"], **at_every_k}, at.loc["M0"]
+        h = proportion_interval(estimate_from_row(h_row, "H"), method=settings.proportion_interval, design=design)
+        m0 = bounded_interval(estimate_from_row(m0_row, "M0"), design=design, at_bound=(0.0, h.ci_high))
         rows += [({"k": k, "measure": "H"}, h), ({"k": k, "measure": "M0"}, m0)]
     return estimate_table(rows)
