@@ -50,7 +50,6 @@ _PHONE_RANGE = (13_000_000_000, 20_000_000_000)
 _ID_RANGE = (10**16, 10**18)
 
 
-
 class _PersonalValues:
     """The registered values of personal columns, with lookups that stay fast when a census county
     registers millions of names: a hash index of them for screening whole columns (pandas' ``isin``
