@@ -45,21 +45,18 @@ _ID_CANDIDATE = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
 # A dot before the digits makes them decimals of a number (0.13812345678), not a phone number.
 _MOBILE_NUMBER = re.compile(r"(?<![0-9A-Za-z.])(?:(?:\+|00)?86[-\s]?)?1[3-9]\d(?:[-\s]?\d{4}){2}(?![0-9A-Za-z])")
 #: Cheap pre-filter for vectorised screening: a cell can only hold either pattern with 11 digits.
-_ELEVEN_DIGITS = r"(?:\d[-\s]?){10}\d"
+_ELEVEN_DIGITS = re.compile(r"(?:\d[-\s]?){10}\d")
 _PHONE_RANGE = (13_000_000_000, 20_000_000_000)
 _ID_RANGE = (10**16, 10**18)
 
 
 class _PersonalValues:
-    """The registered values of personal columns, with lookups that stay fast when a census county
-    registers millions of names: a hash index of them for screening whole columns (pandas' ``isin``
-    turned the whole set into Arrow scalars on every call: minutes per chunk of a 1,000,000-household
-    file), and their lengths, so free text is searched for them by its substrings of those lengths
-    instead of by every value."""
+    """The registered values of personal columns, and their lengths, so that free text is searched
+    for them by its substrings of those lengths instead of value by value (a census county registers
+    millions of names)."""
 
     def __init__(self) -> None:
         self.values: set[str] = set()
-        self._index: pd.Index | None = None
         self._lengths: list[int] | None = None
 
     def __bool__(self) -> bool:
@@ -68,17 +65,11 @@ class _PersonalValues:
     def add(self, text: str) -> None:
         if text not in self.values:
             self.values.add(text)
-            self._index, self._lengths = None, None
+            self._lengths = None
 
     def clear(self) -> None:
         self.values.clear()
-        self._index, self._lengths = None, None
-
-    def cells(self, texts: pd.Series) -> np.ndarray:
-        """Which of ``texts`` (missing: never) is a registered value, as a boolean array."""
-        if self._index is None:
-            self._index = pd.Index(sorted(self.values), dtype=object)
-        return self._index.get_indexer(texts.astype(object).to_numpy()) >= 0
+        self._lengths = None
 
     def lengths(self) -> list[int]:
         """The lengths of the registered values, longest first."""
@@ -274,17 +265,20 @@ def _column_findings(values: pd.Series) -> list[tuple[int, str]]:
         return []
     if pd.api.types.is_numeric_dtype(values):
         return _number_findings(values)
-    text = values.astype("string")
-    candidates = text.str.normalize("NFKC").str.contains(_ELEVEN_DIGITS, regex=True, na=False).to_numpy()
-    if _registered:
-        stripped = text.str.normalize("NFKC").str.replace(r"\s+", "", regex=True)
-        candidates |= _registered.cells(stripped)
-    hits = []
-    for row in np.flatnonzero(candidates):
-        kind = personal_kind(str(text.iloc[row]))
-        if kind:
-            hits.append((int(row), kind))
-    return hits
+    # Each distinct text is screened once: survey columns repeat a few values (villages, answers)
+    # over many rows, and pandas' string methods ran Python per cell anyway.
+    codes, distinct = pd.factorize(values.astype("string"))
+    flagged = {code: kind for code, text in enumerate(distinct) if (kind := _text_kind(str(text)))}
+    rows = np.flatnonzero(np.isin(codes, list(flagged))) if flagged else []
+    return [(int(row), flagged[int(codes[row])]) for row in rows]
+
+
+def _text_kind(text: str) -> str | None:
+    """:func:`personal_kind` of a table cell, skipping its checks where no personal value can be."""
+    folded = _normalised(text)
+    if _ELEVEN_DIGITS.search(folded) or (_registered and "".join(folded.split()) in _registered.values):
+        return personal_kind(text)
+    return None
 
 
 def _number_findings(values: pd.Series) -> list[tuple[int, str]]:

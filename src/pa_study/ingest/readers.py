@@ -528,6 +528,8 @@ def _cell_text(value: Any) -> str | None:
     """Return a raw cell as text, or ``None`` if empty. Integral floats lose their ``.0``."""
     if value is None:
         return None
+    if type(value) is str:  # most cells: checked first, as this runs once per cell of the sheet
+        return value if value.strip() else None
     if isinstance(value, bool):
         return "1" if value else "0"
     if isinstance(value, float):
