@@ -573,3 +573,35 @@ def test_every_estimate_reports_its_minimum_detectable_effect(api: pd.DataFrame)
         expected = (stats.t.ppf(0.975, result.df) + stats.t.ppf(0.8, result.df)) * result.se
         assert result.extra["mde"] == pytest.approx(expected, rel=1e-10)
     assert minimum_detectable_effect(1.0) == pytest.approx(stats.norm.ppf(0.975) + stats.norm.ppf(0.8))
+
+
+def test_sparse_fixed_effect_design_fits_as_the_dense_one() -> None:
+    from scipy import sparse
+
+    from pa_study.stats._effects_weighting import effect_with_influence, fit_logit
+
+    rng = np.random.default_rng(15)
+    n, levels = 400, 12
+    village = rng.integers(0, levels, n)
+    x = rng.normal(size=n)
+    d = (rng.random(n) < expit(0.5 * x + (village % 3 - 1) * 0.4)).astype(float)
+    y = 1.0 + x + d + 0.1 * village + rng.normal(size=n)
+    w = rng.uniform(1, 3, n)
+    dense = np.column_stack([np.ones(n), x, (village[:, None] == np.arange(1, levels)).astype(float)])
+    compact = sparse.csr_array(dense)
+    gamma_dense, ok_dense = fit_logit(dense, d, w[None, :])
+    gamma_sparse, ok_sparse = fit_logit(compact, d, w[None, :])
+    assert ok_dense[0] and ok_sparse[0]
+    np.testing.assert_allclose(gamma_sparse, gamma_dense, rtol=1e-9, atol=1e-12)
+    options = {"estimand": "att", "method": "aipw", "domain": np.ones(n)}
+    one = effect_with_influence(y, d, dense, w, gamma_dense[0], **options)
+    other = effect_with_influence(y, d, compact, w, gamma_sparse[0], **options)
+    assert other.estimate == pytest.approx(one.estimate, rel=1e-9)
+    np.testing.assert_allclose(other.influence, one.influence, rtol=1e-7, atol=1e-12)
+
+
+def test_a_covariate_collinear_with_the_fixed_effects_is_named() -> None:
+    data = small_data().assign(group=lambda f: np.arange(len(f)) % 4)
+    data = data.assign(x3=lambda f: (f["group"] == 2).astype(float))
+    with pytest.raises(StatsInputError, match=r"'group\[2\]' is constant or collinear"):
+        program_effect(data, method="ipw", outcome="y", treatment="d", covariates=["x1", "x3"], fixed_effects="group")

@@ -55,6 +55,38 @@ def check_full_rank(X: np.ndarray, names: list[str], what: str) -> None:
             )
 
 
+def check_full_rank_gram(gram: np.ndarray, names: list[str], what: str) -> None:
+    """:func:`check_full_rank` of a design given by its cross-product ``X'X`` (k x k), for a design
+    too large to hold densely (fixed-effect dummies of a census): rank(X) = rank(X'X).
+
+    The cross-product is first scaled to a unit diagonal (the rank does not change), so columns of
+    very different scales (incomes beside 0/1 dummies) are not mistaken for collinear ones; the
+    first collinear column is found by bisection over the leading blocks, whose rank deficiency
+    persists once it appears.
+    """
+    diagonal = np.diag(gram).copy()
+    zero = np.flatnonzero(diagonal <= 0)
+    if zero.size:
+        raise StatsInputError(f"{what}: column {names[zero[0]]!r} is zero on every row of the sample; drop it")
+    scale = 1.0 / np.sqrt(diagonal)
+    scaled = gram * scale[:, None] * scale[None, :]
+    k = scaled.shape[0]
+
+    def full(j: int) -> bool:
+        return int(np.linalg.matrix_rank(scaled[:j, :j], hermitian=True)) == j
+
+    if full(k):
+        return
+    low, high = 1, k  # the leading block of `low` columns is of full rank, that of `high` is not
+    while high - low > 1:
+        middle = (low + high) // 2
+        low, high = (middle, high) if full(middle) else (low, middle)
+    raise StatsInputError(
+        f"{what}: column {names[high - 1]!r} is constant or collinear with the columns before it "
+        f"({', '.join(map(repr, names[: high - 1])) or 'none'}); drop it"
+    )
+
+
 def wls_robust(
     y: np.ndarray,
     X: np.ndarray,

@@ -37,6 +37,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import sparse
 from scipy.special import expit
 
 from pa_study.stats._effects_linear import group_sums
@@ -48,13 +49,22 @@ _MAX_HALVINGS = 30
 _CHUNK_CELLS = 4_000_000
 
 
-def crossproducts(Z: np.ndarray, V: np.ndarray) -> np.ndarray:
+def scale_rows(Z: np.ndarray | sparse.csr_array, v: np.ndarray) -> np.ndarray | sparse.csr_array:
+    """Return ``Z * v[:, None]`` for a dense design or a sparse one (fixed-effect dummies)."""
+    return sparse.diags_array(v) @ Z if sparse.issparse(Z) else Z * v[:, None]
+
+
+def crossproducts(Z: np.ndarray | sparse.csr_array, V: np.ndarray) -> np.ndarray:
     """Return the stack of weighted cross-products ``Z' diag(V[b]) Z`` (B x k x k).
 
     Many weight rows (bootstrap replicates) share one matrix product with the row-wise outer
     products of ``Z``; a single row (or a wide ``Z``, whose outer products would not fit in memory)
-    is done directly.
+    is done directly. A sparse ``Z`` (fixed-effect dummies, one non-zero per effect in a row) is
+    multiplied as such: the cost and memory follow its non-zeros, not rows x levels, and only the
+    k x k result is dense.
     """
+    if sparse.issparse(Z):
+        return np.stack([(Z.T @ scale_rows(Z, v)).toarray() for v in V])
     n, k = Z.shape
     if V.shape[0] == 1 or n * k * k > _CHUNK_CELLS:
         return np.stack([Z.T @ (Z * v[:, None]) for v in V])
@@ -255,7 +265,7 @@ def effect_with_influence(
     p = expit(Z @ gamma) if gamma is not None else None
     logit = None
     if p is not None:
-        logit = (Z.T @ (Z * (w * p * (1.0 - p))[:, None]), Z * (w * (d - p))[:, None])
+        logit = (crossproducts(Z, (w * p * (1.0 - p))[None, :])[0], scale_rows(Z, w * (d - p)))
     target = w * domain * (d if estimand == "att" else 1.0)
     tau, phi = 0.0, np.zeros_like(y)
     for arm, sign in ((1, 1.0), (0, -1.0)):
@@ -285,7 +295,7 @@ def _arm_mean_influence(
     wh = in_arm * domain * h
     total = wh.sum()
     if model:
-        wls_hess = Z.T @ (Z * in_arm[:, None])
+        wls_hess = crossproducts(Z, in_arm[None, :])[0]
         beta = np.linalg.solve(wls_hess, Z.T @ (in_arm * y))
         fitted = Z @ beta
         resid = y - fitted
@@ -293,7 +303,7 @@ def _arm_mean_influence(
         # d(mu_g)/d(beta): the population mean of the fit rises, the residual mean (if any) falls.
         grad_beta = Z.T @ target / target.sum() - (Z.T @ wh / total if residual else 0.0)
         phi += target * (fitted - mean) / target.sum()
-        phi += (Z * (in_arm * resid)[:, None]) @ np.linalg.solve(wls_hess, grad_beta)
+        phi += scale_rows(Z, in_arm * resid) @ np.linalg.solve(wls_hess, grad_beta)
     if residual:
         resid_mean = float(wh @ resid / total)
         phi += wh * (resid - resid_mean) / total

@@ -15,13 +15,15 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 from scipy.special import expit
 
-from pa_study.stats._effects_linear import check_full_rank, demean_within, wls_robust
+from pa_study.stats._effects_linear import check_full_rank, check_full_rank_gram, demean_within, wls_robust
 from pa_study.stats._effects_matching import matched_weights, psm_att
 from pa_study.stats._effects_weighting import (
     balancing_weights,
     bootstrap_effects,
+    crossproducts,
     effect_with_influence,
     fit_logit,
     influence_variance,
@@ -429,13 +431,18 @@ def _check_levels_hold_both_groups(sample: _Sample, spec: _Spec) -> None:
             )
 
 
-def _dummies(sample: _Sample) -> np.ndarray:
-    """Indicator columns of every fixed-effect level but each one's first (the intercept's)."""
+def _dummies(sample: _Sample) -> sparse.csr_array:
+    """Indicator columns of every fixed-effect level but each one's first (the intercept's), sparse:
+    a census county's villages would make a dense rows x villages matrix of gigabytes."""
+    n = sample.y.shape[0]
     columns = [
-        (codes[:, None] == np.arange(1, len(levels))).astype(float)
+        sparse.csr_array(
+            (np.ones(int((codes > 0).sum())), (np.flatnonzero(codes > 0), codes[codes > 0] - 1)),
+            shape=(n, len(levels) - 1),
+        )
         for codes, levels in zip(sample.fixed_effects, sample.fixed_effect_levels, strict=True)
     ]
-    return np.column_stack(columns) if columns else np.empty((sample.y.shape[0], 0))
+    return sparse.hstack(columns, format="csr")
 
 
 def _dummy_names(spec: _Spec, sample: _Sample) -> list[str]:
@@ -534,12 +541,19 @@ def _regression_effect(sample: _Sample, spec: _Spec) -> EffectEstimate:
     )
 
 
-def _model_matrix(sample: _Sample, spec: _Spec) -> np.ndarray:
-    """The propensity and outcome models' design ``[1, X, fixed-effect dummies]``, checked for full rank."""
-    Z = np.column_stack([np.ones(sample.y.shape[0]), sample.X, _dummies(sample)])
+def _model_matrix(sample: _Sample, spec: _Spec) -> np.ndarray | sparse.csr_array:
+    """The propensity and outcome models' design ``[1, X, fixed-effect dummies]``, checked for full
+    rank: dense without fixed effects, sparse with them (the models' cross-products are then
+    O(rows x covariates + levels^2) in memory, not rows x levels)."""
+    Z = np.column_stack([np.ones(sample.y.shape[0]), sample.X])
     names = ["(intercept)", *spec.covariates, *_dummy_names(spec, sample)]
-    check_full_rank(Z * np.sqrt(sample.w)[:, None], names, "propensity-score and outcome models")
-    return Z
+    what = "propensity-score and outcome models"
+    if not sample.fixed_effects:
+        check_full_rank(Z * np.sqrt(sample.w)[:, None], names, what)
+        return Z
+    design = sparse.hstack([sparse.csr_array(Z), _dummies(sample)], format="csr")
+    check_full_rank_gram(crossproducts(design, sample.w[None, :])[0], names, what)
+    return design
 
 
 def _propensity(sample: _Sample, spec: _Spec, Z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
