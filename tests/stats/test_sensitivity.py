@@ -67,6 +67,23 @@ def test_weights_and_groups_of_benchmarks(darfur: pd.DataFrame) -> None:
     assert list(grouped.bounds["benchmark"]) == ["farmer_dar+herder_dar", "age"]
 
 
+def test_absorbed_villages_give_the_dummies_results(darfur: pd.DataFrame, result) -> None:
+    # The paper's model with its 486 village intercepts absorbed by demeaning (Frisch-Waugh-Lovell)
+    # instead of as dummy columns: the same numbers, weighted as well as plain.
+    absorbed = omitted_variable_sensitivity(
+        darfur, SMALL, "directlyharmed", benchmark_covariates=["female"], kd=[1, 2, 3], absorb="village"
+    )
+    assert absorbed.df == result.df and absorbed.n == result.n
+    for field in ("estimate", "se", "t", "partial_r2", "robustness_value", "robustness_value_alpha"):
+        assert getattr(absorbed, field) == pytest.approx(getattr(result, field), rel=1e-9), field
+    pd.testing.assert_frame_equal(absorbed.bounds, result.bounds, rtol=1e-8)
+    weighted = darfur.assign(w=np.where(darfur["female"] == 1, 2.0, 1.0))
+    dummies = omitted_variable_sensitivity(weighted, FORMULA, "directlyharmed", ["age"], weights="w")
+    within = omitted_variable_sensitivity(weighted, SMALL, "directlyharmed", ["age"], weights="w", absorb="village")
+    assert within.estimate == pytest.approx(dummies.estimate, rel=1e-9) and within.se == pytest.approx(dummies.se)
+    pd.testing.assert_frame_equal(within.bounds, dummies.bounds, rtol=1e-8)
+
+
 def test_robustness_value_alpha_is_zero_when_not_significant(darfur: pd.DataFrame) -> None:
     noise = darfur.assign(z=np.random.default_rng(1).normal(size=len(darfur)))
     weak = omitted_variable_sensitivity(noise, "peacefactor ~ z + female", "z")

@@ -610,8 +610,7 @@ def sensitivity(sample: pd.DataFrame, settings: IncomeSettings) -> tuple[Sensiti
     options = settings.income
     covariates, _ = covariate_set(sample, options, "pre_treatment")
     column = FIXED_EFFECT_COLUMNS[options.fixed_effects]
-    terms = ["treated", *covariates, *([f"C({column})"] if column else [])]
-    formula = f"earned_pc ~ {' + '.join(terms)}"
+    formula = f"earned_pc ~ {' + '.join(['treated', *covariates])}"
     benchmarks = [b for b in options.sensitivity_benchmarks if b in covariates]
     notes = [
         f"sensitivity: benchmark {b} is not among the covariates in the sample and is left out"
@@ -619,7 +618,7 @@ def sensitivity(sample: pd.DataFrame, settings: IncomeSettings) -> tuple[Sensiti
         if b not in benchmarks
     ]
     try:
-        result = omitted_variable_sensitivity(sample, formula, "treated", weights=WEIGHT)
+        result = omitted_variable_sensitivity(sample, formula, "treated", weights=WEIGHT, absorb=column)
     except StatsInputError as exc:
         return None, [*notes, f"sensitivity analysis not computed: {exc}"]
     bounds = []
@@ -627,7 +626,13 @@ def sensitivity(sample: pd.DataFrame, settings: IncomeSettings) -> tuple[Sensiti
         for multiple in SENSITIVITY_MULTIPLES:
             try:
                 bounded = omitted_variable_sensitivity(
-                    sample, formula, "treated", benchmark_covariates=[benchmark], kd=multiple, weights=WEIGHT
+                    sample,
+                    formula,
+                    "treated",
+                    benchmark_covariates=[benchmark],
+                    kd=multiple,
+                    weights=WEIGHT,
+                    absorb=column,
                 )
             except StatsInputError as exc:
                 notes.append(f"sensitivity bound at {multiple:g} × {benchmark} not computed: {exc}")
