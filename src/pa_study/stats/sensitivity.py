@@ -27,6 +27,7 @@ import pandas as pd
 import patsy
 from scipy import linalg
 
+from pa_study.stats._effects_linear import demean_within
 from pa_study.stats._errors import StatsInputError
 from pa_study.stats._results import critical_value
 
@@ -240,20 +241,11 @@ def _model(
         codes, levels = pd.factorize(frame.loc[y.index, absorb])
         absorbed = len(levels)
         x = x.drop(columns=[c for c in x.columns if c == "Intercept"])
-        response, x = _within(response, codes, absorbed, w), _within_frame(x, codes, absorbed, w)
+        response = demean_within(response[:, None], w, codes)[:, 0]
+        x = pd.DataFrame(demean_within(x.to_numpy(dtype=float), w, codes), columns=x.columns, index=x.index)
     if len(y) <= x.shape[1] + absorbed + 1:
         raise StatsInputError(f"{formula!r}: {len(y)} complete rows for {x.shape[1] + absorbed} terms")
     return response, x, w, absorbed
-
-
-def _within(values: np.ndarray, codes: np.ndarray, n_levels: int, w: np.ndarray) -> np.ndarray:
-    """``values`` less the weighted mean of their level."""
-    totals = np.bincount(codes, weights=w * values, minlength=n_levels)
-    return values - (totals / np.bincount(codes, weights=w, minlength=n_levels))[codes]
-
-
-def _within_frame(x: pd.DataFrame, codes: np.ndarray, n_levels: int, w: np.ndarray) -> pd.DataFrame:
-    return pd.DataFrame({c: _within(x[c].to_numpy(dtype=float), codes, n_levels, w) for c in x.columns}, index=x.index)
 
 
 def _ols(y: np.ndarray, x: np.ndarray, w: np.ndarray, absorbed: int = 0) -> _Fit:
