@@ -19,7 +19,6 @@ PACKAGES = (
     "statsmodels",
     "pyarrow",
     "matplotlib",
-    "seaborn",
     "snakemake",
     "typst",
     "pylopdf-fonts-zh-cn",
