@@ -70,10 +70,16 @@ def test_workflow_on_slurm_gives_the_local_outputs_byte_for_byte(slurm, tmp_path
     for workdir in (local, on_slurm):
         workdir.mkdir()
         copy_project(workdir)
-    # Every rule runs; two counties and one report language keep the run short on a one-node
+    # Every rule runs; two counties, one report language and two multiverse specifications (the
+    # demo's grid has eleven; capability keeps only its baseline) keep the run short on a one-node
     # cluster, where each Slurm job pays Snakemake's start-up. The local run overlaps the Slurm
     # run, which mostly waits.
-    study = ("--config", "focal=H", "benchmarks=[Lankao]", "report={languages: [en]}")
+    multiverse = (
+        "multiverse={families: {identification: {choices: {eligibility: [income_or_items, income], "
+        "missing_item: [not_failed]}}, income: {choices: {comparison: [non_participants]}}, "
+        "capability: {choices: {index_method: [equal], reference_group: [all]}}}}"
+    )
+    study = ("--config", "focal=H", "benchmarks=[Lankao]", "report={languages: [en]}", multiverse)
     local_run = run_project(local, "--cores", "1", *study)
     slurm_run = run_project(
         on_slurm,
