@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from pa_study.errors import InputError
+from pa_study.indicators import income
 from pa_study.indicators.income import (
     baseline_household_size,
     comparison_sample,
@@ -196,6 +197,22 @@ def test_transfer_share_of_registered_households_is_a_ratio_of_totals() -> None:
     base = table.loc[registered, "inc_transfer_base"].sum() / table.loc[registered, "inc_total_base"].sum()
     change = next(r for r in result.headline if r["name"] == "transfer_share_change_registered")
     assert change["estimate"] == pytest.approx(expected - base)
+
+
+def test_a_sensitivity_multiple_implying_an_impossible_confounder_leaves_the_other_bounds(
+    simulated_result, monkeypatch
+) -> None:
+    monkeypatch.setattr(income, "SENSITIVITY_MULTIPLES", (1.0, 1e9, 3.0))
+    table, _ = simulated()
+    options = settings("income", min_sample={"households": 50, "group": 10})
+    result = income_indicators({"households": table, "projects": None}, options)
+    bounds = result.tables["sensitivity_bounds"]
+    expected = simulated_result[0].tables["sensitivity_bounds"]
+    pd.testing.assert_frame_equal(bounds, expected[expected["kd"] != 2.0].reset_index(drop=True))
+    for benchmark in ("registered", "earned_pc_base"):
+        assert any(
+            note.startswith(f"sensitivity bound at 1e+09 × {benchmark} not computed: kd=1e+09") for note in result.notes
+        )
 
 
 def test_the_sensitivity_analysis_is_that_of_the_ols_row_benchmarked_on_registration_and_baseline_income(

@@ -90,6 +90,27 @@ def test_robustness_value_alpha_is_zero_when_not_significant(darfur: pd.DataFram
     assert abs(weak.t) < 1.96 and weak.robustness_value_alpha == 0.0 and weak.bounds.empty
 
 
+def test_an_impossible_multiple_is_left_out_and_the_others_kept(darfur: pd.DataFrame) -> None:
+    # kd=2000 times female would explain all of the treatment's residual variance.
+    several = omitted_variable_sensitivity(
+        darfur, SMALL, "directlyharmed", ["female", "age"], kd=[1, 2000, 3], skip_impossible=True
+    )
+    assert list(zip(several.bounds["benchmark"], several.bounds["kd"], strict=True)) == [
+        ("female", 1.0),
+        ("female", 3.0),
+        ("age", 1.0),
+        ("age", 3.0),
+    ]
+    assert [(name, kd) for name, kd, _ in several.left_out] == [("female", 2000.0), ("age", 2000.0)]
+    assert several.left_out[0][2].startswith("kd=2000 times benchmark 'female'")
+    for name in ("female", "age"):
+        alone = omitted_variable_sensitivity(darfur, SMALL, "directlyharmed", [name], kd=[1, 3])
+        pd.testing.assert_frame_equal(
+            several.bounds[several.bounds["benchmark"] == name].reset_index(drop=True), alone.bounds
+        )
+        assert alone.left_out == ()
+
+
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [

@@ -618,28 +618,24 @@ def sensitivity(sample: pd.DataFrame, settings: IncomeSettings) -> tuple[Sensiti
         if b not in benchmarks
     ]
     try:
-        result = omitted_variable_sensitivity(sample, formula, "treated", weights=WEIGHT, absorb=column)
+        # One fit bounds every benchmark and multiple; a multiple implying an impossible confounder
+        # is left out with a note and the others are kept.
+        result = omitted_variable_sensitivity(
+            sample,
+            formula,
+            "treated",
+            benchmark_covariates=benchmarks,
+            kd=SENSITIVITY_MULTIPLES,
+            weights=WEIGHT,
+            absorb=column,
+            skip_impossible=True,
+        )
     except StatsInputError as exc:
         return None, [*notes, f"sensitivity analysis not computed: {exc}"]
-    bounds = []
-    for benchmark in benchmarks:
-        for multiple in SENSITIVITY_MULTIPLES:
-            try:
-                bounded = omitted_variable_sensitivity(
-                    sample,
-                    formula,
-                    "treated",
-                    benchmark_covariates=[benchmark],
-                    kd=multiple,
-                    weights=WEIGHT,
-                    absorb=column,
-                )
-            except StatsInputError as exc:
-                notes.append(f"sensitivity bound at {multiple:g} × {benchmark} not computed: {exc}")
-                continue
-            bounds.append(bounded.bounds)
-    if bounds:
-        result = dataclasses.replace(result, bounds=pd.concat(bounds, ignore_index=True))
+    notes += [
+        f"sensitivity bound at {multiple:g} × {benchmark} not computed: {reason}"
+        for benchmark, multiple, reason in result.left_out
+    ]
     return result, notes
 
 

@@ -62,6 +62,9 @@ class SensitivityResult:
         bound exceeded 1 and was set to 1, as sensemakr does).
     n : int
         Observations in the fit.
+    left_out : tuple of (str, float, str)
+        With ``skip_impossible``: the ``(benchmark, kd, reason)`` of each multiple left out of
+        :attr:`bounds` because it implies an impossible confounder.
     """
 
     treatment: str
@@ -76,6 +79,7 @@ class SensitivityResult:
     alpha: float
     bounds: pd.DataFrame
     n: int
+    left_out: tuple[tuple[str, float, str], ...] = ()
 
     def to_frame(self) -> pd.DataFrame:
         """The headline statistics as a one-row table (the bounds are in :attr:`bounds`)."""
@@ -98,6 +102,7 @@ def omitted_variable_sensitivity(
     q: float = 1.0,
     alpha: float = 0.05,
     reduce: bool = True,
+    skip_impossible: bool = False,
 ) -> SensitivityResult:
     """Cinelli-Hazlett sensitivity of an OLS (or WLS) coefficient to an omitted confounder.
 
@@ -133,6 +138,10 @@ def omitted_variable_sensitivity(
         Significance level of ``robustness_value_alpha`` and of the adjusted intervals.
     reduce : bool
         Bias towards zero (True, the usual question) or away from it.
+    skip_impossible : bool
+        Leave out of the bounds a ``kd`` that implies a confounder explaining all of the treatment's
+        residual variance, and list it in :attr:`SensitivityResult.left_out`, instead of raising:
+        the other benchmarks and multiples are still bounded from the one fit.
 
     Returns
     -------
@@ -142,7 +151,8 @@ def omitted_variable_sensitivity(
     ------
     StatsInputError
         The treatment or a benchmark is not a model-matrix column, the model is rank deficient,
-        or a ``kd`` implies a confounder explaining all of the treatment's residual variance.
+        or a ``kd`` implies a confounder explaining all of the treatment's residual variance (unless
+        ``skip_impossible``).
 
     References
     ----------
@@ -161,7 +171,7 @@ def omitted_variable_sensitivity(
     t = estimate / se
     kds = np.atleast_1d(np.asarray(kd, dtype=float))
     kys = kds if ky is None else np.broadcast_to(np.atleast_1d(np.asarray(ky, dtype=float)), kds.shape)
-    rows = []
+    rows, left_out = [], []
     for benchmark in benchmark_covariates:
         group = [benchmark] if isinstance(benchmark, str) else list(benchmark)
         missing = [c for c in group if c not in columns or c == treatment]
@@ -172,8 +182,14 @@ def omitted_variable_sensitivity(
         others = [c for c in columns if c != treatment]
         r2yxj_dx = _partial_r2(y, x, w, group, fit)
         r2dxj_x = _partial_r2(x[treatment].to_numpy(), x[others], w, group, None)
+        name = "+".join(group)
         for kd_value, ky_value in zip(kds, kys, strict=True):
-            rows.append(_bound("+".join(group), kd_value, ky_value, r2dxj_x, r2yxj_dx, estimate, se, df, alpha, reduce))
+            try:
+                rows.append(_bound(name, kd_value, ky_value, r2dxj_x, r2yxj_dx, estimate, se, df, alpha, reduce))
+            except StatsInputError as exc:
+                if not skip_impossible:
+                    raise
+                left_out.append((name, float(kd_value), str(exc)))
     return SensitivityResult(
         treatment=treatment,
         estimate=float(estimate),
@@ -187,6 +203,7 @@ def omitted_variable_sensitivity(
         alpha=alpha,
         bounds=pd.DataFrame(rows, columns=_BOUND_COLUMNS),
         n=len(y),
+        left_out=tuple(left_out),
     )
 
 
