@@ -605,3 +605,63 @@ def test_a_covariate_collinear_with_the_fixed_effects_is_named() -> None:
     data = data.assign(x3=lambda f: (f["group"] == 2).astype(float))
     with pytest.raises(StatsInputError, match=r"'group\[2\]' is constant or collinear"):
         program_effect(data, method="ipw", outcome="y", treatment="d", covariates=["x1", "x3"], fixed_effects="group")
+
+
+def _fixed_effect_design(rng: np.random.Generator, n: int, levels: int) -> tuple[np.ndarray, np.ndarray]:
+    """``[1, x1, x2, dummies of all levels but the first]`` and the level of each row."""
+    village = rng.integers(0, levels, n)
+    x = rng.normal(size=(n, 2)) + 0.3 * village[:, None] / levels
+    return np.column_stack([np.ones(n), x, (village[:, None] == np.arange(1, levels)).astype(float)]), village
+
+
+def test_fixed_effect_systems_solved_through_their_diagonal_block_equal_the_dense_solve() -> None:
+    from pa_study.stats._effects_linear import diagonal_tail
+    from pa_study.stats._effects_weighting import batched_solve, crossproducts
+
+    rng = np.random.default_rng(16)
+    Z, village = _fixed_effect_design(rng, 3000, 80)
+    weights = rng.uniform(0.5, 2.0, (3, Z.shape[0]))
+    weights[2, village == 5] = 0.0  # a replicate without level 5: its system is singular
+    grams = crossproducts(Z, weights)
+    rhs = rng.normal(size=(3, Z.shape[1]))
+    # A dense block's last column alone is a (trivial) diagonal block.
+    assert diagonal_tail(grams) == 3 and diagonal_tail(grams[:, :3, :3]) == 2
+    solved = batched_solve(grams, rhs)
+    np.testing.assert_allclose(solved[:2], np.linalg.solve(grams[:2], rhs[:2, :, None])[..., 0], rtol=1e-9)
+    assert np.isnan(solved[2]).all()
+
+
+def test_aipw_with_many_fixed_effect_levels_equals_the_dense_solve(monkeypatch) -> None:
+    from pa_study.stats import _effects_linear, _effects_weighting
+
+    rng = np.random.default_rng(17)
+    n, levels = 4000, 150
+    village = rng.integers(0, levels, n)
+    x = rng.normal(size=(n, 2))
+    d = (rng.random(n) < expit(0.5 * x[:, 0] + (village % 5 - 2) * 0.3)).astype(float)
+    data = pd.DataFrame(
+        {"y": x @ [1.0, -0.5] + 2.0 * d + 0.02 * village + rng.normal(size=n), "d": d, "x1": x[:, 0], "x2": x[:, 1]}
+    ).assign(village=village, w=rng.uniform(1, 3, n))
+    options = dict(outcome="y", treatment="d", covariates=["x1", "x2"], weight="w", cluster="village")
+    structured = program_effect(data, method="aipw", fixed_effects="village", **options)
+    monkeypatch.setattr(_effects_weighting, "diagonal_tail", lambda A: A.shape[-1])
+    monkeypatch.setattr(_effects_linear, "diagonal_tail", lambda A: A.shape[-1])
+    dense = program_effect(data, method="aipw", fixed_effects="village", **options)
+    assert structured.estimate == pytest.approx(dense.estimate, rel=1e-9)
+    assert structured.se == pytest.approx(dense.se, rel=1e-9)
+
+
+def test_the_full_rank_shortcut_agrees_with_the_eigenvalues() -> None:
+    from pa_study.stats._effects_linear import _clearly_full_rank
+
+    rng = np.random.default_rng(18)
+    Z, village = _fixed_effect_design(rng, 2000, 60)
+    gram = Z.T @ Z
+    scale = 1.0 / np.sqrt(np.diag(gram))
+    assert _clearly_full_rank(gram * np.outer(scale, scale))
+    # A covariate constant within villages is collinear with their dummies.
+    Z[:, 2] = village % 7
+    gram = Z.T @ Z
+    scale = 1.0 / np.sqrt(np.diag(gram))
+    assert np.linalg.matrix_rank(gram, hermitian=True) < Z.shape[1]
+    assert not _clearly_full_rank(gram * np.outer(scale, scale))

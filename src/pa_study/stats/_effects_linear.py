@@ -43,6 +43,54 @@ def demean_within(values: np.ndarray, w: np.ndarray, codes: np.ndarray) -> np.nd
     return values - means[codes]
 
 
+def diagonal_tail(A: np.ndarray) -> int:
+    """Return where the trailing diagonal block of the symmetric matrices ``A`` (..., K, K) starts:
+    the smallest ``m`` such that ``A[..., m:, m:]`` is zero off its diagonal (``K`` when none is).
+
+    The dummies of one fixed effect never share a row, so their block of a cross-product ``Z'VZ``
+    is diagonal; eliminating it first (:func:`schur_solve`) costs O(m^2 K) instead of O(K^3).
+    """
+    k = A.shape[-1]
+    nonzero = np.any(A.reshape(-1, k, k) != 0, axis=0)
+    # For each row, the last column left of the diagonal holding a non-zero (-1 when none does).
+    below = np.tril(nonzero, -1)
+    last = np.where(below.any(axis=1), k - 1 - np.argmax(below[:, ::-1], axis=1), -1)
+    # The block from m on is diagonal when no row from m on reaches back to a column from m on.
+    reach = np.maximum.accumulate(last[::-1])[::-1]
+    clear = reach < np.arange(k)
+    return int(np.argmax(clear)) if clear.any() else k
+
+
+def schur_solve(A: np.ndarray, b: np.ndarray, m: int) -> np.ndarray:
+    """Solve the stack of symmetric systems ``A[i] x[i] = b[i]`` whose block ``A[i, m:, m:]`` is
+    diagonal, by eliminating that block first (block Gaussian elimination, stable for positive
+    definite ``A``); rows with a zero in that diagonal or a singular complement come back NaN."""
+    diagonal = np.diagonal(A[:, m:, m:], axis1=1, axis2=2)
+    border = A[:, :m, m:]
+    usable = (diagonal > 0).all(axis=1)
+    inverse = np.where(usable[:, None], 1.0 / np.where(diagonal > 0, diagonal, 1.0), np.nan)
+    scaled = border * inverse[:, None, :]
+    complement = A[:, :m, :m] - scaled @ np.swapaxes(border, 1, 2)
+    head = stacked_solve(complement, b[:, :m] - (scaled @ b[:, m:, None])[..., 0])
+    tail = (b[:, m:] - (np.swapaxes(border, 1, 2) @ head[..., None])[..., 0]) * inverse
+    return np.concatenate([head, tail], axis=1)
+
+
+def stacked_solve(A: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``numpy.linalg.solve`` over a stack, with NaN rows for the singular (or non-finite) systems."""
+    finite = np.isfinite(A).all(axis=(1, 2)) & np.isfinite(b).all(axis=1)
+    out = np.full(b.shape, np.nan)
+    try:
+        out[finite] = np.linalg.solve(A[finite], b[finite, :, None])[..., 0]
+    except np.linalg.LinAlgError:
+        for i in np.flatnonzero(finite):
+            try:
+                out[i] = np.linalg.solve(A[i], b[i])
+            except np.linalg.LinAlgError:
+                continue
+    return out
+
+
 def check_full_rank(X: np.ndarray, names: list[str], what: str) -> None:
     """Raise :class:`StatsInputError` naming the first column of ``X`` that is collinear with earlier ones."""
     if np.linalg.matrix_rank(X) == X.shape[1]:
@@ -71,6 +119,8 @@ def check_full_rank_gram(gram: np.ndarray, names: list[str], what: str) -> None:
     scale = 1.0 / np.sqrt(diagonal)
     scaled = gram * scale[:, None] * scale[None, :]
     k = scaled.shape[0]
+    if _clearly_full_rank(scaled):
+        return
 
     def full(j: int) -> bool:
         return int(np.linalg.matrix_rank(scaled[:j, :j], hermitian=True)) == j
@@ -85,6 +135,33 @@ def check_full_rank_gram(gram: np.ndarray, names: list[str], what: str) -> None:
         f"{what}: column {names[high - 1]!r} is constant or collinear with the columns before it "
         f"({', '.join(map(repr, names[: high - 1])) or 'none'}); drop it"
     )
+
+
+def _clearly_full_rank(scaled: np.ndarray) -> bool:
+    """Whether the unit-diagonal cross-product ``scaled`` is of full rank by the test
+    :func:`numpy.linalg.matrix_rank` applies (every eigenvalue above ``k eps`` times the largest),
+    shown without its O(k^3) eigendecomposition where a trailing diagonal block (fixed-effect
+    dummies) allows: the smallest eigenvalue is at least ``1 / ||A^-1||_F``, the largest at most
+    ``k`` (the trace), and the inverse comes from the Schur complement of the diagonal block.
+    A safety factor of 1000 leaves borderline designs to the eigenvalues; ``False`` means "look closer".
+    """
+    k = scaled.shape[0]
+    m = diagonal_tail(scaled)
+    if m >= k - 1:
+        return False
+    border = scaled[:m, m:]
+    inverse_tail = 1.0 / np.diagonal(scaled)[m:]
+    scaled_border = border * inverse_tail
+    try:
+        head = np.linalg.inv(scaled[:m, :m] - scaled_border @ border.T)
+    except np.linalg.LinAlgError:
+        return False
+    # Blocks of the inverse: head, -head B D^-1 and D^-1 + D^-1 B' head B D^-1.
+    off = head @ scaled_border
+    tail = scaled_border.T @ off
+    tail[np.diag_indices_from(tail)] += inverse_tail
+    norm = np.sqrt(np.sum(head**2) + 2.0 * np.sum(off**2) + np.sum(tail**2))
+    return bool(np.isfinite(norm) and 1.0 / norm > 1000.0 * k * k * np.finfo(float).eps)
 
 
 def wls_robust(

@@ -40,7 +40,7 @@ import numpy as np
 from scipy import sparse
 from scipy.special import expit
 
-from pa_study.stats._effects_linear import group_sums
+from pa_study.stats._effects_linear import diagonal_tail, group_sums, schur_solve, stacked_solve
 
 _MAX_NEWTON_ITER = 100
 _NEWTON_TOL = 1e-10
@@ -72,17 +72,17 @@ def crossproducts(Z: np.ndarray | sparse.csr_array, V: np.ndarray) -> np.ndarray
 
 
 def batched_solve(A: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Solve ``A[i] x[i] = b[i]`` for a stack of systems; rows with a singular ``A[i]`` come back NaN."""
-    try:
-        return np.linalg.solve(A, b[..., None])[..., 0]
-    except np.linalg.LinAlgError:
-        out = np.full(b.shape, np.nan)
-        for i in range(A.shape[0]):
-            try:
-                out[i] = np.linalg.solve(A[i], b[i])
-            except np.linalg.LinAlgError:
-                continue
-        return out
+    """Solve ``A[i] x[i] = b[i]`` for a stack of symmetric systems; rows with a singular ``A[i]``
+    come back NaN.
+
+    With fixed-effect dummies the trailing block of ``A`` is diagonal and holds most of its
+    dimension (a census county's villages); it is eliminated first (:func:`schur_solve`), so a
+    Newton or least-squares step costs O(covariates^2 x levels), not O(levels^3).
+    """
+    m = diagonal_tail(A)
+    if m < A.shape[-1] - 1:
+        return schur_solve(A, b, m)
+    return stacked_solve(A, b)
 
 
 def _logit_terms(eta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -296,21 +296,21 @@ def _arm_mean_influence(
     total = wh.sum()
     if model:
         wls_hess = crossproducts(Z, in_arm[None, :])[0]
-        beta = np.linalg.solve(wls_hess, Z.T @ (in_arm * y))
+        beta = batched_solve(wls_hess[None], (Z.T @ (in_arm * y))[None])[0]
         fitted = Z @ beta
         resid = y - fitted
         mean = float(target @ fitted / target.sum())
         # d(mu_g)/d(beta): the population mean of the fit rises, the residual mean (if any) falls.
         grad_beta = Z.T @ target / target.sum() - (Z.T @ wh / total if residual else 0.0)
         phi += target * (fitted - mean) / target.sum()
-        phi += scale_rows(Z, in_arm * resid) @ np.linalg.solve(wls_hess, grad_beta)
+        phi += scale_rows(Z, in_arm * resid) @ batched_solve(wls_hess[None], grad_beta[None])[0]
     if residual:
         resid_mean = float(wh @ resid / total)
         phi += wh * (resid - resid_mean) / total
         if logit is not None:
             logit_hess, logit_scores = logit
             grad_gamma = Z.T @ (wh * dlog_h * (resid - resid_mean)) / total
-            phi += logit_scores @ np.linalg.solve(logit_hess, grad_gamma)
+            phi += logit_scores @ batched_solve(logit_hess[None], grad_gamma[None])[0]
         mean += resid_mean
     return mean, phi
 
