@@ -665,3 +665,24 @@ def test_the_full_rank_shortcut_agrees_with_the_eigenvalues() -> None:
     scale = 1.0 / np.sqrt(np.diag(gram))
     assert np.linalg.matrix_rank(gram, hermitian=True) < Z.shape[1]
     assert not _clearly_full_rank(gram * np.outer(scale, scale))
+
+
+def test_two_absorbed_fixed_effects_equal_the_dummy_regression() -> None:
+    rng = np.random.default_rng(19)
+    n = 3000
+    village, year = rng.integers(0, 90, n), rng.integers(0, 6, n)
+    x = rng.normal(size=n) + 0.05 * village
+    d = (rng.random(n) < expit(0.4 * x - 0.2 * year)).astype(float)
+    y = 1.5 * d + x + 0.03 * village + 0.5 * year + rng.normal(size=n)
+    data = pd.DataFrame({"y": y, "d": d, "x": x, "village": village, "year": year, "w": rng.uniform(1, 3, n)})
+    years = {f"year_{k}": (year == k).astype(float) for k in range(1, 6)}
+    options = dict(method="ols", outcome="y", treatment="d", weight="w", cluster="village")
+    absorbed = program_effect(data, covariates=["x"], fixed_effects=["village", "year"], **options)
+    dummies = program_effect(data.assign(**years), covariates=["x", *years], fixed_effects="village", **options)
+    assert absorbed.estimate == pytest.approx(dummies.estimate, rel=1e-9)
+    assert absorbed.se == pytest.approx(dummies.se, rel=1e-9)
+    assert absorbed.df == dummies.df
+    # A second fixed effect nested in the first adds nothing: it is refused by name.
+    nested = data.assign(district=village // 10)
+    with pytest.raises(StatsInputError, match=r"fixed effects: column 'district\[.*\]' is constant or collinear"):
+        program_effect(nested, covariates=["x"], fixed_effects=["village", "district"], **options)

@@ -8,6 +8,7 @@ overlap diagnostics next to the estimate, and the minimum detectable effect of i
 
 from __future__ import annotations
 
+import dataclasses
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
@@ -22,6 +23,7 @@ from pa_study.stats._effects_linear import check_full_rank, check_full_rank_gram
 from pa_study.stats._effects_matching import matched_weights, psm_att
 from pa_study.stats._effects_weighting import (
     balancing_weights,
+    batched_solve,
     bootstrap_effects,
     crossproducts,
     effect_with_influence,
@@ -503,18 +505,11 @@ def _regression_effect(sample: _Sample, spec: _Spec) -> EffectEstimate:
     names = [spec.treatment] + (list(spec.covariates) if spec.method != "diff" else [])
     regressors = np.column_stack([sample.d, sample.X]) if spec.method != "diff" else sample.d[:, None]
     y, absorbed, what = sample.y, 0, "regression design"
-    extra_effects = zip(spec.fixed_effects[1:], sample.fixed_effects[1:], sample.fixed_effect_levels[1:], strict=True)
-    for col, codes, levels in extra_effects:
-        # The first level is the baseline absorbed with the other intercepts.
-        dummies = (codes[:, None] == np.arange(1, len(levels))).astype(float)
-        regressors = np.column_stack([regressors, dummies])
-        names += [f"{col}[{level}]" for level in levels[1:]]
     if sample.fixed_effects:
-        codes = sample.fixed_effects[0]
-        y = demean_within(y[:, None], sample.w, codes)[:, 0]
-        regressors = demean_within(regressors, sample.w, codes)
-        absorbed = int(codes.max()) + 1
-        what = f"regression design after absorbing fixed effects {spec.fixed_effects[0]!r}"
+        y, regressors = _absorbed(sample, spec, y, regressors)
+        # Every level of the first fixed effect and all but one of each further one's.
+        absorbed = sum(len(levels) for levels in sample.fixed_effect_levels) - (len(sample.fixed_effects) - 1)
+        what = f"regression design after absorbing fixed effects {', '.join(map(repr, spec.fixed_effects))}"
         position = 0
     else:
         regressors = np.column_stack([np.ones(y.shape[0]), regressors])
@@ -539,6 +534,42 @@ def _regression_effect(sample: _Sample, spec: _Spec) -> EffectEstimate:
         extra={"se_method": fit.se_method},
         balance=_balance_table(sample, spec, adjusted=None),
     )
+
+
+def _absorbed(sample: _Sample, spec: _Spec, y: np.ndarray, regressors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The outcome and regressors with the fixed effects' intercepts partialled out by weighted
+    least squares (Frisch-Waugh-Lovell): the same coefficients and residuals as with dummy columns.
+
+    One fixed effect is the within transformation. Further ones are partialled out together with it
+    through the sparse dummies ``[further effects' dummies, first effect's indicators]``, whose
+    cross-product is solved through its diagonal block (the first effect's levels), so memory stays
+    O(rows x regressors + levels^2) where dense dummies took rows x levels.
+    """
+    codes = sample.fixed_effects[0]
+    if len(sample.fixed_effects) == 1:
+        return demean_within(y[:, None], sample.w, codes)[:, 0], demean_within(regressors, sample.w, codes)
+    first = sparse.csr_array(
+        (np.ones(codes.shape[0]), (np.arange(codes.shape[0]), codes)), shape=(codes.shape[0], int(codes.max()) + 1)
+    )
+    further = _dummies(
+        dataclasses.replace(
+            sample, fixed_effects=sample.fixed_effects[1:], fixed_effect_levels=sample.fixed_effect_levels[1:]
+        )
+    )
+    design = sparse.hstack([further, first], format="csr")
+    gram = crossproducts(design, sample.w[None, :])[0]
+    # Checked in the order the effects were given, so a further effect nested in the first is named.
+    order = np.r_[further.shape[1] : gram.shape[0], : further.shape[1]]
+    names = [
+        *(f"{spec.fixed_effects[0]}[{level}]" for level in sample.fixed_effect_levels[0]),
+        *_dummy_names(spec, sample)[len(sample.fixed_effect_levels[0]) - 1 :],
+    ]
+    check_full_rank_gram(gram[np.ix_(order, order)], names, "fixed effects")
+    values = np.column_stack([y, regressors])
+    rhs = (design.T @ (values * sample.w[:, None])).T
+    coef = batched_solve(np.broadcast_to(gram, (rhs.shape[0], *gram.shape)), rhs)
+    residual = values - design @ coef.T
+    return residual[:, 0], residual[:, 1:]
 
 
 def _model_matrix(sample: _Sample, spec: _Spec) -> np.ndarray | sparse.csr_array:
