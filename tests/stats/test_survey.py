@@ -608,6 +608,24 @@ def test_a_reassigned_column_is_coded_afresh_and_others_keep_their_coding() -> N
     _assert_same_tables(des.mean("api00", by="stype"), design("clus1").mean("api00", by="stype"))
 
 
+def test_assign_takes_columns_by_position_without_copying_and_a_series_stays_apart() -> None:
+    des = design("clus1")
+    values = dataset("apiclus1")["api00"].to_numpy(dtype=float)
+    shuffled = pd.Series(values, index=np.arange(len(values))[::-1])
+    text = dataset("apiclus1")["stype"].astype("string")
+    ds = des.assign(x=values, y=shuffled, z=text.array)
+    assert np.shares_memory(ds.data["x"].to_numpy(), values)  # a census's columns are not copied
+    assert ds.data["y"].tolist() == values.tolist()  # by position, not by index
+    assert ds.data["z"].dtype == text.dtype
+    shuffled.iloc[0] = -1.0
+    assert ds.data["y"].iloc[0] == values[0]  # copy-on-write: the caller's Series changes alone
+    _assert_same_tables(
+        ds.mean(["x", "y"], by="z"), des.assign(x=values.copy(), y=values.copy(), z=text).mean(["x", "y"], by="z")
+    )
+    with pytest.raises(ValueError):
+        des.assign(x=values[1:])
+
+
 def test_a_calibrated_or_subset_design_estimates_domains_as_a_fresh_one() -> None:
     des = design("clus1")
     des.mean("api00", by="stype")

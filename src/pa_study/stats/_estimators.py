@@ -84,6 +84,23 @@ def kish_deff(weights: np.ndarray) -> float:
     return float(w.size * (w @ w) / w.sum() ** 2)
 
 
+def _shared_column(values: object, index: pd.Index) -> object:
+    """An analysis column for :meth:`DesignEstimators.assign`, sharing the caller's memory.
+
+    pandas copies every NumPy or extension array set into a frame; a design's analysis columns are
+    set many times over (each estimate adds its own), and at a census county's million rows those
+    copies cost about a second. A Series is realigned to the design's rows by position under pandas'
+    copy-on-write (a later change to it leaves the design alone); an array is wrapped as it is, so
+    callers must not modify an array after assigning it. np.asarray is avoided: it would turn text
+    and nullable columns into Python objects, which pandas converts back value by value.
+    """
+    if isinstance(values, pd.Series):
+        return values.set_axis(index)
+    if isinstance(values, np.ndarray | pd.api.extensions.ExtensionArray) and values.ndim == 1:
+        return pd.Series(values, index=index, copy=False)
+    return values
+
+
 @dataclass(frozen=True)
 class Domains:
     """Row-to-domain coding for ``by=``: ``codes`` is -1 for rows in no domain."""
@@ -194,8 +211,8 @@ class DesignEstimators(ABC):
         ----------
         **columns
             Column name to values, as :meth:`pandas.DataFrame.assign` (array-likes are taken
-            by position). Design columns (weights, strata, ids, fpc, calibration columns) cannot
-            be replaced.
+            by position; arrays are shared, not copied, so do not modify one after assigning it).
+            Design columns (weights, strata, ids, fpc, calibration columns) cannot be replaced.
 
         Returns
         -------
@@ -204,9 +221,8 @@ class DesignEstimators(ABC):
         clash = set(columns) & self._design_columns
         if clash:
             raise StatsInputError(f"cannot replace design column(s) {sorted(clash)}")
-        # A Series is taken by position through its array: np.asarray would turn text and nullable
-        # columns into Python objects, which pandas converts back value by value (a census is large).
-        values = {k: (v.array if isinstance(v, pd.Series) else v) for k, v in columns.items()}
+        index = self._data.index
+        values = {k: _shared_column(v, index) for k, v in columns.items()}
         clone = object.__new__(type(self))
         clone.__dict__.update(self.__dict__)
         clone._data = self._data.assign(**values)
