@@ -223,7 +223,7 @@ def sensitivity_curve(
     judged, _, _ = judged_exits(frame, settings)
     # Only a known failing item or income below the line make a household eligible at a line, as
     # 0/1 (eligibility's undecided households count 0); the items do not move with the line.
-    failing = frame[[f"fails_{item}" for item in options.items]].astype("boolean").eq(True).any(axis=1).to_numpy()
+    fails = judged["fails_any"].to_numpy() == 1
     income_now = as_float(frame["income_pc"])
     welfare_income = as_float(frame["income_pc_pre"]) if options.welfare == "pre_transfer" else income_now
     # Outside the family's domain every indicator is 0 (its constructs are missing there): those
@@ -236,7 +236,6 @@ def sensitivity_curve(
     )
     evaluated = judged["evaluated"].to_numpy()
     exit_income, exit_line = judged["exit_income"].to_numpy(), judged["exit_line"].to_numpy()
-    fails = judged["fails_any"].to_numpy() == 1
     columns = {
         "_one": inside,
         "_register": register,
@@ -249,11 +248,11 @@ def sensitivity_curve(
     rows = []
     for factor in np.round(np.linspace(grid.low, grid.high, grid.points), 6):
         scaled = line * float(factor)
-        eligible = surely_eligible(welfare_income, failing, scaled, rule=options.eligibility)
+        eligible = surely_eligible(welfare_income, fails, scaled, rule=options.eligibility)
         below = (
             eligible
             if welfare_income is income_now
-            else surely_eligible(income_now, failing, scaled, rule=options.eligibility)
+            else surely_eligible(income_now, fails, scaled, rule=options.eligibility)
         )
         wrong = evaluated * ((exit_income < exit_line * float(factor)) | fails)
         ds = base.assign(

@@ -74,7 +74,13 @@ def pre_transfer_income(households: pd.DataFrame, *, from_components: bool = Tru
 
 
 def eligibility(
-    income_pc: np.ndarray, failures: pd.DataFrame, line: float | np.ndarray, *, rule: str, missing_item: str
+    income_pc: np.ndarray,
+    failures: pd.DataFrame,
+    line: float | np.ndarray,
+    *,
+    rule: str,
+    missing_item: str,
+    failing: pd.Series | None = None,
 ) -> pd.Series:
     """Return eligibility as a nullable boolean (``<NA>`` where it cannot be decided).
 
@@ -91,6 +97,9 @@ def eligibility(
         Which criteria make a household eligible.
     missing_item : {"not_failed", "unknown"}
         Whether an unanswered item counts as passed or leaves eligibility open.
+    failing : Series of bool, optional
+        ``failures.eq(True).any(axis=1)`` (households with an item known to fail), when the caller
+        has it already: it does not change with the income or the line judged.
 
     Returns
     -------
@@ -100,7 +109,7 @@ def eligibility(
     """
     unknown = np.isnan(income_pc) | np.isnan(np.broadcast_to(np.asarray(line, dtype=float), income_pc.shape))
     poor = pd.Series(income_pc < line, index=failures.index, dtype="boolean").mask(unknown)
-    fails = failures.eq(True).any(axis=1).astype("boolean")
+    fails = (failures.eq(True).any(axis=1) if failing is None else failing).astype("boolean")
     if missing_item == "unknown":
         # No known failure but an unanswered item: undecided.
         fails = fails.mask(~fails & failures.isna().any(axis=1))
@@ -169,7 +178,9 @@ def identification_frame(
     income_pc = per_capita_income(households, from_components=options.income_from_components)
     income_pre = pre_transfer_income(households, from_components=options.income_from_components)
     failures = item_failures(households, list(options.items), list(options.housing_safe_grades))
-    rule = {"rule": options.eligibility, "missing_item": options.missing_item}
+    # Which households fail an item does not depend on the income judged: found once for both eligibilities.
+    failing = failures.eq(True).any(axis=1)
+    rule = {"rule": options.eligibility, "missing_item": options.missing_item, "failing": failing}
     post = eligibility(income_pc, failures, line, **rule)
     pre = eligibility(income_pre, failures, line, **rule)
     registered = households["registered"].astype("boolean").fillna(False).to_numpy(dtype=bool)
@@ -195,7 +206,7 @@ def identification_frame(
             "eligible_post": as_float(post),
             "eligible_pre": as_float(pre),
             "eligible": as_float(pre if options.welfare == "pre_transfer" else post),
-            "fails_any": failures.eq(True).any(axis=1).to_numpy(dtype=float),
+            "fails_any": failing.to_numpy(dtype=float),
             "poverty_cause": households["poverty_cause"],
         },
         index=households.index,
