@@ -13,6 +13,7 @@ from pa_study.config import canonical_json
 from pa_study.errors import InputError
 from pa_study.files import write_json, write_parquet
 from pa_study.indicators import FAMILIES, family_settings
+from pa_study.indicators.family import CleanedTables
 from pa_study.indicators.output import (
     ZERO_VARIANCE_DEFF,
     FamilyResult,
@@ -22,9 +23,10 @@ from pa_study.indicators.output import (
     json_ready,
     write_result,
 )
-from pa_study.indicators.run import CENSUS_NOTE, run_indicators
+from pa_study.indicators.run import CENSUS_NOTE, cleaned_tables, family_result, run_indicators
 from pa_study.indicators.settings import county_entries
 from pa_study.stats import Estimate
+from tests.helpers.demo_data import demo_clean_dir, demo_result
 from tests.helpers.indicator_data import households, settings, village_frame
 from tests.helpers.project import codebook, config
 
@@ -286,3 +288,24 @@ def test_bad_input_met_inside_a_family_is_named_with_family_and_county() -> None
         "formalism indicators of Yishui: cannot build the household survey design from 1 usable "
         "household(s) in 1 village(s) of 1 township(s): the design has no degrees of freedom"
     )
+
+
+@pytest.mark.parametrize("family", [name for name, spec in FAMILIES.items() if spec.columns is not None])
+def test_a_family_reading_only_the_columns_it_declares_writes_what_it_writes_from_every_column(
+    family: str, tmp_path
+) -> None:
+    spec = FAMILIES[family]
+    county = "H"
+    chosen = settings(family, county)
+    read = cleaned_tables(demo_clean_dir(county), spec.instruments, columns=spec.columns(chosen))
+    assert len(read["households"].columns) < len(pd.read_parquet(demo_clean_dir(county) / "households.parquet").columns)
+    written = {}
+    for name, result in (
+        ("all", demo_result(family, county)),
+        ("declared", family_result(spec, CleanedTables(read, codebook()), chosen)),
+    ):
+        write_result(result, tmp_path / name / f"{family}.json", tmp_path / name / family, spec.protection)
+        written[name] = sorted(p.relative_to(tmp_path / name) for p in (tmp_path / name).rglob("*") if p.is_file())
+    assert written["declared"] == written["all"]
+    for path in written["all"]:
+        assert (tmp_path / "declared" / path).read_bytes() == (tmp_path / "all" / path).read_bytes(), path

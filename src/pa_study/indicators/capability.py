@@ -36,6 +36,7 @@ import pandas as pd
 
 from pa_study.codebook import Codebook
 from pa_study.config import ConfigPart
+from pa_study.design import CALIBRATION_COLUMNS, DESIGN_COLUMNS
 from pa_study.disclosure import Margin, Protection
 from pa_study.errors import InputError
 from pa_study.indicators.family import Choice, CleanedTables, FigureSpec, IndicatorFamily
@@ -125,6 +126,20 @@ class CapabilitySettings(FamilySettings):
     """Settings of the capability family: the shared options and the ``capability`` section."""
 
     capability: CapabilityOptions
+
+
+def household_columns(settings: CapabilitySettings) -> dict[str, list[str]]:
+    """The household columns the family reads: the design and calibration columns, register and exit
+    status, household size, training, every item and the association's terms (those that are not
+    constructs are household columns; a regressor's source columns, :data:`REGRESSOR_SOURCES`)."""
+    options = settings.capability
+    spec = options.association
+    items = [item.column for specs in options.dimensions.values() for item in specs]
+    sources = [column for regressor in spec.regressors for column in REGRESSOR_SOURCES.get(regressor, ())]
+    named = [*DESIGN_COLUMNS, *CALIBRATION_COLUMNS, "registered", "exited", "hh_size", "training_sessions"]
+    return {
+        "households": list(dict.fromkeys([*named, *items, *spec.outcomes, *spec.regressors, *spec.controls, *sources]))
+    }
 
 
 # ---- constructs ------------------------------------------------------------------------------
@@ -696,6 +711,7 @@ FAMILY = IndicatorFamily(
             "capability_by_status",
         ),
     },
+    columns=household_columns,
     protection=Protection(
         margins={
             "means_by_group": Margin("group", ("outcome",)),

@@ -11,7 +11,7 @@ figures and report can all import it without an import cycle.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
@@ -188,6 +188,10 @@ class IndicatorFamily(Generic[S]):
         How its results are protected when written (:mod:`pa_study.disclosure`): the margins of
         the tables whose cells add up to a published total, and the tables and headline rows that
         describe the project ledger rather than respondents.
+    columns : callable, optional
+        ``columns(settings)``: instrument -> the columns of its cleaned table the family reads, so
+        that a job reads only those (a census county's household table holds a million rows of some
+        seventy columns); every column of an instrument it does not name, or when not given.
     """
 
     name: str
@@ -205,6 +209,7 @@ class IndicatorFamily(Generic[S]):
     choices: Mapping[str, Choice] = field(default_factory=dict)
     threshold_units: Callable[[CleanedTables, S], Mapping[str, pd.DataFrame]] | None = None
     protection: Protection = PLAIN
+    columns: Callable[[S], Mapping[str, Sequence[str]]] | None = None
 
     def title(self, language: str) -> str:
         """The family's name in ``language`` (``en`` or ``zh``)."""

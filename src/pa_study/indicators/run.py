@@ -130,7 +130,8 @@ def run_indicators(
             f"the settings are those of family '{settings.family}', not '{family}'; pass "
             "family_settings(config, family, county)"
         )
-    tables = CleanedTables(cleaned_tables(clean_dir, chosen.instruments), codebook)
+    columns = chosen.columns(settings) if chosen.columns is not None else None
+    tables = CleanedTables(cleaned_tables(clean_dir, chosen.instruments, columns=columns), codebook)
     result = family_result(chosen, tables, settings)
     if "households" in chosen.instruments and tables.get("households") is not None and is_census(clean_dir):
         result.notes.append(CENSUS_NOTE)

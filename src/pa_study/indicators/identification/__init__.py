@@ -30,6 +30,7 @@ from pa_study.indicators.identification.choices import CHOICES
 from pa_study.indicators.identification.compute import identification_indicators
 from pa_study.indicators.identification.constructs import (
     eligibility,
+    household_columns,
     identification_frame,
     item_failures,
     per_capita_income,
@@ -66,6 +67,7 @@ FAMILY = IndicatorFamily(
     compute=identification_indicators,
     choices=CHOICES,
     threshold_units=threshold_units,
+    columns=household_columns,
     figures={
         "identification_errors": FigureSpec(
             ("identification",),

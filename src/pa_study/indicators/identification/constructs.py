@@ -20,6 +20,25 @@ _MARKET_PARTS = [c for c in _INCOME_PARTS if c != "inc_transfer"]
 USABLE = "usable"
 #: Optional household variables the frame carries when the county supplied them.
 _OPTIONAL = ("exit_year", "registration_year", "income_at_exit_pc", "income_at_registration_pc", "recognises_exit")
+#: The household columns :func:`item_failures` reads, whichever items count.
+_ITEM_COLUMNS = (
+    "food_secure",
+    "clothing_secure",
+    "child_out_of_school",
+    "medical_insured",
+    "housing_grade",
+    "safe_water",
+)
+
+
+def household_columns(settings: IdentificationSettings) -> dict[str, list[str]]:
+    """The household columns :func:`identification_frame` reads (the family reads no others): the
+    design columns, township and village, register and exit status and the register's optional
+    variables, household size, the main cause of poverty, the 两不愁三保障 items and the incomes of the
+    survey and baseline years with their components."""
+    incomes = [*INCOME_TOTALS] + [f"{part}{suffix}" for suffix in ("", "_base") for part in _INCOME_PARTS]
+    named = [*DESIGN_COLUMNS, "township", "village", "registered", "exited", "hh_size", "poverty_cause"]
+    return {"households": [*named, *_ITEM_COLUMNS, *incomes, *_OPTIONAL]}
 
 
 def item_failures(households: pd.DataFrame, items: list[str], safe_grades: list[str]) -> pd.DataFrame:
