@@ -686,3 +686,23 @@ def test_two_absorbed_fixed_effects_equal_the_dummy_regression() -> None:
     nested = data.assign(district=village // 10)
     with pytest.raises(StatsInputError, match=r"fixed effects: column 'district\[.*\]' is constant or collinear"):
         program_effect(nested, covariates=["x"], fixed_effects=["village", "district"], **options)
+
+
+def test_a_fixed_effects_design_multiplies_as_its_stacked_matrix() -> None:
+    from scipy import sparse
+
+    from pa_study.stats._effects_weighting import FixedEffectsDesign, crossproducts, scale_rows
+
+    rng = np.random.default_rng(20)
+    Z, _ = _fixed_effect_design(rng, 500, 30)
+    design = FixedEffectsDesign(Z[:, :3], sparse.csr_array(Z[:, 3:]))
+    k, v, x, X = Z.shape[1], rng.uniform(1, 2, 500), rng.normal(size=500), rng.normal(size=(4, 500))
+    beta, B = rng.normal(size=k), rng.normal(size=(4, k))
+    assert design.shape == Z.shape
+    np.testing.assert_allclose(design @ beta, Z @ beta, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(x @ design, x @ Z, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(X @ design, X @ Z, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(design.T @ x, Z.T @ x, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(B @ design.T, B @ Z.T, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(scale_rows(design, v) @ beta, (Z * v[:, None]) @ beta, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(crossproducts(design, X**2), crossproducts(Z, X**2), rtol=1e-12, atol=1e-9)

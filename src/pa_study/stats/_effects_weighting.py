@@ -49,20 +49,80 @@ _MAX_HALVINGS = 30
 _CHUNK_CELLS = 4_000_000
 
 
-def scale_rows(Z: np.ndarray | sparse.csr_array, v: np.ndarray) -> np.ndarray | sparse.csr_array:
-    """Return ``Z * v[:, None]`` for a dense design or a sparse one (fixed-effect dummies)."""
+@dataclass(frozen=True)
+class FixedEffectsDesign:
+    """The design ``[dense, dummies]``: intercept and covariates beside the sparse indicators of
+    fixed-effect levels, multiplied as that stacked matrix.
+
+    Kept in two parts because a census county's cross-products ``Z'VZ`` would otherwise go through
+    a general sparse product of a million rows by a thousand columns at every Newton step: here the
+    dense block is one BLAS product and the indicators (one non-zero per effect in a row) cost
+    O(rows x covariates).
+    """
+
+    dense: np.ndarray
+    dummies: sparse.csr_array
+    # Let ``array @ design`` defer to :meth:`__rmatmul__`.
+    __array_ufunc__ = None
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        """Rows and columns of the stacked matrix."""
+        return self.dense.shape[0], self.dense.shape[1] + self.dummies.shape[1]
+
+    @property
+    def T(self) -> _Transposed:  # noqa: N802 - the array attribute's name
+        """The transposed design, for ``Z.T @ v`` and ``x @ Z.T``."""
+        return _Transposed(self)
+
+    def __matmul__(self, x: np.ndarray) -> np.ndarray:
+        k = self.dense.shape[1]
+        return self.dense @ x[:k] + self.dummies @ x[k:]
+
+    def __rmatmul__(self, x: np.ndarray) -> np.ndarray:
+        return np.concatenate([x @ self.dense, (self.dummies.T @ x.T).T], axis=-1)
+
+    def crossproduct(self, v: np.ndarray) -> np.ndarray:
+        """``Z' diag(v) Z``, block by block."""
+        weighted = self.dense * v[:, None]
+        side = (self.dummies.T @ weighted).T
+        corner = (self.dummies.T @ scale_rows(self.dummies, v)).toarray()
+        return np.block([[self.dense.T @ weighted, side], [side.T, corner]])
+
+
+@dataclass(frozen=True)
+class _Transposed:
+    design: FixedEffectsDesign
+    __array_ufunc__ = None
+
+    def __matmul__(self, v: np.ndarray) -> np.ndarray:
+        return np.concatenate([self.design.dense.T @ v, self.design.dummies.T @ v], axis=0)
+
+    def __rmatmul__(self, x: np.ndarray) -> np.ndarray:
+        return (self.design @ x.T).T
+
+
+Design = np.ndarray | sparse.csr_array | FixedEffectsDesign
+
+
+def scale_rows(Z: Design, v: np.ndarray) -> Design:
+    """Return ``Z * v[:, None]`` for a dense design, a sparse one or a :class:`FixedEffectsDesign`."""
+    if isinstance(Z, FixedEffectsDesign):
+        return FixedEffectsDesign(Z.dense * v[:, None], scale_rows(Z.dummies, v))
     return sparse.diags_array(v) @ Z if sparse.issparse(Z) else Z * v[:, None]
 
 
-def crossproducts(Z: np.ndarray | sparse.csr_array, V: np.ndarray) -> np.ndarray:
+def crossproducts(Z: Design, V: np.ndarray) -> np.ndarray:
     """Return the stack of weighted cross-products ``Z' diag(V[b]) Z`` (B x k x k).
 
     Many weight rows (bootstrap replicates) share one matrix product with the row-wise outer
     products of ``Z``; a single row (or a wide ``Z``, whose outer products would not fit in memory)
-    is done directly. A sparse ``Z`` (fixed-effect dummies, one non-zero per effect in a row) is
-    multiplied as such: the cost and memory follow its non-zeros, not rows x levels, and only the
-    k x k result is dense.
+    is done directly. A sparse ``Z`` is multiplied as such and a :class:`FixedEffectsDesign` block
+    by block: the cost and memory follow the non-zeros, not rows x levels, and only the k x k
+    result is dense.
     """
+    if isinstance(Z, FixedEffectsDesign):
+        return np.stack([Z.crossproduct(v) for v in V])
     if sparse.issparse(Z):
         return np.stack([(Z.T @ scale_rows(Z, v)).toarray() for v in V])
     n, k = Z.shape
@@ -94,7 +154,7 @@ def _logit_terms(eta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def fit_logit(
-    Z: np.ndarray, d: np.ndarray, W: np.ndarray, *, start: np.ndarray | None = None
+    Z: Design, d: np.ndarray, W: np.ndarray, *, start: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
     """Weighted logistic-regression MLE for a batch of weight vectors, by Newton-Raphson.
 
@@ -144,7 +204,7 @@ def fit_logit(
 
 
 def _halve_until_not_worse(
-    Z: np.ndarray,
+    Z: Design,
     d: np.ndarray,
     W: np.ndarray,
     eta: np.ndarray,
@@ -203,7 +263,7 @@ def uses_propensity(method: str) -> bool:
 def effect_batch(
     y: np.ndarray,
     d: np.ndarray,
-    Z: np.ndarray,
+    Z: Design,
     W: np.ndarray,
     gamma: np.ndarray | None,
     *,
@@ -246,7 +306,7 @@ class WeightingFit:
 def effect_with_influence(
     y: np.ndarray,
     d: np.ndarray,
-    Z: np.ndarray,
+    Z: Design,
     w: np.ndarray,
     gamma: np.ndarray | None,
     *,
@@ -278,7 +338,7 @@ def effect_with_influence(
 def _arm_mean_influence(
     y: np.ndarray,
     d: np.ndarray,
-    Z: np.ndarray,
+    Z: Design,
     w: np.ndarray,
     p: np.ndarray | None,
     arm: int,
@@ -325,7 +385,7 @@ def influence_variance(phi: np.ndarray, cluster: np.ndarray | None) -> float:
 def bootstrap_effects(
     y: np.ndarray,
     d: np.ndarray,
-    Z: np.ndarray,
+    Z: Design,
     w: np.ndarray,
     start: np.ndarray | None,
     *,

@@ -22,6 +22,7 @@ from scipy.special import expit
 from pa_study.stats._effects_linear import check_full_rank, check_full_rank_gram, demean_within, wls_robust
 from pa_study.stats._effects_matching import matched_weights, psm_att
 from pa_study.stats._effects_weighting import (
+    FixedEffectsDesign,
     balancing_weights,
     batched_solve,
     bootstrap_effects,
@@ -572,22 +573,22 @@ def _absorbed(sample: _Sample, spec: _Spec, y: np.ndarray, regressors: np.ndarra
     return residual[:, 0], residual[:, 1:]
 
 
-def _model_matrix(sample: _Sample, spec: _Spec) -> np.ndarray | sparse.csr_array:
+def _model_matrix(sample: _Sample, spec: _Spec) -> np.ndarray | FixedEffectsDesign:
     """The propensity and outcome models' design ``[1, X, fixed-effect dummies]``, checked for full
-    rank: dense without fixed effects, sparse with them (the models' cross-products are then
-    O(rows x covariates + levels^2) in memory, not rows x levels)."""
+    rank: dense without fixed effects, the dummies sparse beside the dense columns with them (the
+    models' cross-products are then O(rows x covariates + levels^2) in memory, not rows x levels)."""
     Z = np.column_stack([np.ones(sample.y.shape[0]), sample.X])
     names = ["(intercept)", *spec.covariates, *_dummy_names(spec, sample)]
     what = "propensity-score and outcome models"
     if not sample.fixed_effects:
         check_full_rank(Z * np.sqrt(sample.w)[:, None], names, what)
         return Z
-    design = sparse.hstack([sparse.csr_array(Z), _dummies(sample)], format="csr")
+    design = FixedEffectsDesign(Z, _dummies(sample))
     check_full_rank_gram(crossproducts(design, sample.w[None, :])[0], names, what)
     return design
 
 
-def _propensity(sample: _Sample, spec: _Spec, Z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _propensity(sample: _Sample, spec: _Spec, Z: np.ndarray | FixedEffectsDesign) -> tuple[np.ndarray, np.ndarray]:
     """Fit the propensity logit on ``Z``; return its coefficients and scores."""
     gamma, converged = fit_logit(Z, sample.d, sample.w[None, :])
     terms = list(spec.covariates) + ([f"fixed effects {list(spec.fixed_effects)}"] if spec.fixed_effects else [])
