@@ -7,7 +7,6 @@ from typing import Any, cast
 
 import numpy as np
 import pandas as pd
-from threadpoolctl import threadpool_limits
 
 from pa_study.design import DESIGN_COLUMNS
 from pa_study.indicators.identification.constructs import USABLE, identification_frame, surely_eligible
@@ -83,7 +82,9 @@ def identification_indicators(
     # The family's BLAS work is matrix-vector products over every household (weighted sums, stage
     # variances): memory-bound, so a second OpenBLAS thread only wakes and spins for each of them.
     # At a million households one thread saves about 2 s of wall time and 5 s of CPU time, and
-    # writes the same bytes.
+    # writes the same bytes. Imported here, as only this job needs it.
+    from threadpoolctl import threadpool_limits
+
     with threadpool_limits(limits=1, user_api="blas"):
         return _identification_result(tables, settings)
 
