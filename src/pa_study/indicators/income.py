@@ -46,7 +46,7 @@ import pandas as pd
 
 from pa_study.codebook import INCOME_TOTALS
 from pa_study.config import ConfigPart, Number
-from pa_study.design import PSU, STRATUM, WEIGHT
+from pa_study.design import CALIBRATION_COLUMNS, DESIGN_COLUMNS, PSU, STRATUM, WEIGHT
 from pa_study.errors import InputError
 from pa_study.indicators.family import Choice, FigureSpec, IndicatorFamily
 from pa_study.indicators.output import FamilyResult, estimate_table, headline_row, missing_row
@@ -198,6 +198,30 @@ SPECIFICATIONS = {
         "ATT on the change since the baseline year: doubly robust difference in differences (Sant'Anna & Zhao 2020)",
     ),
 }
+
+
+def household_columns(settings: IncomeSettings) -> dict[str, list[str]]:
+    """The household columns the family reads: the design and calibration columns, registration,
+    participation and project type, household sizes, the earned-income components and the income
+    totals and parts of both years, labour count and cause of poverty (the subgroups) and the
+    covariates of both sets (a derived covariate such as ``earned_pc_base`` is no household column
+    and is skipped by the reader)."""
+    options = settings.income
+    incomes = [*options.earned_components, "inc_total", *_INCOME_PARTS]
+    named = [
+        *DESIGN_COLUMNS,
+        *CALIBRATION_COLUMNS,
+        "registered",
+        "project_participant",
+        "project_type",
+        "hh_size",
+        "hh_size_base",
+        "labour_count",
+        "labour_count_base",
+        "poverty_cause",
+        *(f"{column}{suffix}" for suffix in ("", "_base") for column in incomes),
+    ]
+    return {"households": list(dict.fromkeys([*named, *options.covariates, *options.covariates_survey_year]))}
 
 
 # ---- constructs ------------------------------------------------------------------------------
@@ -936,6 +960,7 @@ FAMILY = IndicatorFamily(
     compute=income_indicators,
     choices=CHOICES,
     contrasts=("att_",),
+    columns=household_columns,
     figures={
         "income_effects": FigureSpec(
             ("income",),
