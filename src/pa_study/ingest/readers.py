@@ -20,7 +20,7 @@ import datetime as dt
 import math
 import zipfile
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -131,12 +131,26 @@ class RawStream:
     ----------
     header : RawTable
         The file's headers, labels, format and encoding, with no records.
-    chunks : iterator of RawTable
-        The records, at most :data:`CHUNK_ROWS` at a time, each chunk with the file's headers.
+    records : callable
+        Returns an iterator over the ``(source row, cells)`` records from the first, each call anew.
+    chunk_rows : int
+        Records per chunk.
     """
 
     header: RawTable
-    chunks: Iterator[RawTable]
+    records: Callable[[], Iterator[tuple[int, list[str | None]]]]
+    chunk_rows: int = CHUNK_ROWS
+
+    @property
+    def chunks(self) -> Iterator[RawTable]:
+        """The records, at most :attr:`chunk_rows` at a time, each chunk with the file's headers.
+
+        Each access reads the records again from the first, so that the ingest can screen a file
+        for personal data before it writes any of it: an Excel sheet from calamine's copy read
+        when the stream was opened (parsing a census sheet is most of its reading), a text,
+        Stata or SPSS file from the disk.
+        """
+        return _chunks(self.header, self.records(), self.chunk_rows)
 
 
 def stream_raw(
@@ -180,7 +194,7 @@ def stream_raw(
     else:
         header, records = _stream_stat(path, fmt, chunk_rows)
     _check_headers(header)
-    return RawStream(header, _chunks(header, records, chunk_rows))
+    return RawStream(header, records, chunk_rows)
 
 
 def _check_contents_match_extension(path: str, fmt: str) -> None:
@@ -219,31 +233,31 @@ def _empty_like(header: RawTable) -> RawTable:
     return RawTable(header.path, header.format, header.headers, [], [], header.column_labels, header.encoding)
 
 
-def _stream_csv(path: str, encoding: str, header_row: int) -> tuple[RawTable, Iterator[tuple[int, list[str | None]]]]:
+def _stream_csv(
+    path: str, encoding: str, header_row: int
+) -> tuple[RawTable, Callable[[], Iterator[tuple[int, list[str | None]]]]]:
     codec = _csv_encoding(path, encoding)
-    handle = open(path, encoding=codec, newline="")  # closed when the records are exhausted
-    reader = csv.reader(handle)
-    try:
-        preamble = [record for _, record in zip(range(header_row), reader, strict=False)]
-    except UnicodeDecodeError:
-        handle.close()
-        raise _decoding_error(path, (codec,), encoding) from None
+    with open(path, encoding=codec, newline="") as handle:
+        try:
+            preamble = [record for _, record in zip(range(header_row), csv.reader(handle), strict=False)]
+        except UnicodeDecodeError:
+            raise _decoding_error(path, (codec,), encoding) from None
     if not any(cell.strip() for record in preamble for cell in record):
-        handle.close()
         raise InputError("the file is empty; expected a header row and data rows", path=path)
     if len(preamble) < header_row:
-        handle.close()
         raise InputError(f"header_row is {header_row} but the file has only {len(preamble)} rows", path=path)
     header = RawTable(path, "csv", [h.strip() for h in preamble[header_row - 1]], [], [], encoding=codec)
-    return header, _csv_records(handle, reader, header, header_row, encoding)
+    return header, lambda: _csv_records(header, header_row, encoding)
 
 
-def _csv_records(
-    handle: Any, reader: Any, header: RawTable, header_row: int, encoding: str
-) -> Iterator[tuple[int, list[str | None]]]:
+def _csv_records(header: RawTable, header_row: int, encoding: str) -> Iterator[tuple[int, list[str | None]]]:
     """The records after the header row, each with its spreadsheet row (headers are row ``header_row``)."""
     width = len(header.headers)
+    handle = open(header.path, encoding=header.encoding, newline="")
+    reader = csv.reader(handle)
     try:
+        for _ in zip(range(header_row), reader, strict=False):
+            pass
         for row_number, record in enumerate(reader, start=header_row + 1):
             cells = [c if c != "" else None for c in record]
             if len(cells) > width:
@@ -369,7 +383,7 @@ def _decoding_error(path: str, codecs_tried: tuple[str, ...], encoding: str) -> 
 
 def _stream_xlsx(
     path: str, sheet: str | int | None, header_row: int
-) -> tuple[RawTable, Iterator[tuple[int, list[str | None]]]]:
+) -> tuple[RawTable, Callable[[], Iterator[tuple[int, list[str | None]]]]]:
     # python-calamine reads .xlsx an order of magnitude faster than openpyxl, reports merged cells,
     # and hands rows to Python one at a time.
     import python_calamine
@@ -390,24 +404,27 @@ def _stream_xlsx(
             raise InputError(f"sheet '{sheet}' does not exist; sheets are: {', '.join(names)}", path=path)
         worksheet = workbook.get_sheet_by_name(sheet)
     # iter_rows yields every row from the first, but only the columns from the first used one.
-    rows = worksheet.iter_rows()
     left = worksheet.start[1] if worksheet.start else 0
-    grid = [[None] * left + list(r) for _, r in zip(range(header_row), rows, strict=False)]
+    grid = [[None] * left + list(r) for _, r in zip(range(header_row), worksheet.iter_rows(), strict=False)]
     if len(grid) < header_row:
         raise InputError(f"sheet '{worksheet.name}' has no row {header_row} to read headers from", path=path)
     header_cells = _header_with_merges(grid, worksheet.merged_cell_ranges or [], header_row, path, worksheet.name)
     header = RawTable(path, "xlsx", [_cell_text(c) or "" for c in header_cells], [], [])
     errors = _excel_error_cells(path, worksheet.name)
     header.error_cells = sum(1 for row, column in errors if row > header_row and column < len(header.headers))
-    return header, _xlsx_records(rows, len(header.headers), left, header_row, errors)
+    return header, lambda: _xlsx_records(worksheet, len(header.headers), left, header_row, errors)
 
 
 def _xlsx_records(
-    rows: Iterator[list[Any]], columns: int, left: int, header_row: int, errors: dict[tuple[int, int], str]
+    worksheet: Any, columns: int, left: int, header_row: int, errors: dict[tuple[int, int], str]
 ) -> Iterator[tuple[int, list]]:
+    """The records below the header row of calamine's ``worksheet``, each with its spreadsheet row."""
     by_row: dict[int, list[tuple[int, str]]] = {}
     for (row, column), value in errors.items():
         by_row.setdefault(row, []).append((column, value))
+    rows = worksheet.iter_rows()
+    for _ in zip(range(header_row), rows, strict=False):
+        pass
     for row_number, record in enumerate(rows, start=header_row + 1):
         cells = [_cell_text(c) for c in [None] * left + list(record)][:columns]
         cells += [None] * (columns - len(cells))
@@ -489,7 +506,7 @@ def column_letter(index: int) -> str:
     return letters
 
 
-def _stream_stat(path: str, fmt: str, chunk_rows: int) -> tuple[RawTable, Iterator[tuple[int, list]]]:
+def _stream_stat(path: str, fmt: str, chunk_rows: int) -> tuple[RawTable, Callable[[], Iterator[tuple[int, list]]]]:
     import pyreadstat
 
     reader = pyreadstat.read_dta if fmt == "stata" else pyreadstat.read_sav
@@ -501,7 +518,7 @@ def _stream_stat(path: str, fmt: str, chunk_rows: int) -> tuple[RawTable, Iterat
     headers = [str(c) for c in meta.column_names]
     labels = [meta.column_names_to_labels.get(h) for h in headers]
     header = RawTable(path, fmt, headers, [], [], column_labels=labels)
-    return header, _stat_records(reader, path, kind, chunk_rows)
+    return header, lambda: _stat_records(reader, path, kind, chunk_rows)
 
 
 def _stat_records(reader: Any, path: str, kind: str, chunk_rows: int) -> Iterator[tuple[int, list]]:

@@ -83,9 +83,10 @@ class IngestStream:
         self._stream = stream_raw(path, **options)
         self.headers = map_headers(self._stream.header, instrument)
         # A first pass registers the file's personal values, so that every chunk of the second is
-        # screened for all of them (a shifted cell may come before the row it belongs to).
+        # screened for all of them (a shifted cell may come before the row it belongs to). Both
+        # passes read the one stream: an Excel sheet is parsed once and held once.
         personal = any(instrument[name].personal for name in self.headers.columns.values())
-        register_personal_data(stream_raw(path, **options).chunks if personal else [], instrument, self.headers)
+        register_personal_data(self._stream.chunks if personal else [], instrument, self.headers)
         self.rows_read = 0
         self.blank_rows: list[int] = []
 
