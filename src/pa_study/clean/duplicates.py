@@ -109,7 +109,7 @@ def _apply_corrections(
     if corrections is None or corrections.empty:
         return table, [], []
     key = instrument.key[0]
-    rows = table.copy()
+    rows = table.copy(deep=False)  # copy-on-write: the key column is copied when a new id is set
     log, dropped = [], []
     for position, fix in enumerate(corrections.itertuples(index=False), start=2):
         row = int(fix.source_row)

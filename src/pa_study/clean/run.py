@@ -138,7 +138,10 @@ def clean_county(
             corrections_path=corrections_path,
         )
         if name == "households":
-            usable = cleaned.loc[~cleaned.index.isin(list(quarantine))]
+            # The table is split in two and the halves rejoined, so that a census table is held as
+            # few times over as can be (its typed copies are most of the stage's peak memory).
+            held = cleaned.index.isin(list(quarantine))
+            usable, held_back = cleaned.loc[~held], cleaned.loc[held]
             if usable.empty:
                 raise nothing_usable(cleaned, quarantine, instrument, Source.from_report(report), fixes is not None)
             frame_path = Source.from_report(ingested["villages"][1]).path
@@ -148,7 +151,9 @@ def clean_county(
                 usable, results["villages"].table, design, frame_path=frame_path
             )
             log = [*log, *design_log]
-            cleaned = pd.concat([with_design, cleaned.loc[cleaned.index.isin(list(quarantine))]]).sort_index()
+            del cleaned, usable
+            cleaned = pd.concat([with_design, held_back]).sort_index()
+            del with_design, held_back
             for row, reasons in design_quarantine.items():
                 quarantine.setdefault(row, []).extend(reasons)
         results[name] = finish_table(table, cleaned, instrument, log, quarantine, removed, duplicates)

@@ -2,7 +2,9 @@
 table, its log rows and the rows it sends to quarantine (:class:`~pa_study.clean.log.StepResult`).
 
 Cell-level steps work on each column's *distinct* values and map the result back, so cleaning stays
-fast on 100,000-household files.
+fast on 100,000-household files. A step returns a shallow copy of its table: pandas copies on write,
+so the columns a step sets are copied as they are set and the others are shared (a deep copy per
+step, and per column in :func:`missing_codes_to_na`, copied a census table's every column each time).
 """
 
 from __future__ import annotations
@@ -110,7 +112,7 @@ def typed_values(
     """
     log: list[dict[str, Any]] = []
     quarantine: dict[int, list[str]] = {}
-    out = table.copy()
+    out = table.copy(deep=False)
     for var in instrument.kept:
         if var.type == "string":
             continue
@@ -265,7 +267,7 @@ def range_checks(table: pd.DataFrame, instrument: Instrument) -> StepResult:
     the codebook says ``on_out_of_range: quarantine``, send their row to quarantine."""
     log: list[dict[str, Any]] = []
     quarantine: dict[int, list[str]] = {}
-    table = table.copy()
+    table = table.copy(deep=False)
     for var in instrument.kept:
         if var.range is None:
             continue
@@ -295,7 +297,7 @@ def household_consistency(table: pd.DataFrame, options: CleaningOptions) -> Step
       relative and absolute must be exceeded): replaced by the sum, logged.
     """
     name = "households"
-    table = table.copy()
+    table = table.copy(deep=False)
     quarantine: dict[int, list[str]] = {}
     rows = table.index.to_series()
     for rule, bad in (
@@ -340,7 +342,7 @@ def outlier_flags(table: pd.DataFrame, instrument: Instrument, multiplier: float
     never changed: flagged variables are listed in the ``outlier_flags`` column and in the log, and
     winsorising is left to the analysis stages.
     """
-    table = table.copy()
+    table = table.copy(deep=False)
     flags = pd.Series([[] for _ in range(len(table))], index=table.index, dtype=object)
     log = []
     for var in instrument.kept:
@@ -382,7 +384,7 @@ def _map_cells(
     ``may_change`` marks, in one vectorised pass, the distinct values ``rule`` may change (the
     others it would leave as they are), so that ``rule`` runs on those only.
     """
-    table = table.copy()
+    table = table.copy(deep=False)
     log: list[dict[str, Any]] = []
     for column in columns:
         distinct = table[column].dropna().unique()
