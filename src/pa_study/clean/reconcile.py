@@ -44,7 +44,8 @@ def finish_table(
     out = cleaned.loc[keep].sort_index()
     leaked = [c for c in instrument.personal if c in out.columns]
     assert not leaked, f"personal columns reached the cleaned {instrument.name} table: {leaked}"
-    cleaned_schema(instrument).validate(out)
+    # In place: the schema coerces nothing, and pandera would otherwise check a copy of the whole table.
+    cleaned_schema(instrument).validate(out, inplace=True)
     out = out.reset_index().rename(columns={"index": SOURCE_ROW})
     raw_rows = ingested.set_index(SOURCE_ROW)
     raw_rows.index = raw_rows.index.astype(int)
