@@ -434,15 +434,18 @@ def _check_levels_hold_both_groups(sample: _Sample, spec: _Spec) -> None:
             )
 
 
+def _indicators(codes: np.ndarray, columns: int, *, drop_first: bool) -> sparse.csr_array:
+    """Sparse rows x levels indicators of the level codes ``codes`` (without the first level's
+    column when ``drop_first``): a census county's villages would make a dense matrix of gigabytes."""
+    start = int(drop_first)
+    rows = np.flatnonzero(codes >= start)
+    return sparse.csr_array((np.ones(rows.size), (rows, codes[rows] - start)), shape=(codes.shape[0], columns))
+
+
 def _dummies(sample: _Sample) -> sparse.csr_array:
-    """Indicator columns of every fixed-effect level but each one's first (the intercept's), sparse:
-    a census county's villages would make a dense rows x villages matrix of gigabytes."""
-    n = sample.y.shape[0]
+    """Indicator columns of every fixed-effect level but each one's first (the intercept's), sparse."""
     columns = [
-        sparse.csr_array(
-            (np.ones(int((codes > 0).sum())), (np.flatnonzero(codes > 0), codes[codes > 0] - 1)),
-            shape=(n, len(levels) - 1),
-        )
+        _indicators(codes, len(levels) - 1, drop_first=True)
         for codes, levels in zip(sample.fixed_effects, sample.fixed_effect_levels, strict=True)
     ]
     return sparse.hstack(columns, format="csr")
@@ -549,9 +552,7 @@ def _absorbed(sample: _Sample, spec: _Spec, y: np.ndarray, regressors: np.ndarra
     codes = sample.fixed_effects[0]
     if len(sample.fixed_effects) == 1:
         return demean_within(y[:, None], sample.w, codes)[:, 0], demean_within(regressors, sample.w, codes)
-    first = sparse.csr_array(
-        (np.ones(codes.shape[0]), (np.arange(codes.shape[0]), codes)), shape=(codes.shape[0], int(codes.max()) + 1)
-    )
+    first = _indicators(codes, int(codes.max()) + 1, drop_first=False)
     further = _dummies(
         dataclasses.replace(
             sample, fixed_effects=sample.fixed_effects[1:], fixed_effect_levels=sample.fixed_effect_levels[1:]
