@@ -112,6 +112,11 @@ def test_per_capita_income_before_and_after_transfers_fall_back_to_components() 
     assert before[3] == pytest.approx(7000 / 4) and income[3] == pytest.approx(5000)
 
 
+def test_baseline_income_per_capita_is_per_member_of_the_baseline_household() -> None:
+    table = households([{"hh_size": 5, "hh_size_base": 4}, {"hh_size": 5, "hh_size_base": None}])
+    np.testing.assert_allclose(per_capita_income(table, suffix="_base"), [22000 / 4, 22000 / 5])
+
+
 def test_targeting_judges_the_current_register_so_a_correct_exit_is_no_error() -> None:
     result = identification_indicators({"households": register()}, settings("identification", **SMALL))
     rates = result.tables["rates"]

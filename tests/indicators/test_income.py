@@ -9,7 +9,6 @@ import pytest
 from pa_study.errors import InputError
 from pa_study.indicators import income
 from pa_study.indicators.income import (
-    baseline_household_size,
     comparison_sample,
     income_frame,
     income_indicators,
@@ -116,12 +115,6 @@ def test_outcomes_are_per_capita_earned_income_its_floored_log_and_real_changes(
     assert frame["earned_pc_base_real"].iloc[0] == pytest.approx(7000.0 * PRICES)
     assert frame["change_earned_pc_real"].iloc[0] == pytest.approx(14000.0 - 7000.0 * PRICES)
     assert frame["change_log_earned_pc"].iloc[0] == pytest.approx(np.log(14000.0) - np.log(7000.0 * PRICES))
-
-
-def test_baseline_size_falls_back_on_the_survey_year_where_not_recalled() -> None:
-    table = households([{"hh_size": 2, "hh_size_base": None}, {"hh_size": 5, "hh_size_base": 4}])
-    size, fallback = baseline_household_size(table)
-    assert size.tolist() == [2.0, 4.0] and fallback == 1
 
 
 def test_price_factor_chains_the_yearly_indices_and_names_a_missing_year() -> None:

@@ -9,11 +9,13 @@ import pytest
 
 from pa_study.indicators.output import headline_row
 from pa_study.indicators.survey import (
+    baseline_household_size,
     counting_design,
     design_effects_kind,
     domain_proportion_intervals,
     household_design,
     mean_estimate,
+    per_member_sum,
     proportion_estimate,
     proportion_interval,
     ratio_by,
@@ -127,3 +129,16 @@ def test_a_design_counting_persons_weighs_each_household_by_its_members() -> Non
     persons = counting_design(table, unit="persons", lonely_psu="adjust")
     assert persons.mean("poor").estimate == pytest.approx(0.25)
     assert counting_design(table, unit="households", lonely_psu="adjust").mean("poor").estimate == pytest.approx(0.5)
+
+
+def test_baseline_size_falls_back_on_the_survey_year_where_not_recalled() -> None:
+    table = households([{"hh_size": 2, "hh_size_base": None}, {"hh_size": 5, "hh_size_base": 4}])
+    size, fallback = baseline_household_size(table)
+    assert size.tolist() == [2.0, 4.0] and fallback == 1
+
+
+def test_a_years_income_is_shared_by_that_years_household() -> None:
+    table = households([{"hh_size": 5, "hh_size_base": 4}, {"hh_size": 2, "hh_size_base": None}])
+    parts = ["inc_wage", "inc_business"]
+    assert per_member_sum(table, parts).tolist() == [(20000 + 8000) / 5, (20000 + 8000) / 2]
+    assert per_member_sum(table, parts, suffix="_base").tolist() == [(15000 + 6000) / 4, (15000 + 6000) / 2]

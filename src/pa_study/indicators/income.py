@@ -53,7 +53,9 @@ from pa_study.indicators.output import FamilyResult, estimate_table, headline_ro
 from pa_study.indicators.settings import FamilySettings
 from pa_study.indicators.survey import (
     as_float,
+    baseline_household_size,
     household_design,
+    per_member_sum,
     ratio_by,
     ratio_estimate,
     required_table,
@@ -278,17 +280,6 @@ def price_factor(indices: Sequence[PriceIndex], from_year: int, to_year: int) ->
     return float(np.prod([by_year[year] / 100.0 for year in years]))
 
 
-def baseline_household_size(households: pd.DataFrame) -> tuple[np.ndarray, int]:
-    """Return the household size of the baseline year (``hh_size_base`` where recalled, else the
-    survey year's ``hh_size``) and the number of households that fell back on the survey year's."""
-    size = as_float(households["hh_size"])
-    if "hh_size_base" not in households.columns:
-        return size, int(np.isfinite(size).sum())
-    recalled = as_float(households["hh_size_base"])
-    fallback = np.isnan(recalled) & np.isfinite(size)
-    return np.where(fallback, size, recalled), int(fallback.sum())
-
-
 def income_frame(
     households: pd.DataFrame, settings: IncomeSettings, covariates: Sequence[str] | None = None
 ) -> pd.DataFrame:
@@ -311,10 +302,8 @@ def income_frame(
     options, study = settings.income, settings.study
     bounds, floor = options.winsorise, float(options.log_floor)
     frame = households.reset_index(drop=True).copy()
-    size_base, _ = baseline_household_size(frame)
-    for suffix, members in (("", as_float(frame["hh_size"])), ("_base", size_base)):
-        total = np.column_stack([as_float(frame[f"{c}{suffix}"]) for c in options.earned_components]).sum(axis=1)
-        earned = winsorised(total / members, bounds.lower, bounds.upper)
+    for suffix in ("", "_base"):
+        earned = winsorised(per_member_sum(frame, options.earned_components, suffix=suffix), bounds.lower, bounds.upper)
         frame[f"earned_pc{suffix}"] = earned
         frame[f"log_earned_pc{suffix}"] = np.log(np.maximum(earned, floor))
     real_base = frame["earned_pc_base"].to_numpy() * price_factor(

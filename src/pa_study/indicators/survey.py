@@ -47,11 +47,28 @@ def required_table(tables: Mapping[str, pd.DataFrame | None], instrument: str) -
     return table
 
 
+def baseline_household_size(households: pd.DataFrame) -> tuple[np.ndarray, int]:
+    """Return the household size of the baseline year (``hh_size_base`` where recalled, else the
+    survey year's ``hh_size``) and the number of households that fell back on the survey year's."""
+    size = as_float(households["hh_size"])
+    if "hh_size_base" not in households.columns:
+        return size, int(np.isfinite(size).sum())
+    recalled = as_float(households["hh_size_base"])
+    fallback = np.isnan(recalled) & np.isfinite(size)
+    return np.where(fallback, size, recalled), int(fallback.sum())
+
+
+def household_size(households: pd.DataFrame, *, suffix: str = "") -> np.ndarray:
+    """Return the household size of the survey year, or with ``suffix`` ``"_base"`` of the baseline
+    year (:func:`baseline_household_size`): the members an income of that year is shared by."""
+    return baseline_household_size(households)[0] if suffix == "_base" else as_float(households["hh_size"])
+
+
 def per_member_sum(households: pd.DataFrame, columns: Sequence[str], *, suffix: str = "") -> np.ndarray:
-    """Return the sum of ``columns`` (each with ``suffix``, e.g. ``_base``) per household member;
-    NaN where any of them is missing."""
+    """Return the sum of ``columns`` (each with ``suffix``, e.g. ``_base``) per member of that year's
+    household (:func:`household_size`); NaN where any of them is missing."""
     total = np.column_stack([as_float(households[f"{c}{suffix}"]) for c in columns]).sum(axis=1)
-    return total / as_float(households["hh_size"])
+    return total / household_size(households, suffix=suffix)
 
 
 def household_design(

@@ -10,7 +10,7 @@ from pa_study.codebook import INCOME_TOTALS
 from pa_study.design import DESIGN_COLUMNS
 from pa_study.indicators.exits import EXIT_COHORT, exit_cohorts
 from pa_study.indicators.identification.settings import IdentificationSettings
-from pa_study.indicators.survey import as_float, per_member_sum
+from pa_study.indicators.survey import as_float, household_size, per_member_sum
 
 _INCOME_PARTS = INCOME_TOTALS["inc_total"]
 #: Income components that are not transfers: pre-transfer income is their sum.
@@ -37,7 +37,7 @@ def household_columns(settings: IdentificationSettings) -> dict[str, list[str]]:
     variables, household size, the main cause of poverty, the 两不愁三保障 items and the incomes of the
     survey and baseline years with their components."""
     incomes = [*INCOME_TOTALS] + [f"{part}{suffix}" for suffix in ("", "_base") for part in _INCOME_PARTS]
-    named = [*DESIGN_COLUMNS, "township", "village", "registered", "exited", "hh_size", "poverty_cause"]
+    named = [*DESIGN_COLUMNS, "township", "village", "registered", "exited", "hh_size", "hh_size_base", "poverty_cause"]
     return {"households": [*named, *_ITEM_COLUMNS, *incomes, *_OPTIONAL]}
 
 
@@ -68,10 +68,11 @@ def item_failures(households: pd.DataFrame, items: list[str], safe_grades: list[
 def per_capita_income(households: pd.DataFrame, *, suffix: str = "", from_components: bool = True) -> np.ndarray:
     """Return total income per household member (NaN where unknown).
 
-    ``suffix`` ``"_base"`` gives the baseline-year recall income. With ``from_components``, a
+    ``suffix`` ``"_base"`` gives the baseline-year recall income per member of the baseline
+    household (:func:`~pa_study.indicators.survey.household_size`). With ``from_components``, a
     missing total is replaced by the sum of its four components when all of them are known.
     """
-    income = as_float(households[f"inc_total{suffix}"]) / as_float(households["hh_size"])
+    income = as_float(households[f"inc_total{suffix}"]) / household_size(households, suffix=suffix)
     if from_components:
         income = np.where(np.isnan(income), per_member_sum(households, _INCOME_PARTS, suffix=suffix), income)
     return income
