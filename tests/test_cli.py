@@ -221,7 +221,7 @@ def test_figure_draws_each_language_with_the_counties_in_study_order(tmp_path):
     from tests.helpers.results_fixture import indicator_items
 
     names = {"en": [["H", "H county"], ["Lankao", "Lankao County"]], "zh": [["H", "H县"], ["Lankao", "兰考县"]]}
-    arguments = ["figure", "cadre_time", "--names", json.dumps(names), "--codebook"]
+    arguments = ["figure", "cadre_time", "--function", "cadre_time", "--names", json.dumps(names), "--codebook"]
     arguments += [str(ROOT / "data/codebook/codebook.yaml"), "--log", str(tmp_path / "figure.log")]
     arguments += [f"--indicators={item}" for item in indicator_items()]
     arguments += ["--output", f"en={tmp_path / 'en.svg'}", "--output", f"zh={tmp_path / 'zh.svg'}"]
@@ -230,6 +230,28 @@ def test_figure_draws_each_language_with_the_counties_in_study_order(tmp_path):
     assert "(zh)" in (tmp_path / "figure.log").read_text(encoding="utf-8")
     arguments[-1] = f"fr={tmp_path / 'fr.svg'}"
     assert main(arguments) == 1
+    arguments[-1], arguments[3] = f"zh={tmp_path / 'zh.svg'}", "_wrapped"
+    assert main(arguments) == 1
+    assert "unknown figure function '_wrapped'" in (tmp_path / "figure.log").read_text(encoding="utf-8")
+
+
+def test_a_figure_job_imports_the_plotting_code_and_not_the_statistics(tmp_path):
+    # Each of the workflow's figure jobs is a fresh interpreter: the families' statistics (scipy,
+    # statsmodels) would be most of its start-up.
+    from tests.helpers.results_fixture import indicator_items
+
+    names = {"en": [["H", "H county"], ["Lankao", "Lankao County"]]}
+    arguments = ["figure", "county_panel_income", "--function", "county_panel", "--argument", "family=income"]
+    arguments += ["--names", json.dumps(names), "--codebook", str(ROOT / "data/codebook/codebook.yaml")]
+    arguments += [f"--indicators={item}" for item in indicator_items()]
+    arguments += ["--output", f"en={tmp_path / 'en.svg'}", "--log", str(tmp_path / "figure.log")]
+    script = (
+        "import sys; from pa_study.cli import main; status = main(sys.argv[1:]);"
+        "print(status, sorted(m for m in ('scipy', 'statsmodels', 'pa_study.stats') if m in sys.modules))"
+    )
+    proc = subprocess.run([sys.executable, "-c", script, *arguments], capture_output=True, text=True, check=True)
+    assert proc.stdout.split("\n")[-2] == "0 []"
+    assert (tmp_path / "en.svg").stat().st_size > 0
 
 
 def test_check_config_prints_every_value_in_effect(capsys, monkeypatch):

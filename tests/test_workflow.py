@@ -102,6 +102,8 @@ def test_each_figure_reads_and_passes_the_files_of_its_families(config):
         assert inputs["tables"] == [path.removesuffix(".json") for path in inputs["indicators"]]
         assert inputs["codebook"] == config["codebook"]
         assert values(arguments, "--output") == [f"en={wf.figure_output(name)}", f"zh={wf.figure_output(name, 'zh')}"]
+        assert values(arguments, "--function") == [spec.function]
+        assert values(arguments, "--argument") == [f"{key}={value}" for key, value in spec.arguments.items()]
 
 
 def test_each_language_has_its_figures_and_report_and_english_keeps_the_plain_names(config):

@@ -216,16 +216,17 @@ def _multiverse_table(args: argparse.Namespace) -> None:
 
 def _figure(args: argparse.Namespace) -> None:
     from pa_study.codebook import load_codebook
-    from pa_study.figures import draw_figure
+    from pa_study.figures import draw
     from pa_study.results import study_results
 
     names = json.loads(args.names)
+    arguments = dict(item.split("=", 1) for item in args.argument)
     codebook = load_codebook(args.codebook)
     for language, output in (item.split("=", 1) for item in args.output):
         if language not in names:
             raise InputError(f"--output {language}=…: no county names in that language in --names")
         results = study_results(args.indicators, dict(names[language]))
-        draw_figure(args.name, results, output, language, codebook)
+        draw(args.function, arguments, results, output, language, codebook)
         log.info("drew %s (%s) from %d indicator files", args.name, language, len(args.indicators))
 
 
@@ -497,6 +498,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("figure", _figure, "draw one figure from the indicator results of the study's counties")
     p.add_argument("name", help="the figure (see pa_study.figures.FIGURES)")
+    p.add_argument(
+        "--function", required=True, help="the figure's function of pa_study.figures.plots (its FigureSpec.function)"
+    )
+    p.add_argument("--argument", action="append", default=[], help="key=value, a keyword argument of that function")
     p.add_argument(
         "--names", required=True, help="language -> [county key, display name] pairs as JSON, focal county first"
     )

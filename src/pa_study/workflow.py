@@ -377,9 +377,13 @@ def figure_inputs(config: Config, name: str) -> dict[str, Any]:
 
 
 def figure_arguments(config: Config, name: str) -> str:
-    """Return the ``--indicators`` and ``--output language=path`` arguments of ``pa-study figure <name>``."""
+    """Return the ``--function``, ``--argument key=value``, ``--indicators`` and ``--output language=path``
+    arguments of ``pa-study figure <name>`` (the job is given its spec's function, so that it imports
+    the plotting code and not the families' statistics)."""
+    spec = FIGURES[name]
     outputs = [f"{language}={path}" for language, path in figure_outputs(config, name).items()]
-    return f"{indicator_arguments(config, FIGURES[name].families)} {_arguments('--output', outputs)}"
+    drawing = f"--function {spec.function} {_arguments('--argument', [f'{k}={v}' for k, v in spec.arguments.items()])}"
+    return f"{drawing} {indicator_arguments(config, spec.families)} {_arguments('--output', outputs)}"
 
 
 def county_names(config: Config, language: str = "en") -> dict[str, str]:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pa_study.errors import InputError
+from pa_study.figures.drawing import draw
 from pa_study.indicators.family import FigureSpec
 from pa_study.indicators.registry import FAMILIES
 from pa_study.results import StudyResults
@@ -68,12 +69,5 @@ def draw_figure(
     codebook : Codebook, optional
         Labels category codes (project types, roles, statuses); without it the codes are shown.
     """
-    from pa_study.figures import plots
-    from pa_study.figures.theme import apply_theme, save_figure
-    from pa_study.figures.words import figure_language
-
     spec = figure_spec(name)
-    apply_theme(language)
-    with figure_language(language, codebook):
-        figure = getattr(plots, spec.function)(results, **spec.arguments)
-        save_figure(plots.footnote_if_suppressed(figure), output)
+    draw(spec.function, spec.arguments, results, output, language, codebook)
