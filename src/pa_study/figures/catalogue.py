@@ -53,21 +53,7 @@ def figure_spec(name: str) -> FigureSpec:
 def draw_figure(
     name: str, results: StudyResults, output: str | Path, language: str = "en", codebook: Codebook | None = None
 ) -> None:
-    """Draw figure ``name`` and write it as deterministic SVG.
-
-    Parameters
-    ----------
-    name : str
-        A key of :data:`FIGURES`.
-    results : StudyResults
-        The indicator results of the study's counties (:func:`pa_study.results.study_results`),
-        with the county names in ``language``.
-    output : str or Path
-        The SVG file.
-    language : str
-        ``en`` or ``zh``: the language of the figure's titles, axes and legends.
-    codebook : Codebook, optional
-        Labels category codes (project types, roles, statuses); without it the codes are shown.
-    """
+    """Draw figure ``name`` (a key of :data:`FIGURES`) and write it as deterministic SVG: its spec's
+    function with its arguments, the other parameters as :func:`~pa_study.figures.drawing.draw`'s."""
     spec = figure_spec(name)
     draw(spec.function, spec.arguments, results, output, language, codebook)
