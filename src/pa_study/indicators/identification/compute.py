@@ -79,17 +79,6 @@ def identification_indicators(
         exit rates), ``exit_cohorts``, ``coverage_by_quintile``, ``registration_check``,
         ``by_township``, ``sensitivity``, ``fgt``, ``alkire_foster``, ``af_grid``, ``causes``.
     """
-    # The family's BLAS work is matrix-vector products over every household (weighted sums, stage
-    # variances): memory-bound, so a second OpenBLAS thread only wakes and spins for each of them.
-    # At a million households one thread saves about 2 s of wall time and 5 s of CPU time, and
-    # writes the same bytes. Imported here, as only this job needs it.
-    from threadpoolctl import threadpool_limits
-
-    with threadpool_limits(limits=1, user_api="blas"):
-        return _identification_result(tables, settings)
-
-
-def _identification_result(tables: Mapping[str, pd.DataFrame | None], settings: IdentificationSettings) -> FamilyResult:
     result = FamilyResult("identification", settings.county, settings)
     options = settings.identification
     year = settings.study.survey_year
