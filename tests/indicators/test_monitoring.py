@@ -188,6 +188,20 @@ def test_cjs_probability_is_the_normal_cdf_of_the_standardised_gap() -> None:
     assert ((model.probability >= 0.5) == (x @ model.beta <= np.log(3000))).all()
 
 
+@pytest.mark.parametrize("variance_model", ["exponential", "linear"])
+def test_a_cjs_fit_in_a_reused_workspace_is_the_fit_without_one(variance_model: str) -> None:
+    rng = np.random.default_rng(5)
+    x = np.column_stack([np.ones(400), rng.normal(size=400), rng.integers(1, 6, 400)])
+    y = 8 + 0.5 * x[:, 1] + rng.normal(scale=0.2 * x[:, 2], size=400)
+    workspace = np.full_like(x, np.nan)
+    for weights in (rng.uniform(1, 3, 400), rng.uniform(1, 3, 400)):
+        alone = fit_vulnerability(x, y, weights, np.log(3000), variance_model=variance_model)
+        reused = fit_vulnerability(x, y, weights, np.log(3000), variance_model=variance_model, workspace=workspace)
+        for field in ("beta", "theta", "probability"):
+            assert np.array_equal(getattr(reused, field), getattr(alone, field)), field
+        assert reused.floored == alone.floored
+
+
 def test_relative_poverty_uses_the_weighted_median_and_replicates_it() -> None:
     table, _ = simulated_county(n=800)
     result = monitoring_indicators({"households": table}, options(monitoring={"replication": {"replicates": 50}}))

@@ -411,19 +411,27 @@ class VulnerabilityModel:
     floored: int
 
 
-def _wls(x: np.ndarray, w: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
+def _wls(x: np.ndarray, w: np.ndarray, workspace: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
     """Weighted least squares on ``x`` with weights ``w``: a function of the response giving the
-    coefficients, so that two responses with the same weights share the cross-products."""
+    coefficients, so that two responses with the same weights share the cross-products. The
+    weighted design matrix is written into ``workspace`` (shaped like ``x``), so the function holds
+    only until the workspace is written again."""
     # By its normal equations: the fit runs three times in every bootstrap replicate, where a
     # formula interface (or an SVD) would cost more than the small k x k solve; X'WX is most of the
     # cost at a million households.
-    weighted = x * w[:, None]
+    weighted = np.multiply(x, w[:, None], out=workspace)
     gram = weighted.T @ x
     return lambda y: np.linalg.solve(gram, weighted.T @ y)
 
 
 def fit_vulnerability(
-    x: np.ndarray, log_income: np.ndarray, weights: np.ndarray, log_line: float, *, variance_model: str
+    x: np.ndarray,
+    log_income: np.ndarray,
+    weights: np.ndarray,
+    log_line: float,
+    *,
+    variance_model: str,
+    workspace: np.ndarray | None = None,
 ) -> VulnerabilityModel:
     """Fit the CJS model by three-step feasible GLS and return each household's probability of
     per-capita income below the line.
@@ -443,28 +451,34 @@ def fit_vulnerability(
         a fitted variance below 1% of the mean squared residual is set to that floor (counted in
         ``floored``). ``exponential``: its log is linear in ``x`` (Harvey 1976), scaled by the
         mean of the exponentiated residuals (Duan's smearing), which keeps it positive.
+    workspace : ndarray, optional
+        An array shaped like ``x`` the fit may overwrite. A replicated fit passes the same one to
+        every replicate: a matrix the size of ``x`` allocated anew (80 MB at a million households)
+        is mapped and zero-filled by the system each time, which cost as much as filling it.
 
     Returns
     -------
     VulnerabilityModel
     """
-    survey_weighted = _wls(x, weights)
+    workspace = np.empty_like(x) if workspace is None else workspace
+    survey_weighted = _wls(x, weights, workspace)
     beta = survey_weighted(log_income)
     squared = (log_income - x @ beta) ** 2
-    floor = 0.01 * float(np.average(squared, weights=weights))
     if variance_model == "linear":
+        floor = 0.01 * float(np.average(squared, weights=weights))
         theta = survey_weighted(squared)
         first = np.maximum(x @ theta, floor)
-        theta = _wls(x, weights / first**2)(squared)
+        theta = _wls(x, weights / first**2, workspace)(squared)
         fitted = x @ theta
         floored = int((fitted < floor).sum())
         variance = np.maximum(fitted, floor)
     else:
         logged = np.log(np.maximum(squared, 1e-12))
         theta = survey_weighted(logged)
-        smear = float(np.average(np.exp(logged - x @ theta), weights=weights))
-        variance, floored = smear * np.exp(x @ theta), 0
-    beta = _wls(x, weights / variance)(log_income)
+        log_variance = x @ theta
+        smear = float(np.average(np.exp(logged - log_variance), weights=weights))
+        variance, floored = smear * np.exp(log_variance), 0
+    beta = _wls(x, weights / variance, workspace)(log_income)
     probability = ndtr((log_line - x @ beta) / np.sqrt(variance))
     return VulnerabilityModel(beta, theta, probability, floored)
 
@@ -699,21 +713,27 @@ def _add_vulnerability(
         return
     log_income = np.log(np.maximum(frame["income_pc"].to_numpy()[rows], float(options.log_floor)))
 
-    def fit(weights: np.ndarray) -> VulnerabilityModel:
-        return fit_vulnerability(x, log_income, weights[rows], np.log(z), variance_model=options.variance_model)
+    workspace = np.empty_like(x)
 
-    model = fit(design.weights)
+    def fit(w: np.ndarray) -> VulnerabilityModel:
+        return fit_vulnerability(
+            x, log_income, w, np.log(z), variance_model=options.variance_model, workspace=workspace
+        )
+
+    model = fit(design.weights[rows])
     cutoff = float(options.probability)
-    poor = frame["income_pc"].to_numpy()[rows] < z
+    non_poor = np.flatnonzero(frame["income_pc"].to_numpy()[rows] >= z)
     measures = ["vulnerable_share", "mean_vulnerability", "vulnerable_share_of_non_poor"]
 
     def statistic(weights: np.ndarray) -> list[float]:
-        probability, w = fit(weights).probability, weights[rows]
+        # The households' weights are taken once per replicate (a copy of a million floats each time).
+        w = weights[rows]
+        probability = fit(w).probability
         vulnerable = probability >= cutoff
         return [
             float(np.average(vulnerable, weights=w)),
             float(np.average(probability, weights=w)),
-            float(np.average(vulnerable[~poor], weights=w[~poor])),
+            float(np.average(vulnerable[non_poor], weights=w[non_poor])),
         ]
 
     try:
