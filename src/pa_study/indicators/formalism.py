@@ -33,12 +33,13 @@ import pandas as pd
 
 from pa_study.codebook import normalise_label
 from pa_study.config import ConfigPart, Number
-from pa_study.design import village_key
+from pa_study.design import CALIBRATION_COLUMNS, village_key
 from pa_study.disclosure import Margin, Protection
 from pa_study.errors import InputError
 from pa_study.indicators.family import FigureSpec, IndicatorFamily
 from pa_study.indicators.identification import IdentificationSettings, identification_frame
 from pa_study.indicators.identification.constructs import USABLE
+from pa_study.indicators.identification.constructs import household_columns as identification_columns
 from pa_study.indicators.output import (
     FamilyResult,
     estimate_from_row,
@@ -327,6 +328,14 @@ def target_assessment(
 
 
 # ---- households and the village-level association --------------------------------------------
+
+
+def household_columns(settings: FormalismSettings) -> dict[str, list[str]]:
+    """The household columns the family reads: those of the identification frame (the burden-error
+    association's unit error rates), the calibration columns (the contact figures' design is of the
+    whole sample, calibrated when the county is) and the forms, inspections and help visits."""
+    named = [*identification_columns(settings)["households"], *CALIBRATION_COLUMNS, "forms_inspections", "help_visits"]
+    return {"households": list(dict.fromkeys(named))}
 
 
 def household_contact(households: pd.DataFrame, settings: FamilySettings) -> tuple[pd.DataFrame, dict[str, Estimate]]:
@@ -682,6 +691,7 @@ FAMILY = IndicatorFamily(
     settings=FormalismSettings,
     instruments=("cadres", "cadre_roster", "households"),
     required=("households",),
+    columns=household_columns,
     compute=formalism_indicators,
     contrasts=("burden_error",),
     figures={

@@ -178,6 +178,14 @@ class MonitoringSettings(WithPovertyLines):
 # ---- constructs ------------------------------------------------------------------------------
 
 
+def household_columns(settings: MonitoringSettings) -> dict[str, list[str]]:
+    """The household columns the family reads: the design columns, :data:`RELAPSE_COLUMNS`, the
+    monitoring list and its groups, the exit year and the vulnerability covariates (the family's
+    designs are of these columns alone, never calibrated)."""
+    named = [*DESIGN_COLUMNS, *RELAPSE_COLUMNS, "monitored", "monitoring_group", "exit_year"]
+    return {"households": list(dict.fromkeys([*named, *settings.monitoring.vulnerability.covariates]))}
+
+
 def exit_status(households: pd.DataFrame) -> dict[str, np.ndarray]:
     """Return ``registered``, ``exited`` (registered and exited) and ``unregistered`` as floats, NaN
     where unknown: a registered household whose exit status is missing is neither exited nor
@@ -1000,6 +1008,7 @@ FAMILY = IndicatorFamily(
     required=("households",),
     compute=monitoring_indicators,
     contrasts=("exited_below_line_share_difference",),
+    columns=household_columns,
     protection=Protection(
         margins={
             "relapse_by_cohort": Margin("exit_cohort", ("rate",), total="all"),

@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from pa_study.config import ConfigPart, Number
+from pa_study.design import CALIBRATION_COLUMNS, DESIGN_COLUMNS
 from pa_study.disclosure import Protection
 from pa_study.indicators.family import FigureSpec, IndicatorFamily
 from pa_study.indicators.output import FamilyResult, estimate_from_row, headline_row, missing_row
@@ -288,6 +289,12 @@ def concentration_table(ledger: pd.DataFrame, top_share: float) -> pd.DataFrame:
 
 
 # ---- paper linkage ---------------------------------------------------------------------------
+
+
+def household_columns(settings: ProjectsSettings) -> dict[str, list[str]]:
+    """The household columns the family reads: the design and calibration columns, registration,
+    project participation and the project id a participant gives."""
+    return {"households": [*DESIGN_COLUMNS, *CALIBRATION_COLUMNS, "registered", "project_participant", "project_id"]}
 
 
 def participants_total(design: SurveyDesign, level: float) -> Estimate:
@@ -628,6 +635,7 @@ FAMILY = IndicatorFamily(
     settings=ProjectsSettings,
     instruments=("projects", "households", "villages"),
     required=("projects",),
+    columns=household_columns,
     compute=projects_indicators,
     contrasts=("paper_linkage_gap",),
     protection=Protection(
