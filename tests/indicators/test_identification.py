@@ -16,6 +16,8 @@ from pa_study.indicators.identification import (
     per_capita_income,
     pre_transfer_income,
 )
+from pa_study.indicators.survey import holds_calibrated_sample, household_design, proportion_estimate
+from tests.helpers.demo_data import demo_result, demo_tables, headline
 from tests.helpers.indicator_data import households, settings
 
 POOR = {"inc_total": 8000.0, "inc_wage": 4000.0, "inc_business": 2000.0}  # 2,000 yuan per person, before and after
@@ -485,3 +487,15 @@ def _records(table: pd.DataFrame) -> list[dict]:
     columns = ["township", "village", "registered", "exited", "exit_year", "inc_total", "inc_wage", "inc_business"]
     columns += ["inc_transfer"]
     return [{k: (None if pd.isna(v) else v) for k, v in r.items()} for r in table[columns].to_dict("records")]
+
+
+def test_a_calibrated_countys_frame_keeps_the_raking_so_the_variances_allow_for_it() -> None:
+    # The report says the design-based variances of household shares allow for the raking: the
+    # frame carries the calibration columns, so its design is raked as capability's is (R's rake).
+    options = settings("identification", "H")
+    frame, _ = identification_frame(demo_tables("H")["households"], options)
+    assert holds_calibrated_sample(frame)
+    design = household_design(frame, lonely_psu=options.lonely_psu)
+    raked = proportion_estimate(design, "eligible", None, level=options.level, method=options.proportion_interval)
+    share = headline(demo_result("identification", "H"), "eligible_share")
+    assert share["se"] == pytest.approx(raked.se, rel=1e-9)

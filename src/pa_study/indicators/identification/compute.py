@@ -8,7 +8,7 @@ from typing import Any, cast
 import numpy as np
 import pandas as pd
 
-from pa_study.design import DESIGN_COLUMNS
+from pa_study.design import CALIBRATION_COLUMNS, DESIGN_COLUMNS
 from pa_study.indicators.identification.constructs import USABLE, identification_frame, surely_eligible
 from pa_study.indicators.identification.exit import (
     CRITERIA,
@@ -99,7 +99,10 @@ def identification_indicators(
     # The targeting rates read only the register columns: a design of those alone is copied far
     # faster by each estimate's assign (a census county is large). Every design below is of the
     # same households and reuses this one's stages.
-    register = household_design(frame[[*DESIGN_COLUMNS, *_REGISTER]], lonely_psu=settings.lonely_psu, like=design)
+    calibration = [c for c in CALIBRATION_COLUMNS if c in frame]
+    register = household_design(
+        frame[[*DESIGN_COLUMNS, *calibration, *_REGISTER]], lonely_psu=settings.lonely_psu, like=design
+    )
     level, method = settings.level, settings.proportion_interval
     targeting: dict[str, dict[str, Estimate]] = {}
     for welfare in WELFARE:

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from pa_study.codebook import INCOME_TOTALS
-from pa_study.design import DESIGN_COLUMNS
+from pa_study.design import CALIBRATION_COLUMNS, DESIGN_COLUMNS
 from pa_study.indicators.exits import EXIT_COHORT, exit_cohorts
 from pa_study.indicators.identification.settings import IdentificationSettings
 from pa_study.indicators.survey import as_float, household_size, per_member_sum
@@ -33,11 +33,21 @@ _ITEM_COLUMNS = (
 
 def household_columns(settings: IdentificationSettings) -> dict[str, list[str]]:
     """The household columns :func:`identification_frame` reads (the family reads no others): the
-    design columns, township and village, register and exit status and the register's optional
+    design and calibration columns, township and village, register and exit status and the register's optional
     variables, household size, the main cause of poverty, the 两不愁三保障 items and the incomes of the
     survey and baseline years with their components."""
     incomes = [*INCOME_TOTALS] + [f"{part}{suffix}" for suffix in ("", "_base") for part in _INCOME_PARTS]
-    named = [*DESIGN_COLUMNS, "township", "village", "registered", "exited", "hh_size", "hh_size_base", "poverty_cause"]
+    named = [
+        *DESIGN_COLUMNS,
+        *CALIBRATION_COLUMNS,
+        "township",
+        "village",
+        "registered",
+        "exited",
+        "hh_size",
+        "hh_size_base",
+        "poverty_cause",
+    ]
     return {"households": [*named, *_ITEM_COLUMNS, *incomes, *_OPTIONAL]}
 
 
@@ -168,15 +178,16 @@ def identification_frame(
 ) -> tuple[pd.DataFrame, dict[str, int]]:
     """Return the households usable for identification, with the constructs as float columns.
 
-    Columns: the design columns, ``township``, ``village``, ``registered``, ``unregistered``,
-    ``exited`` (0 for households never registered), ``current`` (registered and not exited),
-    ``persons`` (household size), ``income_pc`` (survey year, after transfers), ``income_pc_pre``
-    (before transfers), ``income_pc_base`` (baseline recall), ``below_standard`` (the exit
-    standard of the survey year: income after transfers below the line, or an item failing),
-    ``eligible_pre`` and ``eligible_post`` (the same rule on income before and after transfers),
-    ``eligible`` (the one of them ``welfare`` chooses, which the targeting errors judge by),
-    ``fails_any`` and one ``fails_<item>`` column per item, ``poverty_cause``, the optional
-    register variables (``exit_year``, ``registration_year``, ``income_at_exit_pc``,
+    Columns: the design columns and the calibration columns where the county was calibrated (so that
+    designs of the whole frame are raked to the register's counts), ``township``, ``village``,
+    ``registered``, ``unregistered``, ``exited`` (0 for households never registered), ``current``
+    (registered and not exited), ``persons`` (household size), ``income_pc`` (survey year, after
+    transfers), ``income_pc_pre`` (before transfers), ``income_pc_base`` (baseline recall),
+    ``below_standard`` (the exit standard of the survey year: income after transfers below the line,
+    or an item failing), ``eligible_pre`` and ``eligible_post`` (the same rule on income before and
+    after transfers), ``eligible`` (the one of them ``welfare`` chooses, which the targeting errors
+    judge by), ``fails_any`` and one ``fails_<item>`` column per item, ``poverty_cause``, the
+    optional register variables (``exit_year``, ``registration_year``, ``income_at_exit_pc``,
     ``income_at_registration_pc``, ``recognises_exit``; NaN where not supplied) and the
     ``exit_cohort`` (:func:`pa_study.indicators.exits.exit_cohorts`).
 
@@ -235,6 +246,9 @@ def identification_frame(
         frame[f"fails_{item}"] = as_float(failures[item])
     for column in _OPTIONAL:
         frame[column] = as_float(households[column]) if column in households else np.nan
+    for column in CALIBRATION_COLUMNS:
+        if column in households:
+            frame[column] = households[column]
     cohorts = households.assign(registered=registered, exited=exited.astype(bool))
     frame[EXIT_COHORT] = exit_cohorts(cohorts, survey_year=year) if "exit_year" in households else pd.NA
     unknown = (post.isna() | pre.isna()).to_numpy()
@@ -249,7 +263,9 @@ def identification_frame(
     # village (R's subset(design, ...), not a design of the rows left): a household outside the
     # family's domain has its constructs missing and drops out of each estimate's numerator and
     # denominator, with zero influence on the variance.
-    constructs = [c for c in frame.columns if c not in (*DESIGN_COLUMNS, "township", "village", "persons")]
+    constructs = [
+        c for c in frame.columns if c not in (*DESIGN_COLUMNS, *CALIBRATION_COLUMNS, "township", "village", "persons")
+    ]
     frame.loc[~usable, constructs] = np.nan
     frame[USABLE] = usable.astype(float)
     return frame.reset_index(drop=True), counts
