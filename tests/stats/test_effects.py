@@ -567,6 +567,18 @@ def test_levels_without_both_groups_are_refused_and_found(villages) -> None:
     assert kept[~lonely["village"].isin([-1, data["village"].iloc[0]]).to_numpy()].all()
 
 
+def test_rows_in_levels_with_both_groups_marks_levels_by_their_treated_and_control_rows() -> None:
+    data = pd.DataFrame(
+        {
+            "level": ["a", "a", "b", "b", "c", "c", None, "d", "d"],
+            "d": [1, 0, 1, 1, 0, np.nan, 1, 0, 1],
+        }
+    )
+    kept = rows_in_levels_with_both_groups(data, "d", "level")
+    # c's one known row is a control; the row without a level and the one without a treatment are out.
+    assert kept.tolist() == [True, True, False, False, False, False, False, True, True]
+
+
 def test_every_estimate_reports_its_minimum_detectable_effect(api: pd.DataFrame) -> None:
     for method in ("ols", "aipw"):
         result = program_effect(api, method=method, covariates=API_COVS, **API_DESIGN)
