@@ -579,6 +579,35 @@ def test_rows_in_levels_with_both_groups_marks_levels_by_their_treated_and_contr
     assert kept.tolist() == [True, True, False, False, False, False, False, True, True]
 
 
+def test_estimates_sharing_a_propensity_logit_fit_it_once_and_equal_their_own_fits(villages, monkeypatch) -> None:
+    import pa_study.stats.effects as effects
+
+    data, _ = villages
+    data = data.assign(z1=data["z"], z0=1.0 - data["z"], y2=data["y"] ** 2)
+    effects._LAST_LOGIT.clear()  # an earlier test may have fitted the same logit
+    calls = []
+    fit_logit = effects.fit_logit
+    monkeypatch.setattr(effects, "fit_logit", lambda *a, **k: calls.append(1) or fit_logit(*a, **k))
+    design = {**VILLAGE_DESIGN, "fixed_effects": "village"}
+    runs = [
+        {"method": "aipw"},
+        {"method": "ipw"},
+        {"method": "aipw", "outcome": "y2"},
+        {"method": "psm"},
+        {"method": "aipw", "domain": "z1"},
+        {"method": "aipw", "domain": "z0"},
+    ]
+    shared = [program_effect(data, **(design | run)) for run in runs]
+    assert len(calls) == 1
+    other = program_effect(data, **(design | {"method": "aipw", "covariates": ["x"]}))
+    assert len(calls) == 2
+    for run, estimate in zip(runs, shared, strict=True):
+        effects._LAST_LOGIT.clear()
+        alone = program_effect(data, **(design | run))
+        assert (alone.estimate, alone.se) == (estimate.estimate, estimate.se), run
+    assert other.estimate != shared[0].estimate
+
+
 def test_every_estimate_reports_its_minimum_detectable_effect(api: pd.DataFrame) -> None:
     for method in ("ols", "aipw"):
         result = program_effect(api, method=method, covariates=API_COVS, **API_DESIGN)

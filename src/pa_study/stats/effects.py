@@ -9,6 +9,7 @@ overlap diagnostics next to the estimate, and the minimum detectable effect of i
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
@@ -592,24 +593,49 @@ def _model_matrix(sample: _Sample, spec: _Spec) -> np.ndarray | FixedEffectsDesi
     return design
 
 
+#: The last converged propensity logit's coefficients by :func:`_logit_digest` of its inputs. The
+#: estimates of one analysis sample share the logit (both outcomes of a specification; ``ipw``,
+#: ``aipw`` and ``psm``; every group of a split, which differ in their domain only), and a fit costs
+#: a second or more at a census county's size, where the digest costs some tens of milliseconds.
+_LAST_LOGIT: dict[bytes, np.ndarray] = {}
+
+
+def _logit_digest(Z: np.ndarray | FixedEffectsDesign, d: np.ndarray, w: np.ndarray) -> bytes:
+    """SHA-256 of the propensity logit's inputs: every value, shape and type of the design (its
+    dense block and dummies), the treatment and the weights."""
+    parts = [Z] if isinstance(Z, np.ndarray) else [Z.dense, Z.dummies.indptr, Z.dummies.indices, Z.dummies.data]
+    digest = hashlib.sha256(repr(Z.shape).encode())
+    for part in (*parts, d, w):
+        array = np.ascontiguousarray(part)
+        digest.update(f"{array.dtype}{array.shape}".encode())
+        digest.update(memoryview(array).cast("B"))
+    return digest.digest()
+
+
 def _propensity(sample: _Sample, spec: _Spec, Z: np.ndarray | FixedEffectsDesign) -> tuple[np.ndarray, np.ndarray]:
-    """Fit the propensity logit on ``Z``; return its coefficients and scores."""
-    gamma, converged = fit_logit(Z, sample.d, sample.w[None, :])
-    terms = list(spec.covariates) + ([f"fixed effects {list(spec.fixed_effects)}"] if spec.fixed_effects else [])
-    if not converged[0]:
-        raise StatsInputError(
-            f"the propensity-score logit of {spec.treatment!r} on {terms} did not converge: "
-            "the covariates (nearly) perfectly separate treated from control units, so there is no "
-            "common support for some of them; restrict the sample or simplify the covariates"
-        )
-    ps = expit(Z @ gamma[0])
+    """Fit the propensity logit on ``Z`` (or take the last fit, when its inputs were the same);
+    return its coefficients and scores."""
+    key = _logit_digest(Z, sample.d, sample.w)
+    if key not in _LAST_LOGIT:
+        gamma, converged = fit_logit(Z, sample.d, sample.w[None, :])
+        terms = list(spec.covariates) + ([f"fixed effects {list(spec.fixed_effects)}"] if spec.fixed_effects else [])
+        if not converged[0]:
+            raise StatsInputError(
+                f"the propensity-score logit of {spec.treatment!r} on {terms} did not converge: "
+                "the covariates (nearly) perfectly separate treated from control units, so there is no "
+                "common support for some of them; restrict the sample or simplify the covariates"
+            )
+        _LAST_LOGIT.clear()
+        _LAST_LOGIT[key] = gamma[0]
+    coefficients = _LAST_LOGIT[key].copy()
+    ps = expit(Z @ coefficients)
     extreme = int(((ps == 0.0) | (ps == 1.0)).sum())
     if extreme:
         raise StatsInputError(
             f"{extreme} propensity score(s) are numerically 0 or 1, so their units have no counterparts "
             "in the other group (no common support); restrict the sample or simplify the covariates"
         )
-    return gamma[0], ps
+    return coefficients, ps
 
 
 def _weighting_effect(sample: _Sample, spec: _Spec) -> EffectEstimate:
