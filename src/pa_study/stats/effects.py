@@ -413,15 +413,13 @@ def rows_in_levels_with_both_groups(data: pd.DataFrame, treatment: str, column: 
     treated = pd.to_numeric(data[treatment], errors="coerce").astype(float)
     level = data[column]
     known = (treated.notna() & level.notna()).to_numpy(dtype=bool)
-    # The groups' extremes by the built-in reductions: a Python function per level cost seconds for
-    # the thousand villages of a census county.
-    extremes = (
-        pd.DataFrame({"level": level[known], "treated": treated[known]})
-        .groupby("level", sort=False)["treated"]
-        .agg(["min", "max"])
-    )
-    both = (extremes["min"] == 0) & (extremes["max"] == 1)
-    return known & level.map(both).fillna(False).to_numpy(dtype=bool)
+    # Each row's level's extremes by the built-in group reductions, aligned with the rows: a Python
+    # function per level cost seconds for the thousand villages of a census county, and mapping
+    # the levels back turned a million village names into Python strings.
+    groups = pd.DataFrame({"level": level[known], "treated": treated[known]}).groupby("level", sort=False)["treated"]
+    mask = np.zeros(len(data), dtype=bool)
+    mask[known] = (groups.transform("min").to_numpy() == 0) & (groups.transform("max").to_numpy() == 1)
+    return mask
 
 
 def _check_levels_hold_both_groups(sample: _Sample, spec: _Spec) -> None:
