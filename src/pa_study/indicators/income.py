@@ -582,13 +582,17 @@ def effects_by_type(frame: pd.DataFrame, settings: IncomeSettings) -> tuple[pd.D
     """
     options, min_group = settings.income, settings.min_sample.group
     kinds = frame.loc[frame[_ACTIVE] == 1, "project_type"].astype("string").value_counts()
+    # Each type's samples are copies of the columns its models read alone (the frame holds every
+    # income column of both years: at a million households these copies made the job's peak).
+    read = ["non_participant", *_OUTCOMES, *CHANGES.values(), *options.covariates, *options.covariates_survey_year]
+    models = frame[list(dict.fromkeys([*read, WEIGHT, PSU, STRATUM]))]
     rows, notes = [], []
     for kind, count in sorted(kinds.items()):
         if count < min_group:
             notes.append(f"project type {kind}: {count} active participants, too few for an effect estimate")
             continue
         this_type = (frame[_ACTIVE] == 1) & (frame["project_type"] == kind).fillna(False)
-        compared = comparison_sample(frame.assign(_this=this_type.astype(float)), "_this", "non_participants")
+        compared = comparison_sample(models.assign(_this=this_type.astype(float)), "_this", "non_participants")
         sample, counts = analysis_sample(compared, options)
         if min(counts["used_treated"], counts["used_comparison"]) < min_group:
             notes.append(
