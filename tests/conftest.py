@@ -1,6 +1,8 @@
-"""Shared fixtures: the repository's codebook."""
+"""Shared fixtures (the repository's codebook) and the order in which xdist hands out the test modules."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 
@@ -20,3 +22,25 @@ def _forget_personal_values():
 
     yield
     clear_personal_values()
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Order the modules longest first: the Slurm test, then the end-to-end modules (``slow``), then the
+    others by their number of tests.
+
+    ``--dist loadscope --no-loadscope-reorder`` (pyproject.toml) hands the modules out in this order to
+    whichever worker runs low, so the minutes-long Slurm test starts at once and the short modules at the
+    end even out the two workers' finishing times (xdist's own order, by number of tests, sent the
+    one-test Slurm module last). A worker starts a test only once it holds the next one, so the
+    Slurm test cannot be kept alone on its worker: one module waits behind it.
+    """
+    modules: dict[Path, list[pytest.Item]] = {}
+    for item in items:
+        modules.setdefault(item.path, []).append(item)
+
+    def longest_first(tests: list[pytest.Item]) -> tuple[bool, bool, int]:
+        marks = {mark.name for test in tests for mark in test.iter_markers()}
+        return "cluster" not in marks, "slow" not in marks, -len(tests)
+
+    items[:] = [item for tests in sorted(modules.values(), key=longest_first) for item in tests]
