@@ -128,7 +128,7 @@ class Domains:
         return (self.codes + 1).astype(np.intp)
 
     @functools.cached_property
-    def _aggregator(self) -> sparse.csr_matrix:
+    def _aggregator(self) -> sparse.csc_matrix:
         return aggregator(self._shifted, self.count + 1)
 
     def per_row(self, by_domain: np.ndarray) -> np.ndarray:
