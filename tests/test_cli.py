@@ -260,3 +260,26 @@ def test_check_config_prints_every_value_in_effect(capsys, monkeypatch):
     resolved = yaml.safe_load(capsys.readouterr().out)
     assert resolved == config()
     assert resolved["indicators"]["level"] == 0.95 and resolved["counties"]["H"]["design"]["oversample_registered"]
+
+
+@pytest.mark.skipif(__import__("platform").libc_ver()[0] != "glibc", reason="mallopt is glibc's")
+def test_keep_freed_memory_keeps_a_freed_block_for_reuse():
+    # A 64 MB array made and freed: glibc gives its memory back to the system unless told to keep it;
+    # mallinfo2's fordblks counts the free bytes the allocator holds.
+    script = (
+        "import ctypes, sys, numpy as np; from pa_study.cli import keep_freed_memory\n"
+        "class Info(ctypes.Structure): _fields_ = [(f, ctypes.c_size_t) for f in 'arena ordblks smblks hblks "
+        "hblkhd usmblks fsmblks uordblks fordblks keepcost'.split()]\n"
+        "libc = ctypes.CDLL(None); libc.mallinfo2.restype = Info\n"
+        "if sys.argv[1] == 'keep': keep_freed_memory()\n"
+        "np.ones(8_000_000)\n"
+        "print(libc.mallinfo2().fordblks)"
+    )
+    held = {
+        mode: int(
+            subprocess.run([sys.executable, "-c", script, mode], capture_output=True, text=True, check=True).stdout
+        )
+        for mode in ("default", "keep")
+    }
+    assert held["default"] < 8_000_000
+    assert held["keep"] >= 64_000_000
