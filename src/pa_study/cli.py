@@ -105,13 +105,16 @@ def keep_freed_memory() -> None:
     page: at a census county of a million households the identification job spent 3.5-4 s of its
     11 s of CPU time in the kernel, about half of it this. With ``mallopt`` raising both thresholds
     freed blocks are reused; the peak resident memory does not grow (an estimate's arrays are the
-    same sizes again and again). Where ``mallopt`` does not exist (macOS) nothing changes.
+    same sizes again and again). Elsewhere (macOS, Windows, musl) nothing changes.
     """
     import ctypes
+    import platform
 
-    mallopt = getattr(ctypes.CDLL(None), "mallopt", None)
-    if mallopt is None:
+    # Only glibc: the option numbers below are its own (another C library's mallopt, such as musl's,
+    # may read them otherwise), and on Windows ctypes cannot open the process's own symbols.
+    if platform.libc_ver()[0] != "glibc":
         return
+    mallopt = ctypes.CDLL(None).mallopt
     # <malloc.h>: M_TRIM_THRESHOLD -1, M_MMAP_THRESHOLD -3; the largest int means "never".
     for option in (-1, -3):
         mallopt(option, 2**31 - 1)
