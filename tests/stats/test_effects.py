@@ -747,3 +747,22 @@ def test_a_fixed_effects_design_multiplies_as_its_stacked_matrix() -> None:
     np.testing.assert_allclose(B @ design.T, B @ Z.T, rtol=1e-12, atol=1e-12)
     np.testing.assert_allclose(scale_rows(design, v) @ beta, (Z * v[:, None]) @ beta, rtol=1e-12, atol=1e-12)
     np.testing.assert_allclose(crossproducts(design, X**2), crossproducts(Z, X**2), rtol=1e-12, atol=1e-9)
+
+
+def test_a_fixed_effects_design_crossproduct_is_the_sparse_product_with_one_or_two_effects() -> None:
+    from scipy import sparse
+
+    from pa_study.stats._effects_weighting import FixedEffectsDesign
+
+    rng = np.random.default_rng(21)
+    n = 400
+    dense = np.column_stack([np.ones(n), rng.normal(size=(n, 2))])
+    village, district = rng.integers(0, 12, n), rng.integers(0, 4, n)
+    one = sparse.csr_array((np.ones(n), (np.arange(n), village)), shape=(n, 12))
+    v = rng.uniform(0.5, 2.0, n)
+    for dummies in (one[:, 1:], sparse.hstack([one[:, 1:], sparse.csr_array(np.eye(4)[district][:, 1:])]).tocsr()):
+        stacked = np.column_stack([dense, dummies.toarray()])
+        gram = FixedEffectsDesign(dense, sparse.csr_array(dummies)).crossproduct(v)
+        np.testing.assert_allclose(gram, stacked.T @ (stacked * v[:, None]), rtol=1e-12, atol=1e-12)
+        corner = (dummies.T @ (sparse.diags_array(v) @ dummies)).toarray()
+        np.testing.assert_array_equal(gram[3:, 3:], corner)

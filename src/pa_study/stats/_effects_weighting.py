@@ -86,8 +86,15 @@ class FixedEffectsDesign:
         """``Z' diag(v) Z``, block by block."""
         weighted = self.dense * v[:, None]
         side = (self.dummies.T @ weighted).T
-        corner = (self.dummies.T @ scale_rows(self.dummies, v)).toarray()
-        return np.block([[self.dense.T @ weighted, side], [side.T, corner]])
+        return np.block([[self.dense.T @ weighted, side], [side.T, self._indicator_crossproduct(v)]])
+
+    def _indicator_crossproduct(self, v: np.ndarray) -> np.ndarray:
+        """``dummies' diag(v) dummies``. With one fixed effect a row holds one indicator at most, so
+        this is the diagonal of ``v``'s sums by level: a sparse product would build it entry by
+        entry at every Newton step (the same sums in the same row order, so the same digits)."""
+        if np.diff(self.dummies.indptr).max(initial=0) <= 1:
+            return np.diag(self.dummies.T @ v)
+        return (self.dummies.T @ scale_rows(self.dummies, v)).toarray()
 
 
 @dataclass(frozen=True)
